@@ -1,0 +1,83 @@
+/**
+ * The one contract between the station core and every screen (Electron preload, web-mode
+ * WebSocket, tests). Each method and event has a zod schema; every boundary validates with it.
+ */
+import { z } from 'zod';
+import { METRICS, UCUM_UNITS } from './vitals';
+import { SIGNAL_CONDITIONS } from './readings';
+
+export const DEVICE_STATES = ['connecting', 'streaming', 'measuring', 'idle', 'probe-off', 'disconnected', 'error'] as const;
+
+export const DeviceInfoSchema = z.object({
+  id: z.string().max(200),
+  driverId: z.string().max(100),
+  name: z.string().max(200),
+  transport: z.enum(['hid', 'serial', 'simulated']),
+  state: z.enum(DEVICE_STATES),
+  condition: z.enum(SIGNAL_CONDITIONS),
+  /** Why the device is in this state, in words a nurse understands. */
+  reason: z.string().max(500).optional(),
+  /** What the user should do next (plug in, put finger in, install the udev rule, ...). */
+  action: z.string().max(1000).optional(),
+  canRequestMeasurement: z.boolean(),
+});
+export type DeviceInfo = z.infer<typeof DeviceInfoSchema>;
+
+export const StationReadingSchema = z.object({
+  deviceId: z.string().max(200),
+  metric: z.enum(METRICS),
+  value: z.number().finite(),
+  unit: z.enum(UCUM_UNITS),
+  /** Device timestamp for stored readings, null for live ones. */
+  deviceTime: z.string().max(40).nullable(),
+  /** Station wall clock (ms since epoch) when the reading entered the hub. */
+  receivedAt: z.number(),
+  seq: z.number().int().nonnegative(),
+});
+export type StationReading = z.infer<typeof StationReadingSchema>;
+
+export const WaveformBatchSchema = z.object({
+  deviceId: z.string().max(200),
+  metric: z.enum(['pleth', 'ecg']),
+  rateHz: z.number().positive().max(10_000),
+  /** Station wall clock of the first sample; consecutive chunks with a gap show the gap. */
+  startedAt: z.number(),
+  samples: z.array(z.number().finite()).max(100_000),
+});
+export type WaveformBatch = z.infer<typeof WaveformBatchSchema>;
+
+/** One display frame's worth of news, coalesced by the core so the renderer never gets a message per sample. */
+export const FrameBatchSchema = z.object({
+  readings: z.array(StationReadingSchema).max(10_000),
+  waveforms: z.array(WaveformBatchSchema).max(1_000),
+});
+export type FrameBatch = z.infer<typeof FrameBatchSchema>;
+
+export const SnapshotSchema = z.object({
+  devices: z.array(DeviceInfoSchema),
+  latest: z.array(StationReadingSchema),
+  now: z.number(),
+});
+export type Snapshot = z.infer<typeof SnapshotSchema>;
+
+export const stationMethods = {
+  getSnapshot: { input: z.undefined(), output: SnapshotSchema },
+  requestMeasurement: { input: z.object({ deviceId: z.string().max(200) }), output: z.undefined() },
+} as const;
+
+export const stationEvents = {
+  devices: z.array(DeviceInfoSchema),
+  frame: FrameBatchSchema,
+} as const;
+
+export type StationMethodName = keyof typeof stationMethods;
+export type StationEventName = keyof typeof stationEvents;
+export type MethodInput<M extends StationMethodName> = z.infer<(typeof stationMethods)[M]['input']>;
+export type MethodOutput<M extends StationMethodName> = z.infer<(typeof stationMethods)[M]['output']>;
+export type EventPayload<E extends StationEventName> = z.infer<(typeof stationEvents)[E]>;
+
+/** What the renderer sees, whichever transport carries it. */
+export interface StationApi {
+  invoke<M extends StationMethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
+  on<E extends StationEventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}

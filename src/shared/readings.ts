@@ -1,0 +1,35 @@
+/**
+ * What drivers produce and what travels from the station core to every screen: one vocabulary,
+ * matching the NDJSON replay output of ../shared/docs/capture-format.md.
+ */
+import type { Metric, UcumUnit } from './vitals';
+
+export interface Observation {
+  type: 'observation';
+  metric: Metric;
+  value: number;
+  unit: UcumUnit;
+  /** The device's own timestamp for stored readings (ISO 8601, no zone when the device has none); null for live ones. */
+  time: string | null;
+}
+
+export interface WaveformChunk {
+  type: 'waveform';
+  metric: 'pleth' | 'ecg';
+  rateHz: number;
+  /** The device's own sample values, in device order. */
+  samples: number[];
+}
+
+/** Device-reported conditions that decide whether its numbers can be trusted right now. */
+export const SIGNAL_CONDITIONS = ['ok', 'probe-off', 'searching', 'no-finger', 'weak-signal', 'motion', 'over-limit', 'low-battery'] as const;
+export type SignalCondition = (typeof SIGNAL_CONDITIONS)[number];
+
+export interface DeviceStatus {
+  type: 'status';
+  condition: SignalCondition;
+  detail?: string;
+}
+
+/** Everything a driver may emit, in device order. */
+export type DriverOutput = Observation | WaveformChunk | DeviceStatus;

@@ -1,0 +1,143 @@
+/**
+ * The catalogue of measured quantities the station knows: the metric names of the capture format,
+ * their UCUM units and their codes (LOINC for FHIR, 32-bit IEEE 11073-10101 MDC for PCD-01 / PHD).
+ * Sources: ../shared/docs/capture-format.md and clinical-references.md sections 2 and 4.
+ */
+
+export const METRICS = [
+  'spo2',
+  'pulseRate',
+  'heartRate',
+  'respiratoryRate',
+  'systolic',
+  'diastolic',
+  'meanArterialPressure',
+  'bodyTemperature',
+  'bodyWeight',
+  'glucose',
+  'perfusionIndex',
+] as const;
+export type Metric = (typeof METRICS)[number];
+
+export const UCUM_UNITS = ['%', '/min', 'mm[Hg]', 'Cel', '[degF]', 'kg', 'g', '[lb_av]', '[oz_av]', 'mg/dL', 'mmol/L'] as const;
+export type UcumUnit = (typeof UCUM_UNITS)[number];
+
+export interface Coding {
+  system: string;
+  code: string;
+  display: string;
+}
+
+export const LOINC_SYSTEM = 'http://loinc.org';
+export const MDC_SYSTEM = 'urn:iso:std:iso:11073:10101';
+
+export interface MetricDefinition {
+  label: string;
+  /** Units a reading of this metric may carry; the first is the one the station displays by default. */
+  units: readonly UcumUnit[];
+  loinc: readonly Coding[];
+  /** 32-bit MDC code (partition × 65536 + term code). */
+  mdc: { code: number; refId: string } | null;
+  /** Physically possible range in the first unit; anything outside is a decoding error, not a reading. */
+  plausible: { min: number; max: number };
+  /** How long a live value stays current before the screen must mark it stale. */
+  staleAfterMs: number;
+}
+
+const loinc = (code: string, display: string): Coding => ({ system: LOINC_SYSTEM, code, display });
+
+export const METRIC_DEFINITIONS: Record<Metric, MetricDefinition> = {
+  spo2: {
+    label: 'SpO₂',
+    units: ['%'],
+    // R4 oxygensat requires 2708-6; 59408-5 says it came from a pulse oximeter.
+    loinc: [loinc('2708-6', 'Oxygen saturation in Arterial blood'), loinc('59408-5', 'Oxygen saturation in Arterial blood by Pulse oximetry')],
+    mdc: { code: 150456, refId: 'MDC_PULS_OXIM_SAT_O2' },
+    plausible: { min: 0, max: 100 },
+    staleAfterMs: 10_000,
+  },
+  pulseRate: {
+    label: 'Pulse',
+    units: ['/min'],
+    loinc: [loinc('8867-4', 'Heart rate')],
+    mdc: { code: 149530, refId: 'MDC_PULS_OXIM_PULS_RATE' },
+    plausible: { min: 0, max: 350 },
+    staleAfterMs: 10_000,
+  },
+  heartRate: {
+    label: 'Heart rate',
+    units: ['/min'],
+    loinc: [loinc('8867-4', 'Heart rate')],
+    mdc: { code: 147842, refId: 'MDC_ECG_HEART_RATE' },
+    plausible: { min: 0, max: 350 },
+    staleAfterMs: 10_000,
+  },
+  respiratoryRate: {
+    label: 'Resp. rate',
+    units: ['/min'],
+    loinc: [loinc('9279-1', 'Respiratory rate')],
+    mdc: { code: 151562, refId: 'MDC_RESP_RATE' },
+    plausible: { min: 0, max: 120 },
+    staleAfterMs: 30 * 60_000,
+  },
+  systolic: {
+    label: 'Systolic',
+    units: ['mm[Hg]'],
+    loinc: [loinc('8480-6', 'Systolic blood pressure')],
+    mdc: { code: 150021, refId: 'MDC_PRESS_BLD_NONINV_SYS' },
+    plausible: { min: 0, max: 300 },
+    staleAfterMs: 30 * 60_000,
+  },
+  diastolic: {
+    label: 'Diastolic',
+    units: ['mm[Hg]'],
+    loinc: [loinc('8462-4', 'Diastolic blood pressure')],
+    mdc: { code: 150022, refId: 'MDC_PRESS_BLD_NONINV_DIA' },
+    plausible: { min: 0, max: 300 },
+    staleAfterMs: 30 * 60_000,
+  },
+  meanArterialPressure: {
+    label: 'Mean BP',
+    units: ['mm[Hg]'],
+    loinc: [loinc('8478-0', 'Mean blood pressure')],
+    mdc: { code: 150023, refId: 'MDC_PRESS_BLD_NONINV_MEAN' },
+    plausible: { min: 0, max: 300 },
+    staleAfterMs: 30 * 60_000,
+  },
+  bodyTemperature: {
+    label: 'Temperature',
+    units: ['Cel', '[degF]'],
+    loinc: [loinc('8310-5', 'Body temperature')],
+    mdc: { code: 150364, refId: 'MDC_TEMP_BODY' },
+    plausible: { min: 25, max: 45 },
+    staleAfterMs: 30 * 60_000,
+  },
+  bodyWeight: {
+    label: 'Weight',
+    units: ['kg', 'g', '[lb_av]', '[oz_av]'],
+    loinc: [loinc('29463-7', 'Body weight')],
+    mdc: { code: 188736, refId: 'MDC_MASS_BODY_ACTUAL' },
+    plausible: { min: 0, max: 500 },
+    staleAfterMs: 30 * 60_000,
+  },
+  glucose: {
+    label: 'Glucose',
+    units: ['mg/dL', 'mmol/L'],
+    loinc: [loinc('41653-7', 'Glucose [Mass/volume] in Capillary blood by Glucometer')],
+    mdc: { code: 160184, refId: 'MDC_CONC_GLU_CAPILLARY_WHOLEBLOOD' },
+    plausible: { min: 0, max: 1000 },
+    staleAfterMs: 60 * 60_000,
+  },
+  perfusionIndex: {
+    label: 'Perfusion index',
+    units: ['%'],
+    loinc: [],
+    mdc: { code: 150488, refId: 'MDC_BLD_PERF_INDEX' },
+    plausible: { min: 0, max: 100 },
+    staleAfterMs: 10_000,
+  },
+};
+
+export function isMetric(name: string): name is Metric {
+  return (METRICS as readonly string[]).includes(name);
+}
