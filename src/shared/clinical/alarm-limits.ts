@@ -1,0 +1,160 @@
+/**
+ * Physiological alarm limits: adult defaults, the bounds inside which a clinician may set
+ * per-patient limits, and the audited change itself. Limits are in each metric's canonical unit
+ * (the first unit in vitals.ts).
+ *
+ * The reference gives no numeric defaults; these are common adult monitor defaults, chosen so that
+ * every default sits inside its safe bounds and no bound lets an alarm be switched off in effect.
+ */
+import type { Metric } from '../vitals';
+import { METRIC_DEFINITIONS } from '../vitals';
+import type { Actor } from './actor';
+import type { AlarmPriority } from './alarm-presentation';
+
+export const ALARM_METRICS = [
+  'spo2',
+  'pulseRate',
+  'heartRate',
+  'respiratoryRate',
+  'systolic',
+  'diastolic',
+  'meanArterialPressure',
+  'bodyTemperature',
+  'glucose',
+] as const satisfies readonly Metric[];
+export type AlarmMetric = (typeof ALARM_METRICS)[number];
+
+export type LimitSide = 'low' | 'high';
+
+export interface MetricLimits {
+  low: number | null;
+  high: number | null;
+}
+
+interface SideRule {
+  default: number;
+  /** A clinician may move the limit only within [min, max]. */
+  min: number;
+  max: number;
+  priority: AlarmPriority;
+}
+
+export interface MetricAlarmRule {
+  low: SideRule | null;
+  high: SideRule | null;
+  /**
+   * Alarm-condition delay: how long the value must stay beyond the limit before the condition is
+   * declared. Continuous metrics follow the Dräger M540 figures quoted in the reference
+   * (HR/SpO2 6 s, RR 8 s); spot measurements are a single deliberate reading, so no delay.
+   */
+  conditionDelayMs: number;
+}
+
+export const METRIC_ALARM_RULES: Record<AlarmMetric, MetricAlarmRule> = {
+  spo2: { low: { default: 90, min: 85, max: 99, priority: 'high' }, high: null, conditionDelayMs: 6_000 },
+  pulseRate: {
+    low: { default: 50, min: 30, max: 100, priority: 'medium' },
+    high: { default: 120, min: 60, max: 200, priority: 'medium' },
+    conditionDelayMs: 6_000,
+  },
+  heartRate: {
+    low: { default: 50, min: 30, max: 100, priority: 'medium' },
+    high: { default: 120, min: 60, max: 200, priority: 'medium' },
+    conditionDelayMs: 6_000,
+  },
+  respiratoryRate: {
+    low: { default: 8, min: 4, max: 15, priority: 'medium' },
+    high: { default: 30, min: 20, max: 60, priority: 'medium' },
+    conditionDelayMs: 8_000,
+  },
+  systolic: {
+    low: { default: 90, min: 60, max: 120, priority: 'medium' },
+    high: { default: 180, min: 120, max: 250, priority: 'medium' },
+    conditionDelayMs: 0,
+  },
+  diastolic: {
+    low: { default: 40, min: 30, max: 80, priority: 'medium' },
+    high: { default: 110, min: 70, max: 140, priority: 'medium' },
+    conditionDelayMs: 0,
+  },
+  meanArterialPressure: {
+    low: { default: 60, min: 40, max: 90, priority: 'medium' },
+    high: { default: 120, min: 90, max: 160, priority: 'medium' },
+    conditionDelayMs: 0,
+  },
+  bodyTemperature: {
+    low: { default: 35, min: 33, max: 37, priority: 'low' },
+    high: { default: 39, min: 37.5, max: 41, priority: 'low' },
+    conditionDelayMs: 0,
+  },
+  glucose: {
+    low: { default: 70, min: 50, max: 100, priority: 'medium' },
+    high: { default: 250, min: 140, max: 400, priority: 'low' },
+    conditionDelayMs: 0,
+  },
+};
+
+export function isAlarmMetric(metric: Metric): metric is AlarmMetric {
+  return (ALARM_METRICS as readonly Metric[]).includes(metric);
+}
+
+export function adultDefaultLimits(): Record<AlarmMetric, MetricLimits> {
+  const limits = {} as Record<AlarmMetric, MetricLimits>;
+  for (const metric of ALARM_METRICS) {
+    const rule = METRIC_ALARM_RULES[metric];
+    limits[metric] = { low: rule.low?.default ?? null, high: rule.high?.default ?? null };
+  }
+  return limits;
+}
+
+export interface LimitChangeRequest {
+  metric: AlarmMetric;
+  low?: number;
+  high?: number;
+  reason?: string;
+}
+
+export interface LimitChangeRecord {
+  metric: AlarmMetric;
+  side: LimitSide;
+  oldValue: number | null;
+  newValue: number;
+  by: Actor;
+  at: number;
+  reason: string | null;
+}
+
+export type LimitChangeOutcome =
+  | { ok: true; limits: Record<AlarmMetric, MetricLimits>; records: LimitChangeRecord[] }
+  | { ok: false; error: string };
+
+/** Only a clinician may change limits, only inside the safe bounds, and low must stay below high. */
+export function changeLimits(
+  current: Record<AlarmMetric, MetricLimits>,
+  request: LimitChangeRequest,
+  actor: Actor,
+  now: number,
+): LimitChangeOutcome {
+  if (actor.role !== 'clinician') return { ok: false, error: `only a clinician may change alarm limits; ${actor.name} is a ${actor.role}` };
+  const rule = METRIC_ALARM_RULES[request.metric];
+  if (rule === undefined) return { ok: false, error: `${String(request.metric)} has no alarm limits` };
+  const label = METRIC_DEFINITIONS[request.metric].label;
+  const unit = METRIC_DEFINITIONS[request.metric].units[0];
+  const next: MetricLimits = { ...current[request.metric] };
+  const records: LimitChangeRecord[] = [];
+  for (const side of ['low', 'high'] as const) {
+    const value = request[side];
+    if (value === undefined) continue;
+    const sideRule = rule[side];
+    if (sideRule === null) return { ok: false, error: `${label} has no ${side} alarm limit` };
+    if (!Number.isFinite(value) || value < sideRule.min || value > sideRule.max) {
+      return { ok: false, error: `${label} ${side} limit must be between ${sideRule.min} and ${sideRule.max} ${unit}` };
+    }
+    if (value !== next[side]) records.push({ metric: request.metric, side, oldValue: next[side], newValue: value, by: actor, at: now, reason: request.reason ?? null });
+    next[side] = value;
+  }
+  if (next.low !== null && next.high !== null && next.low >= next.high) {
+    return { ok: false, error: `${label} low limit (${next.low}) must be below the high limit (${next.high})` };
+  }
+  return { ok: true, limits: { ...current, [request.metric]: next }, records };
+}

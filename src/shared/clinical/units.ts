@@ -1,0 +1,42 @@
+/**
+ * Brings a reading into the unit its metric's clinical rules are written in (the first unit of
+ * the metric in vitals.ts), so limits and NEWS2 bands are compared like with like.
+ */
+import type { Metric, UcumUnit } from '../vitals';
+import { METRIC_DEFINITIONS } from '../vitals';
+
+/** clinical-references.md 2.3: glucose 180.156 g/mol, so 1 mmol/L = 18.016 mg/dL. */
+const MG_PER_DL_PER_MMOL_PER_L = 18.016;
+
+const CONVERSIONS: Partial<Record<UcumUnit, Partial<Record<UcumUnit, (value: number) => number>>>> = {
+  '[degF]': { Cel: (f) => ((f - 32) * 5) / 9 },
+  'mmol/L': { 'mg/dL': (mmol) => mmol * MG_PER_DL_PER_MMOL_PER_L },
+  g: { kg: (g) => g / 1000 },
+  '[lb_av]': { kg: (lb) => lb * 0.45359237 },
+  '[oz_av]': { kg: (oz) => oz * 0.028349523125 },
+};
+
+export type CanonicalValue =
+  | { ok: true; value: number; unit: UcumUnit }
+  | { ok: false; reason: string };
+
+/**
+ * The value in the metric's canonical unit, or why it cannot be trusted: a unit the metric never
+ * carries, or a number outside the physically possible range (a decoding error, not a reading).
+ */
+export function toCanonicalUnit(metric: Metric, value: number, unit: UcumUnit): CanonicalValue {
+  const definition = METRIC_DEFINITIONS[metric];
+  const canonicalUnit = definition.units[0];
+  if (canonicalUnit === undefined || !definition.units.includes(unit)) {
+    return { ok: false, reason: `${definition.label} cannot be measured in ${unit}` };
+  }
+  if (!Number.isFinite(value)) return { ok: false, reason: `${definition.label} is not a number` };
+  const convert = unit === canonicalUnit ? (v: number) => v : CONVERSIONS[unit]?.[canonicalUnit];
+  if (convert === undefined) return { ok: false, reason: `no conversion from ${unit} to ${canonicalUnit}` };
+  const converted = convert(value);
+  const { min, max } = definition.plausible;
+  if (converted < min || converted > max) {
+    return { ok: false, reason: `${definition.label} ${value} ${unit} is outside the possible range ${min}–${max} ${canonicalUnit}` };
+  }
+  return { ok: true, value: converted, unit: canonicalUnit };
+}
