@@ -1,0 +1,195 @@
+/**
+ * The device capture format, version 1 (../../../shared/docs/capture-format.md, copied into
+ * docs for newcomers as resources/captures/*.cap): parse text into records and write records back
+ * as text. Comments are kept with the record they precede so a parse/serialise round trip loses
+ * nothing a reader cares about.
+ */
+
+export const CAPTURE_MAGIC = '# vitalbridge-capture 1';
+
+export const DIRECTIONS = ['in', 'out', 'feature-out', 'feature-in'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+/** Host-to-device directions: the records a replay compares the driver's writes with. */
+export function isHostToDevice(direction: Direction): boolean {
+  return direction === 'out' || direction === 'feature-out';
+}
+
+export interface CaptureRecord {
+  /** Milliseconds since the previous data line (0 when the line has no `+<ms>`). */
+  delayMs: number;
+  direction: Direction;
+  bytes: Uint8Array;
+  /** 1-based line in the source text; absent for records built in memory. */
+  line?: number;
+  /** Comment texts (without the leading `#`) that stood between the previous data line and this one. */
+  comments?: string[];
+}
+
+export interface CaptureHeader {
+  /** Driver id, e.g. `contec-cms50`. */
+  device?: string;
+  transport?: 'hid' | 'serial';
+  vid?: number;
+  pid?: number;
+  /** Serial line settings such as `115200 8N1`. */
+  serial?: string;
+  source?: string;
+  /** Unknown `# key: value` fields, in file order; kept and otherwise ignored. */
+  extra: Array<[key: string, value: string]>;
+}
+
+export interface Capture {
+  header: CaptureHeader;
+  records: CaptureRecord[];
+  /** Comments after the last data line. */
+  trailingComments?: string[];
+}
+
+export class CaptureFormatError extends Error {
+  constructor(
+    readonly line: number,
+    problem: string,
+  ) {
+    super(`capture line ${line}: ${problem}`);
+    this.name = 'CaptureFormatError';
+  }
+}
+
+const HEADER_FIELD = /^#\s*([A-Za-z][A-Za-z0-9_-]*):\s*(.*)$/;
+const DELAY = /^\+(\d+(?:\.\d+)?)$/;
+const HEX_BYTES = /^[0-9A-Fa-f]{2}(?: [0-9A-Fa-f]{2})*$/;
+const USB_ID = /^0x[0-9A-Fa-f]{1,4}$/;
+
+export function parseCapture(text: string): Capture {
+  const lines = text.split(/\r?\n/);
+  if ((lines[0] ?? '').replace(/^\uFEFF/, '').trimEnd() !== CAPTURE_MAGIC) {
+    throw new CaptureFormatError(1, `expected "${CAPTURE_MAGIC}" as the first line`);
+  }
+  const header: CaptureHeader = { extra: [] };
+  const records: CaptureRecord[] = [];
+  let pendingComments: string[] = [];
+  const seenKnownFields = new Set<string>();
+
+  lines.slice(1).forEach((raw, index) => {
+    const lineNumber = index + 2;
+    const line = raw.trim();
+    if (line === '') return;
+    if (line.startsWith('#')) {
+      const field = records.length === 0 ? HEADER_FIELD.exec(line) : null;
+      if (field) {
+        const [, key = '', value = ''] = field;
+        if (isKnownField(key) && seenKnownFields.has(key)) throw new CaptureFormatError(lineNumber, `header field "${key}" given twice`);
+        seenKnownFields.add(key);
+        setHeaderField(header, key, value.trim(), lineNumber);
+      } else {
+        pendingComments.push(line.slice(1));
+      }
+      return;
+    }
+    const record = parseDataLine(line, lineNumber);
+    if (pendingComments.length > 0) record.comments = pendingComments;
+    pendingComments = [];
+    records.push(record);
+  });
+
+  const capture: Capture = { header, records };
+  if (pendingComments.length > 0) capture.trailingComments = pendingComments;
+  return capture;
+}
+
+const KNOWN_FIELDS = ['device', 'transport', 'vid', 'pid', 'serial', 'source'] as const;
+type KnownField = (typeof KNOWN_FIELDS)[number];
+function isKnownField(key: string): key is KnownField {
+  return (KNOWN_FIELDS as readonly string[]).includes(key);
+}
+
+function setHeaderField(header: CaptureHeader, key: string, value: string, lineNumber: number): void {
+  if (!isKnownField(key)) {
+    header.extra.push([key, value]);
+    return;
+  }
+  switch (key) {
+    case 'transport':
+      if (value !== 'hid' && value !== 'serial') throw new CaptureFormatError(lineNumber, `transport must be "hid" or "serial", not "${value}"`);
+      header.transport = value;
+      return;
+    case 'vid':
+    case 'pid':
+      if (!USB_ID.test(value)) throw new CaptureFormatError(lineNumber, `${key} must be hex such as 0x0590, not "${value}"`);
+      header[key] = Number.parseInt(value.slice(2), 16);
+      return;
+    default:
+      header[key] = value;
+  }
+}
+
+const DATA_LINE = /^(?:(\+\S*)\s+)?(\S+)(?:\s+(.*))?$/;
+
+function parseDataLine(line: string, lineNumber: number): CaptureRecord {
+  const [, delayField, direction = '', hex = ''] = DATA_LINE.exec(line) ?? [];
+  let delayMs = 0;
+  if (delayField !== undefined) {
+    const delay = DELAY.exec(delayField);
+    if (!delay) throw new CaptureFormatError(lineNumber, `delay "${delayField}" is not +<milliseconds>`);
+    delayMs = Number(delay[1]);
+  }
+  if (!isDirection(direction)) {
+    throw new CaptureFormatError(lineNumber, `unknown direction "${direction}" (expected ${DIRECTIONS.join(', ')})`);
+  }
+  if (hex === '') throw new CaptureFormatError(lineNumber, 'data line has no bytes');
+  if (!HEX_BYTES.test(hex)) throw new CaptureFormatError(lineNumber, 'bytes must be two hex digits each, separated by single spaces');
+  const bytes = Uint8Array.from(hex.split(' '), (pair) => Number.parseInt(pair, 16));
+  return { delayMs, direction, bytes, line: lineNumber };
+}
+
+function isDirection(word: string): word is Direction {
+  return (DIRECTIONS as readonly string[]).includes(word);
+}
+
+export function formatHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
+}
+
+function formatUsbId(id: number): string {
+  return `0x${id.toString(16).padStart(4, '0')}`;
+}
+
+/** The header block: the magic line and every field, known ones first in the documented order. */
+export function serialiseHeader(header: CaptureHeader): string {
+  const lines = [CAPTURE_MAGIC];
+  const known: Array<[string, string | undefined]> = [
+    ['device', header.device],
+    ['transport', header.transport],
+    ['vid', header.vid === undefined ? undefined : formatUsbId(header.vid)],
+    ['pid', header.pid === undefined ? undefined : formatUsbId(header.pid)],
+    ['serial', header.serial],
+    ['source', header.source],
+  ];
+  for (const [key, value] of [...known, ...header.extra]) {
+    if (value !== undefined) lines.push(`# ${key}: ${singleLine(value)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** One data line (preceded by its comments), newline-terminated. */
+export function serialiseRecord(record: CaptureRecord): string {
+  const comments = (record.comments ?? []).map((c) => `#${singleLine(c)}\n`).join('');
+  const delay = record.delayMs > 0 ? `+${formatDelay(record.delayMs)} ` : '';
+  return `${comments}${delay}${record.direction} ${formatHex(record.bytes)}\n`;
+}
+
+export function serialiseCapture(capture: Capture): string {
+  const trailing = (capture.trailingComments ?? []).map((c) => `#${singleLine(c)}\n`).join('');
+  return serialiseHeader(capture.header) + '\n' + capture.records.map(serialiseRecord).join('') + trailing;
+}
+
+function formatDelay(ms: number): string {
+  // Whole milliseconds are what the format's sources carry; keep sub-millisecond precision short.
+  return Number.isInteger(ms) ? String(ms) : String(Math.round(ms * 1000) / 1000);
+}
+
+/** A newline inside a field or comment would start a new (possibly data) line: flatten it. */
+function singleLine(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ');
+}

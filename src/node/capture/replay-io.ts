@@ -1,0 +1,244 @@
+/**
+ * A DeviceIo that plays a capture back to a driver with the semantics of capture-format.md:
+ * `in` records in file order, each released only after the driver has written as many
+ * host-to-device records as precede it, delays on a virtual clock, and every write compared with
+ * the recorded one.
+ */
+import { DeviceClosedError, type DeviceIo, type TransportKind } from '../drivers/driver';
+import { formatHex, isHostToDevice, type Capture, type CaptureRecord, type Direction } from './format';
+import { VirtualClock } from './virtual-clock';
+
+export interface ReplayMismatch {
+  /** 1-based ordinal of the driver's host-to-device write, or of the recorded one it never made. */
+  write: number;
+  /** Capture line of the recorded record, null when the capture holds no record for this write. */
+  line: number | null;
+  /** Recorded record as `<direction> <hex>`, null when the driver wrote more than was recorded. */
+  expected: string | null;
+  /** What the driver wrote as `<direction> <hex>`, null when it never wrote the recorded record. */
+  actual: string | null;
+}
+
+export class ReplayMismatchError extends Error {
+  constructor(readonly mismatch: ReplayMismatch) {
+    super(describeMismatch(mismatch));
+    this.name = 'ReplayMismatchError';
+  }
+}
+
+export function describeMismatch(m: ReplayMismatch): string {
+  const where = m.line === null ? `write ${m.write}` : `write ${m.write} (capture line ${m.line})`;
+  if (m.expected === null) return `${where}: driver wrote "${m.actual}" but the capture has no more host-to-device records`;
+  if (m.actual === null) return `${where}: driver never wrote "${m.expected}"`;
+  return `${where}: driver wrote "${m.actual}", capture has "${m.expected}"`;
+}
+
+export interface ReplayIoOptions {
+  /** Fail (reject the write and every later call) on the first mismatch. */
+  strict?: boolean;
+  /** Used when the capture header names no transport. */
+  transport?: TransportKind;
+  /**
+   * Virtual milliseconds without progress (a delivered record or a write) after which a driver
+   * waiting on input the capture cannot release is told the device is gone. Keeps a replay from
+   * spinning forever on a driver that never sends what the capture waits for.
+   */
+  stallLimitMs?: number;
+  onMismatch?(mismatch: ReplayMismatch): void;
+  /** Called once when the replayed device goes away: capture ended, stalled, or strict mismatch. */
+  onEnd?(reason: Error): void;
+}
+
+const DEFAULT_STALL_LIMIT_MS = 5 * 60_000;
+
+export class ReplayIo implements DeviceIo {
+  readonly transport: TransportKind;
+  private readonly clock = new VirtualClock();
+  private readonly records: readonly CaptureRecord[];
+  /** Per record: how many host-to-device records precede it in the file. */
+  private readonly hostRecordsBefore: number[] = [];
+  /** Record indices of the host-to-device records, in file order. */
+  private readonly hostRecordIndices: number[] = [];
+  /** Virtual time at which each record happened, known for a prefix of the file. */
+  private readonly occurredAt: number[] = [];
+  private readonly hostWriteTimes: number[] = [];
+  private readonly collectedMismatches: ReplayMismatch[] = [];
+  private readonly writeListeners = new Set<() => void>();
+  private nextRecord = 0;
+  private writesMade = 0;
+  private lastProgressAt = 0;
+  private closedBy: Error | null = null;
+
+  constructor(
+    capture: Capture,
+    private readonly options: ReplayIoOptions = {},
+  ) {
+    this.records = capture.records;
+    this.transport = capture.header.transport ?? options.transport ?? 'hid';
+    capture.records.forEach((record, index) => {
+      this.hostRecordsBefore.push(this.hostRecordIndices.length);
+      if (isHostToDevice(record.direction)) this.hostRecordIndices.push(index);
+    });
+  }
+
+  get mismatches(): readonly ReplayMismatch[] {
+    return this.collectedMismatches;
+  }
+
+  /** True once read() has reported the end of the capture (or a stall). */
+  get ended(): boolean {
+    return this.closedBy !== null;
+  }
+
+  /** Recorded host-to-device records the driver never wrote, as mismatches. */
+  unwrittenRecords(): ReplayMismatch[] {
+    return this.hostRecordIndices.slice(this.writesMade).map((recordIndex, i) => ({
+      write: this.writesMade + i + 1,
+      line: this.records[recordIndex]?.line ?? null,
+      expected: describeRecord(this.records[recordIndex]),
+      actual: null,
+    }));
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  async sleep(ms: number): Promise<void> {
+    this.throwIfClosed();
+    if (!this.inputReleasable() && this.clock.now() - this.lastProgressAt >= this.stallLimitMs) this.closeForStall();
+    await this.clock.until(this.clock.now() + Math.max(0, ms));
+  }
+
+  async read(timeoutMs: number): Promise<Uint8Array | null> {
+    this.throwIfClosed();
+    const deadline = this.clock.now() + Math.max(0, timeoutMs);
+    for (;;) {
+      const index = this.nextInputIndex();
+      if (index === undefined) {
+        this.close(new DeviceClosedError('capture ended'));
+      }
+      if (this.gateOpen(index)) {
+        const at = this.occurrence(index);
+        if (at <= this.clock.now()) {
+          this.nextRecord = index + 1;
+          this.lastProgressAt = this.clock.now();
+          return Uint8Array.from(this.records[index]?.bytes ?? []);
+        }
+        if (at > deadline) {
+          await this.clock.until(deadline);
+          return null;
+        }
+        await this.clock.until(at);
+        continue;
+      }
+      if (this.clock.now() - this.lastProgressAt >= this.stallLimitMs) this.closeForStall();
+      if (this.clock.now() >= deadline) return null;
+      await this.untilWriteOr(Math.min(deadline, this.lastProgressAt + this.stallLimitMs));
+      this.throwIfClosed();
+    }
+  }
+
+  write(data: Uint8Array): Promise<void> {
+    return this.hostWrite('out', data);
+  }
+
+  sendFeatureReport(data: Uint8Array): Promise<void> {
+    return this.hostWrite('feature-out', data);
+  }
+
+  private async hostWrite(direction: Direction, data: Uint8Array): Promise<void> {
+    this.throwIfClosed();
+    const ordinal = this.writesMade++;
+    const now = this.clock.now();
+    this.lastProgressAt = now;
+    this.hostWriteTimes[ordinal] = now;
+    const actual = `${direction} ${formatHex(data)}`;
+    const recordIndex = this.hostRecordIndices[ordinal];
+    const record = recordIndex === undefined ? undefined : this.records[recordIndex];
+    const expected = describeRecord(record);
+    for (const listener of this.writeListeners) listener();
+    if (expected === actual) return;
+    const mismatch: ReplayMismatch = { write: ordinal + 1, line: record?.line ?? null, expected, actual };
+    this.collectedMismatches.push(mismatch);
+    this.options.onMismatch?.(mismatch);
+    if (this.options.strict) {
+      this.close(new ReplayMismatchError(mismatch));
+    }
+  }
+
+  private get stallLimitMs(): number {
+    return this.options.stallLimitMs ?? DEFAULT_STALL_LIMIT_MS;
+  }
+
+  private nextInputIndex(): number | undefined {
+    for (let i = this.nextRecord; i < this.records.length; i++) {
+      if (this.records[i]?.direction === 'in') return i;
+    }
+    return undefined;
+  }
+
+  private gateOpen(recordIndex: number): boolean {
+    return this.writesMade >= (this.hostRecordsBefore[recordIndex] ?? 0);
+  }
+
+  private inputReleasable(): boolean {
+    const index = this.nextInputIndex();
+    return index !== undefined && this.gateOpen(index);
+  }
+
+  /**
+   * When a record happened on the virtual clock: a device-to-host record its delay after the
+   * previous record, a host-to-device record when the driver wrote it (never before the previous
+   * record). Only called for records whose gate is open, so every earlier write is known.
+   */
+  private occurrence(recordIndex: number): number {
+    while (this.occurredAt.length <= recordIndex) {
+      const index = this.occurredAt.length;
+      const record = this.records[index];
+      const previous = index === 0 ? 0 : (this.occurredAt[index - 1] ?? 0);
+      if (record && isHostToDevice(record.direction)) {
+        const writtenAt = this.hostWriteTimes[this.hostRecordsBefore[index] ?? 0];
+        if (writtenAt === undefined) throw new Error(`replay: record at line ${record.line} has not been written yet`);
+        this.occurredAt.push(Math.max(writtenAt, previous));
+      } else {
+        this.occurredAt.push(previous + (record?.delayMs ?? 0));
+      }
+    }
+    return this.occurredAt[recordIndex] ?? 0;
+  }
+
+  private async untilWriteOr(at: number): Promise<void> {
+    const wake = new AbortController();
+    const onWrite = (): void => wake.abort();
+    this.writeListeners.add(onWrite);
+    try {
+      await this.clock.until(at, wake.signal);
+    } finally {
+      this.writeListeners.delete(onWrite);
+    }
+  }
+
+  private closeForStall(): never {
+    const index = this.nextInputIndex();
+    const record = index === undefined ? undefined : this.records[index];
+    const waitingFor = record
+      ? `line ${record.line ?? index} waits for ${this.hostRecordsBefore[index ?? 0]} host-to-device records, the driver wrote ${this.writesMade}`
+      : 'the capture has no more input';
+    this.close(new DeviceClosedError(`replay stalled after ${this.stallLimitMs} virtual ms without progress: ${waitingFor}`));
+  }
+
+  private close(reason: Error): never {
+    this.closedBy = reason;
+    this.options.onEnd?.(reason);
+    throw reason;
+  }
+
+  private throwIfClosed(): void {
+    if (this.closedBy) throw this.closedBy;
+  }
+}
+
+function describeRecord(record: CaptureRecord | undefined): string | null {
+  return record ? `${record.direction} ${formatHex(record.bytes)}` : null;
+}

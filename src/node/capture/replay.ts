@@ -1,0 +1,100 @@
+/**
+ * Runs a capture through the real driver and yields what it emits, ready to print as NDJSON
+ * (capture-format.md "Replay output"), interleaved with a report for every write that differs
+ * from the recording.
+ */
+import type { DriverOutput } from '../../shared/readings';
+import { DeviceClosedError, type DriverManifest } from '../drivers/driver';
+import { hardwareDrivers } from '../drivers/registry';
+import { parseCapture, type Capture } from './format';
+import { ReplayIo, ReplayMismatchError, type ReplayMismatch } from './replay-io';
+
+export interface MismatchReport extends ReplayMismatch {
+  type: 'mismatch';
+}
+
+export type ReplayOutput = DriverOutput | MismatchReport;
+
+export interface ReplayOptions {
+  /** Driver to use instead of the one the capture header names. */
+  driverId?: string;
+  /** Fail on the first write that differs from the recording. */
+  strict?: boolean;
+  /** Drivers to choose from; the station's hardware drivers unless given. */
+  drivers?: readonly DriverManifest[];
+}
+
+/** The replay cannot start: no or unknown driver. Bad input, not a driver failure. */
+export class ReplaySetupError extends Error {
+  override name = 'ReplaySetupError';
+}
+
+/**
+ * Throws CaptureFormatError for a malformed capture, ReplaySetupError when no driver fits,
+ * ReplayMismatchError in strict mode, and whatever the driver throws other than DeviceClosedError.
+ */
+export async function* replayCapture(input: string | Capture, options: ReplayOptions = {}): AsyncGenerator<ReplayOutput> {
+  const capture = typeof input === 'string' ? parseCapture(input) : input;
+  const manifest = chooseDriver(capture, options);
+
+  const pending: ReplayOutput[] = [];
+  let notify: (() => void) | null = null;
+  const push = (output: ReplayOutput): void => {
+    pending.push(output);
+    notify?.();
+  };
+
+  const stop = new AbortController();
+  const io = new ReplayIo(capture, {
+    strict: options.strict,
+    transport: manifest.transport,
+    onMismatch: (mismatch) => push({ type: 'mismatch', ...mismatch }),
+    onEnd: () => stop.abort(),
+  });
+  let done = false;
+  let failure: unknown = null;
+  manifest
+    .create()
+    .run({ io, emit: (output) => push({ ...output }), setActivity: () => undefined, signal: stop.signal })
+    .catch((error: unknown) => {
+      if (!(error instanceof DeviceClosedError)) failure = error;
+    })
+    .finally(() => {
+      done = true;
+      notify?.();
+    });
+
+  try {
+    while (!done || pending.length > 0) {
+      const next = pending.shift();
+      if (next) yield next;
+      else await new Promise<void>((resolve) => (notify = resolve));
+      notify = null;
+    }
+  } finally {
+    stop.abort();
+  }
+  if (failure) throw failure;
+  const strictFailure = options.strict ? io.mismatches[0] : undefined;
+  if (strictFailure) throw new ReplayMismatchError(strictFailure);
+  for (const missing of io.unwrittenRecords()) {
+    yield { type: 'mismatch', ...missing };
+    if (options.strict) throw new ReplayMismatchError(missing);
+  }
+}
+
+/** Collects a whole replay; convenient for tests and small captures. */
+export async function replayCaptureToArray(input: string | Capture, options: ReplayOptions = {}): Promise<ReplayOutput[]> {
+  const outputs: ReplayOutput[] = [];
+  for await (const output of replayCapture(input, options)) outputs.push(output);
+  return outputs;
+}
+
+function chooseDriver(capture: Capture, options: ReplayOptions): DriverManifest {
+  const drivers = options.drivers ?? hardwareDrivers;
+  const id = options.driverId ?? capture.header.device;
+  if (!id) throw new ReplaySetupError('the capture header names no device; choose a driver with --driver <id>');
+  const manifest = drivers.find((d) => d.id === id);
+  if (!manifest) throw new ReplaySetupError(`no driver "${id}"; known drivers: ${drivers.map((d) => d.id).join(', ')}`);
+  return manifest;
+}

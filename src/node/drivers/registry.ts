@@ -1,0 +1,12 @@
+/**
+ * The hardware drivers the station ships. The hub matches attached devices against these
+ * manifests; the replay verb picks one by the id in a capture's `# device:` header.
+ */
+import type { DriverManifest } from './driver';
+import { cms50Manifest } from './cms50/manifest';
+
+export const hardwareDrivers: readonly DriverManifest[] = [cms50Manifest];
+
+export function findDriver(id: string): DriverManifest | undefined {
+  return hardwareDrivers.find((manifest) => manifest.id === id);
+}
