@@ -1,0 +1,51 @@
+/**
+ * The HEM-790IT driver: downloads the unit's stored readings when the device opens and again on
+ * each requestMeasurement(), emitting each reading as systolic, diastolic and pulse observations
+ * stamped with the unit's clock.
+ */
+import { DeviceClosedError, type Driver, type DriverContext } from '../driver';
+import { LinkAbortedError, OmronLink, type LinkTiming } from './link';
+import { downloadMemory, observationsOf } from './session';
+
+/**
+ * Between downloads the driver keeps reading, so an unplugged unit or an ended capture is noticed,
+ * and a requested download starts within this long.
+ */
+const IDLE_POLL_MS = 250;
+
+export class OmronHem790itDriver implements Driver {
+  private downloadRequested = true;
+
+  constructor(private readonly timing?: LinkTiming) {}
+
+  requestMeasurement(): void {
+    this.downloadRequested = true;
+  }
+
+  async run(ctx: DriverContext): Promise<void> {
+    const link = new OmronLink(ctx.io, ctx.signal, this.timing);
+    try {
+      while (!ctx.signal.aborted) {
+        if (this.downloadRequested) {
+          this.downloadRequested = false;
+          await this.download(link, ctx);
+        } else {
+          // Nothing is asked of the unit between downloads; whatever it sends is of no use.
+          await ctx.io.read(IDLE_POLL_MS);
+        }
+      }
+    } catch (error) {
+      if (error instanceof DeviceClosedError || error instanceof LinkAbortedError) return;
+      throw error;
+    }
+  }
+
+  private async download(link: OmronLink, ctx: DriverContext): Promise<void> {
+    ctx.setActivity('measuring');
+    try {
+      await downloadMemory(link, (reading) => observationsOf(reading).forEach((observation) => ctx.emit(observation)));
+    } finally {
+      ctx.setActivity('idle');
+    }
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * One memory download, in the order the Omron PC software uses in every logged session
+ * (device-protocols.md, "What the Omron software does"). The unit has only ever been observed in
+ * that sequence, so the driver follows it rather than the shortest possible one, and a replay of a
+ * vendor log exercises the driver the way the unit exercised the vendor software.
+ */
+import type { Observation } from '../../../shared/readings';
+import {
+  decodeStoredReading,
+  profileCommand,
+  readingCommand,
+  readingCountCommand,
+  readingCountFrom,
+  serialCommand,
+  versionCommand,
+  versionFrom,
+  weeklyAverageCommand,
+  type StoredReading,
+} from './commands';
+import { DAILY_MODE, INFO_MODE, WEEKLY_MODE, type OmronLink } from './link';
+
+/** The user memory the vendor software reads; banks 1 and 2 may be further users (unconfirmed). */
+const MEMORY_BANK = 0;
+const WEEKLY_SLOTS = 8;
+
+export interface DownloadResult {
+  version: string;
+  /** Oldest first, each one's checks passed. */
+  readings: StoredReading[];
+  /** Readings the unit sent intact (XOR correct) whose content is impossible, with the reason. */
+  rejected: string[];
+}
+
+export async function downloadMemory(link: OmronLink, onReading: (reading: StoredReading) => void): Promise<DownloadResult> {
+  // Identification, twice over, as the vendor software does before touching the memory.
+  let version = '';
+  for (let round = 0; round < 2; round += 1) {
+    await link.selectMode(INFO_MODE);
+    version = versionFrom(await link.request(versionCommand()));
+    await link.request(profileCommand());
+    await link.request(serialCommand());
+  }
+
+  await link.selectMode(DAILY_MODE);
+  await link.request(versionCommand());
+  await link.request(profileCommand());
+  await link.request(weeklyAverageCommand('morning', MEMORY_BANK, 0));
+  const count = readingCountFrom(await link.request(readingCountCommand(MEMORY_BANK)));
+  const readings: StoredReading[] = [];
+  const rejected: string[] = [];
+  // Index 0 is the newest reading: counting down delivers them oldest first.
+  for (let index = count - 1; index >= 0; index -= 1) {
+    const decoded = decodeStoredReading(await link.request(readingCommand(MEMORY_BANK, index)));
+    if (decoded.ok) {
+      readings.push(decoded.reading);
+      onReading(decoded.reading);
+    } else {
+      rejected.push(`reading ${index}: ${decoded.reason}`);
+    }
+  }
+  await link.end();
+
+  // Weekly averages are not readings and are not reported. They are fetched (and checked) only
+  // because the vendor sequence does, so the conversation stays the one the unit is known to accept.
+  await link.selectMode(WEEKLY_MODE);
+  await link.request(versionCommand());
+  for (let slot = WEEKLY_SLOTS - 1; slot >= 0; slot -= 1) {
+    await link.request(weeklyAverageCommand('morning', MEMORY_BANK, slot));
+    await link.request(weeklyAverageCommand('evening', MEMORY_BANK, slot));
+  }
+  await link.end();
+
+  return { version, readings, rejected };
+}
+
+/** The three observations of one stored reading, stamped with the unit's own clock. */
+export function observationsOf(reading: StoredReading): Observation[] {
+  return [
+    { type: 'observation', metric: 'systolic', value: reading.systolic, unit: 'mm[Hg]', time: reading.time },
+    { type: 'observation', metric: 'diastolic', value: reading.diastolic, unit: 'mm[Hg]', time: reading.time },
+    { type: 'observation', metric: 'pulseRate', value: reading.pulseRate, unit: '/min', time: reading.time },
+  ];
+}
