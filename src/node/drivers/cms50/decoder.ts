@@ -55,7 +55,8 @@ export type DiscardReason =
   /** Complete, but its content breaks the protocol's stated ranges. */
   | 'malformed';
 
-export type DecoderEvent = { kind: 'package'; package: Cms50Package } | { kind: 'discarded'; reason: DiscardReason; bytes: number[] };
+/** Each event carries the wire bytes it consumed, so every received byte is accounted for once. */
+export type DecoderEvent = { kind: 'package'; package: Cms50Package; bytes: number[] } | { kind: 'discarded'; reason: DiscardReason; bytes: number[] };
 
 const MAX_SPO2 = 100;
 const MAX_PULSE_RATE = 254;
@@ -105,7 +106,7 @@ export class Cms50Decoder {
       const wire = this.pending;
       this.pending = [];
       const decoded = decodePackage(wire);
-      events.push(decoded === null ? { kind: 'discarded', reason: 'malformed', bytes: wire } : { kind: 'package', package: decoded });
+      events.push(decoded === null ? { kind: 'discarded', reason: 'malformed', bytes: wire } : { kind: 'package', package: decoded, bytes: wire });
     }
   }
 

@@ -46,7 +46,8 @@ class Cms50Session {
         if (chunk === null) this.emitAll(this.readings.flush());
         else for (const event of this.decoder.push(chunk)) if (event.kind === 'package') this.handle(event.package);
         if (io.now() >= nextTick) {
-          nextTick = io.now() + KEEP_ALIVE_INTERVAL_MS;
+          // A steady cadence; after a long stall the next tick is a full interval away.
+          nextTick = Math.max(nextTick + KEEP_ALIVE_INTERVAL_MS, io.now() + 1);
           await this.tick();
         }
       }
