@@ -66,6 +66,11 @@ export interface DriverManifest {
   /** USB identities that select this driver; for serial drivers the cable's USB-serial chip. */
   matches: readonly UsbMatch[];
   serial?: { baudRate: number; dataBits: 8; parity: 'none'; stopBits: 1 };
+  /**
+   * HID only: the device numbers its reports, so what the driver writes already starts with the
+   * report ID. Unnumbered (the default) makes the io prepend node-hid's 0x00.
+   */
+  hidNumberedReports?: boolean;
   metrics: readonly Metric[];
   canRequestMeasurement: boolean;
   create(): Driver;
