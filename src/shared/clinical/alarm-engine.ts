@@ -376,6 +376,10 @@ function trimLog(state: AlarmEngineState): void {
 /** Brings alarms in line with the conditions present at `now`. Mutates the (already copied) state. */
 function reconcile(state: AlarmEngineState, now: number): void {
   state.now = Math.max(state.now, now);
+  // Past the re-raise window a returning condition is a new alarm, so forget the old one first.
+  state.alarms = state.alarms.filter(
+    (alarm) => alarm.conditionPresent || alarm.latched || now - (alarm.conditionEndedAt ?? now) < state.config.reraiseWindowMs,
+  );
   const detected = [...physiologicalConditions(state, now), ...technicalConditions(state, now)];
   const detectedKeys = new Set(detected.map((condition) => condition.key));
   for (const key of Object.keys(state.pending)) if (!detectedKeys.has(key)) delete state.pending[key];
@@ -392,9 +396,6 @@ function reconcile(state: AlarmEngineState, now: number): void {
     if (alarm.conditionPresent && !detectedKeys.has(alarm.key)) endCondition(state, alarm, now);
     escalate(state, alarm, now);
   }
-  state.alarms = state.alarms.filter(
-    (alarm) => alarm.conditionPresent || alarm.latched || now - (alarm.conditionEndedAt ?? now) < state.config.reraiseWindowMs,
-  );
   if (state.audioPause && now >= state.audioPause.until) state.audioPause = null;
   trimLog(state);
 }

@@ -1,0 +1,380 @@
+import { describe, expect, it } from 'vitest';
+import type { DeviceInfo, StationReading } from '../contract';
+import type { Metric, UcumUnit } from '../vitals';
+import type { Actor } from './actor';
+import type { AlarmEngineState } from './alarm-engine';
+import { acknowledgeAlarm, applyDevices, applyReading, createAlarmEngine, pauseAudio, presentAlarms, setPatientLimits, tickAlarms } from './alarm-engine';
+
+const T0 = 1_750_000_000_000;
+const S = 1_000;
+const nurse: Actor = { id: 'n1', name: 'Nurse Ada', role: 'nurse' };
+const clinician: Actor = { id: 'c1', name: 'Dr Lee', role: 'clinician' };
+const patient: Actor = { id: 'p1', name: 'Sam', role: 'patient' };
+
+function device(id: string, overrides: Partial<DeviceInfo> = {}): DeviceInfo {
+  return { id, driverId: 'sim', name: id, transport: 'simulated', state: 'streaming', condition: 'ok', canRequestMeasurement: false, ...overrides };
+}
+
+let seq = 0;
+function reading(metric: Metric, value: number, at: number, deviceId = 'oximeter', unit: UcumUnit = metric === 'spo2' ? '%' : '/min'): StationReading {
+  return { deviceId, metric, value, unit, deviceTime: null, receivedAt: at, seq: seq++ };
+}
+
+/** An oximeter streaming once a second from `from` to `to` (inclusive) with the given SpO2 and pulse. */
+function stream(state: AlarmEngineState, from: number, to: number, spo2: number | ((t: number) => number), pulse = 75): AlarmEngineState {
+  let next = state;
+  for (let t = from; t <= to; t += S) {
+    next = applyReading(next, reading('spo2', typeof spo2 === 'number' ? spo2 : spo2(t), t));
+    next = applyReading(next, reading('pulseRate', pulse, t));
+  }
+  return next;
+}
+
+function withOximeter(): AlarmEngineState {
+  return applyDevices(createAlarmEngine(T0), [device('oximeter')], T0);
+}
+
+const shown = (state: AlarmEngineState, now = state.now) => presentAlarms(state, now).alarms;
+const only = (state: AlarmEngineState, now = state.now) => {
+  const alarms = shown(state, now);
+  expect(alarms).toHaveLength(1);
+  return alarms[0]!;
+};
+function ok(result: { ok: true; state: AlarmEngineState } | { ok: false; error: string }): AlarmEngineState {
+  if (!result.ok) throw new Error(result.error);
+  return result.state;
+}
+
+describe('physiological alarms and the alarm-condition delay', () => {
+  it('raises SpO2 low only after the value has stayed below the limit for the 6 s delay', () => {
+    let state = stream(withOximeter(), T0, T0 + 5 * S, 97);
+    state = stream(state, T0 + 6 * S, T0 + 11 * S, 86);
+    expect(shown(state)).toHaveLength(0);
+    state = stream(state, T0 + 12 * S, T0 + 12 * S, 85);
+    const alarm = only(state);
+    expect(alarm.alarm).toMatchObject({ key: 'physiological:spo2:low', priority: 'high', message: 'SpO₂ low', value: 85, limit: 90, raisedAt: T0 + 12 * S });
+    expect(alarm.visual.colourName).toBe('red');
+    expect(alarm.announcement).toBe('High priority alarm: SpO₂ low, 85 % (limit 90 %). Not acknowledged.');
+    expect(presentAlarms(state, state.now).audiblePriority).toBe('high');
+  });
+
+  it('restarts the delay when a value inside the limits interrupts the condition', () => {
+    let state = stream(withOximeter(), T0, T0 + 4 * S, 86);
+    state = stream(state, T0 + 5 * S, T0 + 5 * S, 95);
+    state = stream(state, T0 + 6 * S, T0 + 11 * S, 86);
+    expect(shown(state)).toHaveLength(0);
+    state = tickAlarms(state, T0 + 12 * S);
+    expect(shown(state)).toHaveLength(1);
+  });
+
+  it('raises a spot-measurement alarm on the one reading, with no delay', () => {
+    let state = applyDevices(createAlarmEngine(T0), [device('cuff')], T0);
+    state = applyReading(state, reading('systolic', 84, T0 + S, 'cuff', 'mm[Hg]'));
+    expect(only(state).alarm).toMatchObject({ key: 'physiological:systolic:low', priority: 'medium', value: 84 });
+  });
+
+  it('compares readings in other units after converting them', () => {
+    let state = applyDevices(createAlarmEngine(T0), [device('thermometer')], T0);
+    state = applyReading(state, reading('bodyTemperature', 103, T0 + S, 'thermometer', '[degF]'));
+    const alarm = only(state).alarm;
+    expect(alarm).toMatchObject({ key: 'physiological:bodyTemperature:high', priority: 'low', unit: 'Cel' });
+    expect(alarm.value).toBeCloseTo(39.44, 2);
+  });
+
+  it('ignores implausible values: they neither raise nor clear an alarm', () => {
+    let state = stream(withOximeter(), T0, T0 + 8 * S, 85);
+    expect(shown(state)).toHaveLength(1);
+    state = applyReading(state, reading('spo2', 140, T0 + 9 * S));
+    expect(shown(state)[0]!.alarm).toMatchObject({ conditionPresent: true, value: 85 });
+    state = applyReading(createAlarmEngine(T0), reading('spo2', -3, T0));
+    expect(shown(state)).toHaveLength(0);
+  });
+
+  it('does not alarm on readings from a device that reports the probe is off', () => {
+    let state = applyDevices(createAlarmEngine(T0), [device('oximeter', { condition: 'no-finger' })], T0);
+    state = stream(state, T0, T0 + 3 * S, 40);
+    expect(shown(state).filter((a) => a.alarm.kind === 'physiological')).toHaveLength(0);
+  });
+});
+
+describe('latching, acknowledgement and the log', () => {
+  it('keeps a high-priority alarm latched after its condition ends until someone acknowledges it', () => {
+    let state = stream(withOximeter(), T0, T0 + 7 * S, 84);
+    state = stream(state, T0 + 8 * S, T0 + 20 * S, 96);
+    const latched = only(state);
+    expect(latched.alarm).toMatchObject({ conditionPresent: false, latched: true, conditionEndedAt: T0 + 8 * S });
+    expect(latched.audible).toBe(true);
+    expect(latched.announcement).toMatch(/Condition ended, waiting for acknowledgement/);
+    state = stream(state, T0 + 21 * S, T0 + 600 * S, 96);
+    expect(shown(state)).toHaveLength(1);
+
+    state = ok(acknowledgeAlarm(state, latched.alarm.id, nurse, T0 + 601 * S));
+    expect(shown(state)).toHaveLength(0);
+    expect(state.log).toEqual([
+      expect.objectContaining({
+        key: 'physiological:spo2:low',
+        message: 'SpO₂ low',
+        priority: 'high',
+        firstValue: 84,
+        worstValue: 84,
+        limit: 90,
+        raisedAt: T0 + 6 * S,
+        clearedAt: T0 + 8 * S,
+        acknowledgedAt: T0 + 601 * S,
+        acknowledgedBy: nurse,
+      }),
+    ]);
+  });
+
+  it('lets a medium alarm go (non-latching) when its condition ends, logging the clear time', () => {
+    let state = stream(withOximeter(), T0, T0 + 6 * S, 97, 130);
+    expect(only(state).alarm).toMatchObject({ key: 'physiological:pulseRate:high', priority: 'medium' });
+    state = stream(state, T0 + 7 * S, T0 + 7 * S, 97, 80);
+    expect(shown(state)).toHaveLength(0);
+    expect(state.log[0]).toMatchObject({ clearedAt: T0 + 7 * S, acknowledgedAt: null });
+    state = stream(state, T0 + 8 * S, T0 + 60 * S, 97, 80);
+    expect(state.alarms).toHaveLength(0);
+  });
+
+  it('records the worst value reached', () => {
+    let state = stream(withOximeter(), T0, T0 + 6 * S, (t) => 88 - (t - T0) / S);
+    state = stream(state, T0 + 7 * S, T0 + 7 * S, 81);
+    state = stream(state, T0 + 8 * S, T0 + 9 * S, 86);
+    expect(state.log[0]).toMatchObject({ firstValue: 82, worstValue: 81 });
+    expect(state.alarms[0]).toMatchObject({ value: 86 });
+  });
+
+  it('silences an acknowledged alarm whose condition persists, but keeps showing it', () => {
+    let state = stream(withOximeter(), T0, T0 + 6 * S, 84);
+    const id = only(state).alarm.id;
+    state = ok(acknowledgeAlarm(state, id, clinician, T0 + 7 * S));
+    state = stream(state, T0 + 8 * S, T0 + 10 * S, 84);
+    const alarm = only(state);
+    expect(alarm.audible).toBe(false);
+    expect(alarm.alarm.acknowledged).toEqual({ by: clinician, at: T0 + 7 * S });
+    expect(alarm.announcement).toMatch(/Acknowledged\.$/);
+    expect(presentAlarms(state, state.now).audiblePriority).toBeNull();
+  });
+
+  it('only a nurse or clinician may acknowledge a physiological alarm', () => {
+    const state = stream(withOximeter(), T0, T0 + 6 * S, 84);
+    const result = acknowledgeAlarm(state, only(state).alarm.id, patient, T0 + 7 * S);
+    expect(result).toMatchObject({ ok: false, error: expect.stringMatching(/patient may not acknowledge/) });
+    expect(result.state).toBe(state);
+  });
+
+  it('refuses to acknowledge an alarm that is not active', () => {
+    expect(acknowledgeAlarm(withOximeter(), 'A42', nurse, T0)).toMatchObject({ ok: false, error: 'no active alarm A42' });
+  });
+});
+
+describe('audio pause', () => {
+  it('silences present alarms until it expires, then they sound again', () => {
+    let state = stream(withOximeter(), T0, T0 + 6 * S, 84);
+    state = ok(pauseAudio(state, nurse, T0 + 7 * S, 60 * S));
+    expect(presentAlarms(state, T0 + 8 * S)).toMatchObject({ audiblePriority: null, audioPausedUntil: T0 + 67 * S });
+    state = stream(state, T0 + 8 * S, T0 + 66 * S, 84);
+    expect(presentAlarms(state, state.now).audiblePriority).toBeNull();
+    state = tickAlarms(state, T0 + 67 * S);
+    expect(state.audioPause).toBeNull();
+    expect(presentAlarms(state, state.now)).toMatchObject({ audiblePriority: 'high', audioPausedUntil: null });
+  });
+
+  it('does not silence an alarm raised after the pause began', () => {
+    let state = stream(withOximeter(), T0, T0 + 6 * S, 97, 130);
+    state = ok(pauseAudio(state, nurse, T0 + 7 * S));
+    state = stream(state, T0 + 8 * S, T0 + 14 * S, 84, 130);
+    const alarms = presentAlarms(state, state.now);
+    expect(alarms.alarms.map((a) => [a.alarm.key, a.audible])).toEqual([
+      ['physiological:spo2:low', true],
+      ['physiological:pulseRate:high', false],
+    ]);
+    expect(alarms.audiblePriority).toBe('high');
+  });
+
+  it('refuses a pause longer than the configured maximum or not positive', () => {
+    const state = withOximeter();
+    expect(pauseAudio(state, nurse, T0, 301 * S)).toMatchObject({ ok: false });
+    expect(pauseAudio(state, nurse, T0, 0)).toMatchObject({ ok: false });
+    expect(pauseAudio(state, nurse, T0, Number.NaN)).toMatchObject({ ok: false });
+  });
+});
+
+describe('escalation', () => {
+  it('raises an unacknowledged medium alarm to high after the escalation time', () => {
+    let state = stream(withOximeter(), T0, T0 + 6 * S, 97, 135);
+    state = stream(state, T0 + 7 * S, T0 + 125 * S, 97, 135);
+    expect(only(state).alarm.priority).toBe('medium');
+    state = stream(state, T0 + 126 * S, T0 + 126 * S, 97, 135);
+    const alarm = only(state);
+    expect(alarm.alarm).toMatchObject({ basePriority: 'medium', priority: 'high', escalatedAt: T0 + 126 * S });
+    expect(alarm.visual.colourName).toBe('red');
+    expect(state.log[0]).toMatchObject({ priority: 'high', escalatedAt: T0 + 126 * S });
+  });
+
+  it('does not escalate an acknowledged alarm', () => {
+    let state = stream(withOximeter(), T0, T0 + 6 * S, 97, 135);
+    state = ok(acknowledgeAlarm(state, only(state).alarm.id, nurse, T0 + 10 * S));
+    state = stream(state, T0 + 11 * S, T0 + 300 * S, 97, 135);
+    expect(only(state).alarm.priority).toBe('medium');
+  });
+
+  it('an escalation during an audio pause sounds', () => {
+    let state = stream(withOximeter(), T0, T0 + 6 * S, 97, 135);
+    state = ok(pauseAudio(state, nurse, T0 + 100 * S, 300 * S));
+    state = stream(state, T0 + 101 * S, T0 + 126 * S, 97, 135);
+    expect(presentAlarms(state, state.now).audiblePriority).toBe('high');
+  });
+});
+
+describe('technical alarms', () => {
+  it('raises probe off after its delay, and does not add a no-data alarm for the silence it explains', () => {
+    let state = stream(withOximeter(), T0, T0 + 5 * S, 97);
+    state = applyDevices(state, [device('oximeter', { state: 'probe-off', condition: 'probe-off' })], T0 + 6 * S);
+    state = tickAlarms(state, T0 + 10 * S);
+    expect(shown(state)).toHaveLength(0);
+    state = tickAlarms(state, T0 + 11 * S);
+    expect(only(state).alarm).toMatchObject({ kind: 'technical', key: 'technical:oximeter:probe-off', priority: 'medium', message: 'oximeter: sensor off the patient' });
+    state = tickAlarms(state, T0 + 60 * S);
+    expect(shown(state).map((a) => a.alarm.key)).toEqual(['technical:oximeter:probe-off']);
+  });
+
+  it('raises no-data once a watched metric is silent for longer than its expected interval', () => {
+    let state = stream(withOximeter(), T0, T0 + 5 * S, 97);
+    state = tickAlarms(state, T0 + 15 * S);
+    expect(shown(state)).toHaveLength(0);
+    state = tickAlarms(state, T0 + 15 * S + 1);
+    expect(shown(state).map((a) => a.alarm.key).sort()).toEqual(['technical:oximeter:no-data:pulseRate', 'technical:oximeter:no-data:spo2']);
+    expect(shown(state)[0]!.alarm.message).toMatch(/oximeter: no (SpO₂|Pulse) data/);
+    state = stream(state, T0 + 16 * S, T0 + 16 * S, 97);
+    expect(shown(state)).toHaveLength(0);
+  });
+
+  it('a disconnected device is one alarm, not one per silent metric, and a patient may acknowledge it to stop following the device', () => {
+    let state = stream(withOximeter(), T0, T0 + 5 * S, 97);
+    state = applyDevices(state, [], T0 + 6 * S);
+    state = tickAlarms(state, T0 + 9 * S);
+    state = tickAlarms(state, T0 + 60 * S);
+    const alarm = only(state);
+    expect(alarm.alarm).toMatchObject({ key: 'technical:oximeter:disconnected', priority: 'medium', raisedAt: T0 + 9 * S });
+    state = ok(acknowledgeAlarm(state, alarm.alarm.id, patient, T0 + 61 * S));
+    state = tickAlarms(state, T0 + 120 * S);
+    expect(shown(state)).toHaveLength(0);
+    expect(state.devices.oximeter).toBeUndefined();
+    expect(state.log[0]).toMatchObject({ clearedAt: T0 + 61 * S, acknowledgedBy: patient });
+  });
+
+  it('ends physiological conditions of a lost device instead of showing its last value as current', () => {
+    let state = stream(withOximeter(), T0, T0 + 6 * S, 97, 135);
+    expect(only(state).alarm.key).toBe('physiological:pulseRate:high');
+    state = applyDevices(state, [device('oximeter', { state: 'disconnected' })], T0 + 7 * S);
+    expect(shown(state)).toHaveLength(0);
+    state = tickAlarms(state, T0 + 10 * S);
+    expect(only(state).alarm.key).toBe('technical:oximeter:disconnected');
+  });
+
+  it('does not report a device that never connected as disconnected', () => {
+    const state = applyDevices(createAlarmEngine(T0), [device('oximeter', { state: 'error', condition: 'ok' })], T0);
+    expect(shown(tickAlarms(state, T0 + 60 * S))).toHaveLength(0);
+  });
+
+  it('raises weak signal and low battery at low priority', () => {
+    let state = applyDevices(createAlarmEngine(T0), [device('oximeter', { condition: 'weak-signal' }), device('scale', { condition: 'low-battery' })], T0);
+    state = tickAlarms(state, T0 + 10 * S);
+    expect(shown(state).map((a) => [a.alarm.key, a.alarm.priority, a.visual.colourName])).toEqual([
+      ['technical:scale:low-battery', 'low', 'cyan'],
+      ['technical:oximeter:weak-signal', 'low', 'cyan'],
+    ]);
+  });
+});
+
+describe('patient limits', () => {
+  it('lets a clinician change a limit inside the safe bounds, recording who, when, old and new', () => {
+    const state = ok(setPatientLimits(withOximeter(), { metric: 'spo2', low: 88, reason: 'COPD, target 88–92 %' }, clinician, T0 + S));
+    expect(state.limits.spo2).toEqual({ low: 88, high: null });
+    expect(state.limitChanges).toEqual([{ metric: 'spo2', side: 'low', oldValue: 90, newValue: 88, by: clinician, at: T0 + S, reason: 'COPD, target 88–92 %' }]);
+    const after = stream(state, T0 + 2 * S, T0 + 10 * S, 89);
+    expect(shown(after)).toHaveLength(0);
+  });
+
+  it('refuses a change by anyone but a clinician', () => {
+    const state = withOximeter();
+    const result = setPatientLimits(state, { metric: 'spo2', low: 88 }, nurse, T0);
+    expect(result).toMatchObject({ ok: false, error: expect.stringMatching(/only a clinician/) });
+    expect(result.state.limits.spo2.low).toBe(90);
+    expect(result.state.limitChanges).toEqual([]);
+  });
+
+  it.each([
+    [{ metric: 'spo2', low: 80 }, /between 85 and 99/],
+    [{ metric: 'spo2', high: 99 }, /no high alarm limit/],
+    [{ metric: 'pulseRate', low: 110, high: 100 }, /between 30 and 100/],
+    [{ metric: 'pulseRate', low: 90, high: 80 }, /must be below the high limit/],
+    [{ metric: 'systolic', high: Number.POSITIVE_INFINITY }, /between 120 and 250/],
+  ] as const)('refuses %o', (request, message) => {
+    expect(setPatientLimits(withOximeter(), request, clinician, T0)).toMatchObject({ ok: false, error: expect.stringMatching(message) });
+  });
+
+  it('applies a tightened limit to the current value, with the alarm-condition delay', () => {
+    let state = stream(withOximeter(), T0, T0 + 3 * S, 92);
+    state = ok(setPatientLimits(state, { metric: 'spo2', low: 94 }, clinician, T0 + 4 * S));
+    state = stream(state, T0 + 5 * S, T0 + 9 * S, 92);
+    expect(shown(state)).toHaveLength(0);
+    state = stream(state, T0 + 10 * S, T0 + 10 * S, 92);
+    expect(only(state).alarm).toMatchObject({ limit: 94, value: 92 });
+  });
+});
+
+describe('anti-flood', () => {
+  it('a device that keeps dropping out produces one alarm condition, not a storm', () => {
+    let state = stream(withOximeter(), T0, T0, 97);
+    for (let cycle = 0; cycle < 15; cycle++) {
+      const start = T0 + S + cycle * 8 * S;
+      state = applyDevices(state, [], start);
+      state = tickAlarms(state, start + 4 * S);
+      state = applyDevices(state, [device('oximeter')], start + 4 * S);
+      state = stream(state, start + 5 * S, start + 7 * S, 97);
+    }
+    expect(state.log).toHaveLength(1);
+    expect(state.log[0]).toMatchObject({ key: 'technical:oximeter:disconnected', recurrences: 14 });
+    expect(state.alarms).toHaveLength(1);
+    expect(state.nextAlarmNumber).toBe(2);
+  });
+
+  it('a value hovering around a limit produces one alarm', () => {
+    let state = withOximeter();
+    state = stream(state, T0, T0 + 300 * S, (t) => (Math.floor((t - T0) / (10 * S)) % 2 === 0 ? 84 : 91), 75);
+    expect(state.log).toHaveLength(1);
+    expect(state.log[0]!.recurrences).toBeGreaterThan(10);
+  });
+
+  it('raises a new alarm once the condition has stayed away past the re-raise window', () => {
+    let state = stream(withOximeter(), T0, T0 + 6 * S, 97, 130);
+    state = stream(state, T0 + 7 * S, T0 + 40 * S, 97, 80);
+    state = stream(state, T0 + 41 * S, T0 + 47 * S, 97, 130);
+    expect(state.log.map((entry) => entry.alarmId)).toEqual(['A1', 'A2']);
+  });
+});
+
+describe('state as data', () => {
+  it('survives a JSON round trip unchanged and is never mutated in place', () => {
+    let state = stream(withOximeter(), T0, T0 + 6 * S, 84);
+    state = ok(setPatientLimits(state, { metric: 'pulseRate', high: 110 }, clinician, T0 + 7 * S));
+    state = ok(pauseAudio(state, nurse, T0 + 8 * S));
+    expect(JSON.parse(JSON.stringify(state))).toEqual(state);
+
+    const frozen = JSON.stringify(state);
+    stream(state, T0 + 9 * S, T0 + 20 * S, 97, 140);
+    acknowledgeAlarm(state, 'A1', nurse, T0 + 21 * S);
+    expect(JSON.stringify(state)).toBe(frozen);
+  });
+
+  it('keeps the log bounded, dropping the oldest closed entries first', () => {
+    let state = applyDevices(createAlarmEngine(T0, { maxLogEntries: 5 }), [device('cuff')], T0);
+    for (let i = 0; i < 8; i++) {
+      state = applyReading(state, reading('systolic', 80, T0 + i * 60 * S, 'cuff', 'mm[Hg]'));
+      state = applyReading(state, reading('systolic', 120, T0 + i * 60 * S + S, 'cuff', 'mm[Hg]'));
+    }
+    expect(state.log.map((entry) => entry.alarmId)).toEqual(['A4', 'A5', 'A6', 'A7', 'A8']);
+  });
+});

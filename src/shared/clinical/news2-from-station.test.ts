@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import type { DeviceInfo, StationReading } from '../contract';
+import type { Metric, UcumUnit } from '../vitals';
+import type { Actor } from './actor';
+import type { ManualNews2Entries } from './news2-from-station';
+import { assembleNews2Input } from './news2-from-station';
+import { scoreNews2 } from './news2';
+
+const NOW = 1_750_000_000_000;
+const MINUTE = 60_000;
+const nurse: Actor = { id: 'n1', name: 'Nurse Ada', role: 'nurse' };
+const clinician: Actor = { id: 'c1', name: 'Dr Lee', role: 'clinician' };
+
+let seq = 0;
+function reading(metric: Metric, value: number, unit: UcumUnit, ageMs: number, deviceId = 'dev-' + metric): StationReading {
+  return { deviceId, metric, value, unit, deviceTime: null, receivedAt: NOW - ageMs, seq: seq++ };
+}
+
+const freshReadings = (): StationReading[] => [
+  reading('spo2', 97, '%', 2_000, 'oximeter'),
+  reading('pulseRate', 72, '/min', 2_000, 'oximeter'),
+  reading('systolic', 124, 'mm[Hg]', 10 * MINUTE, 'cuff'),
+  reading('bodyTemperature', 36.8, 'Cel', 5 * MINUTE, 'thermometer'),
+];
+
+const manual = (): ManualNews2Entries => ({
+  respiratoryRate: { value: 16, enteredBy: nurse, enteredAt: NOW - 3 * MINUTE },
+  consciousness: { value: 'A', enteredBy: nurse, enteredAt: NOW - 3 * MINUTE },
+  onOxygen: { value: false, enteredBy: nurse, enteredAt: NOW - 3 * MINUTE },
+});
+
+describe('assembling NEWS2 input from the station', () => {
+  it('builds a complete input from fresh readings and manual entries, with provenance', () => {
+    const assembled = assembleNews2Input({ latest: freshReadings(), manual: manual(), now: NOW });
+    expect(assembled).toMatchObject({
+      ok: true,
+      input: { respiratoryRate: 16, spo2: 97, spo2Scale: 1, onOxygen: false, systolic: 124, pulse: 72, consciousness: 'A', temperature: 36.8 },
+      provenance: {
+        spo2: { kind: 'device', deviceId: 'oximeter', metric: 'spo2' },
+        consciousness: { kind: 'manual', enteredBy: nurse },
+        spo2Scale: { kind: 'default' },
+      },
+    });
+    if (assembled.ok) expect(scoreNews2(assembled.input).total).toBe(0);
+  });
+
+  it('refuses to score when a device reading is stale, naming it and why', () => {
+    const latest = freshReadings().map((r) => (r.metric === 'spo2' ? { ...r, receivedAt: NOW - 11_000 } : r));
+    const assembled = assembleNews2Input({ latest, manual: manual(), now: NOW });
+    expect(assembled.ok).toBe(false);
+    if (!assembled.ok) {
+      expect(assembled.problems).toHaveLength(1);
+      expect(assembled.problems[0]).toMatchObject({ input: 'spo2', reason: 'stale' });
+    }
+  });
+
+  it('refuses when a manual entry is older than the observation window', () => {
+    const entries = { ...manual(), consciousness: { value: 'A' as const, enteredBy: nurse, enteredAt: NOW - 31 * MINUTE } };
+    const assembled = assembleNews2Input({ latest: freshReadings(), manual: entries, now: NOW });
+    expect(assembled).toMatchObject({ ok: false, problems: [{ input: 'consciousness', reason: 'stale' }] });
+  });
+
+  it('lists every missing input at once', () => {
+    const assembled = assembleNews2Input({ latest: [], manual: {}, now: NOW });
+    expect(assembled.ok).toBe(false);
+    if (!assembled.ok) {
+      expect(assembled.problems.map((p) => p.input).sort()).toEqual(
+        ['consciousness', 'onOxygen', 'pulse', 'respiratoryRate', 'spo2', 'systolic', 'temperature'].sort(),
+      );
+      expect(assembled.problems.every((p) => p.reason === 'missing')).toBe(true);
+    }
+  });
+
+  it('uses the newest reading of a metric, and refuses when that one is implausible', () => {
+    const latest = [...freshReadings(), reading('spo2', 127, '%', 500, 'oximeter')];
+    expect(assembleNews2Input({ latest, manual: manual(), now: NOW })).toMatchObject({
+      ok: false,
+      problems: [{ input: 'spo2', reason: 'invalid' }],
+    });
+  });
+
+  it('refuses readings from a device that reports the probe is off', () => {
+    const devices: DeviceInfo[] = [
+      { id: 'oximeter', driverId: 'cms50', name: 'CMS50', transport: 'hid', state: 'probe-off', condition: 'probe-off', canRequestMeasurement: false },
+    ];
+    const assembled = assembleNews2Input({ latest: freshReadings(), manual: manual(), now: NOW, devices });
+    expect(assembled).toMatchObject({ ok: false, problems: [{ input: 'spo2', reason: 'invalid' }, { input: 'pulse', reason: 'invalid' }] });
+  });
+
+  it('refuses a reading time-stamped in the future', () => {
+    const latest = freshReadings().map((r) => (r.metric === 'systolic' ? { ...r, receivedAt: NOW + 60_000 } : r));
+    expect(assembleNews2Input({ latest, manual: manual(), now: NOW })).toMatchObject({ ok: false, problems: [{ input: 'systolic', reason: 'invalid' }] });
+  });
+
+  it('takes the respiratory rate from a device when none was counted by hand', () => {
+    const { respiratoryRate: _counted, ...entries } = manual();
+    const latest = [...freshReadings(), reading('respiratoryRate', 22, '/min', MINUTE)];
+    const assembled = assembleNews2Input({ latest, manual: entries, now: NOW });
+    expect(assembled).toMatchObject({ ok: true, input: { respiratoryRate: 22 }, provenance: { respiratoryRate: { kind: 'device' } } });
+  });
+
+  it('converts a Fahrenheit temperature and rounds it to one decimal', () => {
+    const latest = freshReadings().map((r) => (r.metric === 'bodyTemperature' ? { ...r, value: 100.4, unit: '[degF]' as const } : r));
+    const assembled = assembleNews2Input({ latest, manual: manual(), now: NOW });
+    expect(assembled).toMatchObject({ ok: true, input: { temperature: 38 } });
+    if (assembled.ok) expect(scoreNews2(assembled.input).scores.temperature).toBe(0);
+  });
+
+  it('uses Scale 2 only on a clinician decision', () => {
+    const byClinician = { ...manual(), spo2Scale2: { value: true, enteredBy: clinician, enteredAt: NOW - 24 * 60 * MINUTE } };
+    expect(assembleNews2Input({ latest: freshReadings(), manual: byClinician, now: NOW })).toMatchObject({ ok: true, input: { spo2Scale: 2 } });
+
+    const byNurse = { ...manual(), spo2Scale2: { value: true, enteredBy: nurse, enteredAt: NOW } };
+    expect(assembleNews2Input({ latest: freshReadings(), manual: byNurse, now: NOW })).toMatchObject({
+      ok: false,
+      problems: [{ input: 'spo2Scale', reason: 'invalid' }],
+    });
+  });
+
+  it('validates manual values with the same rules as any other input', () => {
+    const entries = { ...manual(), respiratoryRate: { value: 250, enteredBy: nurse, enteredAt: NOW } };
+    expect(assembleNews2Input({ latest: freshReadings(), manual: entries, now: NOW })).toMatchObject({
+      ok: false,
+      problems: [{ input: 'respiratoryRate', reason: 'invalid' }],
+    });
+  });
+});
