@@ -45,6 +45,8 @@ export interface ReplayIoOptions {
    */
   stallLimitMs?: number;
   onMismatch?(mismatch: ReplayMismatch): void;
+  /** The driver's own notion of an equivalent write (DriverManifest.sameHostReport); byte equality otherwise. */
+  sameHostReport?(direction: 'out' | 'feature-out', recorded: Uint8Array, written: Uint8Array): boolean;
   /** Called once when the replayed device goes away: capture ended, stalled, or strict mismatch. */
   onEnd?(reason: Error): void;
 }
@@ -158,13 +160,17 @@ export class ReplayIo implements DeviceIo {
     const record = recordIndex === undefined ? undefined : this.records[recordIndex];
     const expected = describeRecord(record);
     for (const listener of this.writeListeners) listener();
-    if (expected === actual) return;
+    if (expected === actual || (record && record.direction === direction && this.equivalentWrite(direction, record.bytes, data))) return;
     const mismatch: ReplayMismatch = { write: ordinal + 1, line: record?.line ?? null, expected, actual };
     this.collectedMismatches.push(mismatch);
     this.options.onMismatch?.(mismatch);
     if (this.options.strict) {
       this.close(new ReplayMismatchError(mismatch));
     }
+  }
+
+  private equivalentWrite(direction: Direction, recorded: Uint8Array, written: Uint8Array): boolean {
+    return (direction === 'out' || direction === 'feature-out') && (this.options.sameHostReport?.(direction, recorded, written) ?? false);
   }
 
   private get stallLimitMs(): number {

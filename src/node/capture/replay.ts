@@ -49,6 +49,7 @@ export async function* replayCapture(input: string | Capture, options: ReplayOpt
     strict: options.strict,
     transport: manifest.transport,
     onMismatch: (mismatch) => push({ type: 'mismatch', ...mismatch }),
+    sameHostReport: manifest.sameHostReport,
     onEnd: () => stop.abort(),
   });
   let done = false;

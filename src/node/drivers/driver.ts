@@ -74,4 +74,10 @@ export interface DriverManifest {
   metrics: readonly Metric[];
   canRequestMeasurement: boolean;
   create(): Driver;
+  /**
+   * Replays only: whether a host-to-device report the driver wrote is the one a capture recorded,
+   * for devices that ignore part of what they are sent (the stale tail after a count prefix, a
+   * byte the device does not check). Byte equality when absent.
+   */
+  sameHostReport?(direction: 'out' | 'feature-out', recorded: Uint8Array, written: Uint8Array): boolean;
 }

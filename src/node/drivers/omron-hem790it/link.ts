@@ -18,6 +18,11 @@ export const INFO_MODE: DataMode = Uint8Array.of(0x01, 0x01);
 export const DAILY_MODE: DataMode = Uint8Array.of(0x31, 0x2c);
 export const WEEKLY_MODE: DataMode = Uint8Array.of(0xa0, 0x12);
 
+/** Whether two mode feature reports select the same mode: only their second byte counts. */
+export function sameMode(a: DataMode, b: DataMode): boolean {
+  return a.length === 2 && b.length === 2 && a[1] === b[1];
+}
+
 export interface LinkTiming {
   /** How long to wait for each report of an answer; the unit answers within ~200 ms in the logs. */
   replyTimeoutMs: number;

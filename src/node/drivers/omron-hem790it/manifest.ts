@@ -1,5 +1,7 @@
 import type { DriverManifest } from '../driver';
 import { OmronHem790itDriver } from './driver';
+import { sameMode } from './link';
+import { sameOutputReport } from './reports';
 
 /**
  * 0590:0028 is shared by the HEM-790IT, HEM-7080IT-E and HJ-720IT pedometer (device-protocols.md
@@ -14,4 +16,7 @@ export const omronHem790itManifest: DriverManifest = {
   metrics: ['systolic', 'diastolic', 'pulseRate'],
   canRequestMeasurement: true,
   create: () => new OmronHem790itDriver(),
+  // The vendor logs carry stale bytes after each report's count and a varying first mode byte;
+  // the unit reads neither, so neither can (or needs to) be reproduced.
+  sameHostReport: (direction, recorded, written) => (direction === 'out' ? sameOutputReport(recorded, written) : sameMode(recorded, written)),
 };

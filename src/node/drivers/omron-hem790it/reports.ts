@@ -43,3 +43,10 @@ export function encodeOutputReports(message: Uint8Array): Uint8Array[] {
   }
   return reports;
 }
+
+/** Whether two output reports carry the same piece of a message: same count, same counted bytes. */
+export function sameOutputReport(a: Uint8Array, b: Uint8Array): boolean {
+  const count = a[0];
+  if (a.length !== REPORT_SIZE || b.length !== REPORT_SIZE || count === undefined || count > MAX_REPORT_PAYLOAD || b[0] !== count) return false;
+  return a.subarray(1, 1 + count).every((byte, i) => byte === b[1 + i]);
+}
