@@ -81,3 +81,50 @@ export interface StationApi {
   invoke<M extends StationMethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
   on<E extends StationEventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
 }
+
+/**
+ * How an invoke ends, on every transport. Errors travel as data (not thrown across IPC or the socket)
+ * so the caller gets a code it can act on instead of a transport-specific message.
+ */
+export const INVOKE_ERROR_CODES = ['bad-request', 'unknown-method', 'failed', 'disconnected'] as const;
+export type InvokeErrorCode = (typeof INVOKE_ERROR_CODES)[number];
+export const InvokeErrorSchema = z.object({ code: z.enum(INVOKE_ERROR_CODES), message: z.string().max(2_000) });
+export type InvokeError = z.infer<typeof InvokeErrorSchema>;
+export type InvokeResult = { ok: true; output: unknown } | { ok: false; error: InvokeError };
+
+/** Thrown by every StationApi implementation when an invoke fails. */
+export class StationCallError extends Error {
+  readonly code: InvokeErrorCode;
+  constructor(error: InvokeError) {
+    super(error.message);
+    this.name = 'StationCallError';
+    this.code = error.code;
+  }
+}
+
+export const isStationMethod = (name: unknown): name is StationMethodName =>
+  typeof name === 'string' && Object.prototype.hasOwnProperty.call(stationMethods, name);
+export const isStationEvent = (name: unknown): name is StationEventName =>
+  typeof name === 'string' && Object.prototype.hasOwnProperty.call(stationEvents, name);
+
+/** Electron IPC channels between preload and main; nothing else crosses the bridge. */
+export const IPC_CHANNELS = { invoke: 'vitalbridge:invoke', event: 'vitalbridge:event' } as const;
+
+/** The WebSocket path of web mode (the page's own origin, token in the query or session cookie). */
+export const WEB_SOCKET_PATH = '/contract';
+
+/** Web-mode messages from the page. `flow` is the page's backpressure signal (hidden tab → paused). */
+export const ClientMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('invoke'), id: z.number().int().nonnegative(), method: z.string().max(100), input: z.unknown() }),
+  z.object({ type: z.literal('flow'), paused: z.boolean() }),
+]);
+export type ClientMessage = z.infer<typeof ClientMessageSchema>;
+
+/** Web-mode messages to the page. */
+export const ServerMessageSchema = z.union([
+  z.object({ type: z.literal('result'), id: z.number().int().nonnegative(), ok: z.literal(true), output: z.unknown() }),
+  // id is null when the request was too malformed to carry one.
+  z.object({ type: z.literal('result'), id: z.number().int().nonnegative().nullable(), ok: z.literal(false), error: InvokeErrorSchema }),
+  z.object({ type: z.literal('event'), event: z.string().max(100), payload: z.unknown() }),
+]);
+export type ServerMessage = z.infer<typeof ServerMessageSchema>;

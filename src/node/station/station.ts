@@ -1,0 +1,105 @@
+/**
+ * The station core as Electron main and the web-mode host both run it: the peripheral hub over the
+ * real USB sources (and the simulator when asked), feeding a frame batcher that every connected
+ * screen subscribes to through a ContractSession.
+ */
+import { mkdir } from 'node:fs/promises';
+import type { DriverManifest } from '../drivers/driver';
+import { hardwareDrivers } from '../drivers/registry';
+import { PeripheralHub } from '../hub/hub';
+import { NodeHidSource } from '../hub/node-hid-source';
+import { SerialPortSource } from '../hub/serialport-source';
+import type { DeviceSource } from '../hub/source';
+import { createSimulator, isScenarioName, SCENARIO_NAMES, type Simulator } from '../simulator';
+import type { ContractHost, StationHandlers } from './contract-session';
+import { FrameBatcher, type FrameBatcherOptions } from './frame-batcher';
+
+export interface StationOptions {
+  /** Where the station keeps its files; created (owner-only) when missing. */
+  dataDir: string;
+  /** Attach the simulated peripherals. */
+  simulate?: boolean;
+  /** The clinical scenario the simulated patient plays (implies nothing unless `simulate`). */
+  scenario?: string;
+  /** Seed of the simulator's noise; same seed, same readings. */
+  seed?: number;
+  /** Look for real USB devices (node-hid, serialport); on unless a test turns it off. */
+  hardware?: boolean;
+  /** How often sources without plug notifications are listed again. */
+  pollIntervalMs?: number;
+  batcher?: FrameBatcherOptions;
+  log?: (message: string) => void;
+}
+
+export interface Station extends ContractHost {
+  /** The scenario the simulator plays, when simulating. */
+  readonly scenario: string | null;
+  close(): Promise<void>;
+}
+
+/** A usage error in the station's options (exit code 2 on the command line). */
+export class StationOptionsError extends Error {
+  override readonly name = 'StationOptionsError';
+}
+
+export async function createStation(options: StationOptions): Promise<Station> {
+  if (options.scenario !== undefined && !isScenarioName(options.scenario)) {
+    throw new StationOptionsError(`Unknown scenario "${options.scenario}"; one of: ${SCENARIO_NAMES.join(', ')}`);
+  }
+  if (options.scenario !== undefined && !options.simulate) {
+    throw new StationOptionsError('A scenario needs the simulated peripherals (--simulate)');
+  }
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  const log = options.log ?? ((message: string) => console.warn(`[station] ${message}`));
+
+  const sources: DeviceSource[] = [];
+  const drivers: DriverManifest[] = [];
+  if (options.hardware ?? true) {
+    sources.push(new NodeHidSource(), new SerialPortSource());
+    drivers.push(...hardwareDrivers);
+  }
+  let simulator: Simulator | undefined;
+  if (options.simulate) {
+    simulator = createSimulator({
+      scenario: options.scenario !== undefined && isScenarioName(options.scenario) ? options.scenario : undefined,
+      seed: options.seed,
+      onError: (error) => log(`simulator: ${error instanceof Error ? error.message : String(error)}`),
+    });
+    sources.push(simulator.source);
+    drivers.push(...simulator.manifests);
+  }
+
+  const hub = new PeripheralHub({ sources, drivers, pollIntervalMs: options.pollIntervalMs ?? 2_000, log });
+  const batcher = new FrameBatcher({
+    ...options.batcher,
+    onSinkError: (error) => log(`a screen stopped receiving events: ${error instanceof Error ? error.message : String(error)}`),
+  });
+  hub.on('devices', (devices) => batcher.pushDevices(devices));
+  hub.on('reading', (reading) => batcher.pushReading(reading));
+  hub.on('waveform', (batch) => batcher.pushWaveform(batch));
+  await hub.start();
+  batcher.pushDevices(hub.devices());
+
+  const handlers: StationHandlers = {
+    getSnapshot: () => ({ devices: hub.devices(), latest: hub.latest(), now: Date.now() }),
+    requestMeasurement: ({ deviceId }) => {
+      hub.requestMeasurement(deviceId);
+      return undefined;
+    },
+  };
+
+  let closing: Promise<void> | undefined;
+  return {
+    handlers,
+    scenario: simulator?.scenario ?? null,
+    subscribe: (sink) => batcher.subscribe(sink),
+    close() {
+      closing ??= (async () => {
+        simulator?.stop();
+        batcher.close();
+        await hub.close();
+      })();
+      return closing;
+    },
+  };
+}

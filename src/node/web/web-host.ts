@@ -1,0 +1,193 @@
+/**
+ * Web mode's server: the built renderer over HTTP and the contract over a WebSocket, on 127.0.0.1
+ * only. Every request must carry the per-launch token (in the `token` query parameter, or in the
+ * session cookie the page receives when it is opened with the token) and name this server in its
+ * Host header (no DNS rebinding); a WebSocket upgrade must also come from the page's own Origin.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { ClientMessageSchema, WEB_SOCKET_PATH, type ServerMessage } from '../../shared/contract';
+import { openContractSession, type ContractHost, type ContractSessionOptions } from '../station/contract-session';
+import { buildContentSecurityPolicy } from './content-security-policy';
+import { readStaticFile } from './static-files';
+
+export interface WebHostOptions {
+  host: ContractHost;
+  /** Folder of the built renderer (index.html and its assets). */
+  rendererDir: string;
+  /** 0 (the default) lets the system pick a free port. */
+  port?: number;
+  /** Fixed token for tests; a fresh random one per launch otherwise. */
+  token?: string;
+  /** Extra connect-src origins for the page (the consultation server's HTTP and WebSocket origins). */
+  connectSources?: readonly string[];
+  onFault?: ContractSessionOptions['onFault'];
+}
+
+export interface WebHost {
+  /** The page's address, token included. */
+  readonly url: string;
+  readonly origin: string;
+  readonly port: number;
+  readonly token: string;
+  close(): Promise<void>;
+}
+
+const LISTEN_ADDRESS = '127.0.0.1';
+/** A socket holding more than this unsent is slow: its frames coalesce until it catches up. */
+const SLOW_SOCKET_BYTES = 1 << 20;
+/** Client messages are small invokes; anything larger is hostile. */
+const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
+
+const sameSecret = (given: string | null | undefined, expected: Buffer): boolean => {
+  if (!given) return false;
+  const bytes = Buffer.from(given);
+  return bytes.length === expected.length && timingSafeEqual(bytes, expected);
+};
+
+/** The id of a rejected message, when it has a usable one, so the caller's pending invoke can settle. */
+const requestIdOf = (message: unknown): number | null => {
+  const id = (message as { id?: unknown } | null | undefined)?.id;
+  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : null;
+};
+
+function cookieValue(header: string | undefined, name: string): string | null {
+  for (const part of (header ?? '').split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return rest.join('=');
+  }
+  return null;
+}
+
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const secret = Buffer.from(token);
+  const server = createServer();
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
+
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, LISTEN_ADDRESS, () => {
+      server.off('error', reject);
+      resolvePromise();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const origin = `http://${LISTEN_ADDRESS}:${port}`;
+  const cookieName = `vitalbridge-${port}`;
+  const csp = buildContentSecurityPolicy([`ws://${LISTEN_ADDRESS}:${port}`, ...(options.connectSources ?? [])]);
+
+  /** The request's URL when it is addressed to this server and carries the token, else null. */
+  const authorise = (request: IncomingMessage): { url: URL; viaQuery: boolean } | null => {
+    if (request.headers.host !== `${LISTEN_ADDRESS}:${port}`) return null;
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', origin);
+    } catch {
+      return null;
+    }
+    const queryToken = url.searchParams.get('token');
+    if (sameSecret(queryToken, secret)) return { url, viaQuery: true };
+    if (queryToken === null && sameSecret(cookieValue(request.headers.cookie, cookieName), secret)) return { url, viaQuery: false };
+    return null;
+  };
+
+  const refuse = (response: ServerResponse, status: number, message: string) => {
+    response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+    response.end(message);
+  };
+
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    void (async () => {
+      const access = authorise(request);
+      if (!access) return refuse(response, 403, 'Forbidden: open the station with the address it printed at launch.\n');
+      if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(response, 405, 'Method not allowed\n');
+      const file = await readStaticFile(options.rendererDir, access.url.pathname);
+      if (!file) return refuse(response, 404, 'Not found\n');
+      const headers: Record<string, string> = {
+        'Content-Type': file.contentType,
+        'Content-Security-Policy': csp,
+        'X-Content-Type-Options': 'nosniff',
+        // The token is in the address: never let it leave in a Referer.
+        'Referrer-Policy': 'no-referrer',
+        'Cross-Origin-Opener-Policy': 'same-origin',
+        'Cross-Origin-Resource-Policy': 'same-origin',
+        'X-Frame-Options': 'DENY',
+        'Permissions-Policy': 'camera=(self), microphone=(self), geolocation=(), usb=(), serial=(), hid=()',
+        'Cache-Control': 'no-store',
+      };
+      const setCookie = access.viaQuery ? `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/` : undefined;
+      response.writeHead(200, setCookie ? { ...headers, 'Set-Cookie': setCookie } : headers);
+      response.end(request.method === 'HEAD' ? undefined : file.body);
+    })().catch((error: unknown) => {
+      options.onFault?.('web request failed', error);
+      if (!response.headersSent) refuse(response, 500, 'Internal error\n');
+      else response.destroy();
+    });
+  });
+
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const access = authorise(request);
+    if (!access || access.url.pathname !== WEB_SOCKET_PATH || request.headers.origin !== origin) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => serveContract(ws));
+  });
+
+  const serveContract = (ws: WebSocket) => {
+    const send = (message: ServerMessage) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    };
+    const session = openContractSession(
+      options.host,
+      { sendEvent: (event, payload) => send({ type: 'event', event, payload }), isReady: () => ws.bufferedAmount < SLOW_SOCKET_BYTES },
+      { onFault: options.onFault },
+    );
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      void handleClientMessage(data, isBinary).catch((error: unknown) => options.onFault?.('web socket message failed', error));
+    });
+    const handleClientMessage = async (data: RawData, isBinary: boolean) => {
+      let parsed: unknown;
+      try {
+        parsed = isBinary ? undefined : JSON.parse(data.toString());
+      } catch {
+        parsed = undefined;
+      }
+      const message = ClientMessageSchema.safeParse(parsed);
+      if (!message.success) {
+        send({ type: 'result', id: requestIdOf(parsed), ok: false, error: { code: 'bad-request', message: 'Malformed message: expected a contract invoke or flow message as JSON text' } });
+        return;
+      }
+      if (message.data.type === 'flow') {
+        if (message.data.paused) session.pause();
+        else session.resume();
+        return;
+      }
+      const { id, method, input } = message.data;
+      const result = await session.invoke(method, input);
+      send(result.ok ? { type: 'result', id, ok: true, output: result.output } : { type: 'result', id, ok: false, error: result.error });
+    };
+    ws.on('close', () => session.close());
+    ws.on('error', () => ws.terminate());
+  };
+
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    port,
+    token,
+    async close() {
+      for (const client of sockets.clients) client.close(1001, 'station stopping');
+      sockets.close();
+      await new Promise<void>((resolvePromise) => {
+        server.close(() => resolvePromise());
+        server.closeAllConnections();
+      });
+      for (const client of sockets.clients) client.terminate();
+    },
+  };
+}
