@@ -22,7 +22,20 @@ export interface WaveformChunk {
 }
 
 /** Device-reported conditions that decide whether its numbers can be trusted right now. */
-export const SIGNAL_CONDITIONS = ['ok', 'probe-off', 'searching', 'no-finger', 'weak-signal', 'motion', 'over-limit', 'low-battery'] as const;
+export const SIGNAL_CONDITIONS = [
+  'ok',
+  'probe-off',
+  'searching',
+  'no-finger',
+  'weak-signal',
+  'motion',
+  'over-limit',
+  'low-battery',
+  // Scales: nothing on the platform, a reading below the tare, a fault or calibration request.
+  'zero',
+  'under-zero',
+  'device-fault',
+] as const;
 export type SignalCondition = (typeof SIGNAL_CONDITIONS)[number];
 
 export interface DeviceStatus {
