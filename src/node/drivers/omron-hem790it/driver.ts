@@ -4,7 +4,7 @@
  * stamped with the unit's clock.
  */
 import { DeviceClosedError, type Driver, type DriverContext } from '../driver';
-import { LinkAbortedError, OmronLink, type LinkTiming } from './link';
+import { DEFAULT_POLICY, LinkAbortedError, OmronLink, type LinkPolicy } from './link';
 import { downloadMemory, observationsOf } from './session';
 
 /**
@@ -16,14 +16,18 @@ const IDLE_POLL_MS = 250;
 export class OmronHem790itDriver implements Driver {
   private downloadRequested = true;
 
-  constructor(private readonly timing?: LinkTiming) {}
+  private readonly policy: LinkPolicy;
+
+  constructor(policy: Partial<LinkPolicy> = {}) {
+    this.policy = { ...DEFAULT_POLICY, ...policy };
+  }
 
   requestMeasurement(): void {
     this.downloadRequested = true;
   }
 
   async run(ctx: DriverContext): Promise<void> {
-    const link = new OmronLink(ctx.io, ctx.signal, this.timing);
+    const link = new OmronLink(ctx.io, ctx.signal, this.policy);
     try {
       while (!ctx.signal.aborted) {
         if (this.downloadRequested) {

@@ -23,22 +23,24 @@ export function sameMode(a: DataMode, b: DataMode): boolean {
   return a.length === 2 && b.length === 2 && a[1] === b[1];
 }
 
-export interface LinkTiming {
+export interface LinkPolicy {
   /** How long to wait for each report of an answer; the unit answers within ~200 ms in the logs. */
   replyTimeoutMs: number;
   /** Pause before repeating a command the unit answered `NO` (~100 ms in the logs). */
   notReadyBackoffMs: number;
+  /**
+   * Clearing blocks the unit may ignore completely (no report at all) before the first command is
+   * sent without its OK. The vendor software is not consistent here: in the 2008 logs it gave up
+   * after two such blocks, in the 2007 logs after one. Two is the default: one more clearing block
+   * is harmless, a command to a unit that is not ready is not.
+   */
+  silentClearingBlocks: number;
 }
 
-export const DEFAULT_TIMING: LinkTiming = { replyTimeoutMs: 1000, notReadyBackoffMs: 100 };
+export const DEFAULT_POLICY: LinkPolicy = { replyTimeoutMs: 1000, notReadyBackoffMs: 100, silentClearingBlocks: 2 };
 
 /** Clearing blocks (30 zero bytes) sent at most per mode change. */
 const MAX_CLEARING_BLOCKS = 5;
-/**
- * The vendor software gives up waiting for the clearing `OK` after two blocks the unit ignored
- * completely, and goes on with its first command, which the unit then answers.
- */
-const MAX_SILENT_CLEARING_BLOCKS = 2;
 /** Sends of one command before the download is given up. */
 const MAX_COMMAND_ATTEMPTS = 5;
 /**
@@ -64,7 +66,7 @@ export class OmronLink {
   constructor(
     private readonly io: DeviceIo,
     private readonly signal: AbortSignal,
-    private readonly timing: LinkTiming = DEFAULT_TIMING,
+    private readonly policy: LinkPolicy = DEFAULT_POLICY,
   ) {}
 
   /** Selects a data mode and runs the clearing handshake the unit needs after every mode change. */
@@ -77,7 +79,7 @@ export class OmronLink {
       const outcome = await this.awaitClearingOk();
       if (outcome === 'ok') return;
       if (outcome === 'silent') silentBlocks += 1;
-      if (silentBlocks === MAX_SILENT_CLEARING_BLOCKS) return;
+      if (silentBlocks >= this.policy.silentClearingBlocks) return;
     }
     // Like the vendor software, go on without the OK: the first command's retries decide.
   }
@@ -91,7 +93,7 @@ export class OmronLink {
       if (reply.kind === 'ok') return reply.data;
       if (reply.kind === 'not-ready') {
         problems.push('NO');
-        await this.io.sleep(this.timing.notReadyBackoffMs);
+        await this.io.sleep(this.policy.notReadyBackoffMs);
         continue;
       }
       problems.push(reply.kind === 'invalid' ? reply.reason : 'no complete answer in time');
@@ -166,7 +168,7 @@ export class OmronLink {
 
   private async readReport(): Promise<Uint8Array | null> {
     this.throwIfAborted();
-    return this.io.read(this.timing.replyTimeoutMs);
+    return this.io.read(this.policy.replyTimeoutMs);
   }
 
   private throwIfAborted(): void {
