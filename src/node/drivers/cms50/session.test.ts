@@ -90,6 +90,15 @@ describe('CMS50 session', () => {
     expect(activities).toEqual(['streaming', 'idle', 'streaming', 'idle']);
   });
 
+  it('ends the stream when the meter announces a disconnect, and reports the signal afresh after', async () => {
+    const { outputs, activities } = await runScript([LIVE, hex('0d 80 81'), LIVE]);
+    expect(activities).toEqual(['streaming', 'idle', 'streaming', 'idle']);
+    expect(outputs.filter((output) => output.type === 'status')).toEqual([
+      { type: 'status', condition: 'ok' },
+      { type: 'status', condition: 'ok' },
+    ]);
+  });
+
   it('flushes pending pleth when the stream pauses', async () => {
     const { outputs } = await runScript([LIVE, 100, LIVE]);
     expect(outputs.filter((output) => output.type === 'waveform')).toEqual([

@@ -47,7 +47,8 @@ class Cms50Session {
         else for (const event of this.decoder.push(chunk)) if (event.kind === 'package') this.handle(event.package);
         if (io.now() >= nextTick) {
           // A steady cadence; after a long stall the next tick is a full interval away.
-          nextTick = Math.max(nextTick + KEEP_ALIVE_INTERVAL_MS, io.now() + 1);
+          nextTick += KEEP_ALIVE_INTERVAL_MS;
+          if (nextTick <= io.now()) nextTick = io.now() + KEEP_ALIVE_INTERVAL_MS;
           await this.tick();
         }
       }
