@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import {
+  decodeStoredReading,
+  endCommand,
+  parseReply,
+  readingCommand,
+  readingCountCommand,
+  readingCountFrom,
+  versionCommand,
+  versionFrom,
+  weeklyAverageCommand,
+  xor,
+} from './commands';
+
+const bytes = (hex: string): Uint8Array => Uint8Array.from(hex.split(' '), (pair) => Number.parseInt(pair, 16));
+const hex = (data: Uint8Array): string => Array.from(data, (b) => b.toString(16).padStart(2, '0')).join(' ');
+
+// The GME answer of omron-hem790it-one-reading.cap, its three reports' counted bytes joined.
+const SHARED_LOG_GME_REPLY = bytes('4f 4b 00 08 04 15 10 0a 2e 00 00 81 4e 4d 00 00 af');
+
+describe('command encoding', () => {
+  it('builds the identification query with its "0" argument and check', () => {
+    expect(hex(versionCommand().bytes)).toBe('56 45 52 30 30');
+  });
+
+  it('builds GDC, GME, GMA/GEA and END as the vendor software sends them', () => {
+    expect(hex(readingCountCommand(0).bytes)).toBe('47 44 43 00 00 00 00 00');
+    expect(hex(readingCommand(0, 1).bytes)).toBe('47 4d 45 00 00 00 01 01');
+    expect(hex(weeklyAverageCommand('evening', 0, 6).bytes)).toBe('47 45 41 00 00 06 00 00 06');
+    expect(hex(endCommand().bytes)).toBe('45 4e 44 ff ff');
+  });
+
+  it('checks arguments with XOR', () => {
+    expect(xor([0x00, 0x02, 0x00, 0x05])).toBe(0x07);
+    expect(hex(readingCommand(2, 5).bytes)).toBe('47 4d 45 00 02 00 05 07');
+  });
+});
+
+describe('parseReply', () => {
+  it('accepts an answer whose XOR matches and strips the framing', () => {
+    const reply = parseReply(SHARED_LOG_GME_REPLY, 14);
+    expect(reply).toEqual({ kind: 'ok', data: bytes('08 04 15 10 0a 2e 00 00 81 4e 4d 00 00') });
+  });
+
+  it('rejects a corrupt check byte', () => {
+    const corrupt = SHARED_LOG_GME_REPLY.slice();
+    corrupt[16] = 0xae;
+    expect(parseReply(corrupt, 14)).toMatchObject({ kind: 'invalid', reason: expect.stringContaining('XOR') });
+  });
+
+  it('rejects a corrupt data byte', () => {
+    const corrupt = SHARED_LOG_GME_REPLY.slice();
+    corrupt[11] = 0x91; // systolic 145 instead of 129
+    expect(parseReply(corrupt, 14).kind).toBe('invalid');
+  });
+
+  it('waits for the rest of a truncated answer', () => {
+    expect(parseReply(SHARED_LOG_GME_REPLY.subarray(0, 14), 14)).toEqual({ kind: 'incomplete' });
+    expect(parseReply(bytes('4f'), 14)).toEqual({ kind: 'incomplete' });
+    expect(parseReply(new Uint8Array(0), 14)).toEqual({ kind: 'incomplete' });
+  });
+
+  it('rejects an answer longer than the command allows', () => {
+    expect(parseReply(bytes('4f 4b 00 00 10 00 01 11 00'), 5).kind).toBe('invalid');
+    expect(parseReply(bytes('4f 4b 4f'), 0).kind).toBe('invalid');
+  });
+
+  it('recognises NO as "not ready"', () => {
+    expect(parseReply(bytes('4e 4f'), 14)).toEqual({ kind: 'not-ready' });
+  });
+
+  it('rejects garbage that is neither OK nor NO', () => {
+    expect(parseReply(bytes('4f 46 46 0d 0a'), 14).kind).toBe('invalid');
+    expect(parseReply(bytes('60'), 14).kind).toBe('invalid');
+  });
+
+  it('requires the 00 after OK', () => {
+    expect(parseReply(bytes('4f 4b 01 00 10 00 01 11'), 5).kind).toBe('invalid');
+  });
+
+  it('accepts the bare OK of END and of a clearing block', () => {
+    expect(parseReply(bytes('4f 4b'), 0)).toEqual({ kind: 'ok', data: new Uint8Array(0) });
+  });
+});
+
+describe('reply data', () => {
+  it('reads the stored-reading count from GDC and the version from VER', () => {
+    expect(readingCountFrom(bytes('00 11 00 02'))).toBe(2);
+    const ver = parseReply(bytes('4f 4b 00 4d 37 30 38 30 49 54 20 32 30 37 4a'), 12);
+    expect(ver.kind === 'ok' && versionFrom(ver.data)).toBe('M7080IT 207');
+  });
+});
+
+describe('decodeStoredReading', () => {
+  it('decodes the shared log reading with the unit clock as local time', () => {
+    const reply = parseReply(SHARED_LOG_GME_REPLY, 14);
+    if (reply.kind !== 'ok') throw new Error('fixture does not parse');
+    expect(decodeStoredReading(reply.data)).toEqual({ ok: true, reading: { time: '2008-04-21T16:10:46', systolic: 129, diastolic: 78, pulseRate: 77 } });
+  });
+
+  it('decodes the protocol notes example (binary fields: second 0x33 is 51)', () => {
+    const reply = parseReply(bytes('4f 4b 00 07 01 03 00 06 33 00 00 70 4b 47 00 00 4c'), 14);
+    if (reply.kind !== 'ok') throw new Error('fixture does not parse');
+    expect(decodeStoredReading(reply.data)).toEqual({ ok: true, reading: { time: '2007-01-03T00:06:51', systolic: 112, diastolic: 75, pulseRate: 71 } });
+  });
+
+  const reading = (fields: Partial<Record<'y' | 'mo' | 'd' | 'h' | 'mi' | 's' | 'sys' | 'dia' | 'pulse', number>>): Uint8Array => {
+    const f = { y: 8, mo: 4, d: 21, h: 16, mi: 10, s: 46, sys: 129, dia: 78, pulse: 77, ...fields };
+    return Uint8Array.of(f.y, f.mo, f.d, f.h, f.mi, f.s, 0, 0, f.sys, f.dia, f.pulse, 0, 0);
+  };
+
+  it.each([
+    ['month 13', { mo: 13 }],
+    ['month 0', { mo: 0 }],
+    ['30 February', { mo: 2, d: 30 }],
+    ['29 February of a common year', { y: 9, mo: 2, d: 29 }],
+    ['hour 24', { h: 24 }],
+    ['minute 60', { mi: 60 }],
+    ['second 60', { s: 60 }],
+    ['zero pulse', { pulse: 0 }],
+    ['zero systolic', { sys: 0, dia: 0 }],
+    ['diastolic equal to systolic', { dia: 129 }],
+    ['diastolic above systolic', { sys: 70, dia: 90 }],
+  ])('rejects an impossible reading: %s', (_name, fields) => {
+    expect(decodeStoredReading(reading(fields)).ok).toBe(false);
+  });
+
+  it('accepts 29 February of a leap year', () => {
+    expect(decodeStoredReading(reading({ mo: 2, d: 29 }))).toMatchObject({ ok: true, reading: { time: '2008-02-29T16:10:46' } });
+  });
+
+  it('rejects data of the wrong length', () => {
+    expect(decodeStoredReading(reading({}).subarray(0, 12)).ok).toBe(false);
+  });
+});
