@@ -31,7 +31,7 @@ export interface TileView {
 }
 
 /** Conditions under which the device itself says its numbers are not valid. */
-const INVALIDATING_CONDITIONS: ReadonlySet<SignalCondition> = new Set(['probe-off', 'searching', 'no-finger', 'over-limit']);
+const INVALIDATING_CONDITIONS: ReadonlySet<SignalCondition> = new Set(['probe-off', 'searching', 'no-finger', 'over-limit', 'under-zero', 'device-fault']);
 const CONDITION_WORDS: Record<SignalCondition, string> = {
   ok: 'Signal OK',
   'probe-off': 'Probe off',
@@ -41,6 +41,9 @@ const CONDITION_WORDS: Record<SignalCondition, string> = {
   motion: 'Motion artefact',
   'over-limit': 'Outside measuring range',
   'low-battery': 'Low battery',
+  zero: 'Scale empty',
+  'under-zero': 'Below zero: re-zero the scale',
+  'device-fault': 'Device fault',
 };
 /** Conditions that leave the numbers valid but deserve a visible caveat. */
 const CAUTION_CONDITIONS: ReadonlySet<SignalCondition> = new Set(['weak-signal', 'motion', 'low-battery']);

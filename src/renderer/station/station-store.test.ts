@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import type { DeviceInfo, StationReading } from '../../shared/contract';
+import { FakeStationApi } from '../../../e2e/web/harness/fake-station-api';
+import { StationStore, type StoreEnvironment } from './station-store';
+
+const T0 = 1_736_935_200_000;
+
+/** A hand-driven clock and timer queue: tests move time explicitly instead of waiting. */
+class ManualEnvironment implements StoreEnvironment {
+  time = T0;
+  private timers: { at: number; callback: () => void; handle: number }[] = [];
+  private nextHandle = 1;
+  localNow = () => this.time;
+  setTimer = (callback: () => void, delayMs: number) => {
+    const handle = this.nextHandle++;
+    this.timers.push({ at: this.time + delayMs, callback, handle });
+    return handle;
+  };
+  clearTimer = (handle: unknown) => {
+    this.timers = this.timers.filter((timer) => timer.handle !== handle);
+  };
+  advance(ms: number): void {
+    const until = this.time + ms;
+    for (;;) {
+      const due = this.timers.filter((timer) => timer.at <= until).sort((a, b) => a.at - b.at)[0];
+      if (!due) break;
+      this.timers = this.timers.filter((timer) => timer !== due);
+      this.time = due.at;
+      due.callback();
+    }
+    this.time = until;
+  }
+}
+
+const oximeter: DeviceInfo = { id: 'ox-1', driverId: 'sim-oximeter', name: 'Oximeter', transport: 'simulated', state: 'streaming', condition: 'ok', canRequestMeasurement: false };
+const spo2 = (value: number, receivedAt: number, seq: number): StationReading => ({ deviceId: 'ox-1', metric: 'spo2', value, unit: '%', deviceTime: null, receivedAt, seq });
+
+async function startedStore(api = new FakeStationApi({ devices: [oximeter], latest: [spo2(95, T0 - 1_000, 1)], now: T0 + 5_000 })) {
+  const environment = new ManualEnvironment();
+  const store = new StationStore(api, environment);
+  await store.start();
+  return { api, environment, store };
+}
+
+describe('StationStore', () => {
+  it('listens before it asks for the snapshot and aligns to the station clock', async () => {
+    const { api, store } = await startedStore();
+    expect(api.listenerCount('frame')).toBe(1);
+    expect(api.calls[0]?.method).toBe('getSnapshot');
+    expect(store.stationNow()).toBe(T0 + 5_000);
+    const view = store.getView();
+    expect(view.connection.state).toBe('connected');
+    expect(view.tiles.find((tile) => tile.metric === 'spo2')).toMatchObject({ state: 'live' });
+  });
+
+  it('re-renders when a tile ages into stale, without any new event', async () => {
+    const { environment, store } = await startedStore();
+    let notifications = 0;
+    store.subscribe(() => notifications++);
+    environment.advance(4_000);
+    expect(store.getView().tiles.find((tile) => tile.metric === 'spo2')?.state).toBe('live');
+    environment.advance(1_001);
+    expect(notifications).toBe(1);
+    expect(store.getView().tiles.find((tile) => tile.metric === 'spo2')?.state).toBe('stale');
+  });
+
+  it('feeds waveforms to their channel without notifying React', async () => {
+    const { api, store } = await startedStore();
+    let notifications = 0;
+    store.subscribe(() => notifications++);
+    api.emit('frame', { readings: [], waveforms: [{ deviceId: 'ox-1', metric: 'pleth', rateHz: 60, startedAt: T0 + 4_900, samples: [10, 20, 30] }] });
+    expect(notifications).toBe(0);
+    expect(store.waveform('pleth')?.count).toBe(3);
+    expect(store.waveform('ecg')).toBeNull();
+  });
+
+  it('hands out arrived readings once the view showing them has been committed', async () => {
+    const { api, store } = await startedStore();
+    api.emit('frame', { readings: [spo2(93, T0 + 4_990, 2)], waveforms: [] });
+    const version = store.getView().version;
+    expect(store.takeShownArrivals(version - 1)).toEqual([]);
+    const shown = store.takeShownArrivals(version);
+    expect(shown).toHaveLength(1);
+    expect(shown[0]).toMatchObject({ arrivedAt: T0 + 5_000, readings: [{ deviceId: 'ox-1', seq: 2, metric: 'spo2', receivedAt: T0 + 4_990 }] });
+    expect(store.takeShownArrivals(version)).toEqual([]);
+  });
+
+  it('says so when the station cannot be reached', async () => {
+    const api = new FakeStationApi({ devices: [], latest: [], now: T0 });
+    api.invoke = () => Promise.reject(new Error('socket closed'));
+    const { store } = await startedStore(api);
+    expect(store.getView().connection).toEqual({ state: 'failed', message: 'socket closed' });
+  });
+
+  it('stops listening when disposed', async () => {
+    const { api, store } = await startedStore();
+    store.dispose();
+    expect(api.listenerCount('frame')).toBe(0);
+    expect(api.listenerCount('devices')).toBe(0);
+  });
+});
