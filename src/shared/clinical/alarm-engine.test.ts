@@ -73,6 +73,11 @@ describe('physiological alarms and the alarm-condition delay', () => {
     expect(only(state).alarm).toMatchObject({ key: 'physiological:systolic:low', priority: 'medium', value: 84 });
   });
 
+  it('alarms on readings that arrive before the hub has listed their device', () => {
+    const state = applyReading(createAlarmEngine(T0), reading('systolic', 200, T0, 'cuff', 'mm[Hg]'));
+    expect(only(state).alarm).toMatchObject({ key: 'physiological:systolic:high', deviceId: 'cuff' });
+  });
+
   it('compares readings in other units after converting them', () => {
     let state = applyDevices(createAlarmEngine(T0), [device('thermometer')], T0);
     state = applyReading(state, reading('bodyTemperature', 103, T0 + S, 'thermometer', '[degF]'));
@@ -192,6 +197,11 @@ describe('audio pause', () => {
     expect(alarms.audiblePriority).toBe('high');
   });
 
+  it('takes a nurse or clinician to pause audio', () => {
+    const state = stream(withOximeter(), T0, T0 + 6 * S, 84);
+    expect(pauseAudio(state, patient, T0 + 7 * S)).toMatchObject({ ok: false, error: 'a patient may not pause alarm audio' });
+  });
+
   it('refuses a pause longer than the configured maximum or not positive', () => {
     const state = withOximeter();
     expect(pauseAudio(state, nurse, T0, 301 * S)).toMatchObject({ ok: false });
@@ -210,6 +220,16 @@ describe('escalation', () => {
     expect(alarm.alarm).toMatchObject({ basePriority: 'medium', priority: 'high', escalatedAt: T0 + 126 * S });
     expect(alarm.visual.colourName).toBe('red');
     expect(state.log[0]).toMatchObject({ priority: 'high', escalatedAt: T0 + 126 * S });
+  });
+
+  it('escalates once, by one level, and never a low battery', () => {
+    let state = applyDevices(createAlarmEngine(T0), [device('thermometer'), device('scale', { condition: 'low-battery' })], T0);
+    state = applyReading(state, reading('bodyTemperature', 39.6, T0, 'thermometer', 'Cel'));
+    state = tickAlarms(state, T0 + 1_000 * S);
+    expect(shown(state).map((a) => [a.alarm.key, a.alarm.priority])).toEqual([
+      ['physiological:bodyTemperature:high', 'medium'],
+      ['technical:scale:low-battery', 'low'],
+    ]);
   });
 
   it('does not escalate an acknowledged alarm', () => {

@@ -26,6 +26,8 @@ interface TechnicalRule {
   priority: AlarmPriority;
   /** Rides out a momentary USB or sensor glitch before declaring the condition. */
   delayMs: number;
+  /** Loss of monitoring escalates like a physiological alarm; a weak battery never becomes high priority. */
+  escalates: boolean;
   describe: (deviceName: string, metricLabel: string) => string;
 }
 
@@ -34,12 +36,12 @@ interface TechnicalRule {
  * response), degraded monitoring is low (awareness).
  */
 const TECHNICAL_RULES: Record<TechnicalCondition, TechnicalRule> = {
-  disconnected: { priority: 'medium', delayMs: 3_000, describe: (device) => `${device} disconnected` },
-  'probe-off': { priority: 'medium', delayMs: 5_000, describe: (device) => `${device}: sensor off the patient` },
+  disconnected: { priority: 'medium', delayMs: 3_000, escalates: true, describe: (device) => `${device} disconnected` },
+  'probe-off': { priority: 'medium', delayMs: 5_000, escalates: true, describe: (device) => `${device}: sensor off the patient` },
   // The metric's own expected interval (staleAfterMs) is the delay; no extra one.
-  'no-data': { priority: 'medium', delayMs: 0, describe: (device, metric) => `${device}: no ${metric} data` },
-  'weak-signal': { priority: 'low', delayMs: 10_000, describe: (device) => `${device}: weak signal` },
-  'low-battery': { priority: 'low', delayMs: 0, describe: (device) => `${device}: battery low` },
+  'no-data': { priority: 'medium', delayMs: 0, escalates: true, describe: (device, metric) => `${device}: no ${metric} data` },
+  'weak-signal': { priority: 'low', delayMs: 10_000, escalates: false, describe: (device) => `${device}: weak signal` },
+  'low-battery': { priority: 'low', delayMs: 0, escalates: false, describe: (device) => `${device}: battery low` },
 };
 
 const CONDITION_TO_TECHNICAL: Partial<Record<SignalCondition, TechnicalCondition>> = {
@@ -55,7 +57,10 @@ const UNTRUSTWORTHY_CONDITIONS: ReadonlySet<SignalCondition> = new Set(['probe-o
 export interface AlarmEngineConfig {
   /** Priorities whose physiological alarms latch. */
   latchingPriorities: AlarmPriority[];
-  /** An unacknowledged alarm goes up one priority after this long (null: never). UNCONFIRMED: the reference gives no figure. */
+  /**
+   * An unacknowledged alarm goes up one priority, once, after this long (null: never).
+   * UNCONFIRMED: the reference gives no figure; 1-8 leaves it to the manufacturer.
+   */
   escalateAfterMs: number | null;
   /** Anti-flood: a condition that returns within this window continues the same alarm. */
   reraiseWindowMs: number;
@@ -87,12 +92,14 @@ export interface Alarm {
   /** Identifies the condition: `physiological:<metric>:<side>` or `technical:<deviceId>:<condition>[:<metric>]`. */
   key: string;
   kind: 'physiological' | 'technical';
+  technicalCondition: TechnicalCondition | null;
   metric: Metric | null;
   deviceId: string | null;
   /** Names the condition in words, e.g. "SpO₂ low". */
   message: string;
   basePriority: AlarmPriority;
   priority: AlarmPriority;
+  escalates: boolean;
   value: number | null;
   unit: UcumUnit | null;
   limit: number | null;
@@ -186,10 +193,12 @@ export function createAlarmEngine(now: number, config: Partial<AlarmEngineConfig
 interface ConditionSnapshot {
   key: string;
   kind: Alarm['kind'];
+  technicalCondition: TechnicalCondition | null;
   metric: Metric | null;
   deviceId: string | null;
   message: string;
   priority: AlarmPriority;
+  escalates: boolean;
   delayMs: number;
   value: number | null;
   unit: UcumUnit | null;
@@ -200,8 +209,7 @@ interface ConditionSnapshot {
 
 const CONNECTED_STATES: ReadonlySet<DeviceInfo['state']> = new Set(['streaming', 'measuring', 'idle', 'probe-off']);
 const isDeviceLost = (device: TrackedDevice) => device.state === 'disconnected' || device.state === 'error';
-const isDeviceTrusted = (device: TrackedDevice | undefined) =>
-  device !== undefined && !isDeviceLost(device) && !UNTRUSTWORTHY_CONDITIONS.has(device.condition);
+const isDeviceTrusted = (device: TrackedDevice) => !isDeviceLost(device) && !UNTRUSTWORTHY_CONDITIONS.has(device.condition);
 
 function physiologicalConditions(state: AlarmEngineState, now: number): ConditionSnapshot[] {
   const conditions: ConditionSnapshot[] = [];
@@ -210,7 +218,8 @@ function physiologicalConditions(state: AlarmEngineState, now: number): Conditio
     if (latest === undefined) continue;
     const definition = METRIC_DEFINITIONS[metric];
     // A stale value or one from a device that lost the patient cannot show a condition is present.
-    if (now - latest.receivedAt > definition.staleAfterMs || !isDeviceTrusted(state.devices[latest.deviceId])) continue;
+    const device = state.devices[latest.deviceId];
+    if (now - latest.receivedAt > definition.staleAfterMs || !device || !isDeviceTrusted(device)) continue;
     const limits = state.limits[metric];
     const rule = METRIC_ALARM_RULES[metric];
     const side: LimitSide | null =
@@ -220,10 +229,12 @@ function physiologicalConditions(state: AlarmEngineState, now: number): Conditio
     conditions.push({
       key: `physiological:${metric}:${side}`,
       kind: 'physiological',
+      technicalCondition: null,
       metric,
       deviceId: latest.deviceId,
       message: `${definition.label} ${side}`,
       priority: sideRule.priority,
+      escalates: true,
       delayMs: rule.conditionDelayMs,
       value: latest.value,
       unit: definition.units[0] ?? null,
@@ -239,10 +250,12 @@ function technicalCondition(device: TrackedDevice, condition: TechnicalCondition
   return {
     key: `technical:${device.id}:${condition}${metric ? `:${metric}` : ''}`,
     kind: 'technical',
+    technicalCondition: condition,
     metric,
     deviceId: device.id,
     message: rule.describe(device.name, metric ? METRIC_DEFINITIONS[metric].label : ''),
     priority: rule.priority,
+    escalates: rule.escalates,
     delayMs: rule.delayMs,
     value: null,
     unit: null,
@@ -289,11 +302,13 @@ function raise(state: AlarmEngineState, condition: ConditionSnapshot, now: numbe
     id: `A${state.nextAlarmNumber++}`,
     key: condition.key,
     kind: condition.kind,
+    technicalCondition: condition.technicalCondition,
     metric: condition.metric,
     deviceId: condition.deviceId,
     message: condition.message,
     basePriority: condition.priority,
     priority: condition.priority,
+    escalates: condition.escalates,
     value: condition.value,
     unit: condition.unit,
     limit: condition.limit,
@@ -353,8 +368,8 @@ function endCondition(state: AlarmEngineState, alarm: Alarm, now: number): void 
 
 function escalate(state: AlarmEngineState, alarm: Alarm, now: number): void {
   const after = state.config.escalateAfterMs;
-  if (after === null || !alarm.conditionPresent || alarm.acknowledged !== null || alarm.priority === 'high') return;
-  if (now - (alarm.escalatedAt ?? alarm.raisedAt) < after) return;
+  if (after === null || !alarm.escalates || alarm.escalatedAt !== null || alarm.priority === 'high') return;
+  if (!alarm.conditionPresent || alarm.acknowledged !== null || now - alarm.raisedAt < after) return;
   alarm.priority = oneUp(alarm.priority);
   alarm.escalatedAt = now;
   const entry = logEntryOf(state, alarm);
@@ -412,8 +427,16 @@ export function tickAlarms(state: AlarmEngineState, now: number): AlarmEngineSta
 export function applyReading(state: AlarmEngineState, reading: StationReading): AlarmEngineState {
   const next = copy(state);
   const at = reading.receivedAt;
-  const device = next.devices[reading.deviceId];
-  if (device) device.lastReadingAt[reading.metric] = at;
+  // A device delivering data is connected, even if the hub's device list has not arrived yet.
+  const device = (next.devices[reading.deviceId] ??= {
+    id: reading.deviceId,
+    name: reading.deviceId,
+    state: 'streaming',
+    condition: 'ok',
+    wasConnected: true,
+    lastReadingAt: {},
+  });
+  device.lastReadingAt[reading.metric] = at;
   const canonical = toCanonicalUnit(reading.metric, reading.value, reading.unit);
   // An implausible value is a decoding fault: it must neither raise nor clear a physiological alarm.
   if (canonical.ok && isAlarmMetric(reading.metric)) {
@@ -443,6 +466,11 @@ export function applyDevices(state: AlarmEngineState, devices: readonly DeviceIn
   return next;
 }
 
+function forgetDevice(state: AlarmEngineState, deviceId: string): void {
+  delete state.devices[deviceId];
+  for (const metric of ALARM_METRICS) if (state.latest[metric]?.deviceId === deviceId) delete state.latest[metric];
+}
+
 function closeAlarm(state: AlarmEngineState, alarm: Alarm, now: number): void {
   state.alarms = state.alarms.filter((open) => open.id !== alarm.id);
   const entry = logEntryOf(state, alarm);
@@ -469,15 +497,15 @@ export function acknowledgeAlarm(state: AlarmEngineState, alarmId: string, actor
     entry.acknowledgedBy = actor;
   }
   if (alarm.latched) closeAlarm(next, alarm, now);
-  if (alarm.key.endsWith(':disconnected') && alarm.deviceId !== null) {
-    delete next.devices[alarm.deviceId];
-    closeAlarm(next, alarm, now);
-  }
+  if (alarm.technicalCondition === 'disconnected' && alarm.deviceId !== null) forgetDevice(next, alarm.deviceId);
+  if (alarm.technicalCondition === 'disconnected') closeAlarm(next, alarm, now);
   return { ok: true, state: next };
 }
 
 /** Silences the alarms present now for durationMs; alarms raised or escalated later still sound. */
 export function pauseAudio(state: AlarmEngineState, actor: Actor, now: number, durationMs = state.config.defaultAudioPauseMs): AlarmCommandResult {
+  // Pausing silences physiological alarms too, so it takes the same role as acknowledging them.
+  if (actor.role !== 'nurse' && actor.role !== 'clinician') return { ok: false, error: `a ${actor.role} may not pause alarm audio`, state };
   if (!Number.isFinite(durationMs) || durationMs <= 0 || durationMs > state.config.maxAudioPauseMs) {
     return { ok: false, error: `audio pause must last more than 0 and at most ${state.config.maxAudioPauseMs / 1000} s`, state };
   }
