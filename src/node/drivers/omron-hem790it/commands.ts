@@ -89,10 +89,6 @@ export function readingCountFrom(data: Uint8Array): number {
   return data[3] ?? 0;
 }
 
-export function versionFrom(data: Uint8Array): string {
-  return new TextDecoder('ascii').decode(data).trim();
-}
-
 export interface StoredReading {
   /** The monitor's local clock, ISO 8601 without zone: the device has none. */
   time: string;

@@ -13,7 +13,6 @@ import {
   readingCountFrom,
   serialCommand,
   versionCommand,
-  versionFrom,
   weeklyAverageCommand,
   type StoredReading,
 } from './commands';
@@ -23,20 +22,15 @@ import { DAILY_MODE, INFO_MODE, WEEKLY_MODE, type OmronLink } from './link';
 const MEMORY_BANK = 0;
 const WEEKLY_SLOTS = 8;
 
-export interface DownloadResult {
-  version: string;
-  /** Oldest first, each one's checks passed. */
-  readings: StoredReading[];
-  /** Readings the unit sent intact (XOR correct) whose content is impossible, with the reason. */
-  rejected: string[];
-}
-
-export async function downloadMemory(link: OmronLink, onReading: (reading: StoredReading) => void): Promise<DownloadResult> {
+/**
+ * Hands over each stored reading whose check passed and whose content is possible, oldest first.
+ * A reading the unit sent intact but with impossible content (say 30 February) is skipped.
+ */
+export async function downloadMemory(link: OmronLink, onReading: (reading: StoredReading) => void): Promise<void> {
   // Identification, twice over, as the vendor software does before touching the memory.
-  let version = '';
   for (let round = 0; round < 2; round += 1) {
     await link.selectMode(INFO_MODE);
-    version = versionFrom(await link.request(versionCommand()));
+    await link.request(versionCommand());
     await link.request(profileCommand());
     await link.request(serialCommand());
   }
@@ -46,17 +40,10 @@ export async function downloadMemory(link: OmronLink, onReading: (reading: Store
   await link.request(profileCommand());
   await link.request(weeklyAverageCommand('morning', MEMORY_BANK, 0));
   const count = readingCountFrom(await link.request(readingCountCommand(MEMORY_BANK)));
-  const readings: StoredReading[] = [];
-  const rejected: string[] = [];
   // Index 0 is the newest reading: counting down delivers them oldest first.
   for (let index = count - 1; index >= 0; index -= 1) {
     const decoded = decodeStoredReading(await link.request(readingCommand(MEMORY_BANK, index)));
-    if (decoded.ok) {
-      readings.push(decoded.reading);
-      onReading(decoded.reading);
-    } else {
-      rejected.push(`reading ${index}: ${decoded.reason}`);
-    }
+    if (decoded.ok) onReading(decoded.reading);
   }
   await link.end();
 
@@ -69,8 +56,6 @@ export async function downloadMemory(link: OmronLink, onReading: (reading: Store
     await link.request(weeklyAverageCommand('evening', MEMORY_BANK, slot));
   }
   await link.end();
-
-  return { version, readings, rejected };
 }
 
 /** The three observations of one stored reading, stamped with the unit's own clock. */
