@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SIGNAL_CONDITIONS, type DriverOutput } from '../../../shared/readings';
 import { METRIC_DEFINITIONS } from '../../../shared/vitals';
-import { replayCaptureToArray } from '../../capture/replay';
+import { replayCaptureToArray, type ReplayOutput } from '../../capture/replay';
 import { hidPosScaleManifest } from './manifest';
 import { ScaleReadings } from './readings';
 import { inKilograms } from './report';
@@ -86,7 +86,7 @@ describe('ScaleReadings', () => {
 const UNITS = METRIC_DEFINITIONS.bodyWeight.units as readonly string[];
 const PLAUSIBLE = METRIC_DEFINITIONS.bodyWeight.plausible;
 
-function expectSafe(outputs: DriverOutput[]): void {
+function expectSafe(outputs: readonly ReplayOutput[]): void {
   for (const output of outputs) {
     if (output.type === 'observation') {
       expect(output.metric).toBe('bodyWeight');
@@ -95,9 +95,10 @@ function expectSafe(outputs: DriverOutput[]): void {
       const kilograms = inKilograms({ value: output.value, unit: output.unit });
       expect(kilograms).toBeGreaterThan(PLAUSIBLE.min);
       expect(kilograms).toBeLessThanOrEqual(PLAUSIBLE.max);
+    } else if (output.type === 'status') {
+      expect(SIGNAL_CONDITIONS).toContain(output.condition);
     } else {
-      expect(output.type).toBe('status');
-      if (output.type === 'status') expect(SIGNAL_CONDITIONS).toContain(output.condition);
+      expect.unreachable(`unexpected ${output.type} output`);
     }
   }
 }
