@@ -168,6 +168,7 @@ export interface AlarmEngineState {
   log: AlarmLogEntry[];
   audioPause: AudioPause | null;
   nextAlarmNumber: number;
+  /** The latest time the engine has evaluated. */
   now: number;
 }
 
