@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from './clock';
+import { ManualClock } from './clock';
 
-describe('VirtualClock', () => {
+describe('ManualClock', () => {
   it('wakes sleepers in due order, each at its own time, and only when advanced', async () => {
-    const clock = new VirtualClock(1000);
+    const clock = new ManualClock(1000);
     const woken: [string, number][] = [];
     const sleeper = (name: string, ms: number) => clock.sleep(ms).then(() => woken.push([name, clock.now()]));
     void sleeper('late', 300);
@@ -23,7 +23,7 @@ describe('VirtualClock', () => {
   });
 
   it('runs a sleeper loop step by step within one advance', async () => {
-    const clock = new VirtualClock();
+    const clock = new ManualClock();
     const ticks: number[] = [];
     void (async () => {
       for (let i = 0; i < 5; i++) {
@@ -36,7 +36,7 @@ describe('VirtualClock', () => {
   });
 
   it('rejects an aborted sleep with the abort reason and never wakes it', async () => {
-    const clock = new VirtualClock();
+    const clock = new ManualClock();
     const controller = new AbortController();
     const sleeping = clock.sleep(100, controller.signal);
     controller.abort(new Error('gone'));
@@ -45,6 +45,6 @@ describe('VirtualClock', () => {
   });
 
   it('refuses a sleep that is not a finite number', () => {
-    expect(() => new VirtualClock().sleep(Number.NaN)).toThrow(RangeError);
+    expect(() => new ManualClock().sleep(Number.NaN)).toThrow(RangeError);
   });
 });

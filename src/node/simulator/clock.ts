@@ -31,9 +31,11 @@ const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * A clock that only moves when told to. advance() wakes sleepers one at a time in due order and
- * lets each run until it waits again, so timelines behave as they would in real time.
+ * lets each run until it waits again, so timelines behave as they would in real time. Unlike the
+ * replay clock (capture/virtual-clock.ts), which jumps ahead whenever everything waits, this one
+ * suits sources that never end: the test decides how much simulated time passes.
  */
-export class VirtualClock implements Clock {
+export class ManualClock implements Clock {
   #now: number;
   #timers: Timer[] = [];
   #order = 0;

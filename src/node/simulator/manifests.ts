@@ -1,50 +1,43 @@
 import type { DriverManifest } from '../drivers/driver';
-import { createOximeterDriver } from './oximeter';
+import { createSimulatedLinkDriver } from './link-driver';
 import { SIMULATED_DEVICE_IDS, type SimulatedDeviceId } from './scenarios';
-import { bloodPressureCuff, createSpotCheckDriver, scale, thermometer } from './spot-check';
 
 type SimulatedManifest = DriverManifest & { id: SimulatedDeviceId; transport: 'simulated' };
 
+const common = { transport: 'simulated', matches: [], create: createSimulatedLinkDriver } as const;
+
 const MANIFESTS: { [Id in SimulatedDeviceId]: SimulatedManifest & { id: Id } } = {
   'sim-oximeter': {
+    ...common,
     id: 'sim-oximeter',
     name: 'Simulated pulse oximeter',
-    transport: 'simulated',
-    matches: [],
     metrics: ['spo2', 'pulseRate', 'perfusionIndex'],
     canRequestMeasurement: false,
-    create: createOximeterDriver,
   },
   'sim-bp-cuff': {
+    ...common,
     id: 'sim-bp-cuff',
     name: 'Simulated blood-pressure cuff',
-    transport: 'simulated',
-    matches: [],
     metrics: ['systolic', 'diastolic', 'meanArterialPressure', 'pulseRate'],
     canRequestMeasurement: true,
-    create: () => createSpotCheckDriver(bloodPressureCuff),
   },
   'sim-thermometer': {
+    ...common,
     id: 'sim-thermometer',
     name: 'Simulated thermometer',
-    transport: 'simulated',
-    matches: [],
     metrics: ['bodyTemperature'],
     canRequestMeasurement: true,
-    create: () => createSpotCheckDriver(thermometer),
   },
   'sim-scale': {
+    ...common,
     id: 'sim-scale',
     name: 'Simulated scale',
-    transport: 'simulated',
-    matches: [],
     metrics: ['bodyWeight'],
     canRequestMeasurement: true,
-    create: () => createSpotCheckDriver(scale),
   },
 };
 
-/** Driver manifests for the simulated peripherals; their drivers run only on a SimulatedSource's devices. */
+/** Driver manifests for the simulated peripherals, for the hub's driver list next to the hardware ones. */
 export const simulatedManifests: readonly SimulatedManifest[] = SIMULATED_DEVICE_IDS.map((id) => MANIFESTS[id]);
 
 export const simulatedManifest = (id: SimulatedDeviceId): SimulatedManifest => MANIFESTS[id];

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DeviceClosedError, type DeviceIo } from '../drivers/driver';
+import { DeviceClosedError } from '../drivers/driver';
 import { METRIC_DEFINITIONS } from '../../shared/vitals';
-import { VirtualClock } from './clock';
-import { asSimulatedIo } from './io';
+import { ManualClock } from './clock';
 import { OXIMETER_SEARCH_MS } from './oximeter';
 import { PLETH_MAX, PLETH_RATE_HZ } from './pleth';
 import type { ScenarioName } from './scenarios';
@@ -13,7 +12,7 @@ import { dominantRatePerMin, observations, plethSamples, startDevice, statuses }
 const SECOND = 1000;
 
 function simulate(scenario: ScenarioName, seed = 42) {
-  const clock = new VirtualClock();
+  const clock = new ManualClock();
   return { clock, simulator: createSimulator({ scenario, seed, clock }) };
 }
 
@@ -131,10 +130,10 @@ describe('clinical scenarios through the simulated devices', () => {
     const { clock, simulator } = simulate('normal');
     const scale = await startDevice(simulator, 'sim-scale');
     scale.driver.requestMeasurement?.();
-    await clock.advance(SCALE_MOTION_MS);
+    await clock.advance(SCALE_MOTION_MS - 1);
     expect(statuses(scale.outputs).map((s) => s.value)).toEqual(['motion']);
     expect(observations(scale.outputs)).toEqual([]);
-    await clock.advance(SECOND);
+    await clock.advance(1);
     expect(statuses(scale.outputs).map((s) => s.value)).toEqual(['motion', 'ok']);
     const [weight] = observations(scale.outputs);
     expect(weight!.value).toMatchObject({ metric: 'bodyWeight', unit: 'kg' });
@@ -247,7 +246,7 @@ describe('SimulatedSource', () => {
   });
 
   it('starts with only the devices it was given, and notifies on plug and unplug but not on no-ops', async () => {
-    const clock = new VirtualClock();
+    const clock = new ManualClock();
     const simulator = createSimulator({ clock, devices: ['sim-oximeter'] });
     let changes = 0;
     const unsubscribe = simulator.source.onChange(() => changes++);
@@ -285,24 +284,24 @@ describe('SimulatedSource', () => {
     await expect(simulator.source.open(oximeter!, oximeterManifest!)).rejects.toBeInstanceOf(DeviceClosedError);
   });
 
-  it('gives an io that takes no commands, reads nothing, and fails with DeviceClosedError once closed', async () => {
+  it('gives an io that answers measure commands only on measuring devices, and fails with DeviceClosedError once closed', async () => {
     const { clock, simulator } = simulate('normal');
-    const [candidate] = await simulator.source.list();
-    const io = await simulator.source.open(candidate!, simulator.manifests[0]!);
-    await expect(io.write(new Uint8Array([0xa1]))).rejects.toThrow('sim-oximeter is simulated and takes no commands');
-    const read = io.read(500);
+    const [oximeter, cuff] = await simulator.source.list();
+    const oximeterIo = await simulator.source.open(oximeter!, simulator.manifests[0]!);
+    const cuffIo = await simulator.source.open(cuff!, simulator.manifests[1]!);
+    const bytes = (text: string) => new TextEncoder().encode(text);
+    await expect(oximeterIo.write(bytes('measure\n'))).rejects.toThrow('sim-oximeter cannot be started from the station');
+    await expect(cuffIo.write(bytes('inflate to 300\n'))).rejects.toThrow('sim-bp-cuff: unknown command "inflate to 300"');
+    await expect(cuffIo.sendFeatureReport(bytes('x'))).rejects.toThrow('no HID feature reports');
+    // The cuff says it is idle, then stays silent until asked.
+    expect(new TextDecoder().decode((await cuffIo.read(10))!)).toBe('{"type":"activity","activity":"idle"}\n');
+    const silent = cuffIo.read(500);
     await clock.advance(500);
-    await expect(read).resolves.toBeNull();
-    const pending = io.sleep(10_000);
-    await io.close();
+    await expect(silent).resolves.toBeNull();
+    const pending = cuffIo.read(10_000);
+    await cuffIo.close();
     await expect(pending).rejects.toBeInstanceOf(DeviceClosedError);
-    await expect(io.read(10)).rejects.toBeInstanceOf(DeviceClosedError);
-  });
-
-  it('simulated drivers refuse to run on a real device io', async () => {
-    const realIo = { transport: 'serial' } as DeviceIo;
-    expect(() => asSimulatedIo(realIo)).toThrow(/only run on devices opened by a SimulatedSource \(this one is serial\)/);
-    const driver = createSimulator().manifests[0]!.create();
-    await expect(driver.run({ io: realIo, emit: () => {}, setActivity: () => {}, signal: new AbortController().signal })).rejects.toThrow('SimulatedSource');
+    await expect(cuffIo.read(10)).rejects.toBeInstanceOf(DeviceClosedError);
+    await oximeterIo.close();
   });
 });

@@ -1,15 +1,26 @@
 /**
  * The simulator as one more DeviceSource: the hub lists, opens and loses simulated devices exactly
- * as it does USB ones, and tests or the training panel plug and unplug them at run time.
+ * as it does USB ones, and tests or the training panel plug and unplug them at run time. Opening a
+ * device starts its firmware, which talks to the driver over a byte link (see wire.ts).
  */
-import { DeviceClosedError, type DriverManifest } from '../drivers/driver';
+import { DeviceClosedError, type DeviceIo, type DriverManifest } from '../drivers/driver';
 import type { DeviceCandidate, DeviceSource } from '../hub/source';
 import type { Clock } from './clock';
-import type { SimulatedDeviceIo } from './io';
 import { simulatedManifest } from './manifests';
 import { hashString } from './noise';
+import { oximeterFirmware } from './oximeter';
 import type { SimulatedPatient } from './patient';
+import type { DevicePort, Firmware } from './port';
 import { SIMULATED_DEVICE_IDS, isSimulatedDeviceId, type SimulatedDeviceId } from './scenarios';
+import { bloodPressureCuff, scale, thermometer } from './spot-check';
+import { MEASURE_COMMAND, encodeMessage } from './wire';
+
+const FIRMWARE: Record<SimulatedDeviceId, Firmware> = {
+  'sim-oximeter': oximeterFirmware,
+  'sim-bp-cuff': bloodPressureCuff,
+  'sim-thermometer': thermometer,
+  'sim-scale': scale,
+};
 
 export interface SimulatedSourceOptions {
   patient: SimulatedPatient;
@@ -19,7 +30,17 @@ export interface SimulatedSourceOptions {
   attached?: readonly SimulatedDeviceId[];
 }
 
-export type OpenedSimulatedDevice = SimulatedDeviceIo & { close(): Promise<void> };
+export type OpenedSimulatedDevice = DeviceIo & { close(): Promise<void> };
+
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  const joined = new Uint8Array(chunks.reduce((length, chunk) => length + chunk.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    joined.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return joined;
+}
 
 export class SimulatedSource implements DeviceSource {
   readonly transport = 'simulated' as const;
@@ -27,7 +48,7 @@ export class SimulatedSource implements DeviceSource {
   readonly #clock: Clock;
   readonly #seed: number;
   readonly #attached: Set<SimulatedDeviceId>;
-  /** One abort controller per open io; aborting it closes that io. */
+  /** One abort controller per open link; aborting it closes that link. */
   readonly #open = new Map<SimulatedDeviceId, Set<AbortController>>();
   readonly #listeners = new Set<() => void>();
 
@@ -59,7 +80,7 @@ export class SimulatedSource implements DeviceSource {
       throw new Error(`Simulated device ${id} cannot be opened with driver ${manifest.id}`);
     }
     if (!this.#attached.has(id)) throw new DeviceClosedError(`${id} is unplugged`);
-    return this.#openIo(id);
+    return this.#openLink(id);
   }
 
   onChange(listener: () => void): () => void {
@@ -77,7 +98,7 @@ export class SimulatedSource implements DeviceSource {
     this.#notify();
   }
 
-  /** Like pulling the cable: open ios fail with DeviceClosedError and the candidate disappears. */
+  /** Like pulling the cable: open links fail with DeviceClosedError and the candidate disappears. */
   unplug(id: SimulatedDeviceId): void {
     if (!this.#attached.delete(id)) return;
     for (const closer of this.#open.get(id) ?? []) closer.abort(new DeviceClosedError(`${id} was unplugged`));
@@ -85,43 +106,105 @@ export class SimulatedSource implements DeviceSource {
     this.#notify();
   }
 
-  #openIo(id: SimulatedDeviceId): OpenedSimulatedDevice {
+  #openLink(id: SimulatedDeviceId): OpenedSimulatedDevice {
     const closer = new AbortController();
-    const openIos = this.#open.get(id) ?? new Set();
-    openIos.add(closer);
-    this.#open.set(id, openIos);
+    const openLinks = this.#open.get(id) ?? new Set();
+    openLinks.add(closer);
+    this.#open.set(id, openLinks);
     const clock = this.#clock;
-    const closedError = () => (closer.signal.reason instanceof DeviceClosedError ? closer.signal.reason : new DeviceClosedError());
+    // The reason is a DeviceClosedError, or the error the firmware failed with.
+    const closedError = (): Error => (closer.signal.reason instanceof Error ? closer.signal.reason : new DeviceClosedError());
+    const ensureOpen = () => {
+      if (closer.signal.aborted) throw closedError();
+    };
 
     const sleep = async (ms: number): Promise<void> => {
-      if (closer.signal.aborted) throw closedError();
+      ensureOpen();
       try {
         await clock.sleep(ms, closer.signal);
       } catch (error) {
         throw closer.signal.aborted ? closedError() : error;
       }
     };
-    const refuseBytes = async (): Promise<void> => {
-      if (closer.signal.aborted) throw closedError();
-      throw new Error(`${id} is simulated and takes no commands`);
-    };
 
-    return {
-      transport: 'simulated',
+    const inbox: Uint8Array[] = [];
+    const readers = new Set<() => void>();
+    let measureRequested = false;
+    let wakeFirmware: (() => void) | undefined;
+
+    const port: DevicePort = {
       patient: this.#patient,
       seed: hashString(`${this.#seed}:${id}`),
       now: () => clock.now(),
       sleep,
-      // A simulated device never sends bytes: reads time out until the device goes away.
-      read: async (timeoutMs) => {
-        await sleep(timeoutMs);
-        return null;
+      send: (message) => {
+        if (closer.signal.aborted) return;
+        inbox.push(encodeMessage(message));
+        for (const wake of [...readers]) wake();
       },
-      write: refuseBytes,
-      sendFeatureReport: refuseBytes,
+      measureRequested: () =>
+        new Promise<void>((resolve, reject) => {
+          if (closer.signal.aborted) return reject(closedError());
+          const onClose = () => reject(closedError());
+          const take = () => {
+            closer.signal.removeEventListener('abort', onClose);
+            wakeFirmware = undefined;
+            measureRequested = false;
+            resolve();
+          };
+          if (measureRequested) return take();
+          closer.signal.addEventListener('abort', onClose, { once: true });
+          wakeFirmware = take;
+        }),
+      discardRequests: () => {
+        measureRequested = false;
+      },
+    };
+
+    FIRMWARE[id](port).catch((error: unknown) => {
+      if (!closer.signal.aborted) closer.abort(new Error(`${id} firmware failed: ${error instanceof Error ? error.message : String(error)}`));
+    });
+
+    const commandDecoder = new TextDecoder();
+    return {
+      transport: 'simulated',
+      now: () => clock.now(),
+      sleep,
+      read: async (timeoutMs) => {
+        ensureOpen();
+        if (inbox.length === 0) {
+          // Woken early by the firmware sending something or by the link closing.
+          const wakeUp = new AbortController();
+          const wake = () => wakeUp.abort();
+          readers.add(wake);
+          closer.signal.addEventListener('abort', wake, { once: true });
+          try {
+            await clock.sleep(timeoutMs, wakeUp.signal);
+          } catch (error) {
+            if (!wakeUp.signal.aborted) throw error;
+          } finally {
+            readers.delete(wake);
+            closer.signal.removeEventListener('abort', wake);
+          }
+          ensureOpen();
+        }
+        return inbox.length > 0 ? concat(inbox.splice(0)) : null;
+      },
+      write: async (data) => {
+        ensureOpen();
+        const command = commandDecoder.decode(data).trim();
+        if (command !== MEASURE_COMMAND) throw new Error(`${id}: unknown command ${JSON.stringify(command.slice(0, 40))}`);
+        if (!simulatedManifest(id).canRequestMeasurement) throw new Error(`${id} cannot be started from the station`);
+        measureRequested = true;
+        wakeFirmware?.();
+      },
+      sendFeatureReport: async () => {
+        ensureOpen();
+        throw new Error(`${id} is a simulated device and has no HID feature reports`);
+      },
       close: async () => {
         closer.abort(new DeviceClosedError(`${id} was closed`));
-        openIos.delete(closer);
+        openLinks.delete(closer);
       },
     };
   }

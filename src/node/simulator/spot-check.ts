@@ -1,16 +1,13 @@
 /**
- * Simulated devices that take one measurement when asked: the blood-pressure cuff, the thermometer
- * and the scale differ only in how long they take, what they report meanwhile, and what they read.
+ * Firmware of simulated devices that take one measurement when asked: the blood-pressure cuff, the
+ * thermometer and the scale differ only in how long they take, what they report meanwhile, and
+ * what they read.
  */
-import type { Driver, DriverContext } from '../drivers/driver';
 import type { Observation, SignalCondition } from '../../shared/readings';
-import { asSimulatedIo, pause } from './io';
 import { noise } from './noise';
 import { observe, roundTo } from './observe';
+import type { DevicePort, Firmware } from './port';
 import type { PatientVitals } from './scenarios';
-
-/** How quickly an idle device notices the station's request. */
-const REQUEST_POLL_MS = 200;
 
 export interface SpotCheckSpec {
   measuringMs: number;
@@ -20,29 +17,20 @@ export interface SpotCheckSpec {
   read(vitals: PatientVitals, jitter: (stream: number) => number): Observation[];
 }
 
-export function createSpotCheckDriver(spec: SpotCheckSpec): Driver {
-  let requested = false;
-  return {
-    requestMeasurement() {
-      requested = true;
-    },
-    async run(ctx: DriverContext) {
-      const io = asSimulatedIo(ctx.io);
-      let measurements = 0;
-      ctx.setActivity('idle');
-      while (await pause(ctx, REQUEST_POLL_MS)) {
-        if (!requested) continue;
-        ctx.setActivity('measuring');
-        if (spec.measuringCondition) ctx.emit({ type: 'status', condition: spec.measuringCondition });
-        if (!(await pause(ctx, spec.measuringMs))) return;
-        // A request made while measuring is answered by this measurement, as on the real devices.
-        requested = false;
-        const index = measurements++;
-        if (spec.measuringCondition) ctx.emit({ type: 'status', condition: 'ok' });
-        for (const reading of spec.read(io.patient.vitalsAt(io.now()), (stream) => noise(io.seed, stream, index))) ctx.emit(reading);
-        ctx.setActivity('idle');
-      }
-    },
+export function spotCheckFirmware(spec: SpotCheckSpec): Firmware {
+  return async (port: DevicePort) => {
+    port.send({ type: 'activity', activity: 'idle' });
+    for (let index = 0; ; index++) {
+      await port.measureRequested();
+      port.send({ type: 'activity', activity: 'measuring' });
+      if (spec.measuringCondition) port.send({ type: 'status', condition: spec.measuringCondition });
+      await port.sleep(spec.measuringMs);
+      // A second press during a measurement is answered by this one, not by another inflation.
+      port.discardRequests();
+      if (spec.measuringCondition) port.send({ type: 'status', condition: 'ok' });
+      for (const reading of spec.read(port.patient.vitalsAt(port.now()), (stream) => noise(port.seed, stream, index))) port.send(reading);
+      port.send({ type: 'activity', activity: 'idle' });
+    }
   };
 }
 
@@ -52,7 +40,7 @@ export const THERMOMETER_MEASURING_MS = 2_000;
 /** The patient stepping on and settling before the scale reports a stable weight. */
 export const SCALE_MOTION_MS = 3_000;
 
-export const bloodPressureCuff: SpotCheckSpec = {
+export const bloodPressureCuff = spotCheckFirmware({
   measuringMs: CUFF_MEASURING_MS,
   read(vitals, jitter) {
     const systolic = Math.round(vitals.systolic + 3 * jitter(1));
@@ -66,15 +54,15 @@ export const bloodPressureCuff: SpotCheckSpec = {
       observe('pulseRate', Math.round(vitals.pulseRate + 2 * jitter(3))),
     ];
   },
-};
+});
 
-export const thermometer: SpotCheckSpec = {
+export const thermometer = spotCheckFirmware({
   measuringMs: THERMOMETER_MEASURING_MS,
   read: (vitals, jitter) => [observe('bodyTemperature', roundTo(vitals.bodyTemperature + 0.1 * jitter(1), 1))],
-};
+});
 
-export const scale: SpotCheckSpec = {
+export const scale = spotCheckFirmware({
   measuringMs: SCALE_MOTION_MS,
   measuringCondition: 'motion',
   read: (vitals, jitter) => [observe('bodyWeight', roundTo(vitals.bodyWeight + 0.1 * jitter(1), 1))],
-};
+});
