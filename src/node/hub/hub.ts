@@ -11,6 +11,7 @@ import { isMetric, UCUM_UNITS, type Metric } from '../../shared/vitals';
 import { DeviceClosedError, type DeviceActivity, type DeviceIo, type Driver, type DriverContext, type DriverManifest } from '../drivers/driver';
 import { conditionGuidance, describeError, driverFailureGuidance, openFailureGuidance, UNPLUGGED, type Guidance } from './guidance';
 import { matchManifest } from './matching';
+import { recordToFile } from './record-to-file';
 import type { DeviceCandidate, DeviceSource } from './source';
 import { TypedEmitter } from './typed-emitter';
 import { WaveformTimeline } from './waveform-timeline';
@@ -49,7 +50,7 @@ export interface PeripheralHubOptions {
   /** Decides which advice an open failure gets (udev on Linux). */
   platform?: NodeJS.Platform;
   log?: (message: string) => void;
-  /** Needed only by startRecording. */
+  /** How startRecording captures a device; by default into a new capture file. */
   recordIo?: RecordIo;
 }
 
@@ -86,6 +87,8 @@ interface ManagedDevice {
   retryTimer: ReturnType<typeof setTimeout> | undefined;
   measurementPending: boolean;
   recordingTo: string | undefined;
+  /** startRecording waiting to hear whether the recorded session could be opened. */
+  recordingStart: { resolve(): void; reject(error: Error): void } | undefined;
   readonly waveforms: Map<WaveformChunk['metric'], WaveformTimeline>;
 }
 
@@ -138,6 +141,7 @@ export class PeripheralHub extends TypedEmitter<HubEvents> {
     for (const device of this.devicesByKey.values()) {
       clearTimeout(device.retryTimer);
       device.retryTimer = undefined;
+      this.settleRecordingStart(device, new Error('the station is shutting down'));
       this.track(this.stopSession(device));
     }
     while (this.pending.size > 0) await Promise.all([...this.pending]);
@@ -171,11 +175,19 @@ export class PeripheralHub extends TypedEmitter<HubEvents> {
    */
   async startRecording(deviceId: string, outPath: string): Promise<RecordingHandle> {
     const device = this.deviceById(deviceId);
-    if (this.options.recordIo === undefined) throw new Error('this station cannot record captures');
     if (device.recordingTo !== undefined) throw new Error(`${device.manifest.name} is already being recorded to ${device.recordingTo}`);
     if (!device.present) throw new Error(`${device.manifest.name} is not connected; plug it in first`);
     device.recordingTo = outPath;
+    const started = new Promise<void>((resolve, reject) => {
+      device.recordingStart = { resolve, reject };
+    });
     await this.restart(device);
+    try {
+      await started;
+    } catch (error) {
+      device.recordingTo = undefined;
+      throw error;
+    }
     return {
       stop: async () => {
         if (device.recordingTo !== outPath) return;
@@ -271,6 +283,7 @@ export class PeripheralHub extends TypedEmitter<HubEvents> {
       retryTimer: undefined,
       measurementPending: false,
       recordingTo: undefined,
+      recordingStart: undefined,
       waveforms: new Map(),
     };
     this.devicesByKey.set(candidate.key, device);
@@ -286,6 +299,7 @@ export class PeripheralHub extends TypedEmitter<HubEvents> {
   private unplugged(device: ManagedDevice): void {
     device.present = false;
     device.measurementPending = false;
+    this.settleRecordingStart(device, new Error(`${device.manifest.name} was unplugged`));
     clearTimeout(device.retryTimer);
     device.retryTimer = undefined;
     this.track(this.stopSession(device));
@@ -308,24 +322,38 @@ export class PeripheralHub extends TypedEmitter<HubEvents> {
       io = await device.source.open(device.candidate, device.manifest);
     } catch (error) {
       device.opening = false;
-      if (this.closed || !device.present) return;
-      this.fail(device, openFailureGuidance(error, this.options.platform ?? process.platform));
+      if (this.closed || !device.present) {
+        this.settleRecordingStart(device, new Error(`${device.manifest.name} went away before it could be opened`));
+        return;
+      }
+      const guidance = openFailureGuidance(error, this.options.platform ?? process.platform);
+      this.settleRecordingStart(device, new Error(`${guidance.reason}. ${guidance.action}.`));
+      this.fail(device, guidance);
       return;
     }
-    if (device.recordingTo !== undefined && this.options.recordIo !== undefined) {
+    if (device.recordingTo !== undefined) {
       try {
-        io = await this.options.recordIo(io, { deviceId: device.id, manifest: device.manifest, candidate: device.candidate, outPath: device.recordingTo });
+        io = await (this.options.recordIo ?? recordToFile)(io, { deviceId: device.id, manifest: device.manifest, candidate: device.candidate, outPath: device.recordingTo });
       } catch (error) {
-        this.log(`recording ${device.id} to ${device.recordingTo} failed to start: ${describeError(error)}`);
         device.recordingTo = undefined;
+        this.settleRecordingStart(device, new Error(`recording could not start: ${describeError(error)}`));
       }
     }
     device.opening = false;
     if (this.closed || !device.present) {
+      this.settleRecordingStart(device, new Error(`${device.manifest.name} went away before it could be opened`));
       await io.close().catch((error: unknown) => this.log(`closing ${device.id} failed: ${describeError(error)}`));
       return;
     }
+    this.settleRecordingStart(device);
     this.startSession(device, io);
+  }
+
+  private settleRecordingStart(device: ManagedDevice, failure?: Error): void {
+    const waiter = device.recordingStart;
+    device.recordingStart = undefined;
+    if (failure === undefined) waiter?.resolve();
+    else waiter?.reject(failure);
   }
 
   private startSession(device: ManagedDevice, io: OpenDeviceIo): void {
