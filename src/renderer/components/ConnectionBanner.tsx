@@ -11,7 +11,7 @@ export function ConnectionBanner({ connection }: { connection: StationView['conn
   }
   return (
     <p className="banner banner-error" role="alert">
-      Cannot reach the station core: {connection.message}. Readings on this screen are not current.
+      Cannot reach the station core ({connection.message}); retrying. Check the values on this screen against their times.
     </p>
   );
 }

@@ -4,7 +4,7 @@ import { displayUnit, formatClock, formatDeviceTime, formatValue } from '../form
 
 const BLOOD_PRESSURE: readonly Metric[] = ['systolic', 'diastolic', 'meanArterialPressure'];
 const PRIMARY: readonly Metric[] = ['spo2', 'pulseRate'];
-const STATE_WORDS = { live: 'Live', stale: 'Stale', invalid: 'Invalid', absent: 'No data' } as const;
+const STATE_WORDS = { stale: 'Stale', invalid: 'Invalid' } as const;
 
 export function VitalTiles({ tiles }: { tiles: readonly TileView[] }) {
   const byMetric = new Map(tiles.map((tile) => [tile.metric, tile]));
@@ -45,7 +45,7 @@ function VitalTile({ tile, size }: { tile: TileView; size: 'large' | 'small' | '
         <h3 id={labelId} className="tile-label">
           {definition.label}
         </h3>
-        {tile.state === 'live' ? null : <span className={`tile-badge badge-${tile.state}`}>{STATE_WORDS[tile.state]}</span>}
+        {tile.state === 'stale' || tile.state === 'invalid' ? <span className={`tile-badge badge-${tile.state}`}>{STATE_WORDS[tile.state]}</span> : null}
       </header>
       <p className="tile-reading">
         <span className="tile-value" data-role="value">

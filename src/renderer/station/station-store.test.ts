@@ -85,11 +85,19 @@ describe('StationStore', () => {
     expect(store.takeShownArrivals(version)).toEqual([]);
   });
 
-  it('says so when the station cannot be reached', async () => {
-    const api = new FakeStationApi({ devices: [], latest: [], now: T0 });
-    api.invoke = () => Promise.reject(new Error('socket closed'));
-    const { store } = await startedStore(api);
+  it('says so when the station cannot be reached, and keeps asking with backoff', async () => {
+    const api = new FakeStationApi({ devices: [oximeter], latest: [], now: T0 });
+    const answer = api.invoke.bind(api);
+    let failures = 2;
+    api.invoke = (method, input) => (failures-- > 0 ? Promise.reject(new Error('socket closed')) : answer(method, input));
+    const { environment, store } = await startedStore(api);
     expect(store.getView().connection).toEqual({ state: 'failed', message: 'socket closed' });
+    environment.advance(1_000);
+    await Promise.resolve();
+    expect(store.getView().connection.state).toBe('failed');
+    environment.advance(2_000);
+    await expect.poll(() => store.getView().connection.state).toBe('connected');
+    expect(store.getView().devices).toHaveLength(1);
   });
 
   it('stops listening when disposed', async () => {

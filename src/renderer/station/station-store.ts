@@ -42,6 +42,8 @@ export const browserEnvironment: StoreEnvironment = {
 /** Waveform history kept for drawing: one sweep plus margin. */
 const WAVEFORM_RETAIN_MS = 12_000;
 const MAX_PENDING_ARRIVALS = 600;
+const SNAPSHOT_RETRY_MIN_MS = 1_000;
+const SNAPSHOT_RETRY_MAX_MS = 15_000;
 
 export class StationStore {
   private readonly model = new StationModel();
@@ -53,6 +55,7 @@ export class StationStore {
   private view: StationView | null = null;
   private connection: StationView['connection'] = { state: 'connecting', message: null };
   private expiryTimer: unknown = null;
+  private retryTimer: unknown = null;
   private pendingArrivals: FrameArrival[] = [];
   private disposed = false;
 
@@ -70,6 +73,11 @@ export class StationStore {
       }),
       this.api.on('frame', (frame) => this.applyFrame(frame)),
     );
+    await this.loadSnapshot(SNAPSHOT_RETRY_MIN_MS);
+  }
+
+  /** Fetches the snapshot, retrying with backoff while the station cannot answer. */
+  private async loadSnapshot(retryDelayMs: number): Promise<void> {
     try {
       const requestedAt = this.environment.localNow();
       const snapshot = await this.api.invoke('getSnapshot', undefined);
@@ -80,7 +88,12 @@ export class StationStore {
       this.model.applySnapshot(snapshot, this.stationNow());
       this.connection = { state: 'connected', message: null };
     } catch (error) {
+      if (this.disposed) return;
       this.connection = { state: 'failed', message: error instanceof Error ? error.message : String(error) };
+      this.retryTimer = this.environment.setTimer(() => {
+        this.retryTimer = null;
+        void this.loadSnapshot(Math.min(retryDelayMs * 2, SNAPSHOT_RETRY_MAX_MS));
+      }, retryDelayMs);
     }
     this.changed();
   }
@@ -89,6 +102,7 @@ export class StationStore {
     this.disposed = true;
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
     if (this.expiryTimer !== null) this.environment.clearTimer(this.expiryTimer);
+    if (this.retryTimer !== null) this.environment.clearTimer(this.retryTimer);
     this.listeners.clear();
   }
 
