@@ -150,6 +150,23 @@ describe('ReplayIo write comparison', () => {
     await expect(io.sleep(10)).rejects.toBeInstanceOf(ReplayMismatchError);
   });
 
+  it('accepts a write the driver declares equivalent, but only in the same direction', async () => {
+    const sameFirstByte = (_direction: string, recorded: Uint8Array, written: Uint8Array) => recorded[0] === written[0];
+    const io = replayIo('out 07 aa\nfeature-out 01\n', { sameHostReport: sameFirstByte });
+    await io.write(bytes(7, 0xbb));
+    await io.write(bytes(1));
+    expect(io.mismatches).toEqual([{ write: 2, line: 4, expected: 'feature-out 01', actual: 'out 01' }]);
+  });
+
+  it('treats a NaN timeout or sleep as zero instead of corrupting the clock', async () => {
+    const io = replayIo('+50 in 01\n');
+    await io.sleep(Number.NaN);
+    expect(await io.read(Number.NaN)).toBeNull();
+    expect(io.now()).toBe(0);
+    expect(await io.read(100)).toEqual(bytes(1));
+    expect(io.now()).toBe(50);
+  });
+
   it('is not fooled by the driver reusing its write buffer', async () => {
     const io = replayIo('out 01\nout 02\n');
     const buffer = bytes(1);

@@ -109,12 +109,12 @@ export class ReplayIo implements DeviceIo {
   async sleep(ms: number): Promise<void> {
     this.throwIfClosed();
     if (!this.inputReleasable() && this.clock.now() - this.lastProgressAt >= this.stallLimitMs) this.closeForStall();
-    await this.clock.until(this.clock.now() + Math.max(0, ms));
+    await this.clock.until(this.clock.now() + nonNegative(ms));
   }
 
   async read(timeoutMs: number): Promise<Uint8Array | null> {
     this.throwIfClosed();
-    const deadline = this.clock.now() + Math.max(0, timeoutMs);
+    const deadline = this.clock.now() + nonNegative(timeoutMs);
     for (;;) {
       const index = this.nextInputIndex();
       if (index === undefined) {
@@ -243,6 +243,11 @@ export class ReplayIo implements DeviceIo {
   private throwIfClosed(): void {
     if (this.closedBy) throw this.closedBy;
   }
+}
+
+/** A NaN or negative duration from a buggy driver must not poison the virtual clock. */
+function nonNegative(ms: number): number {
+  return ms > 0 ? ms : 0;
 }
 
 function describeRecord(record: CaptureRecord | undefined): string | null {

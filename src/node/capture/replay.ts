@@ -53,12 +53,12 @@ export async function* replayCapture(input: string | Capture, options: ReplayOpt
     onEnd: () => stop.abort(),
   });
   let done = false;
-  let failure: unknown = null;
+  let failure: { error: unknown } | null = null;
   manifest
     .create()
     .run({ io, emit: (output) => push({ ...output }), setActivity: () => undefined, signal: stop.signal })
     .catch((error: unknown) => {
-      if (!(error instanceof DeviceClosedError)) failure = error;
+      if (!(error instanceof DeviceClosedError)) failure = { error };
     })
     .finally(() => {
       done = true;
@@ -75,7 +75,7 @@ export async function* replayCapture(input: string | Capture, options: ReplayOpt
   } finally {
     stop.abort();
   }
-  if (failure) throw failure;
+  if (failure) throw failure.error;
   const strictFailure = options.strict ? io.mismatches[0] : undefined;
   if (strictFailure) throw new ReplayMismatchError(strictFailure);
   for (const missing of io.unwrittenRecords()) {
