@@ -289,8 +289,14 @@ function technicalConditions(state: AlarmEngineState, now: number): ConditionSna
 const higher = (a: AlarmPriority, b: AlarmPriority) => (PRIORITY_RANK[a] >= PRIORITY_RANK[b] ? a : b);
 const oneUp = (priority: AlarmPriority): AlarmPriority => (priority === 'low' ? 'medium' : 'high');
 
-function logEntryOf(state: AlarmEngineState, alarm: Alarm): AlarmLogEntry | undefined {
-  return state.log.find((entry) => entry.alarmId === alarm.id);
+/**
+ * Log entries are shared between successive states (the log is the bulk of the state), so an
+ * entry is replaced, never changed in place. Open alarms are usually the newest entries.
+ */
+function updateLogEntry(state: AlarmEngineState, alarm: Alarm, update: (entry: AlarmLogEntry) => Partial<AlarmLogEntry>): void {
+  const index = state.log.findLastIndex((entry) => entry.alarmId === alarm.id);
+  const entry = state.log[index];
+  if (entry) state.log[index] = { ...entry, ...update(entry) };
 }
 
 function worse(condition: ConditionSnapshot, previous: number | null): number | null {
@@ -342,29 +348,24 @@ function raise(state: AlarmEngineState, condition: ConditionSnapshot, now: numbe
 }
 
 function continueAlarm(state: AlarmEngineState, alarm: Alarm, condition: ConditionSnapshot): void {
-  const entry = logEntryOf(state, alarm);
   if (!alarm.conditionPresent) {
     // Anti-flood: the condition came back inside the re-raise window, so it is the same alarm.
     alarm.conditionPresent = true;
     alarm.latched = false;
     alarm.conditionEndedAt = null;
     alarm.recurrences++;
-    if (entry) {
-      entry.clearedAt = null;
-      entry.recurrences = alarm.recurrences;
-    }
+    updateLogEntry(state, alarm, () => ({ clearedAt: null, recurrences: alarm.recurrences }));
   }
   alarm.value = condition.value;
   alarm.limit = condition.limit;
-  if (entry) entry.worstValue = worse(condition, entry.worstValue);
+  updateLogEntry(state, alarm, (entry) => ({ worstValue: worse(condition, entry.worstValue) }));
 }
 
 function endCondition(state: AlarmEngineState, alarm: Alarm, now: number): void {
   alarm.conditionPresent = false;
   alarm.conditionEndedAt = now;
   alarm.latched = alarm.kind === 'physiological' && alarm.acknowledged === null && state.config.latchingPriorities.includes(alarm.priority);
-  const entry = logEntryOf(state, alarm);
-  if (entry) entry.clearedAt = now;
+  updateLogEntry(state, alarm, () => ({ clearedAt: now }));
 }
 
 function escalate(state: AlarmEngineState, alarm: Alarm, now: number): void {
@@ -373,11 +374,7 @@ function escalate(state: AlarmEngineState, alarm: Alarm, now: number): void {
   if (!alarm.conditionPresent || alarm.acknowledged !== null || now - alarm.raisedAt < after) return;
   alarm.priority = oneUp(alarm.priority);
   alarm.escalatedAt = now;
-  const entry = logEntryOf(state, alarm);
-  if (entry) {
-    entry.priority = higher(entry.priority, alarm.priority);
-    entry.escalatedAt = now;
-  }
+  updateLogEntry(state, alarm, (entry) => ({ priority: higher(entry.priority, alarm.priority), escalatedAt: now }));
 }
 
 function trimLog(state: AlarmEngineState): void {
@@ -416,7 +413,19 @@ function reconcile(state: AlarmEngineState, now: number): void {
   trimLog(state);
 }
 
-const copy = (state: AlarmEngineState): AlarmEngineState => structuredClone(state);
+/** A new state for one step: the small, changing parts copied; limits, config and log entries shared and only ever replaced. */
+function copy(state: AlarmEngineState): AlarmEngineState {
+  const devices: Record<string, TrackedDevice> = {};
+  for (const [id, device] of Object.entries(state.devices)) devices[id] = { ...device, lastReadingAt: { ...device.lastReadingAt } };
+  return {
+    ...state,
+    devices,
+    latest: { ...state.latest },
+    pending: { ...state.pending },
+    alarms: state.alarms.map((alarm) => ({ ...alarm })),
+    log: [...state.log],
+  };
+}
 
 /** Re-evaluates delays, silence, escalation, pause expiry and the re-raise window at `now`. */
 export function tickAlarms(state: AlarmEngineState, now: number): AlarmEngineState {
@@ -474,8 +483,7 @@ function forgetDevice(state: AlarmEngineState, deviceId: string): void {
 
 function closeAlarm(state: AlarmEngineState, alarm: Alarm, now: number): void {
   state.alarms = state.alarms.filter((open) => open.id !== alarm.id);
-  const entry = logEntryOf(state, alarm);
-  if (entry && entry.clearedAt === null) entry.clearedAt = now;
+  updateLogEntry(state, alarm, (entry) => ({ clearedAt: entry.clearedAt ?? now }));
 }
 
 /**
@@ -492,11 +500,7 @@ export function acknowledgeAlarm(state: AlarmEngineState, alarmId: string, actor
     return { ok: false, error: `a ${actor.role} may not acknowledge a physiological alarm`, state };
   }
   alarm.acknowledged = { by: actor, at: now };
-  const entry = logEntryOf(next, alarm);
-  if (entry) {
-    entry.acknowledgedAt = now;
-    entry.acknowledgedBy = actor;
-  }
+  updateLogEntry(next, alarm, () => ({ acknowledgedAt: now, acknowledgedBy: actor }));
   if (alarm.latched) closeAlarm(next, alarm, now);
   if (alarm.technicalCondition === 'disconnected' && alarm.deviceId !== null) forgetDevice(next, alarm.deviceId);
   if (alarm.technicalCondition === 'disconnected') closeAlarm(next, alarm, now);
@@ -521,7 +525,7 @@ export function setPatientLimits(state: AlarmEngineState, request: LimitChangeRe
   if (!outcome.ok) return { ok: false, error: outcome.error, state };
   const next = copy(state);
   next.limits = outcome.limits;
-  next.limitChanges.push(...outcome.records);
+  next.limitChanges = [...next.limitChanges, ...outcome.records];
   reconcile(next, now);
   return { ok: true, state: next };
 }
