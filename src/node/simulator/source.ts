@@ -32,6 +32,9 @@ export interface SimulatedSourceOptions {
 
 export type OpenedSimulatedDevice = DeviceIo & { close(): Promise<void> };
 
+/** The reason a read's wait is cut short; a constant, because a default abort reason costs a DOMException with a stack. */
+const WOKEN = Symbol('woken');
+
 function concat(chunks: readonly Uint8Array[]): Uint8Array {
   const joined = new Uint8Array(chunks.reduce((length, chunk) => length + chunk.length, 0));
   let offset = 0;
@@ -175,7 +178,7 @@ export class SimulatedSource implements DeviceSource {
         if (inbox.length === 0) {
           // Woken early by the firmware sending something or by the link closing.
           const wakeUp = new AbortController();
-          const wake = () => wakeUp.abort();
+          const wake = () => wakeUp.abort(WOKEN);
           readers.add(wake);
           closer.signal.addEventListener('abort', wake, { once: true });
           try {
