@@ -120,7 +120,7 @@ const noisySession = fc
     insertions: fc.array(fc.tuple(fc.nat(), noise), { maxLength: 4 }),
   })
   .map(({ readings, insertions }) => {
-    const answers = sessionAnswers(readings);
+    const answers: (readonly (Uint8Array | null)[])[] = sessionAnswers(readings);
     for (const [at, item] of insertions) answers.splice(at % (answers.length + 1), 0, item);
     return { readings, script: answers.flat() };
   });
