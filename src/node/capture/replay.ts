@@ -53,12 +53,15 @@ export async function* replayCapture(input: string | Capture, options: ReplayOpt
     onEnd: () => stop.abort(),
   });
   let done = false;
-  let failure: { error: unknown } | null = null;
+  // Set from the driver's promise; a holder object, so control-flow narrowing does not assume it stays empty.
+  const driverFailure: { error?: unknown; failed: boolean } = { failed: false };
   manifest
     .create()
     .run({ io, emit: (output) => push({ ...output }), setActivity: () => undefined, signal: stop.signal })
     .catch((error: unknown) => {
-      if (!(error instanceof DeviceClosedError)) failure = { error };
+      if (error instanceof DeviceClosedError) return;
+      driverFailure.failed = true;
+      driverFailure.error = error;
     })
     .finally(() => {
       done = true;
@@ -75,7 +78,7 @@ export async function* replayCapture(input: string | Capture, options: ReplayOpt
   } finally {
     stop.abort();
   }
-  if (failure) throw failure.error;
+  if (driverFailure.failed) throw driverFailure.error;
   const strictFailure = options.strict ? io.mismatches[0] : undefined;
   if (strictFailure) throw new ReplayMismatchError(strictFailure);
   for (const missing of io.unwrittenRecords()) {
