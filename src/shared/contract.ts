@@ -115,14 +115,15 @@ export const WEB_SOCKET_PATH = '/contract';
 
 /** Web-mode messages from the page. `flow` is the page's backpressure signal (hidden tab → paused). */
 export const ClientMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('invoke'), id: z.number().int().nonnegative(), method: z.string().max(100), input: z.unknown() }),
+  // input is absent for methods without one (JSON has no undefined).
+  z.object({ type: z.literal('invoke'), id: z.number().int().nonnegative(), method: z.string().max(100), input: z.unknown().optional() }),
   z.object({ type: z.literal('flow'), paused: z.boolean() }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 
 /** Web-mode messages to the page. */
 export const ServerMessageSchema = z.union([
-  z.object({ type: z.literal('result'), id: z.number().int().nonnegative(), ok: z.literal(true), output: z.unknown() }),
+  z.object({ type: z.literal('result'), id: z.number().int().nonnegative(), ok: z.literal(true), output: z.unknown().optional() }),
   // id is null when the request was too malformed to carry one.
   z.object({ type: z.literal('result'), id: z.number().int().nonnegative().nullable(), ok: z.literal(false), error: InvokeErrorSchema }),
   z.object({ type: z.literal('event'), event: z.string().max(100), payload: z.unknown() }),

@@ -61,7 +61,11 @@ export async function invokeContract(
   input: unknown,
   onFault?: ContractSessionOptions['onFault'],
 ): Promise<InvokeResult> {
-  if (!isStationMethod(method)) return failure('unknown-method', `Unknown method: ${String(method).slice(0, 100)}`);
+  if (!isStationMethod(method)) {
+    // Never stringify a hostile value: its toString may be anything.
+    const named = typeof method === 'string' ? `"${method.slice(0, 100)}"` : `a ${method === null ? 'null' : typeof method} name`;
+    return failure('unknown-method', `Unknown method: ${named}`);
+  }
   const schema = stationMethods[method];
   const parsedInput = schema.input.safeParse(input);
   if (!parsedInput.success) return failure('bad-request', `Invalid input for ${method}: ${z.prettifyError(parsedInput.error)}`);

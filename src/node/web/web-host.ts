@@ -1,8 +1,8 @@
 /**
  * Web mode's server: the built renderer over HTTP and the contract over a WebSocket, on 127.0.0.1
- * only. Every request must carry the per-launch token (in the `token` query parameter, or in the
- * session cookie the page receives when it is opened with the token) and name this server in its
- * Host header (no DNS rebinding); a WebSocket upgrade must also come from the page's own Origin.
+ * only. Every request must carry the per-launch token in its `token` query parameter (the page's
+ * own scripts and styles may show the session cookie instead) and name this server in its Host
+ * header (no DNS rebinding); a WebSocket upgrade must also come from the page's own Origin.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -54,6 +54,13 @@ const requestIdOf = (message: unknown): number | null => {
   return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : null;
 };
 
+/** Fetch-metadata that only a browser loading this page's own assets sends. */
+function isSameOriginSubresource(request: IncomingMessage): boolean {
+  const site = request.headers['sec-fetch-site'];
+  const dest = request.headers['sec-fetch-dest'];
+  return site === 'same-origin' && typeof dest === 'string' && !['document', 'iframe', 'frame', 'embed', 'object', 'websocket'].includes(dest);
+}
+
 function cookieValue(header: string | undefined, name: string): string | null {
   for (const part of (header ?? '').split(';')) {
     const [key, ...rest] = part.trim().split('=');
@@ -80,8 +87,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const cookieName = `vitalbridge-${port}`;
   const csp = buildContentSecurityPolicy([`ws://${LISTEN_ADDRESS}:${port}`, ...(options.connectSources ?? [])]);
 
-  /** The request's URL when it is addressed to this server and carries the token, else null. */
-  const authorise = (request: IncomingMessage): { url: URL; viaQuery: boolean } | null => {
+  /**
+   * The request's URL when it is addressed to this server and carries the token, else null. The
+   * session cookie only stands in for the token on the page's own sub-resources (scripts, styles,
+   * images the browser marks as same-origin, non-document fetches): a document, a socket or any
+   * client that is not a browser must show the token itself.
+   */
+  const authorise = (request: IncomingMessage, acceptCookie: boolean): URL | null => {
     if (request.headers.host !== `${LISTEN_ADDRESS}:${port}`) return null;
     let url: URL;
     try {
@@ -90,9 +102,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return null;
     }
     const queryToken = url.searchParams.get('token');
-    if (sameSecret(queryToken, secret)) return { url, viaQuery: true };
-    if (queryToken === null && sameSecret(cookieValue(request.headers.cookie, cookieName), secret)) return { url, viaQuery: false };
-    return null;
+    if (queryToken !== null) return sameSecret(queryToken, secret) ? url : null;
+    if (!acceptCookie || !isSameOriginSubresource(request)) return null;
+    return sameSecret(cookieValue(request.headers.cookie, cookieName), secret) ? url : null;
   };
 
   const refuse = (response: ServerResponse, status: number, message: string) => {
@@ -102,10 +114,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     void (async () => {
-      const access = authorise(request);
-      if (!access) return refuse(response, 403, 'Forbidden: open the station with the address it printed at launch.\n');
+      const url = authorise(request, true);
+      if (!url) return refuse(response, 403, 'Forbidden: open the station with the address it printed at launch.\n');
       if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(response, 405, 'Method not allowed\n');
-      const file = await readStaticFile(options.rendererDir, access.url.pathname);
+      const file = await readStaticFile(options.rendererDir, url.pathname);
       if (!file) return refuse(response, 404, 'Not found\n');
       const headers: Record<string, string> = {
         'Content-Type': file.contentType,
@@ -119,8 +131,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         'Permissions-Policy': 'camera=(self), microphone=(self), geolocation=(), usb=(), serial=(), hid=()',
         'Cache-Control': 'no-store',
       };
-      const setCookie = access.viaQuery ? `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/` : undefined;
-      response.writeHead(200, setCookie ? { ...headers, 'Set-Cookie': setCookie } : headers);
+      const isDocument = file.contentType.startsWith('text/html');
+      response.writeHead(200, isDocument ? { ...headers, 'Set-Cookie': `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/` } : headers);
       response.end(request.method === 'HEAD' ? undefined : file.body);
     })().catch((error: unknown) => {
       options.onFault?.('web request failed', error);
@@ -130,8 +142,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const access = authorise(request);
-    if (!access || access.url.pathname !== WEB_SOCKET_PATH || request.headers.origin !== origin) {
+    const url = authorise(request, false);
+    if (!url || url.pathname !== WEB_SOCKET_PATH || request.headers.origin !== origin) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }

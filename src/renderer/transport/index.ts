@@ -22,8 +22,7 @@ export function getStationApi(): StationApi {
     stationApi = window.vitalbridge;
     return stationApi;
   }
-  // Web mode: the page was opened with ?token=...; without it the session cookie set on that first
-  // load still authenticates the socket (the page may have dropped the token from its address).
+  // Web mode: the page was opened with the launch token in its address; the socket needs it too.
   const token = new URLSearchParams(window.location.search).get('token') ?? '';
   const socketUrl = new URL(WEB_SOCKET_PATH, window.location.href);
   socketUrl.protocol = window.location.protocol === 'https:' ? 'wss:' : 'ws:';

@@ -1,0 +1,106 @@
+/**
+ * `npm run start:web`: the station core in a plain Node process, its screen served on 127.0.0.1.
+ * stdout carries exactly the announced lines (`Station UI: <url>`, `Consult server: <url>`);
+ * everything else goes to stderr.
+ */
+import { join } from 'node:path';
+import { createStation, StationOptionsError, type Station } from '../station/station';
+import type { ConsultServerHandle, StartEmbeddedConsultServer } from '../station/consult-seam';
+import { parseStartArgs, START_WEB_USAGE, UsageError } from '../station/start-options';
+import { consultServerSources } from './content-security-policy';
+import { ensureRendererBuild } from './renderer-build';
+import { startWebHost, type WebHost } from './web-host';
+
+export interface WebStationDependencies {
+  projectRoot: string;
+  /** Runs the consultation server in-process when no --consult-server is given. */
+  startConsultServer?: StartEmbeddedConsultServer;
+  stdout?: (line: string) => void;
+  stderr?: (line: string) => void;
+}
+
+export interface RunningWebStation {
+  readonly host: WebHost;
+  readonly consultServerUrl: string | null;
+  stop(): Promise<void>;
+}
+
+/** Starts web mode; throws UsageError for bad arguments. Resolves null after printing --help. */
+export async function startWebStation(argv: readonly string[], deps: WebStationDependencies): Promise<RunningWebStation | null> {
+  const stdout = deps.stdout ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const stderr = deps.stderr ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const options = parseStartArgs(argv, 'web');
+  if (options.help) {
+    stdout(START_WEB_USAGE.trimEnd());
+    return null;
+  }
+  const rendererDir = join(deps.projectRoot, 'out', 'renderer');
+  await ensureRendererBuild({ projectRoot: deps.projectRoot, outDir: rendererDir }, stderr);
+
+  let station: Station | undefined;
+  let consult: ConsultServerHandle | undefined;
+  let host: WebHost | undefined;
+  const stop = async () => {
+    await host?.close();
+    await consult?.close();
+    await station?.close();
+  };
+  try {
+    station = await createStation({
+      dataDir: options.dataDir,
+      simulate: options.simulate,
+      scenario: options.scenario,
+      log: (message) => stderr(`[station] ${message}`),
+    });
+    if (options.consultServer === undefined && deps.startConsultServer) consult = await deps.startConsultServer({ dataDir: options.dataDir });
+    const consultServerUrl = options.consultServer ?? consult?.url ?? null;
+    host = await startWebHost({
+      host: station,
+      rendererDir,
+      port: options.port,
+      connectSources: consultServerUrl ? consultServerSources(consultServerUrl) : [],
+      onFault: (message, detail) => stderr(`[web] ${message}${detail instanceof Error ? `: ${detail.message}` : ''}`),
+    });
+    stdout(`Station UI: ${host.url}`);
+    if (consult) stdout(`Consult server: ${consult.url}`);
+    const running = host;
+    return { host: running, consultServerUrl, stop };
+  } catch (error) {
+    await stop().catch(() => undefined);
+    if (error instanceof StationOptionsError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** The process around startWebStation: exit codes per the automation interface, clean stop on signals. */
+export async function runWebStationProcess(deps: WebStationDependencies): Promise<void> {
+  let running: RunningWebStation | null;
+  try {
+    running = await startWebStation(process.argv.slice(2), deps);
+  } catch (error) {
+    const usage = error instanceof UsageError;
+    process.stderr.write(`${usage ? '' : 'Web station failed: '}${error instanceof Error ? error.message : String(error)}\n`);
+    if (usage) process.stderr.write(START_WEB_USAGE);
+    process.exitCode = usage ? 2 : 1;
+    return;
+  }
+  if (!running) return;
+  const station = running;
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      process.stderr.write(`Second ${signal}: exiting without waiting\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    station.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`Stopping failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
