@@ -9,7 +9,7 @@ const MARGIN = 6;
 const MAX_POINTS = 400;
 
 /** Polylines of the metric's session readings, broken where the metric went stale between readings. */
-export function trendSegments(entries: readonly ReadingEntry[], metric: Metric): { points: string[]; min: number; max: number } | null {
+export function trendSegments(entries: readonly ReadingEntry[], metric: Metric): { segments: [number, number][][]; min: number; max: number } | null {
   const shown = thin(entries);
   if (shown.length === 0) return null;
   const values = shown.map((entry) => entry.reading.value);
@@ -19,15 +19,15 @@ export function trendSegments(entries: readonly ReadingEntry[], metric: Metric):
   const last = shown[shown.length - 1]!.measuredAt;
   const x = (at: number) => MARGIN + (last === first ? (WIDTH - 2 * MARGIN) / 2 : ((at - first) / (last - first)) * (WIDTH - 2 * MARGIN));
   const y = (value: number) => (max === min ? HEIGHT / 2 : HEIGHT - MARGIN - ((value - min) / (max - min)) * (HEIGHT - 2 * MARGIN));
-  const segments: string[][] = [];
+  const segments: [number, number][][] = [];
   let previous: ReadingEntry | null = null;
   for (const entry of shown) {
     const gap = previous === null || entry.measuredAt - previous.measuredAt > METRIC_DEFINITIONS[metric].staleAfterMs;
     if (gap) segments.push([]);
-    segments[segments.length - 1]!.push(`${x(entry.measuredAt).toFixed(1)},${y(entry.reading.value).toFixed(1)}`);
+    segments[segments.length - 1]!.push([x(entry.measuredAt), y(entry.reading.value)]);
     previous = entry;
   }
-  return { points: segments.map((segment) => segment.join(' ')), min, max };
+  return { segments, min, max };
 }
 
 function thin(entries: readonly ReadingEntry[]): ReadingEntry[] {
@@ -54,9 +54,14 @@ export function TrendChart({ metric, entries }: { metric: Metric; entries: reado
         </span>
       </figcaption>
       <svg className="trend-chart" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={summary} preserveAspectRatio="none">
-        {trend.points.map((points, index) => (
-          <polyline key={index} points={points} className={`trend-line trend-${metric}`} vectorEffect="non-scaling-stroke" />
-        ))}
+        {trend.segments.map((segment, index) =>
+          // A lone reading (a spot check, or one between gaps) is a dot; a line needs two.
+          segment.length === 1 ? (
+            <circle key={index} cx={segment[0]![0]} cy={segment[0]![1]} r={4} className={`trend-dot trend-${metric}`} />
+          ) : (
+            <polyline key={index} points={segment.map(([px, py]) => `${px.toFixed(1)},${py.toFixed(1)}`).join(' ')} className={`trend-line trend-${metric}`} vectorEffect="non-scaling-stroke" />
+          ),
+        )}
       </svg>
     </figure>
   );

@@ -1,0 +1,83 @@
+/**
+ * Web mode with the simulated peripherals: live tiles that change, a moving pleth, a measurement
+ * started from the device panel, the history screen, accessibility, and screenshots at kiosk and
+ * laptop sizes.
+ */
+import { startWebStation, type WebStation } from './web-station';
+import { VIEWPORTS, canvasFingerprint, expect, screenshot, seriousAxeViolations, test, tile, tileValue } from './fixtures';
+import type { Page } from '@playwright/test';
+
+let station: WebStation;
+test.beforeAll(async () => {
+  test.setTimeout(150_000);
+  station = await startWebStation();
+});
+test.afterAll(async () => {
+  await station?.stop();
+});
+
+async function distinctValues(page: Page, metric: string, wanted: number): Promise<Set<string>> {
+  const seen = new Set<string>();
+  await expect
+    .poll(
+      async () => {
+        if ((await tile(page, metric).getAttribute('data-state')) === 'live') seen.add(await tileValue(page, metric).innerText());
+        return seen.size;
+      },
+      { timeout: 45_000, intervals: [250] },
+    )
+    .toBeGreaterThanOrEqual(wanted);
+  return seen;
+}
+
+test('the simulated oximeter drives changing SpO2 and pulse tiles and a moving pleth', async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.goto(station.url);
+  await expect(tile(page, 'spo2')).toHaveAttribute('data-state', 'live', { timeout: 20_000 });
+  await expect(tile(page, 'spo2').locator('[data-role="unit"]')).toHaveText('%');
+  await expect(tile(page, 'pulseRate').locator('[data-role="unit"]')).toHaveText('bpm');
+  for (const value of await distinctValues(page, 'spo2', 2)) expect(Number(value)).toBeGreaterThanOrEqual(50);
+  for (const value of await distinctValues(page, 'pulseRate', 2)) expect(Number(value)).toBeGreaterThan(20);
+
+  const first = await canvasFingerprint(page, 'pleth');
+  await expect.poll(() => canvasFingerprint(page, 'pleth'), { timeout: 5_000 }).not.toBe(first);
+  expect(first).not.toBe('empty');
+  await expect(tile(page, 'glucose')).toHaveAttribute('data-state', 'absent');
+});
+
+test('a measurement started from the device panel fills the blood-pressure tiles and the history', async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.goto(station.url);
+  const cuff = page.locator('[data-device-id]').filter({ hasText: /pressure/i });
+  await cuff.locator('[data-action="request-measurement"]').click();
+  for (const metric of ['systolic', 'diastolic']) {
+    await expect(tile(page, metric)).toHaveAttribute('data-state', 'live', { timeout: 60_000 });
+    await expect(tile(page, metric).locator('[data-role="unit"]')).toHaveText('mmHg');
+    expect(Number(await tileValue(page, metric).innerText())).toBeGreaterThan(20);
+  }
+  await page.getByRole('button', { name: 'Session history' }).click();
+  await expect(page.locator('[data-history-metric="systolic"]').first()).toBeVisible();
+  await expect(page.locator('[data-trend="spo2"] polyline').first()).toBeVisible();
+});
+
+test('every screen passes axe at kiosk and laptop sizes, is keyboard operable, and is captured', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto(station.url);
+  await expect(tile(page, 'spo2')).toHaveAttribute('data-state', 'live', { timeout: 20_000 });
+  // The other tests' measurement may or may not be finished; start one so history has spot readings.
+  await page.locator('[data-action="request-measurement"]:enabled').first().click();
+  for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+    await page.setViewportSize(viewport);
+    await page.getByRole('button', { name: 'Monitor' }).click();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, `monitor-${size}`);
+
+    await page.getByRole('button', { name: 'Monitor' }).focus();
+    await page.keyboard.press('Tab');
+    await expect(page.getByRole('button', { name: 'Session history' })).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.locator('main[aria-label="Session history"]')).toBeVisible();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, `history-${size}`);
+  }
+});

@@ -1,0 +1,74 @@
+/**
+ * Starts web mode (`start:web`) as a child process for one test file: simulated peripherals, a
+ * free port, a throw-away data folder. Resolves with the tokenised `Station UI:` URL.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..');
+/** First start may rebuild the renderer. */
+const START_TIMEOUT_MS = 120_000;
+
+export interface WebStation {
+  url: string;
+  /** Everything the process wrote to stderr so far, for failure messages. */
+  stderr(): string;
+  stop(): Promise<void>;
+}
+
+export async function startWebStation(extraArgs: readonly string[] = []): Promise<WebStation> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'vitalbridge-e2e-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/node/web/main.ts', '--simulate', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const stop = async () => {
+    await stopProcess(child);
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const url = await new Promise<string>((resolveUrl, reject) => {
+      let stdout = '';
+      const timer = setTimeout(() => reject(new Error(`web mode printed no "Station UI:" line within ${START_TIMEOUT_MS} ms\n${stderr}`)), START_TIMEOUT_MS);
+      child.stdout!.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const match = /^Station UI: (\S+)$/m.exec(stdout);
+        if (match) {
+          clearTimeout(timer);
+          resolveUrl(match[1]!);
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new WebStationExit(code, stderr));
+      });
+    });
+    return { url, stderr: () => stderr, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Web mode ended before it served the screen (bad arguments exit 2). */
+export class WebStationExit extends Error {
+  constructor(
+    readonly code: number | null,
+    readonly stderr: string,
+  ) {
+    super(`web mode exited with ${code} before serving:\n${stderr}`);
+  }
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  child.kill('SIGTERM');
+  const forced = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(forced);
+}
