@@ -3,52 +3,47 @@
  * value. Frame-level fields the station does not emit (signal strength, bargraph, beat marker,
  * identifier, notices) are checked on the driver's own decoder over the capture's `in` records.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { DriverOutput, Observation } from '../src/shared/readings';
-import { parseCapture, type Capture } from '../src/node/capture/format';
-import { replayCaptureToArray, type ReplayOutput } from '../src/node/capture/replay';
+import type { DriverOutput } from '../src/shared/readings';
+import type { Capture } from '../src/node/capture/format';
 import { ReplayIo } from '../src/node/capture/replay-io';
 import type { DeviceActivity } from '../src/node/drivers/driver';
 import { Cms50Decoder, type Cms50Package, type DecoderEvent, type LiveFrame } from '../src/node/drivers/cms50/decoder';
 import { cms50Manifest } from '../src/node/drivers/cms50/manifest';
+import { expectation, readCapture, replayFile, type ReplayedCapture } from './replay-helpers';
 
-const CAPTURES = new URL('../resources/captures/', import.meta.url);
-
-interface Replayed {
+interface Replayed extends ReplayedCapture {
   capture: Capture;
-  expectLine: string | undefined;
+  expectLine: string;
   events: DecoderEvent[];
   frames: LiveFrame[];
   packages: Cms50Package[];
-  outputs: ReplayOutput[];
 }
 
 async function replay(name: string): Promise<Replayed> {
-  const capture = parseCapture(readFileSync(new URL(name, CAPTURES), 'utf8'));
+  const capture = readCapture(name);
   const decoder = new Cms50Decoder();
   const events = [...capture.records.filter((record) => record.direction === 'in').flatMap((record) => decoder.push(record.bytes)), ...decoder.finish()];
   const packages = events.flatMap((event) => (event.kind === 'package' ? [event.package] : []));
   return {
+    ...(await replayFile(name)),
     capture,
-    expectLine: capture.header.extra.find(([key]) => key === 'expect')?.[1],
+    expectLine: expectation(name),
     events,
     packages,
     frames: packages.flatMap((pkg) => (pkg.kind === 'live' ? [pkg.frame] : [])),
-    outputs: await replayCaptureToArray(capture),
   };
 }
 
-const observed = (outputs: readonly ReplayOutput[], metric: string) => outputs.filter((o): o is Observation => o.type === 'observation' && o.metric === metric);
-const pleth = (outputs: readonly ReplayOutput[]) => outputs.flatMap((o) => (o.type === 'waveform' ? o.samples : []));
-const statuses = (outputs: readonly ReplayOutput[]) => outputs.filter((o) => o.type === 'status');
-const mismatches = (outputs: readonly ReplayOutput[]) => outputs.filter((o) => o.type === 'mismatch');
+const observed = (r: Replayed, metric: string) => r.observations.filter((o) => o.metric === metric);
+const pleth = (r: Replayed) => r.waveforms.flatMap((chunk) => chunk.samples);
+const writes = (r: Replayed) => r.mismatches.map((m) => [m.write, m.expected, m.actual]);
 const column = <K extends keyof LiveFrame>(frames: readonly LiveFrame[], key: K) => frames.map((frame) => frame[key]);
 const writeOf = (code: string) => `out 7d 81 ${code} 80 80 80 80 80 80`;
 
 /** Each live value is emitted when it first appears and then only on change or once a second. */
-function expectSteadyLiveValue(outputs: readonly ReplayOutput[], metric: string, value: number, unit: string): void {
-  const readings = observed(outputs, metric);
+function expectSteadyLiveValue(r: Replayed, metric: string, value: number, unit: string): void {
+  const readings = observed(r, metric);
   expect(readings.length).toBeGreaterThan(0);
   for (const reading of readings) expect(reading).toEqual({ type: 'observation', metric, value, unit, time: null });
 }
@@ -82,17 +77,17 @@ describe('CMS50D+ live sniff (headrotor/contec_data)', async () => {
   });
 
   it('streams the numbers, the whole pleth sequence and no PI through the driver', () => {
-    expectSteadyLiveValue(r.outputs, 'spo2', 97, '%');
-    expectSteadyLiveValue(r.outputs, 'pulseRate', 65, '/min');
-    expect(observed(r.outputs, 'perfusionIndex')).toEqual([]);
-    expect(pleth(r.outputs)).toEqual([51, 48, 46, 44, 43, 42, 42]);
-    expect(statuses(r.outputs)).toEqual([{ type: 'status', condition: 'ok' }]);
+    expectSteadyLiveValue(r, 'spo2', 97, '%');
+    expectSteadyLiveValue(r, 'pulseRate', 65, '/min');
+    expect(observed(r, 'perfusionIndex')).toEqual([]);
+    expect(pleth(r)).toEqual([51, 48, 46, 44, 43, 42, 42]);
+    expect(r.statuses).toEqual([{ type: 'status', condition: 'ok' }]);
   });
 
   it('differs from the vendor software only in its handshake, which it does not replay', () => {
     // The sniffed PC software sends nine queries before A1; the driver starts at once, asks for PI
     // support, and re-sends A1 once per silent keep-alive interval until the device streams.
-    expect(mismatches(r.outputs).map((m) => [m.write, m.expected, m.actual])).toEqual([
+    expect(writes(r)).toEqual([
       [1, writeOf('a7'), writeOf('a1')],
       [2, writeOf('a2'), writeOf('ac')],
       ...['a0', 'b0', 'ac', 'b3', 'a8', 'aa', 'a9'].map((code, i) => [i + 3, writeOf(code), writeOf('a1')]),
@@ -119,7 +114,7 @@ describe('CMS50D+ v4.6 frame (MarkMLl/Contec_cms50dplus)', async () => {
       { type: 'waveform', metric: 'pleth', rateHz: 60, samples: [85] },
     ]);
     // The first write is the recorded A1; the PI question follows beyond the recording.
-    expect(mismatches(r.outputs).map((m) => [m.write, m.expected, m.actual])).toEqual([[2, null, writeOf('ac')]]);
+    expect(writes(r)).toEqual([[2, null, writeOf('ac')]]);
   });
 });
 
@@ -152,12 +147,12 @@ describe('CMS50E live (titinho11/CMS50E-raw-ppg-data)', async () => {
   });
 
   it('streams the numbers and all 102 pleth samples in device order through the driver', () => {
-    expectSteadyLiveValue(r.outputs, 'spo2', 99, '%');
-    expectSteadyLiveValue(r.outputs, 'pulseRate', 60, '/min');
-    expect(observed(r.outputs, 'perfusionIndex')).toEqual([]);
-    expect(pleth(r.outputs)).toEqual(column(r.frames, 'pleth'));
-    expect(statuses(r.outputs)).toEqual([{ type: 'status', condition: 'ok' }]);
-    expect(mismatches(r.outputs).map((m) => [m.write, m.expected, m.actual])).toEqual([[2, null, writeOf('ac')]]);
+    expectSteadyLiveValue(r, 'spo2', 99, '%');
+    expectSteadyLiveValue(r, 'pulseRate', 60, '/min');
+    expect(observed(r, 'perfusionIndex')).toEqual([]);
+    expect(pleth(r)).toEqual(column(r.frames, 'pleth'));
+    expect(r.statuses).toEqual([{ type: 'status', condition: 'ok' }]);
+    expect(writes(r)).toEqual([[2, null, writeOf('ac')]]);
   });
 
   it('tells the hub it is streaming once live data flows', async () => {

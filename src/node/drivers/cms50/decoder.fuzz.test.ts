@@ -85,7 +85,7 @@ describe('CMS50 decoder fuzzing', () => {
         // Every input byte is accounted for exactly once and in order, as a package or a discard.
         expect(events.flatMap((e) => e.bytes)).toEqual(Array.from(bytes));
       }),
-      runs(20_000),
+      runs(10_000),
     );
   });
 
@@ -99,7 +99,7 @@ describe('CMS50 decoder fuzzing', () => {
       fc.property(framedNoise, cuts, (bytes, cutPoints) => {
         liveFrames(decodeInChunks(bytes, cutPoints)).forEach(expectFrameInRange);
       }),
-      runs(20_000),
+      runs(10_000),
     );
   });
 
@@ -132,7 +132,7 @@ describe('CMS50 decoder fuzzing', () => {
         const piValid = (fields.bargraph & 0x10) === 0 && fields.piHundredths >= 1 && fields.piHundredths <= 2200;
         expect(frame!.perfusionIndex).toBe(piValid ? fields.piHundredths / 100 : null);
       }),
-      runs(10_000),
+      runs(5_000),
     );
   });
 
