@@ -51,26 +51,23 @@ export function driverFailureGuidance(driverName: string, error: unknown): Guida
   return { reason: clip(`The ${driverName} connection failed (${describeError(error)})`), action: RETRY_ACTION };
 }
 
-/** What a device-reported condition means for the person at the station; none for 'ok'. */
+/** What each device-reported condition means for the person at the station; a new condition must be added here to compile. */
+const CONDITION_GUIDANCE: Record<Exclude<SignalCondition, 'ok'>, Guidance> = {
+  'probe-off': { reason: 'The finger is not in the oximeter', action: 'Put the finger fully into the oximeter' },
+  'no-finger': { reason: 'The oximeter does not detect a finger', action: 'Put the finger fully into the oximeter' },
+  searching: { reason: 'The oximeter is searching for a pulse', action: 'Keep the hand still and wait a few seconds' },
+  'weak-signal': { reason: 'The pulse signal is too weak to measure', action: 'Warm the hand and reposition the finger in the oximeter' },
+  motion: { reason: 'Movement disturbs the measurement', action: 'Keep the hand still and rest the arm' },
+  'over-limit': { reason: 'The value is beyond what the device can measure', action: 'Check the device is used as intended, then measure again' },
+  'low-battery': { reason: 'The device battery is low', action: 'Replace or charge the device batteries' },
+  zero: { reason: 'Nothing is on the scale', action: 'Step onto the scale and stand still' },
+  'under-zero': { reason: 'The scale reads below zero', action: 'Step off the scale, wait until it shows zero, then step on again' },
+  'device-fault': { reason: 'The device reports a fault or needs calibration', action: 'Switch the device off and on again; if the fault stays, have the device serviced' },
+};
+
+/** None for 'ok'. */
 export function conditionGuidance(condition: SignalCondition): Guidance | undefined {
-  switch (condition) {
-    case 'ok':
-      return undefined;
-    case 'probe-off':
-      return { reason: 'The finger is not in the oximeter', action: 'Put the finger fully into the oximeter' };
-    case 'no-finger':
-      return { reason: 'The oximeter does not detect a finger', action: 'Put the finger fully into the oximeter' };
-    case 'searching':
-      return { reason: 'The oximeter is searching for a pulse', action: 'Keep the hand still and wait a few seconds' };
-    case 'weak-signal':
-      return { reason: 'The pulse signal is too weak to measure', action: 'Warm the hand and reposition the finger in the oximeter' };
-    case 'motion':
-      return { reason: 'Movement disturbs the measurement', action: 'Keep the hand still and rest the arm' };
-    case 'over-limit':
-      return { reason: 'The value is beyond what the device can measure', action: 'Check the device is used as intended, then measure again' };
-    case 'low-battery':
-      return { reason: 'The device battery is low', action: 'Replace or charge the device batteries' };
-  }
+  return condition === 'ok' ? undefined : CONDITION_GUIDANCE[condition];
 }
 
 export function describeError(error: unknown): string {
