@@ -1,0 +1,35 @@
+/**
+ * Scenario device-disconnect: the simulated oximeter is unplugged 10 s after start. Its tiles must
+ * turn stale at once (the number kept, marked), the device must show as disconnected, and the
+ * pleth must stop tracing.
+ */
+import { startWebStation, type WebStation } from './web-station';
+import { canvasFingerprint, expect, screenshot, seriousAxeViolations, test, tile, tileValue } from './fixtures';
+
+let station: WebStation;
+test.beforeAll(async () => {
+  test.setTimeout(150_000);
+  station = await startWebStation(['--scenario', 'device-disconnect']);
+});
+test.afterAll(async () => {
+  await station?.stop();
+});
+
+test('unplugging the simulated oximeter turns its tiles stale and shows the device state', async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.goto(station.url);
+  const oximeter = page.locator('[data-device-id]').filter({ hasText: /oximeter/i });
+  await expect(oximeter).toHaveAttribute('data-device-state', 'disconnected', { timeout: 45_000 });
+  await expect(oximeter.locator('[data-role="device-state"]')).toHaveText('Disconnected');
+  for (const metric of ['spo2', 'pulseRate']) {
+    await expect(tile(page, metric)).toHaveAttribute('data-state', 'stale');
+    await expect(tile(page, metric)).toContainText('Stale');
+    await expect(tileValue(page, metric)).toHaveText(/^\d+$/);
+  }
+  // The sweep keeps erasing ahead while nothing new is drawn: the trace fades out instead of freezing.
+  const before = await canvasFingerprint(page, 'pleth');
+  await expect.poll(() => canvasFingerprint(page, 'pleth'), { timeout: 5_000 }).not.toBe(before);
+  expect(await seriousAxeViolations(page)).toEqual([]);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await screenshot(page, 'monitor-disconnected-laptop');
+});
