@@ -4,9 +4,10 @@
  *
  * The vendor software is not consistent about clearing blocks the unit ignores completely: in the
  * 2008 logs it sends a second one before its first command, in the 2007 logs it does not, with
- * nothing the unit sent to tell the two apart. No single driver can therefore reproduce all four
- * logs write for write; the driver's policy (LinkPolicy.silentClearingBlocks, default 2) is set to
- * each log's behaviour, and the last block below proves the two are indeed incompatible.
+ * nothing the unit sent to tell the two apart. No single policy can therefore reproduce all four
+ * logs write for write: the driver defaults to two silent blocks (LinkPolicy.silentClearingBlocks)
+ * and declares the 2007 behaviour as a host variant, which replay falls back to. The last block
+ * below proves the two policies are indeed incompatible.
  */
 import { describe, expect, it } from 'vitest';
 import { isHostToDevice, type Capture } from '../src/node/capture/format';
@@ -19,13 +20,15 @@ import { decodeInputReport } from '../src/node/drivers/omron-hem790it/reports';
 import type { Observation } from '../src/shared/readings';
 import { expectation, readCapture } from './replay-helpers';
 
-const giveUpAfterOneSilentBlock: DriverManifest = { ...omronHem790itManifest, create: () => new OmronHem790itDriver({ silentClearingBlocks: 1 }) };
+// Each policy on its own, without the manifest's fallback to its host variants.
+const defaultPolicyOnly: DriverManifest = { ...omronHem790itManifest, hostVariants: [] };
+const giveUpAfterOneSilentBlock: DriverManifest = { ...defaultPolicyOnly, create: () => new OmronHem790itDriver({ silentClearingBlocks: 1 }) };
 
 const CAPTURES = [
   { name: 'omron-hem790it-one-reading.cap', manifest: omronHem790itManifest },
   { name: 'omron-hem790it-two-readings.cap', manifest: omronHem790itManifest },
-  { name: 'omron-hem790it-2007-one-reading.cap', manifest: giveUpAfterOneSilentBlock },
-  { name: 'omron-hem790it-2007-two-readings.cap', manifest: giveUpAfterOneSilentBlock },
+  { name: 'omron-hem790it-2007-one-reading.cap', manifest: omronHem790itManifest },
+  { name: 'omron-hem790it-2007-two-readings.cap', manifest: omronHem790itManifest },
 ];
 
 interface ExpectedReading {
@@ -107,9 +110,18 @@ describe.each(CAPTURES)('Omron capture $name', ({ name, manifest }) => {
 
 describe('the vendor software clears differently in the 2007 and 2008 logs', () => {
   it.each([
-    ['omron-hem790it-2007-one-reading.cap', omronHem790itManifest],
+    ['omron-hem790it-2007-one-reading.cap', defaultPolicyOnly],
     ['omron-hem790it-one-reading.cap', giveUpAfterOneSilentBlock],
   ] as const)('%s cannot be replayed strictly with the other policy', async (name, manifest) => {
     await expect(replayCaptureToArray(readCapture(name), { drivers: [manifest], strict: true })).rejects.toThrow(/^write 7 \(capture line \d+\)/);
+  });
+});
+
+describe('replay falls back to the host variant the recording shows', () => {
+  it('announces the variant it used for a 2007 log and none for a 2008 log', async () => {
+    const used: string[] = [];
+    await replayCaptureToArray(readCapture('omron-hem790it-2007-one-reading.cap'), { strict: true, onHostVariant: (v) => used.push(v.name) });
+    await replayCaptureToArray(readCapture('omron-hem790it-one-reading.cap'), { strict: true, onHostVariant: (v) => used.push(v.name) });
+    expect(used).toEqual(['one-silent-clearing-block']);
   });
 });

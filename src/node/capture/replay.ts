@@ -4,7 +4,7 @@
  * from the recording.
  */
 import type { DriverOutput } from '../../shared/readings';
-import { DeviceClosedError, type DriverManifest } from '../drivers/driver';
+import { DeviceClosedError, type Driver, type DriverManifest, type HostVariant } from '../drivers/driver';
 import { hardwareDrivers } from '../drivers/registry';
 import { parseCapture, type Capture } from './format';
 import { ReplayIo, ReplayMismatchError, type ReplayMismatch } from './replay-io';
@@ -22,6 +22,8 @@ export interface ReplayOptions {
   strict?: boolean;
   /** Drivers to choose from; the station's hardware drivers unless given. */
   drivers?: readonly DriverManifest[];
+  /** Told which host variant matched the recording when the driver's default did not. */
+  onHostVariant?(variant: HostVariant): void;
 }
 
 /** The replay cannot start: no or unknown driver. Bad input, not a driver failure. */
@@ -36,7 +38,36 @@ export class ReplaySetupError extends Error {
 export async function* replayCapture(input: string | Capture, options: ReplayOptions = {}): AsyncGenerator<ReplayOutput> {
   const capture = typeof input === 'string' ? parseCapture(input) : input;
   const manifest = chooseDriver(capture, options);
+  const variants = manifest.hostVariants ?? [];
+  if (variants.length > 0 && !(await matchesRecording(capture, manifest, manifest.create))) {
+    // Knowing whether a host behaviour matches takes a whole run; captures are small enough.
+    for (const variant of variants) {
+      if (await matchesRecording(capture, manifest, variant.create)) {
+        options.onHostVariant?.(variant);
+        yield* replaySession(capture, manifest, variant.create, options);
+        return;
+      }
+    }
+  }
+  yield* replaySession(capture, manifest, manifest.create, options);
+}
 
+/** True when the driver makes every recorded write, none different, and does not fail. */
+async function matchesRecording(capture: Capture, manifest: DriverManifest, createDriver: () => Driver): Promise<boolean> {
+  try {
+    for await (const output of replaySession(capture, manifest, createDriver, { strict: true })) void output;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function* replaySession(
+  capture: Capture,
+  manifest: DriverManifest,
+  createDriver: () => Driver,
+  options: Pick<ReplayOptions, 'strict'>,
+): AsyncGenerator<ReplayOutput> {
   const pending: ReplayOutput[] = [];
   let notify: (() => void) | null = null;
   const push = (output: ReplayOutput): void => {
@@ -55,8 +86,7 @@ export async function* replayCapture(input: string | Capture, options: ReplayOpt
   let done = false;
   // Set from the driver's promise; a holder object, so control-flow narrowing does not assume it stays empty.
   const driverFailure: { error?: unknown; failed: boolean } = { failed: false };
-  manifest
-    .create()
+  createDriver()
     .run({ io, emit: (output) => push({ ...output }), setActivity: () => undefined, signal: stop.signal })
     .catch((error: unknown) => {
       if (error instanceof DeviceClosedError) return;

@@ -58,6 +58,14 @@ export interface UsbMatch {
   usagePage?: number;
 }
 
+/** A host behaviour the driver can adopt besides its default (see DriverManifest.hostVariants). */
+export interface HostVariant {
+  name: string;
+  /** Where this behaviour was seen, e.g. which vendor-software log does it. */
+  origin: string;
+  create(): Driver;
+}
+
 export interface DriverManifest {
   /** Stable id, as in capture headers (`# device:`) and on the command line. */
   id: string;
@@ -80,4 +88,10 @@ export interface DriverManifest {
    * byte the device does not check). Byte equality when absent.
    */
   sameHostReport?(direction: 'out' | 'feature-out', recorded: Uint8Array, written: Uint8Array): boolean;
+  /**
+   * Other host behaviours the driver supports, for devices whose vendor software was logged talking
+   * to identical device behaviour in more than one way (nothing the device sends tells them apart).
+   * A replay falls back to them, in order, when the default's writes do not match the recording.
+   */
+  hostVariants?: readonly HostVariant[];
 }

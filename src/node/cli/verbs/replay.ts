@@ -32,7 +32,11 @@ Exit status: 0 replayed, 2 bad input (missing file, malformed capture, unknown d
     const [file = ''] = positionals;
     const text = await readCaptureFile(file);
     try {
-      for await (const output of replayCapture(text, { driverId: values.driver, strict: values.strict ?? false })) {
+      for await (const output of replayCapture(text, {
+        driverId: values.driver,
+        strict: values.strict ?? false,
+        onHostVariant: (variant) => ctx.stderr(`replay: the recording matches the driver's "${variant.name}" host behaviour (${variant.origin})\n`),
+      })) {
         if (ctx.signal.aborted) break;
         ctx.stdout(`${JSON.stringify(output)}\n`);
       }

@@ -19,4 +19,11 @@ export const omronHem790itManifest: DriverManifest = {
   // The vendor logs carry stale bytes after each report's count and a varying first mode byte;
   // the unit reads neither, so neither can (or needs to) be reproduced.
   sameHostReport: (direction, recorded, written) => (direction === 'out' ? sameOutputReport(recorded, written) : sameMode(recorded, written)),
+  hostVariants: [
+    {
+      name: 'one-silent-clearing-block',
+      origin: 'Omron PC software as logged in 2007: it sends VER00 after a single clearing block the unit ignored',
+      create: () => new OmronHem790itDriver({ silentClearingBlocks: 1 }),
+    },
+  ],
 };
