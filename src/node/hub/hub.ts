@@ -105,6 +105,8 @@ export class PeripheralHub extends TypedEmitter<HubEvents> {
   /** Opens, teardowns and scans in flight; close() waits for all of them. */
   private readonly pending = new Set<Promise<void>>();
   private readonly unsubscribes: Array<() => void> = [];
+  /** The last listing failure of each source, logged once rather than on every poll. */
+  private readonly listFailures = new Map<DeviceSource, string>();
   private readonly retry: { initialMs: number; maxMs: number };
   private readonly log: (message: string) => void;
   private scanChain: Promise<void> = Promise.resolve();
@@ -235,9 +237,12 @@ export class PeripheralHub extends TypedEmitter<HubEvents> {
         candidates = await source.list();
       } catch (error) {
         // Treat an unreadable source as unchanged rather than as everything unplugged.
-        this.log(`listing ${source.transport} devices failed: ${describeError(error)}`);
+        const failure = `listing ${source.transport} devices failed: ${describeError(error)}`;
+        if (this.listFailures.get(source) !== failure) this.log(failure);
+        this.listFailures.set(source, failure);
         continue;
       }
+      if (this.listFailures.delete(source)) this.log(`listing ${source.transport} devices works again`);
       if (this.closed) return;
       listed.add(source);
       for (const candidate of candidates) {
