@@ -1,0 +1,76 @@
+/**
+ * Electron main: the thin shell around the station core. It hardens the shell (sandbox everywhere,
+ * app:// instead of file://, default-deny navigation and permissions), runs createStation in this
+ * process and serves the contract to the window over validated IPC.
+ */
+import { app, BrowserWindow, session } from 'electron';
+import { fileURLToPath } from 'node:url';
+import type { ConsultServerHandle } from '../node/station/consult-seam';
+import { parseStartArgs, UsageError, type StartOptions } from '../node/station/start-options';
+import { createStation, StationOptionsError, type Station } from '../node/station/station';
+import { consultServerSources } from '../node/web/content-security-policy';
+import { registerAppScheme, serveRenderer } from './app-protocol';
+import { refuseForeignContent, restrictPermissions } from './security';
+import { serveStationOverIpc, type StationIpc } from './station-ipc';
+import { createStationWindow } from './window';
+
+const log = (message: string) => process.stderr.write(`[main] ${message}\n`);
+const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
+const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
+
+function startOptions(): StartOptions | null {
+  try {
+    return parseStartArgs(process.argv.slice(1), 'electron');
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return null;
+  }
+}
+
+app.enableSandbox();
+registerAppScheme();
+refuseForeignContent(log);
+
+const options = startOptions();
+let station: Station | undefined;
+let consult: ConsultServerHandle | undefined;
+let ipc: StationIpc | undefined;
+
+async function start(options: StartOptions): Promise<void> {
+  await app.whenReady();
+  restrictPermissions(session.defaultSession);
+  station = await createStation({ dataDir: options.dataDir, simulate: options.simulate, scenario: options.scenario, log: (message) => log(`station: ${message}`) });
+  const consultServerUrl = options.consultServer ?? consult?.url;
+  serveRenderer(rendererDir, consultServerUrl ? consultServerSources(consultServerUrl) : []);
+  ipc = serveStationOverIpc(station, { log, onFault: (message, detail) => log(`${message}${detail instanceof Error ? `: ${detail.message}` : ''}`) });
+  ipc.attach(createStationWindow(preloadPath));
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) ipc?.attach(createStationWindow(preloadPath));
+  });
+}
+
+let stopped = false;
+app.on('before-quit', (event) => {
+  if (stopped) return;
+  event.preventDefault();
+  stopped = true;
+  ipc?.close();
+  Promise.all([station?.close(), consult?.close()])
+    .catch((error: unknown) => log(`stopping failed: ${error instanceof Error ? error.message : String(error)}`))
+    .finally(() => app.quit());
+});
+app.on('window-all-closed', () => app.quit());
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+
+if (options === null) {
+  app.exit(2);
+} else if (options.help) {
+  process.stdout.write('Usage: npm start -- [--simulate] [--scenario NAME] [--consult-server URL] [--data-dir DIR]\n');
+  app.exit(0);
+} else {
+  start(options).catch((error: unknown) => {
+    process.stderr.write(`Station failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    app.exit(error instanceof StationOptionsError ? 2 : 1);
+  });
+}
