@@ -176,6 +176,7 @@ export class PeripheralHub extends TypedEmitter<HubEvents> {
    * capture holds it from the first byte, which a replay needs to drive the same driver.
    */
   async startRecording(deviceId: string, outPath: string): Promise<RecordingHandle> {
+    if (this.closed) throw new Error('the station is shutting down');
     const device = this.deviceById(deviceId);
     if (device.recordingTo !== undefined) throw new Error(`${device.manifest.name} is already being recorded to ${device.recordingTo}`);
     if (!device.present) throw new Error(`${device.manifest.name} is not connected; plug it in first`);
@@ -324,6 +325,7 @@ export class PeripheralHub extends TypedEmitter<HubEvents> {
     let io: OpenDeviceIo;
     try {
       await device.lastSessionFinished;
+      if (this.closed) throw new Error('the station is shutting down');
       io = await device.source.open(device.candidate, device.manifest);
     } catch (error) {
       device.opening = false;
