@@ -8,6 +8,8 @@ import type { FrameArrival, StationStore } from './station-store';
 export interface FrameShownReport {
   /** Station time at the end of the frame's drawing work. */
   shownAt: number;
+  /** The same moment on this machine's wall clock (see FrameArrival.arrivedAtWallClock). */
+  shownAtWallClock: number;
   frames: readonly FrameArrival[];
 }
 
@@ -50,6 +52,6 @@ export class DisplayLoop {
     for (const drawer of this.drawers) drawer(this.store.stationNow());
     const frames = this.store.takeShownArrivals(this.committedVersion);
     const hook = window.__vitalbridgeFrameShown;
-    if (frames.length > 0 && typeof hook === 'function') hook({ shownAt: this.store.stationNow(), frames });
+    if (frames.length > 0 && typeof hook === 'function') hook({ shownAt: this.store.stationNow(), shownAtWallClock: Date.now(), frames });
   };
 }

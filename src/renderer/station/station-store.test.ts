@@ -81,7 +81,7 @@ describe('StationStore', () => {
     expect(store.takeShownArrivals(version - 1)).toEqual([]);
     const shown = store.takeShownArrivals(version);
     expect(shown).toHaveLength(1);
-    expect(shown[0]).toMatchObject({ arrivedAt: T0 + 5_000, readings: [{ deviceId: 'ox-1', seq: 2, metric: 'spo2', receivedAt: T0 + 4_990 }] });
+    expect(shown[0]).toMatchObject({ arrivedAt: T0 + 5_000, arrivedAtWallClock: expect.any(Number), readings: [{ deviceId: 'ox-1', seq: 2, metric: 'spo2', receivedAt: T0 + 4_990 }] });
     expect(store.takeShownArrivals(version)).toEqual([]);
   });
 

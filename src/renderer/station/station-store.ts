@@ -22,7 +22,13 @@ export interface StationView {
 /** A frame's readings as they reached the renderer, kept until the screen has shown them. */
 export interface FrameArrival {
   version: number;
+  /** Station time of arrival. */
   arrivedAt: number;
+  /**
+   * This machine's wall clock (Date.now) at arrival: on the station's own host it shares the
+   * core's clock exactly, without the snapshot's clock-offset estimate, so latency can be timed.
+   */
+  arrivedAtWallClock: number;
   readings: readonly { deviceId: string; seq: number; metric: Metric; receivedAt: number }[];
 }
 
@@ -164,6 +170,7 @@ export class StationStore {
     this.pendingArrivals.push({
       version: this.version,
       arrivedAt,
+      arrivedAtWallClock: Date.now(),
       readings: frame.readings.map(({ deviceId, seq, metric, receivedAt }) => ({ deviceId, seq, metric, receivedAt })),
     });
     // Nobody may be drawing (hidden page); keep the queue bounded.
