@@ -1,0 +1,228 @@
+/**
+ * Visit state and events shared by several server instances through Redis: one hash per visit
+ * (expiring with the visit), changed only by Lua scripts so two instances seating the same role at
+ * once cannot both win; one pub/sub channel per visit.
+ */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { END_REASONS, type EndReason, type Role } from '../../shared/consult/protocol';
+import { BusEventSchema, type BusEvent, type BusListener, type VisitBus } from './visit-bus';
+import type { NewVisit, SeatRequest, SeatResult, VisitRecord, VisitStore } from './visit-store';
+
+/** Mirrors decideSeat() in visit-store.ts. Returns {status, returning, displaced}. */
+const CLAIM_SEAT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone'} end
+if redis.call('HEXISTS', KEYS[1], 'ended') == 1 then return {'ended'} end
+local claimField = ARGV[1] .. ':claim'
+local holderField = ARGV[1] .. ':holder'
+local claim = redis.call('HGET', KEYS[1], claimField)
+local previous = redis.call('HGET', KEYS[1], holderField) or ''
+if not claim then
+  if ARGV[2] ~= '' then return {'taken'} end
+  redis.call('HSET', KEYS[1], claimField, ARGV[3], holderField, ARGV[4])
+  return {'ok', '0', previous}
+end
+if ARGV[2] ~= claim then return {'taken'} end
+redis.call('HSET', KEYS[1], holderField, ARGV[4])
+return {'ok', '1', previous}
+`;
+
+const RELEASE_SEAT = `
+if redis.call('HGET', KEYS[1], ARGV[1] .. ':holder') == ARGV[2] then
+  redis.call('HDEL', KEYS[1], ARGV[1] .. ':holder')
+  return 1
+end
+return 0
+`;
+
+/** Sets a field on a live, unended visit; 1 if set (for 'ended': only the first time). */
+const SET_IF_OPEN = `
+if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'ended') == 1 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1
+`;
+
+export class RedisVisitStore implements VisitStore {
+  readonly #redis: Redis;
+  readonly #prefix: string;
+
+  constructor(redis: Redis, prefix: string) {
+    this.#redis = redis;
+    this.#prefix = prefix;
+  }
+
+  #key(visitId: string): string {
+    return `${this.#prefix}visit:${visitId}`;
+  }
+
+  async create(visit: NewVisit): Promise<void> {
+    const key = this.#key(visit.id);
+    await this.#redis
+      .multi()
+      .hset(key, { expiresAt: String(visit.expiresAt), autoAdmit: visit.autoAdmit ? '1' : '0' })
+      .pexpireat(key, visit.expiresAt)
+      .exec();
+  }
+
+  async get(visitId: string): Promise<VisitRecord | null> {
+    const fields = await this.#redis.hgetall(this.#key(visitId));
+    const expiresAt = Number(fields.expiresAt);
+    if (!Number.isFinite(expiresAt)) return null;
+    const ended = fields.ended;
+    const seat = (role: Role) => ({ claim: fields[`${role}:claim`] ?? null, holder: fields[`${role}:holder`] ?? null });
+    return {
+      id: visitId,
+      expiresAt,
+      autoAdmit: fields.autoAdmit === '1',
+      admitted: fields.admitted === '1',
+      ended: ended !== undefined && (END_REASONS as readonly string[]).includes(ended) ? (ended as EndReason) : null,
+      seats: { station: seat('station'), clinician: seat('clinician') },
+    };
+  }
+
+  async claimSeat(request: SeatRequest): Promise<SeatResult> {
+    const reply = (await this.#redis.eval(
+      CLAIM_SEAT,
+      1,
+      this.#key(request.visitId),
+      request.role,
+      request.tokenClaim ?? '',
+      request.newClaim,
+      request.holder,
+    )) as string[];
+    const [status, returning, displaced] = reply;
+    if (status === 'gone' || status === 'ended' || status === 'taken') return { ok: false, reason: status };
+    const visit = await this.get(request.visitId);
+    if (!visit) return { ok: false, reason: 'gone' };
+    return { ok: true, visit, returning: returning === '1', displaced: displaced ? displaced : null };
+  }
+
+  async releaseSeat(visitId: string, role: Role, holder: string): Promise<boolean> {
+    return (await this.#redis.eval(RELEASE_SEAT, 1, this.#key(visitId), role, holder)) === 1;
+  }
+
+  async admit(visitId: string): Promise<boolean> {
+    return (await this.#redis.eval(SET_IF_OPEN, 1, this.#key(visitId), 'admitted', '1')) === 1;
+  }
+
+  async end(visitId: string, reason: EndReason): Promise<boolean> {
+    return (await this.#redis.eval(SET_IF_OPEN, 1, this.#key(visitId), 'ended', reason)) === 1;
+  }
+
+  async close(): Promise<void> {}
+}
+
+/**
+ * Pub/sub over a dedicated subscriber connection (a subscribed Redis connection can do nothing
+ * else). Events from Redis are validated like any other input before anyone acts on them.
+ */
+export class RedisVisitBus implements VisitBus {
+  readonly #publisher: Redis;
+  readonly #subscriber: Redis;
+  readonly #prefix: string;
+  readonly #listeners = new Map<string, Set<BusListener>>();
+  /** Subscriptions Redis has not confirmed yet, so a second subscriber waits for the same one. */
+  readonly #pending = new Map<string, Promise<unknown>>();
+  readonly #onFault: (message: string) => void;
+
+  constructor(publisher: Redis, subscriber: Redis, prefix: string, onFault: (message: string) => void) {
+    this.#publisher = publisher;
+    this.#subscriber = subscriber;
+    this.#prefix = prefix;
+    this.#onFault = onFault;
+    subscriber.on('message', (channel: string, text: string) => this.#dispatch(channel, text));
+  }
+
+  #channel(visitId: string): string {
+    return `${this.#prefix}events:${visitId}`;
+  }
+
+  #dispatch(channel: string, text: string): void {
+    const listeners = this.#listeners.get(channel.slice(`${this.#prefix}events:`.length));
+    if (!listeners) return;
+    let event: BusEvent;
+    try {
+      event = BusEventSchema.parse(JSON.parse(text));
+    } catch {
+      this.#onFault(`ignored a malformed event on ${channel}`);
+      return;
+    }
+    for (const listener of [...listeners]) listener(event);
+  }
+
+  async subscribe(visitId: string, listener: BusListener): Promise<void> {
+    const set = this.#listeners.get(visitId);
+    if (set) {
+      set.add(listener);
+      await this.#pending.get(visitId);
+      return;
+    }
+    this.#listeners.set(visitId, new Set([listener]));
+    const subscribed = this.#subscriber.subscribe(this.#channel(visitId));
+    this.#pending.set(visitId, subscribed);
+    try {
+      await subscribed;
+    } finally {
+      this.#pending.delete(visitId);
+    }
+  }
+
+  async unsubscribe(visitId: string, listener: BusListener): Promise<void> {
+    const set = this.#listeners.get(visitId);
+    if (!set?.delete(listener) || set.size > 0) return;
+    this.#listeners.delete(visitId);
+    await this.#subscriber.unsubscribe(this.#channel(visitId));
+  }
+
+  async publish(visitId: string, event: BusEvent): Promise<void> {
+    await this.#publisher.publish(this.#channel(visitId), JSON.stringify(event));
+  }
+
+  async close(): Promise<void> {
+    this.#listeners.clear();
+  }
+}
+
+export interface RedisBackend {
+  store: RedisVisitStore;
+  bus: RedisVisitBus;
+  /** The token secret all instances share: the configured one, else the first instance's random one. */
+  tokenSecret: Buffer;
+  close(): Promise<void>;
+}
+
+/** Connects to Redis (two connections: commands and subscriptions); fails fast when it is unreachable. */
+export async function connectRedisBackend(options: {
+  url: string;
+  prefix: string;
+  tokenSecret?: Buffer;
+  onFault: (message: string) => void;
+}): Promise<RedisBackend> {
+  const connect = async () => {
+    const redis = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+    redis.on('error', (error: Error) => options.onFault(`redis: ${error.message}`));
+    await redis.connect();
+    return redis;
+  };
+  const commands = await connect();
+  const subscriber = await connect().catch(async (error: unknown) => {
+    commands.disconnect();
+    throw error;
+  });
+  let tokenSecret = options.tokenSecret;
+  if (!tokenSecret) {
+    const key = `${options.prefix}token-secret`;
+    await commands.set(key, randomBytes(32).toString('base64'), 'NX');
+    tokenSecret = Buffer.from((await commands.get(key)) ?? '', 'base64');
+  }
+  const bus = new RedisVisitBus(commands, subscriber, options.prefix, options.onFault);
+  return {
+    store: new RedisVisitStore(commands, options.prefix),
+    bus,
+    tokenSecret,
+    async close() {
+      await bus.close();
+      await Promise.allSettled([subscriber.quit(), commands.quit()]);
+    },
+  };
+}
