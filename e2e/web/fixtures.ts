@@ -7,12 +7,15 @@ import AxeBuilder from '@axe-core/playwright';
 export const SCREEN_DIR = resolve(import.meta.dirname, '..', '..', 'test-results', 'screens');
 export const VIEWPORTS = { kiosk: { width: 1920, height: 1080 }, laptop: { width: 1366, height: 768 } } as const;
 
-export const test = base;
-test.use({
-  launchOptions: {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-  },
+/** Debian's Chromium with the flags this headless host needs, whichever config runs the files. */
+export const test = base.extend({
+  launchOptions: [
+    {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    },
+    { scope: 'worker' },
+  ],
 });
 export { expect };
 
