@@ -10,6 +10,7 @@ import { ReplayIo } from '../src/node/capture/replay-io';
 import type { DeviceActivity } from '../src/node/drivers/driver';
 import { Cms50Decoder, type Cms50Package, type DecoderEvent, type LiveFrame } from '../src/node/drivers/cms50/decoder';
 import { cms50Manifest } from '../src/node/drivers/cms50/manifest';
+import { KEEP_ALIVE_INTERVAL_MS } from '../src/node/drivers/cms50/protocol';
 import { expectation, readCapture, replayFile, type ReplayedCapture } from './replay-helpers';
 
 interface Replayed extends ReplayedCapture {
@@ -18,6 +19,16 @@ interface Replayed extends ReplayedCapture {
   events: DecoderEvent[];
   frames: LiveFrame[];
   packages: Cms50Package[];
+}
+
+/**
+ * Replays a capture and, as the suite's first test, pins its `# expect:` line, so a changed
+ * capture fails there before any value checked against it.
+ */
+async function replayExpecting(name: string, expectLine: string): Promise<Replayed> {
+  const r = await replay(name);
+  it('is the capture these expectations were written for', () => expect(r.expectLine).toBe(expectLine));
+  return r;
 }
 
 async function replay(name: string): Promise<Replayed> {
@@ -41,6 +52,20 @@ const writes = (r: Replayed) => r.mismatches.map((m) => [m.write, m.expected, m.
 const column = <K extends keyof LiveFrame>(frames: readonly LiveFrame[], key: K) => frames.map((frame) => frame[key]);
 const writeOf = (code: string) => `out 7d 81 ${code} 80 80 80 80 80 80`;
 
+/** The driver's activity changes over a replay of the capture, each with the virtual time it happened. */
+async function activityTimeline(capture: Capture): Promise<[DeviceActivity, number][]> {
+  const timeline: [DeviceActivity, number][] = [];
+  const io = new ReplayIo(capture, { transport: 'serial' });
+  await cms50Manifest.create().run({ io, emit: () => undefined, setActivity: (activity) => timeline.push([activity, io.now()]), signal: new AbortController().signal });
+  return timeline;
+}
+
+/** The number of live frames, and the fields the expectations give one value for in every frame. */
+function expectFrames(r: Replayed, count: number, inEveryFrame: Partial<LiveFrame>): void {
+  expect(r.frames).toHaveLength(count);
+  r.frames.forEach((frame, index) => expect(frame, `frame ${index + 1}`).toMatchObject(inEveryFrame));
+}
+
 /** Each live value is emitted when it first appears and then only on change or once a second. */
 function expectSteadyLiveValue(r: Replayed, metric: string, value: number, unit: string): void {
   const readings = observed(r, metric);
@@ -49,26 +74,15 @@ function expectSteadyLiveValue(r: Replayed, metric: string, value: number, unit:
 }
 
 describe('CMS50D+ live sniff (headrotor/contec_data)', async () => {
-  const r = await replay('cms50dplus-live-sniff.cap');
-
-  it('is the capture these expectations were written for', () => {
-    expect(r.expectLine).toBe(
-      'live frames=7 spo2=97 pulseRate=65 (every frame) pleth=51,48,46,44,43,42,42 signal=5 bargraph=6,6,5,5,5,5,5 probeError=false searching=false pulseBeep=false perfusionIndex=invalid (0xFFFF, PI unsupported per the 0x0E reply); device id string "user   "; stored data present (0x11 notice)',
-    );
-  });
+  const r = await replayExpecting(
+    'cms50dplus-live-sniff.cap',
+    'live frames=7 spo2=97 pulseRate=65 (every frame) pleth=51,48,46,44,43,42,42 signal=5 bargraph=6,6,5,5,5,5,5 probeError=false searching=false pulseBeep=false perfusionIndex=invalid (0xFFFF, PI unsupported per the 0x0E reply); device id string "user   "; stored data present (0x11 notice)',
+  );
 
   it('decodes every frame as the expectations describe', () => {
-    expect(r.frames).toHaveLength(7);
-    expect(column(r.frames, 'spo2')).toEqual(Array(7).fill(97));
-    expect(column(r.frames, 'pulseRate')).toEqual(Array(7).fill(65));
+    expectFrames(r, 7, { spo2: 97, pulseRate: 65, signalStrength: 5, probeError: false, searching: false, pulseBeep: false, perfusionIndex: null, piFlaggedInvalid: true });
     expect(column(r.frames, 'pleth')).toEqual([51, 48, 46, 44, 43, 42, 42]);
-    expect(column(r.frames, 'signalStrength')).toEqual(Array(7).fill(5));
     expect(column(r.frames, 'bargraph')).toEqual([6, 6, 5, 5, 5, 5, 5]);
-    expect(column(r.frames, 'probeError')).toEqual(Array(7).fill(false));
-    expect(column(r.frames, 'searching')).toEqual(Array(7).fill(false));
-    expect(column(r.frames, 'pulseBeep')).toEqual(Array(7).fill(false));
-    expect(column(r.frames, 'perfusionIndex')).toEqual(Array(7).fill(null));
-    expect(column(r.frames, 'piFlaggedInvalid')).toEqual(Array(7).fill(true));
     expect(r.packages).toContainEqual({ kind: 'pi-identifier', piValid: false });
     expect(r.packages).toContainEqual({ kind: 'device-id', id: 'user   ' });
     const notice = r.packages.find((pkg) => pkg.kind === 'device-notice');
@@ -84,62 +98,64 @@ describe('CMS50D+ live sniff (headrotor/contec_data)', async () => {
     expect(r.statuses).toEqual([{ type: 'status', condition: 'ok' }]);
   });
 
-  it('differs from the vendor software only in its handshake, which it does not replay', () => {
-    // The sniffed PC software sends nine queries before A1; the driver starts at once, asks for PI
-    // support, and re-sends A1 once per silent keep-alive interval until the device streams.
+  it('opens like the vendor software, then differs only in the queries it does not make', () => {
+    // Both stop a download and a stream first (A7, A2). The sniffed PC software then sends seven
+    // queries before A1; the driver starts at once, asks for PI support, and re-sends A1 once per
+    // silent keep-alive interval until the replay releases the live data.
     expect(writes(r)).toEqual([
-      [1, writeOf('a7'), writeOf('a1')],
-      [2, writeOf('a2'), writeOf('ac')],
-      ...['a0', 'b0', 'ac', 'b3', 'a8', 'aa', 'a9'].map((code, i) => [i + 3, writeOf(code), writeOf('a1')]),
+      [3, writeOf('a0'), writeOf('a1')],
+      [4, writeOf('b0'), writeOf('ac')],
+      ...['ac', 'b3', 'a8', 'aa', 'a9'].map((code, i) => [i + 5, writeOf(code), writeOf('a1')]),
+    ]);
+  });
+
+  it('streams after one silent keep-alive interval per recorded query it did not match', async () => {
+    // Writes 5 to 10 are the re-sent A1s; the tenth is the recorded A1 that releases the live data.
+    expect(await activityTimeline(r.capture)).toEqual([
+      ['streaming', 6 * KEEP_ALIVE_INTERVAL_MS],
+      ['idle', 6 * KEEP_ALIVE_INTERVAL_MS],
     ]);
   });
 });
 
 describe('CMS50D+ v4.6 frame (MarkMLl/Contec_cms50dplus)', async () => {
-  const r = await replay('cms50dplus-markmll-frame.cap');
-
-  it('is the capture these expectations were written for', () => {
-    expect(r.expectLine).toBe('live frames=1 spo2=99 pulseRate=61 pleth=85 signal=5 bargraph=10 perfusionIndex=invalid (0xFFFF) probeError=false pulseBeep=false');
-  });
+  const r = await replayExpecting(
+    'cms50dplus-markmll-frame.cap',
+    'live frames=1 spo2=99 pulseRate=61 pleth=85 signal=5 bargraph=10 perfusionIndex=invalid (0xFFFF) probeError=false pulseBeep=false',
+  );
 
   it('decodes the frame as the expectations describe', () => {
-    expect(r.frames).toEqual([expect.objectContaining({ spo2: 99, pulseRate: 61, pleth: 85, signalStrength: 5, bargraph: 10, perfusionIndex: null, probeError: false, pulseBeep: false })]);
+    expectFrames(r, 1, { spo2: 99, pulseRate: 61, pleth: 85, signalStrength: 5, bargraph: 10, perfusionIndex: null, probeError: false, pulseBeep: false });
   });
 
-  it('emits the frame through the driver after its recorded start command', () => {
+  it('emits the frame through the driver while it waits for its first stop to be acknowledged', () => {
     expect(r.outputs.filter((o) => o.type !== 'mismatch')).toEqual<DriverOutput[]>([
       { type: 'status', condition: 'ok' },
       { type: 'observation', metric: 'spo2', value: 99, unit: '%', time: null },
       { type: 'observation', metric: 'pulseRate', value: 61, unit: '/min', time: null },
       { type: 'waveform', metric: 'pleth', rateHz: 60, samples: [85] },
     ]);
-    // The first write is the recorded A1; the PI question follows beyond the recording.
-    expect(writes(r)).toEqual([[2, null, writeOf('ac')]]);
+    // The driver's first write, A7, stands where the recording has A1, so the replay releases the
+    // frame then. It arrives while the driver awaits the 0x0C for A7 and is shown as live data; the
+    // capture ends within that reply window, before A2, A1 and the PI question are written.
+    expect(writes(r)).toEqual([[1, writeOf('a1'), writeOf('a7')]]);
   });
 });
 
 describe('CMS50E live (titinho11/CMS50E-raw-ppg-data)', async () => {
-  const r = await replay('cms50e-titinho-live.cap');
-
-  it('is the capture these expectations were written for', () => {
-    expect(r.expectLine).toBe(
-      'live frames=102 spo2=99 pulseRate=60 (every frame) pleth min=8 max=77 pulseBeep frames=4 (frames 35,36,95,96, 1-based) signal=4 bargraph=1..9 perfusionIndex=invalid (0xFFFF) probeError=false; the trailing 4-byte partial package yields nothing',
-    );
-  });
+  const r = await replayExpecting(
+    'cms50e-titinho-live.cap',
+    'live frames=102 spo2=99 pulseRate=60 (every frame) pleth min=8 max=77 pulseBeep frames=4 (frames 35,36,95,96, 1-based) signal=4 bargraph=1..9 perfusionIndex=invalid (0xFFFF) probeError=false; the trailing 4-byte partial package yields nothing',
+  );
 
   it('decodes every frame as the expectations describe', () => {
-    expect(r.frames).toHaveLength(102);
-    expect(new Set(column(r.frames, 'spo2'))).toEqual(new Set([99]));
-    expect(new Set(column(r.frames, 'pulseRate'))).toEqual(new Set([60]));
+    expectFrames(r, 102, { spo2: 99, pulseRate: 60, signalStrength: 4, perfusionIndex: null, probeError: false });
     const plethValues = column(r.frames, 'pleth');
     expect([Math.min(...plethValues), Math.max(...plethValues)]).toEqual([8, 77]);
     const beats = r.frames.flatMap((frame, index) => (frame.pulseBeep ? [index + 1] : []));
     expect(beats).toEqual([35, 36, 95, 96]);
-    expect(new Set(column(r.frames, 'signalStrength'))).toEqual(new Set([4]));
     const bargraph = column(r.frames, 'bargraph');
     expect([Math.min(...bargraph), Math.max(...bargraph)]).toEqual([1, 9]);
-    expect(new Set(column(r.frames, 'perfusionIndex'))).toEqual(new Set([null]));
-    expect(new Set(column(r.frames, 'probeError'))).toEqual(new Set([false]));
   });
 
   it('drops the trailing partial package and nothing else', () => {
@@ -152,15 +168,14 @@ describe('CMS50E live (titinho11/CMS50E-raw-ppg-data)', async () => {
     expect(observed(r, 'perfusionIndex')).toEqual([]);
     expect(pleth(r)).toEqual(column(r.frames, 'pleth'));
     expect(r.statuses).toEqual([{ type: 'status', condition: 'ok' }]);
-    expect(writes(r)).toEqual([[2, null, writeOf('ac')]]);
+    // As in the MarkMLl capture: all of it arrives in the reply window of A7, written where A1 was.
+    expect(writes(r)).toEqual([[1, writeOf('a1'), writeOf('a7')]]);
   });
 
   it('tells the hub it is streaming once live data flows', async () => {
-    const activities: DeviceActivity[] = [];
-    const io = new ReplayIo(r.capture, { transport: 'serial' });
-    await cms50Manifest
-      .create()
-      .run({ io, emit: () => undefined, setActivity: (activity) => activities.push(activity), signal: new AbortController().signal });
-    expect(activities).toEqual(['streaming', 'idle']);
+    expect(await activityTimeline(r.capture)).toEqual([
+      ['streaming', 0],
+      ['idle', 0],
+    ]);
   });
 });

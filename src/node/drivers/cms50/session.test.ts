@@ -2,35 +2,24 @@ import { describe, expect, it } from 'vitest';
 import type { DriverOutput } from '../../../shared/readings';
 import { DeviceClosedError, type DeviceActivity, type DeviceIo } from '../driver';
 import { cms50Manifest } from './manifest';
-import { COMMAND, KEEP_ALIVE_INTERVAL_MS, controlCommand } from './protocol';
+import { COMMAND, KEEP_ALIVE_INTERVAL_MS, PACKAGE_TYPE, controlCommand, packPackage } from './protocol';
 import { hex } from './test-bytes';
 
 const LIVE = hex('01 e0 85 b3 96 c1 e1 ff ff');
+/** 0x0C, the meter's answer to A7 and A2. */
+const FREE = hex('0c 80');
+/** What a meter answers to the two stop commands the session opens with. */
+const STOPPED = [FREE, FREE];
 const command = (code: number) => Array.from(controlCommand(code));
+const OPENING = [COMMAND.stopStorage, COMMAND.stopLive, COMMAND.startLive, COMMAND.askPiSupport];
 
-/**
- * Serial io on a manual clock: each read returns the next scripted step; a number step lets that
- * much time pass without data (the read times out), and the end of the script closes the device.
- */
-class ScriptedSerialIo implements DeviceIo {
+/** Serial io on a manual clock that records every write; a subclass plays the meter's side. */
+abstract class ManualClockSerialIo implements DeviceIo {
   readonly transport = 'serial' as const;
   readonly writes: { at: number; bytes: number[] }[] = [];
-  private clock = 0;
+  protected clock = 0;
 
-  constructor(private readonly script: (Uint8Array | number | 'hang')[]) {}
-
-  async read(timeoutMs: number): Promise<Uint8Array | null> {
-    const step = this.script.shift();
-    if (step === undefined) throw new DeviceClosedError('script ended');
-    if (step === 'hang') return new Promise(() => undefined);
-    if (typeof step === 'number') {
-      this.clock += Math.min(step, timeoutMs);
-      return null;
-    }
-    // 60 packages/s: each delivered chunk advances the clock by one package interval.
-    this.clock += 1000 / 60;
-    return step;
-  }
+  abstract read(timeoutMs: number): Promise<Uint8Array | null>;
 
   async write(data: Uint8Array): Promise<void> {
     this.writes.push({ at: this.clock, bytes: Array.from(data) });
@@ -49,6 +38,83 @@ class ScriptedSerialIo implements DeviceIo {
   }
 }
 
+/**
+ * Each read returns the next scripted step; a number step lets that much time pass without data
+ * (the read times out), and the end of the script closes the device.
+ */
+class ScriptedSerialIo extends ManualClockSerialIo {
+  constructor(private readonly script: (Uint8Array | number | 'hang')[]) {
+    super();
+  }
+
+  async read(timeoutMs: number): Promise<Uint8Array | null> {
+    const step = this.script.shift();
+    if (step === undefined) throw new DeviceClosedError('script ended');
+    if (step === 'hang') return new Promise(() => undefined);
+    if (typeof step === 'number') {
+      this.clock += Math.min(step, timeoutMs);
+      return null;
+    }
+    // 60 packages/s: each delivered chunk advances the clock by one package interval.
+    this.clock += 1000 / 60;
+    return step;
+  }
+}
+
+/** A stored sample without PI: three (SpO2, pulse) pairs, values no live package in these tests carries. */
+const STORED = packPackage(PACKAGE_TYPE.storedWithoutPi, [88, 120, 88, 120, 88, 120]);
+
+/**
+ * A meter another program left downloading its memory. As V7 section 3.4 says, it takes no other
+ * request during the transfer: it ignores everything but A7, which ends the transfer (one stored
+ * package still in flight) with a 0x0C. It answers A2 with 0x0C too, streams live data after A1,
+ * and is unplugged after a second of live data, or when its memory runs out mid-download.
+ */
+class MeterMidDownload extends ManualClockSerialIo {
+  private mode: 'download' | 'idle' | 'live' = 'download';
+  private readonly replies: Uint8Array[] = [];
+  private storedLeft = 600;
+  private liveLeft = 60;
+
+  async read(timeoutMs: number): Promise<Uint8Array | null> {
+    const reply = this.replies.shift();
+    if (reply) return reply;
+    if (this.mode === 'idle') {
+      this.clock += timeoutMs;
+      return null;
+    }
+    const left = this.mode === 'download' ? this.storedLeft-- : this.liveLeft--;
+    if (left === 0) throw new DeviceClosedError(`unplugged during ${this.mode}`);
+    this.clock += 1000 / 60;
+    return this.mode === 'download' ? STORED : LIVE;
+  }
+
+  override async write(data: Uint8Array): Promise<void> {
+    await super.write(data);
+    const code = data[2];
+    if (this.mode === 'download' && code !== COMMAND.stopStorage) return;
+    switch (code) {
+      case COMMAND.stopStorage:
+        if (this.mode === 'download') this.replies.push(STORED);
+        if (this.mode !== 'live') this.mode = 'idle';
+        this.replies.push(FREE);
+        return;
+      case COMMAND.stopLive:
+        this.mode = 'idle';
+        this.replies.push(FREE);
+        return;
+      case COMMAND.startLive:
+        this.mode = 'live';
+        return;
+      case COMMAND.askPiSupport:
+        this.replies.push(hex('0e 80 81'));
+        return;
+      default:
+        return;
+    }
+  }
+}
+
 async function runScript(script: (Uint8Array | number | 'hang')[], signal = new AbortController().signal) {
   const io = new ScriptedSerialIo(script);
   const outputs: DriverOutput[] = [];
@@ -58,9 +124,9 @@ async function runScript(script: (Uint8Array | number | 'hang')[], signal = new 
 }
 
 describe('CMS50 session', () => {
-  it('starts the live stream, asks for PI support and reports streaming once data flows', async () => {
-    const { io, outputs, activities } = await runScript([LIVE, LIVE]);
-    expect(io.writes.map((write) => write.bytes)).toEqual([command(COMMAND.startLive), command(COMMAND.askPiSupport)]);
+  it('stops any transfer, starts the live stream, asks for PI support and reports streaming once data flows', async () => {
+    const { io, outputs, activities } = await runScript([...STOPPED, LIVE, LIVE]);
+    expect(io.writes.map((write) => write.bytes)).toEqual(OPENING.map(command));
     expect(activities).toEqual(['streaming', 'idle']);
     expect(outputs).toEqual([
       { type: 'status', condition: 'ok' },
@@ -70,28 +136,74 @@ describe('CMS50 session', () => {
     ]);
   });
 
+  it('stops a download another program left running, then streams live data', async () => {
+    const meter = new MeterMidDownload();
+    const outputs: DriverOutput[] = [];
+    const activities: DeviceActivity[] = [];
+    await cms50Manifest.create().run({ io: meter, emit: (output) => outputs.push(output), setActivity: (activity) => activities.push(activity), signal: new AbortController().signal });
+    expect(meter.writes.map((write) => write.bytes[2])).toEqual(OPENING);
+    expect(activities).toEqual(['streaming', 'idle']);
+    // The stored samples (88 %, 120 /min) and both free feedbacks pass without a trace.
+    expect(outputs.filter((output) => output.type !== 'waveform')).toEqual([
+      { type: 'status', condition: 'ok' },
+      { type: 'observation', metric: 'spo2', value: 97, unit: '%', time: null },
+      { type: 'observation', metric: 'pulseRate', value: 65, unit: '/min', time: null },
+    ]);
+    expect(outputs.flatMap((output) => (output.type === 'waveform' ? output.samples : []))).toEqual(Array(60).fill(51));
+  });
+
+  it('starts the stream anyway when the meter acknowledges neither stop within its reply window', async () => {
+    // Quiet reads shorter than the window do not stretch it.
+    const { io, activities } = await runScript([600, 600, 600, 600, LIVE]);
+    expect(io.writes.map((write) => [write.bytes[2], write.at])).toEqual([
+      [COMMAND.stopStorage, 0],
+      [COMMAND.stopLive, 1000],
+      [COMMAND.startLive, 2000],
+      [COMMAND.askPiSupport, 2000],
+    ]);
+    expect(activities).toEqual(['streaming', 'idle']);
+  });
+
+  it('shows a stream that is still running while it waits for the stops to be acknowledged', async () => {
+    const { io, outputs } = await runScript([LIVE, FREE, LIVE, FREE, LIVE]);
+    expect(io.writes.map((write) => write.bytes[2])).toEqual(OPENING);
+    expect(outputs.flatMap((output) => (output.type === 'waveform' ? output.samples : []))).toEqual([51, 51, 51]);
+  });
+
+  it('returns promptly when the hub aborts while a stop waits for its acknowledgement', async () => {
+    const stop = new AbortController();
+    const io = new ScriptedSerialIo(['hang']);
+    const running = cms50Manifest.create().run({ io, emit: () => undefined, setActivity: () => undefined, signal: stop.signal });
+    await expect.poll(() => io.writes.length).toBe(1);
+    stop.abort();
+    await running;
+    expect(io.writes.map((write) => write.bytes[2])).toEqual([COMMAND.stopStorage, COMMAND.stopLive]);
+  });
+
   it('sends the keep-alive every 5 s on the io clock while the stream flows', async () => {
     const twelveSeconds = Array<Uint8Array>(12 * 60).fill(LIVE);
-    const { io } = await runScript(twelveSeconds);
+    const { io } = await runScript([...STOPPED, ...twelveSeconds]);
     const keepAlives = io.writes.filter((write) => write.bytes[2] === COMMAND.keepAlive);
-    // Sent with the first package that arrives once each interval is over.
+    const starts = io.writes.filter((write) => write.bytes[2] === COMMAND.startLive);
+    expect(starts).toHaveLength(1);
+    // Counted from the start command; sent with the first package that arrives once each interval is over.
+    const startedAt = starts[0]!.at;
     expect(keepAlives).toHaveLength(2);
     keepAlives.forEach((write, index) => {
-      expect(write.at).toBeGreaterThanOrEqual((index + 1) * KEEP_ALIVE_INTERVAL_MS);
-      expect(write.at).toBeLessThan((index + 1) * KEEP_ALIVE_INTERVAL_MS + 1000 / 60);
+      expect(write.at - startedAt).toBeGreaterThanOrEqual((index + 1) * KEEP_ALIVE_INTERVAL_MS);
+      expect(write.at - startedAt).toBeLessThan((index + 1) * KEEP_ALIVE_INTERVAL_MS + 1000 / 60);
     });
-    expect(io.writes.filter((write) => write.bytes[2] === COMMAND.startLive)).toHaveLength(1);
   });
 
   it('asks a silent meter to start again and reports the stream idle meanwhile', async () => {
-    const { io, activities } = await runScript([LIVE, KEEP_ALIVE_INTERVAL_MS, KEEP_ALIVE_INTERVAL_MS, LIVE]);
+    const { io, activities } = await runScript([...STOPPED, LIVE, KEEP_ALIVE_INTERVAL_MS, KEEP_ALIVE_INTERVAL_MS, LIVE]);
     // The first tick still saw the opening package, the second one a silent interval.
-    expect(io.writes.map((write) => write.bytes[2])).toEqual([COMMAND.startLive, COMMAND.askPiSupport, COMMAND.keepAlive, COMMAND.startLive]);
+    expect(io.writes.map((write) => write.bytes[2])).toEqual([...OPENING, COMMAND.keepAlive, COMMAND.startLive]);
     expect(activities).toEqual(['streaming', 'idle', 'streaming', 'idle']);
   });
 
   it('ends the stream when the meter announces a disconnect, and reports the signal afresh after', async () => {
-    const { outputs, activities } = await runScript([LIVE, hex('0d 80 81'), LIVE]);
+    const { outputs, activities } = await runScript([...STOPPED, LIVE, hex('0d 80 81'), LIVE]);
     expect(activities).toEqual(['streaming', 'idle', 'streaming', 'idle']);
     expect(outputs.filter((output) => output.type === 'status')).toEqual([
       { type: 'status', condition: 'ok' },
@@ -100,7 +212,7 @@ describe('CMS50 session', () => {
   });
 
   it('flushes pending pleth when the stream pauses', async () => {
-    const { outputs } = await runScript([LIVE, 100, LIVE]);
+    const { outputs } = await runScript([...STOPPED, LIVE, 100, LIVE]);
     expect(outputs.filter((output) => output.type === 'waveform')).toEqual([
       { type: 'waveform', metric: 'pleth', rateHz: 60, samples: [51] },
       { type: 'waveform', metric: 'pleth', rateHz: 60, samples: [51] },
@@ -109,13 +221,13 @@ describe('CMS50 session', () => {
 
   it('honours the PI identifier reply: packages contradicting it are dropped', async () => {
     // 0x0E with 0x00: live data carries a valid PI, so a package flagging PI invalid is discarded.
-    const { outputs } = await runScript([hex('0e 80 80'), LIVE]);
+    const { outputs } = await runScript([...STOPPED, hex('0e 80 80'), LIVE]);
     expect(outputs).toEqual([]);
   });
 
   it('stops the stream and returns promptly when the hub aborts, even during a pending read', async () => {
     const stop = new AbortController();
-    const io = new ScriptedSerialIo([LIVE, 'hang']);
+    const io = new ScriptedSerialIo([...STOPPED, LIVE, 'hang']);
     const outputs: DriverOutput[] = [];
     const running = cms50Manifest.create().run({ io, emit: (output) => outputs.push(output), setActivity: () => undefined, signal: stop.signal });
     await expect.poll(() => outputs.length).toBeGreaterThan(0);
@@ -126,7 +238,7 @@ describe('CMS50 session', () => {
   });
 
   it('ends quietly when the device closes and ignores garbage on the line', async () => {
-    const { outputs } = await runScript([hex('ff fe 00 7f 80'), hex('01 e0 85'), hex('b3 96 c1 e1 ff ff')]);
+    const { outputs } = await runScript([...STOPPED, hex('ff fe 00 7f 80'), hex('01 e0 85'), hex('b3 96 c1 e1 ff ff')]);
     expect(outputs.filter((output) => output.type === 'waveform')).toEqual([{ type: 'waveform', metric: 'pleth', rateHz: 60, samples: [51] }]);
   });
 

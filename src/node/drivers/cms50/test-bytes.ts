@@ -21,7 +21,7 @@ export function liveWire(fields: RawLiveFields): Uint8Array {
   return packPackage(PACKAGE_TYPE.live, [status, pleth, bargraph, pulse, spo2, piHundredths & 0xff, piHundredths >> 8]);
 }
 
-/** A frame with a good signal, to be varied per test. */
+/** The protocol reference's worked example `01 E0 85 B3 96 C1 E1 FF FF`, a good signal, to be varied per test. */
 export function goodFrame(overrides: Partial<LiveFrame> = {}): LiveFrame {
   return {
     signalStrength: 5,
