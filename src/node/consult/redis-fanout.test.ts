@@ -1,0 +1,135 @@
+/**
+ * Two server instances sharing visits through a real redis-server (Debian), started on a free
+ * loopback port for this file. If the binary is missing the suite fails with that reason rather
+ * than skipping.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CONSULT_CLOSE_CODES } from '../../shared/consult/protocol';
+import { createConsultServer, type ConsultServer } from './server';
+import { SignalClient } from './test-client';
+import { redisAvailability, startTestRedis, type TestRedis } from './test-redis';
+
+let redis: TestRedis;
+const servers: ConsultServer[] = [];
+const clients: SignalClient[] = [];
+
+beforeAll(async () => {
+  const availability = redisAvailability();
+  if (!availability.available) throw new Error(`Cannot test Redis fan-out: ${availability.reason} (install Debian's redis-server)`);
+  redis = await startTestRedis();
+});
+afterAll(async () => redis?.stop());
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.ws.terminate();
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+async function instance(prefix: string): Promise<ConsultServer> {
+  const server = await createConsultServer({ redis: redis.url, redisPrefix: prefix });
+  servers.push(server);
+  return server;
+}
+
+async function joinVisit(server: ConsultServer, token: string) {
+  const joined = await SignalClient.join(server.url, token);
+  clients.push(joined.client);
+  return joined;
+}
+
+describe('visits across instances through Redis', () => {
+  it('runs a visit with the station on instance A and the clinician on instance B', async () => {
+    const a = await instance('fanout1:');
+    const b = await instance('fanout1:');
+    const visit = await a.createVisit();
+    const station = await joinVisit(a, visit.stationToken);
+    const clinician = await joinVisit(b, visit.clinicianToken);
+    expect(clinician.welcome).toMatchObject({ admitted: false, peerPresent: true });
+    expect(await station.client.next('peer')).toEqual({ type: 'peer', event: 'joined', admitted: false });
+
+    station.client.send({ type: 'admit' });
+    await clinician.client.next('admitted');
+    station.client.send({ type: 'signal', data: { type: 'offer', sdp: 'from A' } });
+    expect(await clinician.client.next('signal')).toEqual({ type: 'signal', data: { type: 'offer', sdp: 'from A' } });
+    clinician.client.send({ type: 'signal', data: { type: 'answer', sdp: 'from B' } });
+    expect(await station.client.next('signal')).toEqual({ type: 'signal', data: { type: 'answer', sdp: 'from B' } });
+    clinician.client.send({ type: 'app', payload: { spo2: 97 } });
+    expect(await station.client.next('app')).toEqual({ type: 'app', payload: { spo2: 97 } });
+
+    // A second clinician on either instance is refused: the seat is shared state.
+    for (const server of [a, b]) {
+      const intruder = await SignalClient.connect(server.url);
+      clients.push(intruder);
+      intruder.send({ type: 'join', token: visit.clinicianToken });
+      expect(await intruder.closed).toBe(CONSULT_CLOSE_CODES.seatTaken);
+    }
+
+    station.client.send({ type: 'end' });
+    expect(await clinician.client.next('ended')).toEqual({ type: 'ended', reason: 'ended-by-station' });
+    expect(await clinician.client.closed).toBe(CONSULT_CLOSE_CODES.visitEnded);
+  });
+
+  it('moves a seat between instances on reconnect and closes the connection it replaced', async () => {
+    const a = await instance('fanout2:');
+    const b = await instance('fanout2:');
+    const visit = await a.createVisit({ autoAdmit: true });
+    const station = await joinVisit(a, visit.stationToken);
+    const clinician = await joinVisit(a, visit.clinicianToken);
+    await station.client.next('peer');
+
+    // The clinician's network changes: a new socket lands on B while the old one on A is still open.
+    const moved = await joinVisit(b, clinician.welcome.seatToken);
+    expect(await clinician.client.closed).toBe(CONSULT_CLOSE_CODES.replaced);
+    expect(moved.welcome).toMatchObject({ role: 'clinician', admitted: true, peerPresent: true });
+    expect(await station.client.next('peer')).toEqual({ type: 'peer', event: 'rejoined', admitted: true });
+    station.client.send({ type: 'signal', data: { type: 'offer', sdp: 'renegotiated' } });
+    expect(await moved.client.next('signal')).toEqual({ type: 'signal', data: { type: 'offer', sdp: 'renegotiated' } });
+    // The replaced socket's departure must not be announced as the clinician leaving.
+    expect(station.client.received.some((m) => m.type === 'peer' && m.event === 'left')).toBe(false);
+
+    // The station drops; the clinician is told, and the station comes back on B.
+    station.client.ws.terminate();
+    expect(await moved.client.next('peer')).toEqual({ type: 'peer', event: 'left', admitted: true });
+    const stationBack = await joinVisit(b, station.welcome.seatToken);
+    expect(stationBack.welcome.peerPresent).toBe(true);
+    expect(await moved.client.next('peer')).toEqual({ type: 'peer', event: 'rejoined', admitted: true });
+  });
+
+  it('shares one token secret between instances that were given none', async () => {
+    const a = await instance('fanout3:');
+    const b = await instance('fanout3:');
+    const visit = await b.createVisit();
+    const station = await joinVisit(a, visit.stationToken);
+    expect(station.welcome.visitId).toBe(visit.visitId);
+  });
+
+  it('keeps visit state in Redis with the visit lifetime as TTL', async () => {
+    const a = await instance('fanout4:');
+    const visit = await a.createVisit({ ttlSeconds: 120 });
+    const { Redis } = await import('ioredis');
+    const probe = new Redis(redis.url);
+    try {
+      const ttl = await probe.pttl(`fanout4:visit:${visit.visitId}`);
+      expect(ttl).toBeGreaterThan(110_000);
+      expect(ttl).toBeLessThanOrEqual(120_000);
+    } finally {
+      probe.disconnect();
+    }
+  });
+
+  it('ignores hostile events published on a visit channel', async () => {
+    const a = await instance('fanout5:');
+    const visit = await a.createVisit({ autoAdmit: true });
+    const station = await joinVisit(a, visit.stationToken);
+    const { Redis } = await import('ioredis');
+    const probe = new Redis(redis.url);
+    try {
+      await probe.publish(`fanout5:events:${visit.visitId}`, '{"kind":"deliver","to":"station","message":{"type":"signal","data":{"type":"offer","sdp":1}}}');
+      await probe.publish(`fanout5:events:${visit.visitId}`, 'not json');
+      await probe.publish(`fanout5:events:${visit.visitId}`, JSON.stringify({ kind: 'deliver', to: 'station', message: { type: 'app', payload: 'valid' } }));
+      expect(await station.client.next('app')).toEqual({ type: 'app', payload: 'valid' });
+      expect(station.client.received.some((m) => m.type === 'signal')).toBe(false);
+    } finally {
+      probe.disconnect();
+    }
+  });
+});
