@@ -1,8 +1,9 @@
 /** Every verb of the command line, in the order `--help` lists them. Adding a verb is one line here. */
 import type { Verb } from '../verb';
+import { auditVerifyVerb } from './audit-verify';
 import { devicesVerb } from './devices';
 import { news2Verb } from './news2';
 import { recordVerb } from './record';
 import { replayVerb } from './replay';
 
-export const verbs: readonly Verb[] = [replayVerb, recordVerb, devicesVerb, news2Verb];
+export const verbs: readonly Verb[] = [replayVerb, recordVerb, devicesVerb, news2Verb, auditVerifyVerb];

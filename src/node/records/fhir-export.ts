@@ -1,0 +1,159 @@
+/**
+ * A patient's record as a FHIR R4 Bundle: the Patient and one Observation per reading, following
+ * the R4 vital-signs profiles (clinical-references.md section 2): category vital-signs, the
+ * profile's LOINC code plus the MDC code, UCUM quantities, effectiveDateTime and a subject
+ * reference; oxygen saturation with both 2708-6 and 59408-5; blood pressure as an 85354-9 panel
+ * with systolic and diastolic components.
+ */
+import { randomUUID } from 'node:crypto';
+import { toCanonicalUnit } from '../../shared/clinical/units';
+import { LOINC_SYSTEM, MDC_SYSTEM, METRIC_DEFINITIONS, type Coding, type Metric, type UcumUnit } from '../../shared/vitals';
+import type { PatientRecord, StoredReading } from './store';
+
+const UCUM_SYSTEM = 'http://unitsofmeasure.org';
+const CATEGORY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/observation-category';
+const DATA_ABSENT_SYSTEM = 'http://terminology.hl7.org/CodeSystem/data-absent-reason';
+const PROFILE_BASE = 'http://hl7.org/fhir/StructureDefinition/';
+
+type Json = Record<string, unknown>;
+
+/** Metrics exported as vital signs: their R4 profile and the units that profile accepts (first = convert to). */
+const VITAL_SIGN_PROFILES: Partial<Record<Metric, { profile: string; units: readonly UcumUnit[] }>> = {
+  spo2: { profile: 'oxygensat', units: ['%'] },
+  pulseRate: { profile: 'heartrate', units: ['/min'] },
+  heartRate: { profile: 'heartrate', units: ['/min'] },
+  respiratoryRate: { profile: 'resprate', units: ['/min'] },
+  bodyTemperature: { profile: 'bodytemp', units: ['Cel', '[degF]'] },
+  bodyWeight: { profile: 'bodyweight', units: ['kg', '[lb_av]', 'g'] },
+  meanArterialPressure: { profile: 'vitalsigns', units: ['mm[Hg]'] },
+};
+
+const BP_PANEL: Coding = { system: LOINC_SYSTEM, code: '85354-9', display: 'Blood pressure panel with all children optional' };
+const BP_MDC: Coding = { system: MDC_SYSTEM, code: '150020', display: 'MDC_PRESS_BLD_NONINV' };
+const BP_PARTS = ['systolic', 'diastolic', 'meanArterialPressure'] as const;
+
+function codingsOf(metric: Metric): Coding[] {
+  const { loinc, mdc } = METRIC_DEFINITIONS[metric];
+  return [...loinc, ...(mdc ? [{ system: MDC_SYSTEM, code: String(mdc.code), display: mdc.refId }] : [])];
+}
+
+function quantity(value: number, unit: UcumUnit): Json {
+  return { value, unit, system: UCUM_SYSTEM, code: unit };
+}
+
+/**
+ * When the reading was taken: the device's own time for stored readings, else when the station
+ * received it. Device clocks carry no zone; they are set in the station's locale, so a zone-less
+ * device time is read as station-local time (FHIR requires a zone on any dateTime with a time).
+ */
+function effectiveDateTime(reading: StoredReading): string {
+  if (reading.deviceTime !== null) {
+    const parsed = new Date(reading.deviceTime);
+    if (!Number.isNaN(parsed.getTime())) return parsed.toISOString();
+  }
+  return new Date(reading.receivedAt).toISOString();
+}
+
+/** The reading in a unit its profile accepts; the stored unit when allowed, else converted. */
+function exportQuantity(reading: StoredReading, accepted: readonly UcumUnit[]): Json {
+  if (accepted.includes(reading.unit)) return quantity(reading.value, reading.unit);
+  const canonical = toCanonicalUnit(reading.metric, reading.value, reading.unit);
+  if (!canonical.ok || !accepted.includes(canonical.unit)) throw new Error(`cannot export ${reading.metric} in ${reading.unit}`);
+  return quantity(canonical.value, canonical.unit);
+}
+
+function observationBase(patientRef: string, effective: string, category: 'vital-signs' | 'laboratory', profile: string | null): Json {
+  return {
+    resourceType: 'Observation',
+    id: randomUUID(),
+    ...(profile ? { meta: { profile: [`${PROFILE_BASE}${profile}`] } } : {}),
+    status: 'final',
+    category: [{ coding: [{ system: CATEGORY_SYSTEM, code: category, display: category === 'vital-signs' ? 'Vital Signs' : 'Laboratory' }] }],
+    subject: { reference: patientRef },
+    effectiveDateTime: effective,
+  };
+}
+
+function singleObservation(reading: StoredReading, patientRef: string): Json | null {
+  const vitalSign = VITAL_SIGN_PROFILES[reading.metric];
+  if (vitalSign) {
+    return {
+      ...observationBase(patientRef, effectiveDateTime(reading), 'vital-signs', vitalSign.profile),
+      code: { coding: codingsOf(reading.metric) },
+      valueQuantity: exportQuantity(reading, vitalSign.units),
+    };
+  }
+  if (reading.metric === 'glucose') {
+    // A meter glucose is a laboratory result, not a vital sign; 41653-7 is mass/volume, hence mg/dL.
+    return {
+      ...observationBase(patientRef, effectiveDateTime(reading), 'laboratory', null),
+      code: { coding: codingsOf('glucose') },
+      valueQuantity: exportQuantity(reading, ['mg/dL']),
+    };
+  }
+  // Perfusion index has no LOINC code and no FHIR profile: it stays in the station's own record.
+  return null;
+}
+
+/** Systolic, diastolic and mean taken together (same device, same time) form one panel. */
+function bloodPressurePanel(parts: Partial<Record<(typeof BP_PARTS)[number], StoredReading>>, patientRef: string): Json {
+  const first = parts.systolic ?? parts.diastolic ?? parts.meanArterialPressure;
+  if (!first) throw new Error('a blood pressure panel needs at least one reading');
+  const component = (metric: (typeof BP_PARTS)[number]) => {
+    const reading = parts[metric];
+    const code = { coding: codingsOf(metric) };
+    if (reading) return { code, valueQuantity: exportQuantity(reading, ['mm[Hg]']) };
+    return { code, dataAbsentReason: { coding: [{ system: DATA_ABSENT_SYSTEM, code: 'unknown', display: 'Unknown' }] } };
+  };
+  return {
+    ...observationBase(patientRef, effectiveDateTime(first), 'vital-signs', 'bp'),
+    code: { coding: [BP_PANEL, BP_MDC] },
+    component: [component('systolic'), component('diastolic'), ...(parts.meanArterialPressure ? [component('meanArterialPressure')] : [])],
+  };
+}
+
+function patientResource(patient: PatientRecord): Json {
+  return {
+    resourceType: 'Patient',
+    id: patient.id,
+    ...(patient.identifier ? { identifier: [{ value: patient.identifier }] } : {}),
+    name: [{ family: patient.familyName, given: [patient.givenName] }],
+    gender: patient.gender,
+    ...(patient.birthDate ? { birthDate: patient.birthDate } : {}),
+  };
+}
+
+export function buildPatientBundle(patient: PatientRecord, readings: readonly StoredReading[], now: number): Json {
+  const patientRef = `urn:uuid:${patient.id}`;
+  const observations: Json[] = [];
+  const panels = new Map<string, Partial<Record<(typeof BP_PARTS)[number], StoredReading>>>();
+  for (const reading of readings) {
+    if (reading.patientId !== patient.id) throw new Error('a reading of another patient reached the export');
+    const bpPart = BP_PARTS.find((part) => part === reading.metric);
+    if (bpPart) {
+      const key = `${reading.deviceId}\u0000${reading.deviceTime ?? reading.receivedAt}`;
+      const panel = panels.get(key) ?? {};
+      // The same part twice at one time is a second measurement, not part of this panel.
+      if (panel[bpPart]) observations.push(bloodPressurePanel({ [bpPart]: reading }, patientRef));
+      else panels.set(key, { ...panel, [bpPart]: reading });
+      continue;
+    }
+    const observation = singleObservation(reading, patientRef);
+    if (observation) observations.push(observation);
+  }
+  for (const parts of panels.values()) {
+    if (parts.systolic || parts.diastolic) observations.push(bloodPressurePanel(parts, patientRef));
+    // A mean pressure without systolic or diastolic is no panel: it goes out on its own (8478-0).
+    else if (parts.meanArterialPressure) observations.push(singleObservation(parts.meanArterialPressure, patientRef) as Json);
+  }
+  return {
+    resourceType: 'Bundle',
+    id: randomUUID(),
+    type: 'collection',
+    timestamp: new Date(now).toISOString(),
+    entry: [
+      { fullUrl: patientRef, resource: patientResource(patient) },
+      ...observations.map((resource) => ({ fullUrl: `urn:uuid:${resource.id as string}`, resource })),
+    ],
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * Where the per-installation data key comes from. The records database is encrypted with one
+ * random 256-bit key per installation; the desktop app keeps it sealed by the OS keychain
+ * (Electron safeStorage, implemented in src/main), web mode and the CLI keep it in a key file.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export const DATA_KEY_BYTES = 32;
+
+export interface DataKeyProvider {
+  /** The installation's key, created on first use when `create` is true; null when there is none yet. */
+  getDataKey(options: { create: boolean }): Promise<Buffer | null>;
+}
+
+export class DataKeyError extends Error {
+  override name = 'DataKeyError';
+}
+
+export const KEY_FILE_NAME = 'data.key';
+
+/**
+ * Web mode / CLI: the key as hex in `<dataDir>/data.key`, mode 0600. Anyone who can read that file
+ * as this OS user can open the records, so the folder must stay the user's own.
+ */
+export class FileKeyProvider implements DataKeyProvider {
+  readonly path: string;
+
+  constructor(
+    dataDir: string,
+    private readonly log: (line: string) => void = () => {},
+  ) {
+    this.path = join(dataDir, KEY_FILE_NAME);
+  }
+
+  async getDataKey({ create }: { create: boolean }): Promise<Buffer | null> {
+    const existing = this.read();
+    if (existing) return existing;
+    if (!create) return null;
+    const key = randomBytes(DATA_KEY_BYTES);
+    // Another process (CLI next to web mode) may have created one meanwhile: theirs wins, ours is dropped.
+    if (!this.createExclusively(key)) return this.read();
+    this.log(`records: created a new data key in ${KEY_FILE_NAME} (mode 0600) in the data folder; web mode keeps it in a file, not the OS keychain`);
+    return key;
+  }
+
+  private read(): Buffer | null {
+    let text: string;
+    try {
+      text = readFileSync(this.path, 'utf8').trim();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw new DataKeyError(`cannot read the data key file ${KEY_FILE_NAME}: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}`);
+    }
+    if (!new RegExp(`^[0-9a-f]{${DATA_KEY_BYTES * 2}}$`).test(text)) {
+      throw new DataKeyError(`the data key file ${KEY_FILE_NAME} is damaged (expected ${DATA_KEY_BYTES * 2} hex digits)`);
+    }
+    if (process.platform !== 'win32' && (statSync(this.path).mode & 0o077) !== 0) {
+      // Tighten rather than refuse: the station must still start, and the key is no worse off than before.
+      chmodSync(this.path, 0o600);
+      this.log(`records: ${KEY_FILE_NAME} was readable by others; its mode is now 0600`);
+    }
+    return Buffer.from(text, 'hex');
+  }
+
+  /**
+   * Temp file + fsync + hard link, so a crash never leaves a half-written key that would lock the
+   * records away, and an existing key is never replaced. False when a key file already exists.
+   */
+  private createExclusively(key: Buffer): boolean {
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    const temporary = `${this.path}.${randomBytes(6).toString('hex')}.tmp`;
+    const fd = openSync(temporary, 'wx', 0o600);
+    try {
+      writeSync(fd, key.toString('hex'));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      linkSync(temporary, this.path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    } finally {
+      unlinkSync(temporary);
+    }
+    if (process.platform !== 'win32') {
+      const folder = openSync(dirname(this.path), 'r');
+      try {
+        fsyncSync(folder);
+      } finally {
+        closeSync(folder);
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * The records schema, as a numbered history. Each migration runs in its own IMMEDIATE transaction
+ * together with the bump of PRAGMA user_version, so a crash or error mid-way leaves the database at
+ * the previous version, never half-migrated; and two processes opening the same folder cannot both
+ * run one. Never edit a shipped migration: add the next one.
+ */
+import type { Database } from 'better-sqlite3-multiple-ciphers';
+
+export interface Migration {
+  version: number;
+  description: string;
+  up(db: Database): void;
+}
+
+export class SchemaVersionError extends Error {
+  override name = 'SchemaVersionError';
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'patients, visits, numerics, waveform segments, alarms, notes, consents, attachments',
+    up(db) {
+      db.exec(`
+        CREATE TABLE patients (
+          id TEXT PRIMARY KEY,
+          given_name TEXT NOT NULL,
+          family_name TEXT NOT NULL,
+          birth_date TEXT,
+          gender TEXT NOT NULL CHECK (gender IN ('male', 'female', 'other', 'unknown')),
+          identifier TEXT,
+          created_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE TABLE visits (
+          id TEXT PRIMARY KEY,
+          patient_id TEXT NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+          started_at INTEGER NOT NULL,
+          started_by TEXT NOT NULL,
+          ended_at INTEGER
+        ) STRICT;
+        CREATE TABLE readings (
+          id INTEGER PRIMARY KEY,
+          patient_id TEXT NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+          visit_id TEXT REFERENCES visits(id) ON DELETE CASCADE,
+          device_id TEXT NOT NULL,
+          metric TEXT NOT NULL,
+          value REAL NOT NULL,
+          unit TEXT NOT NULL,
+          device_time TEXT,
+          received_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE TABLE waveform_segments (
+          id INTEGER PRIMARY KEY,
+          patient_id TEXT NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+          visit_id TEXT REFERENCES visits(id) ON DELETE CASCADE,
+          device_id TEXT NOT NULL,
+          metric TEXT NOT NULL,
+          rate_hz REAL NOT NULL,
+          started_at INTEGER NOT NULL,
+          sample_count INTEGER NOT NULL,
+          samples BLOB NOT NULL
+        ) STRICT;
+        CREATE TABLE alarms (
+          id TEXT PRIMARY KEY,
+          patient_id TEXT NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+          visit_id TEXT REFERENCES visits(id) ON DELETE CASCADE,
+          priority TEXT NOT NULL CHECK (priority IN ('high', 'medium', 'low')),
+          condition TEXT NOT NULL,
+          raised_at INTEGER NOT NULL,
+          acknowledged_at INTEGER,
+          acknowledged_by TEXT
+        ) STRICT;
+        CREATE TABLE notes (
+          id TEXT PRIMARY KEY,
+          patient_id TEXT NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+          visit_id TEXT REFERENCES visits(id) ON DELETE CASCADE,
+          author_id TEXT NOT NULL,
+          written_at INTEGER NOT NULL,
+          text TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE consents (
+          id TEXT PRIMARY KEY,
+          patient_id TEXT NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+          visit_id TEXT REFERENCES visits(id) ON DELETE CASCADE,
+          scope TEXT NOT NULL,
+          granted INTEGER NOT NULL CHECK (granted IN (0, 1)),
+          recorded_at INTEGER NOT NULL,
+          recorded_by TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE attachments (
+          id TEXT PRIMARY KEY,
+          patient_id TEXT NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+          visit_id TEXT REFERENCES visits(id) ON DELETE CASCADE,
+          kind TEXT NOT NULL,
+          media_type TEXT NOT NULL,
+          captured_at INTEGER NOT NULL,
+          captured_by TEXT NOT NULL,
+          content BLOB NOT NULL
+        ) STRICT;
+        CREATE INDEX readings_by_patient ON readings(patient_id, received_at);
+        CREATE INDEX waveforms_by_patient ON waveform_segments(patient_id, started_at);
+        CREATE INDEX visits_by_patient ON visits(patient_id);
+        CREATE INDEX alarms_by_patient ON alarms(patient_id);
+        CREATE INDEX notes_by_patient ON notes(patient_id);
+        CREATE INDEX consents_by_patient ON consents(patient_id);
+        CREATE INDEX attachments_by_patient ON attachments(patient_id);
+      `);
+    },
+  },
+  {
+    version: 2,
+    description: 'station identity, users with their second factor and throttling state, the hash-chained audit log',
+    up(db) {
+      db.exec(`
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+        INSERT INTO meta (key, value) VALUES ('station_id', lower(hex(randomblob(16))));
+        CREATE TABLE users (
+          id TEXT PRIMARY KEY,
+          username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+          role TEXT NOT NULL CHECK (role IN ('kiosk', 'nurse', 'physician', 'administrator')),
+          password_hash TEXT NOT NULL,
+          totp_secret BLOB,
+          last_totp_step INTEGER,
+          failed_attempts INTEGER NOT NULL DEFAULT 0,
+          throttled_until INTEGER NOT NULL DEFAULT 0,
+          created_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE TABLE audit_log (
+          seq INTEGER PRIMARY KEY,
+          time TEXT NOT NULL,
+          actor TEXT NOT NULL,
+          role TEXT NOT NULL,
+          action TEXT NOT NULL,
+          object TEXT,
+          station TEXT NOT NULL,
+          prev_hash TEXT NOT NULL,
+          hash TEXT NOT NULL
+        ) STRICT;
+        -- The newest entry, written with every append: truncating the log's tail shows as a mismatch.
+        CREATE TABLE audit_head (
+          singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+          seq INTEGER NOT NULL,
+          hash TEXT NOT NULL
+        ) STRICT;
+        CREATE TRIGGER audit_log_is_append_only_update BEFORE UPDATE ON audit_log
+          BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_log_is_append_only_delete BEFORE DELETE ON audit_log
+          BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      `);
+    },
+  },
+  {
+    version: 3,
+    description: 'indexes for retention pruning by age',
+    up(db) {
+      db.exec(`
+        CREATE INDEX waveforms_by_age ON waveform_segments(started_at);
+        CREATE INDEX readings_by_age ON readings(received_at);
+        CREATE INDEX attachments_by_age ON attachments(captured_at);
+      `);
+    },
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
+
+export function schemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Brings the schema up to the newest of `migrations`; returns the versions before and after. */
+export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): { from: number; to: number } {
+  migrations.forEach((migration, index) => {
+    if (migration.version !== index + 1) throw new SchemaVersionError(`migration ${index + 1} is numbered ${migration.version}`);
+  });
+  const from = schemaVersion(db);
+  if (from > migrations.length) {
+    throw new SchemaVersionError(`the records database has schema version ${from}, newer than this VitalBridge knows (${migrations.length}); update VitalBridge`);
+  }
+  for (const migration of migrations.slice(from)) {
+    db.transaction(() => {
+      // Re-read under the write lock: another process may have migrated while we waited.
+      if (schemaVersion(db) >= migration.version) return;
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+    }).immediate();
+  }
+  return { from, to: schemaVersion(db) };
+}

@@ -1,0 +1,299 @@
+/**
+ * Reading and writing the records tables. No permission checks here: ./clinical-records.ts is the
+ * guarded front door that checks the session, scopes kiosks and writes the audit trail.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { toCanonicalUnit } from '../../shared/clinical/units';
+import { METRICS, UCUM_UNITS, type Metric, type UcumUnit } from '../../shared/vitals';
+import type { RecordsDb } from './database';
+import { decodeSamples, encodeSamples } from './waveform-blob';
+
+export class RecordInputError extends Error {
+  override name = 'RecordInputError';
+}
+
+export const PatientDetailsSchema = z.object({
+  givenName: z.string().trim().min(1).max(200),
+  familyName: z.string().trim().min(1).max(200),
+  birthDate: z.iso.date().nullable(),
+  gender: z.enum(['male', 'female', 'other', 'unknown']),
+  /** The clinic's own identifier (e.g. MRN), if any. */
+  identifier: z.string().trim().min(1).max(100).nullable(),
+});
+export type PatientDetails = z.infer<typeof PatientDetailsSchema>;
+export interface PatientRecord extends PatientDetails {
+  id: string;
+  createdAt: number;
+}
+
+export const ReadingInputSchema = z.object({
+  deviceId: z.string().min(1).max(200),
+  metric: z.enum(METRICS),
+  value: z.number().finite(),
+  unit: z.enum(UCUM_UNITS),
+  deviceTime: z.string().max(40).nullable(),
+  receivedAt: z.number().int().nonnegative(),
+});
+export type ReadingInput = z.infer<typeof ReadingInputSchema>;
+export interface StoredReading extends ReadingInput {
+  id: number;
+  patientId: string;
+  visitId: string | null;
+}
+
+export const WaveformInputSchema = z.object({
+  deviceId: z.string().min(1).max(200),
+  metric: z.enum(['pleth', 'ecg']),
+  rateHz: z.number().positive().max(10_000),
+  startedAt: z.number().int().nonnegative(),
+  samples: z.array(z.number().finite()).min(1).max(100_000),
+});
+export type WaveformInput = z.infer<typeof WaveformInputSchema>;
+
+export interface Visit {
+  id: string;
+  patientId: string;
+  startedAt: number;
+  startedBy: string;
+  endedAt: number | null;
+}
+
+export type AlarmPriority = 'high' | 'medium' | 'low';
+export interface StoredAlarm {
+  id: string;
+  patientId: string;
+  visitId: string | null;
+  priority: AlarmPriority;
+  condition: string;
+  raisedAt: number;
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+}
+
+/** How long each kind of data is kept, in days; null keeps it until the patient's erasure. */
+export interface RetentionPolicy {
+  waveformDays: number | null;
+  numericDays: number | null;
+  attachmentDays: number | null;
+}
+
+/** Waveforms are bulky and only needed around an event; numbers are the record of care. */
+export const DEFAULT_RETENTION: RetentionPolicy = { waveformDays: 7, numericDays: 3_650, attachmentDays: 365 };
+
+const DAY_MS = 86_400_000;
+
+/** Every table holding a patient's data, erased with the patient and checked empty afterwards. */
+const PATIENT_TABLES = ['readings', 'waveform_segments', 'alarms', 'notes', 'consents', 'attachments', 'visits'] as const;
+export type PatientTable = (typeof PATIENT_TABLES)[number];
+
+function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new RecordInputError(`${what}: ${result.error.issues.map((i) => `${i.path.join('.') || 'value'} ${i.message}`).join('; ')}`);
+  return result.data;
+}
+
+export class RecordStore {
+  constructor(
+    readonly db: RecordsDb,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  createPatient(details: PatientDetails): PatientRecord {
+    const valid = parse(PatientDetailsSchema, details, 'patient details');
+    const patient: PatientRecord = { ...valid, id: randomUUID(), createdAt: this.now() };
+    this.db
+      .prepare('INSERT INTO patients (id, given_name, family_name, birth_date, gender, identifier, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(patient.id, patient.givenName, patient.familyName, patient.birthDate, patient.gender, patient.identifier, patient.createdAt);
+    return patient;
+  }
+
+  updatePatient(id: string, details: PatientDetails): PatientRecord {
+    const valid = parse(PatientDetailsSchema, details, 'patient details');
+    const changed = this.db
+      .prepare('UPDATE patients SET given_name = ?, family_name = ?, birth_date = ?, gender = ?, identifier = ? WHERE id = ?')
+      .run(valid.givenName, valid.familyName, valid.birthDate, valid.gender, valid.identifier, id).changes;
+    if (changed === 0) throw new RecordInputError('no such patient');
+    return this.requirePatient(id);
+  }
+
+  getPatient(id: string): PatientRecord | null {
+    const row = this.db.prepare('SELECT * FROM patients WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+    if (!row) return null;
+    return {
+      id: row.id as string,
+      givenName: row.given_name as string,
+      familyName: row.family_name as string,
+      birthDate: row.birth_date as string | null,
+      gender: row.gender as PatientRecord['gender'],
+      identifier: row.identifier as string | null,
+      createdAt: row.created_at as number,
+    };
+  }
+
+  requirePatient(id: string): PatientRecord {
+    const patient = this.getPatient(id);
+    if (!patient) throw new RecordInputError('no such patient');
+    return patient;
+  }
+
+  listPatientIds(): string[] {
+    return (this.db.prepare('SELECT id FROM patients ORDER BY created_at').pluck().all() as string[]);
+  }
+
+  startVisit(patientId: string, startedBy: string): Visit {
+    this.requirePatient(patientId);
+    const visit: Visit = { id: randomUUID(), patientId, startedAt: this.now(), startedBy, endedAt: null };
+    this.db.prepare('INSERT INTO visits (id, patient_id, started_at, started_by) VALUES (?, ?, ?, ?)').run(visit.id, patientId, visit.startedAt, startedBy);
+    return visit;
+  }
+
+  endVisit(visitId: string): void {
+    const changed = this.db.prepare('UPDATE visits SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(this.now(), visitId).changes;
+    if (changed === 0) throw new RecordInputError('no such open visit');
+  }
+
+  visitPatient(visitId: string): string | null {
+    return (this.db.prepare('SELECT patient_id FROM visits WHERE id = ?').pluck().get(visitId) as string | undefined) ?? null;
+  }
+
+  /**
+   * Stores a numeric reading exactly as the device gave it. An implausible value or a unit the
+   * metric never has is refused: it is a decoding fault, and a stored record must never show it.
+   */
+  recordReading(patientId: string, visitId: string | null, reading: ReadingInput): StoredReading {
+    const valid = parse(ReadingInputSchema, reading, 'reading');
+    const canonical = toCanonicalUnit(valid.metric, valid.value, valid.unit);
+    if (!canonical.ok) throw new RecordInputError(`reading refused: ${canonical.reason}`);
+    const id = this.db
+      .prepare('INSERT INTO readings (patient_id, visit_id, device_id, metric, value, unit, device_time, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(patientId, visitId, valid.deviceId, valid.metric, valid.value, valid.unit, valid.deviceTime, valid.receivedAt).lastInsertRowid;
+    return { ...valid, id: Number(id), patientId, visitId };
+  }
+
+  readings(patientId: string): StoredReading[] {
+    const rows = this.db.prepare('SELECT * FROM readings WHERE patient_id = ? ORDER BY received_at, id').all(patientId) as Record<string, unknown>[];
+    return rows.map((row) => ({
+      id: row.id as number,
+      patientId: row.patient_id as string,
+      visitId: row.visit_id as string | null,
+      deviceId: row.device_id as string,
+      metric: row.metric as Metric,
+      value: row.value as number,
+      unit: row.unit as UcumUnit,
+      deviceTime: row.device_time as string | null,
+      receivedAt: row.received_at as number,
+    }));
+  }
+
+  recordWaveform(patientId: string, visitId: string | null, segment: WaveformInput): number {
+    const valid = parse(WaveformInputSchema, segment, 'waveform segment');
+    const id = this.db
+      .prepare('INSERT INTO waveform_segments (patient_id, visit_id, device_id, metric, rate_hz, started_at, sample_count, samples) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(patientId, visitId, valid.deviceId, valid.metric, valid.rateHz, valid.startedAt, valid.samples.length, encodeSamples(valid.samples)).lastInsertRowid;
+    return Number(id);
+  }
+
+  waveforms(patientId: string): (WaveformInput & { id: number })[] {
+    const rows = this.db.prepare('SELECT * FROM waveform_segments WHERE patient_id = ? ORDER BY started_at, id').all(patientId) as Record<string, unknown>[];
+    return rows.map((row) => ({
+      id: row.id as number,
+      deviceId: row.device_id as string,
+      metric: row.metric as WaveformInput['metric'],
+      rateHz: row.rate_hz as number,
+      startedAt: row.started_at as number,
+      samples: decodeSamples(row.samples as Buffer),
+    }));
+  }
+
+  raiseAlarm(patientId: string, visitId: string | null, alarm: { priority: AlarmPriority; condition: string }): StoredAlarm {
+    const stored: StoredAlarm = { id: randomUUID(), patientId, visitId, ...alarm, raisedAt: this.now(), acknowledgedAt: null, acknowledgedBy: null };
+    this.db
+      .prepare('INSERT INTO alarms (id, patient_id, visit_id, priority, condition, raised_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(stored.id, patientId, visitId, stored.priority, stored.condition, stored.raisedAt);
+    return stored;
+  }
+
+  alarmPatient(alarmId: string): string | null {
+    return (this.db.prepare('SELECT patient_id FROM alarms WHERE id = ?').pluck().get(alarmId) as string | undefined) ?? null;
+  }
+
+  acknowledgeAlarm(alarmId: string, by: string): void {
+    const changed = this.db
+      .prepare('UPDATE alarms SET acknowledged_at = ?, acknowledged_by = ? WHERE id = ? AND acknowledged_at IS NULL')
+      .run(this.now(), by, alarmId).changes;
+    if (changed === 0) throw new RecordInputError('no such unacknowledged alarm');
+  }
+
+  addNote(patientId: string, visitId: string | null, authorId: string, text: string): string {
+    const valid = parse(z.string().trim().min(1).max(20_000), text, 'note');
+    const id = randomUUID();
+    this.db.prepare('INSERT INTO notes (id, patient_id, visit_id, author_id, written_at, text) VALUES (?, ?, ?, ?, ?, ?)').run(id, patientId, visitId, authorId, this.now(), valid);
+    return id;
+  }
+
+  recordConsent(patientId: string, visitId: string | null, consent: { scope: string; granted: boolean }, recordedBy: string): string {
+    const scope = parse(z.string().min(1).max(100), consent.scope, 'consent scope');
+    const id = randomUUID();
+    this.db
+      .prepare('INSERT INTO consents (id, patient_id, visit_id, scope, granted, recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(id, patientId, visitId, scope, consent.granted ? 1 : 0, this.now(), recordedBy);
+    return id;
+  }
+
+  addAttachment(patientId: string, visitId: string | null, attachment: { kind: string; mediaType: string; content: Buffer }, capturedBy: string): string {
+    const kind = parse(z.string().min(1).max(100), attachment.kind, 'attachment kind');
+    const mediaType = parse(z.string().regex(/^[\w.+-]+\/[\w.+-]+$/).max(100), attachment.mediaType, 'attachment media type');
+    const id = randomUUID();
+    this.db
+      .prepare('INSERT INTO attachments (id, patient_id, visit_id, kind, media_type, captured_at, captured_by, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(id, patientId, visitId, kind, mediaType, this.now(), capturedBy, attachment.content);
+    return id;
+  }
+
+  /** How many rows of each kind a patient has (for erasure checks and summaries). */
+  patientRowCounts(patientId: string): Record<PatientTable | 'patients', number> {
+    const counts = { patients: this.db.prepare('SELECT count(*) FROM patients WHERE id = ?').pluck().get(patientId) as number } as Record<PatientTable | 'patients', number>;
+    for (const table of PATIENT_TABLES) counts[table] = this.db.prepare(`SELECT count(*) FROM ${table} WHERE patient_id = ?`).pluck().get(patientId) as number;
+    return counts;
+  }
+
+  /**
+   * Removes the patient and everything recorded about them, then proves it: the caller gets the
+   * counts removed, or an error (and a rolled-back transaction) if any row survived.
+   */
+  erasePatient(patientId: string): Record<PatientTable | 'patients', number> {
+    const erase = this.db.transaction(() => {
+      const before = this.patientRowCounts(patientId);
+      if (before.patients === 0) throw new RecordInputError('no such patient');
+      this.db.prepare('DELETE FROM patients WHERE id = ?').run(patientId);
+      const left = Object.entries(this.patientRowCounts(patientId)).filter(([, n]) => n > 0);
+      if (left.length > 0) throw new Error(`erasure incomplete: rows left in ${left.map(([table]) => table).join(', ')}`);
+      return before;
+    });
+    return this.db.inTransaction ? erase() : erase.immediate();
+  }
+
+  /** Moves the WAL's content into the main file and empties it, so erased pages do not linger there. */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  /** Deletes data older than the policy allows; returns how many rows of each kind went. */
+  applyRetention(policy: RetentionPolicy): { waveformSegments: number; readings: number; attachments: number } {
+    const cutoff = (days: number | null) => {
+      if (days === null) return null;
+      if (!(Number.isFinite(days) && days > 0)) throw new RecordInputError(`a retention period must be a positive number of days, not ${days}`);
+      return this.now() - days * DAY_MS;
+    };
+    const prune = (table: string, column: string, days: number | null) => {
+      const before = cutoff(days);
+      return before === null ? 0 : this.db.prepare(`DELETE FROM ${table} WHERE ${column} < ?`).run(before).changes;
+    };
+    return this.db.transaction(() => ({
+      waveformSegments: prune('waveform_segments', 'started_at', policy.waveformDays),
+      readings: prune('readings', 'received_at', policy.numericDays),
+      attachments: prune('attachments', 'captured_at', policy.attachmentDays),
+    }))();
+  }
+}

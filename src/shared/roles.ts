@@ -1,0 +1,112 @@
+/**
+ * Who may do what at the station: the sign-in roles and the permission matrix every protected
+ * action is checked against, in the core and on every screen alike.
+ *
+ * These are the roles of people signed in at a station. They are not the clinical `Actor` roles of
+ * ./clinical/actor.ts, which name who made an entry in alarm and reading logs.
+ */
+
+export const STATION_ROLES = ['kiosk', 'nurse', 'physician', 'administrator'] as const;
+export type StationRole = (typeof STATION_ROLES)[number];
+
+export const PROTECTED_ACTIONS = [
+  'patient.list',
+  'patient.view',
+  'patient.create',
+  'patient.edit',
+  'reading.record',
+  'note.write',
+  'consent.record',
+  'attachment.capture',
+  'alarm.acknowledge',
+  'alarm.pause-audio',
+  'alarm.change-limits',
+  'visit.start',
+  'visit.end',
+  'visit.admit-clinician',
+  'visit.join-as-clinician',
+  'record.export',
+  'record.erase',
+  'user.manage',
+  'audit.view',
+  'device.manage',
+  'settings.change',
+  'kiosk.leave',
+] as const;
+export type ProtectedAction = (typeof PROTECTED_ACTIONS)[number];
+
+/**
+ * The matrix, by role. Reasons for the less obvious cells:
+ * - kiosk is the patient at the station: their own record only (enforced by the session's patient
+ *   scope), taking readings, consenting to and running a visit, and silencing alarm audio for the
+ *   pause period; acknowledging an alarm or changing its limits stays with clinicians.
+ * - alarm limits are a prescription: physicians only.
+ * - export and erasure answer data-subject requests: physicians export for care, administrators
+ *   export and erase on request; nobody clinical erases.
+ * - administrators run the station (users, devices, settings, audit) but do not browse clinical
+ *   content.
+ */
+const GRANTS: Record<StationRole, readonly ProtectedAction[]> = {
+  kiosk: ['patient.view', 'reading.record', 'consent.record', 'alarm.pause-audio', 'visit.start', 'visit.end', 'visit.admit-clinician'],
+  nurse: [
+    'patient.list',
+    'patient.view',
+    'patient.create',
+    'patient.edit',
+    'reading.record',
+    'note.write',
+    'consent.record',
+    'attachment.capture',
+    'alarm.acknowledge',
+    'alarm.pause-audio',
+    'visit.start',
+    'visit.end',
+    'visit.admit-clinician',
+    'visit.join-as-clinician',
+    'device.manage',
+    'kiosk.leave',
+  ],
+  physician: [
+    'patient.list',
+    'patient.view',
+    'patient.create',
+    'patient.edit',
+    'reading.record',
+    'note.write',
+    'consent.record',
+    'attachment.capture',
+    'alarm.acknowledge',
+    'alarm.pause-audio',
+    'alarm.change-limits',
+    'visit.start',
+    'visit.end',
+    'visit.admit-clinician',
+    'visit.join-as-clinician',
+    'record.export',
+    'device.manage',
+    'kiosk.leave',
+  ],
+  administrator: ['patient.list', 'record.export', 'record.erase', 'user.manage', 'audit.view', 'device.manage', 'settings.change', 'kiosk.leave'],
+};
+
+const MATRIX: ReadonlyMap<StationRole, ReadonlySet<ProtectedAction>> = new Map(
+  STATION_ROLES.map((role) => [role, new Set(GRANTS[role])] as const),
+);
+
+/** Whether `role` may perform `action`. Unknown roles or actions (e.g. from a hostile message) are refused. */
+export function can(role: StationRole, action: ProtectedAction): boolean {
+  return MATRIX.get(role)?.has(action) ?? false;
+}
+
+/** Roles that see clinical data or run the station must present a TOTP code at every sign-in. */
+export function requiresSecondFactor(role: StationRole): boolean {
+  return role !== 'kiosk';
+}
+
+/** A kiosk session sees only the patient it was opened for. */
+export function isPatientScoped(role: StationRole): boolean {
+  return role === 'kiosk';
+}
+
+export const isStationRole = (value: unknown): value is StationRole =>
+  typeof value === 'string' && (STATION_ROLES as readonly string[]).includes(value);
