@@ -5,6 +5,8 @@
 export interface ConsultServerHandle {
   /** The address clinicians and the station's screen use. */
   readonly url: string;
+  /** Lets the station's own screen (its page origin, known once it is served) open the signalling socket. */
+  allowOrigin(origin: string): void;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,13 @@
-/** Entry point of `npm run start:web` (see web-station.ts). */
+/** Entry point of `npm run start:web` (see web-station.ts), with the consultation server embedded. */
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createConsultServer } from '../consult/server';
 import { runWebStationProcess } from './web-station';
 
-await runWebStationProcess({ projectRoot: fileURLToPath(new URL('../../..', import.meta.url)) });
+const projectRoot = fileURLToPath(new URL('../../..', import.meta.url));
+
+void runWebStationProcess({
+  projectRoot,
+  // The clinician page is part of the same renderer build the station screen uses.
+  startConsultServer: () => createConsultServer({ staticDir: join(projectRoot, 'out', 'renderer'), onLog: (line) => process.stderr.write(`[consult] ${line}\n`) }),
+});

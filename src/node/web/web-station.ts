@@ -61,6 +61,7 @@ export async function startWebStation(argv: readonly string[], deps: WebStationD
       connectSources: consultServerUrl ? consultServerSources(consultServerUrl) : [],
       onFault: (message, detail) => stderr(`[web] ${message}${detail instanceof Error ? `: ${detail.message}` : ''}`),
     });
+    consult?.allowOrigin(host.origin);
     stdout(`Station UI: ${host.url}`);
     if (consult) stdout(`Consult server: ${consult.url}`);
     const running = host;
