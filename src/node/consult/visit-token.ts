@@ -50,7 +50,9 @@ export class VisitTokenSigner {
     const [, payload = '', signature = ''] = parts;
     const given = Buffer.from(signature, 'base64url');
     const expected = this.#mac(`${VERSION}.${payload}`);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad-signature' };
+    // Base64 ignores a last character's spare bits; only the canonical spelling is the token.
+    const canonical = given.toString('base64url') === signature;
+    if (!canonical || given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad-signature' };
     let decoded: unknown;
     try {
       decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
