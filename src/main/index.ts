@@ -5,6 +5,7 @@
  */
 import { app, BrowserWindow, session } from 'electron';
 import { fileURLToPath } from 'node:url';
+import { createConsultServer } from '../node/consult/server';
 import type { ConsultServerHandle } from '../node/station/consult-seam';
 import { parseStartArgs, UsageError, type StartOptions } from '../node/station/start-options';
 import { createStation, StationOptionsError, type Station } from '../node/station/station';
@@ -41,6 +42,11 @@ async function start(options: StartOptions): Promise<void> {
   await app.whenReady();
   restrictPermissions(session.defaultSession);
   station = await createStation({ dataDir: options.dataDir, simulate: options.simulate, scenario: options.scenario, log: (message) => log(`station: ${message}`) });
+  if (options.consultServer === undefined) {
+    // allowOrigin takes http(s) origins: app://station would parse to the opaque "null" origin, which must never be allowed.
+    consult = await createConsultServer({ staticDir: rendererDir, onLog: (line) => log(`consult: ${line}`) });
+    process.stdout.write(`Consult server: ${consult.url}\n`);
+  }
   const consultServerUrl = options.consultServer ?? consult?.url;
   serveRenderer(rendererDir, consultServerUrl ? consultServerSources(consultServerUrl) : []);
   ipc = serveStationOverIpc(station, { log, onFault: (message, detail) => log(`${message}${detail instanceof Error ? `: ${detail.message}` : ''}`) });
