@@ -1,0 +1,151 @@
+/**
+ * npm run bench:signalling [-- --visits N --messages M --no-redis]: N visits at once against the
+ * consultation server (in memory, then two instances over a throwaway redis-server when it is
+ * installed), each with a station and an auto-admitted clinician. Measures
+ *   join:  clinician socket opened → welcome received (token check, seat claim, welcome)
+ *   relay: station sends a signal → clinician receives it (M per visit, sequential per visit)
+ * and the same two figures against a bare ws echo server in the same run (open → first echo;
+ * send → echo back), printing p50/p99 and the ratios. Clients share the process with the servers,
+ * so both sides pay the same client cost.
+ */
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { WebSocket, WebSocketServer } from 'ws';
+import { createConsultServer, type ConsultServer } from '../src/node/consult/server';
+import { SignalClient } from '../src/node/consult/test-client';
+import { redisAvailability, startTestRedis, type TestRedis } from '../src/node/consult/test-redis';
+
+interface Figures {
+  join: number[];
+  relay: number[];
+}
+
+const SAMPLE_SDP = `v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\n${'a=candidate:1 1 udp 2122260223 192.168.1.10 54321 typ host\r\n'.repeat(8)}`;
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+async function benchConsult(stationSide: ConsultServer, clinicianSide: ConsultServer, visits: number, messages: number): Promise<Figures> {
+  const created = await Promise.all(Array.from({ length: visits }, () => stationSide.createVisit({ autoAdmit: true })));
+  const stations = await Promise.all(created.map(async (visit) => (await SignalClient.join(stationSide.url, visit.stationToken)).client));
+  const figures: Figures = { join: [], relay: [] };
+  const clinicians = await Promise.all(
+    created.map(async (visit) => {
+      const started = performance.now();
+      const { client } = await SignalClient.join(clinicianSide.url, visit.clinicianToken);
+      figures.join.push(performance.now() - started);
+      return client;
+    }),
+  );
+  await Promise.all(stations.map((station) => station.next('peer')));
+  await Promise.all(
+    stations.map(async (station, index) => {
+      const clinician = clinicians[index] as SignalClient;
+      for (let i = 0; i < messages; i++) {
+        const started = performance.now();
+        station.send({ type: 'signal', data: { type: 'offer', sdp: SAMPLE_SDP } });
+        await clinician.next('signal');
+        figures.relay.push(performance.now() - started);
+      }
+    }),
+  );
+  await Promise.all([...stations, ...clinicians].map((client) => client.close()));
+  return figures;
+}
+
+async function benchEcho(visits: number, messages: number): Promise<Figures> {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((resolve) => server.once('listening', resolve));
+  server.on('connection', (ws) => ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })));
+  const url = `ws://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const payload = JSON.stringify({ type: 'signal', data: { type: 'offer', sdp: SAMPLE_SDP } });
+  const figures: Figures = { join: [], relay: [] };
+  const roundTrip = (ws: WebSocket, text: string) =>
+    new Promise<void>((resolve) => {
+      ws.once('message', () => resolve());
+      ws.send(text);
+    });
+  const sockets = await Promise.all(
+    Array.from({ length: visits }, async () => {
+      const started = performance.now();
+      const ws = new WebSocket(url);
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+      await roundTrip(ws, JSON.stringify({ type: 'join', token: 'x'.repeat(180) }));
+      figures.join.push(performance.now() - started);
+      return ws;
+    }),
+  );
+  await Promise.all(
+    sockets.map(async (ws) => {
+      for (let i = 0; i < messages; i++) {
+        const started = performance.now();
+        await roundTrip(ws, payload);
+        figures.relay.push(performance.now() - started);
+      }
+      ws.close();
+    }),
+  );
+  await new Promise((resolve) => server.close(resolve));
+  return figures;
+}
+
+function report(label: string, figures: Figures, baseline: Figures): void {
+  const row = (name: 'join' | 'relay') => {
+    const p50 = percentile(figures[name], 50);
+    const p99 = percentile(figures[name], 99);
+    const ratio50 = p50 / percentile(baseline[name], 50);
+    const ratio99 = p99 / percentile(baseline[name], 99);
+    return `${label.padEnd(22)} ${name.padEnd(5)} p50 ${p50.toFixed(2).padStart(7)} ms  p99 ${p99.toFixed(2).padStart(7)} ms  (×${ratio50.toFixed(1)} / ×${ratio99.toFixed(1)} echo)  n=${figures[name].length}`;
+  };
+  console.log(row('join'));
+  console.log(row('relay'));
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { visits: { type: 'string', default: '200' }, messages: { type: 'string', default: '10' }, 'no-redis': { type: 'boolean' } } });
+  const visits = Number(values.visits);
+  const messages = Number(values.messages);
+  if (!Number.isInteger(visits) || visits < 1 || !Number.isInteger(messages) || messages < 1) throw new Error('--visits and --messages must be positive whole numbers');
+
+  // Rate limits raised: the benchmark sends far faster than a real participant.
+  const consult = await createConsultServer({ limits: { burst: 10_000, messagesPerSecond: 10_000 } });
+  // Warm-up rounds (JIT, sockets), not counted.
+  await benchEcho(20, 2);
+  await benchConsult(consult, consult, 20, 2);
+
+  const baseline = await benchEcho(visits, messages);
+  const memory = await benchConsult(consult, consult, visits, messages);
+  await consult.close();
+
+  console.log(`Signalling benchmark: ${visits} concurrent visits, ${messages} signals each (Node ${process.version})`);
+  const p = (values: number[], q: number) => percentile(values, q).toFixed(2);
+  console.log(`${'bare ws echo'.padEnd(22)} join  p50 ${p(baseline.join, 50).padStart(7)} ms  p99 ${p(baseline.join, 99).padStart(7)} ms`);
+  console.log(`${'bare ws echo'.padEnd(22)} relay p50 ${p(baseline.relay, 50).padStart(7)} ms  p99 ${p(baseline.relay, 99).padStart(7)} ms`);
+  report('consult (memory)', memory, baseline);
+
+  if (values['no-redis']) return;
+  const availability = redisAvailability();
+  if (!availability.available) {
+    console.log(`consult (2 × Redis)    not measured: ${availability.reason}`);
+    return;
+  }
+  let redis: TestRedis | undefined;
+  const instances: ConsultServer[] = [];
+  try {
+    redis = await startTestRedis();
+    for (let i = 0; i < 2; i++) instances.push(await createConsultServer({ redis: redis.url, limits: { burst: 10_000, messagesPerSecond: 10_000 } }));
+    const [a, b] = instances as [ConsultServer, ConsultServer];
+    await benchConsult(a, b, 20, 2);
+    report('consult (2 × Redis)', await benchConsult(a, b, visits, messages), baseline);
+  } finally {
+    await Promise.all(instances.map((server) => server.close()));
+    await redis?.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack : String(error));
+  process.exitCode = 1;
+});
