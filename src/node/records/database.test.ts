@@ -1,0 +1,167 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openRecordsDatabase, RECORDS_FILE_NAME, WrongDataKeyError } from './database';
+import { FileKeyProvider, KEY_FILE_NAME, type DataKeyProvider } from './key-provider';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, schemaVersion, SchemaVersionError, type Migration } from './migrations';
+import { RecordStore } from './store';
+import { tempDataDir, TestClock } from './test-support';
+
+const fixedKey = (key: Buffer): DataKeyProvider => ({ getDataKey: async () => key });
+const fileDigest = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+const PATIENT = { givenName: 'Zebediah', familyName: 'Quartermaine', birthDate: '1941-03-02', gender: 'male', identifier: 'MRN-778812' } as const;
+/** A value no test or header would contain by chance, searched for as text and as the stored double. */
+const KNOWN_WEIGHT = 87.123456;
+
+function float64(value: number): Buffer {
+  const bytes = Buffer.alloc(8);
+  bytes.writeDoubleLE(value);
+  return bytes;
+}
+
+function filesOf(dataDir: string): Buffer[] {
+  return readdirSync(dataDir).map((name) => readFileSync(join(dataDir, name)));
+}
+
+describe('records database encryption', () => {
+  it('keeps no patient name or value readable in the database, WAL or SHM files', async () => {
+    const dataDir = tempDataDir();
+    const db = await openRecordsDatabase({ dataDir, keyProvider: new FileKeyProvider(dataDir) });
+    const store = new RecordStore(db);
+    const patient = store.createPatient(PATIENT);
+    store.recordReading(patient.id, null, { deviceId: 'scale-1', metric: 'bodyWeight', value: KNOWN_WEIGHT, unit: 'kg', deviceTime: null, receivedAt: 1 });
+    store.addNote(patient.id, null, 'u1', 'Quartermaine reports dizziness');
+    // Checked while open (data still in the WAL) and after close (checkpointed into the main file).
+    const needles = ['Zebediah', 'Quartermaine', 'MRN-778812', 'dizziness', String(KNOWN_WEIGHT)].map((text) => Buffer.from(text));
+    needles.push(float64(KNOWN_WEIGHT));
+    for (const stage of ['open', 'closed']) {
+      if (stage === 'closed') db.close();
+      const files = filesOf(dataDir);
+      expect(files.length).toBeGreaterThan(stage === 'open' ? 2 : 1);
+      for (const needle of needles) expect(files.some((content) => content.includes(needle)), `${stage}: ${needle.toString('hex')}`).toBe(false);
+    }
+    // The plaintext SQLite header would start "SQLite format 3": the whole file is encrypted.
+    expect(readFileSync(join(dataDir, RECORDS_FILE_NAME)).includes(Buffer.from('SQLite format 3'))).toBe(false);
+  });
+
+  it('creates the key file with mode 0600 and logs its creation without the key', async () => {
+    const dataDir = tempDataDir();
+    const lines: string[] = [];
+    const db = await openRecordsDatabase({ dataDir, keyProvider: new FileKeyProvider(dataDir, (line) => lines.push(line)) });
+    db.close();
+    const keyText = readFileSync(join(dataDir, KEY_FILE_NAME), 'utf8');
+    expect(statSync(join(dataDir, KEY_FILE_NAME)).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dataDir, RECORDS_FILE_NAME)).mode & 0o077).toBe(0);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('0600');
+    expect(lines.join('\n')).not.toContain(keyText);
+    expect(readdirSync(dataDir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('refuses the wrong key with a clear error and leaves the database untouched and openable', async () => {
+    const dataDir = tempDataDir();
+    const rightKey = randomBytes(32);
+    const db = await openRecordsDatabase({ dataDir, keyProvider: fixedKey(rightKey) });
+    new RecordStore(db).createPatient(PATIENT);
+    db.close();
+    const path = join(dataDir, RECORDS_FILE_NAME);
+    const before = fileDigest(path);
+
+    const attempt = openRecordsDatabase({ dataDir, keyProvider: fixedKey(randomBytes(32)) });
+    await expect(attempt).rejects.toBeInstanceOf(WrongDataKeyError);
+    await expect(attempt).rejects.toThrow('the data key does not open this database');
+    expect(fileDigest(path)).toBe(before);
+
+    const reopened = await openRecordsDatabase({ dataDir, keyProvider: fixedKey(rightKey) });
+    expect(new RecordStore(reopened).listPatientIds()).toHaveLength(1);
+    reopened.close();
+  });
+
+  it('refuses a damaged key file and a missing key for an existing database, without touching the database', async () => {
+    const dataDir = tempDataDir();
+    (await openRecordsDatabase({ dataDir, keyProvider: new FileKeyProvider(dataDir) })).close();
+    writeFileSync(join(dataDir, KEY_FILE_NAME), 'not a key');
+    await expect(openRecordsDatabase({ dataDir, keyProvider: new FileKeyProvider(dataDir) })).rejects.toThrow('the data key file data.key is damaged');
+    await expect(openRecordsDatabase({ dataDir, keyProvider: { getDataKey: async () => null } })).rejects.toThrow('its data key is missing');
+  });
+});
+
+describe('schema migrations', () => {
+  const key = randomBytes(32);
+
+  it('builds the latest schema from an empty database', async () => {
+    const db = await openRecordsDatabase({ dataDir: tempDataDir(), keyProvider: fixedKey(key) });
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all();
+    expect(tables).toEqual(['alarms', 'attachments', 'audit_head', 'audit_log', 'consents', 'meta', 'notes', 'patients', 'readings', 'users', 'visits', 'waveform_segments']);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    db.close();
+  });
+
+  it('upgrades a database at version N-1 and keeps its data', async () => {
+    const dataDir = tempDataDir();
+    const old = await openRecordsDatabase({ dataDir, keyProvider: fixedKey(key), migrations: MIGRATIONS.slice(0, LATEST_SCHEMA_VERSION - 1) });
+    const patient = new RecordStore(old).createPatient(PATIENT);
+    expect(schemaVersion(old)).toBe(LATEST_SCHEMA_VERSION - 1);
+    old.close();
+    const db = await openRecordsDatabase({ dataDir, keyProvider: fixedKey(key) });
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    expect(new RecordStore(db).getPatient(patient.id)?.familyName).toBe('Quartermaine');
+    expect(db.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'waveforms_by_age'`).pluck().get()).toBe(1);
+    db.close();
+  });
+
+  it('rolls a failing migration back completely and stays at the previous version', async () => {
+    const dataDir = tempDataDir();
+    (await openRecordsDatabase({ dataDir, keyProvider: fixedKey(key) })).close();
+    const broken: Migration = {
+      version: LATEST_SCHEMA_VERSION + 1,
+      description: 'fails half-way',
+      up(db) {
+        db.exec('CREATE TABLE half_done (x INTEGER)');
+        throw new Error('disk on fire');
+      },
+    };
+    await expect(openRecordsDatabase({ dataDir, keyProvider: fixedKey(key), migrations: [...MIGRATIONS, broken] })).rejects.toThrow('disk on fire');
+    const db = await openRecordsDatabase({ dataDir, keyProvider: fixedKey(key) });
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    expect(db.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'half_done'`).pluck().get()).toBe(0);
+    db.close();
+  });
+
+  it('refuses a database written by a newer version instead of guessing', async () => {
+    const dataDir = tempDataDir();
+    (await openRecordsDatabase({ dataDir, keyProvider: fixedKey(key), migrations: MIGRATIONS.slice(0, 2) })).close();
+    (await openRecordsDatabase({ dataDir, keyProvider: fixedKey(key) })).close();
+    await expect(openRecordsDatabase({ dataDir, keyProvider: fixedKey(key), migrations: MIGRATIONS.slice(0, 2) })).rejects.toBeInstanceOf(SchemaVersionError);
+  });
+
+  it('opens nothing and creates nothing in inspect mode when the folder has no records', async () => {
+    const dataDir = tempDataDir();
+    await expect(openRecordsDatabase({ dataDir, keyProvider: new FileKeyProvider(dataDir), mode: 'inspect' })).rejects.toThrow('there is no records database');
+    expect(existsSync(join(dataDir, KEY_FILE_NAME))).toBe(false);
+  });
+});
+
+describe('retention', () => {
+  it('prunes waveform segments after their period and keeps numerics for longer', async () => {
+    const clock = new TestClock();
+    const db = await openRecordsDatabase({ dataDir: tempDataDir(), keyProvider: fixedKey(randomBytes(32)) });
+    const store = new RecordStore(db, clock.now);
+    const patient = store.createPatient(PATIENT);
+    const day = 86_400_000;
+    const ages = [1, 6, 8, 30, 400];
+    for (const age of ages) {
+      const at = clock.time - age * day;
+      store.recordWaveform(patient.id, null, { deviceId: 'ox', metric: 'pleth', rateHz: 60, startedAt: at, samples: [1, 2, 3] });
+      store.recordReading(patient.id, null, { deviceId: 'ox', metric: 'spo2', value: 97, unit: '%', deviceTime: null, receivedAt: at });
+    }
+    expect(store.applyRetention({ waveformDays: 7, numericDays: 365, attachmentDays: null })).toEqual({ waveformSegments: 3, readings: 1, attachments: 0 });
+    expect(store.waveforms(patient.id).map((w) => Math.round((clock.time - w.startedAt) / day))).toEqual([6, 1]);
+    expect(store.readings(patient.id)).toHaveLength(4);
+    expect(() => store.applyRetention({ waveformDays: 0, numericDays: null, attachmentDays: null })).toThrow('positive number of days');
+    db.close();
+  });
+});
