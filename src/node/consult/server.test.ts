@@ -1,4 +1,6 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -127,6 +129,15 @@ describe('visits: lobby, admission, relay', () => {
     expect(await again.next('error')).toMatchObject({ code: 'visit-gone' });
     expect(await again.closed).toBe(CONSULT_CLOSE_CODES.visitGone);
     expect(await server.endVisit(visit.visitId)).toBe(false);
+  });
+
+  it('closes every socket with 1001 when the server stops', async () => {
+    const server = await start();
+    const { station, clinician } = await admittedVisit(server);
+    await server.close();
+    expect(await station.client.closed).toBe(1001);
+    expect(await clinician.client.closed).toBe(1001);
+    expect(server.connectionCount).toBe(0);
   });
 
   it('ends a visit when it expires', async () => {
@@ -368,5 +379,32 @@ describe('HTTP', () => {
       expect((await http(server.url, { path })).status, path).toBe(404);
     }
     expect((await http(`${server.url}/`, { method: 'DELETE' })).status).toBe(405);
+  });
+});
+
+describe('TLS', () => {
+  it('serves HTTPS and WSS with the configured certificate', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'consult-tls-'));
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(`openssl could not make a test certificate: ${made.stderr || made.error?.message}`);
+    const cert = readFileSync(join(dir, 'cert.pem'));
+    const server = await start({ tls: { cert, key: readFileSync(join(dir, 'key.pem')) } });
+    expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+
+    const health = await new Promise<{ status: number; hsts: unknown }>((resolve, reject) => {
+      httpsGet(`${server.url}/healthz`, { ca: cert }, (response) => {
+        response.resume();
+        resolve({ status: response.statusCode ?? 0, hsts: response.headers['strict-transport-security'] });
+      }).on('error', reject);
+    });
+    expect(health).toEqual({ status: 200, hsts: 'max-age=31536000' });
+
+    const visit = await server.createVisit({ autoAdmit: true });
+    expect(visit.clinicianUrl.startsWith(`${server.url}/#token=`)).toBe(true);
+    const station = await SignalClient.connect(server.url, { ca: cert });
+    clients.push(station);
+    station.send({ type: 'join', token: visit.stationToken });
+    expect(await station.next('welcome')).toMatchObject({ role: 'station' });
   });
 });

@@ -62,6 +62,9 @@ export interface SignallingOptions {
   onFault: (message: string) => void;
 }
 
+/** How long closing participants get to answer the close handshake when the server stops. */
+const CLOSE_GRACE_MS = 2_000;
+
 const otherRole = (role: Role): Role => (role === 'station' ? 'clinician' : 'station');
 
 type JoinRefusal = { code: ConsultErrorCode; close: number; message: string };
@@ -188,17 +191,19 @@ export class SignallingService {
     });
   }
 
-  /** Closes every connection (1001) and waits until their seats are released. */
+  /** Closes every connection (1001; cut after a grace period) and waits until their seats are released. */
   async close(): Promise<void> {
     clearInterval(this.#heartbeat);
-    for (const participant of this.#participants) participant.close(1001, 'server stopping');
-    while (this.#cleanups.size > 0 || this.#participants.size > 0) {
-      await Promise.allSettled([...this.#cleanups]);
-      if (this.#participants.size > 0 && this.#cleanups.size === 0) {
-        for (const participant of this.#participants) participant.ws.terminate();
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    }
+    const participants = [...this.#participants];
+    const closed = Promise.all(participants.map((participant) => new Promise<void>((resolve) => participant.ws.once('close', () => resolve()))));
+    for (const participant of participants) participant.close(1001, 'server stopping');
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([closed, new Promise<void>((resolve) => (grace = setTimeout(resolve, CLOSE_GRACE_MS)))]);
+    clearTimeout(grace);
+    for (const participant of this.#participants) participant.ws.terminate();
+    await closed;
+    // Each 'close' queued its seat release; wait for them (and any they started).
+    while (this.#cleanups.size > 0) await Promise.allSettled([...this.#cleanups]);
     for (const [visitId, visit] of this.#visits) this.#forget(visitId, visit);
   }
 

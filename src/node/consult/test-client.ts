@@ -27,9 +27,10 @@ export class SignalClient {
     });
   }
 
-  static async connect(serverUrl: string, options: { origin?: string } = {}): Promise<SignalClient> {
+  /** `ca`: trust this certificate (a test server's self-signed one). */
+  static async connect(serverUrl: string, options: { origin?: string; ca?: string | Buffer } = {}): Promise<SignalClient> {
     const url = new URL(SIGNAL_PATH, serverUrl.replace(/^http/, 'ws'));
-    const ws = new WebSocket(url, options.origin ? { origin: options.origin } : {});
+    const ws = new WebSocket(url, { ...(options.origin ? { origin: options.origin } : {}), ...(options.ca ? { ca: options.ca } : {}) });
     const client = new SignalClient(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
