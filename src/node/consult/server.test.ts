@@ -287,6 +287,9 @@ describe('hostile input', () => {
     server.allowOrigin('http://later.local');
     const later = await connect(server, 'http://later.local');
     expect([allowed, ownPage, later].every((client) => client.ws.readyState === WebSocket.OPEN)).toBe(true);
+    // Opaque origins would let any sandboxed frame or file page in.
+    expect(() => server.allowOrigin('app://station')).toThrow(/Only http\(s\) origins/);
+    await expect(SignalClient.connect(server.url, { origin: 'null' })).rejects.toThrow(/403/);
   });
 });
 

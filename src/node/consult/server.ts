@@ -74,7 +74,7 @@ export interface ConsultServer {
   /** Creates a visit as the station would over POST /api/visits. */
   createVisit(request?: CreateVisitRequest): Promise<CreatedVisit>;
   endVisit(visitId: string, reason?: EndReason): Promise<boolean>;
-  /** Lets pages of `origin` open the signalling socket (the station's screen, known after launch). */
+  /** Lets pages of an http(s) `origin` open the signalling socket (the station's screen, known after launch); throws for others. */
   allowOrigin(origin: string): void;
   readonly connectionCount: number;
   close(): Promise<void>;
@@ -100,6 +100,13 @@ class HttpError extends Error {
   ) {
     super(message);
   }
+}
+
+/** The origin of an http(s) URL; opaque origins ("null": file:, app:, sandboxed frames) are never allowed. */
+function httpOrigin(value: string): string {
+  const parsed = new URL(value);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`Only http(s) origins can be allowed, not "${value}"`);
+  return parsed.origin;
 }
 
 function sameSecret(given: string, expected: string): boolean {
@@ -158,7 +165,7 @@ export async function createConsultServer(options: ConsultServerOptions = {}): P
       url: options.redis,
       prefix: options.redisPrefix ?? 'vb:consult:',
       tokenSecret: options.tokenSecret,
-      onFault: (message) => log(`[consult] ${message}`),
+      onFault: (message) => log(message),
     });
     ({ store, bus, tokenSecret } = backend);
     closeBackend = () => backend.close();
@@ -168,7 +175,7 @@ export async function createConsultServer(options: ConsultServerOptions = {}): P
     tokenSecret = options.tokenSecret ?? randomBytes(32);
   }
   const signer = new VisitTokenSigner(tokenSecret);
-  const signalling = new SignallingService({ instanceId, store, bus, signer, ice, limits, now, onFault: (message) => log(`[consult] ${message}`) });
+  const signalling = new SignallingService({ instanceId, store, bus, signer, ice, limits, now, onFault: (message) => log(message) });
 
   const httpServer = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }) : createHttpServer();
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_SIGNAL_MESSAGE_BYTES });
@@ -183,7 +190,7 @@ export async function createConsultServer(options: ConsultServerOptions = {}): P
   const port = (httpServer.address() as AddressInfo).port;
   const listeningUrl = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const url = (options.publicUrl ?? listeningUrl).replace(/\/+$/, '');
-  const allowedOrigins = new Set([new URL(url).origin, ...(options.allowedOrigins ?? []).map((origin) => new URL(origin).origin)]);
+  const allowedOrigins = new Set([httpOrigin(url), ...(options.allowedOrigins ?? []).map(httpOrigin)]);
 
   /** The origin this request reached, as the browser sees it. */
   const requestOrigin = (request: IncomingMessage): string | null => {
@@ -238,7 +245,7 @@ export async function createConsultServer(options: ConsultServerOptions = {}): P
   httpServer.on('request', (request: IncomingMessage, response: ServerResponse) => {
     route(request, response).catch((error: unknown) => {
       const status = error instanceof HttpError ? error.status : 500;
-      if (status === 500) log(`[consult] request failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (status === 500) log(`request failed: ${error instanceof Error ? error.message : String(error)}`);
       if (response.headersSent) return response.destroy();
       send(response, status, { error: error instanceof HttpError ? error.message : 'Internal error' });
       // An unread oversized body would otherwise keep the connection busy.
@@ -265,7 +272,7 @@ export async function createConsultServer(options: ConsultServerOptions = {}): P
     port,
     createVisit: (request) => createVisit(request),
     endVisit: (visitId, reason = 'ended-by-station') => signalling.endVisit(visitId, reason),
-    allowOrigin: (origin) => void allowedOrigins.add(new URL(origin).origin),
+    allowOrigin: (origin) => void allowedOrigins.add(httpOrigin(origin)),
     get connectionCount() {
       return signalling.connectionCount;
     },

@@ -138,7 +138,7 @@ export async function runConsultServerProcess(projectRoot: string): Promise<void
       process.stdout.write(START_SERVER_USAGE);
       return;
     }
-    server = await createConsultServer({ ...parsed.options, onLog: stderr });
+    server = await createConsultServer({ ...parsed.options, onLog: (line) => stderr(`[consult] ${line}`) });
     if (!parsed.options.staticDir) stderr('No clinician client folder (build the renderer or pass --static-dir): serving the API only');
     if (parsed.generatedStationKey) stderr(`Station key for POST /api/visits (this launch only): ${parsed.options.stationKey}`);
   } catch (error) {
