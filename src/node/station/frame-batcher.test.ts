@@ -18,15 +18,19 @@ const device: DeviceInfo = { id: 'ox', driverId: 'cms50', name: 'Oximeter', tran
 
 function recordingSink(ready: () => boolean = () => true) {
   const frames: FrameBatch[] = [];
+  /** performance.now() (faked) at each frame's delivery. */
+  const frameTimes: number[] = [];
   const devices: DeviceInfo[][] = [];
   const sink: FrameSink = {
     send<E extends StationEventName>(event: E, payload: EventPayload<E>) {
-      if (event === 'frame') frames.push(payload as FrameBatch);
-      else devices.push(payload as DeviceInfo[]);
+      if (event === 'frame') {
+        frames.push(payload as FrameBatch);
+        frameTimes.push(performance.now());
+      } else devices.push(payload as DeviceInfo[]);
     },
     isReady: ready,
   };
-  return { sink, frames, devices };
+  return { sink, frames, frameTimes, devices };
 }
 
 beforeEach(() => {
@@ -51,6 +55,59 @@ describe('FrameBatcher', () => {
     expect(frames[0]?.waveforms.flatMap((w) => w.samples)).toEqual([1, 2, 3, 4, 5]);
     vi.advanceTimersByTime(100);
     expect(frames).toHaveLength(1);
+  });
+
+  it('delivers news after a quiet spell at the end of the current turn, without waiting a frame', () => {
+    const batcher = new FrameBatcher({ frameMs: 16 });
+    const { sink, frames, frameTimes } = recordingSink();
+    batcher.subscribe(sink);
+    vi.advanceTimersByTime(1_000);
+    const pushedAt = performance.now();
+    batcher.pushReading(reading('spo2', 97));
+    batcher.pushReading(reading('pulseRate', 72));
+    expect(frames).toHaveLength(0);
+    vi.advanceTimersByTime(0);
+    expect(frames).toHaveLength(1);
+    expect(frameTimes[0]).toBe(pushedAt);
+    // Both outputs of the same turn travel together; the leading edge does not split them.
+    expect(frames[0]?.readings.map((r) => r.metric)).toEqual(['spo2', 'pulseRate']);
+  });
+
+  it('holds news that follows a delivery until a frame has passed since that delivery', () => {
+    const batcher = new FrameBatcher({ frameMs: 16 });
+    const { sink, frames, frameTimes } = recordingSink();
+    batcher.subscribe(sink);
+    vi.advanceTimersByTime(1_000);
+    batcher.pushReading(reading('spo2', 97));
+    vi.advanceTimersByTime(0);
+    const firstAt = frameTimes[0]!;
+    vi.advanceTimersByTime(5);
+    batcher.pushReading(reading('spo2', 96));
+    vi.advanceTimersByTime(10);
+    expect(frames).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(frames).toHaveLength(2);
+    expect(frameTimes[1]! - firstAt).toBe(16);
+    expect(frames[1]?.readings.map((r) => r.value)).toEqual([96]);
+  });
+
+  it('under a steady stream sends at most one frame per frame period and coalesces in between', () => {
+    const batcher = new FrameBatcher({ frameMs: 16 });
+    const { sink, frames, frameTimes } = recordingSink();
+    batcher.subscribe(sink);
+    vi.advanceTimersByTime(1_000);
+    // A reading every 2 ms for 320 ms: 160 readings.
+    for (let i = 0; i < 160; i++) {
+      batcher.pushReading(reading('spo2', i % 100));
+      batcher.pushWaveform(pleth(i * 2, [i]));
+      vi.advanceTimersByTime(2);
+    }
+    vi.advanceTimersByTime(16);
+    const gaps = frameTimes.slice(1).map((at, i) => at - frameTimes[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(16);
+    expect(frames.length).toBeLessThanOrEqual(Math.ceil(320 / 16) + 1);
+    expect(frames.flatMap((f) => f.waveforms.flatMap((w) => w.samples))).toEqual(Array.from({ length: 160 }, (_, i) => i));
+    expect(frames.at(-1)?.readings.map((r) => r.value)).toEqual([159 % 100]);
   });
 
   it('keeps only the newest live value per device and metric for a paused consumer, and delivers it on resume', () => {

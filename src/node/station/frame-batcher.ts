@@ -1,6 +1,8 @@
 /**
  * Turns the hub's stream of readings and waveform chunks into at most one `frame` event per display
- * frame for each consumer. Every consumer has its own bounded queue, so one hidden window or slow
+ * frame for each consumer. News that comes after a quiet spell (the last delivery at least a frame
+ * ago) goes out at once, at the end of the current turn of the event loop, rather than after a
+ * frame's wait; while news keeps coming, deliveries fall back to one per frame and coalesce. Every consumer has its own bounded queue, so one hidden window or slow
  * socket coalesces its own backlog instead of slowing the others or growing without bound:
  * - live numerics are coalesced to the newest value per device and metric (a newer value replaces
  *   an older one; none is ever dropped without its replacement being delivered);
@@ -26,6 +28,8 @@ export interface FrameSubscription {
 export interface FrameBatcherOptions {
   /** Delivery period; one display frame by default. */
   frameMs?: number;
+  /** Monotonic milliseconds; performance.now by default. */
+  now?: () => number;
   /** Waveform samples kept per device channel for a consumer that is not taking them. */
   maxSamplesPerChannel?: number;
   /** Separate chunks kept per channel (gaps split chunks); older chunks go first. */
@@ -148,12 +152,16 @@ export class FrameBatcher {
   private readonly frameMs: number;
   private readonly maxSamplesPerChannel: number;
   private readonly maxChunksPerChannel: number;
+  private readonly now: () => number;
   private readonly consumers = new Set<ConsumerQueue>();
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  /** Cancels the pending delivery, whether it waits for the end of this turn or for a frame to pass. */
+  private cancelDelivery: (() => void) | null = null;
+  private lastDeliveryAt = Number.NEGATIVE_INFINITY;
   private lastDevices: DeviceInfo[] | null = null;
 
   constructor(private readonly options: FrameBatcherOptions = {}) {
     this.frameMs = options.frameMs ?? 16;
+    this.now = options.now ?? (() => performance.now());
     this.maxSamplesPerChannel = options.maxSamplesPerChannel ?? 4_096;
     this.maxChunksPerChannel = options.maxChunksPerChannel ?? 256;
   }
@@ -199,21 +207,34 @@ export class FrameBatcher {
   }
 
   close(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.cancelDelivery?.();
+    this.cancelDelivery = null;
     this.consumers.clear();
   }
 
-  /** The timer only runs while some consumer that can take data has data waiting. */
+  /**
+   * A delivery is only pending while some consumer that can take data has data waiting. The
+   * leading edge waits for the end of the current turn (setImmediate), not a microtask, so the
+   * outputs a driver emits for one device report still travel in one frame.
+   */
   private schedule(): void {
-    if (this.timer) return;
+    if (this.cancelDelivery) return;
     const deliverable = [...this.consumers].some((q) => q.hasPending && !q.paused);
     if (!deliverable) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
+    const run = () => {
+      this.cancelDelivery = null;
+      this.lastDeliveryAt = this.now();
       this.deliver();
       this.schedule();
-    }, this.frameMs);
+    };
+    const wait = this.lastDeliveryAt + this.frameMs - this.now();
+    if (wait <= 0) {
+      const immediate = setImmediate(run);
+      this.cancelDelivery = () => clearImmediate(immediate);
+    } else {
+      const timer = setTimeout(run, wait);
+      this.cancelDelivery = () => clearTimeout(timer);
+    }
   }
 
   private deliver(): void {
