@@ -33,7 +33,7 @@ describe('records database encryption', () => {
     store.recordReading(patient.id, null, { deviceId: 'scale-1', metric: 'bodyWeight', value: KNOWN_WEIGHT, unit: 'kg', deviceTime: null, receivedAt: 1 });
     store.addNote(patient.id, null, 'u1', 'Quartermaine reports dizziness');
     // Checked while open (data still in the WAL) and after close (checkpointed into the main file).
-    const needles = ['Zebediah', 'Quartermaine', 'MRN-778812', 'dizziness', String(KNOWN_WEIGHT)].map((text) => Buffer.from(text));
+    const needles: Buffer[] = ['Zebediah', 'Quartermaine', 'MRN-778812', 'dizziness', String(KNOWN_WEIGHT)].map((text) => Buffer.from(text));
     needles.push(float64(KNOWN_WEIGHT));
     for (const stage of ['open', 'closed']) {
       if (stage === 'closed') db.close();

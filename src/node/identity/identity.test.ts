@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import { openTestStation, TEST_SCRYPT_COST, type TestStation } from '../records/test-support';
+import { SessionError } from './authenticator';
+import { hashPassword, verifyPassword } from './password';
+import { base32Encode, checkTotp, hotp, totpCode, TOTP_STEP_MS } from './totp';
+
+const PASSWORD = 'correct horse battery';
+const THROTTLE = { freeAttempts: 3, baseDelayMs: 30_000, maxDelayMs: 15 * 60_000 };
+
+async function stationWithNurse(): Promise<TestStation & { secret: Buffer; userId: string }> {
+  const station = await openTestStation(undefined, { throttle: THROTTLE, inactivityLockMs: 5 * 60_000 });
+  const { user, totpEnrolmentUri } = await station.users.create({ username: 'nurse.ada', role: 'nurse', password: PASSWORD });
+  expect(totpEnrolmentUri).toMatch(/^otpauth:\/\/totp\/VitalBridge:nurse\.ada\?secret=[A-Z2-7]{32}&/);
+  return { ...station, secret: user.totpSecret!, userId: user.id };
+}
+
+const auditActions = (station: TestStation) => station.audit.entries().map((e) => e.action);
+
+describe('TOTP (RFC 6238)', () => {
+  // RFC 6238 appendix B, SHA-1 seed "12345678901234567890", 8-digit codes.
+  const seed = Buffer.from('12345678901234567890');
+  it.each([
+    [59, '94287082'],
+    [1_111_111_109, '07081804'],
+    [1_111_111_111, '14050471'],
+    [1_234_567_890, '89005924'],
+    [2_000_000_000, '69279037'],
+    [20_000_000_000, '65353130'],
+  ])('at %i s the code is %s', (seconds, code) => {
+    expect(hotp(seed, Math.floor(seconds / 30), 8)).toBe(code);
+    expect(totpCode(seed, seconds * 1000)).toBe(code.slice(-6));
+  });
+
+  it('accepts the neighbouring steps, refuses further ones, malformed codes and reuse', () => {
+    const now = 1_700_000_000_000;
+    const at = (offset: number) => totpCode(seed, now + offset * TOTP_STEP_MS);
+    expect(checkTotp(seed, at(-1), now, null)).toMatchObject({ ok: true });
+    expect(checkTotp(seed, at(1), now, null)).toMatchObject({ ok: true });
+    expect(checkTotp(seed, at(-2), now, null)).toEqual({ ok: false, reason: 'wrong' });
+    expect(checkTotp(seed, at(2), now, null)).toEqual({ ok: false, reason: 'wrong' });
+    expect(checkTotp(seed, '12345', now, null)).toEqual({ ok: false, reason: 'malformed' });
+    expect(checkTotp(seed, '１２３４５６', now, null)).toEqual({ ok: false, reason: 'malformed' });
+    const used = checkTotp(seed, at(0), now, null);
+    expect(used.ok).toBe(true);
+    expect(checkTotp(seed, at(0), now, used.ok ? used.step : null)).toEqual({ ok: false, reason: 'reused' });
+  });
+
+  it('encodes secrets in RFC 4648 base32', () => {
+    expect(base32Encode(Buffer.from('foobar'))).toBe('MZXW6YTBOI');
+  });
+});
+
+describe('passwords', () => {
+  it('hashes with a per-user salt and verifies only the right password', async () => {
+    const [a, b] = await Promise.all([hashPassword(PASSWORD, TEST_SCRYPT_COST), hashPassword(PASSWORD, TEST_SCRYPT_COST)]);
+    expect(a).not.toBe(b);
+    expect(a).toMatch(/^scrypt\$10\$8\$1\$/);
+    expect(await verifyPassword(PASSWORD, a)).toBe(true);
+    expect(await verifyPassword(`${PASSWORD}!`, a)).toBe(false);
+    expect(await verifyPassword(PASSWORD, 'scrypt$99$8$1$x$y')).toBe(false);
+    await expect(hashPassword('short', TEST_SCRYPT_COST)).rejects.toThrow('at least 10 characters');
+  });
+});
+
+describe('sign-in', () => {
+  it('signs in with password and a current code, and audits it', async () => {
+    const station = await stationWithNurse();
+    const result = await station.auth.signIn({ username: 'Nurse.Ada', password: PASSWORD, totp: totpCode(station.secret, station.clock.time) });
+    expect(result).toMatchObject({ ok: true, session: { userId: station.userId, role: 'nurse', patientScope: null } });
+    expect(station.audit.entries().at(-1)).toMatchObject({ action: 'session.sign-in', actor: station.userId, role: 'nurse' });
+  });
+
+  it('refuses a wrong password, a missing or wrong code alike, without saying which', async () => {
+    const station = await stationWithNurse();
+    const code = totpCode(station.secret, station.clock.time);
+    const wrongCode = code === '000000' ? '000001' : '000000';
+    expect(await station.auth.signIn({ username: 'nurse.ada', password: 'wrong password!', totp: code })).toEqual({ ok: false, reason: 'invalid-credentials' });
+    expect(await station.auth.signIn({ username: 'nurse.ada', password: PASSWORD })).toEqual({ ok: false, reason: 'invalid-credentials' });
+    expect(await station.auth.signIn({ username: 'nurse.ada', password: PASSWORD, totp: wrongCode })).toEqual({ ok: false, reason: 'invalid-credentials' });
+    expect(auditActions(station)).toEqual(['session.sign-in-refused', 'session.sign-in-refused', 'session.sign-in-refused']);
+  });
+
+  it('refuses a code that was already used, also from an earlier step, and accepts the next one', async () => {
+    const station = await stationWithNurse();
+    const now = station.clock.time;
+    const current = totpCode(station.secret, now);
+    expect((await station.auth.signIn({ username: 'nurse.ada', password: PASSWORD, totp: current })).ok).toBe(true);
+    expect(await station.auth.signIn({ username: 'nurse.ada', password: PASSWORD, totp: current })).toEqual({ ok: false, reason: 'invalid-credentials' });
+    const previous = totpCode(station.secret, now - TOTP_STEP_MS);
+    expect((await station.auth.signIn({ username: 'nurse.ada', password: PASSWORD, totp: previous })).ok).toBe(false);
+    expect((await station.auth.signIn({ username: 'nurse.ada', password: PASSWORD, totp: totpCode(station.secret, now + TOTP_STEP_MS) })).ok).toBe(true);
+  });
+
+  it('lets only one of two simultaneous sign-ins with the same code through', async () => {
+    const station = await stationWithNurse();
+    const code = totpCode(station.secret, station.clock.time);
+    const results = await Promise.all([1, 2].map(() => station.auth.signIn({ username: 'nurse.ada', password: PASSWORD, totp: code })));
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+  });
+
+  it('throttles after repeated failures with doubling waits, even for the right credentials, and resets on success', async () => {
+    const station = await stationWithNurse();
+    const attempt = (password: string) => station.auth.signIn({ username: 'nurse.ada', password, totp: totpCode(station.secret, station.clock.time) });
+    for (let i = 0; i < THROTTLE.freeAttempts; i++) expect(await attempt('wrong password!')).toEqual({ ok: false, reason: 'invalid-credentials' });
+    expect(await attempt('wrong password!')).toEqual({ ok: false, reason: 'invalid-credentials' });
+    expect(await attempt(PASSWORD)).toEqual({ ok: false, reason: 'throttled', retryAfterMs: 30_000 });
+    station.clock.advance(30_000);
+    expect(await attempt('wrong password!')).toEqual({ ok: false, reason: 'invalid-credentials' });
+    expect(await attempt(PASSWORD)).toEqual({ ok: false, reason: 'throttled', retryAfterMs: 60_000 });
+    station.clock.advance(60_000);
+    expect((await attempt(PASSWORD)).ok).toBe(true);
+    expect(station.users.findByUsername('nurse.ada')).toMatchObject({ failedAttempts: 0, throttledUntil: 0 });
+  });
+
+  it('caps the wait and keeps throttling state across a restart', async () => {
+    const station = await stationWithNurse();
+    for (let i = 0; i < 12; i++) {
+      await station.auth.signIn({ username: 'nurse.ada', password: 'wrong password!' });
+      station.clock.advance(THROTTLE.maxDelayMs);
+    }
+    await station.auth.signIn({ username: 'nurse.ada', password: 'wrong password!' });
+    station.db.close();
+    const restarted = await openTestStation(station.dataDir, { throttle: THROTTLE, now: () => station.clock.time });
+    const result = await restarted.auth.signIn({ username: 'nurse.ada', password: PASSWORD, totp: totpCode(station.secret, station.clock.time) });
+    expect(result).toEqual({ ok: false, reason: 'throttled', retryAfterMs: THROTTLE.maxDelayMs });
+  });
+
+  it('throttles unknown user names the same way and never audits what was typed', async () => {
+    const station = await stationWithNurse();
+    for (let i = 0; i <= THROTTLE.freeAttempts; i++) await station.auth.signIn({ username: 'my-secret-password', password: 'whatever123' });
+    expect(await station.auth.signIn({ username: 'my-secret-password', password: 'whatever123' })).toMatchObject({ reason: 'throttled' });
+    const trail = JSON.stringify(station.audit.entries());
+    expect(trail).not.toContain('my-secret-password');
+    expect(trail).not.toContain('whatever123');
+    expect(station.audit.entries().every((e) => e.actor === 'unidentified')).toBe(true);
+  });
+
+  it('survives hostile input types without throwing', async () => {
+    const station = await stationWithNurse();
+    const hostile = { username: 42, password: { $ne: null }, totp: ['123456'] } as unknown as Parameters<typeof station.auth.signIn>[0];
+    expect(await station.auth.signIn(hostile)).toEqual({ ok: false, reason: 'invalid-credentials' });
+  });
+});
+
+describe('sessions', () => {
+  async function signedIn() {
+    const station = await stationWithNurse();
+    const result = await station.auth.signIn({ username: 'nurse.ada', password: PASSWORD, totp: totpCode(station.secret, station.clock.time) });
+    if (!result.ok) throw new Error('sign-in failed');
+    return { ...station, sessionId: result.session.id };
+  }
+
+  it('locks after the inactivity period, which activity restarts', async () => {
+    const station = await signedIn();
+    station.clock.advance(5 * 60_000 - 1);
+    expect(station.auth.authorize(station.sessionId, 'patient.list').role).toBe('nurse');
+    station.clock.advance(5 * 60_000 - 1);
+    expect(station.auth.isLocked(station.sessionId)).toBe(false);
+    station.clock.advance(1);
+    expect(() => station.auth.authorize(station.sessionId, 'patient.list')).toThrow(new SessionError('locked'));
+    expect(auditActions(station).at(-1)).toBe('session.lock');
+  });
+
+  it('locks on demand and unlocks only for the same user with a fresh code', async () => {
+    const station = await signedIn();
+    const { user: other, totpEnrolmentUri } = await station.users.create({ username: 'dr.bob', role: 'physician', password: 'another long password' });
+    expect(totpEnrolmentUri).not.toBeNull();
+    station.auth.lock(station.sessionId);
+    expect(station.auth.isLocked(station.sessionId)).toBe(true);
+    station.clock.advance(TOTP_STEP_MS);
+    expect(await station.auth.unlock(station.sessionId, { username: 'dr.bob', password: 'another long password', totp: totpCode(other.totpSecret!, station.clock.time) })).toEqual({
+      ok: false,
+      reason: 'invalid-credentials',
+    });
+    expect(station.auth.isLocked(station.sessionId)).toBe(true);
+    expect((await station.auth.unlock(station.sessionId, { username: 'nurse.ada', password: PASSWORD, totp: totpCode(station.secret, station.clock.time) })).ok).toBe(true);
+    expect(station.auth.authorize(station.sessionId, 'patient.list').userId).toBe(station.userId);
+  });
+
+  it('refuses actions outside the role and unknown or signed-out sessions', async () => {
+    const station = await signedIn();
+    expect(() => station.auth.authorize(station.sessionId, 'record.erase')).toThrow(new SessionError('forbidden'));
+    station.auth.signOut(station.sessionId);
+    expect(() => station.auth.authorize(station.sessionId, 'patient.list')).toThrow(new SessionError('unknown-session'));
+    expect(() => station.auth.authorize('made-up', 'patient.list')).toThrow(new SessionError('unknown-session'));
+  });
+
+  it('binds a kiosk session to the current patient and needs no second factor', async () => {
+    const station = await openTestStation();
+    const { totpEnrolmentUri } = await station.users.create({ username: 'kiosk', role: 'kiosk', password: 'kiosk password 1' });
+    expect(totpEnrolmentUri).toBeNull();
+    expect(await station.auth.signIn({ username: 'kiosk', password: 'kiosk password 1' })).toEqual({ ok: false, reason: 'patient-required' });
+    const result = await station.auth.signIn({ username: 'kiosk', password: 'kiosk password 1' }, 'patient-a');
+    if (!result.ok) throw new Error('kiosk sign-in failed');
+    expect(result.session.patientScope).toBe('patient-a');
+    expect(station.auth.authorize(result.session.id, 'patient.view', 'patient-a').role).toBe('kiosk');
+    expect(() => station.auth.authorize(result.session.id, 'patient.view', 'patient-b')).toThrow(new SessionError('other-patient'));
+    expect(() => station.auth.authorize(result.session.id, 'patient.list')).toThrow(new SessionError('forbidden'));
+  });
+});

@@ -1,0 +1,203 @@
+import { describe, expect, it } from 'vitest';
+import { verifyAuditLog } from '../audit/audit-log';
+import { SessionError } from '../identity/authenticator';
+import { totpCode } from '../identity/totp';
+import type { StationRole } from '../../shared/roles';
+import { ClinicalRecords } from './clinical-records';
+import type { ReadingInput } from './store';
+import { openTestStation } from './test-support';
+
+const PATIENT = { givenName: 'Imogen', familyName: 'Fairweather', birthDate: '1950-07-21', gender: 'female', identifier: 'MRN-1' } as const;
+const LOINC = 'http://loinc.org';
+const MDC = 'urn:iso:std:iso:11073:10101';
+const UCUM = 'http://unitsofmeasure.org';
+
+async function setUp() {
+  const station = await openTestStation();
+  const records = new ClinicalRecords(station.store, station.auth, station.audit, station.clock.now);
+  const signIn = async (role: StationRole, patientId: string | null = null) => {
+    const username = `${role}-${Math.random().toString(36).slice(2, 8)}`;
+    const { user } = await station.users.create({ username, role, password: 'a long enough password' });
+    const result = await station.auth.signIn({ username, password: 'a long enough password', totp: user.totpSecret ? totpCode(user.totpSecret, station.clock.time) : undefined }, patientId);
+    if (!result.ok) throw new Error(`sign-in as ${role} failed`);
+    return result.session.id;
+  };
+  const nurse = await signIn('nurse');
+  const patient = records.createPatient(nurse, PATIENT);
+  return { ...station, records, signIn, nurse, patient };
+}
+
+const reading = (metric: ReadingInput['metric'], value: number, unit: ReadingInput['unit'], deviceTime: string | null = null, deviceId = 'dev'): ReadingInput => ({
+  deviceId,
+  metric,
+  value,
+  unit,
+  deviceTime,
+  receivedAt: Date.UTC(2025, 0, 15, 8, 30),
+});
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions walk FHIR JSON freely; a wrong path fails the test
+type Resource = Record<string, any>;
+const resources = (bundle: Record<string, unknown>) => (bundle.entry as { fullUrl: string; resource: Resource }[]).map((e) => e.resource);
+const codesOf = (resource: Resource) => (resource.code.coding as { system: string; code: string }[]).map((c) => `${c.system === LOINC ? 'loinc' : c.system === MDC ? 'mdc' : c.system}:${c.code}`);
+
+describe('clinical records: permissions and audit', () => {
+  it('audits views, changes and visits with ids only, in one intact chain', async () => {
+    const s = await setUp();
+    const visitId = s.records.startVisit(s.nurse, s.patient.id);
+    s.records.recordReadings(s.nurse, s.patient.id, visitId, [reading('spo2', 97, '%')]);
+    s.records.viewPatient(s.nurse, s.patient.id);
+    const alarm = s.store.raiseAlarm(s.patient.id, visitId, { priority: 'high', condition: 'SpO₂ low' });
+    s.records.acknowledgeAlarm(s.nurse, alarm.id);
+    s.records.endVisit(s.nurse, visitId);
+    const trail = s.audit.entries().filter((e) => !e.action.startsWith('session.'));
+    expect(trail.map((e) => [e.action, e.object])).toEqual([
+      ['patient.create', s.patient.id],
+      ['visit.start', visitId],
+      ['reading.record', s.patient.id],
+      ['patient.view', s.patient.id],
+      ['alarm.acknowledge', alarm.id],
+      ['visit.end', visitId],
+    ]);
+    const text = JSON.stringify(s.audit.entries());
+    for (const phi of ['Imogen', 'Fairweather', 'MRN-1', '1950-07-21']) expect(text).not.toContain(phi);
+    // Readings and notes never reach the trail: every object is a random id or nothing.
+    for (const entry of s.audit.entries()) expect(entry.object === null || /^[0-9a-f-]{36}$/.test(entry.object)).toBe(true);
+    expect(verifyAuditLog(s.db).ok).toBe(true);
+  });
+
+  it('refuses a kiosk session anything about another patient, and a nurse erasure', async () => {
+    const s = await setUp();
+    const other = s.records.createPatient(s.nurse, { ...PATIENT, givenName: 'Other' });
+    const kiosk = await s.signIn('kiosk', s.patient.id);
+    expect(s.records.viewPatient(kiosk, s.patient.id).patient.id).toBe(s.patient.id);
+    expect(() => s.records.viewPatient(kiosk, other.id)).toThrow(new SessionError('other-patient'));
+    expect(() => s.records.recordReadings(kiosk, other.id, null, [reading('spo2', 97, '%')])).toThrow(new SessionError('other-patient'));
+    expect(() => s.records.listPatientIds(kiosk)).toThrow(new SessionError('forbidden'));
+    expect(() => s.records.erasePatient(s.nurse, s.patient.id)).toThrow(new SessionError('forbidden'));
+  });
+
+  it('refuses an implausible reading and stores nothing of the batch', async () => {
+    const s = await setUp();
+    expect(() => s.records.recordReadings(s.nurse, s.patient.id, null, [reading('spo2', 97, '%'), reading('spo2', 127, '%')])).toThrow('outside the possible range');
+    expect(() => s.records.recordReadings(s.nurse, s.patient.id, null, [reading('spo2', 97, 'kg')])).toThrow('cannot be measured in kg');
+    expect(s.store.readings(s.patient.id)).toEqual([]);
+  });
+});
+
+describe('FHIR R4 export', () => {
+  async function exported() {
+    const s = await setUp();
+    s.records.recordReadings(s.nurse, s.patient.id, null, [
+      reading('spo2', 96, '%'),
+      reading('pulseRate', 72, '/min'),
+      reading('systolic', 128, 'mm[Hg]', '2025-01-14T07:45:00', 'omron'),
+      reading('diastolic', 82, 'mm[Hg]', '2025-01-14T07:45:00', 'omron'),
+      reading('meanArterialPressure', 97, 'mm[Hg]', '2025-01-14T07:45:00', 'omron'),
+      reading('bodyTemperature', 98.6, '[degF]'),
+      reading('bodyWeight', 1200, '[oz_av]'),
+      reading('glucose', 5.5, 'mmol/L'),
+      reading('perfusionIndex', 2.1, '%'),
+    ]);
+    const physician = await s.signIn('physician');
+    return { s, bundle: s.records.exportPatient(physician, s.patient.id) };
+  }
+
+  it('is a Bundle of the Patient and vital-signs Observations referencing it', async () => {
+    const { s, bundle } = await exported();
+    expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'collection' });
+    const [patient, ...observations] = resources(bundle);
+    expect(patient).toEqual({
+      resourceType: 'Patient',
+      id: s.patient.id,
+      identifier: [{ value: 'MRN-1' }],
+      name: [{ family: 'Fairweather', given: ['Imogen'] }],
+      gender: 'female',
+      birthDate: '1950-07-21',
+    });
+    expect((bundle.entry as { fullUrl: string }[])[0]?.fullUrl).toBe(`urn:uuid:${s.patient.id}`);
+    // perfusion index has no LOINC code and stays out; BP's three readings form one panel.
+    expect(observations).toHaveLength(6);
+    for (const observation of observations) {
+      expect(observation).toMatchObject({ resourceType: 'Observation', status: 'final', subject: { reference: `urn:uuid:${s.patient.id}` } });
+      expect(observation.effectiveDateTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+      if (observation.valueQuantity) expect(Object.keys(observation.valueQuantity).sort()).toEqual(['code', 'system', 'unit', 'value']);
+    }
+    const vitalSigns = observations.filter((o) => o.category[0].coding[0].code === 'vital-signs');
+    expect(vitalSigns).toHaveLength(5);
+    for (const o of vitalSigns) expect(o.category[0].coding[0].system).toBe('http://terminology.hl7.org/CodeSystem/observation-category');
+  });
+
+  it('codes oxygen saturation with 2708-6 and 59408-5 (and MDC), pulse as heart rate in /min', async () => {
+    const { bundle } = await exported();
+    const observations = resources(bundle).slice(1);
+    const spo2 = observations.find((o) => codesOf(o).includes('loinc:2708-6'))!;
+    expect(codesOf(spo2)).toEqual(['loinc:2708-6', 'loinc:59408-5', 'mdc:150456']);
+    expect(spo2.meta.profile).toEqual(['http://hl7.org/fhir/StructureDefinition/oxygensat']);
+    expect(spo2.valueQuantity).toEqual({ value: 96, unit: '%', system: UCUM, code: '%' });
+    const pulse = observations.find((o) => codesOf(o).includes('loinc:8867-4'))!;
+    expect(codesOf(pulse)).toEqual(['loinc:8867-4', 'mdc:149530']);
+    expect(pulse.valueQuantity.code).toBe('/min');
+  });
+
+  it('exports blood pressure as an 85354-9 panel with systolic, diastolic and mean components at the device time', async () => {
+    const { bundle } = await exported();
+    const panel = resources(bundle).find((o) => o.resourceType === 'Observation' && codesOf(o).includes('loinc:85354-9'))!;
+    expect(panel.meta.profile).toEqual(['http://hl7.org/fhir/StructureDefinition/bp']);
+    expect(panel.valueQuantity).toBeUndefined();
+    expect(panel.component.map((c: Resource) => [codesOf(c)[0], c.valueQuantity.value, c.valueQuantity.code])).toEqual([
+      ['loinc:8480-6', 128, 'mm[Hg]'],
+      ['loinc:8462-4', 82, 'mm[Hg]'],
+      ['loinc:8478-0', 97, 'mm[Hg]'],
+    ]);
+    // A zone-less device time is the station's local time.
+    expect(panel.effectiveDateTime).toBe(new Date('2025-01-14T07:45:00').toISOString());
+  });
+
+  it('keeps °F, converts ounces to kg (not in the bodyweight value set) and glucose to mg/dL for 41653-7', async () => {
+    const { bundle } = await exported();
+    const observations = resources(bundle).slice(1);
+    expect(observations.find((o) => codesOf(o).includes('loinc:8310-5'))!.valueQuantity).toEqual({ value: 98.6, unit: '[degF]', system: UCUM, code: '[degF]' });
+    const weight = observations.find((o) => codesOf(o).includes('loinc:29463-7'))!;
+    expect(weight.valueQuantity.code).toBe('kg');
+    expect(weight.valueQuantity.value).toBeCloseTo(34.0194, 3);
+    const glucose = observations.find((o) => codesOf(o).includes('loinc:41653-7'))!;
+    expect(glucose.category[0].coding[0].code).toBe('laboratory');
+    expect(glucose.valueQuantity.code).toBe('mg/dL');
+    expect(glucose.valueQuantity.value).toBeCloseTo(99.088, 3);
+  });
+
+  it('gives a lone systolic a panel whose diastolic says why it is absent', async () => {
+    const s = await setUp();
+    s.records.recordReadings(s.nurse, s.patient.id, null, [reading('systolic', 120, 'mm[Hg]')]);
+    const bundle = s.records.exportPatient(await s.signIn('administrator'), s.patient.id);
+    const panel = resources(bundle)[1]!;
+    expect(panel.component[1].dataAbsentReason.coding[0].code).toBe('unknown');
+    expect(panel.component).toHaveLength(2);
+    expect(s.audit.entries().at(-1)).toMatchObject({ action: 'record.export', object: s.patient.id, role: 'administrator' });
+  });
+});
+
+describe('erasure on request', () => {
+  it('removes every row of the patient, leaves others alone, audits it and keeps the chain intact', async () => {
+    const s = await setUp();
+    const other = s.records.createPatient(s.nurse, { ...PATIENT, givenName: 'Keep' });
+    for (const patientId of [s.patient.id, other.id]) {
+      const visitId = s.records.startVisit(s.nurse, patientId);
+      s.records.recordReadings(s.nurse, patientId, visitId, [reading('spo2', 95, '%')]);
+      s.records.recordWaveform(s.nurse, patientId, visitId, { deviceId: 'ox', metric: 'pleth', rateHz: 60, startedAt: 1, samples: [1, 2, 3] });
+      s.records.writeNote(s.nurse, patientId, visitId, 'a note');
+      s.records.recordConsent(s.nurse, patientId, visitId, { scope: 'video-consultation', granted: true });
+      s.records.addAttachment(s.nurse, patientId, visitId, { kind: 'snapshot', mediaType: 'image/jpeg', content: Buffer.from([0xff, 0xd8]) });
+      s.store.raiseAlarm(patientId, visitId, { priority: 'low', condition: 'x' });
+    }
+    const admin = await s.signIn('administrator');
+    const erased = s.records.erasePatient(admin, s.patient.id);
+    expect(erased).toEqual({ patients: 1, readings: 1, waveform_segments: 1, alarms: 1, notes: 1, consents: 1, attachments: 1, visits: 1 });
+    expect(Object.values(s.store.patientRowCounts(s.patient.id)).every((n) => n === 0)).toBe(true);
+    expect(s.store.patientRowCounts(other.id)).toEqual(erased);
+    expect(s.audit.entries().at(-1)).toMatchObject({ action: 'record.erase', object: s.patient.id, actor: expect.any(String), role: 'administrator' });
+    expect(verifyAuditLog(s.db).ok).toBe(true);
+    expect(() => s.records.erasePatient(admin, s.patient.id)).toThrow('no such patient');
+  });
+});
