@@ -36,7 +36,10 @@ export class FileKeyProvider implements DataKeyProvider {
 
   async getDataKey({ create }: { create: boolean }): Promise<Buffer | null> {
     const existing = this.read();
-    if (existing) return existing;
+    if (existing) {
+      this.log(`records: data key read from ${KEY_FILE_NAME} (mode 0600) in the data folder; web mode keeps it in a file, not the OS keychain`);
+      return existing;
+    }
     if (!create) return null;
     const key = randomBytes(DATA_KEY_BYTES);
     // Another process (CLI next to web mode) may have created one meanwhile: theirs wins, ours is dropped.
