@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { DeviceInfo, FrameBatch, StationReading } from '../src/shared/contract';
-import { WEB_SOCKET_PATH } from '../src/shared/contract';
+import { stationReading, WEB_SOCKET_PATH } from '../src/shared/contract';
 import { createWebSocketApi, type WebSocketLike } from '../src/renderer/transport/websocket-api';
 import type { ContractHost } from '../src/node/station/contract-session';
 import { FrameBatcher } from '../src/node/station/frame-batcher';
 import { startWebHost, type WebHost } from '../src/node/web/web-host';
 
 const device: DeviceInfo = { id: 'ox', driverId: 'sim-oximeter', name: 'Oximeter', transport: 'simulated', state: 'streaming', condition: 'ok', canRequestMeasurement: false };
-const spo2 = (value: number, seq: number): StationReading => ({ deviceId: 'ox', metric: 'spo2', value, unit: '%', deviceTime: null, receivedAt: 1_000 + seq, seq });
+const spo2 = (value: number, seq: number): StationReading => stationReading({ deviceId: 'ox', metric: 'spo2', value, unit: '%', deviceTime: null, receivedAt: 1_000 + seq, seq });
 
 let rendererDir: string;
 let batcher: FrameBatcher;

@@ -3,7 +3,7 @@
  * WebSocket, tests). Each method and event has a zod schema; every boundary validates with it.
  */
 import { z } from 'zod';
-import { METRICS, UCUM_UNITS } from './vitals';
+import { METRIC_DEFINITIONS, METRICS, UCUM_UNITS, type Metric } from './vitals';
 import { SIGNAL_CONDITIONS } from './readings';
 
 export const DEVICE_STATES = ['connecting', 'streaming', 'measuring', 'idle', 'probe-off', 'disconnected', 'error'] as const;
@@ -23,18 +23,53 @@ export const DeviceInfoSchema = z.object({
 });
 export type DeviceInfo = z.infer<typeof DeviceInfoSchema>;
 
-export const StationReadingSchema = z.object({
-  deviceId: z.string().max(200),
-  metric: z.enum(METRICS),
-  value: z.number().finite(),
-  unit: z.enum(UCUM_UNITS),
-  /** Device timestamp for stored readings, null for live ones. */
-  deviceTime: z.string().max(40).nullable(),
-  /** Station wall clock (ms since epoch) when the reading entered the hub. */
-  receivedAt: z.number(),
-  seq: z.number().int().nonnegative(),
-});
+/**
+ * Where a reading's value comes from: `live` was measured now (a streaming oximeter, a cuff that just
+ * finished), `stored` was downloaded from the device's memory and carries the device's own time.
+ * Readings the device marks invalid never become StationReadings at all.
+ */
+export const READING_PROVENANCES = ['live', 'stored'] as const;
+export type ReadingProvenance = (typeof READING_PROVENANCES)[number];
+
+/** The standard codes of a metric as every reading of it carries them (METRIC_DEFINITIONS). */
+export function readingCodes(metric: Metric): { loinc: string[]; mdc: number | null } {
+  const definition = METRIC_DEFINITIONS[metric];
+  return { loinc: definition.loinc.map((coding) => coding.code), mdc: definition.mdc?.code ?? null };
+}
+
+export const StationReadingSchema = z
+  .object({
+    deviceId: z.string().max(200),
+    metric: z.enum(METRICS),
+    value: z.number().finite(),
+    unit: z.enum(UCUM_UNITS),
+    /** LOINC codes of the metric (the FHIR vital-signs code first). */
+    loinc: z.array(z.string().max(20)).max(4),
+    /** 32-bit IEEE 11073-10101 MDC code (partition × 65536 + term code); null when the metric has none. */
+    mdc: z.number().int().nonnegative().max(0xffff_ffff).nullable(),
+    provenance: z.enum(READING_PROVENANCES),
+    /** Device timestamp for stored readings, null for live ones. */
+    deviceTime: z.string().max(40).nullable(),
+    /** Station wall clock (ms since epoch) when the reading entered the hub. */
+    receivedAt: z.number(),
+    seq: z.number().int().nonnegative(),
+  })
+  .check((context) => {
+    const reading = context.value;
+    const expected = readingCodes(reading.metric);
+    if (reading.mdc !== expected.mdc || reading.loinc.join() !== expected.loinc.join()) {
+      context.issues.push({ code: 'custom', input: reading, message: `codes of ${reading.metric} must be LOINC [${expected.loinc.join(', ')}], MDC ${expected.mdc}` });
+    }
+    if ((reading.provenance === 'stored') !== (reading.deviceTime !== null)) {
+      context.issues.push({ code: 'custom', input: reading, message: 'a stored reading carries its device time and a live one none' });
+    }
+  });
 export type StationReading = z.infer<typeof StationReadingSchema>;
+
+/** A reading with the codes of its metric and the provenance its device time implies. */
+export function stationReading(fields: Omit<StationReading, 'loinc' | 'mdc' | 'provenance'>): StationReading {
+  return { ...fields, ...readingCodes(fields.metric), provenance: fields.deviceTime === null ? 'live' : 'stored' };
+}
 
 export const WaveformBatchSchema = z.object({
   deviceId: z.string().max(200),

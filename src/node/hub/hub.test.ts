@@ -4,6 +4,7 @@ import type { DeviceInfo, StationReading, WaveformBatch } from '../../shared/con
 import { StationReadingSchema, WaveformBatchSchema, DeviceInfoSchema } from '../../shared/contract';
 import { parseCapture } from '../capture/format';
 import { cms50Manifest } from '../drivers/cms50/manifest';
+import { liveWire, type RawLiveFields } from '../drivers/cms50/test-bytes';
 import { PeripheralHub, type PeripheralHubOptions, type RecordIo } from './hub';
 import { NodeHidSource } from './node-hid-source';
 import type { DeviceSource } from './source';
@@ -129,9 +130,16 @@ describe('PeripheralHub readings', () => {
       ['spo2', 96, '%'],
     ]);
     expect(readings.map((r) => r.seq)).toEqual([0, 1, 2]);
+    // Codes as clinical-references.md gives them: SpO2 LOINC 2708-6 + 59408-5, MDC_PULS_OXIM_SAT_O2 = 2::19384;
+    // pulse rate LOINC 8867-4, MDC_PULS_OXIM_PULS_RATE = 2::18458.
+    expect(readings.map(({ loinc, mdc }) => [loinc, mdc])).toEqual([
+      [['2708-6', '59408-5'], 2 * 65_536 + 19_384],
+      [['8867-4'], 2 * 65_536 + 18_458],
+      [['2708-6', '59408-5'], 2 * 65_536 + 19_384],
+    ]);
     for (const reading of readings) {
       expect(StationReadingSchema.parse(reading)).toEqual(reading);
-      expect(reading).toMatchObject({ deviceId: OXIMETER_ID, deviceTime: null, receivedAt: Date.parse('2026-01-05T10:00:00Z') });
+      expect(reading).toMatchObject({ deviceId: OXIMETER_ID, deviceTime: null, provenance: 'live', receivedAt: Date.parse('2026-01-05T10:00:00Z') });
     }
     expect(hub.latest().map(({ metric, value }) => [metric, value])).toEqual([
       ['spo2', 96],
@@ -395,5 +403,27 @@ describe('PeripheralHub with the real CMS50 driver over a fake serial port', () 
     port?.disconnect();
     await advance(0);
     expect(device('serial:10c4:ea60:0001')?.state).toBe('disconnected');
+  });
+
+  it('never turns a value the oximeter marks invalid (0x7F, 0xFF, probe error, searching) into a reading', async () => {
+    const serial = fakeSerialPortModule([{ path: '/dev/ttyUSB0', vendorId: '10c4', productId: 'ea60', serialNumber: '0001', manufacturer: 'Silicon Labs' }]);
+    await startHub({ sources: [new SerialPortSource(async () => serial.module)], drivers: [cms50Manifest] });
+    const port = serial.opened[0]!;
+    const send = (fields: Partial<RawLiveFields>, packages = 60) => {
+      for (let i = 0; i < packages; i++) port.receive(...liveWire({ status: 0x05, pleth: 40, bargraph: 2, pulse: 70, spo2: 96, piHundredths: 300, ...fields }));
+    };
+    send({});
+    send({ spo2: 0x7f, pulse: 0xff, piHundredths: 0xffff });
+    send({ status: 0x80 | 0x05, spo2: 93, pulse: 88 }); // probe error: the numbers on the wire are left-overs
+    send({ status: 0x10 | 0x05, spo2: 91, pulse: 89 }); // searching too long
+    send({ spo2: 98, pulse: 72 });
+    await advance(1_100);
+
+    expect(readings.length).toBeGreaterThan(0);
+    const shown = (metric: string) => [...new Set(readings.filter((r) => r.metric === metric).map((r) => r.value))];
+    expect(shown('spo2')).toEqual([96, 98]);
+    expect(shown('pulseRate')).toEqual([70, 72]);
+    expect(shown('perfusionIndex')).toEqual([3]);
+    for (const reading of readings) expect(StationReadingSchema.parse(reading)).toEqual(reading);
   });
 });

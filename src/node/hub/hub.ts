@@ -4,7 +4,7 @@
  * readings. Nothing here imports Electron: the same hub runs in Electron main, in the web-mode
  * Node host and under the CLI.
  */
-import type { DEVICE_STATES, DeviceInfo, StationReading, WaveformBatch } from '../../shared/contract';
+import { stationReading, type DEVICE_STATES, type DeviceInfo, type StationReading, type WaveformBatch } from '../../shared/contract';
 import { toCanonicalUnit } from '../../shared/clinical/units';
 import { SIGNAL_CONDITIONS, type DriverOutput, type Observation, type SignalCondition, type WaveformChunk } from '../../shared/readings';
 import { isMetric, UCUM_UNITS, type Metric } from '../../shared/vitals';
@@ -480,7 +480,7 @@ export class PeripheralHub extends TypedEmitter<HubEvents> {
   }
 
   private publishReading(device: ManagedDevice, observation: Observation, receivedAt: number): void {
-    const reading: StationReading = {
+    const reading = stationReading({
       deviceId: device.id,
       metric: observation.metric,
       value: observation.value,
@@ -488,7 +488,7 @@ export class PeripheralHub extends TypedEmitter<HubEvents> {
       deviceTime: observation.time,
       receivedAt,
       seq: this.nextSeq++,
-    };
+    });
     this.latestByDeviceMetric.set(`${device.id}\u0000${reading.metric}`, reading);
     this.emit('reading', reading);
   }

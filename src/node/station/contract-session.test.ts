@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import type { Snapshot } from '../../shared/contract';
+import { stationReading, type Snapshot } from '../../shared/contract';
 import { invokeContract, openContractSession, type ContractHost, type StationHandlers } from './contract-session';
 import type { FrameSink } from './frame-batcher';
 
@@ -62,7 +62,7 @@ describe('invokeContract', () => {
 
   it('refuses to pass on an answer outside the contract (an invalid reading never reaches a screen)', async () => {
     const faults: string[] = [];
-    const bad = { ...snapshot, latest: [{ deviceId: 'ox', metric: 'spo2', value: Number.NaN, unit: '%', deviceTime: null, receivedAt: 1, seq: 0 }] };
+    const bad = { ...snapshot, latest: [stationReading({ deviceId: 'ox', metric: 'spo2', value: Number.NaN, unit: '%', deviceTime: null, receivedAt: 1, seq: 0 })] };
     const handlers = fakeHost({ getSnapshot: () => bad as Snapshot }).host.handlers;
     const result = await invokeContract(handlers, 'getSnapshot', undefined, (message) => faults.push(message));
     expect(result).toMatchObject({ ok: false, error: { code: 'failed' } });

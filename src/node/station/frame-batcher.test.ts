@@ -1,18 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DeviceInfo, EventPayload, FrameBatch, StationEventName, StationReading, WaveformBatch } from '../../shared/contract';
+import { stationReading, type DeviceInfo, type EventPayload, type FrameBatch, type StationEventName, type StationReading, type WaveformBatch } from '../../shared/contract';
 import { FrameBatcher, type FrameSink } from './frame-batcher';
 
 let seq = 0;
-const reading = (metric: StationReading['metric'], value: number, extra: Partial<StationReading> = {}): StationReading => ({
-  deviceId: 'ox',
-  metric,
-  value,
-  unit: metric === 'spo2' ? '%' : '/min',
-  deviceTime: null,
-  receivedAt: 1_000 + seq,
-  seq: seq++,
-  ...extra,
-});
+const reading = (metric: StationReading['metric'], value: number, extra: Partial<Pick<StationReading, 'deviceId' | 'deviceTime'>> = {}): StationReading =>
+  stationReading({
+    deviceId: 'ox',
+    metric,
+    value,
+    unit: metric === 'spo2' ? '%' : metric === 'systolic' ? 'mm[Hg]' : '/min',
+    deviceTime: null,
+    receivedAt: 1_000 + seq,
+    seq: seq++,
+    ...extra,
+  });
 const pleth = (startedAt: number, samples: number[], deviceId = 'ox'): WaveformBatch => ({ deviceId, metric: 'pleth', rateHz: 60, startedAt, samples });
 const device: DeviceInfo = { id: 'ox', driverId: 'cms50', name: 'Oximeter', transport: 'hid', state: 'streaming', condition: 'ok', canRequestMeasurement: false };
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { stationReading } from '../../shared/contract';
 import type { ReadingEntry } from '../station/station-model';
 import { trendSegments } from './TrendChart';
 
 const entry = (measuredAt: number, value: number): ReadingEntry => ({
-  reading: { deviceId: 'ox', metric: 'spo2', value, unit: '%', deviceTime: null, receivedAt: measuredAt, seq: measuredAt },
+  reading: stationReading({ deviceId: 'ox', metric: 'spo2', value, unit: '%', deviceTime: null, receivedAt: measuredAt, seq: measuredAt }),
   measuredAt,
   continuous: true,
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DeviceInfo, StationReading } from '../../shared/contract';
+import { stationReading, type DeviceInfo, type StationReading } from '../../shared/contract';
 import { StationModel, parseDeviceTime } from './station-model';
 
 const T0 = Date.UTC(2025, 0, 15, 10, 0, 0);
@@ -25,16 +25,17 @@ const cuff = (overrides: Partial<DeviceInfo> = {}): DeviceInfo => ({
   ...overrides,
 });
 let seq = 0;
-const reading = (overrides: Partial<StationReading>): StationReading => ({
-  deviceId: 'ox-1',
-  metric: 'spo2',
-  value: 97,
-  unit: '%',
-  deviceTime: null,
-  receivedAt: T0,
-  seq: seq++,
-  ...overrides,
-});
+const reading = (overrides: Partial<Omit<StationReading, 'loinc' | 'mdc' | 'provenance'>>): StationReading =>
+  stationReading({
+    deviceId: 'ox-1',
+    metric: 'spo2',
+    value: 97,
+    unit: '%',
+    deviceTime: null,
+    receivedAt: T0,
+    seq: seq++,
+    ...overrides,
+  });
 
 function modelWith(devices: DeviceInfo[], readings: StationReading[]): StationModel {
   const model = new StationModel();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DeviceInfo, StationReading } from '../../shared/contract';
+import { stationReading, type DeviceInfo, type StationReading } from '../../shared/contract';
 import { FakeStationApi } from '../../../e2e/web/harness/fake-station-api';
 import { StationStore, type StoreEnvironment } from './station-store';
 
@@ -33,7 +33,7 @@ class ManualEnvironment implements StoreEnvironment {
 }
 
 const oximeter: DeviceInfo = { id: 'ox-1', driverId: 'sim-oximeter', name: 'Oximeter', transport: 'simulated', state: 'streaming', condition: 'ok', canRequestMeasurement: false };
-const spo2 = (value: number, receivedAt: number, seq: number): StationReading => ({ deviceId: 'ox-1', metric: 'spo2', value, unit: '%', deviceTime: null, receivedAt, seq });
+const spo2 = (value: number, receivedAt: number, seq: number): StationReading => stationReading({ deviceId: 'ox-1', metric: 'spo2', value, unit: '%', deviceTime: null, receivedAt, seq });
 
 async function startedStore(api = new FakeStationApi({ devices: [oximeter], latest: [spo2(95, T0 - 1_000, 1)], now: T0 + 5_000 })) {
   const environment = new ManualEnvironment();

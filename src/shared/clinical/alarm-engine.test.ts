@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DeviceInfo, StationReading } from '../contract';
+import { stationReading, type DeviceInfo, type StationReading } from '../contract';
 import type { Metric, UcumUnit } from '../vitals';
 import type { Actor } from './actor';
 import type { AlarmEngineState } from './alarm-engine';
@@ -8,8 +8,9 @@ import { acknowledgeAlarm, applyDevices, applyReading, createAlarmEngine, pauseA
 const T0 = 1_750_000_000_000;
 const S = 1_000;
 const nurse: Actor = { id: 'n1', name: 'Nurse Ada', role: 'nurse' };
-const clinician: Actor = { id: 'c1', name: 'Dr Lee', role: 'clinician' };
-const patient: Actor = { id: 'p1', name: 'Sam', role: 'patient' };
+const physician: Actor = { id: 'c1', name: 'Dr Lee', role: 'physician' };
+const kiosk: Actor = { id: 'p1', name: 'Sam', role: 'kiosk' };
+const administrator: Actor = { id: 'a1', name: 'Admin Kim', role: 'administrator' };
 
 function device(id: string, overrides: Partial<DeviceInfo> = {}): DeviceInfo {
   return { id, driverId: 'sim', name: id, transport: 'simulated', state: 'streaming', condition: 'ok', canRequestMeasurement: false, ...overrides };
@@ -17,7 +18,7 @@ function device(id: string, overrides: Partial<DeviceInfo> = {}): DeviceInfo {
 
 let seq = 0;
 function reading(metric: Metric, value: number, at: number, deviceId = 'oximeter', unit: UcumUnit = metric === 'spo2' ? '%' : '/min'): StationReading {
-  return { deviceId, metric, value, unit, deviceTime: null, receivedAt: at, seq: seq++ };
+  return stationReading({ deviceId, metric, value, unit, deviceTime: null, receivedAt: at, seq: seq++ });
 }
 
 /** An oximeter streaming once a second from `from` to `to` (inclusive) with the given SpO2 and pulse. */
@@ -152,20 +153,23 @@ describe('latching, acknowledgement and the log', () => {
   it('silences an acknowledged alarm whose condition persists, but keeps showing it', () => {
     let state = stream(withOximeter(), T0, T0 + 6 * S, 84);
     const id = only(state).alarm.id;
-    state = ok(acknowledgeAlarm(state, id, clinician, T0 + 7 * S));
+    state = ok(acknowledgeAlarm(state, id, physician, T0 + 7 * S));
     state = stream(state, T0 + 8 * S, T0 + 10 * S, 84);
     const alarm = only(state);
     expect(alarm.audible).toBe(false);
-    expect(alarm.alarm.acknowledged).toEqual({ by: clinician, at: T0 + 7 * S });
+    expect(alarm.alarm.acknowledged).toEqual({ by: physician, at: T0 + 7 * S });
     expect(alarm.announcement).toMatch(/Acknowledged\.$/);
     expect(presentAlarms(state, state.now).audiblePriority).toBeNull();
   });
 
-  it('only a nurse or clinician may acknowledge a physiological alarm', () => {
+  it('only a nurse or physician may acknowledge a physiological alarm', () => {
     const state = stream(withOximeter(), T0, T0 + 6 * S, 84);
-    const result = acknowledgeAlarm(state, only(state).alarm.id, patient, T0 + 7 * S);
-    expect(result).toMatchObject({ ok: false, error: expect.stringMatching(/patient may not acknowledge/) });
-    expect(result.state).toBe(state);
+    for (const actor of [kiosk, administrator]) {
+      const result = acknowledgeAlarm(state, only(state).alarm.id, actor, T0 + 7 * S);
+      expect(result).toMatchObject({ ok: false, error: `a ${actor.role} may not acknowledge a physiological alarm` });
+      expect(result.state).toBe(state);
+    }
+    expect(acknowledgeAlarm(state, only(state).alarm.id, nurse, T0 + 7 * S).ok).toBe(true);
   });
 
   it('refuses to acknowledge an alarm that is not active', () => {
@@ -197,9 +201,11 @@ describe('audio pause', () => {
     expect(alarms.audiblePriority).toBe('high');
   });
 
-  it('takes a nurse or clinician to pause audio', () => {
+  it('lets the patient at the kiosk pause audio as the role matrix allows, but not an administrator', () => {
     const state = stream(withOximeter(), T0, T0 + 6 * S, 84);
-    expect(pauseAudio(state, patient, T0 + 7 * S)).toMatchObject({ ok: false, error: 'a patient may not pause alarm audio' });
+    expect(pauseAudio(state, administrator, T0 + 7 * S)).toMatchObject({ ok: false, error: 'a administrator may not pause alarm audio' });
+    const paused = ok(pauseAudio(state, kiosk, T0 + 7 * S, 60 * S));
+    expect(paused.audioPause).toEqual({ by: kiosk, at: T0 + 7 * S, until: T0 + 67 * S });
   });
 
   it('refuses a pause longer than the configured maximum or not positive', () => {
@@ -309,10 +315,10 @@ describe('technical alarms', () => {
 });
 
 describe('patient limits', () => {
-  it('lets a clinician change a limit inside the safe bounds, recording who, when, old and new', () => {
-    const state = ok(setPatientLimits(withOximeter(), { metric: 'spo2', low: 88, reason: 'COPD, target 88–92 %' }, clinician, T0 + S));
+  it('lets a physician change a limit inside the safe bounds, recording who, when, old and new', () => {
+    const state = ok(setPatientLimits(withOximeter(), { metric: 'spo2', low: 88, reason: 'COPD, target 88–92 %' }, physician, T0 + S));
     expect(state.limits.spo2).toEqual({ low: 88, high: null });
-    expect(state.limitChanges).toEqual([{ metric: 'spo2', side: 'low', oldValue: 90, newValue: 88, by: clinician, at: T0 + S, reason: 'COPD, target 88–92 %' }]);
+    expect(state.limitChanges).toEqual([{ metric: 'spo2', side: 'low', oldValue: 90, newValue: 88, by: physician, at: T0 + S, reason: 'COPD, target 88–92 %' }]);
     const after = stream(state, T0 + 2 * S, T0 + 10 * S, 89);
     expect(shown(after)).toHaveLength(0);
   });
@@ -320,7 +326,7 @@ describe('patient limits', () => {
   it('refuses a change by anyone but a clinician', () => {
     const state = withOximeter();
     const result = setPatientLimits(state, { metric: 'spo2', low: 88 }, nurse, T0);
-    expect(result).toMatchObject({ ok: false, error: expect.stringMatching(/only a clinician/) });
+    expect(result).toMatchObject({ ok: false, error: expect.stringMatching(/only a physician/) });
     expect(result.state.limits.spo2.low).toBe(90);
     expect(result.state.limitChanges).toEqual([]);
   });
@@ -332,12 +338,12 @@ describe('patient limits', () => {
     [{ metric: 'pulseRate', low: 90, high: 80 }, /must be below the high limit/],
     [{ metric: 'systolic', high: Number.POSITIVE_INFINITY }, /between 120 and 250/],
   ] as const)('refuses %o', (request, message) => {
-    expect(setPatientLimits(withOximeter(), request, clinician, T0)).toMatchObject({ ok: false, error: expect.stringMatching(message) });
+    expect(setPatientLimits(withOximeter(), request, physician, T0)).toMatchObject({ ok: false, error: expect.stringMatching(message) });
   });
 
   it('applies a tightened limit to the current value, with the alarm-condition delay', () => {
     let state = stream(withOximeter(), T0, T0 + 3 * S, 92);
-    state = ok(setPatientLimits(state, { metric: 'spo2', low: 94 }, clinician, T0 + 4 * S));
+    state = ok(setPatientLimits(state, { metric: 'spo2', low: 94 }, physician, T0 + 4 * S));
     state = stream(state, T0 + 5 * S, T0 + 9 * S, 92);
     expect(shown(state)).toHaveLength(0);
     state = stream(state, T0 + 10 * S, T0 + 10 * S, 92);
@@ -379,7 +385,7 @@ describe('anti-flood', () => {
 describe('state as data', () => {
   it('survives a JSON round trip unchanged and is never mutated in place', () => {
     let state = stream(withOximeter(), T0, T0 + 6 * S, 84);
-    state = ok(setPatientLimits(state, { metric: 'pulseRate', high: 110 }, clinician, T0 + 7 * S));
+    state = ok(setPatientLimits(state, { metric: 'pulseRate', high: 110 }, physician, T0 + 7 * S));
     state = ok(pauseAudio(state, nurse, T0 + 8 * S));
     expect(JSON.parse(JSON.stringify(state))).toEqual(state);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DeviceInfo, StationReading } from '../contract';
+import { stationReading, type DeviceInfo, type StationReading } from '../contract';
 import type { Metric, UcumUnit } from '../vitals';
 import type { Actor } from './actor';
 import type { ManualNews2Entries } from './news2-from-station';
@@ -9,11 +9,11 @@ import { scoreNews2 } from './news2';
 const NOW = 1_750_000_000_000;
 const MINUTE = 60_000;
 const nurse: Actor = { id: 'n1', name: 'Nurse Ada', role: 'nurse' };
-const clinician: Actor = { id: 'c1', name: 'Dr Lee', role: 'clinician' };
+const physician: Actor = { id: 'c1', name: 'Dr Lee', role: 'physician' };
 
 let seq = 0;
 function reading(metric: Metric, value: number, unit: UcumUnit, ageMs: number, deviceId = 'dev-' + metric): StationReading {
-  return { deviceId, metric, value, unit, deviceTime: null, receivedAt: NOW - ageMs, seq: seq++ };
+  return stationReading({ deviceId, metric, value, unit, deviceTime: null, receivedAt: NOW - ageMs, seq: seq++ });
 }
 
 const freshReadings = (): StationReading[] => [
@@ -106,8 +106,8 @@ describe('assembling NEWS2 input from the station', () => {
     if (assembled.ok) expect(scoreNews2(assembled.input).scores.temperature).toBe(0);
   });
 
-  it('uses Scale 2 only on a clinician decision', () => {
-    const byClinician = { ...manual(), spo2Scale2: { value: true, enteredBy: clinician, enteredAt: NOW - 24 * 60 * MINUTE } };
+  it('uses Scale 2 only on a physician decision', () => {
+    const byClinician = { ...manual(), spo2Scale2: { value: true, enteredBy: physician, enteredAt: NOW - 24 * 60 * MINUTE } };
     expect(assembleNews2Input({ latest: freshReadings(), manual: byClinician, now: NOW })).toMatchObject({ ok: true, input: { spo2Scale: 2 } });
 
     const byNurse = { ...manual(), spo2Scale2: { value: true, enteredBy: nurse, enteredAt: NOW } };
