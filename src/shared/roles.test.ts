@@ -14,6 +14,8 @@ const ALLOWED: Record<ProtectedAction, readonly StationRole[]> = {
   'alarm.acknowledge': ['nurse', 'physician'],
   'alarm.pause-audio': ['kiosk', 'nurse', 'physician'],
   'alarm.change-limits': ['physician'],
+  'observation.enter': ['nurse', 'physician'],
+  'news2.prescribe-scale-2': ['physician'],
   'visit.start': ['kiosk', 'nurse', 'physician'],
   'visit.end': ['kiosk', 'nurse', 'physician'],
   'visit.admit-clinician': ['kiosk', 'nurse', 'physician'],

@@ -1,9 +1,8 @@
 /**
  * Who may do what at the station: the sign-in roles and the permission matrix every protected
- * action is checked against, in the core and on every screen alike.
- *
- * These are the roles of people signed in at a station. They are not the clinical `Actor` roles of
- * ./clinical/actor.ts, which name who made an entry in alarm and reading logs.
+ * action is checked against, in the core and on every screen alike. The clinical core's `Actor`
+ * (./clinical/actor.ts) carries these same roles, so an alarm acknowledgement or a NEWS2 entry is
+ * judged by this matrix too.
  */
 
 export const STATION_ROLES = ['kiosk', 'nurse', 'physician', 'administrator'] as const;
@@ -21,6 +20,8 @@ export const PROTECTED_ACTIONS = [
   'alarm.acknowledge',
   'alarm.pause-audio',
   'alarm.change-limits',
+  'observation.enter',
+  'news2.prescribe-scale-2',
   'visit.start',
   'visit.end',
   'visit.admit-clinician',
@@ -40,7 +41,9 @@ export type ProtectedAction = (typeof PROTECTED_ACTIONS)[number];
  * - kiosk is the patient at the station: their own record only (enforced by the session's patient
  *   scope), taking readings, consenting to and running a visit, and silencing alarm audio for the
  *   pause period; acknowledging an alarm or changing its limits stays with clinicians.
- * - alarm limits are a prescription: physicians only.
+ * - alarm limits and the NEWS2 SpO₂ Scale 2 are prescriptions: physicians only.
+ * - charted observations (NEWS2's counted respiratory rate, consciousness, air or oxygen) are a
+ *   clinical assessment, not a reading a device takes: nurses and physicians, not the kiosk.
  * - export and erasure answer data-subject requests: physicians export for care, administrators
  *   export and erase on request; nobody clinical erases.
  * - administrators run the station (users, devices, settings, audit) but do not browse clinical
@@ -59,6 +62,7 @@ const GRANTS: Record<StationRole, readonly ProtectedAction[]> = {
     'attachment.capture',
     'alarm.acknowledge',
     'alarm.pause-audio',
+    'observation.enter',
     'visit.start',
     'visit.end',
     'visit.admit-clinician',
@@ -78,6 +82,8 @@ const GRANTS: Record<StationRole, readonly ProtectedAction[]> = {
     'alarm.acknowledge',
     'alarm.pause-audio',
     'alarm.change-limits',
+    'observation.enter',
+    'news2.prescribe-scale-2',
     'visit.start',
     'visit.end',
     'visit.admit-clinician',

@@ -166,7 +166,7 @@ describe('latching, acknowledgement and the log', () => {
     const state = stream(withOximeter(), T0, T0 + 6 * S, 84);
     for (const actor of [kiosk, administrator]) {
       const result = acknowledgeAlarm(state, only(state).alarm.id, actor, T0 + 7 * S);
-      expect(result).toMatchObject({ ok: false, error: `a ${actor.role} may not acknowledge a physiological alarm` });
+      expect(result).toMatchObject({ ok: false, error: expect.stringMatching(/^an? (kiosk|administrator) may not acknowledge a physiological alarm$/) });
       expect(result.state).toBe(state);
     }
     expect(acknowledgeAlarm(state, only(state).alarm.id, nurse, T0 + 7 * S).ok).toBe(true);
@@ -203,7 +203,7 @@ describe('audio pause', () => {
 
   it('lets the patient at the kiosk pause audio as the role matrix allows, but not an administrator', () => {
     const state = stream(withOximeter(), T0, T0 + 6 * S, 84);
-    expect(pauseAudio(state, administrator, T0 + 7 * S)).toMatchObject({ ok: false, error: 'a administrator may not pause alarm audio' });
+    expect(pauseAudio(state, administrator, T0 + 7 * S)).toMatchObject({ ok: false, error: 'an administrator may not pause alarm audio' });
     const paused = ok(pauseAudio(state, kiosk, T0 + 7 * S, 60 * S));
     expect(paused.audioPause).toEqual({ by: kiosk, at: T0 + 7 * S, until: T0 + 67 * S });
   });
@@ -276,18 +276,18 @@ describe('technical alarms', () => {
     expect(shown(state)).toHaveLength(0);
   });
 
-  it('a disconnected device is one alarm, not one per silent metric, and a patient may acknowledge it to stop following the device', () => {
+  it('a disconnected device is one alarm, not one per silent metric, and the patient at the kiosk may acknowledge it to stop following the device', () => {
     let state = stream(withOximeter(), T0, T0 + 5 * S, 97);
     state = applyDevices(state, [], T0 + 6 * S);
     state = tickAlarms(state, T0 + 9 * S);
     state = tickAlarms(state, T0 + 60 * S);
     const alarm = only(state);
     expect(alarm.alarm).toMatchObject({ key: 'technical:oximeter:disconnected', priority: 'medium', raisedAt: T0 + 9 * S });
-    state = ok(acknowledgeAlarm(state, alarm.alarm.id, patient, T0 + 61 * S));
+    state = ok(acknowledgeAlarm(state, alarm.alarm.id, kiosk, T0 + 61 * S));
     state = tickAlarms(state, T0 + 120 * S);
     expect(shown(state)).toHaveLength(0);
     expect(state.devices.oximeter).toBeUndefined();
-    expect(state.log[0]).toMatchObject({ clearedAt: T0 + 61 * S, acknowledgedBy: patient });
+    expect(state.log[0]).toMatchObject({ clearedAt: T0 + 61 * S, acknowledgedBy: kiosk });
   });
 
   it('ends physiological conditions of a lost device instead of showing its last value as current', () => {

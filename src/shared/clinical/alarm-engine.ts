@@ -12,7 +12,7 @@ import type { DeviceInfo, StationReading } from '../contract';
 import type { SignalCondition } from '../readings';
 import type { Metric, UcumUnit } from '../vitals';
 import { METRIC_DEFINITIONS } from '../vitals';
-import type { Actor } from './actor';
+import { actorMay, roleWithArticle, type Actor } from './actor';
 import type { AlarmMetric, LimitChangeRecord, LimitChangeRequest, LimitSide, MetricLimits } from './alarm-limits';
 import { ALARM_METRICS, METRIC_ALARM_RULES, adultDefaultLimits, changeLimits, isAlarmMetric } from './alarm-limits';
 import type { AlarmPriority, AlarmVisual } from './alarm-presentation';
@@ -489,15 +489,17 @@ function closeAlarm(state: AlarmEngineState, alarm: Alarm, now: number): void {
 /**
  * Acknowledging silences the alarm and stops its escalation; a latched alarm whose condition has
  * ended is thereby closed. Acknowledging a disconnection means the device was removed on purpose:
- * the station stops following it. Physiological alarms need a nurse or clinician.
+ * the station stops following it. Physiological alarms need a role granted 'alarm.acknowledge'
+ * (nurse, physician); a technical alarm is about the equipment and anyone at the station may
+ * acknowledge it.
  */
 export function acknowledgeAlarm(state: AlarmEngineState, alarmId: string, actor: Actor, now: number): AlarmCommandResult {
   const next = copy(state);
   reconcile(next, now);
   const alarm = next.alarms.find((open) => open.id === alarmId && (open.conditionPresent || open.latched));
   if (!alarm) return { ok: false, error: `no active alarm ${alarmId}`, state };
-  if (alarm.kind === 'physiological' && actor.role !== 'nurse' && actor.role !== 'clinician') {
-    return { ok: false, error: `a ${actor.role} may not acknowledge a physiological alarm`, state };
+  if (alarm.kind === 'physiological' && !actorMay(actor, 'alarm.acknowledge')) {
+    return { ok: false, error: `${roleWithArticle(actor.role)} may not acknowledge a physiological alarm`, state };
   }
   alarm.acknowledged = { by: actor, at: now };
   updateLogEntry(next, alarm, () => ({ acknowledgedAt: now, acknowledgedBy: actor }));
@@ -509,8 +511,8 @@ export function acknowledgeAlarm(state: AlarmEngineState, alarmId: string, actor
 
 /** Silences the alarms present now for durationMs; alarms raised or escalated later still sound. */
 export function pauseAudio(state: AlarmEngineState, actor: Actor, now: number, durationMs = state.config.defaultAudioPauseMs): AlarmCommandResult {
-  // Pausing silences physiological alarms too, so it takes the same role as acknowledging them.
-  if (actor.role !== 'nurse' && actor.role !== 'clinician') return { ok: false, error: `a ${actor.role} may not pause alarm audio`, state };
+  // The kiosk may pause too (roles.ts): the pause is bounded, alarms stay on screen, and new or escalated ones still sound.
+  if (!actorMay(actor, 'alarm.pause-audio')) return { ok: false, error: `${roleWithArticle(actor.role)} may not pause alarm audio`, state };
   if (!Number.isFinite(durationMs) || durationMs <= 0 || durationMs > state.config.maxAudioPauseMs) {
     return { ok: false, error: `audio pause must last more than 0 and at most ${state.config.maxAudioPauseMs / 1000} s`, state };
   }

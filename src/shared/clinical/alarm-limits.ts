@@ -1,5 +1,5 @@
 /**
- * Physiological alarm limits: adult defaults, the bounds inside which a clinician may set
+ * Physiological alarm limits: adult defaults, the bounds inside which a physician may set
  * per-patient limits, and the audited change itself. Limits are in each metric's canonical unit
  * (the first unit in vitals.ts).
  *
@@ -8,7 +8,7 @@
  */
 import type { Metric } from '../vitals';
 import { METRIC_DEFINITIONS } from '../vitals';
-import type { Actor } from './actor';
+import { actorMay, roleWithArticle, type Actor } from './actor';
 import type { AlarmPriority } from './alarm-presentation';
 
 export const ALARM_METRICS = [
@@ -33,7 +33,7 @@ export interface MetricLimits {
 
 interface SideRule {
   default: number;
-  /** A clinician may move the limit only within [min, max]. */
+  /** A physician may move the limit only within [min, max]. */
   min: number;
   max: number;
   priority: AlarmPriority;
@@ -128,14 +128,14 @@ export type LimitChangeOutcome =
   | { ok: true; limits: Record<AlarmMetric, MetricLimits>; records: LimitChangeRecord[] }
   | { ok: false; error: string };
 
-/** Only a clinician may change limits, only inside the safe bounds, and low must stay below high. */
+/** Only a physician may change limits (they are a prescription), only inside the safe bounds, and low must stay below high. */
 export function changeLimits(
   current: Record<AlarmMetric, MetricLimits>,
   request: LimitChangeRequest,
   actor: Actor,
   now: number,
 ): LimitChangeOutcome {
-  if (actor.role !== 'clinician') return { ok: false, error: `only a clinician may change alarm limits; ${actor.name} is a ${actor.role}` };
+  if (!actorMay(actor, 'alarm.change-limits')) return { ok: false, error: `only a physician may change alarm limits; ${actor.name} is ${roleWithArticle(actor.role)}` };
   const rule = METRIC_ALARM_RULES[request.metric];
   if (rule === undefined) return { ok: false, error: `${String(request.metric)} has no alarm limits` };
   const label = METRIC_DEFINITIONS[request.metric].label;

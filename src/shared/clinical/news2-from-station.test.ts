@@ -10,6 +10,7 @@ const NOW = 1_750_000_000_000;
 const MINUTE = 60_000;
 const nurse: Actor = { id: 'n1', name: 'Nurse Ada', role: 'nurse' };
 const physician: Actor = { id: 'c1', name: 'Dr Lee', role: 'physician' };
+const kiosk: Actor = { id: 'p1', name: 'Sam', role: 'kiosk' };
 
 let seq = 0;
 function reading(metric: Metric, value: number, unit: UcumUnit, ageMs: number, deviceId = 'dev-' + metric): StationReading {
@@ -107,13 +108,21 @@ describe('assembling NEWS2 input from the station', () => {
   });
 
   it('uses Scale 2 only on a physician decision', () => {
-    const byClinician = { ...manual(), spo2Scale2: { value: true, enteredBy: physician, enteredAt: NOW - 24 * 60 * MINUTE } };
-    expect(assembleNews2Input({ latest: freshReadings(), manual: byClinician, now: NOW })).toMatchObject({ ok: true, input: { spo2Scale: 2 } });
+    const byPhysician = { ...manual(), spo2Scale2: { value: true, enteredBy: physician, enteredAt: NOW - 24 * 60 * MINUTE } };
+    expect(assembleNews2Input({ latest: freshReadings(), manual: byPhysician, now: NOW })).toMatchObject({ ok: true, input: { spo2Scale: 2 } });
 
     const byNurse = { ...manual(), spo2Scale2: { value: true, enteredBy: nurse, enteredAt: NOW } };
     expect(assembleNews2Input({ latest: freshReadings(), manual: byNurse, now: NOW })).toMatchObject({
       ok: false,
       problems: [{ input: 'spo2Scale', reason: 'invalid' }],
+    });
+  });
+
+  it('refuses an observation charted by someone the role matrix does not let chart', () => {
+    const entries = { ...manual(), consciousness: { value: 'A' as const, enteredBy: kiosk, enteredAt: NOW } };
+    expect(assembleNews2Input({ latest: freshReadings(), manual: entries, now: NOW })).toMatchObject({
+      ok: false,
+      problems: [{ input: 'consciousness', reason: 'invalid', detail: 'the ACVPU level was entered by a kiosk, who may not chart observations' }],
     });
   });
 

@@ -7,7 +7,7 @@ import type { DeviceInfo, StationReading } from '../contract';
 import type { SignalCondition } from '../readings';
 import type { Metric } from '../vitals';
 import { METRIC_DEFINITIONS } from '../vitals';
-import type { Actor } from './actor';
+import { actorMay, roleWithArticle, type Actor } from './actor';
 import type { ConsciousnessLevel, News2Input } from './news2';
 import { News2InputSchema } from './news2';
 import { toCanonicalUnit } from './units';
@@ -25,7 +25,7 @@ export interface ManualNews2Entries {
   consciousness?: ManualEntry<ConsciousnessLevel>;
   onOxygen?: ManualEntry<boolean>;
   /**
-   * A clinician's decision that the patient has hypercapnic respiratory failure with a target of
+   * A physician's decision that the patient has hypercapnic respiratory failure with a target of
    * 88–92 %. Absent means Scale 1, which is what the reference prescribes for everyone else.
    */
   spo2Scale2?: ManualEntry<boolean>;
@@ -107,6 +107,10 @@ function fromDevices(
 
 function fromManual<T>(input: News2InputName, entry: ManualEntry<T> | undefined, now: number, staleAfterMs: number, what: string): Assembled<T> {
   if (entry === undefined) return { ok: false, problem: { input, reason: 'missing', detail: `${what} has not been entered` } };
+  // Charting is a clinical assessment (roles.ts 'observation.enter'): an entry by anyone else is not an observation.
+  if (!actorMay(entry.enteredBy, 'observation.enter')) {
+    return { ok: false, problem: { input, reason: 'invalid', detail: `${what} was entered by ${roleWithArticle(entry.enteredBy.role)}, who may not chart observations` } };
+  }
   const age = ageProblem(input, entry.enteredAt, now, staleAfterMs, `${what} entered by ${entry.enteredBy.name}`);
   if (age) return { ok: false, problem: age };
   return { ok: true, value: entry.value, provenance: { kind: 'manual', enteredBy: entry.enteredBy, enteredAt: entry.enteredAt } };
@@ -114,11 +118,11 @@ function fromManual<T>(input: News2InputName, entry: ManualEntry<T> | undefined,
 
 function spo2Scale(entry: ManualEntry<boolean> | undefined): Assembled<1 | 2> {
   if (entry === undefined) return { ok: true, value: 1, provenance: { kind: 'default', detail: 'no Scale 2 prescription: Scale 1' } };
-  // Scale 2 is a prescription; only a clinician may decide it, and it does not go stale like an observation.
-  if (entry.enteredBy.role !== 'clinician') {
+  // Scale 2 is a prescription; only a physician may decide it, and it does not go stale like an observation.
+  if (!actorMay(entry.enteredBy, 'news2.prescribe-scale-2')) {
     return {
       ok: false,
-      problem: { input: 'spo2Scale', reason: 'invalid', detail: `SpO₂ Scale 2 must be decided by a clinician, not a ${entry.enteredBy.role}` },
+      problem: { input: 'spo2Scale', reason: 'invalid', detail: `SpO₂ Scale 2 must be decided by a physician, not ${roleWithArticle(entry.enteredBy.role)}` },
     };
   }
   return { ok: true, value: entry.value ? 2 : 1, provenance: { kind: 'manual', enteredBy: entry.enteredBy, enteredAt: entry.enteredAt } };
