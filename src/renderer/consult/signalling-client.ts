@@ -1,0 +1,138 @@
+/**
+ * The browser end of the consultation server's signalling socket (src/shared/consult/protocol.ts):
+ * joins with the link token, keeps the seat token from `welcome` and rejoins with it, after a
+ * dropped socket (with backoff) or on request (call recovery). Closes that mean "never again"
+ * (visit ended, seat taken, bad token) end the client instead of retrying.
+ */
+import {
+  CONSULT_CLOSE_CODES,
+  ConsultServerMessageSchema,
+  type ConsultClientMessage,
+  type ConsultErrorCode,
+  type ConsultServerMessage,
+} from '../../shared/consult/protocol';
+
+export interface FinalClose {
+  code: number;
+  /** The server's last error before it closed, when it sent one. */
+  error: { code: ConsultErrorCode; message: string } | null;
+}
+
+export interface SignallingClientOptions {
+  url: string;
+  /** The link or station token for the first join; later joins use the seat token. */
+  token: string;
+  onMessage(message: ConsultServerMessage): void;
+  /** The socket dropped and a rejoin is scheduled. */
+  onDisconnected(): void;
+  /** The server refused this participant for good or the visit ended. */
+  onFinalClose(close: FinalClose): void;
+  onSeatToken?(seatToken: string): void;
+  /** Defaults to the browser's WebSocket. */
+  WebSocket?: typeof WebSocket;
+  /** Waits before the n-th consecutive reconnect (n from 1). */
+  reconnectDelayMs?: (attempt: number) => number;
+}
+
+export interface SignallingClient {
+  /** Sends when joined; false otherwise (the caller's state explains why). */
+  send(message: Exclude<ConsultClientMessage, { type: 'join' }>): boolean;
+  /** Drops this socket and joins again right away with the seat token. */
+  rejoin(): void;
+  close(): void;
+}
+
+const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
+  CONSULT_CLOSE_CODES.visitEnded,
+  CONSULT_CLOSE_CODES.replaced,
+  CONSULT_CLOSE_CODES.badJoin,
+  CONSULT_CLOSE_CODES.badToken,
+  CONSULT_CLOSE_CODES.seatTaken,
+  CONSULT_CLOSE_CODES.visitGone,
+]);
+
+export const defaultReconnectDelayMs = (attempt: number): number => Math.min(8_000, 250 * 2 ** attempt);
+
+export function createSignallingClient(options: SignallingClientOptions): SignallingClient {
+  const Socket = options.WebSocket ?? WebSocket;
+  const delay = options.reconnectDelayMs ?? defaultReconnectDelayMs;
+  let seatToken: string | null = null;
+  let current: WebSocket | null = null;
+  let joined = false;
+  let closed = false;
+  let attempts = 0;
+  let lastError: FinalClose['error'] = null;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const open = () => {
+    clearTimeout(retryTimer);
+    joined = false;
+    lastError = null;
+    const ws = new Socket(options.url);
+    current = ws;
+    ws.onopen = () => {
+      if (ws === current) ws.send(JSON.stringify({ type: 'join', token: seatToken ?? options.token }));
+    };
+    ws.onmessage = (event: MessageEvent) => {
+      if (ws !== current || typeof event.data !== 'string') return;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      const message = ConsultServerMessageSchema.safeParse(parsed);
+      // A message this client does not understand is dropped, never half-applied.
+      if (!message.success) return;
+      if (message.data.type === 'welcome') {
+        joined = true;
+        attempts = 0;
+        seatToken = message.data.seatToken;
+        options.onSeatToken?.(seatToken);
+      } else if (message.data.type === 'error') {
+        lastError = { code: message.data.code, message: message.data.message };
+      }
+      options.onMessage(message.data);
+    };
+    ws.onclose = (event: CloseEvent) => {
+      if (ws !== current || closed) return;
+      current = null;
+      joined = false;
+      if (FINAL_CLOSE_CODES.has(event.code)) {
+        closed = true;
+        options.onFinalClose({ code: event.code, error: lastError });
+        return;
+      }
+      attempts += 1;
+      options.onDisconnected();
+      retryTimer = setTimeout(open, delay(attempts));
+    };
+  };
+
+  const drop = (ws: WebSocket | null) => {
+    if (ws && (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING)) ws.close(1000, 'rejoining');
+  };
+
+  open();
+  return {
+    send(message) {
+      if (!joined || !current || current.readyState !== current.OPEN) return false;
+      current.send(JSON.stringify(message));
+      return true;
+    },
+    rejoin() {
+      if (closed) return;
+      const previous = current;
+      current = null;
+      drop(previous);
+      open();
+    },
+    close() {
+      closed = true;
+      clearTimeout(retryTimer);
+      const previous = current;
+      current = null;
+      drop(previous);
+    },
+  };
+}
