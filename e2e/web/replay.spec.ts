@@ -1,32 +1,24 @@
 /**
  * A replayed capture on the screen: the Omron HEM-790IT memory download of two readings. The newest
  * (2008-04-21 16:18:38, 119/79) is shown with its device time and, being years old, as stale; the
- * history lists both. Needs web mode's capture-replay device (`--replay <file>`).
+ * history lists both. Web mode's `--replay <file>` attaches the capture as a device played at recorded speed.
  */
 import { resolve } from 'node:path';
-import { startWebStation, WebStationExit, type WebStation } from './web-station';
+import { startWebStation, type WebStation } from './web-station';
 import { expect, screenshot, test, tile, tileValue } from './fixtures';
 
 const CAPTURE = resolve('/work/shared/captures/omron-hem790it-two-readings.cap');
 
 let station: WebStation | null = null;
-let unsupported: string | null = null;
 test.beforeAll(async () => {
   test.setTimeout(150_000);
-  try {
-    station = await startWebStation(['--replay', CAPTURE]);
-  } catch (error) {
-    // Only a usage error about the flag itself means web mode cannot replay yet.
-    if (error instanceof WebStationExit && error.code === 2 && /replay/.test(error.stderr)) unsupported = error.stderr.trim();
-    else throw error;
-  }
+  station = await startWebStation(['--replay', CAPTURE]);
 });
 test.afterAll(async () => {
   await station?.stop();
 });
 
 test('a replayed capture shows its values with the device time', async ({ page }) => {
-  test.skip(unsupported !== null, `web mode has no --replay yet: ${unsupported}`);
   await page.goto(station!.url);
   await expect(tileValue(page, 'systolic')).toHaveText('119', { timeout: 30_000 });
   await expect(tileValue(page, 'diastolic')).toHaveText('79');

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { METRIC_DEFINITIONS, METRICS, UCUM_UNITS, type Metric } from './vitals';
 import { SIGNAL_CONDITIONS } from './readings';
+import { clinicalEvents, clinicalMethods } from './contract-clinical';
 
 export const DEVICE_STATES = ['connecting', 'streaming', 'measuring', 'idle', 'probe-off', 'disconnected', 'error'] as const;
 
@@ -98,11 +99,13 @@ export type Snapshot = z.infer<typeof SnapshotSchema>;
 export const stationMethods = {
   getSnapshot: { input: z.undefined(), output: SnapshotSchema },
   requestMeasurement: { input: z.object({ deviceId: z.string().max(200) }), output: z.undefined() },
+  ...clinicalMethods,
 } as const;
 
 export const stationEvents = {
   devices: z.array(DeviceInfoSchema),
   frame: FrameBatchSchema,
+  ...clinicalEvents,
 } as const;
 
 export type StationMethodName = keyof typeof stationMethods;

@@ -6,7 +6,7 @@
  */
 import { DeviceClosedError, type DeviceIo, type TransportKind } from '../drivers/driver';
 import { formatHex, isHostToDevice, type Capture, type CaptureRecord, type Direction } from './format';
-import { VirtualClock } from './virtual-clock';
+import { VirtualClock, type ReplayClock } from './virtual-clock';
 
 export interface ReplayMismatch {
   /** 1-based ordinal of the driver's host-to-device write, or of the recorded one it never made. */
@@ -49,13 +49,17 @@ export interface ReplayIoOptions {
   sameHostReport?(direction: 'out' | 'feature-out', recorded: Uint8Array, written: Uint8Array): boolean;
   /** Called once when the replayed device goes away: capture ended, stalled, or strict mismatch. */
   onEnd?(reason: Error): void;
+  /** A virtual clock of its own by default; a RecordedSpeedClock plays the capture in real time. */
+  clock?: ReplayClock;
 }
 
 const DEFAULT_STALL_LIMIT_MS = 5 * 60_000;
 
 export class ReplayIo implements DeviceIo {
   readonly transport: TransportKind;
-  private readonly clock = new VirtualClock();
+  private readonly clock: ReplayClock;
+  /** Aborted by close(): cuts every wait short so a driver blocked on the replay returns. */
+  private readonly closing = new AbortController();
   private readonly records: readonly CaptureRecord[];
   /** Per record: how many host-to-device records precede it in the file. */
   private readonly hostRecordsBefore: number[] = [];
@@ -75,6 +79,7 @@ export class ReplayIo implements DeviceIo {
     capture: Capture,
     private readonly options: ReplayIoOptions = {},
   ) {
+    this.clock = options.clock ?? new VirtualClock();
     this.records = capture.records;
     this.transport = capture.header.transport ?? options.transport ?? 'hid';
     capture.records.forEach((record, index) => {
@@ -106,19 +111,27 @@ export class ReplayIo implements DeviceIo {
     return this.clock.now();
   }
 
+  /** Ends the replay as an unplug would: waiting and later calls fail with DeviceClosedError. */
+  async close(): Promise<void> {
+    this.closedBy ??= new DeviceClosedError('replay closed');
+    this.closing.abort();
+  }
+
   async sleep(ms: number): Promise<void> {
     this.throwIfClosed();
     if (!this.inputReleasable() && this.clock.now() - this.lastProgressAt >= this.stallLimitMs) this.closeForStall();
-    await this.clock.until(this.clock.now() + nonNegative(ms));
+    await this.clock.until(this.clock.now() + nonNegative(ms), this.closing.signal);
+    this.throwIfClosed();
   }
 
   async read(timeoutMs: number): Promise<Uint8Array | null> {
     this.throwIfClosed();
     const deadline = this.clock.now() + nonNegative(timeoutMs);
     for (;;) {
+      this.throwIfClosed();
       const index = this.nextInputIndex();
       if (index === undefined) {
-        this.close(new DeviceClosedError('capture ended'));
+        this.endWith(new DeviceClosedError('capture ended'));
       }
       if (this.gateOpen(index)) {
         const at = this.occurrence(index);
@@ -128,10 +141,11 @@ export class ReplayIo implements DeviceIo {
           return Uint8Array.from(this.records[index]?.bytes ?? []);
         }
         if (at > deadline) {
-          await this.clock.until(deadline);
+          await this.clock.until(deadline, this.closing.signal);
+          this.throwIfClosed();
           return null;
         }
-        await this.clock.until(at);
+        await this.clock.until(at, this.closing.signal);
         continue;
       }
       if (this.clock.now() - this.lastProgressAt >= this.stallLimitMs) this.closeForStall();
@@ -165,7 +179,7 @@ export class ReplayIo implements DeviceIo {
     this.collectedMismatches.push(mismatch);
     this.options.onMismatch?.(mismatch);
     if (this.options.strict) {
-      this.close(new ReplayMismatchError(mismatch));
+      this.endWith(new ReplayMismatchError(mismatch));
     }
   }
 
@@ -219,7 +233,7 @@ export class ReplayIo implements DeviceIo {
     const onWrite = (): void => wake.abort();
     this.writeListeners.add(onWrite);
     try {
-      await this.clock.until(at, wake.signal);
+      await this.clock.until(at, AbortSignal.any([wake.signal, this.closing.signal]));
     } finally {
       this.writeListeners.delete(onWrite);
     }
@@ -231,10 +245,10 @@ export class ReplayIo implements DeviceIo {
     const waitingFor = record
       ? `line ${record.line ?? index} waits for ${this.hostRecordsBefore[index ?? 0]} host-to-device records, the driver wrote ${this.writesMade}`
       : 'the capture has no more input';
-    this.close(new DeviceClosedError(`replay stalled after ${this.stallLimitMs} virtual ms without progress: ${waitingFor}`));
+    this.endWith(new DeviceClosedError(`replay stalled after ${this.stallLimitMs} virtual ms without progress: ${waitingFor}`));
   }
 
-  private close(reason: Error): never {
+  private endWith(reason: Error): never {
     this.closedBy = reason;
     this.options.onEnd?.(reason);
     throw reason;

@@ -37,19 +37,27 @@ export class ReplaySetupError extends Error {
  */
 export async function* replayCapture(input: string | Capture, options: ReplayOptions = {}): AsyncGenerator<ReplayOutput> {
   const capture = typeof input === 'string' ? parseCapture(input) : input;
+  const manifest = await resolveReplayDriver(capture, options);
+  yield* replaySession(capture, manifest, manifest.create, options);
+}
+
+/**
+ * The driver a capture replays through: the one its header (or options.driverId) names, creating
+ * the host variant whose writes match the recording when the driver's default does not.
+ * Throws ReplaySetupError when no driver fits.
+ */
+export async function resolveReplayDriver(capture: Capture, options: ReplayOptions = {}): Promise<DriverManifest> {
   const manifest = chooseDriver(capture, options);
   const variants = manifest.hostVariants ?? [];
-  if (variants.length > 0 && !(await matchesRecording(capture, manifest, manifest.create))) {
-    // Knowing whether a host behaviour matches takes a whole run; captures are small enough.
-    for (const variant of variants) {
-      if (await matchesRecording(capture, manifest, variant.create)) {
-        options.onHostVariant?.(variant);
-        yield* replaySession(capture, manifest, variant.create, options);
-        return;
-      }
+  if (variants.length === 0 || (await matchesRecording(capture, manifest, manifest.create))) return manifest;
+  // Knowing whether a host behaviour matches takes a whole run on the virtual clock; captures are small enough.
+  for (const variant of variants) {
+    if (await matchesRecording(capture, manifest, variant.create)) {
+      options.onHostVariant?.(variant);
+      return { ...manifest, create: variant.create };
     }
   }
-  yield* replaySession(capture, manifest, manifest.create, options);
+  return manifest;
 }
 
 /** True when the driver makes every recorded write, none different, and does not fail. */

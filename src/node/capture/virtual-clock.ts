@@ -5,12 +5,19 @@
  * driver's timeouts and sleeps behave as they would live.
  */
 
+/** The time a ReplayIo runs on: virtual (as fast as the CPU allows) or paced at recorded speed. */
+export interface ReplayClock {
+  now(): number;
+  /** Resolves once the clock reaches `at`, or as soon as `cancel` aborts. */
+  until(at: number, cancel?: AbortSignal): Promise<void>;
+}
+
 interface Timer {
   at: number;
   wake: () => void;
 }
 
-export class VirtualClock {
+export class VirtualClock implements ReplayClock {
   private current = 0;
   private readonly timers = new Set<Timer>();
   private advanceScheduled = false;

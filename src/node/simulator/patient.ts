@@ -21,10 +21,18 @@ function valueAt(track: readonly Keyframe[], atMs: number, fallback: number): nu
 export class SimulatedPatient {
   #scenario: Scenario;
   #startedAt: number;
+  readonly #speed: number;
 
-  constructor(scenario: ScenarioName, startedAt: number) {
+  /** speed: how many times faster than real time the scenario's timeline runs (training and tests). */
+  constructor(scenario: ScenarioName, startedAt: number, speed = 1) {
+    if (!Number.isFinite(speed) || speed <= 0) throw new RangeError(`scenario speed must be a positive number, got ${speed}`);
     this.#scenario = getScenario(scenario);
     this.#startedAt = startedAt;
+    this.#speed = speed;
+  }
+
+  get speed(): number {
+    return this.#speed;
   }
 
   get scenario(): Scenario {
@@ -43,7 +51,7 @@ export class SimulatedPatient {
 
   /** Milliseconds into the scenario's timeline, folded into one cycle for repeating scenarios. */
   timelineAt(clockMs: number): number {
-    const elapsed = Math.max(0, clockMs - this.#startedAt);
+    const elapsed = Math.max(0, clockMs - this.#startedAt) * this.#speed;
     const period = this.#scenario.repeatEveryMs;
     return period ? elapsed % period : elapsed;
   }

@@ -59,4 +59,12 @@ describe('SimulatedPatient', () => {
     const flapping = new SimulatedPatient('flapping-signal', 0);
     expect([3_000, 4_000, 5_999, 6_000, 11_000, 12_500, 14_000].map((t) => flapping.probeAttachedAt(t))).toEqual([true, false, false, true, true, false, true]);
   });
+
+  it('plays a scenario faster at a higher speed, events included, and refuses a speed that is not positive', () => {
+    const fast = new SimulatedPatient('desaturation', 5000, 10);
+    expect(fast.vitalsAt(5000 + 4_000).spo2).toBeCloseTo(90.5, 5);
+    expect(fast.vitalsAt(5000 + 8_500).spo2).toBe(84);
+    expect(new SimulatedPatient('probe-off', 0, 5).probeAttachedAt(2_000)).toBe(false);
+    expect(() => new SimulatedPatient('normal', 0, 0)).toThrow('scenario speed must be a positive number, got 0');
+  });
 });

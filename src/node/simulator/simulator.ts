@@ -15,6 +15,8 @@ export interface SimulatorOptions {
   /** Same seed, same clock steps: same readings. */
   seed?: number;
   clock?: Clock;
+  /** The scenario timeline runs this many times faster than the clock; the devices keep their real rates. */
+  speed?: number;
   /** The devices the simulated station has; all four unless told otherwise. */
   devices?: readonly SimulatedDeviceId[];
   /** Where a failure while playing device events goes (a hub listener that threw, for instance). */
@@ -34,12 +36,13 @@ export interface Simulator {
 
 type DeviceEvent = Extract<ScenarioEvent, { device: SimulatedDeviceId }>;
 
-async function playDeviceEvents(scenario: Scenario, startedAt: number, clock: Clock, source: SimulatedSource, signal: AbortSignal): Promise<void> {
+async function playDeviceEvents(scenario: Scenario, patient: SimulatedPatient, clock: Clock, source: SimulatedSource, signal: AbortSignal): Promise<void> {
   const events = scenario.events.filter((e): e is DeviceEvent => 'device' in e).sort((a, b) => a.atMs - b.atMs);
   if (events.length === 0) return;
-  for (let cycleStart = startedAt; ; cycleStart += scenario.repeatEveryMs ?? 0) {
+  const onClock = (timelineMs: number) => timelineMs / patient.speed;
+  for (let cycleStart = patient.startedAt; ; cycleStart += onClock(scenario.repeatEveryMs ?? 0)) {
     for (const event of events) {
-      const wait = cycleStart + event.atMs - clock.now();
+      const wait = cycleStart + onClock(event.atMs) - clock.now();
       if (wait > 0) await clock.sleep(wait, signal);
       if (event.action === 'unplug') source.unplug(event.device);
       else source.plug(event.device);
@@ -53,7 +56,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const seed = options.seed ?? 1;
   const devices = options.devices ?? SIMULATED_DEVICE_IDS;
   const onError = options.onError ?? ((error: unknown) => console.error('Simulator scenario failed:', error));
-  const patient = new SimulatedPatient(options.scenario ?? 'normal', clock.now());
+  const patient = new SimulatedPatient(options.scenario ?? 'normal', clock.now(), options.speed);
   const source = new SimulatedSource({ patient, clock, seed, attached: devices });
   let player: AbortController | undefined;
 
@@ -69,7 +72,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     for (const id of devices) source.plug(id);
     const current = new AbortController();
     player = current;
-    playDeviceEvents(scenario, patient.startedAt, clock, source, current.signal).catch((error: unknown) => {
+    playDeviceEvents(scenario, patient, clock, source, current.signal).catch((error: unknown) => {
       if (!current.signal.aborted) onError(error);
     });
   };

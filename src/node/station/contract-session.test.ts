@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { stationReading, type Snapshot } from '../../shared/contract';
-import { invokeContract, openContractSession, type ContractHost, type StationHandlers } from './contract-session';
+import { invokeContract, LOCAL_STATION_SCREEN_ACTOR, openContractSession, type ContractHost, type StationHandlers } from './contract-session';
 import type { FrameSink } from './frame-batcher';
 
 const snapshot: Snapshot = { devices: [], latest: [], now: 1 };
@@ -25,7 +25,24 @@ describe('invokeContract', () => {
     const { host } = fakeHost({ requestMeasurement });
     expect(await invokeContract(host.handlers, 'getSnapshot', undefined)).toEqual({ ok: true, output: snapshot });
     expect(await invokeContract(host.handlers, 'requestMeasurement', { deviceId: 'cuff' })).toEqual({ ok: true, output: undefined });
-    expect(requestMeasurement).toHaveBeenCalledWith({ deviceId: 'cuff' });
+    expect(requestMeasurement).toHaveBeenCalledWith({ deviceId: 'cuff' }, { actor: LOCAL_STATION_SCREEN_ACTOR });
+  });
+
+  it('hands each handler the actor of the session that carried the call', async () => {
+    const physician = { id: 'd1', name: 'Dr Lee', role: 'physician' } as const;
+    const requestMeasurement = vi.fn(() => undefined);
+    const { host } = fakeHost({ requestMeasurement });
+    const session = openContractSession(host, { sendEvent: () => undefined }, { actor: physician });
+    await session.invoke('requestMeasurement', { deviceId: 'cuff' });
+    expect(requestMeasurement).toHaveBeenCalledWith({ deviceId: 'cuff' }, { actor: physician });
+  });
+
+  it('answers unknown-method for a clinical method its host does not serve', async () => {
+    const { host } = fakeHost();
+    expect(await invokeContract(host.handlers, 'getClinicalState', undefined)).toEqual({
+      ok: false,
+      error: { code: 'unknown-method', message: 'getClinicalState is not available on this station' },
+    });
   });
 
   it.each([['__proto__'], ['constructor'], ['toString'], ['hasOwnProperty'], [''], [42], [null], [{ toString: 'x' }]])(

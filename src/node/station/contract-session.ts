@@ -17,15 +17,33 @@ import {
   type StationEventName,
   type StationMethodName,
 } from '../../shared/contract';
+import type { clinicalMethods } from '../../shared/contract-clinical';
+import type { Actor } from '../../shared/clinical/actor';
 import type { FrameSink, FrameSubscription } from './frame-batcher';
 
-export type StationHandlers = {
-  [M in StationMethodName]: (input: MethodInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M>;
-};
+/** Who is asking, as the transport knows it; every clinical command is checked against this actor. */
+export interface InvocationContext {
+  actor: Actor;
+}
+
+/**
+ * The screen of the station itself (its Electron window, its web-mode page on 127.0.0.1 with the
+ * launch token) until sign-in exists: a nurse at the bedside. Named so it is never mistaken for
+ * an authenticated identity.
+ */
+export const LOCAL_STATION_SCREEN_ACTOR: Actor = { id: 'local-station-screen', name: 'Station screen (nurse)', role: 'nurse' };
+
+type Handler<M extends StationMethodName> = (input: MethodInput<M>, context: InvocationContext) => Promise<MethodOutput<M>> | MethodOutput<M>;
+type ClinicalMethodName = keyof typeof clinicalMethods;
+
+export type StationHandlers = { [M in StationMethodName]: Handler<M> };
+
+/** Hosts without the clinical services (benchmarks, transport tests) may leave those methods out; they then answer unknown-method. */
+export type ContractHandlers = { [M in Exclude<StationMethodName, ClinicalMethodName>]: Handler<M> } & { [M in ClinicalMethodName]?: Handler<M> };
 
 /** What a transport needs from the station. */
 export interface ContractHost {
-  readonly handlers: StationHandlers;
+  readonly handlers: ContractHandlers;
   subscribe(sink: FrameSink): FrameSubscription;
 }
 
@@ -47,6 +65,8 @@ export interface ContractSession {
 export interface ContractSessionOptions {
   /** Faults on the station's own side (a handler throwing, an invalid outgoing payload). */
   onFault?: (message: string, detail?: unknown) => void;
+  /** Who this screen acts as; the local station screen by default. */
+  actor?: Actor;
 }
 
 const MAX_ERROR_MESSAGE = 2_000;
@@ -56,10 +76,11 @@ const failure = (code: InvokeError['code'], message: string): InvokeResult => ({
 });
 
 export async function invokeContract(
-  handlers: StationHandlers,
+  handlers: ContractHandlers,
   method: unknown,
   input: unknown,
   onFault?: ContractSessionOptions['onFault'],
+  context: InvocationContext = { actor: LOCAL_STATION_SCREEN_ACTOR },
 ): Promise<InvokeResult> {
   if (!isStationMethod(method)) {
     // Never stringify a hostile value: its toString may be anything.
@@ -72,8 +93,9 @@ export async function invokeContract(
   let output: unknown;
   try {
     // The mapped handler type cannot be narrowed by a runtime method name; the schema check above is the guarantee.
-    const handler = handlers[method] as (input: unknown) => unknown;
-    output = await handler(parsedInput.data);
+    const handler = handlers[method] as ((input: unknown, context: InvocationContext) => unknown) | undefined;
+    if (handler === undefined) return failure('unknown-method', `${method} is not available on this station`);
+    output = await handler(parsedInput.data, context);
   } catch (error) {
     onFault?.(`${method} failed`, error);
     return failure('failed', error instanceof Error ? error.message : `${method} failed`);
@@ -111,7 +133,7 @@ export function openContractSession(
     isReady: connection.isReady?.bind(connection),
   });
   return {
-    invoke: (method, input) => invokeContract(host.handlers, method, input, options.onFault),
+    invoke: (method, input) => invokeContract(host.handlers, method, input, options.onFault, { actor: options.actor ?? LOCAL_STATION_SCREEN_ACTOR }),
     pause: () => subscription.pause(),
     resume: () => subscription.resume(),
     close: () => subscription.close(),

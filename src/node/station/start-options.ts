@@ -16,6 +16,8 @@ export interface StartOptions {
   consultServer?: string;
   dataDir: string;
   help: boolean;
+  /** Capture files attached as replayed devices, in the order given. */
+  replay: string[];
 }
 
 /** Bad command-line input: print the message and exit 2. */
@@ -30,7 +32,7 @@ export function defaultDataDir(platform: NodeJS.Platform = process.platform, env
   return join(env.XDG_DATA_HOME || join(home, '.local', 'share'), 'vitalbridge');
 }
 
-export const START_WEB_USAGE = `Usage: npm run start:web -- [--port N] [--simulate] [--scenario NAME] [--consult-server URL] [--data-dir DIR]
+export const START_WEB_USAGE = `Usage: npm run start:web -- [--port N] [--simulate] [--scenario NAME] [--consult-server URL] [--data-dir DIR] [--replay FILE]...
 
 Runs the station core in this Node process and serves its screen on 127.0.0.1 only.
 Prints "Station UI: <url>" (the address carries this launch's access token).
@@ -39,6 +41,8 @@ Prints "Station UI: <url>" (the address carries this launch's access token).
   --scenario NAME        the clinical scenario the simulated patient plays (needs --simulate)
   --consult-server URL   use this consultation server instead of the embedded one
   --data-dir DIR         where the station keeps its files (default: the per-user data folder)
+  --replay FILE          attach a device capture (.cap) as a device: its real driver plays it once, at
+                         the speed it was recorded; repeat the flag to attach several
 `;
 
 export function parseStartArgs(argv: readonly string[], mode: 'web' | 'electron'): StartOptions {
@@ -55,6 +59,7 @@ export function parseStartArgs(argv: readonly string[], mode: 'web' | 'electron'
         'consult-server': { type: 'string' },
         'data-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        replay: { type: 'string', multiple: true },
       },
     }));
   } catch (error) {
@@ -68,6 +73,8 @@ export function parseStartArgs(argv: readonly string[], mode: 'web' | 'electron'
   if (consultServer !== undefined && !/^https?:$/.test(safeProtocol(consultServer))) {
     throw new UsageError(`--consult-server must be an http(s) URL, not "${consultServer}"`);
   }
+  const replay = (values.replay ?? []).filter((file): file is string => typeof file === 'string');
+  if (replay.includes('')) throw new UsageError('--replay needs a capture file');
   const dataDir = text(values['data-dir']);
   if (dataDir === '') throw new UsageError('--data-dir needs a folder');
   return {
@@ -77,6 +84,7 @@ export function parseStartArgs(argv: readonly string[], mode: 'web' | 'electron'
     consultServer,
     dataDir: dataDir ?? defaultDataDir(),
     help: values.help === true,
+    replay,
   };
 }
 

@@ -4,6 +4,10 @@
  * screen subscribes to through a ContractSession.
  */
 import { mkdir } from 'node:fs/promises';
+import { CaptureFileError } from '../capture/capture-file';
+import { CaptureFormatError } from '../capture/format';
+import { ReplaySetupError } from '../capture/replay';
+import { loadCaptureReplay, type CaptureReplaySource } from '../capture/replay-source';
 import type { DriverManifest } from '../drivers/driver';
 import { hardwareDrivers } from '../drivers/registry';
 import { PeripheralHub } from '../hub/hub';
@@ -23,6 +27,8 @@ export interface StationOptions {
   scenario?: string;
   /** Seed of the simulator's noise; same seed, same readings. */
   seed?: number;
+  /** Capture files to attach as replayed devices (see CaptureReplaySource). */
+  replay?: readonly string[];
   /** Look for real USB devices (node-hid, serialport); on unless a test turns it off. */
   hardware?: boolean;
   /** How often sources without plug notifications are listed again. */
@@ -51,6 +57,8 @@ export async function createStation(options: StationOptions): Promise<Station> {
   }
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const log = options.log ?? ((message: string) => console.warn(`[station] ${message}`));
+  // Before anything starts running, so a bad capture stops nothing half-started.
+  const replays = await loadReplays(options.replay ?? [], log);
 
   const sources: DeviceSource[] = [];
   const drivers: DriverManifest[] = [];
@@ -67,6 +75,11 @@ export async function createStation(options: StationOptions): Promise<Station> {
     });
     sources.push(simulator.source);
     drivers.push(...simulator.manifests);
+  }
+
+  for (const replay of replays) {
+    sources.push(replay);
+    drivers.push(replay.manifest);
   }
 
   const hub = new PeripheralHub({ sources, drivers, pollIntervalMs: options.pollIntervalMs ?? 2_000, log });
@@ -102,4 +115,20 @@ export async function createStation(options: StationOptions): Promise<Station> {
       return closing;
     },
   };
+}
+
+/** A capture that cannot be replayed is a usage error, named with the flag that gave it. */
+async function loadReplays(files: readonly string[], log: (message: string) => void): Promise<CaptureReplaySource[]> {
+  const replays: CaptureReplaySource[] = [];
+  for (const [index, file] of files.entries()) {
+    try {
+      replays.push(await loadCaptureReplay(file, { index, log }));
+    } catch (error) {
+      if (error instanceof CaptureFileError || error instanceof CaptureFormatError || error instanceof ReplaySetupError) {
+        throw new StationOptionsError(`--replay ${file}: ${error.message}`);
+      }
+      throw error;
+    }
+  }
+  return replays;
 }

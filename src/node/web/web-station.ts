@@ -50,6 +50,7 @@ export async function startWebStation(argv: readonly string[], deps: WebStationD
       dataDir: options.dataDir,
       simulate: options.simulate,
       scenario: options.scenario,
+      replay: options.replay,
       log: (message) => stderr(`[station] ${message}`),
     });
     if (options.consultServer === undefined && deps.startConsultServer) consult = await deps.startConsultServer({ dataDir: options.dataDir });

@@ -2,14 +2,11 @@
  * `replay <capture.cap> [--driver <id>] [--strict]`: runs a capture through the real driver and
  * prints NDJSON as capture-format.md specifies.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { CaptureFileError, readCaptureFile } from '../../capture/capture-file';
 import { CaptureFormatError } from '../../capture/format';
 import { ReplaySetupError, replayCapture } from '../../capture/replay';
 import { hardwareDrivers } from '../../drivers/registry';
 import { EXIT_OK, UsageError, parseVerbArgs, type Verb } from '../verb';
-
-/** Far above any real session; stops a mistaken argument (a disk image, a log) from filling memory. */
-const MAX_CAPTURE_BYTES = 64 * 1024 * 1024;
 
 export const replayVerb: Verb = {
   name: 'replay',
@@ -30,7 +27,13 @@ Exit status: 0 replayed, 2 bad input (missing file, malformed capture, unknown d
     const { values, positionals } = parseVerbArgs(args, { driver: { type: 'string' }, strict: { type: 'boolean' } });
     if (positionals.length !== 1) throw new UsageError('expects exactly one capture file');
     const [file = ''] = positionals;
-    const text = await readCaptureFile(file);
+    let text: string;
+    try {
+      text = await readCaptureFile(file);
+    } catch (error) {
+      if (error instanceof CaptureFileError) throw new UsageError(error.message);
+      throw error;
+    }
     try {
       for await (const output of replayCapture(text, {
         driverId: values.driver,
@@ -47,15 +50,3 @@ Exit status: 0 replayed, 2 bad input (missing file, malformed capture, unknown d
     return EXIT_OK;
   },
 };
-
-async function readCaptureFile(file: string): Promise<string> {
-  try {
-    const info = await stat(file);
-    if (!info.isFile()) throw new UsageError(`${file} is not a file`);
-    if (info.size > MAX_CAPTURE_BYTES) throw new UsageError(`${file} is larger than ${MAX_CAPTURE_BYTES} bytes; not a capture`);
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-}

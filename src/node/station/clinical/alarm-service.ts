@@ -1,0 +1,106 @@
+/**
+ * The alarm engine (src/shared/clinical/alarm-engine.ts, a pure state machine) given a life in the
+ * station: hub readings and device lists go in as they happen, a tick re-evaluates the engine so
+ * alarm-condition delays, staleness, escalation and the end of an audio pause happen on time even
+ * when no reading arrives, and every change that a screen would show is pushed once.
+ */
+import type { AlarmStatePayload } from '../../../shared/contract-clinical';
+import { MAX_ALARM_LOG_SHOWN, MAX_LIMIT_CHANGES_SHOWN } from '../../../shared/contract-clinical';
+import type { DeviceInfo, StationReading } from '../../../shared/contract';
+import type { Actor } from '../../../shared/clinical/actor';
+import type { AlarmCommand } from '../../../shared/clinical/alarm-commands';
+import { applyAlarmCommand } from '../../../shared/clinical/alarm-commands';
+import type { AlarmEngineConfig, AlarmEngineState } from '../../../shared/clinical/alarm-engine';
+import { applyDevices, applyReading, createAlarmEngine, presentAlarms, tickAlarms } from '../../../shared/clinical/alarm-engine';
+import type { Clock } from '../../simulator/clock';
+import { StateFeed } from './state-feed';
+
+/** A refused command (wrong role, limit outside the safe bounds, unknown alarm): the operator reads the message. */
+export class ClinicalCommandError extends Error {
+  override readonly name = 'ClinicalCommandError';
+}
+
+export interface AlarmServiceOptions {
+  clock: Clock;
+  config?: Partial<AlarmEngineConfig>;
+  /** How often the engine is re-evaluated without new data; well under the shortest alarm delay. */
+  tickMs?: number;
+}
+
+export class AlarmService {
+  readonly feed: StateFeed<AlarmStatePayload>;
+  #state: AlarmEngineState;
+  readonly #clock: Clock;
+  readonly #tickMs: number;
+  readonly #ticking = new AbortController();
+
+  constructor(options: AlarmServiceOptions) {
+    this.#clock = options.clock;
+    this.#tickMs = options.tickMs ?? 250;
+    this.#state = createAlarmEngine(this.#clock.now(), options.config);
+    this.feed = new StateFeed(this.#payload());
+  }
+
+  /** Starts the tick; ends with stop(). */
+  start(): void {
+    void this.#tick();
+  }
+
+  stop(): void {
+    this.#ticking.abort();
+  }
+
+  get engineState(): AlarmEngineState {
+    return this.#state;
+  }
+
+  current(): AlarmStatePayload {
+    return this.feed.current;
+  }
+
+  applyReading(reading: StationReading): void {
+    this.#update(applyReading(this.#state, reading));
+  }
+
+  applyDevices(devices: readonly DeviceInfo[]): void {
+    this.#update(applyDevices(this.#state, devices, this.#clock.now()));
+  }
+
+  /** Throws ClinicalCommandError when the engine refuses; the actor comes from the caller's session, never the message. */
+  command(command: AlarmCommand, actor: Actor): AlarmStatePayload {
+    const outcome = applyAlarmCommand(this.#state, command, actor, this.#clock.now());
+    if (!outcome.ok) throw new ClinicalCommandError(outcome.error);
+    this.#update(outcome.state);
+    return this.feed.current;
+  }
+
+  async #tick(): Promise<void> {
+    const signal = this.#ticking.signal;
+    while (!signal.aborted) {
+      try {
+        await this.#clock.sleep(this.#tickMs, signal);
+      } catch {
+        return;
+      }
+      this.#update(tickAlarms(this.#state, this.#clock.now()));
+    }
+  }
+
+  #update(next: AlarmEngineState): void {
+    this.#state = next;
+    this.feed.set(this.#payload());
+  }
+
+  #payload(): AlarmStatePayload {
+    const now = Math.max(this.#state.now, this.#clock.now());
+    const presentation = presentAlarms(this.#state, now);
+    return {
+      alarms: presentation.alarms,
+      audiblePriority: presentation.audiblePriority,
+      audioPause: this.#state.audioPause && now < this.#state.audioPause.until ? this.#state.audioPause : null,
+      log: this.#state.log.slice(-MAX_ALARM_LOG_SHOWN),
+      limits: this.#state.limits,
+      limitChanges: this.#state.limitChanges.slice(-MAX_LIMIT_CHANGES_SHOWN),
+    };
+  }
+}

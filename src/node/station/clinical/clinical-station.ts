@@ -1,0 +1,103 @@
+/**
+ * The station's clinical services as the station core composes them: the alarm and NEWS2 services
+ * fed from the hub, their state pushed to every screen, and the contract handlers for the clinical
+ * methods. Every command takes its actor from the session that carried it (InvocationContext).
+ */
+import type { clinicalMethods, ScenarioCatalogue } from '../../../shared/contract-clinical';
+import type { DeviceInfo, StationReading } from '../../../shared/contract';
+import { actorMay, roleWithArticle, type Actor } from '../../../shared/clinical/actor';
+import type { AlarmEngineConfig } from '../../../shared/clinical/alarm-engine';
+import { isScenarioName, listScenarios, type ScenarioName } from '../../simulator';
+import type { HubEvents } from '../../hub/hub';
+import type { Clock } from '../../simulator/clock';
+import type { StationHandlers } from '../contract-session';
+import type { FrameSink, FrameSubscription } from '../frame-batcher';
+import { AlarmService, ClinicalCommandError } from './alarm-service';
+import { NEWS2_DEVICE_METRICS, News2Service } from './news2-service';
+import { StateFanout } from './state-fanout';
+
+/** The part of the peripheral hub the clinical services listen to. */
+export interface ClinicalHub {
+  on<E extends 'reading' | 'devices'>(event: E, listener: (payload: HubEvents[E]) => void): () => void;
+  latest(): StationReading[];
+  devices(): DeviceInfo[];
+}
+
+/** The simulator's training controls, when the station simulates. */
+export interface ScenarioPlayer {
+  readonly scenario: ScenarioName;
+  play(name: ScenarioName): void;
+}
+
+export interface ClinicalStationOptions {
+  hub: ClinicalHub;
+  clock: Clock;
+  scenarios?: ScenarioPlayer;
+  alarmConfig?: Partial<AlarmEngineConfig>;
+  onSinkError?: (error: unknown) => void;
+}
+
+export type ClinicalHandlers = Pick<StationHandlers, keyof typeof clinicalMethods>;
+
+export interface ClinicalStation {
+  readonly handlers: ClinicalHandlers;
+  readonly alarms: AlarmService;
+  readonly news2: News2Service;
+  subscribe(sink: FrameSink): FrameSubscription;
+  close(): void;
+}
+
+export function createClinicalStation(options: ClinicalStationOptions): ClinicalStation {
+  const { hub, clock, scenarios } = options;
+  const alarms = new AlarmService({ clock, config: options.alarmConfig });
+  const news2 = new News2Service({ clock, readings: hub });
+  const fanout = new StateFanout({ alarms: alarms.feed, news2: news2.feed }, { onSinkError: options.onSinkError });
+  const unsubscribes = [
+    hub.on('reading', (reading) => {
+      alarms.applyReading(reading);
+      if (NEWS2_DEVICE_METRICS.has(reading.metric)) news2.refresh();
+    }),
+    hub.on('devices', (devices) => {
+      alarms.applyDevices(devices);
+      news2.refresh();
+    }),
+  ];
+  alarms.applyDevices(hub.devices());
+  alarms.start();
+  news2.start();
+
+  const catalogue = (): ScenarioCatalogue =>
+    scenarios ? { available: true, current: scenarios.scenario, scenarios: listScenarios() } : { available: false, current: null, scenarios: [] };
+
+  const play = (name: string, actor: Actor): ScenarioCatalogue => {
+    if (!scenarios) throw new ClinicalCommandError('This station runs without the simulator; start it with --simulate to play training scenarios');
+    // A scenario drives the simulated devices, so it takes the right to manage devices; the patient at the kiosk has not.
+    if (!actorMay(actor, 'device.manage')) throw new ClinicalCommandError(`${roleWithArticle(actor.role)} may not start a training scenario`);
+    if (!isScenarioName(name)) throw new ClinicalCommandError(`Unknown scenario "${name.slice(0, 100)}"`);
+    scenarios.play(name);
+    return catalogue();
+  };
+
+  const handlers: ClinicalHandlers = {
+    getClinicalState: (_input, { actor }) => ({ actor, alarms: alarms.current(), news2: news2.current() }),
+    acknowledgeAlarm: ({ alarmId }, { actor }) => alarms.command({ type: 'acknowledge', alarmId }, actor),
+    pauseAlarmAudio: ({ durationMs }, { actor }) => alarms.command({ type: 'pause-audio', durationMs }, actor),
+    setAlarmLimits: (request, { actor }) => alarms.command({ type: 'set-limits', ...request }, actor),
+    enterNews2Observation: (observation, { actor }) => news2.enter(observation, actor),
+    listScenarios: () => catalogue(),
+    playScenario: ({ name }, { actor }) => play(name, actor),
+  };
+
+  return {
+    handlers,
+    alarms,
+    news2,
+    subscribe: (sink) => fanout.subscribe(sink),
+    close() {
+      for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
+      alarms.stop();
+      news2.stop();
+      fanout.close();
+    },
+  };
+}
