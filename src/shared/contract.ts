@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { METRIC_DEFINITIONS, METRICS, UCUM_UNITS, type Metric } from './vitals';
 import { SIGNAL_CONDITIONS } from './readings';
+import { visitMethods } from './contract-visit';
 import { clinicalEvents, clinicalMethods } from './contract-clinical';
 
 export const DEVICE_STATES = ['connecting', 'streaming', 'measuring', 'idle', 'probe-off', 'disconnected', 'error'] as const;
@@ -99,6 +100,7 @@ export type Snapshot = z.infer<typeof SnapshotSchema>;
 export const stationMethods = {
   getSnapshot: { input: z.undefined(), output: SnapshotSchema },
   requestMeasurement: { input: z.object({ deviceId: z.string().max(200) }), output: z.undefined() },
+  ...visitMethods,
   ...clinicalMethods,
 } as const;
 

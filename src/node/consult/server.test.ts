@@ -291,6 +291,20 @@ describe('hostile input', () => {
     expect(() => server.allowOrigin('app://station')).toThrow(/Only http\(s\) origins/);
     await expect(SignalClient.connect(server.url, { origin: 'null' })).rejects.toThrow(/403/);
   });
+
+  it("accepts exactly the embedder's registered custom-scheme origin (Electron's app://station), never opaque ones", async () => {
+    const server = await start({ customSchemes: ['app', 'file'] });
+    await expect(SignalClient.connect(server.url, { origin: 'app://station' })).rejects.toThrow(/403/);
+    server.allowOrigin('app://station');
+    const app = await connect(server, 'app://station');
+    expect(app.ws.readyState).toBe(WebSocket.OPEN);
+    for (const origin of ['app://station.evil', 'app://other', 'apps://station', 'null']) {
+      await expect(SignalClient.connect(server.url, { origin })).rejects.toThrow(/403/);
+    }
+    for (const origin of ['null', 'file://station', 'data://x', 'app://station/index.html', 'other://station', 'app://']) {
+      expect(() => server.allowOrigin(origin), origin).toThrow(/Only http\(s\) origins/);
+    }
+  });
 });
 
 interface HttpReply {

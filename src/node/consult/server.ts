@@ -48,6 +48,11 @@ export interface ConsultServerOptions {
   publicUrl?: string;
   /** Page origins allowed to open the signalling socket besides the server's own (the station's screen). */
   allowedOrigins?: readonly string[];
+  /**
+   * Custom schemes the embedder registered as standard, secure schemes (Electron's "app"), whose
+   * exact `scheme://host` origins may then be allowed; never file: or other opaque-origin schemes.
+   */
+  customSchemes?: readonly string[];
   /** HMAC key of visit tokens (≥ 32 bytes). Default: the shared one in Redis, else random per launch. */
   tokenSecret?: Buffer;
   /** Bearer key that lets a remote station create visits over HTTP; without it only createVisit() does. */
@@ -74,7 +79,7 @@ export interface ConsultServer {
   /** Creates a visit as the station would over POST /api/visits. */
   createVisit(request?: CreateVisitRequest): Promise<CreatedVisit>;
   endVisit(visitId: string, reason?: EndReason): Promise<boolean>;
-  /** Lets pages of an http(s) `origin` open the signalling socket (the station's screen, known after launch); throws for others. */
+  /** Lets pages of `origin` open the signalling socket (the station's screen, known after launch); throws for opaque or unregistered schemes. */
   allowOrigin(origin: string): void;
   readonly connectionCount: number;
   close(): Promise<void>;
@@ -102,10 +107,24 @@ class HttpError extends Error {
   }
 }
 
-/** The origin of an http(s) URL; opaque origins ("null": file:, app:, sandboxed frames) are never allowed. */
-function httpOrigin(value: string): string {
-  const parsed = new URL(value);
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`Only http(s) origins can be allowed, not "${value}"`);
+/** Schemes whose pages never have an origin of their own (or any page could claim them). */
+const OPAQUE_SCHEMES = new Set(['file', 'data', 'blob', 'javascript', 'about', 'filesystem', 'null']);
+
+/**
+ * The origin of a page allowed to open the signalling socket: an http(s) URL's origin, or exactly
+ * `scheme://host` of a custom scheme the embedder registered as standard (Electron's app://station),
+ * when that scheme is in `customSchemes`. The opaque "null" origin is never allowed.
+ */
+function pageOrigin(value: string, customSchemes: ReadonlySet<string>): string {
+  const refused = () => new Error(`Only http(s) origins and the embedder's own schemes can be allowed, not "${value.slice(0, 200)}"`);
+  const custom = /^([a-z][a-z0-9+.-]*):\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)*)$/i.exec(value);
+  if (custom && !/^https?$/i.test(custom[1]!)) {
+    const scheme = custom[1]!.toLowerCase();
+    if (!customSchemes.has(scheme) || OPAQUE_SCHEMES.has(scheme)) throw refused();
+    return `${scheme}://${custom[2]!.toLowerCase()}`;
+  }
+  const parsed = URL.canParse(value) ? new URL(value) : null;
+  if (parsed?.protocol !== 'http:' && parsed?.protocol !== 'https:') throw refused();
   return parsed.origin;
 }
 
@@ -190,7 +209,9 @@ export async function createConsultServer(options: ConsultServerOptions = {}): P
   const port = (httpServer.address() as AddressInfo).port;
   const listeningUrl = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const url = (options.publicUrl ?? listeningUrl).replace(/\/+$/, '');
-  const allowedOrigins = new Set([httpOrigin(url), ...(options.allowedOrigins ?? []).map(httpOrigin)]);
+  const customSchemes = new Set((options.customSchemes ?? []).map((scheme) => scheme.toLowerCase()));
+  const allowedOrigin = (origin: string) => pageOrigin(origin, customSchemes);
+  const allowedOrigins = new Set([allowedOrigin(url), ...(options.allowedOrigins ?? []).map(allowedOrigin)]);
 
   /** The origin this request reached, as the browser sees it. */
   const requestOrigin = (request: IncomingMessage): string | null => {
@@ -272,7 +293,7 @@ export async function createConsultServer(options: ConsultServerOptions = {}): P
     port,
     createVisit: (request) => createVisit(request),
     endVisit: (visitId, reason = 'ended-by-station') => signalling.endVisit(visitId, reason),
-    allowOrigin: (origin) => void allowedOrigins.add(httpOrigin(origin)),
+    allowOrigin: (origin) => void allowedOrigins.add(allowedOrigin(origin)),
     get connectionCount() {
       return signalling.connectionCount;
     },

@@ -17,6 +17,7 @@ import type { DeviceSource } from '../hub/source';
 import { createSimulator, isScenarioName, SCENARIO_NAMES, type Simulator } from '../simulator';
 import type { ContractHost, StationHandlers } from './contract-session';
 import { FrameBatcher, type FrameBatcherOptions } from './frame-batcher';
+import { createVisitHandlers, type VisitConnector } from './visits';
 
 export interface StationOptions {
   /** Where the station keeps its files; created (owner-only) when missing. */
@@ -34,6 +35,8 @@ export interface StationOptions {
   /** How often sources without plug notifications are listed again. */
   pollIntervalMs?: number;
   batcher?: FrameBatcherOptions;
+  /** Where video visits are created (known once the consultation server runs); null: none available. */
+  consult?: () => VisitConnector | null;
   log?: (message: string) => void;
 }
 
@@ -99,6 +102,10 @@ export async function createStation(options: StationOptions): Promise<Station> {
       hub.requestMeasurement(deviceId);
       return undefined;
     },
+    ...createVisitHandlers({
+      connector: options.consult ?? (() => null),
+      onConsent: (consent) => log(`visit consent recorded (${consent.statementVersion}, ${consent.consentId})`),
+    }),
   };
 
   let closing: Promise<void> | undefined;

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { createStation, StationOptionsError, type Station } from '../station/station';
+import { embeddedVisitConnector, remoteVisitConnector, type VisitConnector } from '../station/visits';
 import type { ConsultServerHandle, StartEmbeddedConsultServer } from '../station/consult-seam';
 import { parseStartArgs, START_WEB_USAGE, UsageError } from '../station/start-options';
 import { consultServerSources } from './content-security-policy';
@@ -40,6 +41,8 @@ export async function startWebStation(argv: readonly string[], deps: WebStationD
   let station: Station | undefined;
   let consult: ConsultServerHandle | undefined;
   let host: WebHost | undefined;
+  let visits: VisitConnector | null =
+    options.consultServer === undefined ? null : remoteVisitConnector(options.consultServer, process.env.VITALBRIDGE_CONSULT_STATION_KEY);
   const stop = async () => {
     await host?.close();
     await consult?.close();
@@ -50,10 +53,12 @@ export async function startWebStation(argv: readonly string[], deps: WebStationD
       dataDir: options.dataDir,
       simulate: options.simulate,
       scenario: options.scenario,
+      consult: () => visits,
       replay: options.replay,
       log: (message) => stderr(`[station] ${message}`),
     });
     if (options.consultServer === undefined && deps.startConsultServer) consult = await deps.startConsultServer({ dataDir: options.dataDir });
+    if (consult) visits = embeddedVisitConnector(consult);
     const consultServerUrl = options.consultServer ?? consult?.url ?? null;
     host = await startWebHost({
       host: station,

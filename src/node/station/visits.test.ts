@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { LINK_TOKEN_PARAM } from '../../shared/consult/protocol';
+import { VISIT_CONSENT_STATEMENT } from '../../shared/contract-visit';
+import { createConsultServer, type ConsultServer } from '../consult/server';
+import { SignalClient } from '../consult/test-client';
+import { CLINICIAN_PAGE_PATH } from './consult-seam';
+import { createVisitHandlers, embeddedVisitConnector, remoteVisitConnector, signallingUrlOf, type VisitConnector } from './visits';
+
+const servers: ConsultServer[] = [];
+const clients: SignalClient[] = [];
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.ws.terminate();
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+async function server(stationKey?: string) {
+  const started = await createConsultServer({ clinicianPath: CLINICIAN_PAGE_PATH, stationKey });
+  servers.push(started);
+  return started;
+}
+
+const consent = { statementVersion: VISIT_CONSENT_STATEMENT.version, accepted: true } as const;
+
+describe('video visits in the station core', () => {
+  it('starts a visit on the embedded server only after consent, with a link and socket the two sides can use', async () => {
+    const consult = await server();
+    let clock = 1_000;
+    const recorded: string[] = [];
+    const visits = createVisitHandlers({ connector: () => embeddedVisitConnector(consult), now: () => clock, onConsent: (c) => recorded.push(c.consentId) });
+
+    await expect(visits.startVisit({ consentId: 'never-given' })).rejects.toThrow(/not consented/);
+    const given = visits.recordVisitConsent(consent);
+    expect(recorded).toEqual([given.consentId]);
+    expect(given).toMatchObject({ statementVersion: 'video-visit-consent/1', recordedAt: 1_000 });
+
+    const visit = await visits.startVisit({ consentId: given.consentId });
+    expect(visit.signallingUrl).toBe(`${consult.url.replace('http:', 'ws:')}/signal`);
+    const link = new URL(visit.clinicianUrl);
+    expect(`${link.origin}${link.pathname}`).toBe(`${consult.url}${CLINICIAN_PAGE_PATH}`);
+
+    const station = await SignalClient.join(consult.url, visit.stationToken);
+    clients.push(station.client);
+    expect(station.welcome).toMatchObject({ role: 'station', visitId: visit.visitId });
+    const clinician = await SignalClient.join(consult.url, new URLSearchParams(link.hash.slice(1)).get(LINK_TOKEN_PARAM)!);
+    clients.push(clinician.client);
+    expect(clinician.welcome).toMatchObject({ role: 'clinician', admitted: false });
+
+    // One consent, one visit.
+    await expect(visits.startVisit({ consentId: given.consentId })).rejects.toThrow(/not consented/);
+    const stale = visits.recordVisitConsent(consent);
+    clock += 11 * 60_000;
+    await expect(visits.startVisit({ consentId: stale.consentId })).rejects.toThrow(/older than 10 minutes/);
+
+    await visits.endVisit({ visitId: visit.visitId });
+    expect(await station.client.next('ended')).toMatchObject({ reason: 'ended-by-station' });
+  });
+
+  it('ends only visits this station started', async () => {
+    const ended: string[] = [];
+    const connector: VisitConnector = {
+      serverUrl: 'http://127.0.0.1:1',
+      createVisit: async () => ({ visitId: 'v1', stationToken: 's', clinicianToken: 'c', clinicianUrl: 'http://127.0.0.1:1/#token=c', expiresAt: 0 }),
+      endVisit: async (visitId) => (ended.push(visitId), true),
+    };
+    const visits = createVisitHandlers({ connector: () => connector });
+    await visits.endVisit({ visitId: 'someone-elses' });
+    await visits.startVisit({ consentId: visits.recordVisitConsent(consent).consentId });
+    await visits.endVisit({ visitId: 'v1' });
+    await visits.endVisit({ visitId: 'v1' });
+    expect(ended).toEqual(['v1']);
+  });
+
+  it('explains a missing consultation server instead of failing obscurely', async () => {
+    const visits = createVisitHandlers({ connector: () => null });
+    await expect(visits.startVisit({ consentId: visits.recordVisitConsent(consent).consentId })).rejects.toThrow(/No consultation server/);
+  });
+
+  it('creates visits on a remote server with the station key, and says why when it cannot', async () => {
+    const consult = await server('remote-station-key');
+    const created = await remoteVisitConnector(consult.url, 'remote-station-key').createVisit({ autoAdmit: false });
+    expect(new URL(created.clinicianUrl).pathname).toBe(CLINICIAN_PAGE_PATH);
+
+    await expect(remoteVisitConnector(consult.url, 'wrong-key').createVisit({})).rejects.toThrow(/refused the visit \(401: A station key is required\)/);
+    await expect(remoteVisitConnector(consult.url, undefined).createVisit({})).rejects.toThrow(/VITALBRIDGE_CONSULT_STATION_KEY/);
+    const notAVisit = async () => new Response(JSON.stringify({ visitId: 1 }), { status: 201 });
+    await expect(remoteVisitConnector(consult.url, 'k', notAVisit).createVisit({})).rejects.toThrow(/not a visit/);
+    await expect(remoteVisitConnector('http://127.0.0.1:9', 'k').createVisit({})).rejects.toThrow(/cannot be reached/);
+  });
+
+  it('derives the signalling socket address from the server address', () => {
+    expect(signallingUrlOf('https://consult.example.org')).toBe('wss://consult.example.org/signal');
+    expect(signallingUrlOf('http://127.0.0.1:4000')).toBe('ws://127.0.0.1:4000/signal');
+  });
+});

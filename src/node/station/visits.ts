@@ -1,0 +1,119 @@
+/**
+ * Video visits as the station core runs them: it records the patient's consent, creates the visit on
+ * the consultation server (the embedded one, or a remote one given by --consult-server with the
+ * station key) and hands the station's screen what it needs to join. The screen itself carries the
+ * call; the core only ends visits it started.
+ */
+import { randomUUID } from 'node:crypto';
+import { CreatedVisitSchema, SIGNAL_PATH, VISITS_PATH, type CreatedVisit, type CreateVisitRequest } from '../../shared/consult/protocol';
+import type { MethodInput, MethodOutput } from '../../shared/contract';
+import type { RecordedConsent } from '../../shared/contract-visit';
+
+/** Where visits are created. */
+export interface VisitConnector {
+  /** The consultation server's base URL (http or https). */
+  readonly serverUrl: string;
+  createVisit(request: CreateVisitRequest): Promise<CreatedVisit>;
+  /** Ends the visit for both sides; false when the server cannot be told (the screen then ends it over its socket). */
+  endVisit(visitId: string): Promise<boolean>;
+}
+
+/** The signalling socket address of a consultation server at `serverUrl`. */
+export function signallingUrlOf(serverUrl: string): string {
+  const url = new URL(SIGNAL_PATH, serverUrl);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url.href;
+}
+
+/** The embedded server, known once it has started. */
+export function embeddedVisitConnector(server: {
+  readonly url: string;
+  createVisit(request: CreateVisitRequest): Promise<CreatedVisit>;
+  endVisit(visitId: string): Promise<boolean>;
+}): VisitConnector {
+  return { serverUrl: server.url, createVisit: (request) => server.createVisit(request), endVisit: (visitId) => server.endVisit(visitId) };
+}
+
+/** A remote consultation server: POST /api/visits with the station key (VITALBRIDGE_CONSULT_STATION_KEY). */
+export function remoteVisitConnector(serverUrl: string, stationKey: string | undefined, fetchImpl: typeof fetch = fetch): VisitConnector {
+  return {
+    serverUrl,
+    async createVisit(request) {
+      if (!stationKey) throw new Error('The consultation server needs the station key: set VITALBRIDGE_CONSULT_STATION_KEY');
+      let response: Response;
+      try {
+        response = await fetchImpl(new URL(VISITS_PATH, serverUrl), {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${stationKey}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify(request),
+          signal: AbortSignal.timeout(10_000),
+        });
+      } catch (error) {
+        throw new Error(`The consultation server at ${serverUrl} cannot be reached (${error instanceof Error ? error.message : String(error)})`);
+      }
+      const body: unknown = await response.json().catch(() => null);
+      if (!response.ok) {
+        const reason = (body as { error?: unknown } | null)?.error;
+        throw new Error(`The consultation server refused the visit (${response.status}${typeof reason === 'string' ? `: ${reason.slice(0, 200)}` : ''})`);
+      }
+      const visit = CreatedVisitSchema.safeParse(body);
+      if (!visit.success) throw new Error('The consultation server answered with something that is not a visit');
+      return visit.data;
+    },
+    endVisit: async () => false,
+  };
+}
+
+export interface VisitHandlers {
+  recordVisitConsent(input: MethodInput<'recordVisitConsent'>): MethodOutput<'recordVisitConsent'>;
+  startVisit(input: MethodInput<'startVisit'>): Promise<MethodOutput<'startVisit'>>;
+  endVisit(input: MethodInput<'endVisit'>): Promise<MethodOutput<'endVisit'>>;
+}
+
+export interface VisitServiceOptions {
+  /** Null when no consultation server is available (startVisit then explains why). */
+  connector: () => VisitConnector | null;
+  now?: () => number;
+  /** Consent records go here (and, once the records store is wired, into the audit trail). */
+  onConsent?: (consent: RecordedConsent) => void;
+}
+
+/** A consent covers one visit started soon after it was given. */
+const CONSENT_VALID_MS = 10 * 60_000;
+
+export function createVisitHandlers(options: VisitServiceOptions): VisitHandlers {
+  const now = options.now ?? Date.now;
+  const consents = new Map<string, RecordedConsent>();
+  const startedVisits = new Set<string>();
+
+  return {
+    recordVisitConsent({ statementVersion }) {
+      const consent: RecordedConsent = { consentId: randomUUID(), statementVersion, recordedAt: now() };
+      consents.set(consent.consentId, consent);
+      options.onConsent?.(consent);
+      return consent;
+    },
+    async startVisit({ consentId }) {
+      const consent = consents.get(consentId);
+      if (!consent || now() - consent.recordedAt > CONSENT_VALID_MS) throw new Error('The patient has not consented to this visit (or the consent is older than 10 minutes): ask again');
+      const connector = options.connector();
+      if (!connector) throw new Error('No consultation server is available to this station');
+      const visit = await connector.createVisit({ autoAdmit: false });
+      consents.delete(consentId);
+      startedVisits.add(visit.visitId);
+      return {
+        visitId: visit.visitId,
+        stationToken: visit.stationToken,
+        signallingUrl: signallingUrlOf(connector.serverUrl),
+        clinicianUrl: visit.clinicianUrl,
+        expiresAt: visit.expiresAt,
+      };
+    },
+    async endVisit({ visitId }) {
+      // Only visits this station started: a screen cannot end someone else's visit by its id.
+      if (!startedVisits.delete(visitId)) return undefined;
+      await options.connector()?.endVisit(visitId);
+      return undefined;
+    },
+  };
+}
