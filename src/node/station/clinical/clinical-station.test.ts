@@ -300,20 +300,19 @@ describe('clinical state delivery', () => {
 
 describe('training scenarios', () => {
   it('lists and plays scenarios when simulating, for roles that manage devices only', () => {
-    const played: ScenarioName[] = [];
+    const played: ScenarioName[] = ['normal'];
     const player: ScenarioPlayer = {
-      scenario: 'normal',
-      play(name) {
-        played.push(name);
-        this.scenario = name;
+      get scenario() {
+        return played.at(-1)!;
       },
+      play: (name) => played.push(name),
     };
     const { station: running } = setUp(player);
     const catalogue = running.handlers.listScenarios(undefined, as(nurse));
     expect(catalogue).toMatchObject({ available: true, current: 'normal' });
     expect((catalogue as { scenarios: { name: string }[] }).scenarios.map((scenario) => scenario.name)).toContain('desaturation');
     expect(running.handlers.playScenario({ name: 'desaturation' }, as(nurse))).toMatchObject({ current: 'desaturation' });
-    expect(played).toEqual(['desaturation']);
+    expect(played).toEqual(['normal', 'desaturation']);
     expect(() => running.handlers.playScenario({ name: 'asystole' }, as(nurse))).toThrow('Unknown scenario "asystole"');
     expect(() => running.handlers.playScenario({ name: 'normal' }, as(kiosk))).toThrow('a kiosk may not start a training scenario');
   });
