@@ -1,0 +1,165 @@
+/**
+ * The live-vitals protocol on a visit's WebRTC data channel, between the station's screen (the
+ * publisher) and the clinician's page. JSON text messages, each checked against these schemas with
+ * size limits on every field; a hostile or broken message is rejected with an error, never thrown.
+ *
+ * Reliability: everything the clinician must not miss (numerics, device states, alarms, NEWS2,
+ * chat, measurement-request progress, snapshot notices) travels as an `item` with a sequence number
+ * from one station-wide counter. The clinician acks its highest contiguous seq; after a reconnect
+ * its `hello` names that seq and the station replays everything after it from a bounded log (or,
+ * when the log no longer reaches back, sends its whole current state and says how many items were
+ * lost). Waveform chunks are unsequenced and may be dropped under backpressure.
+ *
+ * The clinician's own reliable messages (chat, measurement requests, snapshot chunks) carry ids; it
+ * sends them again after a reconnect until the station's item confirming them arrives, and the
+ * station ignores ids it has already handled.
+ */
+import { z } from 'zod';
+import { DeviceInfoSchema, StationReadingSchema } from '../contract';
+import { News2StateSchema, PresentedAlarmSchema } from '../contract-clinical';
+import { ALARM_PRIORITIES } from '../clinical/alarm-presentation';
+import { WAVEFORM_ENCODINGS } from './waveform-codec';
+
+/** Versions this build speaks, newest first. */
+export const VITALS_PROTOCOL_VERSIONS = [1] as const;
+export const VITALS_PROTOCOL_VERSION = VITALS_PROTOCOL_VERSIONS[0];
+
+/** Largest message either side sends or accepts (UTF-16 code units of the JSON text). */
+export const MAX_VITALS_MESSAGE_CHARS = 64 * 1024;
+export const MAX_READINGS_PER_ITEM = 200;
+export const MAX_DEVICES = 64;
+export const MAX_ALARMS_SENT = 40;
+export const MAX_NEWS2_TREND_SENT = 120;
+export const MAX_CHAT_CHARS = 1_000;
+export const MAX_WAVEFORM_SAMPLES = 4_096;
+/** Base64 characters of one snapshot chunk: well inside one message with its envelope. */
+export const SNAPSHOT_CHUNK_CHARS = 48_000;
+export const MAX_SNAPSHOT_CHUNKS = 256;
+/** A still of the patient video: 1920×1080 PNG of camera content is typically 2–4 MB. */
+export const MAX_SNAPSHOT_BYTES = 8 * 1024 * 1024;
+
+const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const time = z.number().finite();
+const id = z.string().min(1).max(64);
+const deviceId = z.string().min(1).max(200);
+
+/** The alarm presentation the clinician sees: active alarms only, not the station's log or limits. */
+export const ConsultAlarmsSchema = z.object({
+  now: time,
+  alarms: z.array(PresentedAlarmSchema).max(MAX_ALARMS_SENT),
+  audiblePriority: z.enum(ALARM_PRIORITIES).nullable(),
+});
+export type ConsultAlarms = z.infer<typeof ConsultAlarmsSchema>;
+
+export const MEASUREMENT_REQUEST_STATUSES = ['awaiting-confirmation', 'started', 'declined', 'failed'] as const;
+export type MeasurementRequestStatus = (typeof MEASUREMENT_REQUEST_STATUSES)[number];
+
+export const CHAT_AUTHORS = ['station', 'clinician'] as const;
+export type ChatAuthor = (typeof CHAT_AUTHORS)[number];
+
+export const ItemBodySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('readings'), readings: z.array(StationReadingSchema).min(1).max(MAX_READINGS_PER_ITEM) }),
+  z.object({ kind: z.literal('devices'), devices: z.array(DeviceInfoSchema).max(MAX_DEVICES) }),
+  z.object({ kind: z.literal('alarms'), alarms: ConsultAlarmsSchema }),
+  z.object({ kind: z.literal('news2'), news2: News2StateSchema }),
+  z.object({ kind: z.literal('chat'), id, from: z.enum(CHAT_AUTHORS), text: z.string().min(1).max(MAX_CHAT_CHARS), at: time }),
+  z.object({
+    kind: z.literal('measurement'),
+    requestId: id,
+    deviceId,
+    status: z.enum(MEASUREMENT_REQUEST_STATUSES),
+    detail: z.string().max(500).nullable(),
+  }),
+  z.object({ kind: z.literal('snapshot-saved'), snapshotId: id, ok: z.boolean(), detail: z.string().max(500).nullable() }),
+]);
+export type ItemBody = z.infer<typeof ItemBodySchema>;
+export type ItemKind = ItemBody['kind'];
+
+export const WaveformMessageSchema = z.object({
+  type: z.literal('waveform'),
+  deviceId,
+  metric: z.enum(['pleth', 'ecg']),
+  rateHz: z.number().positive().max(10_000),
+  startedAt: time,
+  encoding: z.enum(WAVEFORM_ENCODINGS),
+  count: z.number().int().min(0).max(MAX_WAVEFORM_SAMPLES),
+  base: z.number().finite(),
+  // f32 is the widest: 4 bytes per sample, 4/3 characters per byte.
+  data: z.string().max(Math.ceil((MAX_WAVEFORM_SAMPLES * 4) / 3) + 4),
+});
+export type WaveformMessage = z.infer<typeof WaveformMessageSchema>;
+
+export const StationMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('welcome'),
+    version: z.number().int().positive(),
+    /** Station wall clock when sent, and the hello's sentAt echoed: together they give the clock offset. */
+    now: time,
+    helloSentAt: time,
+    /** Identifies this publisher's seq counter; a new epoch (station screen reloaded) restarts numbering. */
+    epoch: id,
+    /**
+     * The seq the items that follow continue from. When the log could not reach back to the hello's
+     * lastSeq (or the epoch changed), the station follows with its whole current state as new items.
+     */
+    resumeFrom: seq,
+    /** Items the clinician can never receive (dropped from the bounded log before being acked). */
+    lost: z.number().int().nonnegative(),
+  }),
+  z.object({ type: z.literal('incompatible'), supported: z.array(z.number().int().positive()).max(16) }),
+  z.object({ type: z.literal('item'), seq: seq.min(1), body: ItemBodySchema }),
+  WaveformMessageSchema,
+  z.object({ type: z.literal('error'), message: z.string().max(500) }),
+]);
+export type StationMessage = z.infer<typeof StationMessageSchema>;
+
+/** One piece of a PNG still, base64; the same shape travels on to the station core (saveVisitSnapshot). */
+export const SnapshotChunkSchema = z.object({
+  snapshotId: id,
+  /** Clinician clock when the still was taken. */
+  takenAt: time,
+  index: z.number().int().nonnegative().max(MAX_SNAPSHOT_CHUNKS - 1),
+  count: z.number().int().positive().max(MAX_SNAPSHOT_CHUNKS),
+  data: z.string().min(1).max(SNAPSHOT_CHUNK_CHARS),
+});
+export type SnapshotChunk = z.infer<typeof SnapshotChunkSchema>;
+
+export const ClinicianMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('hello'),
+    versions: z.array(z.number().int().positive()).min(1).max(16),
+    /** The epoch and highest contiguous seq held, null for a fresh page. */
+    resume: z.object({ epoch: id, lastSeq: seq }).nullable(),
+    /** Clinician clock when sent; echoed in the welcome. */
+    sentAt: time,
+  }),
+  z.object({ type: z.literal('ack'), seq }),
+  z.object({ type: z.literal('request-measurement'), requestId: id, deviceId }),
+  z.object({ type: z.literal('chat'), id, text: z.string().min(1).max(MAX_CHAT_CHARS) }),
+  SnapshotChunkSchema.extend({ type: z.literal('snapshot-chunk') }),
+]);
+export type ClinicianMessage = z.infer<typeof ClinicianMessageSchema>;
+
+export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: string };
+
+function parseWith<T>(schema: z.ZodType<T>, text: unknown): ParseResult<T> {
+  if (typeof text !== 'string') return { ok: false, error: 'message is not text' };
+  if (text.length > MAX_VITALS_MESSAGE_CHARS) return { ok: false, error: `message of ${text.length} characters exceeds ${MAX_VITALS_MESSAGE_CHARS}` };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, error: 'message is not JSON' };
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) return { ok: false, error: `invalid message: ${z.prettifyError(parsed.error).slice(0, 400)}` };
+  return { ok: true, message: parsed.data };
+}
+
+export const parseStationMessage = (text: unknown): ParseResult<StationMessage> => parseWith(StationMessageSchema, text);
+export const parseClinicianMessage = (text: unknown): ParseResult<ClinicianMessage> => parseWith(ClinicianMessageSchema, text);
+
+/** The newest version both sides speak, or null. */
+export function negotiateVersion(offered: readonly number[]): number | null {
+  return VITALS_PROTOCOL_VERSIONS.find((version) => offered.includes(version)) ?? null;
+}
