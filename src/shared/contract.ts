@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { METRIC_DEFINITIONS, METRICS, UCUM_UNITS, type Metric } from './vitals';
 import { SIGNAL_CONDITIONS } from './readings';
 import { visitMethods } from './contract-visit';
+import { consultVitalsMethods } from './contract-consult-vitals';
 import { clinicalEvents, clinicalMethods } from './contract-clinical';
 
 export const DEVICE_STATES = ['connecting', 'streaming', 'measuring', 'idle', 'probe-off', 'disconnected', 'error'] as const;
@@ -101,6 +102,7 @@ export const stationMethods = {
   getSnapshot: { input: z.undefined(), output: SnapshotSchema },
   requestMeasurement: { input: z.object({ deviceId: z.string().max(200) }), output: z.undefined() },
   ...visitMethods,
+  ...consultVitalsMethods,
   ...clinicalMethods,
 } as const;
 

@@ -18,6 +18,7 @@ import {
   type StationMethodName,
 } from '../../shared/contract';
 import type { clinicalMethods } from '../../shared/contract-clinical';
+import type { consultVitalsMethods } from '../../shared/contract-consult-vitals';
 import type { Actor } from '../../shared/clinical/actor';
 import type { FrameSink, FrameSubscription } from './frame-batcher';
 
@@ -34,7 +35,7 @@ export interface InvocationContext {
 export const LOCAL_STATION_SCREEN_ACTOR: Actor = { id: 'local-station-screen', name: 'Station screen (nurse)', role: 'nurse' };
 
 type Handler<M extends StationMethodName> = (input: MethodInput<M>, context: InvocationContext) => Promise<MethodOutput<M>> | MethodOutput<M>;
-type ClinicalMethodName = keyof typeof clinicalMethods;
+type ClinicalMethodName = keyof typeof consultVitalsMethods | keyof typeof clinicalMethods;
 
 export type StationHandlers = { [M in StationMethodName]: Handler<M> };
 

@@ -17,6 +17,7 @@ import type { DeviceSource } from '../hub/source';
 import { createSimulator, isScenarioName, SCENARIO_NAMES, type Simulator } from '../simulator';
 import type { ContractHost, StationHandlers } from './contract-session';
 import { FrameBatcher, type FrameBatcherOptions } from './frame-batcher';
+import { createVisitSnapshotHandlers } from './visit-snapshots';
 import { createVisitHandlers, type VisitConnector } from './visits';
 
 export interface StationOptions {
@@ -102,6 +103,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
       hub.requestMeasurement(deviceId);
       return undefined;
     },
+    ...createVisitSnapshotHandlers({ dataDir: options.dataDir, log }),
     ...createVisitHandlers({
       connector: options.consult ?? (() => null),
       onConsent: (consent) => log(`visit consent recorded (${consent.statementVersion}, ${consent.consentId})`),

@@ -4,7 +4,7 @@
  * a few snapshots in flight, each at most MAX_SNAPSHOT_BYTES; chunks sent twice are harmless.
  */
 import { base64ToBytes } from './waveform-codec';
-import { MAX_SNAPSHOT_BYTES, type SnapshotChunk } from './vitals-protocol';
+import { MAX_SNAPSHOT_BYTES, type SnapshotChunk } from './snapshot-chunk';
 
 export interface AssembledSnapshot {
   snapshotId: string;

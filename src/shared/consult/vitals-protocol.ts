@@ -19,6 +19,9 @@ import { DeviceInfoSchema, StationReadingSchema } from '../contract';
 import { News2StateSchema, PresentedAlarmSchema } from '../contract-clinical';
 import { ALARM_PRIORITIES } from '../clinical/alarm-presentation';
 import { WAVEFORM_ENCODINGS } from './waveform-codec';
+import { SnapshotChunkSchema } from './snapshot-chunk';
+
+export { MAX_SNAPSHOT_BYTES, MAX_SNAPSHOT_CHUNKS, SNAPSHOT_CHUNK_CHARS, SnapshotChunkSchema, type SnapshotChunk } from './snapshot-chunk';
 
 /** Versions this build speaks, newest first. */
 export const VITALS_PROTOCOL_VERSIONS = [1] as const;
@@ -32,11 +35,6 @@ export const MAX_ALARMS_SENT = 40;
 export const MAX_NEWS2_TREND_SENT = 120;
 export const MAX_CHAT_CHARS = 1_000;
 export const MAX_WAVEFORM_SAMPLES = 4_096;
-/** Base64 characters of one snapshot chunk: well inside one message with its envelope. */
-export const SNAPSHOT_CHUNK_CHARS = 48_000;
-export const MAX_SNAPSHOT_CHUNKS = 256;
-/** A still of the patient video: 1920×1080 PNG of camera content is typically 2–4 MB. */
-export const MAX_SNAPSHOT_BYTES = 8 * 1024 * 1024;
 
 const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const time = z.number().finite();
@@ -112,17 +110,6 @@ export const StationMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('error'), message: z.string().max(500) }),
 ]);
 export type StationMessage = z.infer<typeof StationMessageSchema>;
-
-/** One piece of a PNG still, base64; the same shape travels on to the station core (saveVisitSnapshot). */
-export const SnapshotChunkSchema = z.object({
-  snapshotId: id,
-  /** Clinician clock when the still was taken. */
-  takenAt: time,
-  index: z.number().int().nonnegative().max(MAX_SNAPSHOT_CHUNKS - 1),
-  count: z.number().int().positive().max(MAX_SNAPSHOT_CHUNKS),
-  data: z.string().min(1).max(SNAPSHOT_CHUNK_CHARS),
-});
-export type SnapshotChunk = z.infer<typeof SnapshotChunkSchema>;
 
 export const ClinicianMessageSchema = z.discriminatedUnion('type', [
   z.object({
