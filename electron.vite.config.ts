@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { nodePolyfills } from 'vite-plugin-node-polyfills';
 
 export default defineConfig({
   main: {
@@ -14,7 +15,17 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
-    plugins: [react()],
-    build: { rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } } },
+    // simple-peer (the video call) is written for Node streams: give the sandboxed page Buffer, process,
+    // global and the stream/events modules it requires, and nothing else.
+    plugins: [react(), nodePolyfills({ include: ['buffer', 'events', 'process', 'stream', 'util'], globals: { Buffer: true, global: true, process: true } })],
+    build: {
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src/renderer/index.html'),
+          // The clinician's page: served by the consultation server and opened from a visit link.
+          clinician: resolve(__dirname, 'src/renderer/clinician.html'),
+        },
+      },
+    },
   },
 });

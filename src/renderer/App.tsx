@@ -6,8 +6,11 @@ import { VitalTiles } from './components/VitalTiles';
 import { PlethWaveform } from './components/PlethWaveform';
 import { HistoryScreen } from './components/HistoryScreen';
 import { ConnectionBanner } from './components/ConnectionBanner';
+import { StationVisit } from './visit/StationVisit';
+import { getStationApi } from './transport';
+import './visit/visit.css';
 
-type Screen = 'monitor' | 'history';
+type Screen = 'monitor' | 'history' | 'visit';
 const SCREENS: readonly { id: Screen; label: string }[] = [
   { id: 'monitor', label: 'Monitor' },
   { id: 'history', label: 'Session history' },
@@ -16,6 +19,8 @@ const SCREENS: readonly { id: Screen; label: string }[] = [
 export function App({ store, display }: { store: StationStore; display: DisplayLoop }) {
   const view = useSyncExternalStore(store.subscribe, store.getView);
   const [screen, setScreen] = useState<Screen>('monitor');
+  // A visit stays mounted (its call running) while the nurse looks at the monitor or the history.
+  const [visitOpen, setVisitOpen] = useState(false);
   useLayoutEffect(() => display.markCommitted(view.version), [display, view.version]);
 
   return (
@@ -28,6 +33,23 @@ export function App({ store, display }: { store: StationStore; display: DisplayL
               {label}
             </button>
           ))}
+          {visitOpen ? (
+            <button type="button" className="nav-button" aria-current={screen === 'visit' ? 'page' : undefined} data-screen-link="visit" onClick={() => setScreen('visit')}>
+              Video visit
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="nav-button"
+              data-action="start-visit"
+              onClick={() => {
+                setVisitOpen(true);
+                setScreen('visit');
+              }}
+            >
+              Start video visit
+            </button>
+          )}
         </nav>
       </header>
       <ConnectionBanner connection={view.connection} />
@@ -39,9 +61,20 @@ export function App({ store, display }: { store: StationStore; display: DisplayL
           </section>
           <DevicePanel devices={view.devices} store={store} />
         </main>
-      ) : (
+      ) : screen === 'history' ? (
         <main className="history" aria-label="Session history">
           <HistoryScreen store={store} />
+        </main>
+      ) : null}
+      {visitOpen && (
+        <main className="visit-screen" aria-label="Video visit" hidden={screen !== 'visit'}>
+          <StationVisit
+            api={getStationApi()}
+            onClose={() => {
+              setVisitOpen(false);
+              setScreen('monitor');
+            }}
+          />
         </main>
       )}
     </div>

@@ -16,6 +16,8 @@
  *   call.replaceLocalStream(stream)            another camera or microphone mid-call
  *   call.peerConnection()                      the current RTCPeerConnection (getStats), or null
  *   call.end()                                 ends the visit for both sides
+ *   call.leave()                               closes this side only (page closing); the seat stays
+ *                                              claimable with the seat token
  *
  * Recovery: when the peer connection closes, errors, fails ICE, stays "disconnected" for a few
  * seconds or does not connect in time, this side rejoins the signalling server with its seat
@@ -100,6 +102,7 @@ export interface ConsultCall {
   replaceLocalStream(stream: MediaStream | null): void;
   peerConnection(): RTCPeerConnection | null;
   end(): void;
+  leave(): void;
 }
 
 const REFUSAL_MESSAGES: Partial<Record<ConsultErrorCode | 'replaced', string>> = {
@@ -356,6 +359,10 @@ export function createConsultCall(options: ConsultCallOptions): ConsultCall {
       stop();
       signalling.close();
       publish();
+    },
+    leave() {
+      stop();
+      signalling.close();
     },
   };
 }

@@ -1,0 +1,118 @@
+/**
+ * The clinician's page, opened from a visit link in any browser (or in the app in clinician mode):
+ * the link's token in the fragment, a join button, the waiting room, then the call. The seat token
+ * the server hands back is kept for this tab, so a reload rejoins instead of being refused.
+ */
+import { useCallback, useMemo, useState } from 'react';
+import { LINK_TOKEN_PARAM, SIGNAL_PATH } from '../../shared/consult/protocol';
+import { CallStage } from './CallStage';
+import { useConsultCall } from './useConsultCall';
+import { useLocalMedia } from './useLocalMedia';
+
+export interface VisitLink {
+  token: string;
+  signallingUrl: string;
+}
+
+/** The parameter a shell uses to name the consultation server when the page is not served by it (app://). */
+export const SERVER_PARAM = 'server';
+
+/** The visit a page address (or a pasted link) points at, or null. */
+export function parseVisitLink(href: string): VisitLink | null {
+  let url: URL;
+  try {
+    url = new URL(href);
+  } catch {
+    return null;
+  }
+  const params = new URLSearchParams(url.hash.slice(1));
+  const token = params.get(LINK_TOKEN_PARAM);
+  if (!token) return null;
+  const servedOverHttp = url.protocol === 'http:' || url.protocol === 'https:';
+  // Only a page the server did not serve itself may be told where the server is.
+  const server = servedOverHttp ? url.origin : params.get(SERVER_PARAM);
+  if (!server || !/^https?:\/\//.test(server)) return null;
+  const signalling = new URL(SIGNAL_PATH, server);
+  signalling.protocol = signalling.protocol === 'https:' ? 'wss:' : 'ws:';
+  return { token, signallingUrl: signalling.href };
+}
+
+const seatKey = (token: string) => `vitalbridge-seat:${token.slice(-24)}`;
+
+export function ClinicianApp() {
+  const [link, setLink] = useState<VisitLink | null>(() => parseVisitLink(window.location.href));
+  if (!link) return <PasteLink onLink={setLink} />;
+  return <ClinicianVisit link={link} />;
+}
+
+function ClinicianVisit({ link }: { link: VisitLink }) {
+  const [joined, setJoined] = useState(false);
+  const media = useLocalMedia(joined);
+  const session = useMemo(
+    () => (joined && media.settled ? { signallingUrl: link.signallingUrl, token: sessionStorage.getItem(seatKey(link.token)) ?? link.token, role: 'clinician' as const } : null),
+    [joined, media.settled, link],
+  );
+  const rememberSeat = useCallback((seat: string) => sessionStorage.setItem(seatKey(link.token), seat), [link.token]);
+  const { call, state, remoteStream } = useConsultCall(session, media.stream, rememberSeat);
+
+  if (!joined) {
+    return (
+      <main className="clinician-join" aria-labelledby="join-title">
+        <h1 id="join-title">VitalBridge video visit</h1>
+        <p>You are about to join a video visit with a patient at a VitalBridge station. Your camera and microphone start when you join.</p>
+        <button type="button" className="call-button call-button-primary" data-action="join-visit" onClick={() => setJoined(true)}>
+          Join the visit
+        </button>
+      </main>
+    );
+  }
+  return (
+    <main className="clinician-visit" aria-label="Video visit">
+      <CallStage
+        role="clinician"
+        call={call}
+        state={state}
+        remoteStream={remoteStream}
+        media={media}
+        onEnd={() => call?.end()}
+        aside={
+          <section className="vitals-slot" data-slot="clinician-vitals" aria-label="Patient vitals">
+            <p className="panel-heading">Patient vitals</p>
+            <p className="vitals-slot-note">{state?.phase === 'connected' ? 'Live vitals appear here.' : 'Live vitals appear here once the call is connected.'}</p>
+          </section>
+        }
+      />
+    </main>
+  );
+}
+
+function PasteLink({ onLink }: { onLink(link: VisitLink): void }) {
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <main className="clinician-join" aria-labelledby="paste-title">
+      <h1 id="paste-title">Join a VitalBridge video visit</h1>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          const parsed = parseVisitLink(text.trim());
+          if (parsed) onLink(parsed);
+          else setError('That is not a visit link. Paste the whole link the station sent you (it starts with https:// and contains #token=).');
+        }}
+      >
+        <label className="paste-label">
+          Visit link
+          <input className="paste-input" type="url" value={text} onChange={(event) => setText(event.target.value)} autoComplete="off" spellCheck={false} />
+        </label>
+        {error && (
+          <p className="visit-error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="call-button call-button-primary" data-action="open-visit-link">
+          Open the visit
+        </button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,91 @@
+/**
+ * The station's side of a video visit: consent first (recorded by the station core), then the camera,
+ * the visit link for the clinician, admitting them from the lobby, and the call itself.
+ */
+import { useCallback, useMemo, useState } from 'react';
+import { VISIT_CONSENT_STATEMENT, type StartedVisit } from '../../shared/contract-visit';
+import type { StationApi } from '../../shared/contract';
+import { CallStage } from './CallStage';
+import { ConsentScreen } from './ConsentScreen';
+import { useConsultCall } from './useConsultCall';
+import { useLocalMedia } from './useLocalMedia';
+
+export function StationVisit({ api, onClose }: { api: StationApi; onClose(): void }) {
+  const [visit, setVisit] = useState<StartedVisit | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const accept = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const consent = await api.invoke('recordVisitConsent', { statementVersion: VISIT_CONSENT_STATEMENT.version, accepted: true });
+      setVisit(await api.invoke('startVisit', { consentId: consent.consentId }));
+    } catch (failure) {
+      setError(`The visit could not start: ${failure instanceof Error ? failure.message : String(failure)}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!visit) return <ConsentScreen onAccept={() => void accept()} onDecline={onClose} busy={busy} error={error} />;
+  return <StationCall api={api} visit={visit} onClose={onClose} />;
+}
+
+function StationCall({ api, visit, onClose }: { api: StationApi; visit: StartedVisit; onClose(): void }) {
+  const media = useLocalMedia(true);
+  const session = useMemo(() => ({ signallingUrl: visit.signallingUrl, token: visit.stationToken, role: 'station' as const }), [visit]);
+  // The camera is tried first so the clinician sees the patient from the first frame; a denied camera still joins.
+  const { call, state, remoteStream } = useConsultCall(media.settled ? session : null, media.stream);
+  const [copied, setCopied] = useState(false);
+
+  const end = useCallback(() => {
+    call?.end();
+    void api.invoke('endVisit', { visitId: visit.visitId }).catch(() => undefined);
+  }, [api, call, visit.visitId]);
+
+  const copy = () => {
+    void navigator.clipboard?.writeText(visit.clinicianUrl).then(
+      () => setCopied(true),
+      () => setCopied(false),
+    );
+  };
+
+  const over = state?.phase === 'ended' || state?.phase === 'refused';
+  const admit =
+    state?.phase === 'lobby' ? (
+      <button type="button" className="call-button call-button-primary" data-action="admit" onClick={() => call?.admit()}>
+        Let the clinician in
+      </button>
+    ) : over ? (
+      <button type="button" className="call-button" data-action="close-visit" onClick={onClose}>
+        Back to the monitor
+      </button>
+    ) : null;
+
+  return (
+    <CallStage
+      role="station"
+      call={call}
+      state={state}
+      remoteStream={remoteStream}
+      media={media}
+      onEnd={end}
+      waitingAction={admit}
+      aside={
+        !over && (
+          <div className="visit-link-box">
+            <p className="panel-heading">Link for the clinician</p>
+            <p className="visit-link" data-role="visit-link">
+              {visit.clinicianUrl}
+            </p>
+            <button type="button" className="call-button" data-action="copy-visit-link" onClick={copy}>
+              {copied ? 'Copied' : 'Copy link'}
+            </button>
+            <p className="visit-link-note">Send it to the clinician only. It works for one clinician and expires with the visit.</p>
+          </div>
+        )
+      }
+    />
+  );
+}
