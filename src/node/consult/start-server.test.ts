@@ -27,7 +27,15 @@ describe('start:server arguments', () => {
     expect([options.stationKey, generatedStationKey]).toEqual(['station-key', false]);
   });
 
+  it('points visit links at the clinician page and lets desktop stations (app://station) in when asked', () => {
+    const { options } = parseServerArgs(['--allow-origin', 'app://station', '--allow-origin', 'http://127.0.0.1:5000'], {}, projectRoot);
+    expect(options.clinicianPath).toBe('/clinician.html');
+    expect(options.allowedOrigins).toEqual(['app://station', 'http://127.0.0.1:5000']);
+    expect(options.customSchemes).toEqual(['app']);
+  });
+
   it.each([
+    [['--allow-origin', 'file:///etc'], /--allow-origin has the wrong scheme/],
     [['--port', '70000'], /--port/],
     [['--redis', 'http://x'], /--redis has the wrong scheme/],
     [['--turn', 'turn:x'], /--turn needs --turn-secret/],

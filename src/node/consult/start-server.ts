@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { CLINICIAN_PAGE_PATH } from '../station/consult-seam';
 import { createConsultServer, type ConsultServer, type ConsultServerOptions } from './server';
 
 export const START_SERVER_USAGE = `Usage: npm run start:server -- [--port N] [--host ADDR] [--redis URL] [--turn-secret S] [--relay-only] [options]
@@ -24,6 +25,7 @@ Prints "Consult server: <url>".
   --trust-proxy        believe X-Forwarded-Proto from a TLS-terminating proxy
   --public-url URL     the address clinicians use, if not the listening one
   --allow-origin URL   another page origin allowed to open the socket, repeatable
+                       (app://station for VitalBridge desktop stations)
   --static-dir DIR     the clinician web client's files (default: out/renderer when built)
 Environment: VITALBRIDGE_CONSULT_TOKEN_SECRET (base64, >= 32 bytes; needed to keep tokens valid
 across restarts), VITALBRIDGE_CONSULT_STATION_KEY (bearer key for POST /api/visits; random if unset).
@@ -81,7 +83,8 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv,
   };
   const redis = urlOption('--redis', values.redis, /^rediss?:$/);
   const publicUrl = urlOption('--public-url', values['public-url'], /^https?:$/);
-  const allowedOrigins = (values['allow-origin'] ?? []).map((origin) => urlOption('--allow-origin', origin, /^https?:$/) as string);
+  // app://… is the VitalBridge desktop station's own page origin (the server checks its exact form).
+  const allowedOrigins = (values['allow-origin'] ?? []).map((origin) => (/^app:\/\//i.test(origin) ? origin : (urlOption('--allow-origin', origin, /^https?:$/) as string)));
   if ((values.cert === undefined) !== (values.key === undefined)) throw new ServerUsageError('--cert and --key go together');
   const readPem = (file: string) => {
     try {
@@ -120,9 +123,12 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv,
       trustProxy: values['trust-proxy'] === true,
       publicUrl,
       allowedOrigins,
+      customSchemes: ['app'],
       tokenSecret,
       stationKey,
       staticDir,
+      // Visit links open the clinician page of the renderer build, not the station's screen.
+      clinicianPath: CLINICIAN_PAGE_PATH,
       ice: { stunUrls, turn: turnSecret ? { urls: turnUrls, secret: turnSecret } : undefined, relayOnly: values['relay-only'] === true },
     },
   };
