@@ -79,26 +79,18 @@ export async function startWebStation(argv: readonly string[], deps: WebStationD
   }
 }
 
-/** The process around startWebStation: exit codes per the automation interface, clean stop on signals. */
+/**
+ * The process around startWebStation: exit codes per the automation interface, clean stop on
+ * signals. The handlers are in place before startup begins: a stop requested while the renderer
+ * builds or the station starts (or in the instant between the `Station UI:` line and the end of
+ * startup) waits for startup to finish and then stops cleanly, instead of killing the process with
+ * the signal's default action (exit status 143 for SIGTERM) and leaving its children behind.
+ */
 export async function runWebStationProcess(deps: WebStationDependencies): Promise<void> {
-  let running: RunningWebStation | null;
-  try {
-    running = await startWebStation(process.argv.slice(2), deps);
-  } catch (error) {
-    const usage = error instanceof UsageError;
-    process.stderr.write(`${usage ? '' : 'Web station failed: '}${error instanceof Error ? error.message : String(error)}\n`);
-    if (usage) process.stderr.write(START_WEB_USAGE);
-    process.exitCode = usage ? 2 : 1;
-    return;
-  }
-  if (!running) return;
-  const station = running;
+  let running: RunningWebStation | null = null;
+  let stopRequested = false;
   let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      process.stderr.write(`Second ${signal}: exiting without waiting\n`);
-      process.exit(1);
-    }
+  const stopAndExit = (station: RunningWebStation) => {
     stopping = true;
     station.stop().then(
       () => process.exit(0),
@@ -108,6 +100,29 @@ export async function runWebStationProcess(deps: WebStationDependencies): Promis
       },
     );
   };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping || stopRequested) {
+      process.stderr.write(`Second ${signal}: exiting without waiting\n`);
+      process.exit(1);
+    }
+    if (running) stopAndExit(running);
+    else stopRequested = true;
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  try {
+    running = await startWebStation(process.argv.slice(2), deps);
+  } catch (error) {
+    const usage = error instanceof UsageError;
+    process.stderr.write(`${usage ? '' : 'Web station failed: '}${error instanceof Error ? error.message : String(error)}\n`);
+    if (usage) process.stderr.write(START_WEB_USAGE);
+    process.exit(usage ? 2 : 1);
+  }
+  if (!running) {
+    // --help: nothing runs, nothing to stop.
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    return;
+  }
+  if (stopRequested) stopAndExit(running);
 }

@@ -1,0 +1,66 @@
+/**
+ * `npm run start:web` stops cleanly on SIGTERM and SIGINT sent to npm's own process, the way a
+ * service manager or test harness stops it: exit status 0 and no process of its group left behind.
+ * The signal goes out the moment the `Station UI:` line appears, the instant a harness acts on.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const PROJECT_ROOT = resolve(import.meta.dirname, '..');
+/** A first start may rebuild the renderer. */
+const START_TIMEOUT_MS = 120_000;
+
+let group: number | undefined;
+let dataDir: string | undefined;
+afterEach(async () => {
+  // Only this test's own process group, and only if the test failed to see it end.
+  if (group !== undefined && (await groupMembers(group)).length > 0) process.kill(-group, 'SIGKILL');
+  group = undefined;
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+/** Pids still in the process group (pgrep exits 1 when there are none). */
+function groupMembers(pgid: number): Promise<number[]> {
+  return new Promise((resolvePids, reject) => {
+    execFile('pgrep', ['-g', String(pgid)], (error, stdout) => {
+      if (error && error.code !== 1) return reject(error);
+      resolvePids(stdout.split('\n').filter(Boolean).map(Number));
+    });
+  });
+}
+
+async function startAndStop(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  dataDir = await mkdtemp(join(tmpdir(), 'vitalbridge-signals-'));
+  // Its own process group, so the test can see every descendant, orphaned or not.
+  const child = spawn('npm', ['run', '-s', 'start:web', '--', '--simulate', '--port', '0', '--data-dir', dataDir], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  group = child.pid;
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, exitSignal) => done({ code, signal: exitSignal })));
+  await new Promise<void>((announced, failed) => {
+    let stdout = '';
+    const timer = setTimeout(() => failed(new Error(`no "Station UI:" line within ${START_TIMEOUT_MS} ms\n${stderr}`)), START_TIMEOUT_MS);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (!/^Station UI: \S+$/m.test(stdout)) return;
+      clearTimeout(timer);
+      child.kill(signal);
+      announced();
+    });
+    void exited.then(() => failed(new Error(`web mode exited before serving\n${stderr}`)));
+  });
+  return { ...(await exited), stderr };
+}
+
+describe('start:web under npm', () => {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`exits 0 on ${signal} to npm and leaves no process behind`, { timeout: START_TIMEOUT_MS + 20_000 }, async () => {
+      const outcome = await startAndStop(signal);
+      expect(outcome, outcome.stderr).toMatchObject({ code: 0, signal: null });
+      await expect.poll(() => groupMembers(group!), { timeout: 10_000 }).toEqual([]);
+    });
+  }
+});
