@@ -3,14 +3,18 @@
  * app:// instead of file://, default-deny navigation and permissions), runs createStation in this
  * process and serves the contract to the window over validated IPC.
  */
-import { app, BrowserWindow, session } from 'electron';
+import { app, BrowserWindow, safeStorage, session } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { createConsultServer } from '../node/consult/server';
 import type { ConsultServerHandle } from '../node/station/consult-seam';
 import { parseStartArgs, UsageError, type StartOptions } from '../node/station/start-options';
 import { createStation, StationOptionsError, type Station } from '../node/station/station';
 import { consultServerSources } from '../node/web/content-security-policy';
+import { chooseConsultation } from '../node/settings/consultation';
+import { loadSettings } from '../node/settings/settings';
 import { registerAppScheme, serveRenderer } from './app-protocol';
+import { electronSettingsStorage } from './electron-settings-storage';
+import { desktopKeyProvider } from './keychain-key-provider';
 import { refuseForeignContent, restrictPermissions } from './security';
 import { serveStationOverIpc, type StationIpc } from './station-ipc';
 import { createStationWindow } from './window';
@@ -41,13 +45,25 @@ let ipc: StationIpc | undefined;
 async function start(options: StartOptions): Promise<void> {
   await app.whenReady();
   restrictPermissions(session.defaultSession);
-  station = await createStation({ dataDir: options.dataDir, simulate: options.simulate, scenario: options.scenario, log: (message) => log(`station: ${message}`) });
-  if (options.consultServer === undefined) {
+  const stationLog = (message: string) => log(`station: ${message}`);
+  const settings = loadSettings(electronSettingsStorage(options.dataDir), stationLog);
+  const consultation = chooseConsultation(options, settings, process.env, stationLog);
+  station = await createStation({
+    dataDir: options.dataDir,
+    keyProvider: desktopKeyProvider(options.dataDir, safeStorage, process.env, stationLog),
+    retention: settings.retention,
+    hardware: settings.devices.hardware,
+    pollIntervalMs: settings.devices.pollIntervalMs,
+    simulate: options.simulate,
+    scenario: options.scenario,
+    log: stationLog,
+  });
+  if (consultation.serverUrl === undefined) {
     // allowOrigin takes http(s) origins: app://station would parse to the opaque "null" origin, which must never be allowed.
-    consult = await createConsultServer({ staticDir: rendererDir, onLog: (line) => log(`consult: ${line}`) });
+    consult = await createConsultServer({ ice: consultation.embeddedIce, staticDir: rendererDir, onLog: (line) => log(`consult: ${line}`) });
     process.stdout.write(`Consult server: ${consult.url}\n`);
   }
-  const consultServerUrl = options.consultServer ?? consult?.url;
+  const consultServerUrl = consultation.serverUrl ?? consult?.url;
   serveRenderer(rendererDir, consultServerUrl ? consultServerSources(consultServerUrl) : []);
   ipc = serveStationOverIpc(station, { log, onFault: (message, detail) => log(`${message}${detail instanceof Error ? `: ${detail.message}` : ''}`) });
   ipc.attach(createStationWindow(preloadPath));

@@ -43,7 +43,7 @@ export class FileKeyProvider implements DataKeyProvider {
     if (!create) return null;
     const key = randomBytes(DATA_KEY_BYTES);
     // Another process (CLI next to web mode) may have created one meanwhile: theirs wins, ours is dropped.
-    if (!this.createExclusively(key)) return this.read();
+    if (!writeFileExclusively(this.path, Buffer.from(key.toString('hex')))) return this.read();
     this.log(`records: created a new data key in ${KEY_FILE_NAME} (mode 0600) in the data folder; web mode keeps it in a file, not the OS keychain`);
     return key;
   }
@@ -66,37 +66,37 @@ export class FileKeyProvider implements DataKeyProvider {
     }
     return Buffer.from(text, 'hex');
   }
+}
 
-  /**
-   * Temp file + fsync + hard link, so a crash never leaves a half-written key that would lock the
-   * records away, and an existing key is never replaced. False when a key file already exists.
-   */
-  private createExclusively(key: Buffer): boolean {
-    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-    const temporary = `${this.path}.${randomBytes(6).toString('hex')}.tmp`;
-    const fd = openSync(temporary, 'wx', 0o600);
-    try {
-      writeSync(fd, key.toString('hex'));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    try {
-      linkSync(temporary, this.path);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw error;
-    } finally {
-      unlinkSync(temporary);
-    }
-    if (process.platform !== 'win32') {
-      const folder = openSync(dirname(this.path), 'r');
-      try {
-        fsyncSync(folder);
-      } finally {
-        closeSync(folder);
-      }
-    }
-    return true;
+/**
+ * Temp file + fsync + hard link, so a crash never leaves a half-written key that would lock the
+ * records away, and an existing key is never replaced. False when the file already exists.
+ */
+export function writeFileExclusively(path: string, content: Buffer): boolean {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  const fd = openSync(temporary, 'wx', 0o600);
+  try {
+    writeSync(fd, content);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
+  try {
+    linkSync(temporary, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    unlinkSync(temporary);
+  }
+  if (process.platform !== 'win32') {
+    const folder = openSync(dirname(path), 'r');
+    try {
+      fsyncSync(folder);
+    } finally {
+      closeSync(folder);
+    }
+  }
+  return true;
 }

@@ -206,12 +206,20 @@ export class RecordStore {
     }));
   }
 
-  raiseAlarm(patientId: string, visitId: string | null, alarm: { priority: AlarmPriority; condition: string }): StoredAlarm {
-    const stored: StoredAlarm = { id: randomUUID(), patientId, visitId, ...alarm, raisedAt: this.now(), acknowledgedAt: null, acknowledgedBy: null };
+  /** `raisedAt` is when the alarm engine raised it, when that was before it reached the records. */
+  raiseAlarm(patientId: string, visitId: string | null, alarm: { priority: AlarmPriority; condition: string }, raisedAt = this.now()): StoredAlarm {
+    const stored: StoredAlarm = { id: randomUUID(), patientId, visitId, ...alarm, raisedAt, acknowledgedAt: null, acknowledgedBy: null };
     this.db
       .prepare('INSERT INTO alarms (id, patient_id, visit_id, priority, condition, raised_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(stored.id, patientId, visitId, stored.priority, stored.condition, stored.raisedAt);
     return stored;
+  }
+
+  /** An alarm that escalated keeps the highest priority it reached in the record. */
+  raiseAlarmPriority(alarmId: string, priority: AlarmPriority): void {
+    const rank = `CASE priority WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END`;
+    const newRank = priority === 'high' ? 3 : priority === 'medium' ? 2 : 1;
+    this.db.prepare(`UPDATE alarms SET priority = ? WHERE id = ? AND ${rank} < ?`).run(priority, alarmId, newRank);
   }
 
   alarmPatient(alarmId: string): string | null {

@@ -2,6 +2,7 @@
  * Where the consultation server (src/node/consult) plugs into the start commands: without
  * --consult-server, a shell that is given a starter runs the server embedded and announces its URL.
  */
+import type { IceSettings } from '../consult/turn-credentials';
 import type { CreatedVisit, CreateVisitRequest } from '../../shared/consult/protocol';
 
 /** The clinician page inside the renderer build, which the consultation server serves and visit links open. */
@@ -17,4 +18,4 @@ export interface ConsultServerHandle {
   close(): Promise<void>;
 }
 
-export type StartEmbeddedConsultServer = (options: { dataDir: string }) => Promise<ConsultServerHandle>;
+export type StartEmbeddedConsultServer = (options: { dataDir: string; ice: IceSettings }) => Promise<ConsultServerHandle>;

@@ -12,8 +12,10 @@ export interface StartOptions {
   port: number;
   simulate: boolean;
   scenario?: string;
-  /** An external consultation server; without it the station embeds one (when available). */
+  /** An external consultation server; without it the settings', else an embedded one. */
   consultServer?: string;
+  /** --relay-only given: media only through TURN (overrides the settings). */
+  relayOnly?: true;
   dataDir: string;
   help: boolean;
   /** Capture files attached as replayed devices, in the order given. */
@@ -32,14 +34,15 @@ export function defaultDataDir(platform: NodeJS.Platform = process.platform, env
   return join(env.XDG_DATA_HOME || join(home, '.local', 'share'), 'vitalbridge');
 }
 
-export const START_WEB_USAGE = `Usage: npm run start:web -- [--port N] [--simulate] [--scenario NAME] [--consult-server URL] [--data-dir DIR] [--replay FILE]...
+export const START_WEB_USAGE = `Usage: npm run start:web -- [--port N] [--simulate] [--scenario NAME] [--consult-server URL] [--relay-only] [--data-dir DIR] [--replay FILE]...
 
 Runs the station core in this Node process and serves its screen on 127.0.0.1 only.
 Prints "Station UI: <url>" (the address carries this launch's access token).
   --port N               port to listen on (default: any free port)
   --simulate             attach the simulated peripherals
   --scenario NAME        the clinical scenario the simulated patient plays (needs --simulate)
-  --consult-server URL   use this consultation server instead of the embedded one
+  --consult-server URL   use this consultation server instead of the embedded one (default: settings)
+  --relay-only           the embedded server offers relayed (TURN) media paths only (default: settings)
   --data-dir DIR         where the station keeps its files (default: the per-user data folder)
   --replay FILE          attach a device capture (.cap) as a device: its real driver plays it once, at
                          the speed it was recorded; repeat the flag to attach several
@@ -57,6 +60,7 @@ export function parseStartArgs(argv: readonly string[], mode: 'web' | 'electron'
         simulate: { type: 'boolean' },
         scenario: { type: 'string' },
         'consult-server': { type: 'string' },
+        'relay-only': { type: 'boolean' },
         'data-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         replay: { type: 'string', multiple: true },
@@ -82,6 +86,7 @@ export function parseStartArgs(argv: readonly string[], mode: 'web' | 'electron'
     simulate: values.simulate === true,
     scenario: text(values.scenario),
     consultServer,
+    relayOnly: values['relay-only'] === true ? true : undefined,
     dataDir: dataDir ?? defaultDataDir(),
     help: values.help === true,
     replay,

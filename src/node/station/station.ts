@@ -14,15 +14,22 @@ import { PeripheralHub } from '../hub/hub';
 import { NodeHidSource } from '../hub/node-hid-source';
 import { SerialPortSource } from '../hub/serialport-source';
 import type { DeviceSource } from '../hub/source';
+import type { DataKeyProvider } from '../records/key-provider';
+import type { RetentionPolicy } from '../records/store';
 import { createSimulator, isScenarioName, SCENARIO_NAMES, type Simulator } from '../simulator';
 import type { ContractHost, StationHandlers } from './contract-session';
 import { FrameBatcher, type FrameBatcherOptions } from './frame-batcher';
+import { openStationRecords, type StationRecords } from './persistence/station-records';
 import { createVisitSnapshotHandlers } from './visit-snapshots';
 import { createVisitHandlers, type VisitConnector } from './visits';
 
 export interface StationOptions {
   /** Where the station keeps its files; created (owner-only) when missing. */
   dataDir: string;
+  /** The records database's key: FileKeyProvider in web mode and the CLI, the OS keychain in Electron. */
+  keyProvider: DataKeyProvider;
+  /** How long recorded data is kept (settings); DEFAULT_RETENTION otherwise. */
+  retention?: RetentionPolicy;
   /** Attach the simulated peripherals. */
   simulate?: boolean;
   /** The clinical scenario the simulated patient plays (implies nothing unless `simulate`). */
@@ -44,6 +51,8 @@ export interface StationOptions {
 export interface Station extends ContractHost {
   /** The scenario the simulator plays, when simulating. */
   readonly scenario: string | null;
+  /** The encrypted records: the launch's encounter and everything recorded under it. */
+  readonly records: StationRecords;
   close(): Promise<void>;
 }
 
@@ -86,6 +95,8 @@ export async function createStation(options: StationOptions): Promise<Station> {
     drivers.push(replay.manifest);
   }
 
+  // A wrong or missing key stops the start here, before any device is opened.
+  const records = await openStationRecords({ dataDir: options.dataDir, keyProvider: options.keyProvider, retention: options.retention, log });
   const hub = new PeripheralHub({ sources, drivers, pollIntervalMs: options.pollIntervalMs ?? 2_000, log });
   const batcher = new FrameBatcher({
     ...options.batcher,
@@ -94,7 +105,11 @@ export async function createStation(options: StationOptions): Promise<Station> {
   hub.on('devices', (devices) => batcher.pushDevices(devices));
   hub.on('reading', (reading) => batcher.pushReading(reading));
   hub.on('waveform', (batch) => batcher.pushWaveform(batch));
-  await hub.start();
+  records.attach(hub);
+  await hub.start().catch((error: unknown) => {
+    records.close();
+    throw error;
+  });
   batcher.pushDevices(hub.devices());
 
   const handlers: StationHandlers = {
@@ -106,7 +121,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
     ...createVisitSnapshotHandlers({ dataDir: options.dataDir, log }),
     ...createVisitHandlers({
       connector: options.consult ?? (() => null),
-      onConsent: (consent) => log(`visit consent recorded (${consent.statementVersion}, ${consent.consentId})`),
+      onConsent: (consent) => records.recordVisitConsent(consent),
     }),
   };
 
@@ -114,12 +129,14 @@ export async function createStation(options: StationOptions): Promise<Station> {
   return {
     handlers,
     scenario: simulator?.scenario ?? null,
+    records,
     subscribe: (sink) => batcher.subscribe(sink),
     close() {
       closing ??= (async () => {
         simulator?.stop();
         batcher.close();
         await hub.close();
+        records.close();
       })();
       return closing;
     },

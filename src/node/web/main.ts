@@ -10,8 +10,9 @@ const projectRoot = fileURLToPath(new URL('../../..', import.meta.url));
 void runWebStationProcess({
   projectRoot,
   // The clinician page is part of the same renderer build the station screen uses.
-  startConsultServer: () =>
+  startConsultServer: ({ ice }) =>
     createConsultServer({
+      ice,
       staticDir: join(projectRoot, 'out', 'renderer'),
       clinicianPath: CLINICIAN_PAGE_PATH,
       onLog: (line) => process.stderr.write(`[consult] ${line}\n`),

@@ -4,6 +4,10 @@
  * everything else goes to stderr.
  */
 import { join } from 'node:path';
+import { FileKeyProvider } from '../records/key-provider';
+import { chooseConsultation } from '../settings/consultation';
+import { confSettingsStorage } from '../settings/json-storage';
+import { loadSettings, SettingsError } from '../settings/settings';
 import { createStation, StationOptionsError, type Station } from '../station/station';
 import { embeddedVisitConnector, remoteVisitConnector, type VisitConnector } from '../station/visits';
 import type { ConsultServerHandle, StartEmbeddedConsultServer } from '../station/consult-seam';
@@ -41,8 +45,17 @@ export async function startWebStation(argv: readonly string[], deps: WebStationD
   let station: Station | undefined;
   let consult: ConsultServerHandle | undefined;
   let host: WebHost | undefined;
-  let visits: VisitConnector | null =
-    options.consultServer === undefined ? null : remoteVisitConnector(options.consultServer, process.env.VITALBRIDGE_CONSULT_STATION_KEY);
+  const stationLog = (message: string) => stderr(`[station] ${message}`);
+  const settings = loadSettings(confSettingsStorage(options.dataDir), stationLog);
+  let consultation;
+  try {
+    consultation = chooseConsultation(options, settings, process.env, stationLog);
+  } catch (error) {
+    if (error instanceof SettingsError) throw new UsageError(error.message);
+    throw error;
+  }
+  const consultServer = consultation.serverUrl;
+  let visits: VisitConnector | null = consultServer === undefined ? null : remoteVisitConnector(consultServer, process.env.VITALBRIDGE_CONSULT_STATION_KEY);
   const stop = async () => {
     await host?.close();
     await consult?.close();
@@ -51,15 +64,19 @@ export async function startWebStation(argv: readonly string[], deps: WebStationD
   try {
     station = await createStation({
       dataDir: options.dataDir,
+      keyProvider: new FileKeyProvider(options.dataDir, stationLog),
+      retention: settings.retention,
+      hardware: settings.devices.hardware,
+      pollIntervalMs: settings.devices.pollIntervalMs,
       simulate: options.simulate,
       scenario: options.scenario,
-      consult: () => visits,
       replay: options.replay,
-      log: (message) => stderr(`[station] ${message}`),
+      consult: () => visits,
+      log: stationLog,
     });
-    if (options.consultServer === undefined && deps.startConsultServer) consult = await deps.startConsultServer({ dataDir: options.dataDir });
+    if (consultServer === undefined && deps.startConsultServer) consult = await deps.startConsultServer({ dataDir: options.dataDir, ice: consultation.embeddedIce });
     if (consult) visits = embeddedVisitConnector(consult);
-    const consultServerUrl = options.consultServer ?? consult?.url ?? null;
+    const consultServerUrl = consultServer ?? consult?.url ?? null;
     host = await startWebHost({
       host: station,
       rendererDir,

@@ -1,0 +1,109 @@
+/**
+ * The station's settings: what an administrator may change, each with a safe default, validated
+ * with zod on every read and write. Nothing secret lives here (the TURN secret comes from the
+ * environment), and nothing here can switch a safety function off: alarm defaults are bounded by
+ * the same rules a physician's per-patient change is.
+ */
+import { z } from 'zod';
+import { ALARM_METRICS, adultDefaultLimits, METRIC_ALARM_RULES, type AlarmMetric, type MetricLimits } from '../../shared/clinical/alarm-limits';
+import { DEFAULT_RETENTION, type RetentionPolicy } from '../records/store';
+
+const httpUrl = z
+  .string()
+  .max(2_000)
+  .refine((text) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol), 'must be an http(s) URL');
+const iceUrl = z.string().max(500).regex(/^(stuns?|turns?):\S+$/, 'must be a stun:, stuns:, turn: or turns: URL');
+
+const DevicesSchema = z.object({
+  /** How often sources without plug notifications (serial ports) are listed again. */
+  pollIntervalMs: z.number().int().min(500).max(60_000).default(2_000),
+  /** Look for real USB devices; off on a training-only station. */
+  hardware: z.boolean().default(true),
+  /** Units the screen shows these metrics in; stored values keep the device's own unit. */
+  displayUnits: z
+    .object({
+      bodyWeight: z.enum(['kg', '[lb_av]']).default('kg'),
+      bodyTemperature: z.enum(['Cel', '[degF]']).default('Cel'),
+      glucose: z.enum(['mg/dL', 'mmol/L']).default('mmol/L'),
+    })
+    .prefault({}),
+});
+
+const ConsultationSchema = z.object({
+  /** An external consultation server; null embeds one. `--consult-server` overrides it. */
+  serverUrl: httpUrl.nullable().default(null),
+  /** Media only through TURN (no direct peer-to-peer paths); `--relay-only` overrides it. */
+  relayOnly: z.boolean().default(false),
+  /** STUN/TURN servers of the embedded consultation server; the TURN secret is VITALBRIDGE_TURN_SECRET. */
+  stunUrls: z.array(iceUrl).max(10).default([]),
+  turnUrls: z.array(iceUrl).max(10).default([]),
+});
+
+const KioskSchema = z.object({
+  /** Full-screen, single-patient station: the screen returns to the patient view when left idle. */
+  enabled: z.boolean().default(false),
+  returnToPatientViewAfterMinutes: z.number().int().min(1).max(60).default(5),
+});
+
+const limitSide = z.number().finite();
+const LimitOverrideSchema = z.object({ low: limitSide.optional(), high: limitSide.optional() });
+
+/** Overrides of the adult default limits, each side inside the metric's safe bounds, low below high. */
+const AlarmsSchema = z.object({
+  defaultLimits: z.partialRecord(z.enum(ALARM_METRICS), LimitOverrideSchema).default({}),
+}).check((context) => {
+  for (const [metric, override] of Object.entries(context.value.defaultLimits) as [AlarmMetric, z.infer<typeof LimitOverrideSchema>][]) {
+    const rule = METRIC_ALARM_RULES[metric];
+    const merged: MetricLimits = { ...adultDefaultLimits()[metric] };
+    for (const side of ['low', 'high'] as const) {
+      const value = override[side];
+      if (value === undefined) continue;
+      const sideRule = rule[side];
+      if (sideRule === null) {
+        context.issues.push({ code: 'custom', input: value, path: ['defaultLimits', metric, side], message: `${metric} has no ${side} alarm limit` });
+      } else if (value < sideRule.min || value > sideRule.max) {
+        context.issues.push({ code: 'custom', input: value, path: ['defaultLimits', metric, side], message: `must be between ${sideRule.min} and ${sideRule.max}` });
+      }
+      merged[side] = value;
+    }
+    if (merged.low !== null && merged.high !== null && merged.low >= merged.high) {
+      context.issues.push({ code: 'custom', input: override, path: ['defaultLimits', metric], message: `low (${merged.low}) must be below high (${merged.high})` });
+    }
+  }
+});
+
+const days = z.number().int().min(1).max(36_500).nullable();
+const RetentionSchema = z.object({
+  waveformDays: days.default(DEFAULT_RETENTION.waveformDays),
+  numericDays: days.default(DEFAULT_RETENTION.numericDays),
+  attachmentDays: days.default(DEFAULT_RETENTION.attachmentDays),
+}) satisfies z.ZodType<RetentionPolicy>;
+
+export const SETTINGS_SECTIONS = {
+  devices: DevicesSchema,
+  consultation: ConsultationSchema,
+  kiosk: KioskSchema,
+  alarms: AlarmsSchema,
+  retention: RetentionSchema,
+} as const;
+export type SettingsSection = keyof typeof SETTINGS_SECTIONS;
+
+export const StationSettingsSchema = z.object({
+  devices: DevicesSchema.prefault({}),
+  consultation: ConsultationSchema.prefault({}),
+  kiosk: KioskSchema.prefault({}),
+  alarms: AlarmsSchema.prefault({}),
+  retention: RetentionSchema.prefault({}),
+});
+export type StationSettings = z.infer<typeof StationSettingsSchema>;
+
+export const DEFAULT_SETTINGS: StationSettings = StationSettingsSchema.parse({});
+
+/** The alarm limits a new patient starts with: the adult defaults with the settings' overrides. */
+export function alarmDefaultLimits(settings: StationSettings): Record<AlarmMetric, MetricLimits> {
+  const limits = adultDefaultLimits();
+  for (const [metric, override] of Object.entries(settings.alarms.defaultLimits) as [AlarmMetric, z.infer<typeof LimitOverrideSchema>][]) {
+    limits[metric] = { low: override.low ?? limits[metric].low, high: override.high ?? limits[metric].high };
+  }
+  return limits;
+}
