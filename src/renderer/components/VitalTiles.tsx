@@ -1,19 +1,20 @@
 import { METRIC_DEFINITIONS, type Metric } from '../../shared/vitals';
 import type { TileView } from '../station/station-model';
-import { displayUnit, formatClock, formatDeviceTime, formatValue } from '../format/display-format';
+import { displayUnit, formatAge, formatClock, formatDeviceTime, formatValue } from '../format/display-format';
 
 const BLOOD_PRESSURE: readonly Metric[] = ['systolic', 'diastolic', 'meanArterialPressure'];
 const PRIMARY: readonly Metric[] = ['spo2', 'pulseRate'];
 const STATE_WORDS = { stale: 'Stale', invalid: 'Invalid' } as const;
 
-export function VitalTiles({ tiles }: { tiles: readonly TileView[] }) {
+/** `ageAt`: station time to show each value's age against (the clinician's page, where data travels). */
+export function VitalTiles({ tiles, ageAt }: { tiles: readonly TileView[]; ageAt?: number }) {
   const byMetric = new Map(tiles.map((tile) => [tile.metric, tile]));
   const tileOf = (metric: Metric): TileView => byMetric.get(metric) ?? { metric, state: 'absent', entry: null, reason: 'No reading yet', caution: null };
   const others = tiles.filter((tile) => !PRIMARY.includes(tile.metric) && !BLOOD_PRESSURE.includes(tile.metric));
   return (
     <div className="tiles">
       {PRIMARY.map((metric) => (
-        <VitalTile key={metric} tile={tileOf(metric)} size="large" />
+        <VitalTile key={metric} tile={tileOf(metric)} size="large" ageAt={ageAt} />
       ))}
       <section className="tile-group" aria-labelledby="bp-heading">
         <h3 id="bp-heading" className="tile-group-label">
@@ -21,18 +22,18 @@ export function VitalTiles({ tiles }: { tiles: readonly TileView[] }) {
         </h3>
         <div className="tile-group-members">
           {BLOOD_PRESSURE.map((metric) => (
-            <VitalTile key={metric} tile={tileOf(metric)} size="member" />
+            <VitalTile key={metric} tile={tileOf(metric)} size="member" ageAt={ageAt} />
           ))}
         </div>
       </section>
       {others.map((tile) => (
-        <VitalTile key={tile.metric} tile={tile} size="small" />
+        <VitalTile key={tile.metric} tile={tile} size="small" ageAt={ageAt} />
       ))}
     </div>
   );
 }
 
-function VitalTile({ tile, size }: { tile: TileView; size: 'large' | 'small' | 'member' }) {
+function VitalTile({ tile, size, ageAt }: { tile: TileView; size: 'large' | 'small' | 'member'; ageAt: number | undefined }) {
   const definition = METRIC_DEFINITIONS[tile.metric];
   const reading = tile.entry?.reading ?? null;
   const unit = reading?.unit ?? definition.units[0]!;
@@ -58,6 +59,11 @@ function VitalTile({ tile, size }: { tile: TileView; size: 'large' | 'small' | '
       <p className="tile-detail">
         {tile.reason ?? tile.caution ?? ''}
         {tile.entry ? <MeasuredAt entry={tile.entry} /> : null}
+        {tile.entry && ageAt !== undefined ? (
+          <span className="tile-age" data-role="age">
+            {formatAge(ageAt - tile.entry.measuredAt)}
+          </span>
+        ) : null}
       </p>
     </article>
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayUnit, formatDeviceTime, formatValue } from './display-format';
+import { displayUnit, formatAge, formatDeviceTime, formatValue } from './display-format';
 
 describe('display format', () => {
   it('shows UCUM codes as the symbols clinicians read', () => {
@@ -23,5 +23,17 @@ describe('display format', () => {
     expect(formatDeviceTime('2007-03-01T08:15:00')).toBe('2007-03-01 08:15:00');
     expect(formatDeviceTime('2007-03-01T08:15')).toBe('2007-03-01 08:15');
     expect(formatDeviceTime('garbled')).toBe('garbled');
+  });
+
+  it('says how old a value is, never negative', () => {
+    expect([formatAge(-500), formatAge(1_999), formatAge(2_000), formatAge(119_999), formatAge(120_000), formatAge(7_199_999), formatAge(7_200_000)]).toEqual([
+      'now',
+      'now',
+      '2 s old',
+      '119 s old',
+      '2 min old',
+      '119 min old',
+      '2 h old',
+    ]);
   });
 });

@@ -60,3 +60,13 @@ export function formatDeviceTime(text: string): string {
   const match = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(:\d{2})?/.exec(text);
   return match ? `${match[1]} ${match[2]}${match[3] ?? ''}` : text;
 }
+
+/** How old a value is, in words that stay short on a tile: "now", "12 s old", "4 min old", "2 h old". */
+export function formatAge(ageMs: number): string {
+  const seconds = Math.max(0, Math.floor(ageMs / 1000));
+  if (seconds < 2) return 'now';
+  if (seconds < 120) return `${seconds} s old`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 120) return `${minutes} min old`;
+  return `${Math.floor(minutes / 60)} h old`;
+}

@@ -43,6 +43,7 @@ const deviceId = z.string().min(1).max(200);
 
 /** The alarm presentation the clinician sees: active alarms only, not the station's log or limits. */
 export const ConsultAlarmsSchema = z.object({
+  /** Station time the presentation was published. */
   now: time,
   alarms: z.array(PresentedAlarmSchema).max(MAX_ALARMS_SENT),
   audiblePriority: z.enum(ALARM_PRIORITIES).nullable(),

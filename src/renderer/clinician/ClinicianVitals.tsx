@@ -1,0 +1,179 @@
+/**
+ * The patient's live vitals on the clinician's page: the station's own tiles (each with the age of
+ * its value) and pleth sweep, the station's alarms and NEWS2, its devices with a "request
+ * measurement" action, the chat, and a button that saves a still of the patient video to the visit.
+ */
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import type { DeviceInfo } from '../../shared/contract';
+import type { ConsultCall } from '../consult/call';
+import { ChatPanel } from '../consult/ChatPanel';
+import { PlethWaveform } from '../components/PlethWaveform';
+import { VitalTiles } from '../components/VitalTiles';
+import { DisplayLoop } from '../station/display-loop';
+import type { StationStore } from '../station/station-store';
+import { ClinicianSession, type ClinicianSessionView, type RequestView } from './clinician-session';
+import { captureVideoStill } from './video-still';
+import '../consult/consult-vitals.css';
+
+export function ClinicianVitals({ call }: { call: ConsultCall | null }) {
+  const session = useMemo(() => (call ? new ClinicianSession(call.dataChannel) : null), [call]);
+  useEffect(() => {
+    if (!session) return;
+    session.start();
+    return () => session.stop();
+  }, [session]);
+  if (!session) return <p className="vitals-note">Live vitals appear here once the call is connected.</p>;
+  return <SessionVitals session={session} />;
+}
+
+function SessionVitals({ session }: { session: ClinicianSession }) {
+  const view = useSyncExternalStore(session.subscribe, session.getView);
+  const store = session.store;
+  return (
+    <section className="clinician-vitals" data-role="vitals-link" data-linked={view.linked ? 'true' : 'false'} aria-labelledby="clinician-vitals-heading">
+      <div className="clinician-vitals-header">
+        <h2 id="clinician-vitals-heading" className="panel-heading">
+          Patient vitals
+        </h2>
+        <LinkStatus view={view} />
+      </div>
+      {view.alarms && view.alarms.alarms.length > 0 && <AlarmList alarms={view.alarms} />}
+      {store ? <RemoteMonitor session={session} store={store} view={view} /> : <p className="vitals-note">Waiting for the station…</p>}
+      <ChatPanel lines={view.chat} otherName="Station" onSend={(text) => session.sendChat(text)} disabled={!view.linked} />
+    </section>
+  );
+}
+
+function LinkStatus({ view }: { view: ClinicianSessionView }) {
+  if (view.incompatible) return <p className="vitals-link vitals-link-down">This page and the station speak different versions; update the station or this page.</p>;
+  return (
+    <p className={`vitals-link ${view.linked ? '' : 'vitals-link-down'}`} role="status">
+      {view.linked ? 'Live from the station' : 'Reconnecting — values keep their age and turn stale'}
+      {view.lost > 0 ? ` · ${view.lost} updates could not be delivered` : ''}
+    </p>
+  );
+}
+
+function RemoteMonitor({ session, store, view }: { session: ClinicianSession; store: StationStore; view: ClinicianSessionView }) {
+  const display = useMemo(() => new DisplayLoop(store), [store]);
+  useEffect(() => {
+    display.start();
+    return () => display.stop();
+  }, [display]);
+  const stationView = useSyncExternalStore(store.subscribe, store.getView);
+  useEffect(() => display.markCommitted(stationView.version), [display, stationView.version]);
+  const readNow = useCallback(() => session.stationNow(), [session]);
+  const now = useTicking(readNow, 1_000);
+  return (
+    <>
+      <div className="clinician-waveform">
+        <PlethWaveform store={store} display={display} tile={stationView.tiles.find((tile) => tile.metric === 'spo2')} />
+      </div>
+      <div className="clinician-tiles">
+        <VitalTiles tiles={stationView.tiles} ageAt={now} />
+      </div>
+      {view.news2 && <News2Summary news2={view.news2} />}
+      <RemoteDevices devices={stationView.devices} requests={view.requests} onRequest={(deviceId) => session.requestMeasurement(deviceId)} />
+      <SnapshotControl session={session} view={view} />
+    </>
+  );
+}
+
+function News2Summary({ news2 }: { news2: NonNullable<ClinicianSessionView['news2']> }) {
+  const assessment = news2.assessment;
+  return (
+    <p className="clinician-news2" data-role="news2" data-news2-total={assessment.ok ? assessment.result.total : undefined}>
+      <strong>NEWS2</strong>{' '}
+      {assessment.ok ? `${assessment.result.total} (${assessment.result.risk} risk)` : `not scored: ${assessment.problems.map((problem) => problem.detail).join('; ')}`}
+    </p>
+  );
+}
+
+function AlarmList({ alarms }: { alarms: NonNullable<ClinicianSessionView['alarms']> }) {
+  return (
+    <ul className="clinician-alarms" aria-label="Active alarms at the station">
+      {alarms.alarms.map(({ alarm, visual, announcement }) => (
+        <li key={alarm.id} className="clinician-alarm" data-alarm-priority={alarm.priority} style={{ borderColor: visual.colour }}>
+          <span className="clinician-alarm-marker" style={{ background: visual.colour }} aria-hidden="true">
+            {visual.marker}
+          </span>
+          <span>{announcement || alarm.message}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+const REQUEST_WORDS: Record<RequestView['status'], string> = {
+  sending: 'Sending the request…',
+  'awaiting-confirmation': 'Asked: waiting for the patient or nurse to start it',
+  started: 'Started at the station',
+  declined: 'Declined at the station',
+  failed: 'Could not start',
+};
+const CANNOT_MEASURE: ReadonlySet<DeviceInfo['state']> = new Set(['connecting', 'measuring', 'disconnected', 'error']);
+
+function RemoteDevices({ devices, requests, onRequest }: { devices: readonly DeviceInfo[]; requests: ClinicianSessionView['requests']; onRequest(deviceId: string): void }) {
+  if (devices.length === 0) return <p className="vitals-note">No devices at the station.</p>;
+  return (
+    <ul className="clinician-devices" aria-label="Devices at the station">
+      {devices.map((device) => {
+        const request = requests.get(device.id);
+        const waiting = request?.status === 'sending' || request?.status === 'awaiting-confirmation';
+        return (
+          <li key={device.id} className="clinician-device" data-device-id={device.id} data-device-state={device.state}>
+            <span className="clinician-device-name">{device.name}</span>
+            <span className={`device-state state-${device.state}`}>{device.state}</span>
+            {device.canRequestMeasurement && (
+              <button type="button" className="action-button" data-action="request-measurement" disabled={waiting || CANNOT_MEASURE.has(device.state)} onClick={() => onRequest(device.id)}>
+                Request measurement
+              </button>
+            )}
+            {request && (
+              <span className="clinician-request" data-role="request-status" data-status={request.status}>
+                {REQUEST_WORDS[request.status]}
+                {request.detail ? `: ${request.detail}` : ''}
+              </span>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+const SNAPSHOT_WORDS = { idle: '', sending: 'Saving the still to the visit…', saved: 'Still saved to the visit', failed: 'The still was not saved' } as const;
+
+function SnapshotControl({ session, view }: { session: ClinicianSession; view: ClinicianSessionView }) {
+  const [error, setError] = useState<string | null>(null);
+  const take = async () => {
+    setError(null);
+    try {
+      session.sendSnapshot(await captureVideoStill('video[data-role="remote-video"]'));
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : String(failure));
+    }
+  };
+  const { state, detail } = view.snapshot;
+  return (
+    <div className="clinician-snapshot">
+      <button type="button" className="action-button" data-action="snapshot" disabled={!view.linked || state === 'sending'} onClick={() => void take()}>
+        Save still of patient video
+      </button>
+      <span data-role="snapshot-status" data-state={state}>
+        {error ?? SNAPSHOT_WORDS[state]}
+        {detail ? `: ${detail}` : ''}
+      </span>
+    </div>
+  );
+}
+
+/** A value recomputed every `intervalMs` (the tiles' ages). */
+function useTicking(read: () => number, intervalMs: number): number {
+  const [value, setValue] = useState(read);
+  useEffect(() => {
+    const timer = window.setInterval(() => setValue(read()), intervalMs);
+    return () => window.clearInterval(timer);
+  }, [read, intervalMs]);
+  return value;
+}
