@@ -43,7 +43,7 @@ export function mediaConstraints(choice: MediaChoice): MediaStreamConstraints {
   };
 }
 
-export async function openLocalMedia(choice: MediaChoice, devices: Pick<MediaDevices, 'getUserMedia'> | undefined = navigator.mediaDevices): Promise<MediaStream> {
+export async function openLocalMedia(choice: MediaChoice, devices: Partial<Pick<MediaDevices, 'getUserMedia'>> | undefined = globalThis.navigator?.mediaDevices): Promise<MediaStream> {
   if (!devices?.getUserMedia) throw Object.assign(new Error('getUserMedia is not available'), { name: 'NotSupportedError' });
   return devices.getUserMedia(mediaConstraints(choice));
 }

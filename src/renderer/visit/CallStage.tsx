@@ -46,7 +46,9 @@ export function CallStage({ role, call, state, remoteStream, media, onEnd, waiti
           {media.cameraOff && <p className="call-preview-note">Camera off</p>}
         </div>
         {media.problem && <MediaProblemNotice media={media} />}
-        <QualityIndicator quality={quality} connected={state?.phase === 'connected'} reconnecting={state?.phase === 'reconnecting'} />
+        {(state?.phase === 'connected' || state?.phase === 'reconnecting') && (
+          <QualityIndicator quality={quality} connected={state.phase === 'connected'} reconnecting={state.phase === 'reconnecting'} />
+        )}
         {aside}
         {!over && <CallControls media={media} onEnd={onEnd} />}
       </aside>
@@ -68,8 +70,8 @@ function useCallQuality(call: ConsultCall | null, connected: boolean): CallQuali
 }
 
 function QualityIndicator({ quality, connected, reconnecting }: { quality: CallQuality | null; connected: boolean; reconnecting: boolean }) {
-  const level = reconnecting ? 'poor' : connected ? (quality?.level ?? 'unknown') : 'unknown';
-  const summary = reconnecting ? 'Reconnecting…' : connected ? (quality?.summary ?? 'Measuring the connection…') : 'Not connected';
+  const level = reconnecting ? 'poor' : (quality?.level ?? 'unknown');
+  const summary = reconnecting ? 'Reconnecting…' : (quality?.summary ?? 'Measuring the connection…');
   const figures = connected && quality ? qualityFigures(quality) : '';
   return (
     <div className="call-quality" data-role="call-quality" data-quality={level} role="status" aria-live="polite">

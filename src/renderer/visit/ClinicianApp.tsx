@@ -5,6 +5,7 @@
  */
 import { useCallback, useMemo, useState } from 'react';
 import { LINK_TOKEN_PARAM, SIGNAL_PATH } from '../../shared/consult/protocol';
+import { ClinicianVitals } from '../clinician/ClinicianVitals';
 import { CallStage } from './CallStage';
 import { useConsultCall } from './useConsultCall';
 import { useLocalMedia } from './useLocalMedia';
@@ -67,7 +68,10 @@ function ClinicianVisit({ link }: { link: VisitLink }) {
     );
   }
   return (
-    <main className="clinician-visit" aria-label="Video visit">
+    <main className="clinician-visit" aria-labelledby="visit-title">
+      <h1 id="visit-title" className="clinician-title">
+        VitalBridge video visit
+      </h1>
       <CallStage
         role="clinician"
         call={call}
@@ -77,8 +81,7 @@ function ClinicianVisit({ link }: { link: VisitLink }) {
         onEnd={() => call?.end()}
         aside={
           <section className="vitals-slot" data-slot="clinician-vitals" aria-label="Patient vitals">
-            <p className="panel-heading">Patient vitals</p>
-            <p className="vitals-slot-note">{state?.phase === 'connected' ? 'Live vitals appear here.' : 'Live vitals appear here once the call is connected.'}</p>
+            <ClinicianVitals call={call} />
           </section>
         }
       />

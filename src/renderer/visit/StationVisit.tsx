@@ -5,6 +5,7 @@
 import { useCallback, useMemo, useState } from 'react';
 import { VISIT_CONSENT_STATEMENT, type StartedVisit } from '../../shared/contract-visit';
 import type { StationApi } from '../../shared/contract';
+import { StationVitalsSharing } from '../consult/StationVitalsSharing';
 import { CallStage } from './CallStage';
 import { ConsentScreen } from './ConsentScreen';
 import { useConsultCall } from './useConsultCall';
@@ -73,18 +74,21 @@ function StationCall({ api, visit, onClose }: { api: StationApi; visit: StartedV
       onEnd={end}
       waitingAction={admit}
       aside={
-        !over && (
-          <div className="visit-link-box">
-            <p className="panel-heading">Link for the clinician</p>
-            <p className="visit-link" data-role="visit-link">
-              {visit.clinicianUrl}
-            </p>
-            <button type="button" className="call-button" data-action="copy-visit-link" onClick={copy}>
-              {copied ? 'Copied' : 'Copy link'}
-            </button>
-            <p className="visit-link-note">Send it to the clinician only. It works for one clinician and expires with the visit.</p>
-          </div>
-        )
+        <>
+          {!over && (
+            <div className="visit-link-box">
+              <p className="panel-heading">Link for the clinician</p>
+              <p className="visit-link" data-role="visit-link">
+                {visit.clinicianUrl}
+              </p>
+              <button type="button" className="call-button" data-action="copy-visit-link" onClick={copy}>
+                {copied ? 'Copied' : 'Copy link'}
+              </button>
+              <p className="visit-link-note">Send it to the clinician only. It works for one clinician and expires with the visit.</p>
+            </div>
+          )}
+          <StationVitalsSharing api={api} call={call} />
+        </>
       }
     />
   );

@@ -1,0 +1,157 @@
+/**
+ * Helpers for the video-visit specs: a record of the page's RTCPeerConnections and signalling
+ * sockets (installed before the page's own scripts, so tests can read getStats and break the
+ * connection the way a network would), a real coturn and a stand-alone consultation server.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import type { BrowserContext, Page } from '@playwright/test';
+
+const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..');
+
+declare global {
+  interface Window {
+    __peerConnections: RTCPeerConnection[];
+    __sockets: WebSocket[];
+  }
+}
+
+export async function recordConnections(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const NativePeerConnection = window.RTCPeerConnection;
+    const NativeWebSocket = window.WebSocket;
+    window.__peerConnections = [];
+    window.__sockets = [];
+    window.RTCPeerConnection = class extends NativePeerConnection {
+      constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
+        super(...args);
+        window.__peerConnections.push(this);
+      }
+    };
+    window.WebSocket = class extends NativeWebSocket {
+      constructor(...args: ConstructorParameters<typeof WebSocket>) {
+        super(...args);
+        window.__sockets.push(this);
+      }
+    };
+  });
+}
+
+export interface MediaFlow {
+  /** How many RTCPeerConnections the page has made so far. */
+  connections: number;
+  framesDecoded: number;
+  /** The candidate types of the selected pair, e.g. "relay/relay"; null before one is selected. */
+  selectedPair: string | null;
+}
+
+/** Inbound video frames decoded by the page's newest peer connection, and its selected candidate pair. */
+export function mediaFlow(page: Page): Promise<MediaFlow> {
+  return page.evaluate(async () => {
+    const pc = window.__peerConnections.at(-1);
+    if (!pc || pc.signalingState === 'closed') return { connections: window.__peerConnections.length, framesDecoded: 0, selectedPair: null };
+    const stats = [...(await pc.getStats()).values()] as (Record<string, unknown> & { id: string; type: string })[];
+    const byId = new Map(stats.map((stat) => [stat.id, stat]));
+    const framesDecoded = stats.filter((s) => s.type === 'inbound-rtp' && s.kind === 'video').reduce((sum, s) => sum + Number(s.framesDecoded ?? 0), 0);
+    const transport = stats.find((s) => s.type === 'transport');
+    const pair = byId.get(String(transport?.selectedCandidatePairId ?? ''));
+    const selectedPair = pair ? `${byId.get(String(pair.localCandidateId))?.candidateType}/${byId.get(String(pair.remoteCandidateId))?.candidateType}` : null;
+    return { connections: window.__peerConnections.length, framesDecoded, selectedPair };
+  });
+}
+
+/** Frames the <video> element itself presented (requestVideoFrameCallback) during `ms`. */
+export function framesPresented(page: Page, selector: string, ms = 1_500): Promise<number> {
+  return page.locator(selector).evaluate(
+    (video: HTMLVideoElement, duration) =>
+      new Promise<number>((done) => {
+        let frames = 0;
+        const count = () => {
+          frames += 1;
+          video.requestVideoFrameCallback(count);
+        };
+        video.requestVideoFrameCallback(count);
+        setTimeout(() => done(frames), duration);
+      }),
+    ms,
+  );
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((done, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+export interface Child {
+  output(): string;
+  stop(): Promise<void>;
+}
+
+function track(child: ChildProcess): Child {
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return {
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((done) => child.once('exit', () => done()));
+      child.kill('SIGTERM');
+      const forced = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(forced);
+    },
+  };
+}
+
+async function waitForOutput(child: ChildProcess, handle: Child, pattern: RegExp, what: string): Promise<RegExpExecArray> {
+  return new Promise((done, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not start within 30 s:\n${handle.output()}`)), 30_000);
+    const check = () => {
+      const match = pattern.exec(handle.output());
+      if (match) {
+        clearTimeout(timer);
+        done(match);
+      }
+    };
+    child.stdout?.on('data', check);
+    child.stderr?.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited (${code}):\n${handle.output()}`));
+    });
+  });
+}
+
+/** Debian's coturn on loopback with the TURN REST shared secret; relays between loopback peers. */
+export async function startCoturn(): Promise<Child & { port: number; secret: string }> {
+  const port = await freePort();
+  const relayPort = 40_000 + Math.floor(Math.random() * 20_000);
+  const secret = randomBytes(18).toString('base64url');
+  const child = spawn(
+    'turnserver',
+    ['-n', '--listening-ip', '127.0.0.1', '--listening-port', String(port), '--relay-ip', '127.0.0.1', '--min-port', String(relayPort), '--max-port', String(relayPort + 50),
+      '--use-auth-secret', `--static-auth-secret=${secret}`, '--realm', 'vitalbridge.test', '--no-tls', '--no-dtls', '--no-cli', '--allow-loopback-peers',
+      '--log-file', 'stdout', '--simple-log', '--pidfile', `/tmp/vb-e2e-turn-${port}.pid`],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const handle = track(child);
+  await waitForOutput(child, handle, /listener opened on|Total (UDP|General) servers/i, 'turnserver');
+  return { ...handle, port, secret };
+}
+
+/** `npm run start:server` as a child process; resolves with its announced URL. */
+export async function startConsultServer(args: readonly string[], env: NodeJS.ProcessEnv): Promise<Child & { url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/node/consult/main.ts', ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const handle = track(child);
+  const match = await waitForOutput(child, handle, /^Consult server: (\S+)$/m, 'start:server');
+  return { ...handle, url: match[1]! };
+}
