@@ -1,0 +1,108 @@
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDataDir } from '../records/test-support';
+import { chooseConsultation } from './consultation';
+import { confSettingsStorage, SETTINGS_FILE_NAME } from './json-storage';
+import { alarmDefaultLimits, DEFAULT_SETTINGS } from './schema';
+import { loadSettings, saveSettings, SettingsError } from './settings';
+
+function load(dataDir: string) {
+  const warnings: string[] = [];
+  return { settings: loadSettings(confSettingsStorage(dataDir), (line) => warnings.push(line)), warnings };
+}
+
+describe('settings', () => {
+  it('starts from safe defaults when there is no file, without a warning', () => {
+    expect(load(tempDataDir())).toEqual({ settings: DEFAULT_SETTINGS, warnings: [] });
+    expect(DEFAULT_SETTINGS).toMatchObject({
+      consultation: { serverUrl: null, relayOnly: false },
+      retention: { waveformDays: 7, numericDays: 3_650, attachmentDays: 365 },
+      alarms: { defaultLimits: {} },
+    });
+  });
+
+  it('saves, validates and reads back through conf, owner-only', () => {
+    const dataDir = tempDataDir();
+    const changed = { ...DEFAULT_SETTINGS, consultation: { ...DEFAULT_SETTINGS.consultation, serverUrl: 'https://consult.example' }, alarms: { defaultLimits: { spo2: { low: 88 } } } };
+    saveSettings(confSettingsStorage(dataDir), changed);
+    expect(load(dataDir)).toEqual({ settings: changed, warnings: [] });
+    expect(statSync(join(dataDir, SETTINGS_FILE_NAME)).mode & 0o777).toBe(0o600);
+  });
+
+  it.each([
+    [{ alarms: { defaultLimits: { spo2: { low: 70 } } } }, /alarms.defaultLimits.spo2.low: must be between 85 and 99/],
+    [{ alarms: { defaultLimits: { spo2: { high: 98 } } } }, /spo2 has no high alarm limit/],
+    [{ alarms: { defaultLimits: { pulseRate: { low: 90, high: 80 } } } }, /low \(90\) must be below high \(80\)/],
+    [{ consultation: { serverUrl: 'javascript:alert(1)' } }, /consultation.serverUrl: must be an http\(s\) URL/],
+    [{ retention: { waveformDays: 0 } }, /retention.waveformDays/],
+  ])('refuses to save %j, leaving the stored settings alone', (change, message) => {
+    const dataDir = tempDataDir();
+    saveSettings(confSettingsStorage(dataDir), DEFAULT_SETTINGS);
+    const before = readFileSync(join(dataDir, SETTINGS_FILE_NAME), 'utf8');
+    expect(() => saveSettings(confSettingsStorage(dataDir), { ...DEFAULT_SETTINGS, ...change })).toThrow(SettingsError);
+    expect(() => saveSettings(confSettingsStorage(dataDir), { ...DEFAULT_SETTINGS, ...change })).toThrow(message);
+    expect(readFileSync(join(dataDir, SETTINGS_FILE_NAME), 'utf8')).toBe(before);
+  });
+
+  it('falls back to defaults with a clear warning when the file is damaged, and keeps the damaged file aside', () => {
+    const dataDir = tempDataDir();
+    writeFileSync(join(dataDir, SETTINGS_FILE_NAME), '{"consultation": {"serverUrl": "https://consult.exa');
+    const { settings, warnings } = load(dataDir);
+    expect(settings).toEqual(DEFAULT_SETTINGS);
+    expect(warnings).toEqual([`settings: ${join(dataDir, SETTINGS_FILE_NAME)} cannot be read (SyntaxError); running with the default settings until they are saved again`]);
+    expect(readdirSync(dataDir).filter((name) => name.startsWith(`${SETTINGS_FILE_NAME}.damaged-`))).toHaveLength(1);
+    // The next save writes a fresh file; the next start reads it without warnings.
+    saveSettings(confSettingsStorage(dataDir), DEFAULT_SETTINGS);
+    expect(load(dataDir).warnings).toEqual([]);
+  });
+
+  it('keeps the valid sections of a file with one invalid section, naming the bad one without its value', () => {
+    const dataDir = tempDataDir();
+    writeFileSync(join(dataDir, SETTINGS_FILE_NAME), JSON.stringify({ consultation: { relayOnly: true }, alarms: { defaultLimits: { spo2: { low: 12 } } }, kiosk: 'yes' }));
+    const { settings, warnings } = load(dataDir);
+    expect(settings.consultation.relayOnly).toBe(true);
+    expect(settings.alarms).toEqual(DEFAULT_SETTINGS.alarms);
+    expect(settings.kiosk).toEqual(DEFAULT_SETTINGS.kiosk);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/^settings: the kiosk section of .* is invalid/);
+    expect(warnings[1]).toMatch(/^settings: the alarms section of .* is invalid \(defaultLimits.spo2.low: must be between 85 and 99\); using its defaults$/);
+  });
+
+  it('falls back to defaults when the storage holds something other than an object', () => {
+    const warnings: string[] = [];
+    const storage = { location: 'memory', read: () => [1, 2, 3], write: () => {} };
+    expect(loadSettings(storage, (line) => warnings.push(line))).toEqual(DEFAULT_SETTINGS);
+    expect(warnings).toEqual(['settings: memory does not hold a settings object; running with the default settings']);
+  });
+
+  it('applies alarm default overrides on top of the adult defaults', () => {
+    const limits = alarmDefaultLimits({ ...DEFAULT_SETTINGS, alarms: { defaultLimits: { spo2: { low: 88 }, pulseRate: { high: 130 } } } });
+    expect(limits.spo2).toEqual({ low: 88, high: null });
+    expect(limits.pulseRate).toEqual({ low: 50, high: 130 });
+    expect(limits.systolic).toEqual(alarmDefaultLimits(DEFAULT_SETTINGS).systolic);
+  });
+});
+
+describe('consultation choice', () => {
+  const withConsultation = (consultation: Partial<typeof DEFAULT_SETTINGS.consultation>) => ({ ...DEFAULT_SETTINGS, consultation: { ...DEFAULT_SETTINGS.consultation, ...consultation } });
+
+  it('takes the flag over the settings, and the settings over the embedded server', () => {
+    const settings = withConsultation({ serverUrl: 'https://from-settings.example' });
+    expect(chooseConsultation({ consultServer: 'https://from-flag.example' }, settings, {}, () => {}).serverUrl).toBe('https://from-flag.example');
+    expect(chooseConsultation({}, settings, {}, () => {}).serverUrl).toBe('https://from-settings.example');
+    expect(chooseConsultation({}, DEFAULT_SETTINGS, {}, () => {})).toEqual({ serverUrl: undefined, embeddedIce: { stunUrls: [], turn: undefined, relayOnly: false } });
+  });
+
+  it('makes the embedded server relay-only from the settings or the flag, with TURN from settings and the secret from the environment', () => {
+    const settings = withConsultation({ turnUrls: ['turn:turn.example:3478'] });
+    const env = { VITALBRIDGE_TURN_SECRET: 's3cret' };
+    expect(chooseConsultation({ relayOnly: true }, settings, env, () => {}).embeddedIce).toEqual({ stunUrls: [], turn: { urls: ['turn:turn.example:3478'], secret: 's3cret' }, relayOnly: true });
+    expect(chooseConsultation({}, { ...settings, consultation: { ...settings.consultation, relayOnly: true } }, env, () => {}).embeddedIce.relayOnly).toBe(true);
+  });
+
+  it('refuses relay-only without a TURN server instead of starting a server no call can get through', () => {
+    expect(() => chooseConsultation({ relayOnly: true }, DEFAULT_SETTINGS, {}, () => {})).toThrow(/relay-only needs a TURN server/);
+    expect(() => chooseConsultation({ relayOnly: true }, withConsultation({ turnUrls: ['turn:t.example'] }), {}, () => {})).toThrow(SettingsError);
+  });
+});
