@@ -6,13 +6,16 @@
 import { app, BrowserWindow, safeStorage, session } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { createConsultServer } from '../node/consult/server';
-import type { ConsultServerHandle } from '../node/station/consult-seam';
+import { CLINICIAN_PAGE_PATH, type ConsultServerHandle } from '../node/station/consult-seam';
 import { parseStartArgs, UsageError, type StartOptions } from '../node/station/start-options';
 import { createStation, StationOptionsError, type Station } from '../node/station/station';
+import { embeddedVisitConnector, remoteVisitConnector, type VisitConnector } from '../node/station/visits';
 import { consultServerSources } from '../node/web/content-security-policy';
 import { chooseConsultation } from '../node/settings/consultation';
 import { loadSettings } from '../node/settings/settings';
+import { APP_ORIGIN, APP_SCHEME } from './app-origin';
 import { registerAppScheme, serveRenderer } from './app-protocol';
+import { clinicianModeFrom, type ClinicianMode } from './clinician-mode';
 import { electronSettingsStorage } from './electron-settings-storage';
 import { desktopKeyProvider } from './keychain-key-provider';
 import { refuseForeignContent, restrictPermissions } from './security';
@@ -23,9 +26,9 @@ const log = (message: string) => process.stderr.write(`[main] ${message}\n`);
 const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
 const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
 
-function startOptions(): StartOptions | null {
+function startOptions(): (StartOptions & { clinician: ClinicianMode | null }) | null {
   try {
-    return parseStartArgs(process.argv.slice(1), 'electron');
+    return { ...parseStartArgs(process.argv.slice(1), 'electron'), clinician: clinicianModeFrom(process.argv.slice(1)) };
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`${error.message}\n`);
@@ -42,12 +45,27 @@ let station: Station | undefined;
 let consult: ConsultServerHandle | undefined;
 let ipc: StationIpc | undefined;
 
+/** A clinician's workstation: only the visit page, no station core and no devices. */
+async function startClinician(mode: ClinicianMode): Promise<void> {
+  await app.whenReady();
+  restrictPermissions(session.defaultSession);
+  // Without a link the paste screen may reach any TLS consultation server.
+  serveRenderer(rendererDir, mode.serverOrigin ? consultServerSources(mode.serverOrigin) : ['https:', 'wss:']);
+  const open = () => createStationWindow(preloadPath, mode.pageUrl);
+  open();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) open();
+  });
+}
+
 async function start(options: StartOptions): Promise<void> {
   await app.whenReady();
   restrictPermissions(session.defaultSession);
   const stationLog = (message: string) => log(`station: ${message}`);
   const settings = loadSettings(electronSettingsStorage(options.dataDir), stationLog);
   const consultation = chooseConsultation(options, settings, process.env, stationLog);
+  let visits: VisitConnector | null =
+    consultation.serverUrl === undefined ? null : remoteVisitConnector(consultation.serverUrl, process.env.VITALBRIDGE_CONSULT_STATION_KEY);
   station = await createStation({
     dataDir: options.dataDir,
     keyProvider: desktopKeyProvider(options.dataDir, safeStorage, process.env, stationLog),
@@ -56,11 +74,20 @@ async function start(options: StartOptions): Promise<void> {
     pollIntervalMs: settings.devices.pollIntervalMs,
     simulate: options.simulate,
     scenario: options.scenario,
+    consult: () => visits,
     log: stationLog,
   });
   if (consultation.serverUrl === undefined) {
-    // allowOrigin takes http(s) origins: app://station would parse to the opaque "null" origin, which must never be allowed.
-    consult = await createConsultServer({ ice: consultation.embeddedIce, staticDir: rendererDir, onLog: (line) => log(`consult: ${line}`) });
+    // The window's page is app://station, a registered standard scheme: its origin is exactly that, never the opaque "null".
+    consult = await createConsultServer({
+      ice: consultation.embeddedIce,
+      staticDir: rendererDir,
+      clinicianPath: CLINICIAN_PAGE_PATH,
+      customSchemes: [APP_SCHEME],
+      allowedOrigins: [APP_ORIGIN],
+      onLog: (line) => log(`consult: ${line}`),
+    });
+    visits = embeddedVisitConnector(consult);
     process.stdout.write(`Consult server: ${consult.url}\n`);
   }
   const consultServerUrl = consultation.serverUrl ?? consult?.url;
@@ -88,10 +115,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => ap
 if (options === null) {
   app.exit(2);
 } else if (options.help) {
-  process.stdout.write('Usage: npm start -- [--simulate] [--scenario NAME] [--consult-server URL] [--data-dir DIR]\n');
+  process.stdout.write('Usage: npm start -- [--simulate] [--scenario NAME] [--consult-server URL] [--data-dir DIR] | --clinician [VISIT-LINK]\n');
   app.exit(0);
 } else {
-  start(options).catch((error: unknown) => {
+  (options.clinician ? startClinician(options.clinician) : start(options)).catch((error: unknown) => {
     process.stderr.write(`Station failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
     app.exit(error instanceof StationOptionsError ? 2 : 1);
   });

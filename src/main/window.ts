@@ -1,8 +1,8 @@
-/** The station window: the renderer in a sandboxed, context-isolated page with only the preload's bridge. */
+/** The app window (the station screen, or the clinician page in clinician mode): sandboxed, context-isolated, only the preload's bridge. */
 import { BrowserWindow } from 'electron';
 import { APP_ENTRY_URL } from './app-origin';
 
-export function createStationWindow(preloadPath: string): BrowserWindow {
+export function createStationWindow(preloadPath: string, url: string = APP_ENTRY_URL): BrowserWindow {
   const window = new BrowserWindow({
     width: 1280,
     height: 800,
@@ -30,6 +30,6 @@ export function createStationWindow(preloadPath: string): BrowserWindow {
     },
   });
   window.once('ready-to-show', () => window.show());
-  void window.loadURL(APP_ENTRY_URL);
+  void window.loadURL(url);
   return window;
 }
