@@ -591,7 +591,8 @@ function observationProblem(observation: Observation): string | undefined {
     return `${observation.metric}: malformed device time`;
   }
   const checked = toCanonicalUnit(observation.metric as Metric, observation.value, observation.unit);
-  return checked.ok ? undefined : `${observation.metric}: ${checked.reason}`;
+  // Logged by the caller: the reason without the value, since a measured value is health data.
+  return checked.ok ? undefined : `${observation.metric}: ${checked.logReason}`;
 }
 
 function waveformProblem(chunk: WaveformChunk): string | undefined {

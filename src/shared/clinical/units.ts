@@ -18,7 +18,12 @@ const CONVERSIONS: Partial<Record<UcumUnit, Partial<Record<UcumUnit, (value: num
 
 export type CanonicalValue =
   | { ok: true; value: number; unit: UcumUnit }
-  | { ok: false; reason: string };
+  | {
+      ok: false;
+      reason: string;
+      /** The same reason without the measured value: what logs may carry (a value is health data). */
+      logReason: string;
+    };
 
 /**
  * The value in the metric's canonical unit, or why it cannot be trusted: a unit the metric never
@@ -28,15 +33,20 @@ export function toCanonicalUnit(metric: Metric, value: number, unit: UcumUnit): 
   const definition = METRIC_DEFINITIONS[metric];
   const canonicalUnit = definition.units[0];
   if (canonicalUnit === undefined || !definition.units.includes(unit)) {
-    return { ok: false, reason: `${definition.label} cannot be measured in ${unit}` };
+    const reason = `${definition.label} cannot be measured in ${unit}`;
+    return { ok: false, reason, logReason: reason };
   }
-  if (!Number.isFinite(value)) return { ok: false, reason: `${definition.label} is not a number` };
+  if (!Number.isFinite(value)) return { ok: false, reason: `${definition.label} is not a number`, logReason: `${definition.label} is not a number` };
   const convert = unit === canonicalUnit ? (v: number) => v : CONVERSIONS[unit]?.[canonicalUnit];
-  if (convert === undefined) return { ok: false, reason: `no conversion from ${unit} to ${canonicalUnit}` };
+  if (convert === undefined) return { ok: false, reason: `no conversion from ${unit} to ${canonicalUnit}`, logReason: `no conversion from ${unit} to ${canonicalUnit}` };
   const converted = convert(value);
   const { min, max } = definition.plausible;
   if (converted < min || converted > max) {
-    return { ok: false, reason: `${definition.label} ${value} ${unit} is outside the possible range ${min}–${max} ${canonicalUnit}` };
+    return {
+      ok: false,
+      reason: `${definition.label} ${value} ${unit} is outside the possible range ${min}–${max} ${canonicalUnit}`,
+      logReason: `${definition.label} outside the possible range ${min}–${max} ${canonicalUnit}`,
+    };
   }
   return { ok: true, value: converted, unit: canonicalUnit };
 }
