@@ -26,10 +26,17 @@ test.use({
   },
 });
 
+/** Uncaught errors of every page (a missing Node polyfill shows up here as "global is not defined"). */
+const pageErrors: string[] = [];
+test.afterEach(() => {
+  expect(pageErrors.splice(0)).toEqual([]);
+});
+
 async function participant(browser: Browser, url: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: VIEWPORTS.laptop, permissions: ['camera', 'microphone'] });
   await recordConnections(context);
   const page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(`${url}: ${error.message}`));
   await page.goto(url);
   return { context, page };
 }

@@ -19,6 +19,7 @@ import {
 } from '../../shared/contract';
 import type { clinicalMethods } from '../../shared/contract-clinical';
 import type { consultVitalsMethods } from '../../shared/contract-consult-vitals';
+import type { visitMethods } from '../../shared/contract-visit';
 import type { Actor } from '../../shared/clinical/actor';
 import type { FrameSink, FrameSubscription } from './frame-batcher';
 
@@ -35,11 +36,11 @@ export interface InvocationContext {
 export const LOCAL_STATION_SCREEN_ACTOR: Actor = { id: 'local-station-screen', name: 'Station screen (nurse)', role: 'nurse' };
 
 type Handler<M extends StationMethodName> = (input: MethodInput<M>, context: InvocationContext) => Promise<MethodOutput<M>> | MethodOutput<M>;
-type ClinicalMethodName = keyof typeof consultVitalsMethods | keyof typeof clinicalMethods;
+type ClinicalMethodName = keyof typeof consultVitalsMethods | keyof typeof clinicalMethods | keyof typeof visitMethods;
 
 export type StationHandlers = { [M in StationMethodName]: Handler<M> };
 
-/** Hosts without the clinical services (benchmarks, transport tests) may leave those methods out; they then answer unknown-method. */
+/** Hosts without the clinical or visit services (benchmarks, transport tests) may leave those methods out; they then answer unknown-method. */
 export type ContractHandlers = { [M in Exclude<StationMethodName, ClinicalMethodName>]: Handler<M> } & { [M in ClinicalMethodName]?: Handler<M> };
 
 /** What a transport needs from the station. */
