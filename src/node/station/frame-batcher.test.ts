@@ -41,7 +41,7 @@ beforeEach(() => {
 afterEach(() => vi.useRealTimers());
 
 describe('FrameBatcher', () => {
-  it('coalesces everything that arrives within one frame into a single frame event', () => {
+  it('coalesces everything that arrives in one turn into a single frame event', () => {
     const batcher = new FrameBatcher({ frameMs: 16 });
     const { sink, frames } = recordingSink();
     batcher.subscribe(sink);
@@ -74,32 +74,73 @@ describe('FrameBatcher', () => {
     expect(frames[0]?.readings.map((r) => r.metric)).toEqual(['spo2', 'pulseRate']);
   });
 
-  it('holds news that follows a delivery until a frame has passed since that delivery', () => {
+  it('holds waveform news that follows a delivery until a frame has passed since that delivery', () => {
     const batcher = new FrameBatcher({ frameMs: 16 });
     const { sink, frames, frameTimes } = recordingSink();
     batcher.subscribe(sink);
     vi.advanceTimersByTime(1_000);
-    batcher.pushReading(reading('spo2', 97));
+    batcher.pushWaveform(pleth(0, [1]));
     vi.advanceTimersByTime(0);
     const firstAt = frameTimes[0]!;
     vi.advanceTimersByTime(5);
-    batcher.pushReading(reading('spo2', 96));
+    batcher.pushWaveform(pleth(5, [2]));
     vi.advanceTimersByTime(10);
     expect(frames).toHaveLength(1);
     vi.advanceTimersByTime(1);
     expect(frames).toHaveLength(2);
     expect(frameTimes[1]! - firstAt).toBe(16);
-    expect(frames[1]?.readings.map((r) => r.value)).toEqual([96]);
+    expect(frames[1]?.waveforms.flatMap((w) => w.samples)).toEqual([2]);
   });
 
-  it('under a steady stream sends at most one frame per frame period and coalesces in between', () => {
+  it('sends a numeric arriving under continuous waveform load at the end of its turn, with the samples queued so far', () => {
     const batcher = new FrameBatcher({ frameMs: 16 });
     const { sink, frames, frameTimes } = recordingSink();
     batcher.subscribe(sink);
     vi.advanceTimersByTime(1_000);
-    // A reading every 2 ms for 320 ms: 160 readings.
+    // A 500 Hz ECG in 5-sample reports every 10 ms and a 60 Hz pleth: the waveform news never pauses for a frame.
+    let ecgSample = 0;
+    const ecgReport = () => {
+      batcher.pushWaveform({ deviceId: 'ecg', metric: 'ecg', rateHz: 500, startedAt: performance.now(), samples: Array.from({ length: 5 }, () => ecgSample++) });
+    };
+    let ms = 0;
+    const loadFor = (duration: number) => {
+      for (const end = ms + duration; ms < end; ms++) {
+        if (ms % 10 === 0) ecgReport();
+        if (ms % 17 === 0) batcher.pushWaveform(pleth(performance.now(), [ms]));
+        vi.advanceTimersByTime(1);
+      }
+    };
+    loadFor(200);
+    // Line up mid-frame: 5 ms after a cadence delivery, the load still running.
+    const delivered = frames.length;
+    while (frames.length === delivered) loadFor(1);
+    const lastDeliveryAt = frameTimes.at(-1)!;
+    loadFor(5);
+    const before = frames.length;
+    expect(before).toBe(delivered + 1);
+    ecgReport();
+    const pushedAt = performance.now();
+    // The heart rate comes with an ECG report, mid-frame: it does not wait for the frame cadence.
+    batcher.pushReading(reading('heartRate', 61, { deviceId: 'ecg' }));
+    vi.advanceTimersByTime(0);
+    expect(frames).toHaveLength(before + 1);
+    expect(frameTimes.at(-1)).toBe(pushedAt);
+    expect(pushedAt - lastDeliveryAt).toBeLessThan(16);
+    const frame = frames.at(-1)!;
+    expect(frame.readings.map((r) => [r.metric, r.value])).toEqual([['heartRate', 61]]);
+    expect(frame.waveforms.filter((w) => w.metric === 'ecg').flatMap((w) => w.samples).at(-1)).toBe(ecgSample - 1);
+    // Every ECG sample reached the consumer exactly once and in order, around the early delivery too.
+    vi.advanceTimersByTime(16);
+    expect(frames.flatMap((f) => f.waveforms.filter((w) => w.metric === 'ecg').flatMap((w) => w.samples))).toEqual(Array.from({ length: ecgSample }, (_, i) => i));
+  });
+
+  it('under pure waveform load sends at most one frame per frame period and coalesces in between', () => {
+    const batcher = new FrameBatcher({ frameMs: 16 });
+    const { sink, frames, frameTimes } = recordingSink();
+    batcher.subscribe(sink);
+    vi.advanceTimersByTime(1_000);
+    // A chunk every 2 ms for 320 ms: 160 chunks.
     for (let i = 0; i < 160; i++) {
-      batcher.pushReading(reading('spo2', i % 100));
       batcher.pushWaveform(pleth(i * 2, [i]));
       vi.advanceTimersByTime(2);
     }
@@ -108,7 +149,42 @@ describe('FrameBatcher', () => {
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(16);
     expect(frames.length).toBeLessThanOrEqual(Math.ceil(320 / 16) + 1);
     expect(frames.flatMap((f) => f.waveforms.flatMap((w) => w.samples))).toEqual(Array.from({ length: 160 }, (_, i) => i));
-    expect(frames.at(-1)?.readings.map((r) => r.value)).toEqual([159 % 100]);
+  });
+
+  it('caps a numeric flood at maxFlushesPerFrame deliveries per frame period, coalescing the rest without losing the newest', () => {
+    const batcher = new FrameBatcher({ frameMs: 16, maxFlushesPerFrame: 2 });
+    const { sink, frames, frameTimes } = recordingSink();
+    batcher.subscribe(sink);
+    vi.advanceTimersByTime(1_000);
+    const startedAt = performance.now();
+    // A broken device: a reading and a waveform sample every millisecond for 320 ms, each in its own turn.
+    for (let i = 0; i < 320; i++) {
+      batcher.pushReading(reading('spo2', i % 100));
+      batcher.pushWaveform(pleth(i, [i]));
+      vi.advanceTimersByTime(1);
+    }
+    vi.advanceTimersByTime(32);
+    for (const at of frameTimes) {
+      expect(frameTimes.filter((other) => other >= at && other < at + 16).length).toBeLessThanOrEqual(2);
+    }
+    expect(frames.length).toBeLessThanOrEqual(2 * Math.ceil((performance.now() - startedAt) / 16));
+    // Far fewer messages than readings, yet a flush in every frame period and nothing lost.
+    expect(frames.length).toBeGreaterThanOrEqual(320 / 16);
+    expect(frames.flatMap((f) => f.waveforms.flatMap((w) => w.samples))).toEqual(Array.from({ length: 320 }, (_, i) => i));
+    expect(frames.at(-1)?.readings.map((r) => r.value)).toEqual([319 % 100]);
+  });
+
+  it('never coalesces stored readings under the flood cap: every record arrives once, in order', () => {
+    const batcher = new FrameBatcher({ frameMs: 16, maxFlushesPerFrame: 1 });
+    const { sink, frames } = recordingSink();
+    batcher.subscribe(sink);
+    for (let i = 0; i < 100; i++) {
+      batcher.pushReading(reading('systolic', 100 + i, { deviceTime: `2024-02-01T08:${String(i % 60).padStart(2, '0')}:00` }));
+      vi.advanceTimersByTime(1);
+    }
+    vi.advanceTimersByTime(16);
+    expect(frames.length).toBeLessThanOrEqual(Math.ceil(116 / 16));
+    expect(frames.flatMap((f) => f.readings.map((r) => r.value))).toEqual(Array.from({ length: 100 }, (_, i) => 100 + i));
   });
 
   it('keeps only the newest live value per device and metric for a paused consumer, and delivers it on resume', () => {
@@ -189,18 +265,43 @@ describe('FrameBatcher', () => {
     expect(frames[0]?.waveforms.flatMap((w) => w.samples)).toEqual([90, 91, 92, 93, 94, 95, 96, 97, 98, 99]);
   });
 
+  it('polls a sink that is not ready once per frame, however urgent the numerics waiting for it, then sends them', () => {
+    let ready = false;
+    let polls = 0;
+    const batcher = new FrameBatcher({ frameMs: 16 });
+    const { sink, frames } = recordingSink(() => {
+      polls++;
+      return ready;
+    });
+    batcher.subscribe(sink);
+    batcher.pushReading(reading('spo2', 97));
+    vi.advanceTimersByTime(160);
+    expect(frames).toHaveLength(0);
+    // One check when the reading is scheduled and one per delivery attempt, one attempt per frame.
+    expect(polls).toBeLessThanOrEqual(2 * (160 / 16 + 2));
+    ready = true;
+    vi.advanceTimersByTime(16);
+    expect(frames.map((f) => f.readings.map((r) => r.value))).toEqual([[97]]);
+  });
+
   it('serves each consumer from its own queue: a paused one does not hold back a live one', () => {
     const batcher = new FrameBatcher();
     const live = recordingSink();
     const hidden = recordingSink();
     batcher.subscribe(live.sink);
-    batcher.subscribe(hidden.sink).pause();
+    const hiddenSubscription = batcher.subscribe(hidden.sink);
+    hiddenSubscription.pause();
     for (let i = 0; i < 10; i++) {
       batcher.pushReading(reading('spo2', 90 + i));
+      vi.advanceTimersByTime(0);
+      expect(live.frames).toHaveLength(i + 1);
       vi.advanceTimersByTime(16);
     }
     expect(live.frames.map((f) => f.readings[0]?.value)).toEqual([90, 91, 92, 93, 94, 95, 96, 97, 98, 99]);
     expect(hidden.frames).toHaveLength(0);
+    hiddenSubscription.resume();
+    vi.advanceTimersByTime(0);
+    expect(hidden.frames.map((f) => f.readings.map((r) => r.value))).toEqual([[99]]);
   });
 
   it('sends a new consumer the current device list, and the latest list to a consumer that was paused', () => {

@@ -1,9 +1,16 @@
 /**
- * Turns the hub's stream of readings and waveform chunks into at most one `frame` event per display
- * frame for each consumer. News that comes after a quiet spell (the last delivery at least a frame
- * ago) goes out at once, at the end of the current turn of the event loop, rather than after a
- * frame's wait; while news keeps coming, deliveries fall back to one per frame and coalesce. Every consumer has its own bounded queue, so one hidden window or slow
- * socket coalesces its own backlog instead of slowing the others or growing without bound:
+ * Turns the hub's stream of readings and waveform chunks into `frame` events for each consumer,
+ * never one event per sample:
+ * - numerics (readings, device list changes) are rare, a few per second per device, and a screen
+ *   should show them as soon as it can: one arriving flushes everything pending, the waveform
+ *   samples queued so far included, at the end of the current turn of the event loop. A numeric
+ *   flood (a broken or hostile device) cannot turn this into an event per reading: at most
+ *   `maxFlushesPerFrame` deliveries happen in any frame period, and numerics beyond that coalesce
+ *   until the period admits the next one;
+ * - pure waveform news goes out at most once per frame period, a frame after the previous delivery
+ *   (at once after a quiet spell).
+ * Every consumer has its own bounded queue, so one hidden window or slow socket (paused, or not
+ * ready) coalesces its own backlog instead of slowing the others or growing without bound:
  * - live numerics are coalesced to the newest value per device and metric (a newer value replaces
  *   an older one; none is ever dropped without its replacement being delivered);
  * - stored numerics (device memory downloads, deviceTime set) are distinct records, never coalesced;
@@ -30,6 +37,8 @@ export interface FrameBatcherOptions {
   frameMs?: number;
   /** Monotonic milliseconds; performance.now by default. */
   now?: () => number;
+  /** Deliveries allowed in any one frame period however many numerics arrive (at least 1); 2 by default. */
+  maxFlushesPerFrame?: number;
   /** Waveform samples kept per device channel for a consumer that is not taking them. */
   maxSamplesPerChannel?: number;
   /** Separate chunks kept per channel (gaps split chunks); older chunks go first. */
@@ -58,7 +67,21 @@ class ConsumerQueue {
   ) {}
 
   get hasPending(): boolean {
-    return this.devices !== null || this.liveReadings.size > 0 || this.storedReadings.length > 0 || this.channels.size > 0;
+    return this.hasNumerics || this.channels.size > 0;
+  }
+
+  /** Readings or a device list are waiting: news that should not wait for the frame cadence. */
+  get hasNumerics(): boolean {
+    return this.devices !== null || this.liveReadings.size > 0 || this.storedReadings.length > 0;
+  }
+
+  /** Whether the sink can take a frame now; a sink whose check throws counts as ready, so delivery meets and reports the fault. */
+  get isReady(): boolean {
+    try {
+      return this.sink.isReady?.() ?? true;
+    } catch {
+      return true;
+    }
   }
 
   setDevices(devices: DeviceInfo[]): void {
@@ -110,7 +133,7 @@ class ConsumerQueue {
     }
   }
 
-  /** Sends what is pending, within one frame's limits; leftovers wait for the next frame. */
+  /** Sends what is pending, within one frame's limits; leftovers wait for the next delivery. */
   flush(): void {
     if (this.devices !== null) {
       const devices = this.devices;
@@ -148,19 +171,29 @@ class ConsumerQueue {
   }
 }
 
+/** A delivery waiting to run: when it is due, and how to call it off. */
+interface PendingDelivery {
+  dueAt: number;
+  cancel(): void;
+}
+
 export class FrameBatcher {
   private readonly frameMs: number;
+  private readonly maxFlushesPerFrame: number;
   private readonly maxSamplesPerChannel: number;
   private readonly maxChunksPerChannel: number;
   private readonly now: () => number;
   private readonly consumers = new Set<ConsumerQueue>();
-  /** Cancels the pending delivery, whether it waits for the end of this turn or for a frame to pass. */
-  private cancelDelivery: (() => void) | null = null;
-  private lastDeliveryAt = Number.NEGATIVE_INFINITY;
+  private pending: PendingDelivery | null = null;
+  /** When the last delivery ran, whether or not a consumer could take anything: the waveform cadence. */
+  private lastRunAt = Number.NEGATIVE_INFINITY;
+  /** When the last deliveries that sent something ran, oldest first, at most maxFlushesPerFrame: the flood cap. */
+  private readonly recentFlushes: number[] = [];
   private lastDevices: DeviceInfo[] | null = null;
 
   constructor(private readonly options: FrameBatcherOptions = {}) {
     this.frameMs = options.frameMs ?? 16;
+    this.maxFlushesPerFrame = Math.max(1, Math.floor(options.maxFlushesPerFrame ?? 2));
     this.now = options.now ?? (() => performance.now());
     this.maxSamplesPerChannel = options.maxSamplesPerChannel ?? 4_096;
     this.maxChunksPerChannel = options.maxChunksPerChannel ?? 256;
@@ -207,46 +240,66 @@ export class FrameBatcher {
   }
 
   close(): void {
-    this.cancelDelivery?.();
-    this.cancelDelivery = null;
+    this.pending?.cancel();
+    this.pending = null;
     this.consumers.clear();
   }
 
   /**
-   * A delivery is only pending while some consumer that can take data has data waiting. The
-   * leading edge waits for the end of the current turn (setImmediate), not a microtask, so the
-   * outputs a driver emits for one device report still travel in one frame.
+   * Keeps the earliest delivery that what is waiting deserves scheduled, and none while no
+   * consumer that can take data has data waiting. Numerics for a consumer that can take them now
+   * are due at once, within the flood cap; anything else a frame after the last delivery. "At
+   * once" is the end of the current turn (setImmediate), not a microtask, so the outputs a driver
+   * emits for one device report still travel in one frame.
    */
   private schedule(): void {
-    if (this.cancelDelivery) return;
-    const deliverable = [...this.consumers].some((q) => q.hasPending && !q.paused);
-    if (!deliverable) return;
+    const now = this.now();
+    if (this.pending && this.pending.dueAt <= now) return;
+    let dueAt = Number.POSITIVE_INFINITY;
+    for (const queue of this.consumers) {
+      if (queue.paused || !queue.hasPending) continue;
+      dueAt = Math.min(dueAt, queue.hasNumerics && queue.isReady ? this.nextFlushAllowedAt() : this.lastRunAt + this.frameMs);
+    }
+    if (dueAt === Number.POSITIVE_INFINITY || (this.pending && this.pending.dueAt <= dueAt)) return;
+    this.pending?.cancel();
     const run = () => {
-      this.cancelDelivery = null;
-      this.lastDeliveryAt = this.now();
+      this.pending = null;
       this.deliver();
       this.schedule();
     };
-    const wait = this.lastDeliveryAt + this.frameMs - this.now();
+    const wait = dueAt - now;
     if (wait <= 0) {
       const immediate = setImmediate(run);
-      this.cancelDelivery = () => clearImmediate(immediate);
+      this.pending = { dueAt: now, cancel: () => clearImmediate(immediate) };
     } else {
       const timer = setTimeout(run, wait);
-      this.cancelDelivery = () => clearTimeout(timer);
+      this.pending = { dueAt, cancel: () => clearTimeout(timer) };
     }
   }
 
+  /** The earliest moment a delivery keeps within maxFlushesPerFrame per frame period. */
+  private nextFlushAllowedAt(): number {
+    if (this.recentFlushes.length < this.maxFlushesPerFrame) return Number.NEGATIVE_INFINITY;
+    return this.recentFlushes[0]! + this.frameMs;
+  }
+
   private deliver(): void {
+    const ranAt = this.now();
+    this.lastRunAt = ranAt;
+    let sent = false;
     for (const queue of this.consumers) {
       if (queue.paused || !queue.hasPending) continue;
       try {
         if (queue.sink.isReady && !queue.sink.isReady()) continue;
         queue.flush();
+        sent = true;
       } catch (error) {
         this.consumers.delete(queue);
         this.options.onSinkError?.(error);
       }
     }
+    if (!sent) return;
+    this.recentFlushes.push(ranAt);
+    if (this.recentFlushes.length > this.maxFlushesPerFrame) this.recentFlushes.shift();
   }
 }
