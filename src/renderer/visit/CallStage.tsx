@@ -45,12 +45,16 @@ export function CallStage({ role, call, state, remoteStream, media, onEnd, waiti
           <VideoView stream={media.stream} role="local-video" label="Your camera" mirrored />
           {media.cameraOff && <p className="call-preview-note">Camera off</p>}
         </div>
-        {media.problem && <MediaProblemNotice media={media} />}
-        {(state?.phase === 'connected' || state?.phase === 'reconnecting') && (
-          <QualityIndicator quality={quality} connected={state.phase === 'connected'} reconnecting={state.phase === 'reconnecting'} />
-        )}
-        {aside}
-        {!over && <CallControls media={media} onEnd={onEnd} />}
+        {/* The call buttons stay in view; whatever else the side holds scrolls below them. */}
+        {!over && <CallButtons media={media} onEnd={onEnd} />}
+        <div className="call-side-scroll">
+          {media.problem && <MediaProblemNotice media={media} />}
+          {(state?.phase === 'connected' || state?.phase === 'reconnecting') && (
+            <QualityIndicator quality={quality} connected={state.phase === 'connected'} reconnecting={state.phase === 'reconnecting'} />
+          )}
+          {aside}
+          {!over && <DevicePickers media={media} />}
+        </div>
       </aside>
     </div>
   );
@@ -108,20 +112,25 @@ export function MediaProblemNotice({ media }: { media: LocalMedia }) {
   );
 }
 
-function CallControls({ media, onEnd }: { media: LocalMedia; onEnd(): void }) {
+function CallButtons({ media, onEnd }: { media: LocalMedia; onEnd(): void }) {
   return (
-    <div className="call-controls">
-      <div className="call-buttons">
-        <button type="button" className="call-button" data-action="toggle-mute" aria-pressed={media.muted} onClick={media.toggleMute} disabled={!media.stream}>
+    <div className="call-buttons">
+      <button type="button" className="call-button" data-action="toggle-mute" aria-pressed={media.muted} onClick={media.toggleMute} disabled={!media.stream}>
           {media.muted ? 'Unmute' : 'Mute'}
         </button>
         <button type="button" className="call-button" data-action="toggle-camera" aria-pressed={media.cameraOff} onClick={media.toggleCamera} disabled={!media.stream}>
           {media.cameraOff ? 'Camera on' : 'Camera off'}
         </button>
-        <button type="button" className="call-button call-button-end" data-action="end-visit" onClick={onEnd}>
-          End visit
-        </button>
-      </div>
+      <button type="button" className="call-button call-button-end" data-action="end-visit" onClick={onEnd}>
+        End visit
+      </button>
+    </div>
+  );
+}
+
+function DevicePickers({ media }: { media: LocalMedia }) {
+  return (
+    <div className="call-devices">
       <DevicePicker label="Camera" options={media.devices.cameras} value={media.choice.cameraId} onChange={(cameraId) => media.choose({ ...media.choice, cameraId })} />
       <DevicePicker
         label="Microphone"
