@@ -70,7 +70,8 @@ function RemoteMonitor({ session, store, view }: { session: ClinicianSession; st
         <PlethWaveform store={store} display={display} tile={stationView.tiles.find((tile) => tile.metric === 'spo2')} />
       </div>
       <div className="clinician-tiles">
-        <VitalTiles tiles={stationView.tiles} ageAt={now} />
+        {/* Metrics the station has never measured would only push the rest out of the narrow column. */}
+        <VitalTiles tiles={stationView.tiles.filter((tile) => tile.state !== 'absent')} ageAt={now} />
       </div>
       {view.news2 && <News2Summary news2={view.news2} />}
       <RemoteDevices devices={stationView.devices} requests={view.requests} onRequest={(deviceId) => session.requestMeasurement(deviceId)} />
@@ -84,7 +85,7 @@ function News2Summary({ news2 }: { news2: NonNullable<ClinicianSessionView['news
   return (
     <p className="clinician-news2" data-role="news2" data-news2-total={assessment.ok ? assessment.result.total : undefined}>
       <strong>NEWS2</strong>{' '}
-      {assessment.ok ? `${assessment.result.total} (${assessment.result.risk} risk)` : `not scored: ${assessment.problems.map((problem) => problem.detail).join('; ')}`}
+      {assessment.ok ? `${assessment.result.total} (${assessment.result.risk} risk)` : `not scored yet (${assessment.problems.length} of its inputs missing or stale)`}
     </p>
   );
 }

@@ -25,7 +25,7 @@ export function ChatPanel({ lines, otherName, onSend, disabled }: { lines: reado
       <h2 id="chat-heading" className="panel-heading">
         Chat
       </h2>
-      <ol className="chat-lines" ref={listRef} aria-live="polite">
+      <ol className="chat-lines" ref={listRef} aria-live="polite" aria-label="Messages" tabIndex={0}>
         {lines.map((line) => (
           <li key={line.id} className={`chat-line chat-${line.author}`} data-chat-author={line.author} data-pending={line.pending ? 'true' : undefined}>
             <span className="chat-meta">

@@ -85,6 +85,7 @@ export class StationVitalsLink {
   private alarms: ConsultAlarms | null = null;
   private news2: News2StatePayload | null = null;
   private clinicianPresent = false;
+  private unansweredHello: Extract<ClinicianMessage, { type: 'hello' }> | null = null;
   private ackedSeq = 0;
   private itemsSent = 0;
   private itemsReplayed = 0;
@@ -110,13 +111,20 @@ export class StationVitalsLink {
     };
   }
 
-  /** A (new) connection opened: nothing is sent on it until the clinician's hello says where it stands. */
+  /**
+   * A (new) connection opened: no item goes on it until the clinician's hello says where it stands.
+   * That hello may already be here: data can arrive before this end reports the channel open.
+   */
   channelOpened(): void {
     this.clinicianPresent = false;
+    const early = this.unansweredHello;
+    this.unansweredHello = null;
+    if (early) this.greet(early);
   }
 
   channelClosed(): void {
     this.clinicianPresent = false;
+    this.unansweredHello = null;
   }
 
   publishReadings(readings: readonly StationReading[]): void {
@@ -220,7 +228,10 @@ export class StationVitalsLink {
     const plan = resume === null ? null : this.log.after(resume);
     const base = { type: 'welcome', version, epoch: this.options.epoch, now: this.options.now(), helloSentAt: hello.sentAt } as const;
     if (plan?.kind === 'replay') {
-      if (!this.send({ ...base, resumeFrom: resume!, lost: 0 })) return;
+      if (!this.send({ ...base, resumeFrom: resume!, lost: 0 })) {
+        this.unansweredHello = hello;
+        return;
+      }
       this.clinicianPresent = true;
       for (const item of plan.items) {
         if (!this.send({ type: 'item', seq: item.seq, body: item.body })) {
@@ -233,7 +244,10 @@ export class StationVitalsLink {
       return;
     }
     // A fresh page, another epoch or a gap the log cannot fill: what is current replaces the history.
-    if (!this.send({ ...base, resumeFrom: this.log.lastSeq, lost: plan?.kind === 'gap' ? plan.lost : 0 })) return;
+    if (!this.send({ ...base, resumeFrom: this.log.lastSeq, lost: plan?.kind === 'gap' ? plan.lost : 0 })) {
+      this.unansweredHello = hello;
+      return;
+    }
     this.clinicianPresent = true;
     this.publishDevices(this.devices);
     if (this.latestReadings.size > 0) this.publishReadings([...this.latestReadings.values()]);

@@ -246,6 +246,21 @@ describe('station ↔ clinician vitals link', () => {
     expect(link.readingSeqsReceived()).toEqual([1, 2]);
   });
 
+  it('answers a hello that arrived before the station saw the channel open', () => {
+    const link = pair();
+    link.clinician.channelOpened();
+    // The station's side is not open yet: its welcome cannot go out.
+    link.toClinician.open = false;
+    link.toStation.deliver((text) => link.station.receive(text));
+    expect(link.clinician.isWelcomed).toBe(false);
+    link.toClinician.open = true;
+    link.station.publishReadings([reading(1)]);
+    link.station.channelOpened();
+    link.settle();
+    expect(link.clinician.isWelcomed).toBe(true);
+    expect(link.readingSeqsReceived()).toEqual([1]);
+  });
+
   it('refuses a clinician that speaks no common version', () => {
     const link = pair();
     link.station.channelOpened();

@@ -1,0 +1,169 @@
+/**
+ * Live vitals in a video visit, web mode with the simulated peripherals, station and clinician in
+ * two browser contexts: SpO2 and pleth reach the clinician and keep changing; chat both ways; a
+ * blood-pressure request from the clinician is confirmed at the station and its result reaches the
+ * clinician; a forced disconnect heals with every numeric the station sent delivered exactly once;
+ * a still of the patient video is saved to the visit. Screenshots of the clinician view at laptop
+ * and kiosk size go to test-results/screens/.
+ */
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { VIEWPORTS, canvasFingerprint, expect, screenshot, seriousAxeViolations, test, tile, tileValue } from './fixtures';
+import { recordConnections } from './call-helpers';
+import { startWebStation, type WebStation } from './web-station';
+
+test.use({
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  },
+});
+
+interface TracedItem {
+  seq: number;
+  kind: string;
+  /** "deviceId/seq" of each reading the item carries. */
+  readings: string[];
+}
+
+declare global {
+  interface Window {
+    __vitalsTrace: TracedItem[];
+  }
+}
+
+/** Records the items the page's vitals link sent (station) or applied (clinician). */
+async function traceVitals(context: BrowserContext, hook: '__vitalbridgeVitalsSent' | '__vitalbridgeVitalsReceived'): Promise<void> {
+  await context.addInitScript((name) => {
+    window.__vitalsTrace = [];
+    (window as unknown as Record<string, unknown>)[name] = (seq: number, body: { kind: string; readings?: { deviceId: string; seq: number }[] }) => {
+      window.__vitalsTrace.push({ seq, kind: body.kind, readings: (body.readings ?? []).map((reading) => `${reading.deviceId}/${reading.seq}`) });
+    };
+  }, hook);
+}
+
+const trace = (page: Page) => page.evaluate(() => window.__vitalsTrace);
+
+async function participant(browser: Browser, url: string, hook: Parameters<typeof traceVitals>[1], viewport = VIEWPORTS.laptop) {
+  const context = await browser.newContext({ viewport, permissions: ['camera', 'microphone'] });
+  await recordConnections(context);
+  await traceVitals(context, hook);
+  const page = await context.newPage();
+  await page.goto(url);
+  return { context, page };
+}
+
+test.describe('live vitals in a video visit', () => {
+  let station: WebStation;
+  test.beforeAll(async () => {
+    test.setTimeout(150_000);
+    station = await startWebStation();
+  });
+  test.afterAll(async () => {
+    await station?.stop();
+  });
+
+  test('vitals, chat, a measurement request and a forced disconnect without lost numerics', async ({ browser }) => {
+    test.setTimeout(180_000);
+    const patient = await participant(browser, station.url, '__vitalbridgeVitalsSent');
+    await patient.page.locator('[data-action="start-visit"]').click();
+    await patient.page.locator('[data-action="consent-accept"]').click();
+    const link = (await patient.page.locator('[data-role="visit-link"]').innerText({ timeout: 20_000 })).trim();
+
+    const clinician = await participant(browser, link, '__vitalbridgeVitalsReceived');
+    await clinician.page.locator('[data-action="join-visit"]').click();
+    await patient.page.locator('[data-action="admit"]').click({ timeout: 20_000 });
+    const doctor = clinician.page;
+
+    // Live SpO2 with its age, and a moving pleth.
+    await expect(doctor.locator('[data-role="vitals-link"]')).toHaveAttribute('data-linked', 'true', { timeout: 30_000 });
+    await expect(tile(doctor, 'spo2')).toHaveAttribute('data-state', 'live', { timeout: 15_000 });
+    await expect(tileValue(doctor, 'spo2')).toHaveText(/^\d{2,3}$/);
+    await expect(tile(doctor, 'spo2').locator('[data-role="age"]')).toHaveText(/now|\d+ s old/);
+    const values = new Set<string>();
+    await expect
+      .poll(async () => {
+        values.add(`${await tileValue(doctor, 'pulseRate').innerText()}/${await tileValue(doctor, 'spo2').innerText()}`);
+        return values.size;
+      }, { timeout: 20_000, intervals: [500] })
+      .toBeGreaterThan(1);
+    const firstPleth = await canvasFingerprint(doctor, 'pleth');
+    await expect.poll(() => canvasFingerprint(doctor, 'pleth'), { timeout: 5_000 }).not.toBe(firstPleth);
+    expect(firstPleth.startsWith('0:')).toBe(false);
+
+    // Chat both ways.
+    await doctor.locator('[data-role="chat-input"]').fill('Good morning, can you hear me?');
+    await doctor.locator('[data-action="send-chat"]').click();
+    await expect(patient.page.locator('[data-chat-author="them"] [data-role="chat-text"]')).toHaveText('Good morning, can you hear me?');
+    await expect(doctor.locator('[data-chat-author="me"]')).not.toHaveAttribute('data-pending', 'true');
+    await patient.page.locator('[data-role="chat-input"]').fill('Yes, loud and clear');
+    await patient.page.locator('[data-action="send-chat"]').click();
+    await expect(doctor.locator('[data-chat-author="them"] [data-role="chat-text"]')).toHaveText('Yes, loud and clear');
+
+    // The clinician asks for a blood pressure; the station shows it, the patient starts it, the result arrives.
+    const cuff = doctor.locator('[data-device-id]', { hasText: 'blood-pressure' });
+    await cuff.locator('[data-action="request-measurement"]').click();
+    await expect(cuff.locator('[data-role="request-status"]')).toHaveAttribute('data-status', 'awaiting-confirmation');
+    const banner = patient.page.locator('[data-role="measurement-request"]');
+    await expect(banner).toContainText('blood-pressure cuff');
+    await expect(banner).toContainText('cuff on the bare upper arm');
+    await screenshot(patient.page, 'consult-vitals-station-request-laptop');
+    await banner.locator('[data-action="confirm-measurement-request"]').click();
+    await expect(cuff.locator('[data-role="request-status"]')).toHaveAttribute('data-status', 'started');
+    await expect(banner).toHaveCount(0);
+    await expect(tile(doctor, 'systolic')).toHaveAttribute('data-state', 'live', { timeout: 60_000 });
+    await expect(tileValue(doctor, 'systolic')).toHaveText(/^\d{2,3}$/);
+    await expect(tileValue(doctor, 'diastolic')).toHaveText(/^\d{2,3}$/);
+
+    // A still of the patient video is saved to the visit.
+    await doctor.locator('[data-action="snapshot"]').click();
+    await expect(doctor.locator('[data-role="snapshot-status"]')).toHaveAttribute('data-state', 'saved', { timeout: 20_000 });
+    await expect(patient.page.locator('[data-chat-author="notice"]')).toContainText('saved a still');
+
+    const panelTop = doctor.locator('#clinician-vitals-heading');
+    for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+      await doctor.setViewportSize(viewport);
+      await panelTop.scrollIntoViewIfNeeded();
+      await screenshot(doctor, `consult-vitals-clinician-${size}`);
+    }
+    await doctor.setViewportSize(VIEWPORTS.laptop);
+    expect(await seriousAxeViolations(doctor)).toEqual([]);
+
+    // Forced disconnect: the clinician's peer connection dies; both sides renegotiate and the log is replayed.
+    const sharing = patient.page.locator('[data-role="vitals-sharing"]');
+    await doctor.evaluate(() => window.__peerConnections.at(-1)?.close());
+    await expect(doctor.locator('[data-role="vitals-link"]')).toHaveAttribute('data-linked', 'false');
+    const lastSeqWhileDown = Number(await sharing.getAttribute('data-last-seq'));
+    await expect(doctor.locator('[data-call-phase]')).toHaveAttribute('data-call-phase', 'connected', { timeout: 40_000 });
+    await expect(doctor.locator('[data-role="vitals-link"]')).toHaveAttribute('data-linked', 'true', { timeout: 40_000 });
+    // Settled: the clinician acked everything the station has numbered, later items included.
+    await expect
+      .poll(async () => {
+        const [last, acked] = await Promise.all([sharing.getAttribute('data-last-seq'), sharing.getAttribute('data-acked-seq')]);
+        return Number(last) > lastSeqWhileDown && last === acked;
+      }, { timeout: 20_000 })
+      .toBe(true);
+
+    const sent = await trace(patient.page);
+    const received = await trace(doctor);
+    // Applied exactly once each, in order, without a gap, from the clinician's first item on.
+    const receivedSeqs = received.map((item) => item.seq);
+    expect(receivedSeqs).toEqual(Array.from({ length: receivedSeqs.length }, (_, i) => receivedSeqs[0]! + i));
+    // Every reading the station put on the channel from then on reached the clinician.
+    const sentReadings = new Set(sent.filter((item) => item.seq >= receivedSeqs[0]!).flatMap((item) => item.readings));
+    const receivedReadings = received.flatMap((item) => item.readings);
+    expect(new Set(receivedReadings)).toEqual(sentReadings);
+    expect(sentReadings.size).toBeGreaterThan(10);
+    await expect(tile(doctor, 'spo2')).toHaveAttribute('data-state', 'live');
+
+    await patient.page.locator('[data-action="end-visit"]').click();
+    await Promise.all([patient.context.close(), clinician.context.close()]);
+  });
+});
