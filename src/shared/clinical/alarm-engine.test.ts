@@ -276,6 +276,14 @@ describe('technical alarms', () => {
     expect(shown(state)).toHaveLength(0);
   });
 
+  it('a spot-check device that reported a pulse with its pressure and went idle is not missing data', () => {
+    let state = applyDevices(createAlarmEngine(T0), [device('cuff', { state: 'measuring' })], T0);
+    state = applyReading(state, reading('pulseRate', 80, T0 + 10 * S, 'cuff'));
+    state = applyDevices(state, [device('cuff', { state: 'idle' })], T0 + 10 * S);
+    state = tickAlarms(state, T0 + 600 * S);
+    expect(shown(state)).toEqual([]);
+  });
+
   it('a disconnected device is one alarm, not one per silent metric, and the patient at the kiosk may acknowledge it to stop following the device', () => {
     let state = stream(withOximeter(), T0, T0 + 5 * S, 97);
     state = applyDevices(state, [], T0 + 6 * S);

@@ -275,7 +275,9 @@ function technicalConditions(state: AlarmEngineState, now: number): ConditionSna
     }
     const fromSignal = CONDITION_TO_TECHNICAL[device.condition];
     if (fromSignal) conditions.push(technicalCondition(device, fromSignal));
-    if (UNTRUSTWORTHY_CONDITIONS.has(device.condition)) continue;
+    // Only a streaming device is expected to keep sending; a spot-check device (a cuff reporting a
+    // pulse with its pressure) goes idle after its reading, and that silence is no fault.
+    if (UNTRUSTWORTHY_CONDITIONS.has(device.condition) || device.state !== 'streaming') continue;
     for (const metric of state.config.watchedMetrics) {
       const last = device.lastReadingAt[metric];
       if (last !== undefined && now - last > METRIC_DEFINITIONS[metric].staleAfterMs) {

@@ -1,0 +1,139 @@
+/**
+ * The alarm limits in force, the safe bounds a physician may set them within, and every change
+ * with who and why. Editable only for a role allowed to change limits; the station checks again.
+ * Pure props.
+ */
+import { useState, type FormEvent } from 'react';
+import type { AlarmStatePayload } from '../../shared/contract-clinical';
+import { ALARM_METRICS, METRIC_ALARM_RULES, type AlarmMetric, type LimitSide } from '../../shared/clinical/alarm-limits';
+import { METRIC_DEFINITIONS } from '../../shared/vitals';
+import { displayUnit, formatClock } from '../format/display-format';
+import type { LimitChange } from './clinical-store';
+
+export interface AlarmLimitsProps {
+  limits: AlarmStatePayload['limits'];
+  changes: AlarmStatePayload['limitChanges'];
+  editable: boolean;
+  onChange(change: LimitChange): Promise<void>;
+}
+
+const unitOf = (metric: AlarmMetric) => displayUnit(metric, METRIC_DEFINITIONS[metric].units[0]!);
+
+export function AlarmLimits({ limits, changes, editable, onChange }: AlarmLimitsProps) {
+  return (
+    <section className="alarm-limits panel" aria-labelledby="alarm-limits-heading">
+      <h2 id="alarm-limits-heading" className="panel-heading">
+        Alarm limits
+      </h2>
+      <p className="panel-note">{editable ? 'Set per-patient limits within the safe bounds.' : 'Only a physician may change alarm limits.'}</p>
+      <div className="table-scroll">
+        <table className="clinical-table" data-role="alarm-limits">
+          <thead>
+            <tr>
+              <th scope="col">Measurement</th>
+              <th scope="col">Low</th>
+              <th scope="col">High</th>
+              {editable ? <th scope="col">Change</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {ALARM_METRICS.map((metric) =>
+              editable ? (
+                <EditableLimitRow key={metric} metric={metric} limits={limits[metric]} onChange={onChange} />
+              ) : (
+                <tr key={metric} data-limit-metric={metric}>
+                  <th scope="row">{METRIC_DEFINITIONS[metric].label}</th>
+                  <LimitCell metric={metric} side="low" value={limits[metric].low} />
+                  <LimitCell metric={metric} side="high" value={limits[metric].high} />
+                </tr>
+              ),
+            )}
+          </tbody>
+        </table>
+      </div>
+      <h3 className="panel-subheading">Changes</h3>
+      {changes.length === 0 ? (
+        <p className="panel-empty">Adult defaults; no changes.</p>
+      ) : (
+        <ul className="limit-changes" data-role="limit-changes">
+          {[...changes].reverse().map((change) => (
+            <li key={`${change.at}-${change.metric}-${change.side}`}>
+              {formatClock(change.at)} · {METRIC_DEFINITIONS[change.metric].label} {change.side} {change.oldValue ?? 'none'} → {change.newValue} {unitOf(change.metric)} by{' '}
+              {change.by.name}
+              {change.reason ? ` (${change.reason})` : ''}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function LimitCell({ metric, side, value }: { metric: AlarmMetric; side: LimitSide; value: number | null }) {
+  const rule = METRIC_ALARM_RULES[metric][side];
+  if (value === null || rule === null) return <td>none</td>;
+  return (
+    <td>
+      {value} {unitOf(metric)}
+      <span className="limit-bounds">
+        safe bounds {rule.min}–{rule.max}
+      </span>
+    </td>
+  );
+}
+
+function EditableLimitRow({ metric, limits, onChange }: { metric: AlarmMetric; limits: { low: number | null; high: number | null }; onChange: AlarmLimitsProps['onChange'] }) {
+  const [draft, setDraft] = useState({ low: limits.low?.toString() ?? '', high: limits.high?.toString() ?? '', reason: '' });
+  const [outcome, setOutcome] = useState<string | null>(null);
+  const label = METRIC_DEFINITIONS[metric].label;
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const change: LimitChange = { metric, ...(draft.reason.trim() && { reason: draft.reason.trim() }) };
+    for (const side of ['low', 'high'] as const) {
+      if (METRIC_ALARM_RULES[metric][side] !== null && draft[side].trim() !== '') change[side] = Number(draft[side]);
+    }
+    try {
+      await onChange(change);
+      setOutcome('Saved');
+    } catch (error) {
+      setOutcome(error instanceof Error ? error.message : String(error));
+    }
+  };
+  const formId = `limits-${metric}`;
+  return (
+    <tr data-limit-metric={metric}>
+      <th scope="row">{label}</th>
+      {(['low', 'high'] as const).map((side) => {
+        const rule = METRIC_ALARM_RULES[metric][side];
+        return (
+          <td key={side}>
+            {rule === null ? (
+              'none'
+            ) : (
+              <input
+                form={formId}
+                type="number"
+                className="limit-input"
+                aria-label={`${label} ${side} limit (${unitOf(metric)}, ${rule.min}–${rule.max})`}
+                min={rule.min}
+                max={rule.max}
+                step="any"
+                value={draft[side]}
+                onChange={(event) => setDraft({ ...draft, [side]: event.target.value })}
+              />
+            )}
+          </td>
+        );
+      })}
+      <td>
+        <form id={formId} className="limit-form" onSubmit={(event) => void submit(event)}>
+          <input type="text" className="limit-reason" aria-label={`Reason for changing the ${label} limits`} placeholder="Reason" value={draft.reason} onChange={(event) => setDraft({ ...draft, reason: event.target.value })} />
+          <button type="submit" className="alarm-button">
+            Save
+          </button>
+          {outcome ? <span role="status">{outcome}</span> : null}
+        </form>
+      </td>
+    </tr>
+  );
+}
