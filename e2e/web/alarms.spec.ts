@@ -51,6 +51,12 @@ test('a desaturation raises a flashing red high-priority alarm, sounds its burst
     return { name: style.animationName, duration: style.animationDuration, iterations: style.animationIterationCount, colour: style.backgroundColor };
   });
   expect(signal).toEqual({ name: 'alarm-flash', duration: `${1 / ALARM_VISUALS.high.flashHz}s`, iterations: 'infinite', colour: 'rgb(224, 0, 0)' });
+  // Reduced motion: no flashing, but a striped lamp still sets high priority apart.
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  const still = await lamp.evaluate((element) => ({ name: getComputedStyle(element).animationName, image: getComputedStyle(element).backgroundImage }));
+  expect(still.name).toBe('none');
+  expect(still.image).toMatch(/^repeating-linear-gradient\(45deg, rgb\(224, 0, 0\)/);
+  await page.emulateMedia({ reducedMotion: 'no-preference' });
 
   // No sound before a gesture; the first click enables it and the high-priority burst is scheduled.
   expect(await highPulses(page)).toEqual([]);
