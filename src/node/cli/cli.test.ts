@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { defaultDataDir } from './data-dir';
+import { defaultDataDir } from '../data-dir';
 import { runCli } from './run-cli';
 import type { Verb } from './verb';
 import { verbs } from './verbs';

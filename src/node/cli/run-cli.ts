@@ -2,7 +2,7 @@
  * The station's command line (automation-interface.md) without the process around it: common
  * options, help and exit codes are handled here once; each verb lives in ./verbs.
  */
-import { defaultDataDir } from './data-dir';
+import { defaultDataDir } from '../data-dir';
 import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, UsageError, type Verb, type VerbContext } from './verb';
 import { verbs } from './verbs';
 

@@ -3,15 +3,16 @@
  * `npm run start:web`. Web mode parses strictly; Electron ignores the switches Chromium and test
  * drivers add to its command line.
  */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { defaultDataDir } from '../data-dir';
 
 export interface StartOptions {
   /** Web mode only; 0 lets the system choose. */
   port: number;
   simulate: boolean;
   scenario?: string;
+  /** Scenario time runs this many times faster than real time (training drills, acceptance tests). */
+  scenarioSpeed?: number;
   /** An external consultation server; without it the settings', else an embedded one. */
   consultServer?: string;
   /** --relay-only given: media only through TURN (overrides the settings). */
@@ -27,20 +28,14 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-/** The platform's per-user data folder for the station. */
-export function defaultDataDir(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env, home = homedir()): string {
-  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'VitalBridge');
-  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'VitalBridge');
-  return join(env.XDG_DATA_HOME || join(home, '.local', 'share'), 'vitalbridge');
-}
-
-export const START_WEB_USAGE = `Usage: npm run start:web -- [--port N] [--simulate] [--scenario NAME] [--consult-server URL] [--relay-only] [--data-dir DIR] [--replay FILE]...
+export const START_WEB_USAGE = `Usage: npm run start:web -- [--port N] [--simulate] [--scenario NAME] [--scenario-speed N] [--consult-server URL] [--relay-only] [--data-dir DIR] [--replay FILE]...
 
 Runs the station core in this Node process and serves its screen on 127.0.0.1 only.
 Prints "Station UI: <url>" (the address carries this launch's access token).
   --port N               port to listen on (default: any free port)
   --simulate             attach the simulated peripherals
   --scenario NAME        the clinical scenario the simulated patient plays (needs --simulate)
+  --scenario-speed N     play scenarios N times faster than real time, 1 to 100 (default 1)
   --consult-server URL   use this consultation server instead of the embedded one (default: settings)
   --relay-only           the embedded server offers relayed (TURN) media paths only (default: settings)
   --data-dir DIR         where the station keeps its files (default: the per-user data folder)
@@ -59,6 +54,7 @@ export function parseStartArgs(argv: readonly string[], mode: 'web' | 'electron'
         port: { type: 'string' },
         simulate: { type: 'boolean' },
         scenario: { type: 'string' },
+        'scenario-speed': { type: 'string' },
         'consult-server': { type: 'string' },
         'relay-only': { type: 'boolean' },
         'data-dir': { type: 'string' },
@@ -77,6 +73,11 @@ export function parseStartArgs(argv: readonly string[], mode: 'web' | 'electron'
   if (consultServer !== undefined && !/^https?:$/.test(safeProtocol(consultServer))) {
     throw new UsageError(`--consult-server must be an http(s) URL, not "${consultServer}"`);
   }
+  const speedText = text(values['scenario-speed']);
+  const scenarioSpeed = speedText === undefined ? undefined : Number(speedText);
+  if (scenarioSpeed !== undefined && !(scenarioSpeed >= 1 && scenarioSpeed <= 100)) {
+    throw new UsageError(`--scenario-speed must be a number from 1 to 100, not "${speedText}"`);
+  }
   const replay = (values.replay ?? []).filter((file): file is string => typeof file === 'string');
   if (replay.includes('')) throw new UsageError('--replay needs a capture file');
   const dataDir = text(values['data-dir']);
@@ -85,6 +86,7 @@ export function parseStartArgs(argv: readonly string[], mode: 'web' | 'electron'
     port,
     simulate: values.simulate === true,
     scenario: text(values.scenario),
+    scenarioSpeed,
     consultServer,
     relayOnly: values['relay-only'] === true ? true : undefined,
     dataDir: dataDir ?? defaultDataDir(),
