@@ -16,7 +16,8 @@ import { SerialPortSource } from '../hub/serialport-source';
 import type { DeviceSource } from '../hub/source';
 import type { DataKeyProvider } from '../records/key-provider';
 import type { RetentionPolicy } from '../records/store';
-import { createSimulator, isScenarioName, SCENARIO_NAMES, type Simulator } from '../simulator';
+import { createSimulator, isScenarioName, SCENARIO_NAMES, systemClock, type Simulator } from '../simulator';
+import { createClinicalStation } from './clinical/clinical-station';
 import type { ContractHost, StationHandlers } from './contract-session';
 import { FrameBatcher, type FrameBatcherOptions } from './frame-batcher';
 import { openStationRecords, type StationRecords } from './persistence/station-records';
@@ -36,6 +37,8 @@ export interface StationOptions {
   scenario?: string;
   /** Seed of the simulator's noise; same seed, same readings. */
   seed?: number;
+  /** How many times faster than real time scenarios play (training and tests); 1 by default. */
+  scenarioSpeed?: number;
   /** Capture files to attach as replayed devices (see CaptureReplaySource). */
   replay?: readonly string[];
   /** Look for real USB devices (node-hid, serialport); on unless a test turns it off. */
@@ -84,6 +87,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
     simulator = createSimulator({
       scenario: options.scenario !== undefined && isScenarioName(options.scenario) ? options.scenario : undefined,
       seed: options.seed,
+      speed: options.scenarioSpeed,
       onError: (error) => log(`simulator: ${error instanceof Error ? error.message : String(error)}`),
     });
     sources.push(simulator.source);
@@ -111,6 +115,12 @@ export async function createStation(options: StationOptions): Promise<Station> {
     throw error;
   });
   batcher.pushDevices(hub.devices());
+  const clinical = createClinicalStation({
+    hub,
+    clock: systemClock,
+    scenarios: simulator,
+    onSinkError: (error) => log(`a screen stopped receiving alarm and NEWS2 events: ${error instanceof Error ? error.message : String(error)}`),
+  });
 
   const handlers: StationHandlers = {
     getSnapshot: () => ({ devices: hub.devices(), latest: hub.latest(), now: Date.now() }),
@@ -123,6 +133,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
       connector: options.consult ?? (() => null),
       onConsent: (consent) => records.recordVisitConsent(consent),
     }),
+    ...clinical.handlers,
   };
 
   let closing: Promise<void> | undefined;
@@ -130,10 +141,22 @@ export async function createStation(options: StationOptions): Promise<Station> {
     handlers,
     scenario: simulator?.scenario ?? null,
     records,
-    subscribe: (sink) => batcher.subscribe(sink),
+    subscribe(sink) {
+      const frames = batcher.subscribe(sink);
+      const clinicalState = clinical.subscribe(sink);
+      return {
+        pause: () => frames.pause(),
+        resume: () => frames.resume(),
+        close() {
+          frames.close();
+          clinicalState.close();
+        },
+      };
+    },
     close() {
       closing ??= (async () => {
         simulator?.stop();
+        clinical.close();
         batcher.close();
         await hub.close();
         records.close();

@@ -72,6 +72,7 @@ export async function startWebStation(argv: readonly string[], deps: WebStationD
       scenario: options.scenario,
       replay: options.replay,
       consult: () => visits,
+      scenarioSpeed: options.scenarioSpeed,
       log: stationLog,
     });
     if (consultServer === undefined && deps.startConsultServer) consult = await deps.startConsultServer({ dataDir: options.dataDir, ice: consultation.embeddedIce });
