@@ -64,6 +64,10 @@ export class StationStore {
   private retryTimer: unknown = null;
   private pendingArrivals: FrameArrival[] = [];
   private disposed = false;
+  /** Set while a display loop paces notifications (see paceByFrames). */
+  private framePaced = false;
+  private notifiedThisFrame = false;
+  private changeHeld = false;
 
   constructor(
     private readonly api: StationApi,
@@ -147,6 +151,26 @@ export class StationStore {
     await this.api.invoke('requestMeasurement', { deviceId });
   }
 
+  /**
+   * While paced, React hears of changes at most once per display frame: the first change after a
+   * frame began is announced at once (React renders it between frames), later ones are held until
+   * the next frame begins (frameStarted). Nothing waits an extra frame either way, since a change
+   * arriving between two frames can only be painted by the second; a flood of frames from the
+   * station just cannot become a flood of React renders.
+   */
+  paceByFrames(paced: boolean): void {
+    this.framePaced = paced;
+    if (!paced) this.frameStarted();
+  }
+
+  /** A display frame begins, before it draws: announces a change held back since the previous one. */
+  frameStarted(): void {
+    this.notifiedThisFrame = false;
+    if (!this.changeHeld) return;
+    this.changeHeld = false;
+    this.notify();
+  }
+
   /** Frames whose readings the view of `committedVersion` shows; they are removed from the queue. */
   takeShownArrivals(committedVersion: number): FrameArrival[] {
     const shown = this.pendingArrivals.filter((arrival) => arrival.version <= committedVersion);
@@ -180,6 +204,17 @@ export class StationStore {
   private changed(): void {
     this.version++;
     this.scheduleExpiry();
+    this.notify();
+  }
+
+  private notify(): void {
+    if (this.framePaced) {
+      if (this.notifiedThisFrame) {
+        this.changeHeld = true;
+        return;
+      }
+      this.notifiedThisFrame = true;
+    }
     for (const listener of this.listeners) listener();
   }
 
