@@ -64,7 +64,10 @@ export interface StationVitalsStats {
   /** Unacked items the capacity pushed out (sent or not; a resume across them reports them lost). */
   evictedUnacked: number;
   waveformChunksSent: number;
+  /** Dropped because the channel's buffer was over the limit (backpressure). */
   waveformChunksDropped: number;
+  /** Not sent because no clinician was listening (before the hello, or between connections). */
+  waveformChunksUnheard: number;
   rejectedMessages: number;
   /** Whether a clinician has said hello on the current connection. */
   clinicianPresent: boolean;
@@ -91,6 +94,7 @@ export class StationVitalsLink {
   private itemsReplayed = 0;
   private waveformChunksSent = 0;
   private waveformChunksDropped = 0;
+  private waveformChunksUnheard = 0;
   private rejectedMessages = 0;
 
   constructor(private readonly options: StationVitalsLinkOptions) {
@@ -106,6 +110,7 @@ export class StationVitalsLink {
       evictedUnacked: this.log.droppedUnacked,
       waveformChunksSent: this.waveformChunksSent,
       waveformChunksDropped: this.waveformChunksDropped,
+      waveformChunksUnheard: this.waveformChunksUnheard,
       rejectedMessages: this.rejectedMessages,
       clinicianPresent: this.clinicianPresent,
     };
@@ -169,7 +174,11 @@ export class StationVitalsLink {
   publishWaveform(batch: WaveformBatch): void {
     for (let start = 0; start < batch.samples.length; start += MAX_WAVEFORM_SAMPLES) {
       const samples = batch.samples.slice(start, start + MAX_WAVEFORM_SAMPLES);
-      if (!this.clinicianPresent || this.options.channel.bufferedAmount() > (this.options.waveformBufferLimit ?? DEFAULT_WAVEFORM_BUFFER_LIMIT)) {
+      if (!this.clinicianPresent) {
+        this.waveformChunksUnheard++;
+        continue;
+      }
+      if (this.options.channel.bufferedAmount() > (this.options.waveformBufferLimit ?? DEFAULT_WAVEFORM_BUFFER_LIMIT)) {
         this.waveformChunksDropped++;
         continue;
       }

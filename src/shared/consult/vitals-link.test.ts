@@ -154,17 +154,18 @@ describe('station ↔ clinician vitals link', () => {
     expect(link.clinician.stats).toMatchObject({ epoch: 'epoch-b' });
   });
 
-  it('drops waveform chunks while the channel is backed up, never numerics', () => {
+  it('drops waveform chunks while the channel is backed up or nobody listens, never numerics', () => {
     const link = pair();
-    link.connect();
     const pleth: WaveformBatch = { deviceId: 'sim-oximeter', metric: 'pleth', rateHz: 60, startedAt: 1_000, samples: [50, 52, 55, 53] };
+    link.station.publishWaveform(pleth);
+    link.connect();
     link.station.publishWaveform(pleth);
     link.toClinician.buffered = 1_000_000;
     link.station.publishWaveform(pleth);
     link.station.publishReadings([reading(1)]);
     link.settle();
     expect(link.waveforms).toEqual([pleth]);
-    expect(link.station.stats).toMatchObject({ waveformChunksSent: 1, waveformChunksDropped: 1 });
+    expect(link.station.stats).toMatchObject({ waveformChunksSent: 1, waveformChunksDropped: 1, waveformChunksUnheard: 1 });
     expect(link.readingSeqsReceived()).toEqual([1]);
   });
 
