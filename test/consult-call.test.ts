@@ -30,6 +30,10 @@ class FakePeer extends EventEmitter implements CallPeer {
     }
   }
 
+  override on(event: string, listener: (...args: never[]) => void): this {
+    return super.on(event, listener as (...args: unknown[]) => void);
+  }
+
   signal(data: SignalData): void {
     if (this._pc.signalingState === 'closed') return;
     if (data.type === 'offer' && !this.initiator) {
