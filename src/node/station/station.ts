@@ -121,6 +121,8 @@ export async function createStation(options: StationOptions): Promise<Station> {
     scenarios: simulator,
     onSinkError: (error) => log(`a screen stopped receiving alarm and NEWS2 events: ${error instanceof Error ? error.message : String(error)}`),
   });
+  records.recorder.recordAlarmLog(clinical.alarms.current().log);
+  clinical.alarms.feed.subscribe((state) => records.recorder.recordAlarmLog(state.log));
 
   const handlers: StationHandlers = {
     getSnapshot: () => ({ devices: hub.devices(), latest: hub.latest(), now: Date.now() }),
