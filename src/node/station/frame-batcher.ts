@@ -37,7 +37,10 @@ export interface FrameBatcherOptions {
   frameMs?: number;
   /** Monotonic milliseconds; performance.now by default. */
   now?: () => number;
-  /** Deliveries allowed in any one frame period however many numerics arrive (at least 1); 2 by default. */
+  /**
+   * Deliveries allowed in any one frame period however many numerics arrive (at least 1); 3 by
+   * default: the waveform cadence plus two devices' numerics landing in the same frame.
+   */
   maxFlushesPerFrame?: number;
   /** Waveform samples kept per device channel for a consumer that is not taking them. */
   maxSamplesPerChannel?: number;
@@ -193,7 +196,8 @@ export class FrameBatcher {
 
   constructor(private readonly options: FrameBatcherOptions = {}) {
     this.frameMs = options.frameMs ?? 16;
-    this.maxFlushesPerFrame = Math.max(1, Math.floor(options.maxFlushesPerFrame ?? 2));
+    const flushes = options.maxFlushesPerFrame ?? 3;
+    this.maxFlushesPerFrame = Number.isFinite(flushes) ? Math.max(1, Math.floor(flushes)) : 3;
     this.now = options.now ?? (() => performance.now());
     this.maxSamplesPerChannel = options.maxSamplesPerChannel ?? 4_096;
     this.maxChunksPerChannel = options.maxChunksPerChannel ?? 256;
