@@ -54,6 +54,21 @@ describe('station persistence', () => {
     }
   });
 
+  it('files a visit snapshot as an encrypted attachment of the encounter, audited', { timeout: 30_000 }, async () => {
+    const dataDir = tempDataDir();
+    const station = await startStation(dataDir);
+    const marker = Buffer.from('PATIENT-FACE-PIXELS-7731');
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), marker]);
+    const id = station.records.keepVisitSnapshot(png);
+    const { db, encounter } = station.records;
+    const row = db.prepare('SELECT patient_id, visit_id, kind, media_type, content FROM attachments WHERE id = ?').get(id) as Record<string, unknown>;
+    expect(row).toMatchObject({ patient_id: encounter.patientId, visit_id: encounter.visitId, kind: 'visit-snapshot', media_type: 'image/png' });
+    expect(Buffer.compare(row.content as Buffer, png)).toBe(0);
+    expect(db.prepare("SELECT count(*) FROM audit_log WHERE action = 'attachment.capture' AND object = ?").pluck().get(id)).toBe(1);
+    await station.close();
+    for (const { name, content } of filesOf(dataDir)) expect(content.includes(marker), `snapshot bytes in ${name}`).toBe(false);
+  });
+
   it('keeps names and readings unreadable in the raw files, while running and after close', { timeout: 30_000 }, async () => {
     const dataDir = tempDataDir();
     const station = await startStation(dataDir);

@@ -11,8 +11,8 @@ export const SavedSnapshotSchema = z.discriminatedUnion('complete', [
   z.object({ complete: z.literal(false), received: z.number().int().nonnegative(), count: z.number().int().positive() }),
   z.object({
     complete: z.literal(true),
-    /** Where the station keeps it, relative to its data folder (no absolute path leaves the core). */
-    fileName: z.string().max(200),
+    /** The attachment the station filed it as, in its encrypted records. */
+    attachmentId: z.string().max(100),
     bytes: z.number().int().positive(),
     width: z.number().int().positive(),
     height: z.number().int().positive(),

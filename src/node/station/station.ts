@@ -130,7 +130,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
       hub.requestMeasurement(deviceId);
       return undefined;
     },
-    ...createVisitSnapshotHandlers({ dataDir: options.dataDir, log }),
+    ...createVisitSnapshotHandlers({ keep: (png) => records.keepVisitSnapshot(png), log }),
     ...createVisitHandlers({
       connector: options.consult ?? (() => null),
       onConsent: (consent) => records.recordVisitConsent(consent),

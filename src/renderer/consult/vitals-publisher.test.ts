@@ -114,7 +114,7 @@ describe('VitalsPublisher', () => {
     const run = await started({
       saveVisitSnapshot: (input) => {
         chunks.push(input);
-        return chunks.length < 2 ? { complete: false, received: 1, count: 2 } : { complete: true, fileName: 'visit-snapshots/x.png', bytes: 10, width: 2, height: 2 };
+        return chunks.length < 2 ? { complete: false, received: 1, count: 2 } : { complete: true, attachmentId: 'attachment-1', bytes: 10, width: 2, height: 2 };
       },
     });
     const png = fakePng(2, 2, 20);

@@ -45,6 +45,8 @@ export interface StationRecords {
    * visit methods' onConsent). The station screen records it until sign-in names a person.
    */
   recordVisitConsent(consent: { consentId: string; statementVersion: string }): void;
+  /** A still of the patient video taken during the visit, filed as an attachment of the encounter; returns its id. */
+  keepVisitSnapshot(png: Uint8Array): string;
   /** Records every reading and waveform chunk the hub emits from now on; returns the detach. */
   attach(hub: RecordedHub): () => void;
   close(): void;
@@ -86,6 +88,15 @@ export async function openStationRecords(options: StationRecordsOptions): Promis
           const id = store.recordConsent(encounter.patientId, encounter.visitId, { scope: `video-visit/${statementVersion}`, granted: true }, STATION_SCREEN_ID);
           audit.append({ actor: STATION_SCREEN_ID, role: 'kiosk', action: 'consent.record', object: id });
         }).immediate();
+      },
+      keepVisitSnapshot(png) {
+        return db
+          .transaction(() => {
+            const id = store.addAttachment(encounter.patientId, encounter.visitId, { kind: 'visit-snapshot', mediaType: 'image/png', content: Buffer.from(png) }, STATION_SCREEN_ID);
+            audit.append({ actor: STATION_SCREEN_ID, role: 'kiosk', action: 'attachment.capture', object: id });
+            return id;
+          })
+          .immediate();
       },
       attach(hub) {
         const detach = [hub.on('reading', (reading) => recorder.recordReading(reading)), hub.on('waveform', (batch) => recorder.recordWaveform(batch))];
