@@ -3,15 +3,15 @@
  * loopback port for this file. If the binary is missing the suite fails with that reason rather
  * than skipping.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSULT_CLOSE_CODES } from '../../shared/consult/protocol';
-import { createConsultServer, type ConsultServer } from './server';
-import { SignalClient } from './test-client';
+import type { ConsultServer } from './server';
 import { redisAvailability, startTestRedis, type TestRedis } from './test-redis';
+import { closeConsultServersAfterEach } from './test-servers';
 
 let redis: TestRedis;
-const servers: ConsultServer[] = [];
-const clients: SignalClient[] = [];
+const consult = closeConsultServersAfterEach();
+const joinVisit = consult.join;
 
 beforeAll(async () => {
   const availability = redisAvailability();
@@ -19,22 +19,8 @@ beforeAll(async () => {
   redis = await startTestRedis();
 });
 afterAll(async () => redis?.stop());
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.ws.terminate();
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
 
-async function instance(prefix: string): Promise<ConsultServer> {
-  const server = await createConsultServer({ redis: redis.url, redisPrefix: prefix });
-  servers.push(server);
-  return server;
-}
-
-async function joinVisit(server: ConsultServer, token: string) {
-  const joined = await SignalClient.join(server.url, token);
-  clients.push(joined.client);
-  return joined;
-}
+const instance = (prefix: string): Promise<ConsultServer> => consult.start({ redis: redis.url, redisPrefix: prefix });
 
 describe('visits across instances through Redis', () => {
   it('runs a visit with the station on instance A and the clinician on instance B', async () => {
@@ -57,8 +43,7 @@ describe('visits across instances through Redis', () => {
 
     // A second clinician on either instance is refused: the seat is shared state.
     for (const server of [a, b]) {
-      const intruder = await SignalClient.connect(server.url);
-      clients.push(intruder);
+      const intruder = await consult.connect(server);
       intruder.send({ type: 'join', token: visit.clinicianToken });
       expect(await intruder.closed).toBe(CONSULT_CLOSE_CODES.seatTaken);
     }

@@ -5,37 +5,14 @@ import { request as httpRequest } from 'node:http';
 import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { CONSULT_CLOSE_CODES, CreatedVisitSchema, IceConfigSchema, LINK_TOKEN_PARAM } from '../../shared/consult/protocol';
-import { createConsultServer, type ConsultServer, type ConsultServerOptions } from './server';
+import type { ConsultServer } from './server';
 import { SignalClient } from './test-client';
+import { closeConsultServersAfterEach } from './test-servers';
 
-const servers: ConsultServer[] = [];
-const clients: SignalClient[] = [];
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.ws.terminate();
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function start(options: ConsultServerOptions = {}): Promise<ConsultServer> {
-  const server = await createConsultServer(options);
-  servers.push(server);
-  return server;
-}
-
-async function joinVisit(server: ConsultServer, token: string) {
-  const joined = await SignalClient.join(server.url, token);
-  clients.push(joined.client);
-  return joined;
-}
-
-async function connect(server: ConsultServer, origin?: string) {
-  const client = await SignalClient.connect(server.url, { origin });
-  clients.push(client);
-  return client;
-}
+const { start, join: joinVisit, connect } = closeConsultServersAfterEach();
 
 const linkToken = (clinicianUrl: string) => new URLSearchParams(new URL(clinicianUrl).hash.slice(1)).get(LINK_TOKEN_PARAM) ?? '';
 
@@ -282,10 +259,10 @@ describe('hostile input', () => {
   it('refuses sockets from origins not on the allow-list', async () => {
     const server = await start({ allowedOrigins: ['http://station.local:5173'] });
     await expect(SignalClient.connect(server.url, { origin: 'https://evil.example' })).rejects.toThrow(/403/);
-    const allowed = await connect(server, 'http://station.local:5173');
-    const ownPage = await connect(server, server.url);
+    const allowed = await connect(server, { origin: 'http://station.local:5173' });
+    const ownPage = await connect(server, { origin: server.url });
     server.allowOrigin('http://later.local');
-    const later = await connect(server, 'http://later.local');
+    const later = await connect(server, { origin: 'http://later.local' });
     expect([allowed, ownPage, later].every((client) => client.ws.readyState === WebSocket.OPEN)).toBe(true);
     // Opaque origins would let any sandboxed frame or file page in.
     expect(() => server.allowOrigin('app://station')).toThrow(/Only http\(s\) origins/);
@@ -296,7 +273,7 @@ describe('hostile input', () => {
     const server = await start({ customSchemes: ['app', 'file'] });
     await expect(SignalClient.connect(server.url, { origin: 'app://station' })).rejects.toThrow(/403/);
     server.allowOrigin('app://station');
-    const app = await connect(server, 'app://station');
+    const app = await connect(server, { origin: 'app://station' });
     expect(app.ws.readyState).toBe(WebSocket.OPEN);
     for (const origin of ['app://station.evil', 'app://other', 'apps://station', 'null']) {
       await expect(SignalClient.connect(server.url, { origin })).rejects.toThrow(/403/);
@@ -419,8 +396,7 @@ describe('TLS', () => {
 
     const visit = await server.createVisit({ autoAdmit: true });
     expect(visit.clinicianUrl.startsWith(`${server.url}/#token=`)).toBe(true);
-    const station = await SignalClient.connect(server.url, { ca: cert });
-    clients.push(station);
+    const station = await connect(server, { ca: cert });
     station.send({ type: 'join', token: visit.stationToken });
     expect(await station.next('welcome')).toMatchObject({ role: 'station' });
   });

@@ -1,23 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LINK_TOKEN_PARAM } from '../../shared/consult/protocol';
 import { VISIT_CONSENT_STATEMENT } from '../../shared/contract-visit';
-import { createConsultServer, type ConsultServer } from '../consult/server';
-import { SignalClient } from '../consult/test-client';
+import { closeConsultServersAfterEach } from '../consult/test-servers';
 import { CLINICIAN_PAGE_PATH } from './consult-seam';
 import { createVisitHandlers, embeddedVisitConnector, remoteVisitConnector, signallingUrlOf, type VisitConnector } from './visits';
 
-const servers: ConsultServer[] = [];
-const clients: SignalClient[] = [];
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.ws.terminate();
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function server(stationKey?: string) {
-  const started = await createConsultServer({ clinicianPath: CLINICIAN_PAGE_PATH, stationKey });
-  servers.push(started);
-  return started;
-}
+const consultServers = closeConsultServersAfterEach();
+const server = (stationKey?: string) => consultServers.start({ clinicianPath: CLINICIAN_PAGE_PATH, stationKey });
 
 const consent = { statementVersion: VISIT_CONSENT_STATEMENT.version, accepted: true } as const;
 
@@ -38,11 +27,9 @@ describe('video visits in the station core', () => {
     const link = new URL(visit.clinicianUrl);
     expect(`${link.origin}${link.pathname}`).toBe(`${consult.url}${CLINICIAN_PAGE_PATH}`);
 
-    const station = await SignalClient.join(consult.url, visit.stationToken);
-    clients.push(station.client);
+    const station = await consultServers.join(consult, visit.stationToken);
     expect(station.welcome).toMatchObject({ role: 'station', visitId: visit.visitId });
-    const clinician = await SignalClient.join(consult.url, new URLSearchParams(link.hash.slice(1)).get(LINK_TOKEN_PARAM)!);
-    clients.push(clinician.client);
+    const clinician = await consultServers.join(consult, new URLSearchParams(link.hash.slice(1)).get(LINK_TOKEN_PARAM)!);
     expect(clinician.welcome).toMatchObject({ role: 'clinician', admitted: false });
 
     // One consent, one visit.
