@@ -27,6 +27,7 @@ import {
   VISITS_PATH,
 } from '../../shared/consult/protocol';
 import { buildContentSecurityPolicy, consultServerSources } from '../web/content-security-policy';
+import { SECURITY_HEADERS } from '../web/security-headers';
 import { readStaticFile } from '../web/static-files';
 import { connectRedisBackend } from './redis-visit-store';
 import { DEFAULT_LIMITS, SignallingService, type SignallingLimits } from './signalling';
@@ -86,17 +87,6 @@ export interface ConsultServer {
 }
 
 const MAX_REQUEST_BODY_BYTES = 4 * 1024;
-
-const SECURITY_HEADERS = {
-  'X-Content-Type-Options': 'nosniff',
-  // The clinician link carries its token in the fragment; never leak the page address anyway.
-  'Referrer-Policy': 'no-referrer',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-  'X-Frame-Options': 'DENY',
-  'Permissions-Policy': 'camera=(self), microphone=(self), geolocation=(), usb=(), serial=(), hid=()',
-  'Cache-Control': 'no-store',
-};
 
 class HttpError extends Error {
   constructor(

@@ -12,6 +12,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { ClientMessageSchema, WEB_SOCKET_PATH, type ServerMessage } from '../../shared/contract';
 import { openContractSession, type ContractHost, type ContractSessionOptions } from '../station/contract-session';
 import { buildContentSecurityPolicy } from './content-security-policy';
+import { SECURITY_HEADERS } from './security-headers';
 import { readStaticFile } from './static-files';
 
 export interface WebHostOptions {
@@ -122,14 +123,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       const headers: Record<string, string> = {
         'Content-Type': file.contentType,
         'Content-Security-Policy': csp,
-        'X-Content-Type-Options': 'nosniff',
-        // The token is in the address: never let it leave in a Referer.
-        'Referrer-Policy': 'no-referrer',
-        'Cross-Origin-Opener-Policy': 'same-origin',
-        'Cross-Origin-Resource-Policy': 'same-origin',
-        'X-Frame-Options': 'DENY',
-        'Permissions-Policy': 'camera=(self), microphone=(self), geolocation=(), usb=(), serial=(), hid=()',
-        'Cache-Control': 'no-store',
+        ...SECURITY_HEADERS,
       };
       const isDocument = file.contentType.startsWith('text/html');
       response.writeHead(200, isDocument ? { ...headers, 'Set-Cookie': `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/` } : headers);
