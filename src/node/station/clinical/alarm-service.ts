@@ -14,6 +14,7 @@ import type { AlarmEngineConfig, AlarmEngineState } from '../../../shared/clinic
 import { applyDevices, applyReading, createAlarmEngine, presentAlarms, tickAlarms } from '../../../shared/clinical/alarm-engine';
 import type { Clock } from '../../simulator/clock';
 import { StateFeed } from './state-feed';
+import { tickUntilAborted } from './tick-loop';
 
 /** A refused command (wrong role, limit outside the safe bounds, unknown alarm): the operator reads the message. */
 export class ClinicalCommandError extends Error {
@@ -43,7 +44,7 @@ export class AlarmService {
 
   /** Starts the tick; ends with stop(). */
   start(): void {
-    void this.#tick();
+    void tickUntilAborted(this.#clock, this.#tickMs, this.#ticking.signal, () => this.#update(tickAlarms(this.#state, this.#clock.now())));
   }
 
   stop(): void {
@@ -72,18 +73,6 @@ export class AlarmService {
     if (!outcome.ok) throw new ClinicalCommandError(outcome.error);
     this.#update(outcome.state);
     return this.feed.current;
-  }
-
-  async #tick(): Promise<void> {
-    const signal = this.#ticking.signal;
-    while (!signal.aborted) {
-      try {
-        await this.#clock.sleep(this.#tickMs, signal);
-      } catch {
-        return;
-      }
-      this.#update(tickAlarms(this.#state, this.#clock.now()));
-    }
   }
 
   #update(next: AlarmEngineState): void {

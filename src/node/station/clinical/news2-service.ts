@@ -15,6 +15,7 @@ import type { Metric } from '../../../shared/vitals';
 import type { Clock } from '../../simulator/clock';
 import { ClinicalCommandError } from './alarm-service';
 import { StateFeed } from './state-feed';
+import { tickUntilAborted } from './tick-loop';
 
 /** The station's current readings and devices, as the hub knows them. */
 export interface ReadingSource {
@@ -49,7 +50,7 @@ export class News2Service {
   }
 
   start(): void {
-    void this.#tick();
+    void tickUntilAborted(this.#clock, this.#tickMs, this.#ticking.signal, () => this.refresh());
   }
 
   stop(): void {
@@ -87,18 +88,6 @@ export class News2Service {
   /** Re-scores from the current readings; call when a reading that NEWS2 uses or the device list changes. */
   refresh(): void {
     this.#publish(false);
-  }
-
-  async #tick(): Promise<void> {
-    const signal = this.#ticking.signal;
-    while (!signal.aborted) {
-      try {
-        await this.#clock.sleep(this.#tickMs, signal);
-      } catch {
-        return;
-      }
-      this.refresh();
-    }
   }
 
   #publish(charted: boolean): void {
