@@ -197,7 +197,17 @@ export type ClinicalState = z.infer<typeof ClinicalStateSchema>;
 
 export const clinicalMethods = {
   getClinicalState: { input: z.undefined(), output: ClinicalStateSchema },
-  acknowledgeAlarm: { input: z.strictObject({ alarmId: text(40).min(1) }), output: AlarmStateSchema },
+  acknowledgeAlarm: {
+    input: z.strictObject({
+      alarmId: text(40).min(1),
+      /**
+       * Relayed from the clinician of this visit over the call's data channel: the acknowledgement is
+       * the remote physician's, not the station screen's (see remoteClinicianActor).
+       */
+      forRemoteClinician: z.strictObject({ visitId: text(100).min(1) }).optional(),
+    }),
+    output: AlarmStateSchema,
+  },
   pauseAlarmAudio: { input: z.strictObject({ durationMs: z.number().finite().optional() }), output: AlarmStateSchema },
   setAlarmLimits: {
     input: z.strictObject({

@@ -1,7 +1,7 @@
 /**
  * The alarm signals on screen: one row per active alarm in its IEC 60601-1-8 colour, with a lamp
  * that flashes at the priority's rate (ALARM_VISUALS), the condition in words, and the operator's
- * acknowledge and audio-pause controls. Pure props, so the clinician's page can show the same.
+ * acknowledge and audio-pause controls. Pure props, so the clinician's page shows the same.
  */
 import type { CSSProperties } from 'react';
 import type { AlarmStatePayload, PresentedAlarmPayload } from '../../shared/contract-clinical';
@@ -10,12 +10,14 @@ import { PRIORITY_WORDS, alarmValueText, liveAnnouncement } from './alarm-words'
 import './alarms.css';
 
 export interface AlarmBannerProps {
-  state: AlarmStatePayload;
+  /** What a screen needs of the station's alarm state (the clinician's page gets no more). */
+  state: Pick<AlarmStatePayload, 'alarms' | 'audioPause'>;
   /** Physiological alarms need this right; technical ones anyone may acknowledge. */
   canAcknowledgePhysiological: boolean;
-  canPauseAudio: boolean;
   onAcknowledge(alarmId: string): void;
-  onPauseAudio(): void;
+  /** Omitted where the audio does not play (the clinician's page): no pause control. */
+  onPauseAudio?: () => void;
+  canPauseAudio: boolean;
   /** The last command the station refused, in its words. */
   error?: string | null;
 }
@@ -46,7 +48,7 @@ export function AlarmBanner({ state, canAcknowledgePhysiological, canPauseAudio,
               Alarm audio paused until {formatClock(state.audioPause.until)} by {state.audioPause.by.name}
             </p>
           ) : null}
-          {canPauseAudio && anyAudible ? (
+          {canPauseAudio && onPauseAudio && anyAudible ? (
             <button type="button" className="alarm-button" data-action="pause-alarm-audio" onClick={onPauseAudio}>
               Pause audio 2 min
             </button>

@@ -1,11 +1,15 @@
 /**
  * The patient's live vitals on the clinician's page: the station's own tiles (each with the age of
- * its value) and pleth sweep, the station's alarms and NEWS2, its devices with a "request
- * measurement" action, the chat, and a button that saves a still of the patient video to the visit.
+ * its value) and pleth sweep, the station's alarms (the station's own AlarmBanner; the clinician
+ * may acknowledge, the station core decides) and NEWS2 (the station's News2Panel, read-only), its
+ * devices with a "request measurement" action, the chat, and a button that saves a still of the
+ * patient video to the visit.
  */
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { DeviceInfo } from '../../shared/contract';
 import type { ConsultCall } from '../consult/call';
+import { AlarmBanner } from '../alarms/AlarmBanner';
+import { News2Panel } from '../news2/News2Panel';
 import { ChatPanel } from '../consult/ChatPanel';
 import { PlethWaveform } from '../components/PlethWaveform';
 import { VitalTiles } from '../components/VitalTiles';
@@ -37,7 +41,7 @@ function SessionVitals({ session }: { session: ClinicianSession }) {
         </h2>
         <LinkStatus view={view} />
       </div>
-      {view.alarms && view.alarms.alarms.length > 0 && <AlarmList alarms={view.alarms} />}
+      {view.alarms && <RemoteAlarms session={session} view={view} alarms={view.alarms} />}
       {store ? <RemoteMonitor session={session} store={store} view={view} /> : <p className="vitals-note">Waiting for the station…</p>}
       <ChatPanel lines={view.chat} otherName="Station" onSend={(text) => session.sendChat(text)} disabled={!view.linked} />
     </section>
@@ -73,35 +77,31 @@ function RemoteMonitor({ session, store, view }: { session: ClinicianSession; st
         {/* Metrics the station has never measured would only push the rest out of the narrow column. */}
         <VitalTiles tiles={stationView.tiles.filter((tile) => tile.state !== 'absent')} ageAt={now} />
       </div>
-      {view.news2 && <News2Summary news2={view.news2} />}
+      {view.news2 && <News2Panel state={view.news2} deviceName={(deviceId) => stationView.devices.find((device) => device.id === deviceId)?.name ?? deviceId} />}
       <RemoteDevices devices={stationView.devices} requests={view.requests} onRequest={(deviceId) => session.requestMeasurement(deviceId)} />
       <SnapshotControl session={session} view={view} />
     </>
   );
 }
 
-function News2Summary({ news2 }: { news2: NonNullable<ClinicianSessionView['news2']> }) {
-  const assessment = news2.assessment;
+/**
+ * The station's alarms as the station shows them. The audio sounds (and is paused) at the station
+ * only; a physician's acknowledgement goes there and the station core applies its role matrix.
+ */
+function RemoteAlarms({ session, view, alarms }: { session: ClinicianSession; view: ClinicianSessionView; alarms: NonNullable<ClinicianSessionView['alarms']> }) {
+  if (alarms.alarms.length === 0 && !alarms.audioPause && !view.acknowledgeError) return null;
   return (
-    <p className="clinician-news2" data-role="news2" data-news2-total={assessment.ok ? assessment.result.total : undefined}>
-      <strong>NEWS2</strong>{' '}
-      {assessment.ok ? `${assessment.result.total} (${assessment.result.risk} risk)` : `not scored yet (${assessment.problems.length} of its inputs missing or stale)`}
-    </p>
-  );
-}
-
-function AlarmList({ alarms }: { alarms: NonNullable<ClinicianSessionView['alarms']> }) {
-  return (
-    <ul className="clinician-alarms" aria-label="Active alarms at the station">
-      {alarms.alarms.map(({ alarm, visual, announcement }) => (
-        <li key={alarm.id} className="clinician-alarm" data-alarm-priority={alarm.priority} style={{ borderColor: visual.colour }}>
-          <span className="clinician-alarm-marker" style={{ background: visual.colour }} aria-hidden="true">
-            {visual.marker}
-          </span>
-          <span>{announcement || alarm.message}</span>
-        </li>
-      ))}
-    </ul>
+    <div className="clinician-alarms">
+      <AlarmBanner
+        state={alarms}
+        // While reconnecting the list may be out of date: acknowledge what is known to be current.
+        canAcknowledgePhysiological={view.linked}
+        canPauseAudio={false}
+        onAcknowledge={(alarmId) => session.acknowledgeAlarm(alarmId)}
+        error={view.acknowledgeError}
+      />
+      <p className="vitals-note">Alarm sounds play and are paused at the station only.</p>
+    </div>
   );
 }
 

@@ -3,7 +3,8 @@
  * through a ClinicianVitalsLink. Numerics, device states and waveforms reach a StationStore through
  * a StationApi made from the link (RemoteStationApi), so the page shows them with the station's own
  * tile rules: a value that is old, from a disconnected device or invalid never shows as current.
- * Chat, measurement-request progress, alarms and NEWS2 are kept here for the panel.
+ * Chat, measurement-request progress, alarms and NEWS2 are kept here for the panel; acknowledging an
+ * alarm goes to the station core, which judges it as the remote physician's (and may refuse).
  */
 import {
   StationCallError,
@@ -39,6 +40,8 @@ export interface ClinicianSessionView {
   /** The newest request per device. */
   requests: ReadonlyMap<string, RequestView>;
   alarms: ConsultAlarms | null;
+  /** The station's refusal of this page's last acknowledgement, in its words. */
+  acknowledgeError: string | null;
   news2: News2StatePayload | null;
   snapshot: { state: 'idle' | 'sending' | 'saved' | 'failed'; detail: string | null };
   stats: ClinicianVitalsStats;
@@ -96,6 +99,9 @@ export class ClinicianSession {
   private chat: ChatPanelLine[] = [];
   private requests = new Map<string, RequestView>();
   private alarms: ConsultAlarms | null = null;
+  /** Request id → alarm id, until the station answers. */
+  private acknowledging = new Map<string, string>();
+  private acknowledgeError: string | null = null;
   private news2: News2StatePayload | null = null;
   private snapshot: ClinicianSessionView['snapshot'] = { state: 'idle', detail: null };
   private pendingSnapshotId: string | null = null;
@@ -181,6 +187,15 @@ export class ClinicianSession {
     this.changed();
   }
 
+  acknowledgeAlarm(alarmId: string): void {
+    // A second click while the first is on its way would only earn a refusal.
+    if ([...this.acknowledging.values()].includes(alarmId)) return;
+    const requestId = this.link.acknowledgeAlarm(alarmId);
+    this.acknowledging = new Map(this.acknowledging).set(requestId, alarmId);
+    this.acknowledgeError = null;
+    this.changed();
+  }
+
   sendChat(text: string): void {
     const id = this.link.sendChat(text);
     this.addChat({ id, author: 'me', text: text.trim(), at: this.stationNow(), pending: true });
@@ -223,6 +238,13 @@ export class ClinicianSession {
         if (!current || current.requestId === body.requestId) this.requests = new Map(this.requests).set(body.deviceId, { requestId: body.requestId, status: body.status, detail: body.detail });
         break;
       }
+      case 'alarm-acknowledged': {
+        if (!this.acknowledging.has(body.requestId)) return;
+        this.acknowledging = new Map(this.acknowledging);
+        this.acknowledging.delete(body.requestId);
+        if (!body.ok) this.acknowledgeError = `The station did not accept the acknowledgement: ${body.detail ?? 'no reason given'}`;
+        break;
+      }
       case 'snapshot-saved':
         if (body.snapshotId === this.pendingSnapshotId) this.snapshot = { state: body.ok ? 'saved' : 'failed', detail: body.detail };
         break;
@@ -243,6 +265,7 @@ export class ClinicianSession {
       chat: this.chat,
       requests: this.requests,
       alarms: this.alarms,
+      acknowledgeError: this.acknowledgeError,
       news2: this.news2,
       snapshot: this.snapshot,
       stats: this.link.stats,

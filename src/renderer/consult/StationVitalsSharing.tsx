@@ -11,14 +11,14 @@ import { ChatPanel, type ChatPanelLine } from './ChatPanel';
 import { VitalsPublisher, type MeasurementRequestView, type PublisherView } from './vitals-publisher';
 import './consult-vitals.css';
 
-export function StationVitalsSharing({ api, call }: { api: StationApi; call: ConsultCall | null }) {
-  const publisher = usePublisher(api, call);
+export function StationVitalsSharing({ api, call, visitId }: { api: StationApi; call: ConsultCall | null; visitId: string }) {
+  const publisher = usePublisher(api, call, visitId);
   if (!publisher) return null;
   return <SharingView publisher={publisher} />;
 }
 
-function usePublisher(api: StationApi, call: ConsultCall | null): VitalsPublisher | null {
-  const publisher = useMemo(() => (call ? new VitalsPublisher(api, call.dataChannel) : null), [api, call]);
+function usePublisher(api: StationApi, call: ConsultCall | null, visitId: string): VitalsPublisher | null {
+  const publisher = useMemo(() => (call ? new VitalsPublisher(api, call.dataChannel, visitId) : null), [api, call, visitId]);
   useEffect(() => {
     if (!publisher) return;
     void publisher.start();

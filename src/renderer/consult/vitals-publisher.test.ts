@@ -58,7 +58,7 @@ afterEach(() => vi.unstubAllGlobals());
 async function started(answers: Parameters<typeof fakeApi>[0] = {}) {
   const station = fakeApi({ getSnapshot: () => ({ devices: [oximeter, cuff], latest: [reading(1)], now: 0 }), ...answers });
   const link = fakeChannel();
-  const publisher = new VitalsPublisher(station.api, link.channel, () => undefined);
+  const publisher = new VitalsPublisher(station.api, link.channel, 'visit-1', () => undefined);
   await publisher.start();
   link.open();
   link.receive({ type: 'hello', versions: [1], resume: null, sentAt: 0 });
@@ -122,5 +122,32 @@ describe('VitalsPublisher', () => {
     await vi.waitFor(() => expect(run.items().at(-1)).toMatchObject({ kind: 'snapshot-saved', snapshotId: 's1', ok: true }));
     expect(chunks).toMatchObject([{ index: 0 }, { index: 1 }]);
     expect(run.publisher.getView().chat.at(-1)).toMatchObject({ from: 'notice' });
+  });
+
+  it("forwards the clinician's acknowledgement as the remote physician's, once per request, and answers a refusal without crashing", async () => {
+    const acknowledged: unknown[] = [];
+    const run = await started({
+      acknowledgeAlarm: (input) => {
+        const { alarmId } = input as MethodInput<'acknowledgeAlarm'>;
+        if (alarmId !== 'A1') throw new StationCallError({ code: 'failed', message: `no active alarm ${alarmId}` });
+        acknowledged.push(input);
+        return {};
+      },
+    });
+    run.receive({ type: 'acknowledge-alarm', requestId: 'k1', alarmId: 'A1' });
+    // Resent after a reconnect: handled once.
+    run.receive({ type: 'acknowledge-alarm', requestId: 'k1', alarmId: 'A1' });
+    await vi.waitFor(() => expect(run.items().at(-1)).toMatchObject({ kind: 'alarm-acknowledged', requestId: 'k1', alarmId: 'A1', ok: true, detail: null }));
+    expect(acknowledged).toEqual([{ alarmId: 'A1', forRemoteClinician: { visitId: 'visit-1' } } satisfies MethodInput<'acknowledgeAlarm'>]);
+
+    run.receive({ type: 'acknowledge-alarm', requestId: 'k2', alarmId: 'A999' });
+    await vi.waitFor(() => expect(run.items().at(-1)).toMatchObject({ kind: 'alarm-acknowledged', requestId: 'k2', ok: false, detail: 'no active alarm A999' }));
+
+    // A hostile id never reaches the core: the message is rejected and answered with an error.
+    const before = run.invoked.length;
+    run.receive({ type: 'acknowledge-alarm', requestId: 'k3', alarmId: 'x'.repeat(5_000) });
+    run.receive({ type: 'acknowledge-alarm', requestId: 'k4', alarmId: { $gt: '' } });
+    expect(run.invoked.length).toBe(before);
+    expect(run.sent.filter((message) => message.type === 'error')).toHaveLength(2);
   });
 });

@@ -73,6 +73,8 @@ export class VitalsPublisher {
   constructor(
     private readonly api: StationApi,
     private readonly channel: CallDataChannel,
+    /** The visit the clinician joined: their alarm acknowledgements are recorded as theirs, by this visit. */
+    private readonly visitId: string,
     private readonly onProblem: (message: string) => void = (message) => console.warn(`[vitals] ${message}`),
   ) {
     this.link = new StationVitalsLink({
@@ -199,6 +201,9 @@ export class VitalsPublisher {
         this.changed();
         return;
       }
+      case 'acknowledge-alarm':
+        void this.acknowledgeForClinician(action.requestId, action.alarmId);
+        return;
       case 'snapshot-chunk':
         // One chunk at a time, in order: the core assembles them.
         this.snapshotQueue = this.snapshotQueue.then(async () => {
@@ -213,6 +218,16 @@ export class VitalsPublisher {
           }
         });
         return;
+    }
+  }
+
+  /** The core applies the role matrix to the remote physician and refuses unknown alarms; either way the clinician hears back. */
+  private async acknowledgeForClinician(requestId: string, alarmId: string): Promise<void> {
+    try {
+      await this.api.invoke('acknowledgeAlarm', { alarmId, forRemoteClinician: { visitId: this.visitId } });
+      if (!this.stopped) this.link.publishAlarmAcknowledgement(requestId, alarmId, true);
+    } catch (error) {
+      if (!this.stopped) this.link.publishAlarmAcknowledgement(requestId, alarmId, false, error instanceof Error ? error.message : String(error));
     }
   }
 
@@ -238,5 +253,5 @@ export class VitalsPublisher {
 
 /** The presentation part of the station's alarm state as of `now`: what the clinician must see, not the log. */
 export function toConsultAlarms(state: AlarmStatePayload, now: number): ConsultAlarms {
-  return { now, alarms: state.alarms.slice(0, MAX_ALARMS_SENT), audiblePriority: state.audiblePriority };
+  return { now, alarms: state.alarms.slice(0, MAX_ALARMS_SENT), audiblePriority: state.audiblePriority, audioPause: state.audioPause };
 }

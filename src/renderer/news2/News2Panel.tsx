@@ -1,7 +1,8 @@
 /**
  * NEWS2 for the current visit: the total in its risk colour with the RCP's recommended response,
  * each parameter's value, source and sub-score, why the station cannot score when it cannot, the
- * manual inputs form and the trend. Pure props, so the clinician's page can show the same.
+ * manual inputs form (left out when read-only) and the trend. Pure props, so the clinician's page
+ * shows the same, read-only.
  */
 import type { News2AssessmentPayload, News2Observation, News2StatePayload } from '../../shared/contract-clinical';
 import { NEWS2_PARAMETERS, type News2Parameter } from '../../shared/clinical/news2';
@@ -11,21 +12,27 @@ import { News2Trend } from './News2Trend';
 import { CONSCIOUSNESS_WORDS, INPUT_LABELS, PARAMETER_LABELS, RISK_WORDS } from './news2-words';
 import './news2.css';
 
-export interface News2PanelProps {
-  state: News2StatePayload;
+/** Charting observations at the station; the clinician's read-only view has none. */
+export interface News2Entry {
   /** May chart observations (respiration rate, ACVPU, air or oxygen). */
   canEnter: boolean;
   /** May prescribe SpO₂ Scale 2. */
   canPrescribe: boolean;
   onEnter(observation: News2Observation): Promise<void>;
+}
+
+export interface News2PanelProps {
+  state: News2StatePayload;
+  /** Omitted: read-only (score, sub-scores, band, response and trend, no entry form). */
+  entry?: News2Entry;
   /** The name to show for a device id; the id itself when not given. */
   deviceName?: (deviceId: string) => string;
 }
 
-export function News2Panel({ state, canEnter, canPrescribe, onEnter, deviceName = (id) => id }: News2PanelProps) {
+export function News2Panel({ state, entry, deviceName = (id) => id }: News2PanelProps) {
   const { assessment } = state;
   return (
-    <div className="news2">
+    <div className={entry ? 'news2' : 'news2 news2-read-only'}>
       <section className="news2-score panel" aria-labelledby="news2-heading" data-news2-state={assessment.ok ? 'scored' : 'refused'}>
         <h2 id="news2-heading" className="panel-heading">
           NEWS2
@@ -34,12 +41,14 @@ export function News2Panel({ state, canEnter, canPrescribe, onEnter, deviceName 
         <h3 className="panel-subheading">Trend this visit</h3>
         <News2Trend trend={state.trend} />
       </section>
-      <section className="news2-inputs panel" aria-labelledby="news2-inputs-heading">
-        <h2 id="news2-inputs-heading" className="panel-heading">
-          Observations entered by staff
-        </h2>
-        <News2Form manual={state.manual} canEnter={canEnter} canPrescribe={canPrescribe} onEnter={onEnter} />
-      </section>
+      {entry ? (
+        <section className="news2-inputs panel" aria-labelledby="news2-inputs-heading">
+          <h2 id="news2-inputs-heading" className="panel-heading">
+            Observations entered by staff
+          </h2>
+          <News2Form manual={state.manual} canEnter={entry.canEnter} canPrescribe={entry.canPrescribe} onEnter={entry.onEnter} />
+        </section>
+      ) : null}
     </div>
   );
 }

@@ -9,9 +9,11 @@ export function News2Screen({ clinical, view, devices }: { clinical: ClinicalSto
   return (
     <News2Panel
       state={view.news2}
-      canEnter={view.actor !== null && actorMay(view.actor, 'observation.enter')}
-      canPrescribe={view.actor !== null && actorMay(view.actor, 'news2.prescribe-scale-2')}
-      onEnter={(observation) => clinical.enterObservation(observation)}
+      entry={{
+        canEnter: view.actor !== null && actorMay(view.actor, 'observation.enter'),
+        canPrescribe: view.actor !== null && actorMay(view.actor, 'news2.prescribe-scale-2'),
+        onEnter: (observation) => clinical.enterObservation(observation),
+      }}
       deviceName={(deviceId) => devices.find((device) => device.id === deviceId)?.name ?? deviceId}
     />
   );

@@ -87,7 +87,7 @@ function StationCall({ api, visit, onClose }: { api: StationApi; visit: StartedV
               <p className="visit-link-note">Send it to the clinician only. It works for one clinician and expires with the visit.</p>
             </div>
           )}
-          <StationVitalsSharing api={api} call={call} />
+          <StationVitalsSharing api={api} call={call} visitId={visit.visitId} />
         </>
       }
     />

@@ -93,6 +93,13 @@ export class ClinicianVitalsLink {
     return requestId;
   }
 
+  /** Returns the request id; the station core's answer comes as an `alarm-acknowledged` item carrying it. */
+  acknowledgeAlarm(alarmId: string): string {
+    const requestId = this.options.newId();
+    this.enqueue(requestId, [{ type: 'acknowledge-alarm', requestId, alarmId }]);
+    return requestId;
+  }
+
   /** Returns the line's id; it shows as sent once the station echoes it as a `chat` item. */
   sendChat(text: string): string {
     const trimmed = text.trim();
@@ -196,6 +203,7 @@ export class ClinicianVitalsLink {
     if (body.kind === 'chat' && body.from === 'clinician') this.pending.delete(body.id);
     else if (body.kind === 'measurement') this.pending.delete(body.requestId);
     else if (body.kind === 'snapshot-saved') this.pending.delete(body.snapshotId);
+    else if (body.kind === 'alarm-acknowledged') this.pending.delete(body.requestId);
   }
 
   private sayHello(): void {

@@ -36,6 +36,8 @@ export interface VitalsChannel {
 export type ClinicianAction =
   | { kind: 'request-measurement'; requestId: string; deviceId: string }
   | { kind: 'chat'; id: string; text: string }
+  /** The station core decides (role matrix, alarm exists); answer with publishAlarmAcknowledgement. */
+  | { kind: 'acknowledge-alarm'; requestId: string; alarmId: string }
   /** Passed on as it comes; the station core assembles and checks the PNG (saveVisitSnapshot). */
   | { kind: 'snapshot-chunk'; chunk: SnapshotChunk };
 
@@ -170,6 +172,10 @@ export class StationVitalsLink {
     this.publish({ kind: 'snapshot-saved', snapshotId, ok, detail });
   }
 
+  publishAlarmAcknowledgement(requestId: string, alarmId: string, ok: boolean, detail: string | null = null): void {
+    this.publish({ kind: 'alarm-acknowledged', requestId, alarmId, ok, detail: detail?.slice(0, 500) ?? null });
+  }
+
   /** Unsequenced: sent only while a clinician listens and the channel is not backed up. */
   publishWaveform(batch: WaveformBatch): void {
     for (let start = 0; start < batch.samples.length; start += MAX_WAVEFORM_SAMPLES) {
@@ -216,6 +222,9 @@ export class StationVitalsLink {
         // The echo is the clinician's confirmation and the station's record of the line, in order.
         this.publish({ kind: 'chat', id: message.id, from: 'clinician', text: message.text, at: this.options.now() });
         this.options.onAction({ kind: 'chat', id: message.id, text: message.text });
+        return;
+      case 'acknowledge-alarm':
+        if (this.firstTime(`acknowledge:${message.requestId}`)) this.options.onAction({ kind: 'acknowledge-alarm', requestId: message.requestId, alarmId: message.alarmId });
         return;
       case 'snapshot-chunk': {
         // Chunks resent after a reconnect for a snapshot already settled are not stored twice.

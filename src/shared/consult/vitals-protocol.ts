@@ -4,19 +4,19 @@
  * size limits on every field; a hostile or broken message is rejected with an error, never thrown.
  *
  * Reliability: everything the clinician must not miss (numerics, device states, alarms, NEWS2,
- * chat, measurement-request progress, snapshot notices) travels as an `item` with a sequence number
+ * chat, measurement-request progress, snapshot notices, acknowledgement answers) travels as an `item` with a sequence number
  * from one station-wide counter. The clinician acks its highest contiguous seq; after a reconnect
  * its `hello` names that seq and the station replays everything after it from a bounded log (or,
  * when the log no longer reaches back, sends its whole current state and says how many items were
  * lost). Waveform chunks are unsequenced and may be dropped under backpressure.
  *
- * The clinician's own reliable messages (chat, measurement requests, snapshot chunks) carry ids; it
+ * The clinician's own reliable messages (chat, measurement requests, alarm acknowledgements, snapshot chunks) carry ids; it
  * sends them again after a reconnect until the station's item confirming them arrives, and the
  * station ignores ids it has already handled.
  */
 import { z } from 'zod';
 import { DeviceInfoSchema, StationReadingSchema } from '../contract';
-import { News2StateSchema, PresentedAlarmSchema } from '../contract-clinical';
+import { AlarmStateSchema, News2StateSchema, PresentedAlarmSchema } from '../contract-clinical';
 import { ALARM_PRIORITIES } from '../clinical/alarm-presentation';
 import { WAVEFORM_ENCODINGS } from './waveform-codec';
 import { SnapshotChunkSchema } from './snapshot-chunk';
@@ -40,6 +40,8 @@ const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const time = z.number().finite();
 const id = z.string().min(1).max(64);
 const deviceId = z.string().min(1).max(200);
+/** The station's alarm ids are at most 40 characters (contract-clinical acknowledgeAlarm). */
+const alarmId = z.string().min(1).max(40);
 
 /** The alarm presentation the clinician sees: active alarms only, not the station's log or limits. */
 export const ConsultAlarmsSchema = z.object({
@@ -47,6 +49,8 @@ export const ConsultAlarmsSchema = z.object({
   now: time,
   alarms: z.array(PresentedAlarmSchema).max(MAX_ALARMS_SENT),
   audiblePriority: z.enum(ALARM_PRIORITIES).nullable(),
+  /** A pause of the alarm audio at the station (the station's alone: the clinician cannot pause it). */
+  audioPause: AlarmStateSchema.shape.audioPause,
 });
 export type ConsultAlarms = z.infer<typeof ConsultAlarmsSchema>;
 
@@ -70,6 +74,8 @@ export const ItemBodySchema = z.discriminatedUnion('kind', [
     detail: z.string().max(500).nullable(),
   }),
   z.object({ kind: z.literal('snapshot-saved'), snapshotId: id, ok: z.boolean(), detail: z.string().max(500).nullable() }),
+  /** The station core's answer to the clinician's acknowledge request; the alarm itself follows as an `alarms` item. */
+  z.object({ kind: z.literal('alarm-acknowledged'), requestId: id, alarmId, ok: z.boolean(), detail: z.string().max(500).nullable() }),
 ]);
 export type ItemBody = z.infer<typeof ItemBodySchema>;
 export type ItemKind = ItemBody['kind'];
@@ -124,6 +130,7 @@ export const ClinicianMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ack'), seq }),
   z.object({ type: z.literal('request-measurement'), requestId: id, deviceId }),
   z.object({ type: z.literal('chat'), id, text: z.string().min(1).max(MAX_CHAT_CHARS) }),
+  z.object({ type: z.literal('acknowledge-alarm'), requestId: id, alarmId }),
   SnapshotChunkSchema.extend({ type: z.literal('snapshot-chunk') }),
 ]);
 export type ClinicianMessage = z.infer<typeof ClinicianMessageSchema>;

@@ -7,7 +7,7 @@ import { SimulatedPatient } from '../../simulator/patient';
 import type { ScenarioName } from '../../simulator';
 import type { InvocationContext } from '../contract-session';
 import type { FrameSink } from '../frame-batcher';
-import { createClinicalStation, type ClinicalHub, type ClinicalStation, type ScenarioPlayer } from './clinical-station';
+import { createClinicalStation, remoteClinicianActor, type ClinicalHub, type ClinicalStation, type ScenarioPlayer } from './clinical-station';
 
 const T0 = 1_750_000_000_000;
 const S = 1_000;
@@ -151,6 +151,25 @@ describe('alarm service over the station', () => {
     expect(state.audiblePriority).toBeNull();
     expect(state.log.at(-1)).toMatchObject({ alarmId, acknowledgedBy: nurse, acknowledgedAt: clock.now() });
     expect(() => running.handlers.acknowledgeAlarm({ alarmId: 'A999' }, as(nurse))).toThrow('no active alarm A999');
+  });
+
+  it("a visit's clinician acknowledges through the screen that admitted them, recorded as the remote physician; other screens may not relay", async () => {
+    const { station: running, clock, oximeterSecond, highAlarms } = setUp();
+    for (let second = 0; second < 8; second++) await oximeterSecond(84);
+    const alarmId = highAlarms()[0]!.alarm.id;
+    const administrator: Actor = { id: 'a1', name: 'Admin Kim', role: 'administrator' };
+    expect(() => running.handlers.acknowledgeAlarm({ alarmId, forRemoteClinician: { visitId: 'v-42' } }, as(administrator))).toThrow(
+      "an administrator may not relay a remote clinician's acknowledgement",
+    );
+    expect(() => running.handlers.acknowledgeAlarm({ alarmId: 'A999', forRemoteClinician: { visitId: 'v-42' } }, as(kiosk))).toThrow('no active alarm A999');
+    expect(highAlarms()[0]!.alarm.acknowledged).toBeNull();
+
+    // The kiosk itself may not acknowledge a physiological alarm; the physician it relays for may.
+    const state = await running.handlers.acknowledgeAlarm({ alarmId, forRemoteClinician: { visitId: 'v-42' } }, as(kiosk));
+    const remote = { id: 'remote-clinician:v-42', name: 'Remote clinician (video visit)', role: 'physician' };
+    expect(remoteClinicianActor('v-42')).toEqual(remote);
+    expect(state.alarms[0]!.alarm.acknowledged).toEqual({ by: remote, at: clock.now() });
+    expect(state.log.at(-1)).toMatchObject({ alarmId, acknowledgedBy: remote });
   });
 
   it('an audio pause silences the present alarm until it runs out, and the tick ends it without new data', async () => {

@@ -47,6 +47,23 @@ export interface ClinicalStation {
   close(): void;
 }
 
+/**
+ * The clinician who joined visit `visitId` from the link: a physician (the link is issued for one),
+ * named by the visit because the station never learns who they are. The alarm log says so.
+ */
+export function remoteClinicianActor(visitId: string): Actor {
+  return { id: `remote-clinician:${visitId}`, name: 'Remote clinician (video visit)', role: 'physician' };
+}
+
+/**
+ * Only a screen that may admit a clinician to a visit relays for one; a screen that cannot (or a
+ * forged relay from one) gets a refusal, never the physician's rights.
+ */
+function relayedRemoteClinician(relay: Actor, visitId: string): Actor {
+  if (!actorMay(relay, 'visit.admit-clinician')) throw new ClinicalCommandError(`${roleWithArticle(relay.role)} may not relay a remote clinician's acknowledgement`);
+  return remoteClinicianActor(visitId);
+}
+
 export function createClinicalStation(options: ClinicalStationOptions): ClinicalStation {
   const { hub, clock, scenarios } = options;
   const alarms = new AlarmService({ clock, config: options.alarmConfig });
@@ -80,7 +97,8 @@ export function createClinicalStation(options: ClinicalStationOptions): Clinical
 
   const handlers: ClinicalHandlers = {
     getClinicalState: (_input, { actor }) => ({ actor, alarms: alarms.current(), news2: news2.current() }),
-    acknowledgeAlarm: ({ alarmId }, { actor }) => alarms.command({ type: 'acknowledge', alarmId }, actor),
+    acknowledgeAlarm: ({ alarmId, forRemoteClinician }, { actor }) =>
+      alarms.command({ type: 'acknowledge', alarmId }, forRemoteClinician ? relayedRemoteClinician(actor, forRemoteClinician.visitId) : actor),
     pauseAlarmAudio: ({ durationMs }, { actor }) => alarms.command({ type: 'pause-audio', durationMs }, actor),
     setAlarmLimits: (request, { actor }) => alarms.command({ type: 'set-limits', ...request }, actor),
     enterNews2Observation: (observation, { actor }) => news2.enter(observation, actor),
