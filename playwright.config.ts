@@ -1,14 +1,5 @@
 import { defineConfig } from '@playwright/test';
-
-/** Debian's Chromium on this headless host; the fake devices let WebRTC specs run without hardware. */
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-];
+import { CHROMIUM_ARGS, CHROMIUM_PATH, FAKE_MEDIA_ARGS } from './e2e/chromium-flags';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -22,7 +13,7 @@ export default defineConfig({
       testDir: 'e2e/web',
       use: {
         browserName: 'chromium',
-        launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
+        launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...FAKE_MEDIA_ARGS] },
         permissions: ['camera', 'microphone'],
       },
     },

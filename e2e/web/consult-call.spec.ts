@@ -7,24 +7,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { VIEWPORTS, expect, screenshot, seriousAxeViolations, test } from './fixtures';
+import { VIDEO_VISIT_LAUNCH_OPTIONS, VIEWPORTS, expect, screenshot, seriousAxeViolations, test } from './fixtures';
 import { framesPresented, freePort, mediaFlow, recordConnections, startConsultServer, startCoturn } from './call-helpers';
 import { startWebStation, type WebStation } from './web-station';
 
-test.use({
-  launchOptions: {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  },
-});
+test.use({ launchOptions: VIDEO_VISIT_LAUNCH_OPTIONS });
 
 /** Uncaught errors of every page (a missing Node polyfill shows up here as "global is not defined"). */
 const pageErrors: string[] = [];

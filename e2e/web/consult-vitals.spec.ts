@@ -7,24 +7,11 @@
  * and kiosk size go to test-results/screens/.
  */
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { VIEWPORTS, canvasFingerprint, expect, screenshot, seriousAxeViolations, test, tile, tileValue } from './fixtures';
+import { VIDEO_VISIT_LAUNCH_OPTIONS, VIEWPORTS, canvasFingerprint, expect, screenshot, seriousAxeViolations, test, tile, tileValue } from './fixtures';
 import { recordConnections } from './call-helpers';
 import { startWebStation, type WebStation } from './web-station';
 
-test.use({
-  launchOptions: {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  },
-});
+test.use({ launchOptions: VIDEO_VISIT_LAUNCH_OPTIONS });
 
 interface TracedItem {
   seq: number;

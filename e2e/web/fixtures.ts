@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, FAKE_MEDIA_ARGS } from '../chromium-flags';
 
 export const SCREEN_DIR = resolve(import.meta.dirname, '..', '..', 'test-results', 'screens');
 export const VIEWPORTS = { kiosk: { width: 1920, height: 1080 }, laptop: { width: 1366, height: 768 } } as const;
@@ -10,14 +11,17 @@ export const VIEWPORTS = { kiosk: { width: 1920, height: 1080 }, laptop: { width
 /** Debian's Chromium with the flags this headless host needs, whichever config runs the files. */
 export const test = base.extend({
   launchOptions: [
-    {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-    },
+    { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
     { scope: 'worker' },
   ],
 });
 export { expect };
+
+/** For `test.use` in the video-visit specs: fake camera and microphone, and video that plays without a click. */
+export const VIDEO_VISIT_LAUNCH_OPTIONS = {
+  executablePath: CHROMIUM_PATH,
+  args: [...CHROMIUM_ARGS, ...FAKE_MEDIA_ARGS, '--autoplay-policy=no-user-gesture-required'],
+};
 
 export const tile = (page: Page, metric: string) => page.locator(`[data-metric="${metric}"]`);
 export const tileValue = (page: Page, metric: string) => tile(page, metric).locator('[data-role="value"]');
