@@ -6,18 +6,10 @@
  */
 import type { Page } from '@playwright/test';
 import { ALARM_VISUALS, auditoryBurst } from '../../src/shared/clinical/alarm-presentation';
-import { VIEWPORTS, expect, screenshot, seriousAxeViolations, test, tile } from './fixtures';
-import { startWebStation, type WebStation } from './web-station';
+import { VIEWPORTS, expect, screenshot, seriousAxeViolations, test, tile, useWebStation } from './fixtures';
 import type {} from '../../src/renderer/alarms/alarm-sound';
 
-let station: WebStation;
-test.beforeAll(async () => {
-  test.setTimeout(150_000);
-  station = await startWebStation(['--scenario', 'desaturation', '--scenario-speed', '5']);
-});
-test.afterAll(async () => {
-  await station?.stop();
-});
+const station = useWebStation(['--scenario', 'desaturation', '--scenario-speed', '5']);
 
 interface RecordedPulse {
   priority: string;

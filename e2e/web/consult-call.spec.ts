@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { VIDEO_VISIT_LAUNCH_OPTIONS, VIEWPORTS, expect, screenshot, seriousAxeViolations, test } from './fixtures';
+import { VIDEO_VISIT_LAUNCH_OPTIONS, VIEWPORTS, expect, screenshot, seriousAxeViolations, test, useWebStation } from './fixtures';
 import { framesPresented, freePort, mediaFlow, recordConnections, startConsultServer, startCoturn } from './call-helpers';
 import { startWebStation, type WebStation } from './web-station';
 
@@ -55,14 +55,7 @@ async function joinAsClinician(browser: Browser, link: string) {
 }
 
 test.describe('video visit in web mode', () => {
-  let station: WebStation;
-  test.beforeAll(async () => {
-    test.setTimeout(150_000);
-    station = await startWebStation();
-  });
-  test.afterAll(async () => {
-    await station?.stop();
-  });
+  const station = useWebStation();
 
   test('consent, lobby and admit, video both ways, a refused third party, and recovery without a click', async ({ browser }) => {
     test.setTimeout(180_000);

@@ -7,9 +7,8 @@
  * and kiosk size go to test-results/screens/.
  */
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { VIDEO_VISIT_LAUNCH_OPTIONS, VIEWPORTS, canvasFingerprint, expect, screenshot, seriousAxeViolations, test, tile, tileValue } from './fixtures';
+import { VIDEO_VISIT_LAUNCH_OPTIONS, VIEWPORTS, canvasFingerprint, expect, screenshot, seriousAxeViolations, test, tile, tileValue, useWebStation } from './fixtures';
 import { recordConnections } from './call-helpers';
-import { startWebStation, type WebStation } from './web-station';
 
 test.use({ launchOptions: VIDEO_VISIT_LAUNCH_OPTIONS });
 
@@ -48,14 +47,7 @@ async function participant(browser: Browser, url: string, hook: Parameters<typeo
 }
 
 test.describe('live vitals in a video visit', () => {
-  let station: WebStation;
-  test.beforeAll(async () => {
-    test.setTimeout(150_000);
-    station = await startWebStation();
-  });
-  test.afterAll(async () => {
-    await station?.stop();
-  });
+  const station = useWebStation();
 
   test('vitals, chat, a measurement request and a forced disconnect without lost numerics', async ({ browser }) => {
     test.setTimeout(180_000);

@@ -3,17 +3,9 @@
  * turn stale at once (the number kept, marked), the device must show as disconnected, and the
  * pleth must stop tracing.
  */
-import { startWebStation, type WebStation } from './web-station';
-import { canvasFingerprint, expect, screenshot, seriousAxeViolations, test, tile, tileValue } from './fixtures';
+import { canvasFingerprint, expect, screenshot, seriousAxeViolations, test, tile, tileValue, useWebStation } from './fixtures';
 
-let station: WebStation;
-test.beforeAll(async () => {
-  test.setTimeout(150_000);
-  station = await startWebStation(['--scenario', 'device-disconnect']);
-});
-test.afterAll(async () => {
-  await station?.stop();
-});
+const station = useWebStation(['--scenario', 'device-disconnect']);
 
 test('unplugging the simulated oximeter turns its tiles stale and shows the device state', async ({ page }) => {
   test.setTimeout(90_000);

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, FAKE_MEDIA_ARGS } from '../chromium-flags';
+import { startWebStation, type WebStation } from './web-station';
 
 export const SCREEN_DIR = resolve(import.meta.dirname, '..', '..', 'test-results', 'screens');
 export const VIEWPORTS = { kiosk: { width: 1920, height: 1080 }, laptop: { width: 1366, height: 768 } } as const;
@@ -22,6 +23,27 @@ export const VIDEO_VISIT_LAUNCH_OPTIONS = {
   executablePath: CHROMIUM_PATH,
   args: [...CHROMIUM_ARGS, ...FAKE_MEDIA_ARGS, '--autoplay-policy=no-user-gesture-required'],
 };
+
+/**
+ * Starts web mode before the first test of the enclosing file or describe block and stops it after
+ * the last. The returned station is readable once the tests run.
+ */
+export function useWebStation(extraArgs: readonly string[] = []): Pick<WebStation, 'url'> {
+  let station: WebStation | undefined;
+  test.beforeAll(async () => {
+    test.setTimeout(150_000);
+    station = await startWebStation(extraArgs);
+  });
+  test.afterAll(async () => {
+    await station?.stop();
+  });
+  return {
+    get url() {
+      if (!station) throw new Error('the web station is read before its beforeAll hook started it');
+      return station.url;
+    },
+  };
+}
 
 export const tile = (page: Page, metric: string) => page.locator(`[data-metric="${metric}"]`);
 export const tileValue = (page: Page, metric: string) => tile(page, metric).locator('[data-role="value"]');

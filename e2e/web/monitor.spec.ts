@@ -3,18 +3,10 @@
  * started from the device panel, the history screen, accessibility, and screenshots at kiosk and
  * laptop sizes.
  */
-import { startWebStation, type WebStation } from './web-station';
-import { VIEWPORTS, canvasFingerprint, expect, screenshot, seriousAxeViolations, test, tile, tileValue } from './fixtures';
+import { VIEWPORTS, canvasFingerprint, expect, screenshot, seriousAxeViolations, test, tile, tileValue, useWebStation } from './fixtures';
 import type { Page } from '@playwright/test';
 
-let station: WebStation;
-test.beforeAll(async () => {
-  test.setTimeout(150_000);
-  station = await startWebStation();
-});
-test.afterAll(async () => {
-  await station?.stop();
-});
+const station = useWebStation();
 
 async function distinctValues(page: Page, metric: string, wanted: number): Promise<Set<string>> {
   const seen = new Set<string>();

@@ -4,22 +4,14 @@
  * history lists both. Web mode's `--replay <file>` attaches the capture as a device played at recorded speed.
  */
 import { resolve } from 'node:path';
-import { startWebStation, type WebStation } from './web-station';
-import { expect, screenshot, test, tile, tileValue } from './fixtures';
+import { expect, screenshot, test, tile, tileValue, useWebStation } from './fixtures';
 
 const CAPTURE = resolve('/work/shared/captures/omron-hem790it-two-readings.cap');
 
-let station: WebStation | null = null;
-test.beforeAll(async () => {
-  test.setTimeout(150_000);
-  station = await startWebStation(['--replay', CAPTURE]);
-});
-test.afterAll(async () => {
-  await station?.stop();
-});
+const station = useWebStation(['--replay', CAPTURE]);
 
 test('a replayed capture shows its values with the device time', async ({ page }) => {
-  await page.goto(station!.url);
+  await page.goto(station.url);
   await expect(tileValue(page, 'systolic')).toHaveText('119', { timeout: 30_000 });
   await expect(tileValue(page, 'diastolic')).toHaveText('79');
   await expect(tile(page, 'systolic')).toHaveAttribute('data-state', 'stale');
