@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openRecordsDatabase } from '../src/node/records/database';
 import { FileKeyProvider } from '../src/node/records/key-provider';
+import { stationUiAnnounced } from '../e2e/web/web-station';
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '..');
 /** A first start may rebuild the renderer. */
@@ -33,17 +34,7 @@ async function startWebMode(folder: string): Promise<{ child: ChildProcess; exit
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, signal) => done({ code, signal })));
-  await new Promise<void>((announced, failed) => {
-    let stdout = '';
-    const timer = setTimeout(() => failed(new Error(`no "Station UI:" line within ${START_TIMEOUT_MS} ms\n${stderr}`)), START_TIMEOUT_MS);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (!/^Station UI: \S+$/m.test(stdout)) return;
-      clearTimeout(timer);
-      announced();
-    });
-    void exited.then(() => failed(new Error(`web mode exited before serving\n${stderr}`)));
-  });
+  await stationUiAnnounced(child, () => stderr, START_TIMEOUT_MS);
   return { child, exited, stderr: () => stderr };
 }
 

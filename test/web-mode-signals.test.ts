@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { stationUiAnnounced } from '../e2e/web/web-station';
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '..');
 /** A first start may rebuild the renderer. */
@@ -40,18 +41,8 @@ async function startAndStop(signal: NodeJS.Signals): Promise<{ code: number | nu
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, exitSignal) => done({ code, signal: exitSignal })));
-  await new Promise<void>((announced, failed) => {
-    let stdout = '';
-    const timer = setTimeout(() => failed(new Error(`no "Station UI:" line within ${START_TIMEOUT_MS} ms\n${stderr}`)), START_TIMEOUT_MS);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (!/^Station UI: \S+$/m.test(stdout)) return;
-      clearTimeout(timer);
-      child.kill(signal);
-      announced();
-    });
-    void exited.then(() => failed(new Error(`web mode exited before serving\n${stderr}`)));
-  });
+  await stationUiAnnounced(child, () => stderr, START_TIMEOUT_MS);
+  child.kill(signal);
   return { ...(await exited), stderr };
 }
 

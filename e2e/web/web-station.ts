@@ -31,27 +31,35 @@ export async function startWebStation(extraArgs: readonly string[] = []): Promis
     await rm(dataDir, { recursive: true, force: true });
   };
   try {
-    const url = await new Promise<string>((resolveUrl, reject) => {
-      let stdout = '';
-      const timer = setTimeout(() => reject(new Error(`web mode printed no "Station UI:" line within ${START_TIMEOUT_MS} ms\n${stderr}`)), START_TIMEOUT_MS);
-      child.stdout!.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        const match = /^Station UI: (\S+)$/m.exec(stdout);
-        if (match) {
-          clearTimeout(timer);
-          resolveUrl(match[1]!);
-        }
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new WebStationExit(code, stderr));
-      });
-    });
+    const url = await stationUiAnnounced(child, () => stderr);
     return { url, stderr: () => stderr, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/**
+ * Resolves with the address of the `Station UI:` line a web-mode process prints, the moment it
+ * appears; rejects with WebStationExit if the process exits first, or after `timeoutMs` without it.
+ */
+export function stationUiAnnounced(child: ChildProcess, stderr: () => string, timeoutMs = START_TIMEOUT_MS): Promise<string> {
+  return new Promise<string>((resolveUrl, reject) => {
+    let stdout = '';
+    const timer = setTimeout(() => reject(new Error(`web mode printed no "Station UI:" line within ${timeoutMs} ms\n${stderr()}`)), timeoutMs);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /^Station UI: (\S+)$/m.exec(stdout);
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(match[1]!);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new WebStationExit(code, stderr()));
+    });
+  });
 }
 
 /** Web mode ended before it served the screen (bad arguments exit 2). */
