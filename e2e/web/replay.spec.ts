@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { expect, screenshot, test, tile, tileValue, useWebStation } from './fixtures';
 
-const CAPTURE = resolve('/work/shared/captures/omron-hem790it-two-readings.cap');
+const CAPTURE = resolve('resources/captures/omron-hem790it-two-readings.cap');
 
 const station = useWebStation(['--replay', CAPTURE]);
 

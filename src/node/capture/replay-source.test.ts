@@ -12,7 +12,7 @@ import { ReplaySetupError } from './replay';
 import { loadCaptureReplay } from './replay-source';
 import { VirtualClock } from './virtual-clock';
 
-const CAPTURES = new URL('../../../../shared/captures/', import.meta.url).pathname;
+const CAPTURES = new URL('../../../resources/captures/', import.meta.url).pathname;
 const TWO_READINGS = join(CAPTURES, 'omron-hem790it-two-readings.cap');
 
 let hub: PeripheralHub | undefined;

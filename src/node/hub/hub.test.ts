@@ -388,7 +388,7 @@ describe('PeripheralHub shutdown and recording', () => {
 
 describe('PeripheralHub with the real CMS50 driver over a fake serial port', () => {
   it('streams SpO2, pulse and pleth from the shared capture', async () => {
-    const capture = parseCapture(readFileSync(new URL('../../../../shared/captures/cms50dplus-live-sniff.cap', import.meta.url), 'utf8'));
+    const capture = parseCapture(readFileSync(new URL('../../../resources/captures/cms50dplus-live-sniff.cap', import.meta.url), 'utf8'));
     const serial = fakeSerialPortModule([{ path: '/dev/ttyUSB0', vendorId: '10c4', productId: 'ea60', serialNumber: '0001', manufacturer: 'Silicon Labs' }]);
     await startHub({ sources: [new NodeHidSource(async () => hid), new SerialPortSource(async () => serial.module)], drivers: [testHidManifest, cms50Manifest] });
     const port = serial.opened[0];
