@@ -62,20 +62,26 @@ export function mediaFlow(page: Page): Promise<MediaFlow> {
   });
 }
 
-/** Frames the <video> element itself presented (requestVideoFrameCallback) during `ms`. */
-export function framesPresented(page: Page, selector: string, ms = 1_500): Promise<number> {
+/**
+ * Frames the <video> element itself presents (requestVideoFrameCallback), counted until `wanted`
+ * have come or `timeoutMs` has passed, so a busy machine slows the check instead of failing it.
+ */
+export function framesPresented(page: Page, selector: string, wanted: number, timeoutMs = 15_000): Promise<number> {
   return page.locator(selector).evaluate(
-    (video: HTMLVideoElement, duration) =>
+    (video: HTMLVideoElement, { wanted, timeoutMs }) =>
       new Promise<number>((done) => {
         let frames = 0;
+        const timer = setTimeout(() => done(frames), timeoutMs);
         const count = () => {
           frames += 1;
-          video.requestVideoFrameCallback(count);
+          if (frames >= wanted) {
+            clearTimeout(timer);
+            done(frames);
+          } else video.requestVideoFrameCallback(count);
         };
         video.requestVideoFrameCallback(count);
-        setTimeout(() => done(frames), duration);
       }),
-    ms,
+    { wanted, timeoutMs },
   );
 }
 

@@ -34,7 +34,7 @@ async function expectVideoFlowing(page: Page, timeout = 30_000): Promise<void> {
   await expect(phase).toHaveAttribute('data-call-phase', 'connected', { timeout });
   const before = (await mediaFlow(page)).framesDecoded;
   await expect.poll(async () => (await mediaFlow(page)).framesDecoded, { timeout, intervals: [250] }).toBeGreaterThan(before + 15);
-  expect(await framesPresented(page, 'video[data-role="remote-video"]')).toBeGreaterThan(5);
+  expect(await framesPresented(page, 'video[data-role="remote-video"]', 6)).toBeGreaterThan(5);
 }
 
 async function startVisitOnStation(page: Page): Promise<string> {
