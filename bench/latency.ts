@@ -13,6 +13,7 @@ import { PeripheralHub } from '../src/node/hub/hub';
 import { FrameBatcher } from '../src/node/station/frame-batcher';
 import { createSimulator } from '../src/node/simulator';
 import { ensureRendererBuild } from '../src/node/web/renderer-build';
+import { fixedActorScreen } from '../src/node/station/access/fixed-actor-screen';
 import { startWebHost } from '../src/node/web/web-host';
 import type { FrameShownReport } from '../src/renderer/station/display-loop';
 import { launchChromium, percentile } from './chromium';
@@ -70,6 +71,8 @@ async function main(): Promise<void> {
         },
       },
       subscribe: (sink) => batcher.subscribe(sink),
+      // The benchmark measures the data path, not sign-in: its screen is a nurse already signed in.
+      openScreen: () => fixedActorScreen({ id: 'bench-nurse', name: 'Benchmark nurse', role: 'nurse' }),
     },
     rendererDir,
     port: 0,

@@ -59,7 +59,7 @@ describe('station persistence', () => {
     const station = await startStation(dataDir);
     const marker = Buffer.from('PATIENT-FACE-PIXELS-7731');
     const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), marker]);
-    const id = station.records.keepVisitSnapshot(png);
+    const id = station.records.keepVisitSnapshot(png, { id: 'n1', name: 'Nurse Ada', role: 'nurse' });
     const { db, encounter } = station.records;
     const row = db.prepare('SELECT patient_id, visit_id, kind, media_type, content FROM attachments WHERE id = ?').get(id) as Record<string, unknown>;
     expect(row).toMatchObject({ patient_id: encounter.patientId, visit_id: encounter.visitId, kind: 'visit-snapshot', media_type: 'image/png' });

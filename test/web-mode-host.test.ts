@@ -10,6 +10,7 @@ import { stationReading, WEB_SOCKET_PATH } from '../src/shared/contract';
 import { createWebSocketApi, type WebSocketLike } from '../src/renderer/transport/websocket-api';
 import type { ContractHost } from '../src/node/station/contract-session';
 import { FrameBatcher } from '../src/node/station/frame-batcher';
+import { fixedActorScreen } from '../src/node/station/access/fixed-actor-screen';
 import { startWebHost, type WebHost } from '../src/node/web/web-host';
 
 const device: DeviceInfo = { id: 'ox', driverId: 'sim-oximeter', name: 'Oximeter', transport: 'simulated', state: 'streaming', condition: 'ok', canRequestMeasurement: false };
@@ -36,6 +37,7 @@ beforeEach(async () => {
       },
     },
     subscribe: (sink) => batcher.subscribe(sink),
+    openScreen: () => fixedActorScreen({ id: 'test-nurse', name: 'Test nurse', role: 'nurse' }),
   };
   web = await startWebHost({ host, rendererDir });
 });

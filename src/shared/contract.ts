@@ -8,6 +8,7 @@ import { SIGNAL_CONDITIONS } from './readings';
 import { visitMethods } from './contract-visit';
 import { consultVitalsMethods } from './contract-consult-vitals';
 import { clinicalEvents, clinicalMethods } from './contract-clinical';
+import { accessEvents, accessMethods } from './contract-access';
 
 export const DEVICE_STATES = ['connecting', 'streaming', 'measuring', 'idle', 'probe-off', 'disconnected', 'error'] as const;
 
@@ -101,6 +102,7 @@ export type Snapshot = z.infer<typeof SnapshotSchema>;
 export const stationMethods = {
   getSnapshot: { input: z.undefined(), output: SnapshotSchema },
   requestMeasurement: { input: z.object({ deviceId: z.string().max(200) }), output: z.undefined() },
+  ...accessMethods,
   ...visitMethods,
   ...consultVitalsMethods,
   ...clinicalMethods,
@@ -109,6 +111,7 @@ export const stationMethods = {
 export const stationEvents = {
   devices: z.array(DeviceInfoSchema),
   frame: FrameBatchSchema,
+  ...accessEvents,
   ...clinicalEvents,
 } as const;
 
@@ -128,7 +131,7 @@ export interface StationApi {
  * How an invoke ends, on every transport. Errors travel as data (not thrown across IPC or the socket)
  * so the caller gets a code it can act on instead of a transport-specific message.
  */
-export const INVOKE_ERROR_CODES = ['bad-request', 'unknown-method', 'failed', 'disconnected'] as const;
+export const INVOKE_ERROR_CODES = ['bad-request', 'unknown-method', 'forbidden', 'failed', 'disconnected'] as const;
 export type InvokeErrorCode = (typeof INVOKE_ERROR_CODES)[number];
 export const InvokeErrorSchema = z.object({ code: z.enum(INVOKE_ERROR_CODES), message: z.string().max(2_000) });
 export type InvokeError = z.infer<typeof InvokeErrorSchema>;

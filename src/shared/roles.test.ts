@@ -26,7 +26,7 @@ const ALLOWED: Record<ProtectedAction, readonly StationRole[]> = {
   'audit.view': ['administrator'],
   'device.manage': ['nurse', 'physician', 'administrator'],
   'settings.change': ['administrator'],
-  'kiosk.leave': ['nurse', 'physician', 'administrator'],
+  'kiosk.leave': ['administrator'],
 };
 
 describe('role matrix', () => {

@@ -47,7 +47,8 @@ export type ProtectedAction = (typeof PROTECTED_ACTIONS)[number];
  * - export and erasure answer data-subject requests: physicians export for care, administrators
  *   export and erase on request; nobody clinical erases.
  * - administrators run the station (users, devices, settings, audit) but do not browse clinical
- *   content.
+ *   content; only they may take a station out of kiosk mode, so a patient left alone at a kiosk
+ *   cannot reach anything else, whoever set it up.
  */
 const NURSE_GRANTS: readonly ProtectedAction[] = [
   'patient.list',
@@ -66,7 +67,6 @@ const NURSE_GRANTS: readonly ProtectedAction[] = [
   'visit.admit-clinician',
   'visit.join-as-clinician',
   'device.manage',
-  'kiosk.leave',
 ];
 
 const GRANTS: Record<StationRole, readonly ProtectedAction[]> = {

@@ -156,6 +156,17 @@ export class Authenticator {
     this.audit.append({ actor: session.userId, role: session.role, action: 'session.sign-out', object: null });
   }
 
+  /** Counts as activity when the session is in use (unlocked); a locked one stays locked. */
+  touch(sessionId: string): void {
+    const session = this.activeSession(sessionId);
+    session.lastActivity = this.now();
+  }
+
+  /** Ends every session of a user whose account is being removed. */
+  signOutUser(userId: string): void {
+    for (const session of [...this.sessions.values()]) if (session.userId === userId) this.signOut(session.id);
+  }
+
   isLocked(sessionId: string): boolean {
     const session = this.sessions.get(sessionId);
     if (!session) throw new SessionError('unknown-session');

@@ -19,6 +19,7 @@ export interface UserAccount {
   lastTotpStep: number | null;
   failedAttempts: number;
   throttledUntil: number;
+  createdAt: number;
 }
 
 export class UserInputError extends Error {
@@ -40,6 +41,7 @@ interface UserRow {
   last_totp_step: number | null;
   failed_attempts: number;
   throttled_until: number;
+  created_at: number;
 }
 
 function fromRow(row: UserRow): UserAccount {
@@ -53,6 +55,7 @@ function fromRow(row: UserRow): UserAccount {
     lastTotpStep: row.last_totp_step,
     failedAttempts: row.failed_attempts,
     throttledUntil: row.throttled_until,
+    createdAt: row.created_at,
   };
 }
 
@@ -79,6 +82,16 @@ export class UserDirectory {
       .prepare('INSERT INTO users (id, username, role, password_hash, totp_secret, created_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(id, username, role, passwordHash, totpSecret, this.now());
     return { user: this.require(id), totpEnrolmentUri: totpSecret ? otpauthUri(totpSecret, username) : null };
+  }
+
+  /** Every account, oldest first, for the administrator's user list. */
+  list(): UserAccount[] {
+    return (this.db.prepare('SELECT * FROM users ORDER BY created_at, username').all() as UserRow[]).map(fromRow);
+  }
+
+  count(role?: StationRole): number {
+    const row = (role === undefined ? this.db.prepare('SELECT count(*) AS n FROM users').get() : this.db.prepare('SELECT count(*) AS n FROM users WHERE role = ?').get(role)) as { n: number };
+    return row.n;
   }
 
   findByUsername(username: string): UserAccount | null {

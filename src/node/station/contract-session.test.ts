@@ -1,12 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { stationReading, type Snapshot } from '../../shared/contract';
-import { invokeContract, LOCAL_STATION_SCREEN_ACTOR, openContractSession, type ContractHost, type StationHandlers } from './contract-session';
+import { invokeContract, openContractSession, type ContractHost, type StationHandlers } from './contract-session';
+import { fixedActorScreen } from './access/fixed-actor-screen';
+import type { ScreenAccess } from './access/station-access';
+
+const NURSE = { id: 'n1', name: 'Nurse Ada', role: 'nurse' } as const;
+const nurseScreen = fixedActorScreen(NURSE);
 import type { FrameSink } from './frame-batcher';
 
 const snapshot: Snapshot = { devices: [], latest: [], now: 1 };
 
-function fakeHost(handlers: Partial<StationHandlers> = {}) {
+function fakeHost(handlers: Partial<StationHandlers> = {}, screen: ScreenAccess = nurseScreen) {
   const sinks: FrameSink[] = [];
   const subscription = { pause: vi.fn(), resume: vi.fn(), close: vi.fn() };
   const host: ContractHost = {
@@ -15,6 +20,7 @@ function fakeHost(handlers: Partial<StationHandlers> = {}) {
       sinks.push(sink);
       return subscription;
     },
+    openScreen: () => screen,
   };
   return { host, sinks, subscription };
 }
@@ -23,23 +29,24 @@ describe('invokeContract', () => {
   it('calls the handler with the validated input and returns its output', async () => {
     const requestMeasurement = vi.fn(() => undefined);
     const { host } = fakeHost({ requestMeasurement });
-    expect(await invokeContract(host.handlers, 'getSnapshot', undefined)).toEqual({ ok: true, output: snapshot });
-    expect(await invokeContract(host.handlers, 'requestMeasurement', { deviceId: 'cuff' })).toEqual({ ok: true, output: undefined });
-    expect(requestMeasurement).toHaveBeenCalledWith({ deviceId: 'cuff' }, { actor: LOCAL_STATION_SCREEN_ACTOR });
+    expect(await invokeContract(host.handlers, nurseScreen, 'getSnapshot', undefined)).toEqual({ ok: true, output: snapshot });
+    expect(await invokeContract(host.handlers, nurseScreen, 'requestMeasurement', { deviceId: 'cuff' })).toEqual({ ok: true, output: undefined });
+    expect(requestMeasurement).toHaveBeenCalledWith({ deviceId: 'cuff' }, { actor: NURSE, screen: nurseScreen });
   });
 
   it('hands each handler the actor of the session that carried the call', async () => {
     const physician = { id: 'd1', name: 'Dr Lee', role: 'physician' } as const;
     const requestMeasurement = vi.fn(() => undefined);
-    const { host } = fakeHost({ requestMeasurement });
-    const session = openContractSession(host, { sendEvent: () => undefined }, { actor: physician });
+    const screen = fixedActorScreen(physician);
+    const { host } = fakeHost({ requestMeasurement }, screen);
+    const session = openContractSession(host, { sendEvent: () => undefined });
     await session.invoke('requestMeasurement', { deviceId: 'cuff' });
-    expect(requestMeasurement).toHaveBeenCalledWith({ deviceId: 'cuff' }, { actor: physician });
+    expect(requestMeasurement).toHaveBeenCalledWith({ deviceId: 'cuff' }, { actor: physician, screen });
   });
 
   it('answers unknown-method for a clinical method its host does not serve', async () => {
     const { host } = fakeHost();
-    expect(await invokeContract(host.handlers, 'getClinicalState', undefined)).toEqual({
+    expect(await invokeContract(host.handlers, nurseScreen, 'getClinicalState', undefined)).toEqual({
       ok: false,
       error: { code: 'unknown-method', message: 'getClinicalState is not available on this station' },
     });
@@ -48,7 +55,7 @@ describe('invokeContract', () => {
   it.each([['__proto__'], ['constructor'], ['toString'], ['hasOwnProperty'], [''], [42], [null], [{ toString: 'x' }]])(
     'answers unknown-method for %j without touching any handler',
     async (method) => {
-      const result = await invokeContract(fakeHost().host.handlers, method, undefined);
+      const result = await invokeContract(fakeHost().host.handlers, nurseScreen, method, undefined);
       expect(result).toMatchObject({ ok: false, error: { code: 'unknown-method' } });
     },
   );
@@ -60,7 +67,7 @@ describe('invokeContract', () => {
     ['an array', ['cuff']],
   ])('answers bad-request for %s, and the handler never runs', async (_label, input) => {
     const requestMeasurement = vi.fn(() => undefined);
-    const result = await invokeContract(fakeHost({ requestMeasurement }).host.handlers, 'requestMeasurement', input);
+    const result = await invokeContract(fakeHost({ requestMeasurement }).host.handlers, nurseScreen, 'requestMeasurement', input);
     expect(result).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringContaining('requestMeasurement') } });
     expect(requestMeasurement).not.toHaveBeenCalled();
   });
@@ -72,7 +79,7 @@ describe('invokeContract', () => {
         throw new Error('Simulated cuff is not connected; plug it in first');
       },
     }).host.handlers;
-    const result = await invokeContract(handlers, 'requestMeasurement', { deviceId: 'cuff' }, (message) => faults.push(message));
+    const result = await invokeContract(handlers, nurseScreen, 'requestMeasurement', { deviceId: 'cuff' }, (message) => faults.push(message));
     expect(result).toEqual({ ok: false, error: { code: 'failed', message: 'Simulated cuff is not connected; plug it in first' } });
     expect(faults).toEqual(['requestMeasurement failed']);
   });
@@ -81,7 +88,7 @@ describe('invokeContract', () => {
     const faults: string[] = [];
     const bad = { ...snapshot, latest: [stationReading({ deviceId: 'ox', metric: 'spo2', value: Number.NaN, unit: '%', deviceTime: null, receivedAt: 1, seq: 0 })] };
     const handlers = fakeHost({ getSnapshot: () => bad as Snapshot }).host.handlers;
-    const result = await invokeContract(handlers, 'getSnapshot', undefined, (message) => faults.push(message));
+    const result = await invokeContract(handlers, nurseScreen, 'getSnapshot', undefined, (message) => faults.push(message));
     expect(result).toMatchObject({ ok: false, error: { code: 'failed' } });
     expect(faults).toEqual(['getSnapshot produced an answer outside the contract']);
   });
@@ -90,7 +97,7 @@ describe('invokeContract', () => {
     const { host } = fakeHost();
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.constantFrom('getSnapshot', 'requestMeasurement'), fc.anything()), fc.anything(), async (method, input) => {
-        const result = await invokeContract(host.handlers, method, input);
+        const result = await invokeContract(host.handlers, nurseScreen, method, input);
         expect(typeof result.ok).toBe('boolean');
       }),
       { numRuns: 300 },
@@ -125,5 +132,71 @@ describe('openContractSession', () => {
     expect(subscription.pause).toHaveBeenCalledOnce();
     expect(subscription.resume).toHaveBeenCalledOnce();
     expect(subscription.close).toHaveBeenCalledOnce();
+  });
+
+  it('withholds the patient’s data from a screen that may not see it, but never an alarm', () => {
+    let seesPatient = false;
+    const screen: ScreenAccess = { ...nurseScreen, maySeePatient: () => seesPatient };
+    const { host, sinks } = fakeHost({}, screen);
+    const sent: string[] = [];
+    openContractSession(host, { sendEvent: (event) => sent.push(event) });
+    const frame = { readings: [], waveforms: [] };
+    sinks[0]?.send('frame', frame);
+    sinks[0]?.send('devices', []);
+    expect(sent).toEqual([]);
+    seesPatient = true;
+    sinks[0]?.send('frame', frame);
+    expect(sent).toEqual(['frame']);
+  });
+
+  it('delivers the screen’s access changes as access events and ends its session when the screen goes', () => {
+    const close = vi.fn();
+    let notify: ((state: ReturnType<ScreenAccess['state']>) => void) | undefined;
+    const { host } = fakeHost();
+    host.openScreen = (listener) => {
+      notify = listener;
+      return { ...nurseScreen, close };
+    };
+    const sent: Array<[string, unknown]> = [];
+    const session = openContractSession(host, { sendEvent: (event, payload) => sent.push([event, payload]) });
+    const locked = { ...nurseScreen.state(), user: { ...nurseScreen.state().user!, locked: true } };
+    notify?.(locked);
+    expect(sent).toEqual([['access', locked]]);
+    session.close();
+    expect(close).toHaveBeenCalledOnce();
+  });
+});
+
+describe('the access gate', () => {
+  const KIOSK = { id: 'k1', name: 'Kiosk', role: 'kiosk' } as const;
+
+  it('refuses a method the screen’s role may not call, before its handler runs', async () => {
+    const setAlarmLimits = vi.fn();
+    const { host } = fakeHost({ setAlarmLimits });
+    const result = await invokeContract(host.handlers, fixedActorScreen(KIOSK), 'setAlarmLimits', { metric: 'spo2', low: 88 });
+    expect(result).toEqual({ ok: false, error: { code: 'forbidden', message: 'Your role (kiosk) may not do that' } });
+    expect(setAlarmLimits).not.toHaveBeenCalled();
+  });
+
+  it('lets a kiosk relay the remote physician’s acknowledgement but not acknowledge itself', async () => {
+    const acknowledgeAlarm = vi.fn();
+    const { host } = fakeHost({ acknowledgeAlarm });
+    const kiosk = fixedActorScreen(KIOSK);
+    expect(await invokeContract(host.handlers, kiosk, 'acknowledgeAlarm', { alarmId: 'a1' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await invokeContract(host.handlers, kiosk, 'acknowledgeAlarm', { alarmId: 'a1', forRemoteClinician: { visitId: 'v1' } });
+    expect(acknowledgeAlarm).toHaveBeenCalledOnce();
+  });
+
+  it('runs open methods without a session and hands them only the screen', async () => {
+    const getAccessState = vi.fn(() => nurseScreen.state());
+    const refusingScreen: ScreenAccess = {
+      ...nurseScreen,
+      authorize: () => {
+        throw new Error('open methods must not be authorised');
+      },
+    };
+    const { host } = fakeHost({ getAccessState });
+    expect(await invokeContract(host.handlers, refusingScreen, 'getAccessState', undefined)).toMatchObject({ ok: true });
+    expect(getAccessState).toHaveBeenCalledWith(undefined, { screen: refusingScreen });
   });
 });

@@ -21,32 +21,38 @@ import type { clinicalMethods } from '../../shared/contract-clinical';
 import type { consultVitalsMethods } from '../../shared/contract-consult-vitals';
 import type { visitMethods } from '../../shared/contract-visit';
 import type { Actor } from '../../shared/clinical/actor';
+import type { AccessState, accessMethods } from '../../shared/contract-access';
+import { isOpenMethod, PATIENT_EVENTS, requiredAction, type OpenMethodName } from '../../shared/method-access';
+import { AccessDeniedError, type ScreenAccess } from './access/station-access';
 import type { FrameSink, FrameSubscription } from './frame-batcher';
 
-/** Who is asking, as the transport knows it; every clinical command is checked against this actor. */
-export interface InvocationContext {
+/** The screen a method was invoked from; open methods (sign-in, enrolment) get only this. */
+export interface ScreenContext {
+  screen: ScreenAccess;
+}
+
+/** A guarded method's caller: the signed-in person the gate authorised, at their screen. */
+export interface InvocationContext extends ScreenContext {
   actor: Actor;
 }
 
-/**
- * The screen of the station itself (its Electron window, its web-mode page on 127.0.0.1 with the
- * launch token) until sign-in exists: a nurse at the bedside. Named so it is never mistaken for
- * an authenticated identity.
- */
-export const LOCAL_STATION_SCREEN_ACTOR: Actor = { id: 'local-station-screen', name: 'Station screen (nurse)', role: 'nurse' };
-
-type Handler<M extends StationMethodName> = (input: MethodInput<M>, context: InvocationContext) => Promise<MethodOutput<M>> | MethodOutput<M>;
-type ClinicalMethodName = keyof typeof consultVitalsMethods | keyof typeof clinicalMethods | keyof typeof visitMethods;
+type Handler<M extends StationMethodName> = (
+  input: MethodInput<M>,
+  context: M extends OpenMethodName ? ScreenContext : InvocationContext,
+) => Promise<MethodOutput<M>> | MethodOutput<M>;
+type ServiceMethodName = keyof typeof accessMethods | keyof typeof consultVitalsMethods | keyof typeof clinicalMethods | keyof typeof visitMethods;
 
 export type StationHandlers = { [M in StationMethodName]: Handler<M> };
 
-/** Hosts without the clinical or visit services (benchmarks, transport tests) may leave those methods out; they then answer unknown-method. */
-export type ContractHandlers = { [M in Exclude<StationMethodName, ClinicalMethodName>]: Handler<M> } & { [M in ClinicalMethodName]?: Handler<M> };
+/** Hosts without people, records or clinical services (benchmarks, transport tests) may leave those methods out; they then answer unknown-method. */
+export type ContractHandlers = { [M in Exclude<StationMethodName, ServiceMethodName>]: Handler<M> } & { [M in ServiceMethodName]?: Handler<M> };
 
 /** What a transport needs from the station. */
 export interface ContractHost {
   readonly handlers: ContractHandlers;
   subscribe(sink: FrameSink): FrameSubscription;
+  /** A screen connected: its own session, told of every change with `notify`. */
+  openScreen(notify: (state: AccessState) => void): ScreenAccess;
 }
 
 /** One connected screen, as the transport sees it. */
@@ -67,8 +73,6 @@ export interface ContractSession {
 export interface ContractSessionOptions {
   /** Faults on the station's own side (a handler throwing, an invalid outgoing payload). */
   onFault?: (message: string, detail?: unknown) => void;
-  /** Who this screen acts as; the local station screen by default. */
-  actor?: Actor;
 }
 
 const MAX_ERROR_MESSAGE = 2_000;
@@ -79,10 +83,10 @@ const failure = (code: InvokeError['code'], message: string): InvokeResult => ({
 
 export async function invokeContract(
   handlers: ContractHandlers,
+  screen: ScreenAccess,
   method: unknown,
   input: unknown,
   onFault?: ContractSessionOptions['onFault'],
-  context: InvocationContext = { actor: LOCAL_STATION_SCREEN_ACTOR },
 ): Promise<InvokeResult> {
   if (!isStationMethod(method)) {
     // Never stringify a hostile value: its toString may be anything.
@@ -92,13 +96,19 @@ export async function invokeContract(
   const schema = stationMethods[method];
   const parsedInput = schema.input.safeParse(input);
   if (!parsedInput.success) return failure('bad-request', `Invalid input for ${method}: ${z.prettifyError(parsedInput.error)}`);
+  // The mapped handler type cannot be narrowed by a runtime method name; the schema check above is the guarantee.
+  const handler = handlers[method] as ((input: unknown, context: ScreenContext | InvocationContext) => unknown) | undefined;
+  if (handler === undefined) return failure('unknown-method', `${method} is not available on this station`);
   let output: unknown;
   try {
-    // The mapped handler type cannot be narrowed by a runtime method name; the schema check above is the guarantee.
-    const handler = handlers[method] as ((input: unknown, context: InvocationContext) => unknown) | undefined;
-    if (handler === undefined) return failure('unknown-method', `${method} is not available on this station`);
+    let context: ScreenContext | InvocationContext = { screen };
+    if (!isOpenMethod(method)) {
+      const action = requiredAction(method, parsedInput.data as MethodInput<typeof method>);
+      context = { screen, actor: screen.authorize(action) };
+    }
     output = await handler(parsedInput.data, context);
   } catch (error) {
+    if (error instanceof AccessDeniedError) return failure('forbidden', error.message);
     onFault?.(`${method} failed`, error);
     return failure('failed', error instanceof Error ? error.message : `${method} failed`);
   }
@@ -122,22 +132,33 @@ export function checkEvent<E extends StationEventName>(
   return null;
 }
 
+const PATIENT_EVENT_NAMES: ReadonlySet<StationEventName> = new Set(PATIENT_EVENTS);
+
 export function openContractSession(
   host: ContractHost,
   connection: ContractConnection,
   options: ContractSessionOptions = {},
 ): ContractSession {
+  const deliver = (event: StationEventName, payload: unknown) => {
+    const checked = checkEvent(event, payload, options.onFault);
+    if (checked !== null) connection.sendEvent(event, checked);
+  };
+  const screen = host.openScreen((state) => deliver('access', state));
   const subscription = host.subscribe({
     send(event, payload) {
-      const checked = checkEvent(event, payload, options.onFault);
-      if (checked !== null) connection.sendEvent(event, checked);
+      // A screen nobody may read the patient's data at (signed out, locked, an administrator) gets none.
+      if (PATIENT_EVENT_NAMES.has(event) && !screen.maySeePatient()) return;
+      deliver(event, payload);
     },
     isReady: connection.isReady?.bind(connection),
   });
   return {
-    invoke: (method, input) => invokeContract(host.handlers, method, input, options.onFault, { actor: options.actor ?? LOCAL_STATION_SCREEN_ACTOR }),
+    invoke: (method, input) => invokeContract(host.handlers, screen, method, input, options.onFault),
     pause: () => subscription.pause(),
     resume: () => subscription.resume(),
-    close: () => subscription.close(),
+    close() {
+      subscription.close();
+      screen.close();
+    },
   };
 }

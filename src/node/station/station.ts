@@ -17,6 +17,9 @@ import type { DeviceSource } from '../hub/source';
 import type { DataKeyProvider } from '../records/key-provider';
 import type { RetentionPolicy } from '../records/store';
 import { createSimulator, isScenarioName, SCENARIO_NAMES, systemClock, type Simulator } from '../simulator';
+import { DEFAULT_INACTIVITY_LOCK_MS } from '../identity/authenticator';
+import { createAccessHandlers } from './access/access-handlers';
+import { StationAccess } from './access/station-access';
 import { createClinicalStation } from './clinical/clinical-station';
 import type { ContractHost, StationHandlers } from './contract-session';
 import { FrameBatcher, type FrameBatcherOptions } from './frame-batcher';
@@ -31,6 +34,8 @@ export interface StationOptions {
   keyProvider: DataKeyProvider;
   /** How long recorded data is kept (settings); DEFAULT_RETENTION otherwise. */
   retention?: RetentionPolicy;
+  /** How long an unused screen stays unlocked (settings); DEFAULT_INACTIVITY_LOCK_MS otherwise. */
+  inactivityLockMs?: number;
   /** Attach the simulated peripherals. */
   simulate?: boolean;
   /** The clinical scenario the simulated patient plays (implies nothing unless `simulate`). */
@@ -100,7 +105,20 @@ export async function createStation(options: StationOptions): Promise<Station> {
   }
 
   // A wrong or missing key stops the start here, before any device is opened.
-  const records = await openStationRecords({ dataDir: options.dataDir, keyProvider: options.keyProvider, retention: options.retention, log });
+  const records = await openStationRecords({
+    dataDir: options.dataDir,
+    keyProvider: options.keyProvider,
+    retention: options.retention,
+    inactivityLockMs: options.inactivityLockMs,
+    log,
+  });
+  const access = new StationAccess({
+    authenticator: records.authenticator,
+    users: records.users,
+    currentPatientId: () => records.encounter.patientId,
+    kiosk: () => ({ enabled: false, visitOpen: false }),
+    inactivityLockMs: options.inactivityLockMs ?? DEFAULT_INACTIVITY_LOCK_MS,
+  });
   const hub = new PeripheralHub({ sources, drivers, pollIntervalMs: options.pollIntervalMs ?? 2_000, log });
   const batcher = new FrameBatcher({
     ...options.batcher,
@@ -111,6 +129,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
   hub.on('waveform', (batch) => batcher.pushWaveform(batch));
   records.attach(hub);
   await hub.start().catch((error: unknown) => {
+    access.close();
     records.close();
     throw error;
   });
@@ -130,10 +149,11 @@ export async function createStation(options: StationOptions): Promise<Station> {
       hub.requestMeasurement(deviceId);
       return undefined;
     },
-    ...createVisitSnapshotHandlers({ keep: (png) => records.keepVisitSnapshot(png), log }),
+    ...createAccessHandlers({ users: records.users, authenticator: records.authenticator, audit: records.audit }),
+    ...createVisitSnapshotHandlers({ keep: (png, relayedBy) => records.keepVisitSnapshot(png, relayedBy), log }),
     ...createVisitHandlers({
       connector: options.consult ?? (() => null),
-      onConsent: (consent) => records.recordVisitConsent(consent),
+      onConsent: (consent, recordedBy) => records.recordVisitConsent(consent, recordedBy),
     }),
     ...clinical.handlers,
   };
@@ -143,6 +163,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
     handlers,
     scenario: simulator?.scenario ?? null,
     records,
+    openScreen: (notify) => access.openScreen(notify),
     subscribe(sink) {
       const frames = batcher.subscribe(sink);
       const clinicalState = clinical.subscribe(sink);
@@ -159,6 +180,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
       closing ??= (async () => {
         simulator?.stop();
         clinical.close();
+        access.close();
         batcher.close();
         await hub.close();
         records.close();

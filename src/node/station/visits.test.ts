@@ -3,12 +3,15 @@ import { LINK_TOKEN_PARAM } from '../../shared/consult/protocol';
 import { VISIT_CONSENT_STATEMENT } from '../../shared/contract-visit';
 import { closeConsultServersAfterEach } from '../consult/test-servers';
 import { CLINICIAN_PAGE_PATH } from './consult-seam';
+import { fixedActorScreen } from './access/fixed-actor-screen';
 import { createVisitHandlers, embeddedVisitConnector, remoteVisitConnector, signallingUrlOf, type VisitConnector } from './visits';
 
 const consultServers = closeConsultServersAfterEach();
 const server = (stationKey?: string) => consultServers.start({ clinicianPath: CLINICIAN_PAGE_PATH, stationKey });
 
 const consent = { statementVersion: VISIT_CONSENT_STATEMENT.version, accepted: true } as const;
+const NURSE = { id: 'n1', name: 'Nurse Ada', role: 'nurse' } as const;
+const AS_NURSE = { actor: NURSE, screen: fixedActorScreen(NURSE) };
 
 describe('video visits in the station core', () => {
   it('starts a visit on the embedded server only after consent, with a link and socket the two sides can use', async () => {
@@ -18,7 +21,7 @@ describe('video visits in the station core', () => {
     const visits = createVisitHandlers({ connector: () => embeddedVisitConnector(consult), now: () => clock, onConsent: (c) => recorded.push(c.consentId) });
 
     await expect(visits.startVisit({ consentId: 'never-given' })).rejects.toThrow(/not consented/);
-    const given = visits.recordVisitConsent(consent);
+    const given = visits.recordVisitConsent(consent, AS_NURSE);
     expect(recorded).toEqual([given.consentId]);
     expect(given).toMatchObject({ statementVersion: 'video-visit-consent/1', recordedAt: 1_000 });
 
@@ -34,7 +37,7 @@ describe('video visits in the station core', () => {
 
     // One consent, one visit.
     await expect(visits.startVisit({ consentId: given.consentId })).rejects.toThrow(/not consented/);
-    const stale = visits.recordVisitConsent(consent);
+    const stale = visits.recordVisitConsent(consent, AS_NURSE);
     clock += 11 * 60_000;
     await expect(visits.startVisit({ consentId: stale.consentId })).rejects.toThrow(/older than 10 minutes/);
 
@@ -51,7 +54,7 @@ describe('video visits in the station core', () => {
     };
     const visits = createVisitHandlers({ connector: () => connector });
     await visits.endVisit({ visitId: 'someone-elses' });
-    await visits.startVisit({ consentId: visits.recordVisitConsent(consent).consentId });
+    await visits.startVisit({ consentId: visits.recordVisitConsent(consent, AS_NURSE).consentId });
     await visits.endVisit({ visitId: 'v1' });
     await visits.endVisit({ visitId: 'v1' });
     expect(ended).toEqual(['v1']);
@@ -59,7 +62,7 @@ describe('video visits in the station core', () => {
 
   it('explains a missing consultation server instead of failing obscurely', async () => {
     const visits = createVisitHandlers({ connector: () => null });
-    await expect(visits.startVisit({ consentId: visits.recordVisitConsent(consent).consentId })).rejects.toThrow(/No consultation server/);
+    await expect(visits.startVisit({ consentId: visits.recordVisitConsent(consent, AS_NURSE).consentId })).rejects.toThrow(/No consultation server/);
   });
 
   it('creates visits on a remote server with the station key, and says why when it cannot', async () => {

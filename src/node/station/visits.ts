@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { CreatedVisitSchema, SIGNAL_PATH, VISITS_PATH, type CreatedVisit, type CreateVisitRequest } from '../../shared/consult/protocol';
 import type { MethodInput, MethodOutput } from '../../shared/contract';
 import type { RecordedConsent } from '../../shared/contract-visit';
+import type { Actor } from '../../shared/clinical/actor';
+import type { InvocationContext } from './contract-session';
 
 /** Where visits are created. */
 export interface VisitConnector {
@@ -65,7 +67,7 @@ export function remoteVisitConnector(serverUrl: string, stationKey: string | und
 }
 
 export interface VisitHandlers {
-  recordVisitConsent(input: MethodInput<'recordVisitConsent'>): MethodOutput<'recordVisitConsent'>;
+  recordVisitConsent(input: MethodInput<'recordVisitConsent'>, context: InvocationContext): MethodOutput<'recordVisitConsent'>;
   startVisit(input: MethodInput<'startVisit'>): Promise<MethodOutput<'startVisit'>>;
   endVisit(input: MethodInput<'endVisit'>): Promise<MethodOutput<'endVisit'>>;
 }
@@ -74,8 +76,8 @@ export interface VisitServiceOptions {
   /** Null when no consultation server is available (startVisit then explains why). */
   connector: () => VisitConnector | null;
   now?: () => number;
-  /** Consent records go here (and, once the records store is wired, into the audit trail). */
-  onConsent?: (consent: RecordedConsent) => void;
+  /** Consent records go here: the encrypted records and the audit trail, under the person who recorded it. */
+  onConsent?: (consent: RecordedConsent, recordedBy: Actor) => void;
 }
 
 /** A consent covers one visit started soon after it was given. */
@@ -87,10 +89,10 @@ export function createVisitHandlers(options: VisitServiceOptions): VisitHandlers
   const startedVisits = new Set<string>();
 
   return {
-    recordVisitConsent({ statementVersion }) {
+    recordVisitConsent({ statementVersion }, { actor }) {
       const consent: RecordedConsent = { consentId: randomUUID(), statementVersion, recordedAt: now() };
       consents.set(consent.consentId, consent);
-      options.onConsent?.(consent);
+      options.onConsent?.(consent, actor);
       return consent;
     },
     async startVisit({ consentId }) {

@@ -7,6 +7,7 @@ import { SimulatedPatient } from '../../simulator/patient';
 import type { ScenarioName } from '../../simulator';
 import type { InvocationContext } from '../contract-session';
 import type { FrameSink } from '../frame-batcher';
+import { fixedActorScreen } from '../access/fixed-actor-screen';
 import { createClinicalStation, remoteClinicianActor, type ClinicalHub, type ClinicalStation, type ScenarioPlayer } from './clinical-station';
 
 const T0 = 1_750_000_000_000;
@@ -14,7 +15,7 @@ const S = 1_000;
 const nurse: Actor = { id: 'n1', name: 'Nurse Ada', role: 'nurse' };
 const physician: Actor = { id: 'd1', name: 'Dr Lee', role: 'physician' };
 const kiosk: Actor = { id: 'k1', name: 'Sam', role: 'kiosk' };
-const as = (actor: Actor): InvocationContext => ({ actor });
+const as = (actor: Actor): InvocationContext => ({ actor, screen: fixedActorScreen(actor) });
 
 /** The hub as the clinical services see it: readings and device lists, and the newest reading per device and metric. */
 class FakeHub implements ClinicalHub {

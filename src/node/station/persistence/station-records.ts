@@ -5,8 +5,9 @@
  * queued, ends the encounter's visit and closes the database cleanly.
  */
 import { AuditLog } from '../../audit/audit-log';
-import { Authenticator } from '../../identity/authenticator';
+import { Authenticator, type AuthenticatorOptions } from '../../identity/authenticator';
 import { UserDirectory } from '../../identity/users';
+import type { Actor } from '../../../shared/clinical/actor';
 import { ClinicalRecords } from '../../records/clinical-records';
 import { openRecordsDatabase, type RecordsDb } from '../../records/database';
 import type { DataKeyProvider } from '../../records/key-provider';
@@ -16,8 +17,6 @@ import { CurrentEncounter } from './encounter';
 import { StationRecorder, type StationRecorderOptions } from './station-recorder';
 
 const DAY_MS = 86_400_000;
-/** Who acts at the station's own screen until sign-in exists (contract-session's local screen actor). */
-const STATION_SCREEN_ID = 'local-station-screen';
 
 /** The parts of the hub the records listen to. */
 export interface RecordedHub {
@@ -29,6 +28,8 @@ export interface StationRecordsOptions {
   keyProvider: DataKeyProvider;
   log: (line: string) => void;
   retention?: RetentionPolicy;
+  /** How long an unused session stays unlocked (settings). */
+  inactivityLockMs?: number;
   recorder?: Pick<StationRecorderOptions, 'flushIntervalMs' | 'flushAtPending' | 'segmentMs'>;
 }
 
@@ -36,17 +37,17 @@ export interface StationRecords {
   readonly db: RecordsDb;
   readonly store: RecordStore;
   readonly audit: AuditLog;
-  /** The guarded front door for signed-in use (sign-in screens come later). */
+  readonly users: UserDirectory;
+  /** Sign-in and sessions, shared by the screens (StationAccess) and the guarded records. */
+  readonly authenticator: Authenticator;
+  /** The guarded front door for signed-in use. */
   readonly clinical: ClinicalRecords;
   readonly encounter: CurrentEncounter;
   readonly recorder: StationRecorder;
-  /**
-   * The video visit's consent, filed under the current encounter and audited (the hook for the
-   * visit methods' onConsent). The station screen records it until sign-in names a person.
-   */
-  recordVisitConsent(consent: { consentId: string; statementVersion: string }): void;
+  /** The video visit's consent, filed under the current encounter and audited under the person who recorded it. */
+  recordVisitConsent(consent: { consentId: string; statementVersion: string }, recordedBy: Actor): void;
   /** A still of the patient video taken during the visit, filed as an attachment of the encounter; returns its id. */
-  keepVisitSnapshot(png: Uint8Array): string;
+  keepVisitSnapshot(png: Uint8Array, relayedBy: Actor): string;
   /** Records every reading and waveform chunk the hub emits from now on; returns the detach. */
   attach(hub: RecordedHub): () => void;
   close(): void;
@@ -58,7 +59,10 @@ export async function openStationRecords(options: StationRecordsOptions): Promis
   try {
     const store = new RecordStore(db);
     const audit = new AuditLog(db);
-    const clinical = new ClinicalRecords(store, new Authenticator(new UserDirectory(db), audit), audit);
+    const users = new UserDirectory(db);
+    const authenticatorOptions: AuthenticatorOptions = options.inactivityLockMs === undefined ? {} : { inactivityLockMs: options.inactivityLockMs };
+    const authenticator = new Authenticator(users, audit, authenticatorOptions);
+    const clinical = new ClinicalRecords(store, authenticator, audit);
     const retention = options.retention ?? DEFAULT_RETENTION;
     const prune = () => {
       try {
@@ -80,20 +84,22 @@ export async function openStationRecords(options: StationRecordsOptions): Promis
       db,
       store,
       audit,
+      users,
+      authenticator,
       clinical,
       encounter,
       recorder,
-      recordVisitConsent({ statementVersion }) {
+      recordVisitConsent({ statementVersion }, recordedBy) {
         db.transaction(() => {
-          const id = store.recordConsent(encounter.patientId, encounter.visitId, { scope: `video-visit/${statementVersion}`, granted: true }, STATION_SCREEN_ID);
-          audit.append({ actor: STATION_SCREEN_ID, role: 'kiosk', action: 'consent.record', object: id });
+          const id = store.recordConsent(encounter.patientId, encounter.visitId, { scope: `video-visit/${statementVersion}`, granted: true }, recordedBy.id);
+          audit.append({ actor: recordedBy.id, role: recordedBy.role, action: 'consent.record', object: id });
         }).immediate();
       },
-      keepVisitSnapshot(png) {
+      keepVisitSnapshot(png, relayedBy) {
         return db
           .transaction(() => {
-            const id = store.addAttachment(encounter.patientId, encounter.visitId, { kind: 'visit-snapshot', mediaType: 'image/png', content: Buffer.from(png) }, STATION_SCREEN_ID);
-            audit.append({ actor: STATION_SCREEN_ID, role: 'kiosk', action: 'attachment.capture', object: id });
+            const id = store.addAttachment(encounter.patientId, encounter.visitId, { kind: 'visit-snapshot', mediaType: 'image/png', content: Buffer.from(png) }, relayedBy.id);
+            audit.append({ actor: relayedBy.id, role: relayedBy.role, action: 'attachment.capture', object: id });
             return id;
           })
           .immediate();

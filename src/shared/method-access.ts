@@ -1,0 +1,66 @@
+/**
+ * Which protected action each contract method needs (roles.ts decides who may). The core checks
+ * this table before any handler runs, for every screen and transport alike; the type makes a new
+ * method without an entry a compile error, so nothing reaches a handler unchecked by omission.
+ *
+ * A few methods are open, because they are how a person gets a session at all: the handler itself
+ * checks what is needed (credentials, the first-run state, an existing session).
+ */
+import type { MethodInput, StationMethodName } from './contract';
+import type { ProtectedAction } from './roles';
+
+/**
+ * `anyone`: no session needed (sign-in screen, first-run enrolment, the kiosk's start button).
+ * `session`: this screen's own session, even locked (lock, sign out, report activity).
+ */
+export const OPEN_METHODS = {
+  getAccessState: 'anyone',
+  enrolAdministrator: 'anyone',
+  signIn: 'anyone',
+  unlockSession: 'session',
+  lockSession: 'session',
+  signOut: 'session',
+  reportActivity: 'session',
+} as const satisfies Partial<Record<StationMethodName, 'anyone' | 'session'>>;
+export type OpenMethodName = keyof typeof OPEN_METHODS;
+export type GuardedMethodName = Exclude<StationMethodName, OpenMethodName>;
+
+/** The action a guarded method needs; a function when the input decides it. */
+export type MethodRequirement<M extends GuardedMethodName> = ProtectedAction | ((input: MethodInput<M>) => ProtectedAction);
+
+export const METHOD_REQUIREMENTS: { [M in GuardedMethodName]: MethodRequirement<M> } = {
+  getSnapshot: 'patient.view',
+  requestMeasurement: 'reading.record',
+  recordVisitConsent: 'consent.record',
+  startVisit: 'visit.start',
+  endVisit: 'visit.end',
+  saveVisitSnapshot: 'attachment.capture',
+  getClinicalState: 'patient.view',
+  // Relaying the remote physician's acknowledgement is part of hosting the visit (the clinical
+  // core then acts as that physician); acknowledging at the station is the screen user's own act.
+  acknowledgeAlarm: (input) => (input.forRemoteClinician ? 'visit.admit-clinician' : 'alarm.acknowledge'),
+  pauseAlarmAudio: 'alarm.pause-audio',
+  setAlarmLimits: 'alarm.change-limits',
+  enterNews2Observation: 'observation.enter',
+  listScenarios: 'patient.view',
+  playScenario: 'device.manage',
+  listUsers: 'user.manage',
+  createUser: 'user.manage',
+  removeUser: 'user.manage',
+};
+
+export const isOpenMethod = (method: StationMethodName): method is OpenMethodName => Object.prototype.hasOwnProperty.call(OPEN_METHODS, method);
+
+/** The action `method` needs for this input. */
+export function requiredAction<M extends GuardedMethodName>(method: M, input: MethodInput<M>): ProtectedAction {
+  const requirement = METHOD_REQUIREMENTS[method] as MethodRequirement<M>;
+  return typeof requirement === 'function' ? requirement(input) : requirement;
+}
+
+/**
+ * Events a screen receives only while its session may view the patient. Alarms are not among
+ * them: an alarm is announced on every screen, signed in or not, locked or not, because an alarm
+ * that waits for a sign-in is a patient-safety failure (IEC 60601-1-8); `access` is the screen's
+ * own sign-in state.
+ */
+export const PATIENT_EVENTS = ['frame', 'devices', 'news2'] as const;
