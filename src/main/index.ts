@@ -70,6 +70,7 @@ async function start(options: StartOptions): Promise<void> {
     dataDir: options.dataDir,
     keyProvider: desktopKeyProvider(options.dataDir, safeStorage, process.env, stationLog),
     retention: settings.retention,
+    inactivityLockMs: settings.access.inactivityLockMinutes * 60_000,
     hardware: settings.devices.hardware,
     pollIntervalMs: settings.devices.pollIntervalMs,
     simulate: options.simulate,

@@ -34,7 +34,8 @@ export const METHOD_REQUIREMENTS: { [M in GuardedMethodName]: MethodRequirement<
   recordVisitConsent: 'consent.record',
   startVisit: 'visit.start',
   endVisit: 'visit.end',
-  saveVisitSnapshot: 'attachment.capture',
+  // Only the remote clinician takes visit snapshots; the station's screen relays them, as it relays acknowledgements.
+  saveVisitSnapshot: 'visit.admit-clinician',
   getClinicalState: 'patient.view',
   // Relaying the remote physician's acknowledgement is part of hosting the visit (the clinical
   // core then acts as that physician); acknowledging at the station is the screen user's own act.

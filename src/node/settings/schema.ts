@@ -45,6 +45,11 @@ const KioskSchema = z.object({
   returnToPatientViewAfterMinutes: z.number().int().min(1).max(60).default(5),
 });
 
+const AccessSchema = z.object({
+  /** An unused screen locks itself after this long; a shared ward station wants it short. */
+  inactivityLockMinutes: z.number().int().min(1).max(60).default(5),
+});
+
 const limitSide = z.number().finite();
 const LimitOverrideSchema = z.object({ low: limitSide.optional(), high: limitSide.optional() });
 
@@ -83,6 +88,7 @@ export const SETTINGS_SECTIONS = {
   devices: DevicesSchema,
   consultation: ConsultationSchema,
   kiosk: KioskSchema,
+  access: AccessSchema,
   alarms: AlarmsSchema,
   retention: RetentionSchema,
 } as const;
@@ -92,6 +98,7 @@ export const StationSettingsSchema = z.object({
   devices: DevicesSchema.prefault({}),
   consultation: ConsultationSchema.prefault({}),
   kiosk: KioskSchema.prefault({}),
+  access: AccessSchema.prefault({}),
   alarms: AlarmsSchema.prefault({}),
   retention: RetentionSchema.prefault({}),
 });

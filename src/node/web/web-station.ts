@@ -66,6 +66,7 @@ export async function startWebStation(argv: readonly string[], deps: WebStationD
       dataDir: options.dataDir,
       keyProvider: new FileKeyProvider(options.dataDir, stationLog),
       retention: settings.retention,
+      inactivityLockMs: settings.access.inactivityLockMinutes * 60_000,
       hardware: settings.devices.hardware,
       pollIntervalMs: settings.devices.pollIntervalMs,
       simulate: options.simulate,

@@ -30,6 +30,7 @@ export function fixedActorScreen(actor: Actor): ScreenAccess {
     lock: refuse,
     signOut: refuse,
     reportActivity: () => undefined,
+    sessionId: refuse,
     adopt: refuse,
     close: () => undefined,
   };

@@ -30,6 +30,8 @@ export interface ScreenAccess {
   signOut(): AccessState;
   /** The person is using the screen; keeps an unlocked session from locking. */
   reportActivity(): void;
+  /** The session's id, for the guarded records (ClinicalRecords checks it again per patient); throws when signed out. */
+  sessionId(): string;
   /** Binds a session opened for this screen by the station itself (a kiosk visit). */
   adopt(session: Session): AccessState;
   /** The screen went away: its session ends with it. */
@@ -162,6 +164,10 @@ class Screen implements ScreenAccess {
   reportActivity(): void {
     const session = this.#requireSession();
     if (!this.options.authenticator.isLocked(session.id)) this.options.authenticator.touch(session.id);
+  }
+
+  sessionId(): string {
+    return this.#requireSession().id;
   }
 
   adopt(session: Session): AccessState {
