@@ -1,0 +1,146 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SessionError } from '../../identity/authenticator';
+import { TOTP_STEP_MS } from '../../identity/totp';
+import { auditHead, INACTIVITY_LOCK_MS, openAccessBench, type AccessBench } from './access-test-support';
+import { AccessDeniedError } from './station-access';
+
+let bench: AccessBench;
+beforeEach(async () => {
+  bench = await openAccessBench();
+});
+afterEach(() => bench.close());
+
+const actions = (from: number) => bench.auditSince(from).map(({ action, actor }) => `${action} ${actor}`);
+
+describe('StationAccess', () => {
+  it('signs in and out per screen: what one screen does leaves the other as it was', async () => {
+    const nurse = await bench.account('nurse');
+    const physician = await bench.account('physician');
+    const a = bench.screen();
+    const b = bench.screen();
+    const start = auditHead(bench);
+
+    const signedIn = await a.access.signIn(nurse.credentials());
+    expect(signedIn).toMatchObject({ ok: true, state: { needsEnrolment: false, user: { userId: nurse.id, username: nurse.username, role: 'nurse', locked: false, patientScope: null } } });
+    expect(b.access.state().user).toBeNull();
+    expect(() => b.access.authorize('patient.view')).toThrow(AccessDeniedError);
+    expect(b.access.maySeePatient()).toBe(false);
+
+    expect(await b.access.signIn(physician.credentials())).toMatchObject({ ok: true, state: { user: { username: physician.username, role: 'physician' } } });
+    expect(a.access.authorize('patient.view')).toEqual({ id: nurse.id, name: nurse.username, role: 'nurse' });
+    expect(b.access.authorize('alarm.change-limits')).toEqual({ id: physician.id, name: physician.username, role: 'physician' });
+
+    expect(a.access.lock().user).toMatchObject({ userId: nurse.id, locked: true });
+    expect(b.access.state().user?.locked).toBe(false);
+    expect(b.access.maySeePatient()).toBe(true);
+    expect(a.access.signOut().user).toBeNull();
+    expect(b.access.state().user?.username).toBe(physician.username);
+
+    // A screen hears its own changes only, once each.
+    expect(a.notified.map((state) => state.user && { role: state.user.role, locked: state.user.locked })).toEqual([{ role: 'nurse', locked: false }, { role: 'nurse', locked: true }, null]);
+    expect(b.notified.map((state) => state.user?.role)).toEqual(['physician']);
+    expect(actions(start)).toEqual([`session.sign-in ${nurse.id}`, `session.sign-in ${physician.id}`, `session.lock ${nurse.id}`, `session.sign-out ${nurse.id}`]);
+  });
+
+  it('refuses to authorise a signed-out screen, a locked one, a role without the right and a kiosk session for another patient', async () => {
+    const nurse = await bench.account('nurse');
+    const kiosk = await bench.account('kiosk');
+    const administrator = await bench.account('administrator');
+    const screen = bench.screen().access;
+
+    expect(() => screen.authorize('patient.view')).toThrow(new AccessDeniedError('Sign in first'));
+    await screen.signIn(nurse.credentials());
+    expect(() => screen.authorize('alarm.change-limits')).toThrow(new AccessDeniedError('Your role (nurse) may not do that'));
+    screen.lock();
+    expect(() => screen.authorize('patient.view')).toThrow(new AccessDeniedError('The screen is locked: sign in again to unlock it'));
+    expect(screen.maySeePatient()).toBe(false);
+
+    // The station opens a kiosk session for the patient it serves and hands it to the screen.
+    const opened = await bench.station.auth.signIn(kiosk.credentials(), bench.patient.id);
+    if (!opened.ok) throw new Error(`kiosk sign-in refused: ${opened.reason}`);
+    expect(screen.adopt(opened.session).user).toMatchObject({ role: 'kiosk', patientScope: 'patient-1', locked: false });
+    expect(screen.authorize('patient.view')).toMatchObject({ id: kiosk.id, role: 'kiosk' });
+    expect(screen.maySeePatient()).toBe(true);
+    bench.patient.id = 'patient-2';
+    expect(() => screen.authorize('patient.view')).toThrow(AccessDeniedError);
+    expect(screen.maySeePatient()).toBe(false);
+
+    // Administrators run the station but see no clinical data.
+    await screen.signIn(administrator.credentials());
+    expect(screen.authorize('user.manage')).toMatchObject({ id: administrator.id, role: 'administrator' });
+    expect(screen.maySeePatient()).toBe(false);
+    expect(() => screen.authorize('patient.view')).toThrow(new AccessDeniedError('Your role (administrator) may not do that'));
+  });
+
+  it('unlocks only for the same person with a code not used before', async () => {
+    const nurse = await bench.account('nurse');
+    const other = await bench.account('nurse');
+    const screen = bench.screen().access;
+    await screen.signIn(nurse.credentials());
+    screen.lock();
+    const start = auditHead(bench);
+
+    expect(await screen.unlock(other.credentials())).toEqual({ ok: false, reason: 'invalid-credentials' });
+    expect(screen.state().user).toMatchObject({ userId: nurse.id, locked: true });
+    // The code that signed in is spent: unlocking needs the next one.
+    expect(await screen.unlock(nurse.credentials())).toEqual({ ok: false, reason: 'invalid-credentials' });
+    bench.station.clock.advance(TOTP_STEP_MS);
+    const unlocked = await screen.unlock(nurse.credentials());
+    expect(unlocked).toMatchObject({ ok: true, state: { user: { userId: nurse.id, locked: false } } });
+    expect(screen.authorize('patient.view').id).toBe(nurse.id);
+    expect(bench.auditSince(start).filter(({ actor }) => actor === nurse.id).map(({ action }) => action)).toEqual(['session.sign-in-refused', 'session.unlock']);
+  });
+
+  it('sweep() tells a screen exactly once that inactivity locked it, and leaves an active screen alone', async () => {
+    const idle = bench.screen();
+    const busy = bench.screen();
+    const idleNurse = await bench.account('nurse');
+    const busyNurse = await bench.account('nurse');
+    await idle.access.signIn(idleNurse.credentials());
+    await busy.access.signIn(busyNurse.credentials());
+    const start = auditHead(bench);
+    const told = { idle: idle.notified.length, busy: busy.notified.length };
+
+    bench.station.clock.advance(INACTIVITY_LOCK_MS - 1);
+    bench.access.sweep();
+    busy.access.reportActivity();
+    expect(idle.notified).toHaveLength(told.idle);
+
+    bench.station.clock.advance(1);
+    bench.access.sweep();
+    bench.access.sweep();
+    expect(idle.notified.slice(told.idle).map((state) => state.user?.locked)).toEqual([true]);
+    expect(busy.notified).toHaveLength(told.busy);
+    expect(busy.access.state().user?.locked).toBe(false);
+    expect(() => idle.access.authorize('patient.view')).toThrow(AccessDeniedError);
+    expect(actions(start)).toEqual([`session.lock ${idleNurse.id}`]);
+  });
+
+  it('a closed screen signs its session out, and closing the station signs out every screen', async () => {
+    const screens = [bench.screen(), bench.screen(), bench.screen()];
+    const nurses = [await bench.account('nurse'), await bench.account('nurse'), await bench.account('nurse')];
+    const sessions: string[] = [];
+    for (const [index, { access }] of screens.entries()) {
+      await access.signIn(nurses[index]!.credentials());
+      sessions.push(access.sessionId());
+    }
+    const start = auditHead(bench);
+
+    screens[0]!.access.close();
+    expect(() => bench.station.auth.isLocked(sessions[0]!)).toThrow(SessionError);
+    expect(bench.station.auth.isLocked(sessions[1]!)).toBe(false);
+    bench.access.close();
+    for (const session of sessions) expect(() => bench.station.auth.isLocked(session)).toThrow(new SessionError('unknown-session'));
+    expect(actions(start)).toEqual(nurses.map((nurse) => `session.sign-out ${nurse.id}`));
+  });
+
+  it('reports a refused sign-in without a session, and a throttled one with its wait', async () => {
+    const nurse = await bench.account('nurse');
+    const screen = bench.screen();
+    const wrong = { ...nurse.credentials(), password: 'not the password' };
+    for (let attempt = 1; attempt <= 4; attempt++) expect(await screen.access.signIn(wrong)).toEqual({ ok: false, reason: 'invalid-credentials' });
+    expect(await screen.access.signIn(nurse.credentials())).toEqual({ ok: false, reason: 'throttled', retryAfterMs: 30_000 });
+    expect(screen.access.state().user).toBeNull();
+    expect(screen.notified).toEqual([]);
+  });
+});
