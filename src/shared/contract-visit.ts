@@ -51,5 +51,7 @@ export type StartedVisit = z.infer<typeof StartedVisitSchema>;
 export const visitMethods = {
   recordVisitConsent: { input: VisitConsentSchema, output: RecordedConsentSchema },
   startVisit: { input: z.strictObject({ consentId: id }), output: StartedVisitSchema },
+  /** Before the screen lets the waiting clinician in: checks the right and audits the admission. */
+  admitClinician: { input: z.strictObject({ visitId: id }), output: z.undefined() },
   endVisit: { input: z.strictObject({ visitId: id }), output: z.undefined() },
 } as const;

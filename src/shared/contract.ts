@@ -9,6 +9,7 @@ import { visitMethods } from './contract-visit';
 import { consultVitalsMethods } from './contract-consult-vitals';
 import { clinicalEvents, clinicalMethods } from './contract-clinical';
 import { accessEvents, accessMethods } from './contract-access';
+import { recordsMethods } from './contract-records';
 
 export const DEVICE_STATES = ['connecting', 'streaming', 'measuring', 'idle', 'probe-off', 'disconnected', 'error'] as const;
 
@@ -106,6 +107,7 @@ export const stationMethods = {
   ...visitMethods,
   ...consultVitalsMethods,
   ...clinicalMethods,
+  ...recordsMethods,
 } as const;
 
 export const stationEvents = {

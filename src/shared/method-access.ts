@@ -33,6 +33,7 @@ export const METHOD_REQUIREMENTS: { [M in GuardedMethodName]: MethodRequirement<
   requestMeasurement: 'reading.record',
   recordVisitConsent: 'consent.record',
   startVisit: 'visit.start',
+  admitClinician: 'visit.admit-clinician',
   endVisit: 'visit.end',
   // Only the remote clinician takes visit snapshots; the station's screen relays them, as it relays acknowledgements.
   saveVisitSnapshot: 'visit.admit-clinician',
@@ -48,6 +49,12 @@ export const METHOD_REQUIREMENTS: { [M in GuardedMethodName]: MethodRequirement<
   listUsers: 'user.manage',
   createUser: 'user.manage',
   removeUser: 'user.manage',
+  listPatients: 'patient.list',
+  nameCurrentPatient: 'patient.edit',
+  exportPatientRecord: 'record.export',
+  readPatientExportChunk: 'record.export',
+  erasePatientRecord: 'record.erase',
+  verifyAuditTrail: 'audit.view',
 };
 
 export const isOpenMethod = (method: StationMethodName): method is OpenMethodName => Object.prototype.hasOwnProperty.call(OPEN_METHODS, method);

@@ -74,6 +74,16 @@ const fromRow = (row: AuditRow): AuditEntry => ({
   hash: row.hash,
 });
 
+export interface AuditHead {
+  seq: number;
+  hash: string;
+}
+
+/** The separately kept newest entry (seq and hash); null before the first entry. */
+export function readAuditHead(db: RecordsDb): AuditHead | null {
+  return (db.prepare('SELECT seq, hash FROM audit_head WHERE singleton = 1').get() as AuditHead | undefined) ?? null;
+}
+
 export function stationId(db: RecordsDb): string {
   const row = db.prepare(`SELECT value FROM meta WHERE key = 'station_id'`).get() as { value: string } | undefined;
   if (!row) throw new Error('the records database has no station id');
@@ -97,7 +107,7 @@ export class AuditLog {
    */
   append(event: AuditEvent): AuditEntry {
     const write = this.db.transaction((): AuditEntry => {
-      const head = this.db.prepare('SELECT seq, hash FROM audit_head WHERE singleton = 1').get() as { seq: number; hash: string } | undefined;
+      const head = readAuditHead(this.db);
       const unhashed = {
         ...event,
         seq: (head?.seq ?? 0) + 1,
@@ -115,6 +125,11 @@ export class AuditLog {
       return entry;
     });
     return this.db.inTransaction ? write() : write.immediate();
+  }
+
+  /** How many entries the log holds. */
+  count(): number {
+    return this.db.prepare('SELECT count(*) FROM audit_log').pluck().get() as number;
   }
 
   /** Entries in order, from `afterSeq` on, at most `limit`. */
@@ -144,8 +159,8 @@ export function verifyAuditLog(db: RecordsDb): AuditVerification {
     expectedSeq++;
   }
   const last = expectedSeq - 1;
-  const head = db.prepare('SELECT seq, hash FROM audit_head WHERE singleton = 1').get() as { seq: number; hash: string } | undefined;
-  if (head === undefined) {
+  const head = readAuditHead(db);
+  if (head === null) {
     return last === 0 ? { ok: true, entries: 0 } : { ok: false, firstBadSeq: last, reason: 'the record of the newest entry is missing' };
   }
   if (head.seq > last) return { ok: false, firstBadSeq: last + 1, reason: `entries ${last + 1} to ${head.seq} are missing` };

@@ -73,7 +73,7 @@ describe('clinical records: permissions and audit', () => {
     expect(s.records.viewPatient(kiosk, s.patient.id).patient.id).toBe(s.patient.id);
     expect(() => s.records.viewPatient(kiosk, other.id)).toThrow(new SessionError('other-patient'));
     expect(() => s.records.recordReadings(kiosk, other.id, null, [reading('spo2', 97, '%')])).toThrow(new SessionError('other-patient'));
-    expect(() => s.records.listPatientIds(kiosk)).toThrow(new SessionError('forbidden'));
+    expect(() => s.records.listPatients(kiosk)).toThrow(new SessionError('forbidden'));
     expect(() => s.records.erasePatient(s.nurse, s.patient.id)).toThrow(new SessionError('forbidden'));
   });
 

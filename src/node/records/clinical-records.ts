@@ -6,7 +6,7 @@
 import type { Authenticator } from '../identity/authenticator';
 import type { AuditLog } from '../audit/audit-log';
 import { buildPatientBundle } from './fhir-export';
-import type { PatientDetails, PatientRecord, ReadingInput, RecordStore, RetentionPolicy, StoredReading, WaveformInput } from './store';
+import type { PatientDetails, PatientOverview, PatientRecord, ReadingInput, RecordStore, RetentionPolicy, StoredReading, WaveformInput } from './store';
 import { DEFAULT_RETENTION, RecordInputError } from './store';
 
 export class ClinicalRecords {
@@ -27,15 +27,25 @@ export class ClinicalRecords {
     return this.audited(() => this.store.updatePatient(patientId, details), () => ({ actor: session.userId, role: session.role, action: 'patient.edit', object: patientId }));
   }
 
-  listPatientIds(sessionId: string): string[] {
+  /** Every patient with how much is recorded about them (names included: the list is how a request finds its patient). */
+  listPatients(sessionId: string): PatientOverview[] {
     const session = this.auth.authorize(sessionId, 'patient.list');
-    return this.audited(() => this.store.listPatientIds(), () => ({ actor: session.userId, role: session.role, action: 'patient.list', object: null }));
+    return this.audited(() => this.store.patientOverviews(), () => ({ actor: session.userId, role: session.role, action: 'patient.list', object: null }));
   }
 
   viewPatient(sessionId: string, patientId: string): { patient: PatientRecord; readings: StoredReading[] } {
     const session = this.auth.authorize(sessionId, 'patient.view', patientId);
     return this.audited(
       () => ({ patient: this.store.requirePatient(patientId), readings: this.store.readings(patientId) }),
+      () => ({ actor: session.userId, role: session.role, action: 'patient.view', object: patientId }),
+    );
+  }
+
+  /** A screen showed the patient's live data (the monitor), which it reads from the hub, not from here: audited as a view. */
+  recordPatientView(sessionId: string, patientId: string): void {
+    const session = this.auth.authorize(sessionId, 'patient.view', patientId);
+    this.audited(
+      () => this.store.requirePatient(patientId),
       () => ({ actor: session.userId, role: session.role, action: 'patient.view', object: patientId }),
     );
   }

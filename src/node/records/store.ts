@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { toCanonicalUnit } from '../../shared/clinical/units';
+import { PatientDetailsSchema, type PatientDetails } from '../../shared/contract-records';
 import { METRICS, UCUM_UNITS, type Metric, type UcumUnit } from '../../shared/vitals';
 import type { RecordsDb } from './database';
 import { decodeSamples, encodeSamples } from './waveform-blob';
@@ -13,18 +14,18 @@ export class RecordInputError extends Error {
   override name = 'RecordInputError';
 }
 
-export const PatientDetailsSchema = z.object({
-  givenName: z.string().trim().min(1).max(200),
-  familyName: z.string().trim().min(1).max(200),
-  birthDate: z.iso.date().nullable(),
-  gender: z.enum(['male', 'female', 'other', 'unknown']),
-  /** The clinic's own identifier (e.g. MRN), if any. */
-  identifier: z.string().trim().min(1).max(100).nullable(),
-});
-export type PatientDetails = z.infer<typeof PatientDetailsSchema>;
+// One schema for what a patient's details may be, here and at the contract's boundary.
+export { PatientDetailsSchema, type PatientDetails } from '../../shared/contract-records';
 export interface PatientRecord extends PatientDetails {
   id: string;
   createdAt: number;
+}
+
+/** A patient with how much is recorded about them, for the records screen's list. */
+export interface PatientOverview extends PatientRecord {
+  readingCount: number;
+  /** When the newest reading arrived; null without readings. */
+  lastReadingAt: number | null;
 }
 
 export const ReadingInputSchema = z.object({
@@ -87,6 +88,18 @@ const DAY_MS = 86_400_000;
 const PATIENT_TABLES = ['readings', 'waveform_segments', 'alarms', 'notes', 'consents', 'attachments', 'visits'] as const;
 export type PatientTable = (typeof PATIENT_TABLES)[number];
 
+function patientFromRow(row: Record<string, unknown>): PatientRecord {
+  return {
+    id: row.id as string,
+    givenName: row.given_name as string,
+    familyName: row.family_name as string,
+    birthDate: row.birth_date as string | null,
+    gender: row.gender as PatientRecord['gender'],
+    identifier: row.identifier as string | null,
+    createdAt: row.created_at as number,
+  };
+}
+
 function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
   const result = schema.safeParse(input);
   if (!result.success) throw new RecordInputError(`${what}: ${result.error.issues.map((i) => `${i.path.join('.') || 'value'} ${i.message}`).join('; ')}`);
@@ -119,16 +132,7 @@ export class RecordStore {
 
   getPatient(id: string): PatientRecord | null {
     const row = this.db.prepare('SELECT * FROM patients WHERE id = ?').get(id) as Record<string, unknown> | undefined;
-    if (!row) return null;
-    return {
-      id: row.id as string,
-      givenName: row.given_name as string,
-      familyName: row.family_name as string,
-      birthDate: row.birth_date as string | null,
-      gender: row.gender as PatientRecord['gender'],
-      identifier: row.identifier as string | null,
-      createdAt: row.created_at as number,
-    };
+    return row ? patientFromRow(row) : null;
   }
 
   requirePatient(id: string): PatientRecord {
@@ -139,6 +143,22 @@ export class RecordStore {
 
   listPatientIds(): string[] {
     return (this.db.prepare('SELECT id FROM patients ORDER BY created_at').pluck().all() as string[]);
+  }
+
+  /**
+   * Every patient (or just `patientId`), newest first, with their reading count and newest reading
+   * (both from the readings_by_patient index).
+   */
+  patientOverviews(patientId?: string): PatientOverview[] {
+    const rows = this.db
+      .prepare(
+        `SELECT p.*, count(r.id) AS reading_count, max(r.received_at) AS last_reading_at
+         FROM patients p LEFT JOIN readings r ON r.patient_id = p.id
+         WHERE @patientId IS NULL OR p.id = @patientId
+         GROUP BY p.id ORDER BY p.created_at DESC, p.id`,
+      )
+      .all({ patientId: patientId ?? null }) as Record<string, unknown>[];
+    return rows.map((row) => ({ ...patientFromRow(row), readingCount: row.reading_count as number, lastReadingAt: row.last_reading_at as number | null }));
   }
 
   startVisit(patientId: string, startedBy: string): Visit {

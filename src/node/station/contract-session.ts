@@ -22,6 +22,7 @@ import type { consultVitalsMethods } from '../../shared/contract-consult-vitals'
 import type { visitMethods } from '../../shared/contract-visit';
 import type { Actor } from '../../shared/clinical/actor';
 import type { AccessState, accessMethods } from '../../shared/contract-access';
+import type { recordsMethods } from '../../shared/contract-records';
 import { isOpenMethod, PATIENT_EVENTS, requiredAction, type OpenMethodName } from '../../shared/method-access';
 import { AccessDeniedError, type ScreenAccess } from './access/station-access';
 import type { FrameSink, FrameSubscription } from './frame-batcher';
@@ -40,7 +41,12 @@ type Handler<M extends StationMethodName> = (
   input: MethodInput<M>,
   context: M extends OpenMethodName ? ScreenContext : InvocationContext,
 ) => Promise<MethodOutput<M>> | MethodOutput<M>;
-type ServiceMethodName = keyof typeof accessMethods | keyof typeof consultVitalsMethods | keyof typeof clinicalMethods | keyof typeof visitMethods;
+type ServiceMethodName =
+  | keyof typeof accessMethods
+  | keyof typeof consultVitalsMethods
+  | keyof typeof clinicalMethods
+  | keyof typeof visitMethods
+  | keyof typeof recordsMethods;
 
 export type StationHandlers = { [M in StationMethodName]: Handler<M> };
 

@@ -26,6 +26,8 @@ import { FrameBatcher, type FrameBatcherOptions } from './frame-batcher';
 import { openStationRecords, type StationRecords } from './persistence/station-records';
 import { createVisitSnapshotHandlers } from './visit-snapshots';
 import { createVisitHandlers, type VisitConnector } from './visits';
+import { createPatientViewAudit } from './records/patient-views';
+import { createRecordsHandlers } from './records/records-handlers';
 
 export interface StationOptions {
   /** Where the station keeps its files; created (owner-only) when missing. */
@@ -143,8 +145,12 @@ export async function createStation(options: StationOptions): Promise<Station> {
   records.recorder.recordAlarmLog(clinical.alarms.current().log);
   clinical.alarms.feed.subscribe((state) => records.recorder.recordAlarmLog(state.log));
 
+  const patientViews = createPatientViewAudit({ clinical: records.clinical, currentPatientId: () => records.encounter.patientId });
   const handlers: StationHandlers = {
-    getSnapshot: () => ({ devices: hub.devices(), latest: hub.latest(), now: Date.now() }),
+    getSnapshot: (_input, { screen }) => {
+      patientViews.viewed(screen);
+      return { devices: hub.devices(), latest: hub.latest(), now: Date.now() };
+    },
     requestMeasurement: ({ deviceId }) => {
       hub.requestMeasurement(deviceId);
       return undefined;
@@ -154,8 +160,10 @@ export async function createStation(options: StationOptions): Promise<Station> {
     ...createVisitHandlers({
       connector: options.consult ?? (() => null),
       onConsent: (consent, recordedBy) => records.recordVisitConsent(consent, recordedBy),
+      onAudit: ({ actor, action, visitId }) => records.audit.append({ actor: actor.id, role: actor.role, action, object: visitId }),
     }),
     ...clinical.handlers,
+    ...createRecordsHandlers({ store: records.store, clinical: records.clinical, audit: records.audit, encounter: () => records.encounter }),
   };
 
   let closing: Promise<void> | undefined;

@@ -4,7 +4,7 @@ import { VISIT_CONSENT_STATEMENT } from '../../shared/contract-visit';
 import { closeConsultServersAfterEach } from '../consult/test-servers';
 import { CLINICIAN_PAGE_PATH } from './consult-seam';
 import { fixedActorScreen } from './access/fixed-actor-screen';
-import { createVisitHandlers, embeddedVisitConnector, remoteVisitConnector, signallingUrlOf, type VisitConnector } from './visits';
+import { createVisitHandlers, embeddedVisitConnector, remoteVisitConnector, signallingUrlOf, type VisitAuditEvent, type VisitConnector } from './visits';
 
 const consultServers = closeConsultServersAfterEach();
 const server = (stationKey?: string) => consultServers.start({ clinicianPath: CLINICIAN_PAGE_PATH, stationKey });
@@ -12,6 +12,15 @@ const server = (stationKey?: string) => consultServers.start({ clinicianPath: CL
 const consent = { statementVersion: VISIT_CONSENT_STATEMENT.version, accepted: true } as const;
 const NURSE = { id: 'n1', name: 'Nurse Ada', role: 'nurse' } as const;
 const AS_NURSE = { actor: NURSE, screen: fixedActorScreen(NURSE) };
+const PHYSICIAN = { id: 'p1', name: 'Dr Lee', role: 'physician' } as const;
+const AS_PHYSICIAN = { actor: PHYSICIAN, screen: fixedActorScreen(PHYSICIAN) };
+
+/** A consultation server that creates visit v1 and notes which visits it was told to end. */
+const fakeConnector = (ended: string[]): VisitConnector => ({
+  serverUrl: 'http://127.0.0.1:1',
+  createVisit: async () => ({ visitId: 'v1', stationToken: 's', clinicianToken: 'c', clinicianUrl: 'http://127.0.0.1:1/#token=c', expiresAt: 0 }),
+  endVisit: async (visitId) => (ended.push(visitId), true),
+});
 
 describe('video visits in the station core', () => {
   it('starts a visit on the embedded server only after consent, with a link and socket the two sides can use', async () => {
@@ -20,12 +29,12 @@ describe('video visits in the station core', () => {
     const recorded: string[] = [];
     const visits = createVisitHandlers({ connector: () => embeddedVisitConnector(consult), now: () => clock, onConsent: (c) => recorded.push(c.consentId) });
 
-    await expect(visits.startVisit({ consentId: 'never-given' })).rejects.toThrow(/not consented/);
+    await expect(visits.startVisit({ consentId: 'never-given' }, AS_NURSE)).rejects.toThrow(/not consented/);
     const given = visits.recordVisitConsent(consent, AS_NURSE);
     expect(recorded).toEqual([given.consentId]);
     expect(given).toMatchObject({ statementVersion: 'video-visit-consent/1', recordedAt: 1_000 });
 
-    const visit = await visits.startVisit({ consentId: given.consentId });
+    const visit = await visits.startVisit({ consentId: given.consentId }, AS_NURSE);
     expect(visit.signallingUrl).toBe(`${consult.url.replace('http:', 'ws:')}/signal`);
     const link = new URL(visit.clinicianUrl);
     expect(`${link.origin}${link.pathname}`).toBe(`${consult.url}${CLINICIAN_PAGE_PATH}`);
@@ -36,33 +45,44 @@ describe('video visits in the station core', () => {
     expect(clinician.welcome).toMatchObject({ role: 'clinician', admitted: false });
 
     // One consent, one visit.
-    await expect(visits.startVisit({ consentId: given.consentId })).rejects.toThrow(/not consented/);
+    await expect(visits.startVisit({ consentId: given.consentId }, AS_NURSE)).rejects.toThrow(/not consented/);
     const stale = visits.recordVisitConsent(consent, AS_NURSE);
     clock += 11 * 60_000;
-    await expect(visits.startVisit({ consentId: stale.consentId })).rejects.toThrow(/older than 10 minutes/);
+    await expect(visits.startVisit({ consentId: stale.consentId }, AS_NURSE)).rejects.toThrow(/older than 10 minutes/);
 
-    await visits.endVisit({ visitId: visit.visitId });
+    await visits.endVisit({ visitId: visit.visitId }, AS_NURSE);
     expect(await station.client.next('ended')).toMatchObject({ reason: 'ended-by-station' });
   });
 
   it('ends only visits this station started', async () => {
     const ended: string[] = [];
-    const connector: VisitConnector = {
-      serverUrl: 'http://127.0.0.1:1',
-      createVisit: async () => ({ visitId: 'v1', stationToken: 's', clinicianToken: 'c', clinicianUrl: 'http://127.0.0.1:1/#token=c', expiresAt: 0 }),
-      endVisit: async (visitId) => (ended.push(visitId), true),
-    };
-    const visits = createVisitHandlers({ connector: () => connector });
-    await visits.endVisit({ visitId: 'someone-elses' });
-    await visits.startVisit({ consentId: visits.recordVisitConsent(consent, AS_NURSE).consentId });
-    await visits.endVisit({ visitId: 'v1' });
-    await visits.endVisit({ visitId: 'v1' });
+    const visits = createVisitHandlers({ connector: () => fakeConnector(ended) });
+    await visits.endVisit({ visitId: 'someone-elses' }, AS_NURSE);
+    await visits.startVisit({ consentId: visits.recordVisitConsent(consent, AS_NURSE).consentId }, AS_NURSE);
+    await visits.endVisit({ visitId: 'v1' }, AS_NURSE);
+    await visits.endVisit({ visitId: 'v1' }, AS_NURSE);
     expect(ended).toEqual(['v1']);
+  });
+
+  it('audits starting the visit, letting the clinician in and ending it, with the visit id and who did it', async () => {
+    const audited: VisitAuditEvent[] = [];
+    const visits = createVisitHandlers({ connector: () => fakeConnector([]), onAudit: (event) => audited.push(event) });
+    const { visitId } = await visits.startVisit({ consentId: visits.recordVisitConsent(consent, AS_NURSE).consentId }, AS_NURSE);
+    visits.admitClinician({ visitId }, AS_PHYSICIAN);
+    expect(() => visits.admitClinician({ visitId: 'someone-elses' }, AS_NURSE)).toThrow(/not started at this station/);
+    await visits.endVisit({ visitId }, AS_PHYSICIAN);
+    await visits.endVisit({ visitId: 'someone-elses' }, AS_NURSE);
+    expect(() => visits.admitClinician({ visitId }, AS_NURSE)).toThrow(/has ended/);
+    expect(audited).toEqual([
+      { actor: NURSE, action: 'visit.start', visitId: 'v1' },
+      { actor: PHYSICIAN, action: 'visit.admit-clinician', visitId: 'v1' },
+      { actor: PHYSICIAN, action: 'visit.end', visitId: 'v1' },
+    ]);
   });
 
   it('explains a missing consultation server instead of failing obscurely', async () => {
     const visits = createVisitHandlers({ connector: () => null });
-    await expect(visits.startVisit({ consentId: visits.recordVisitConsent(consent, AS_NURSE).consentId })).rejects.toThrow(/No consultation server/);
+    await expect(visits.startVisit({ consentId: visits.recordVisitConsent(consent, AS_NURSE).consentId }, AS_NURSE)).rejects.toThrow(/No consultation server/);
   });
 
   it('creates visits on a remote server with the station key, and says why when it cannot', async () => {

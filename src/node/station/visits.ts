@@ -68,8 +68,16 @@ export function remoteVisitConnector(serverUrl: string, stationKey: string | und
 
 export interface VisitHandlers {
   recordVisitConsent(input: MethodInput<'recordVisitConsent'>, context: InvocationContext): MethodOutput<'recordVisitConsent'>;
-  startVisit(input: MethodInput<'startVisit'>): Promise<MethodOutput<'startVisit'>>;
-  endVisit(input: MethodInput<'endVisit'>): Promise<MethodOutput<'endVisit'>>;
+  startVisit(input: MethodInput<'startVisit'>, context: InvocationContext): Promise<MethodOutput<'startVisit'>>;
+  admitClinician(input: MethodInput<'admitClinician'>, context: InvocationContext): MethodOutput<'admitClinician'>;
+  endVisit(input: MethodInput<'endVisit'>, context: InvocationContext): Promise<MethodOutput<'endVisit'>>;
+}
+
+/** A step of a video visit the audit trail records, with the consultation server's visit id. */
+export interface VisitAuditEvent {
+  actor: Actor;
+  action: 'visit.start' | 'visit.admit-clinician' | 'visit.end';
+  visitId: string;
 }
 
 export interface VisitServiceOptions {
@@ -78,6 +86,8 @@ export interface VisitServiceOptions {
   now?: () => number;
   /** Consent records go here: the encrypted records and the audit trail, under the person who recorded it. */
   onConsent?: (consent: RecordedConsent, recordedBy: Actor) => void;
+  /** Starting a visit, letting the clinician in and ending it go into the audit trail. */
+  onAudit?: (event: VisitAuditEvent) => void;
 }
 
 /** A consent covers one visit started soon after it was given. */
@@ -95,7 +105,7 @@ export function createVisitHandlers(options: VisitServiceOptions): VisitHandlers
       options.onConsent?.(consent, actor);
       return consent;
     },
-    async startVisit({ consentId }) {
+    async startVisit({ consentId }, { actor }) {
       const consent = consents.get(consentId);
       if (!consent || now() - consent.recordedAt > CONSENT_VALID_MS) throw new Error('The patient has not consented to this visit (or the consent is older than 10 minutes): ask again');
       const connector = options.connector();
@@ -103,6 +113,7 @@ export function createVisitHandlers(options: VisitServiceOptions): VisitHandlers
       const visit = await connector.createVisit({ autoAdmit: false });
       consents.delete(consentId);
       startedVisits.add(visit.visitId);
+      options.onAudit?.({ actor, action: 'visit.start', visitId: visit.visitId });
       return {
         visitId: visit.visitId,
         stationToken: visit.stationToken,
@@ -111,9 +122,17 @@ export function createVisitHandlers(options: VisitServiceOptions): VisitHandlers
         expiresAt: visit.expiresAt,
       };
     },
-    async endVisit({ visitId }) {
+    // The screen lets the clinician in over its own signalling socket; asking here first puts the
+    // admission under the signed-in person's right and into the audit trail.
+    admitClinician({ visitId }, { actor }) {
+      if (!startedVisits.has(visitId)) throw new Error('This visit was not started at this station, or it has ended');
+      options.onAudit?.({ actor, action: 'visit.admit-clinician', visitId });
+      return undefined;
+    },
+    async endVisit({ visitId }, { actor }) {
       // Only visits this station started: a screen cannot end someone else's visit by its id.
       if (!startedVisits.delete(visitId)) return undefined;
+      options.onAudit?.({ actor, action: 'visit.end', visitId });
       await options.connector()?.endVisit(visitId);
       return undefined;
     },

@@ -52,12 +52,29 @@ function StationCall({ api, visit, onClose }: { api: StationApi; visit: StartedV
     );
   };
 
+  // The core checks the right to admit and audits it; only then does the screen let the clinician in.
+  const [admitError, setAdmitError] = useState<string | null>(null);
+  const admitClinician = () => {
+    setAdmitError(null);
+    api.invoke('admitClinician', { visitId: visit.visitId }).then(
+      () => call?.admit(),
+      (failure: unknown) => setAdmitError(`The clinician was not let in: ${failure instanceof Error ? failure.message : String(failure)}`),
+    );
+  };
+
   const over = state?.phase === 'ended' || state?.phase === 'refused';
   const admit =
     state?.phase === 'lobby' ? (
-      <button type="button" className="call-button call-button-primary" data-action="admit" onClick={() => call?.admit()}>
-        Let the clinician in
-      </button>
+      <>
+        <button type="button" className="call-button call-button-primary" data-action="admit" onClick={admitClinician}>
+          Let the clinician in
+        </button>
+        {admitError && (
+          <p role="alert" data-role="admit-error">
+            {admitError}
+          </p>
+        )}
+      </>
     ) : over ? (
       <button type="button" className="call-button" data-action="close-visit" onClick={onClose}>
         Back to the monitor

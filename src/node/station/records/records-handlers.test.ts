@@ -1,0 +1,266 @@
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { MethodOutput, StationMethodName } from '../../../shared/contract';
+import { EXPORT_CHUNK_CHARS } from '../../../shared/contract-records';
+import type { StationRole } from '../../../shared/roles';
+import { ClinicalRecords } from '../../records/clinical-records';
+import type { ReadingInput } from '../../records/store';
+import { auditHead, openAccessBench, type AccessBench } from '../access/access-test-support';
+import type { ScreenAccess } from '../access/station-access';
+import { invokeContract, type ContractHandlers } from '../contract-session';
+import { CurrentEncounter } from '../persistence/encounter';
+import { bundleChunks } from './patient-exports';
+import { createRecordsHandlers, exportFileName } from './records-handlers';
+
+const NAMED = { givenName: 'Imogen', familyName: 'Fairweather', birthDate: '1950-07-21', gender: 'female', identifier: 'MRN-1' } as const;
+const LOINC = 'http://loinc.org';
+const UCUM = 'http://unitsofmeasure.org';
+
+let bench: AccessBench;
+let encounter: CurrentEncounter;
+let handlers: ContractHandlers;
+
+beforeEach(async () => {
+  bench = await openAccessBench();
+  const { store, audit, auth, clock } = bench.station;
+  encounter = CurrentEncounter.start(store, audit);
+  bench.patient.id = encounter.patientId;
+  const clinical = new ClinicalRecords(store, auth, audit, clock.now);
+  handlers = {
+    getSnapshot: () => ({ devices: [], latest: [], now: clock.now() }),
+    requestMeasurement: () => undefined,
+    ...createRecordsHandlers({ store, clinical, audit, encounter: () => encounter, now: clock.now }),
+  };
+});
+afterEach(() => bench.close());
+
+/** A screen signed in as `role`; a kiosk session is opened by the station for its current patient, as a kiosk visit does. */
+async function signedIn(role: StationRole): Promise<ScreenAccess> {
+  const screen = bench.screen().access;
+  const credentials = (await bench.account(role)).credentials();
+  if (role === 'kiosk') {
+    const opened = await bench.station.auth.signIn(credentials, encounter.patientId);
+    if (!opened.ok) throw new Error(`kiosk session refused: ${opened.reason}`);
+    screen.adopt(opened.session);
+    return screen;
+  }
+  const outcome = await screen.signIn(credentials);
+  if (!outcome.ok) throw new Error(`sign-in as ${role} failed: ${outcome.reason}`);
+  return screen;
+}
+
+/** Through the contract gate, as a screen's invoke arrives; throws unless the call succeeded. */
+async function call<M extends StationMethodName>(screen: ScreenAccess, method: M, input: unknown): Promise<MethodOutput<M>> {
+  const result = await invokeContract(handlers, screen, method, input);
+  if (!result.ok) throw new Error(`${method}: ${result.error.code}: ${result.error.message}`);
+  return result.output as MethodOutput<M>;
+}
+const refusal = async (screen: ScreenAccess, method: StationMethodName, input: unknown) => {
+  const result = await invokeContract(handlers, screen, method, input);
+  return result.ok ? 'accepted' : result.error;
+};
+
+const reading = (metric: ReadingInput['metric'], value: number, unit: ReadingInput['unit'], receivedAt: number): ReadingInput => ({ deviceId: 'sim-oximeter', metric, value, unit, deviceTime: null, receivedAt });
+
+/** A patient besides the current one (as from an earlier launch), with oximeter readings a second apart. */
+function patientWithReadings(readings: number) {
+  const { store } = bench.station;
+  return store.db.transaction(() => {
+    const patient = store.createPatient(NAMED);
+    const visit = store.startVisit(patient.id, 'station');
+    for (let i = 0; i < readings; i++) {
+      store.recordReading(patient.id, visit.id, reading('spo2', 95 + (i % 4), '%', Date.UTC(2025, 0, 14, 10, 0, i)));
+      store.recordReading(patient.id, visit.id, reading('pulseRate', 70 + (i % 9), '/min', Date.UTC(2025, 0, 14, 10, 0, i)));
+    }
+    return patient;
+  })();
+}
+
+const trail = (from: number) => bench.auditSince(from).map(({ actor, role, action, object }) => ({ actor, role, action, object }));
+
+describe('patient list', () => {
+  it('lists every patient, newest first, with the current one unnamed and marked, audited as patient.list', async () => {
+    bench.station.clock.advance(1_000);
+    const other = patientWithReadings(3);
+    const screen = await signedIn('physician');
+    const from = auditHead(bench);
+
+    const patients = await call(screen, 'listPatients', undefined);
+    expect(patients).toEqual([
+      { id: other.id, displayName: 'Imogen Fairweather', named: true, createdAt: other.createdAt, readingCount: 6, lastReadingAt: Date.UTC(2025, 0, 14, 10, 0, 2), current: false },
+      { id: encounter.patientId, displayName: 'Unnamed patient', named: false, createdAt: bench.station.clock.now() - 1_000, readingCount: 0, lastReadingAt: null, current: true },
+    ]);
+    expect(trail(from)).toEqual([{ actor: screen.state().user?.userId, role: 'physician', action: 'patient.list', object: null }]);
+  });
+
+  it('is refused to a kiosk and to a screen nobody signed in at', async () => {
+    expect(await refusal(await signedIn('kiosk'), 'listPatients', undefined)).toMatchObject({ code: 'forbidden' });
+    expect(await refusal(bench.screen().access, 'listPatients', undefined)).toEqual({ code: 'forbidden', message: 'Sign in first' });
+  });
+});
+
+describe('naming the current patient', () => {
+  it('names the encounter’s patient and audits the change without the name', async () => {
+    const nurse = await signedIn('nurse');
+    const from = auditHead(bench);
+    const named = await call(nurse, 'nameCurrentPatient', { givenName: ' Imogen ', familyName: 'Fairweather', gender: 'female', identifier: 'MRN-1' });
+    expect(named).toMatchObject({ id: encounter.patientId, displayName: 'Imogen Fairweather', named: true, current: true });
+    expect(bench.station.store.requirePatient(encounter.patientId)).toMatchObject({ givenName: 'Imogen', birthDate: null, identifier: 'MRN-1' });
+    expect(trail(from)).toEqual([{ actor: nurse.state().user?.userId, role: 'nurse', action: 'patient.edit', object: encounter.patientId }]);
+    expect(JSON.stringify(bench.auditSince(0))).not.toMatch(/Imogen|Fairweather|MRN-1/);
+  });
+
+  it('refuses details that are not a person’s, and roles that may not edit', async () => {
+    const physician = await signedIn('physician');
+    const valid = { givenName: 'Ada', familyName: 'Byron', gender: 'female' };
+    for (const input of [
+      { ...valid, givenName: '   ' },
+      { ...valid, birthDate: '2999-01-01' },
+      { ...valid, birthDate: '21/07/1950' },
+      { ...valid, gender: 'robot' },
+      { ...valid, givenName: 'x'.repeat(201) },
+      { ...valid, role: 'administrator' },
+    ]) {
+      expect(await refusal(physician, 'nameCurrentPatient', input)).toMatchObject({ code: 'bad-request' });
+    }
+    expect(await refusal(await signedIn('administrator'), 'nameCurrentPatient', valid)).toMatchObject({ code: 'forbidden' });
+    expect(await refusal(await signedIn('kiosk'), 'nameCurrentPatient', valid)).toMatchObject({ code: 'forbidden' });
+    expect(bench.station.store.requirePatient(encounter.patientId).givenName).toBe('Unnamed');
+  });
+});
+
+describe('FHIR export', () => {
+  it('answers a small record in one chunk: the Bundle with the Patient and coded Observations, audited', async () => {
+    const patient = patientWithReadings(2);
+    const physician = await signedIn('physician');
+    const from = auditHead(bench);
+    const exported = await call(physician, 'exportPatientRecord', { patientId: patient.id });
+
+    expect(exported.chunkCount).toBe(1);
+    expect(exported.fileName).toBe(exportFileName(patient.id, bench.station.clock.now()));
+    expect(exported.fileName).toMatch(/^vitalbridge-patient-[0-9a-f]{8}-2025-01-15\.fhir\.json$/);
+    const bundle = JSON.parse(exported.firstChunk) as { resourceType: string; entry: { resource: Record<string, unknown> }[] };
+    expect(bundle.resourceType).toBe('Bundle');
+    const resources = bundle.entry.map((entry) => entry.resource);
+    expect(resources[0]).toMatchObject({ resourceType: 'Patient', name: [{ family: 'Fairweather', given: ['Imogen'] }] });
+    const spo2 = resources.find((resource) => (resource.code as { coding: { code: string }[] } | undefined)?.coding.some((coding) => coding.code === '59408-5'));
+    expect(spo2).toMatchObject({ resourceType: 'Observation', valueQuantity: { system: UCUM, code: '%' } });
+    expect((spo2?.code as { coding: { system: string; code: string }[] }).coding).toEqual(
+      expect.arrayContaining([expect.objectContaining({ system: LOINC, code: '59408-5' }), expect.objectContaining({ system: LOINC, code: '2708-6' })]),
+    );
+    expect(resources.filter((resource) => resource.resourceType === 'Observation')).toHaveLength(4);
+    expect(trail(from)).toEqual([{ actor: physician.state().user?.userId, role: 'physician', action: 'record.export', object: patient.id }]);
+  });
+
+  it('sends a large record in chunks only the exporting session can read, and forgets it after the last', async () => {
+    const patient = patientWithReadings(1_500);
+    const physician = await signedIn('physician');
+    const exported = await call(physician, 'exportPatientRecord', { patientId: patient.id });
+    expect(exported.chunkCount).toBeGreaterThan(2);
+
+    const other = await signedIn('physician');
+    expect(await refusal(other, 'readPatientExportChunk', { exportId: exported.exportId, index: 1 })).toEqual({
+      code: 'failed',
+      message: 'This export is no longer available: export the record again',
+    });
+    const parts = [exported.firstChunk];
+    for (let index = 1; index < exported.chunkCount; index++) {
+      const chunk = await call(physician, 'readPatientExportChunk', { exportId: exported.exportId, index });
+      expect(chunk.index).toBe(index);
+      expect(chunk.text.length).toBeLessThanOrEqual(EXPORT_CHUNK_CHARS + 2_000);
+      parts.push(chunk.text);
+    }
+    const bundle = JSON.parse(parts.join('')) as { entry: unknown[] };
+    expect(bundle.entry).toHaveLength(1 + 3_000);
+    expect(await refusal(physician, 'readPatientExportChunk', { exportId: exported.exportId, index: 1 })).toMatchObject({ code: 'failed' });
+    // One export, one audit entry, however many chunks it took.
+    expect(bench.auditSince(0).filter((entry) => entry.action === 'record.export')).toHaveLength(1);
+  });
+
+  it('is refused to a nurse and to a kiosk', async () => {
+    const patient = patientWithReadings(1);
+    expect(await refusal(await signedIn('nurse'), 'exportPatientRecord', { patientId: patient.id })).toMatchObject({ code: 'forbidden' });
+    expect(await refusal(await signedIn('kiosk'), 'exportPatientRecord', { patientId: patient.id })).toMatchObject({ code: 'forbidden' });
+    expect(bench.auditSince(0).some((entry) => entry.action === 'record.export')).toBe(false);
+  });
+
+  it('chunks any bundle into parts that join to the same JSON', () => {
+    const entries = fc.array(fc.record({ resource: fc.record({ resourceType: fc.constant('Observation'), text: fc.string({ unit: 'grapheme' }), value: fc.double({ noNaN: true }) }) }), {
+      maxLength: 40,
+    });
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), entries, fc.integer({ min: 1, max: 400 }), (head, entry, target) => {
+        const bundle = { ...head, entry };
+        const chunks = bundleChunks(bundle, target);
+        expect(JSON.parse(chunks.join(''))).toEqual(JSON.parse(JSON.stringify(bundle)));
+        // No chunk ends inside a surrogate pair.
+        for (const chunk of chunks.slice(0, -1)) expect(/[\uD800-\uDBFF]$/.test(chunk)).toBe(false);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('erasure', () => {
+  it('erases a patient who is not the current one on an administrator’s request, audited, and the list no longer has them', async () => {
+    const patient = patientWithReadings(4);
+    const administrator = await signedIn('administrator');
+    const from = auditHead(bench);
+    const erased = await call(administrator, 'erasePatientRecord', { patientId: patient.id });
+    expect(erased.removed).toMatchObject({ patients: 1, readings: 8, visits: 1 });
+    expect(trail(from)).toEqual([{ actor: administrator.state().user?.userId, role: 'administrator', action: 'record.erase', object: patient.id }]);
+    expect((await call(administrator, 'listPatients', undefined)).map((listed) => listed.id)).toEqual([encounter.patientId]);
+    expect(bench.station.store.patientRowCounts(patient.id)).toEqual({ patients: 0, readings: 0, waveform_segments: 0, alarms: 0, notes: 0, consents: 0, attachments: 0, visits: 0 });
+  });
+
+  it('refuses the current patient while readings are filed under them, saying what to do', async () => {
+    const administrator = await signedIn('administrator');
+    expect(await refusal(administrator, 'erasePatientRecord', { patientId: encounter.patientId })).toEqual({
+      code: 'failed',
+      message: 'The station is still filing readings under this patient: end the visit first, then erase the record',
+    });
+    expect(bench.station.store.getPatient(encounter.patientId)).not.toBeNull();
+  });
+
+  it('is the administrator’s only', async () => {
+    const patient = patientWithReadings(1);
+    for (const role of ['nurse', 'physician', 'kiosk'] as const) {
+      expect(await refusal(await signedIn(role), 'erasePatientRecord', { patientId: patient.id })).toMatchObject({ code: 'forbidden' });
+    }
+    expect(bench.station.store.getPatient(patient.id)).not.toBeNull();
+  });
+
+  it('drops an unfinished export of the erased patient', async () => {
+    const patient = patientWithReadings(1_500);
+    const physician = await signedIn('physician');
+    const exported = await call(physician, 'exportPatientRecord', { patientId: patient.id });
+    await call(await signedIn('administrator'), 'erasePatientRecord', { patientId: patient.id });
+    expect(await refusal(physician, 'readPatientExportChunk', { exportId: exported.exportId, index: 1 })).toMatchObject({
+      code: 'failed',
+      message: 'This export is no longer available: export the record again',
+    });
+  });
+});
+
+describe('audit trail check', () => {
+  it('reports an intact chain with its entries and head, and records that it was looked at', async () => {
+    const administrator = await signedIn('administrator');
+    const checked = await call(administrator, 'verifyAuditTrail', undefined);
+    const last = bench.auditSince(0).at(-1);
+    expect(last).toMatchObject({ action: 'audit.view', actor: administrator.state().user?.userId, role: 'administrator' });
+    expect(checked).toEqual({ ok: true, entries: last?.seq, head: { seq: last?.seq, hash: last?.hash } });
+  });
+
+  it('names the first entry that does not hold', async () => {
+    const administrator = await signedIn('administrator');
+    bench.station.db.exec('DROP TRIGGER audit_log_is_append_only_update');
+    bench.station.db.prepare(`UPDATE audit_log SET actor = 'someone-else' WHERE seq = 2`).run();
+    expect(await call(administrator, 'verifyAuditTrail', undefined)).toMatchObject({ ok: false, firstBadSeq: 2, reason: 'entry 2 was altered' });
+  });
+
+  it('is refused to everyone but administrators', async () => {
+    for (const role of ['nurse', 'physician', 'kiosk'] as const) {
+      expect(await refusal(await signedIn(role), 'verifyAuditTrail', undefined)).toMatchObject({ code: 'forbidden' });
+    }
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * The contract handlers of the records screen: the patient list, naming the current patient, the
+ * FHIR export and erasure, and checking the audit trail. The contract session has already checked
+ * the method's right (method-access.ts); the records calls go through ClinicalRecords with the
+ * screen's session, which checks it again per patient and writes the audit entry in the same
+ * transaction as the change.
+ */
+import { UNNAMED_PATIENT_LABEL, type PatientSummary, type recordsMethods } from '../../../shared/contract-records';
+import { readAuditHead, verifyAuditLog, type AuditLog } from '../../audit/audit-log';
+import type { ClinicalRecords } from '../../records/clinical-records';
+import { RecordInputError, type PatientOverview, type RecordStore } from '../../records/store';
+import type { StationHandlers } from '../contract-session';
+import { ANONYMOUS_PATIENT, type CurrentEncounter } from '../persistence/encounter';
+import { bundleChunks, PendingExports } from './patient-exports';
+
+export type RecordsHandlers = Pick<StationHandlers, keyof typeof recordsMethods>;
+
+export interface RecordsHandlerOptions {
+  store: RecordStore;
+  clinical: ClinicalRecords;
+  audit: AuditLog;
+  /** The station's current encounter, asked at every call: a kiosk visit may switch it. */
+  encounter: () => Pick<CurrentEncounter, 'patientId' | 'namePatient'>;
+  now?: () => number;
+}
+
+const isUnnamed = (patient: PatientOverview): boolean =>
+  patient.givenName === ANONYMOUS_PATIENT.givenName &&
+  patient.familyName === ANONYMOUS_PATIENT.familyName &&
+  patient.birthDate === null &&
+  patient.identifier === null;
+
+/** A file name that says what the file is and nothing about whom: the id's first block and the date. */
+export function exportFileName(patientId: string, at: number): string {
+  const prefix = patientId.replace(/[^0-9a-z]/gi, '').slice(0, 8).toLowerCase();
+  return `vitalbridge-patient-${prefix}-${new Date(at).toISOString().slice(0, 10)}.fhir.json`;
+}
+
+export function createRecordsHandlers(options: RecordsHandlerOptions): RecordsHandlers {
+  const { store, clinical, audit } = options;
+  const now = options.now ?? Date.now;
+  const exports = new PendingExports(now);
+
+  const summary = (patient: PatientOverview, currentPatientId: string): PatientSummary => {
+    const named = !isUnnamed(patient);
+    return {
+      id: patient.id,
+      displayName: named ? `${patient.givenName} ${patient.familyName}` : UNNAMED_PATIENT_LABEL,
+      named,
+      createdAt: patient.createdAt,
+      readingCount: patient.readingCount,
+      lastReadingAt: patient.lastReadingAt,
+      current: patient.id === currentPatientId,
+    };
+  };
+
+  return {
+    listPatients: (_input, { screen }) => {
+      const currentPatientId = options.encounter().patientId;
+      return clinical.listPatients(screen.sessionId()).map((patient) => summary(patient, currentPatientId));
+    },
+
+    nameCurrentPatient: ({ givenName, familyName, birthDate, gender, identifier }, { actor }) => {
+      const encounter = options.encounter();
+      encounter.namePatient({ givenName, familyName, gender, birthDate: birthDate ?? null, identifier: identifier ?? null }, actor);
+      const [named] = store.patientOverviews(encounter.patientId);
+      if (!named) throw new RecordInputError('The current patient is no longer in the records');
+      return summary(named, encounter.patientId);
+    },
+
+    exportPatientRecord: ({ patientId }, { screen }) => {
+      const sessionId = screen.sessionId();
+      const chunks = bundleChunks(clinical.exportPatient(sessionId, patientId));
+      return {
+        exportId: exports.open(sessionId, patientId, chunks),
+        fileName: exportFileName(patientId, now()),
+        mediaType: 'application/fhir+json',
+        chunkCount: chunks.length,
+        firstChunk: chunks[0] ?? '',
+      };
+    },
+
+    readPatientExportChunk: ({ exportId, index }, { screen }) => ({ index, text: exports.read(screen.sessionId(), exportId, index) }),
+
+    erasePatientRecord: ({ patientId }, { screen }) => {
+      if (patientId === options.encounter().patientId) {
+        throw new RecordInputError('The station is still filing readings under this patient: end the visit first, then erase the record');
+      }
+      const removed = clinical.erasePatient(screen.sessionId(), patientId);
+      exports.forgetPatient(patientId);
+      return { removed };
+    },
+
+    verifyAuditTrail: (_input, { actor }) => {
+      // Looking at the trail is itself recorded, before the check, so the check covers it.
+      audit.append({ actor: actor.id, role: actor.role, action: 'audit.view', object: null });
+      // One read snapshot (WAL): appends meanwhile neither block the walk nor skew its figures.
+      return store.db
+        .transaction(() => {
+          const verification = verifyAuditLog(store.db);
+          const entries = audit.count();
+          const head = readAuditHead(store.db);
+          return verification.ok ? { ok: true as const, entries, head } : { ok: false as const, entries, head, firstBadSeq: verification.firstBadSeq, reason: verification.reason };
+        })
+        .deferred();
+    },
+  };
+}

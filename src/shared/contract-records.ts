@@ -1,0 +1,118 @@
+/**
+ * The records part of the station contract: the patient list, naming the station's current
+ * (anonymous) patient, the FHIR export and erasure that answer a data-subject request, and checking
+ * the audit trail. contract.ts spreads recordsMethods into stationMethods, so every transport
+ * validates them alike; method-access.ts says which right each one needs.
+ */
+import { z } from 'zod';
+
+const id = z.string().min(1).max(100);
+const personName = z.string().trim().min(1).max(200);
+
+export const PATIENT_GENDERS = ['male', 'female', 'other', 'unknown'] as const;
+
+/** A birth date a person can have: ISO, not before 1900, not after today (a day of slack for time zones). */
+const BirthDateSchema = z.iso
+  .date()
+  .refine((date) => date >= '1900-01-01' && Date.parse(date) <= Date.now() + 86_400_000, 'must be a date between 1900 and today');
+
+/** Who a patient is, as the records keep it (the records store validates with this same schema). */
+export const PatientDetailsSchema = z.object({
+  givenName: personName,
+  familyName: personName,
+  birthDate: BirthDateSchema.nullable(),
+  gender: z.enum(PATIENT_GENDERS),
+  /** The clinic's own identifier (e.g. MRN), if any. */
+  identifier: z.string().trim().min(1).max(100).nullable(),
+});
+export type PatientDetails = z.infer<typeof PatientDetailsSchema>;
+
+/** What a nurse or physician types to name the anonymous patient; birth date and identifier may be left out. */
+export const NamePatientSchema = z.strictObject({
+  givenName: personName,
+  familyName: personName,
+  birthDate: BirthDateSchema.optional(),
+  gender: z.enum(PATIENT_GENDERS),
+  identifier: z.string().trim().min(1).max(100).optional(),
+});
+export type NamePatientInput = z.infer<typeof NamePatientSchema>;
+
+export const UNNAMED_PATIENT_LABEL = 'Unnamed patient';
+
+export const PatientSummarySchema = z.object({
+  id,
+  /** The patient's name, or UNNAMED_PATIENT_LABEL while nobody has named them. */
+  displayName: z.string().max(401),
+  named: z.boolean(),
+  createdAt: z.number(),
+  readingCount: z.number().int().nonnegative(),
+  /** When the newest reading arrived at the station; null without readings. */
+  lastReadingAt: z.number().nullable(),
+  /** The patient the station is filing readings under now. */
+  current: z.boolean(),
+});
+export type PatientSummary = z.infer<typeof PatientSummarySchema>;
+
+/**
+ * A FHIR bundle travels as JSON text in chunks of about this many characters. A patient's bundle
+ * grows by roughly half a kilobyte per reading (several megabytes for an hour of live oximetry),
+ * and the web-mode socket is one ordered stream shared with live vitals and alarms: one message
+ * of tens of megabytes would hold every alarm behind it, and push the socket past the 1 MiB at
+ * which web mode coalesces frames. Chunks end between entries, so a chunk may run over by one
+ * entry; MAX_EXPORT_CHUNK_CHARS bounds that.
+ */
+export const EXPORT_CHUNK_CHARS = 256 * 1024;
+export const MAX_EXPORT_CHUNK_CHARS = EXPORT_CHUNK_CHARS + 64 * 1024;
+/** Far beyond any real record (a gigabyte of JSON); keeps a chunk index in a sane range. */
+export const MAX_EXPORT_CHUNKS = 4_096;
+
+const chunkText = z.string().max(MAX_EXPORT_CHUNK_CHARS);
+
+export const PatientExportSchema = z.object({
+  exportId: id,
+  /** No name, no identifier: vitalbridge-patient-<id prefix>-<date>.fhir.json. */
+  fileName: z.string().max(200),
+  mediaType: z.literal('application/fhir+json'),
+  chunkCount: z.number().int().positive().max(MAX_EXPORT_CHUNKS),
+  /** Chunk 0, so a small record needs one round trip. */
+  firstChunk: chunkText,
+});
+export type PatientExport = z.infer<typeof PatientExportSchema>;
+
+export const ErasedRecordSchema = z.object({
+  /** Rows removed per table (patients, readings, waveform_segments, alarms, ...). */
+  removed: z.record(z.string().max(40), z.number().int().nonnegative()),
+});
+export type ErasedRecord = z.infer<typeof ErasedRecordSchema>;
+
+const AuditHeadSchema = z.object({ seq: z.number().int().nonnegative(), hash: z.string().max(64) }).nullable();
+
+export const AuditTrailCheckSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), entries: z.number().int().nonnegative(), head: AuditHeadSchema }),
+  z.object({
+    ok: z.literal(false),
+    entries: z.number().int().nonnegative(),
+    head: AuditHeadSchema,
+    /** The first entry that does not hold; everything from it on is suspect. */
+    firstBadSeq: z.number().int().nonnegative(),
+    reason: z.string().max(500),
+  }),
+]);
+export type AuditTrailCheck = z.infer<typeof AuditTrailCheckSchema>;
+
+export const recordsMethods = {
+  listPatients: { input: z.undefined(), output: z.array(PatientSummarySchema).max(100_000) },
+  /** Names the station's current patient (the anonymous one of this encounter). */
+  nameCurrentPatient: { input: NamePatientSchema, output: PatientSummarySchema },
+  /** Builds the patient's FHIR R4 Bundle (audited once) and answers its first chunk. */
+  exportPatientRecord: { input: z.strictObject({ patientId: id }), output: PatientExportSchema },
+  /** The further chunks of an export this session started; the last one read ends the export. */
+  readPatientExportChunk: {
+    input: z.strictObject({ exportId: id, index: z.number().int().min(1).max(MAX_EXPORT_CHUNKS - 1) }),
+    output: z.object({ index: z.number().int().nonnegative(), text: chunkText }),
+  },
+  /** Removes every row of a patient who is not the station's current one. */
+  erasePatientRecord: { input: z.strictObject({ patientId: id }), output: ErasedRecordSchema },
+  /** Walks the audit trail's hash chain (the `audit-verify` command's check). */
+  verifyAuditTrail: { input: z.undefined(), output: AuditTrailCheckSchema },
+} as const;
