@@ -5,67 +5,76 @@ import { DevicePanel } from './components/DevicePanel';
 import { VitalTiles } from './components/VitalTiles';
 import { PlethWaveform } from './components/PlethWaveform';
 import { HistoryScreen } from './components/HistoryScreen';
-import { ConnectionBanner } from './components/ConnectionBanner';
 import { StationVisit } from './visit/StationVisit';
 import { getStationApi } from './transport';
-import { AlarmsScreen, StationAlarms } from './alarms/StationAlarms';
-import { useClinicalStation } from './alarms/use-clinical-station';
+import { AlarmsScreen } from './alarms/StationAlarms';
 import { News2Screen } from './news2/News2Screen';
 import { TrainingScreen } from './training/TrainingPanel';
 import { actorMay } from '../shared/clinical/actor';
+import { can, type ProtectedAction } from '../shared/roles';
+import type { AccessStore } from './access/access-store';
+import type { SignedInStation } from './access/StationShell';
+import { LockScreen, SignedInBar } from './access/SessionControls';
+import { UsersScreen } from './access/UsersScreen';
 import './visit/visit.css';
 
-type Screen = 'monitor' | 'history' | 'visit' | 'alarms' | 'news2' | 'training';
-const SCREENS: readonly { id: Screen; label: string }[] = [
-  { id: 'monitor', label: 'Monitor' },
-  { id: 'history', label: 'Session history' },
-  { id: 'alarms', label: 'Alarms' },
-  { id: 'news2', label: 'NEWS2' },
-  { id: 'training', label: 'Training' },
+type Screen = 'monitor' | 'history' | 'visit' | 'alarms' | 'news2' | 'training' | 'users';
+/** The nav, in order; each screen shows to the roles that may do what it `requires` (roles.ts). */
+const SCREENS: readonly { id: Exclude<Screen, 'visit'>; label: string; requires: ProtectedAction }[] = [
+  { id: 'monitor', label: 'Monitor', requires: 'patient.view' },
+  { id: 'history', label: 'Session history', requires: 'patient.view' },
+  { id: 'alarms', label: 'Alarms', requires: 'patient.view' },
+  { id: 'news2', label: 'NEWS2', requires: 'patient.view' },
+  { id: 'training', label: 'Training', requires: 'patient.view' },
+  // Running the station (administrators): records and kiosk screens join here.
+  { id: 'users', label: 'Users', requires: 'user.manage' },
 ];
 
-export function App({ store, display }: { store: StationStore; display: DisplayLoop }) {
+export function App({ store, display, access, station }: { store: StationStore; display: DisplayLoop; access: AccessStore; station: SignedInStation }) {
+  const { user, locked, clinical, clinicalView } = station;
   const view = useSyncExternalStore(store.subscribe, store.getView);
-  const [screen, setScreen] = useState<Screen>('monitor');
-  const { clinical, view: clinicalView, sound } = useClinicalStation(getStationApi());
-  // A visit stays mounted (its call running) while the nurse looks at the monitor or the history.
+  const screens = SCREENS.filter(({ requires }) => can(user.role, requires));
+  const [screen, setScreen] = useState<Screen>(screens[0]?.id ?? 'monitor');
+  // A visit stays mounted (its call running) while the nurse looks at the monitor or the history, or locks the screen.
   const [visitOpen, setVisitOpen] = useState(false);
   useLayoutEffect(() => display.markCommitted(view.version), [display, view.version]);
 
   return (
-    <div className="app" data-screen={screen}>
+    <div className="app" data-screen={locked ? undefined : screen} data-access={locked ? 'locked' : 'signed-in'}>
       <header className="app-header">
         <h1 className="app-title">VitalBridge</h1>
-        <nav aria-label="Screens" className="screen-nav">
-          {SCREENS.map(({ id, label }) => (
-            <button key={id} type="button" className="nav-button" aria-current={screen === id ? 'page' : undefined} data-screen-link={id} onClick={() => setScreen(id)}>
-              {label}
-            </button>
-          ))}
-          {visitOpen ? (
-            <button type="button" className="nav-button" aria-current={screen === 'visit' ? 'page' : undefined} data-screen-link="visit" onClick={() => setScreen('visit')}>
-              Video visit
-            </button>
-          ) : (
-            <button
-              type="button"
-              className="nav-button"
-              data-action="start-visit"
-              onClick={() => {
-                setVisitOpen(true);
-                setScreen('visit');
-              }}
-            >
-              Start video visit
-            </button>
-          )}
-        </nav>
+        {!locked && (
+          <nav aria-label="Screens" className="screen-nav">
+            {screens.map(({ id, label }) => (
+              <button key={id} type="button" className="nav-button" aria-current={screen === id ? 'page' : undefined} data-screen-link={id} onClick={() => setScreen(id)}>
+                {label}
+              </button>
+            ))}
+            {!can(user.role, 'visit.start') ? null : visitOpen ? (
+              <button type="button" className="nav-button" aria-current={screen === 'visit' ? 'page' : undefined} data-screen-link="visit" onClick={() => setScreen('visit')}>
+                Video visit
+              </button>
+            ) : (
+              <button
+                type="button"
+                className="nav-button"
+                data-action="start-visit"
+                onClick={() => {
+                  setVisitOpen(true);
+                  setScreen('visit');
+                }}
+              >
+                Start video visit
+              </button>
+            )}
+          </nav>
+        )}
+        {!locked && <SignedInBar user={user} access={access} />}
       </header>
-      <div className="app-banners">
-        <ConnectionBanner connection={view.connection} />
-        <StationAlarms clinical={clinical} view={clinicalView} sound={sound} />
-      </div>
-      {screen === 'monitor' ? (
+      {station.banners}
+      {locked ? (
+        <LockScreen user={user} inactivityLockMs={station.inactivityLockMs} access={access} />
+      ) : screen === 'monitor' ? (
         <main className="monitor" aria-label="Monitor">
           <section className="monitor-main" aria-label="Vital signs">
             <PlethWaveform store={store} display={display} tile={view.tiles.find((tile) => tile.metric === 'spo2')} />
@@ -89,9 +98,13 @@ export function App({ store, display }: { store: StationStore; display: DisplayL
         <main className="clinical-screen" aria-label="Training">
           <TrainingScreen clinical={clinical} canPlay={clinicalView.actor !== null && actorMay(clinicalView.actor, 'device.manage')} />
         </main>
+      ) : screen === 'users' ? (
+        <main className="clinical-screen" aria-label="Users">
+          <UsersScreen api={getStationApi()} me={user} />
+        </main>
       ) : null}
       {visitOpen && (
-        <main className="visit-screen" aria-label="Video visit" hidden={screen !== 'visit'}>
+        <main className="visit-screen" aria-label="Video visit" hidden={locked || screen !== 'visit'}>
           <StationVisit
             api={getStationApi()}
             onClose={() => {

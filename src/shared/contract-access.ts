@@ -13,6 +13,9 @@ import { STATION_ROLES } from './roles';
 /** scrypt's own lower bound lives in the core (password.ts); this keeps absurd inputs off the wire. */
 const MAX_PASSWORD_CHARS = 1_024;
 
+/** The shortest password the core accepts (password.ts enforces it); screens say so before asking. */
+export const MIN_PASSWORD_LENGTH = 10;
+
 export const UsernameSchema = z.string().trim().min(1, { error: 'enter your user name' }).max(64);
 
 export const CredentialsSchema = z.strictObject({

@@ -3,6 +3,7 @@
  * stored with each hash, so raising them later only affects new and changed passwords.
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { MIN_PASSWORD_LENGTH } from '../../shared/contract-access';
 
 export interface ScryptCost {
   /** log2 of N, the CPU/memory cost. */
@@ -16,7 +17,6 @@ export const DEFAULT_SCRYPT_COST: ScryptCost = { logN: 15, r: 8, p: 1 };
 
 const SALT_BYTES = 16;
 const HASH_BYTES = 32;
-export const MIN_PASSWORD_LENGTH = 10;
 const MAX_PASSWORD_LENGTH = 1_024;
 
 export class PasswordPolicyError extends Error {

@@ -7,6 +7,7 @@ import type { StationApi } from '../../shared/contract';
 import type { AlarmStatePayload, News2Observation, News2StatePayload, ScenarioCatalogue } from '../../shared/contract-clinical';
 import type { Actor } from '../../shared/clinical/actor';
 import type { AlarmMetric } from '../../shared/clinical/alarm-limits';
+import { isForbidden } from '../access/failure-text';
 
 export interface ClinicalView {
   actor: Actor | null;
@@ -32,6 +33,8 @@ export class ClinicalStore {
   readonly #unsubscribes: (() => void)[] = [];
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
   #stopped = false;
+  /** Bumped when the patient data is cleared, so a state asked for before is not applied after. */
+  #generation = 0;
 
   constructor(private readonly api: StationApi) {}
 
@@ -48,8 +51,23 @@ export class ClinicalStore {
   stop(): void {
     this.#stopped = true;
     for (const unsubscribe of this.#unsubscribes.splice(0)) unsubscribe();
-    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
-    this.#retryTimer = null;
+    this.#cancelRetry();
+  }
+
+  /** Asks for the state again, e.g. once someone who may see the patient signed in or unlocked. */
+  reload(): void {
+    this.#cancelRetry();
+    if (!this.#stopped) void this.#load(RETRY_MIN_MS);
+  }
+
+  /**
+   * The screen locked or signed out: NEWS2 and who acts here are forgotten. Alarms stay, because
+   * the core announces them to every screen, signed in or not.
+   */
+  clearPatientData(): void {
+    this.#generation++;
+    this.#cancelRetry();
+    this.#set({ actor: null, news2: null, loadError: null });
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -83,20 +101,31 @@ export class ClinicalStore {
     return this.api.invoke('playScenario', { name });
   }
 
+  /** A refusal is no fault: nobody who may see the patient is signed in, and the access store reloads once someone is. */
   async #load(retryMs: number): Promise<void> {
+    const generation = this.#generation;
     try {
       const state = await this.api.invoke('getClinicalState', undefined);
-      if (this.#stopped) return;
+      if (this.#stopped || generation !== this.#generation) return;
       // A pushed state is never older than this answer's, so it keeps precedence.
       this.#set({ actor: state.actor, alarms: this.#view.alarms ?? state.alarms, news2: this.#view.news2 ?? state.news2, loadError: null });
     } catch (error) {
-      if (this.#stopped) return;
+      if (this.#stopped || generation !== this.#generation) return;
+      if (isForbidden(error)) {
+        this.#set({ loadError: null });
+        return;
+      }
       this.#set({ loadError: error instanceof Error ? error.message : String(error) });
       this.#retryTimer = setTimeout(() => {
         this.#retryTimer = null;
         void this.#load(Math.min(retryMs * 2, RETRY_MAX_MS));
       }, retryMs);
     }
+  }
+
+  #cancelRetry(): void {
+    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
   }
 
   #set(change: Partial<ClinicalView>): void {

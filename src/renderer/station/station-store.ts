@@ -6,6 +6,7 @@
 import type { DeviceInfo, FrameBatch, StationApi, WaveformBatch } from '../../shared/contract';
 import type { Metric } from '../../shared/vitals';
 import { WaveformChannel } from '../waveform/waveform-channel';
+import { isForbidden } from '../access/failure-text';
 import { StationModel, type ReadingEntry, type TileView } from './station-model';
 
 export type WaveformMetric = WaveformBatch['metric'];
@@ -52,7 +53,7 @@ const SNAPSHOT_RETRY_MIN_MS = 1_000;
 const SNAPSHOT_RETRY_MAX_MS = 15_000;
 
 export class StationStore {
-  private readonly model = new StationModel();
+  private model = new StationModel();
   private readonly channels = new Map<WaveformMetric, WaveformChannel>();
   private readonly listeners = new Set<() => void>();
   private readonly unsubscribers: (() => void)[] = [];
@@ -64,6 +65,8 @@ export class StationStore {
   private retryTimer: unknown = null;
   private pendingArrivals: FrameArrival[] = [];
   private disposed = false;
+  /** Bumped when the patient data is cleared, so a snapshot asked for before is not applied after. */
+  private generation = 0;
   /** Set while a display loop paces notifications (see paceByFrames). */
   private framePaced = false;
   private notifiedThisFrame = false;
@@ -86,19 +89,47 @@ export class StationStore {
     await this.loadSnapshot(SNAPSHOT_RETRY_MIN_MS);
   }
 
-  /** Fetches the snapshot, retrying with backoff while the station cannot answer. */
+  /** Asks for the snapshot again, e.g. once someone who may see the patient signed in or unlocked. */
+  reload(): void {
+    this.cancelRetry();
+    void this.loadSnapshot(SNAPSHOT_RETRY_MIN_MS);
+  }
+
+  /**
+   * Forgets every device, reading and waveform: the screen locked or signed out, and nothing of the
+   * patient may stay in the page. The core sends none until someone who may see them is back.
+   */
+  clearPatientData(): void {
+    this.generation++;
+    this.cancelRetry();
+    this.model = new StationModel();
+    this.channels.clear();
+    this.pendingArrivals = [];
+    this.changed();
+  }
+
+  /**
+   * Fetches the snapshot, retrying with backoff while the station cannot answer. A refusal is no
+   * fault: nobody who may see the patient is signed in, and the access store reloads once someone is.
+   */
   private async loadSnapshot(retryDelayMs: number): Promise<void> {
+    const generation = this.generation;
     try {
       const requestedAt = this.environment.localNow();
       const snapshot = await this.api.invoke('getSnapshot', undefined);
-      if (this.disposed) return;
+      if (this.disposed || generation !== this.generation) return;
       const answeredAt = this.environment.localNow();
       // The station's clock stamps every reading; align to it, splitting the round trip evenly.
       this.clockOffset = snapshot.now - (requestedAt + answeredAt) / 2;
       this.model.applySnapshot(snapshot, this.stationNow());
       this.connection = { state: 'connected', message: null };
     } catch (error) {
-      if (this.disposed) return;
+      if (this.disposed || generation !== this.generation) return;
+      if (isForbidden(error)) {
+        this.connection = { state: 'connected', message: null };
+        this.changed();
+        return;
+      }
       this.connection = { state: 'failed', message: error instanceof Error ? error.message : String(error) };
       this.retryTimer = this.environment.setTimer(() => {
         this.retryTimer = null;
@@ -112,8 +143,13 @@ export class StationStore {
     this.disposed = true;
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
     if (this.expiryTimer !== null) this.environment.clearTimer(this.expiryTimer);
-    if (this.retryTimer !== null) this.environment.clearTimer(this.retryTimer);
+    this.cancelRetry();
     this.listeners.clear();
+  }
+
+  private cancelRetry(): void {
+    if (this.retryTimer !== null) this.environment.clearTimer(this.retryTimer);
+    this.retryTimer = null;
   }
 
   stationNow(): number {

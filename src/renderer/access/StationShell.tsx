@@ -1,0 +1,65 @@
+/**
+ * The station page around its screens: decides from the access state what shows (waiting,
+ * enrolment, sign-in, or the station for the signed-in person, locked or not), keeps the stores'
+ * patient data in step with it, reports activity, and keeps the connection and alarm banners on
+ * every one of those screens: an alarm is never hidden by a sign-in or a lock.
+ */
+import { Fragment, useSyncExternalStore, type ReactNode } from 'react';
+import type { SignedInUser } from '../../shared/contract-access';
+import type { StationApi } from '../../shared/contract';
+import type { ClinicalStore, ClinicalView } from '../alarms/clinical-store';
+import { StationAlarms } from '../alarms/StationAlarms';
+import { useClinicalStation } from '../alarms/use-clinical-station';
+import { ConnectionBanner } from '../components/ConnectionBanner';
+import type { StationStore } from '../station/station-store';
+import { AccessScreen } from './AccessScreen';
+import type { AccessStore } from './access-store';
+import { useAccessGate, useActivityReports, usePatientDataFollowsAccess } from './use-access';
+
+/** What the station's screens get from the shell once someone is signed in. */
+export interface SignedInStation {
+  user: SignedInUser;
+  /** The screen is locked: everything clinical is covered until the same person signs in again. */
+  locked: boolean;
+  inactivityLockMs: number;
+  clinical: ClinicalStore;
+  clinicalView: ClinicalView;
+  /** The connection and alarm banners, placed by the station layout. */
+  banners: ReactNode;
+}
+
+export interface StationShellProps {
+  api: StationApi;
+  access: AccessStore;
+  store: StationStore;
+  /** The station's screens, mounted afresh per user: nothing of one person's screen carries over to the next. */
+  renderStation(station: SignedInStation): ReactNode;
+}
+
+export function StationShell({ api, access, store, renderStation }: StationShellProps) {
+  const gate = useAccessGate(access);
+  const { clinical, view: clinicalView, sound } = useClinicalStation(api);
+  const connection = useSyncExternalStore(store.subscribe, () => store.getView().connection);
+  usePatientDataFollowsAccess(access, store, clinical);
+  useActivityReports(access, gate.screen === 'signed-in');
+
+  const banners = (
+    <div className="app-banners">
+      <ConnectionBanner connection={connection} />
+      <StationAlarms clinical={clinical} view={clinicalView} sound={sound} />
+    </div>
+  );
+  if (gate.screen === 'signed-in' || gate.screen === 'locked') {
+    const station = { user: gate.user, locked: gate.screen === 'locked', inactivityLockMs: gate.inactivityLockMs, clinical, clinicalView, banners };
+    return <Fragment key={gate.user.userId}>{renderStation(station)}</Fragment>;
+  }
+  return (
+    <div className="app" data-access={gate.screen}>
+      <header className="app-header">
+        <h1 className="app-title">VitalBridge</h1>
+      </header>
+      {banners}
+      <AccessScreen gate={gate} access={access} />
+    </div>
+  );
+}
