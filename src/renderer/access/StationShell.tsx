@@ -34,10 +34,13 @@ export interface StationShellProps {
   store: StationStore;
   /** The station's screens, mounted afresh per user: nothing of one person's screen carries over to the next. */
   renderStation(station: SignedInStation): ReactNode;
+  /** The patient self-service screens, shown instead of all of the above while the station is a kiosk. */
+  renderKiosk(banners: ReactNode): ReactNode;
 }
 
-export function StationShell({ api, access, store, renderStation }: StationShellProps) {
+export function StationShell({ api, access, store, renderStation, renderKiosk }: StationShellProps) {
   const gate = useAccessGate(access);
+  const kiosk = useSyncExternalStore(access.subscribe, () => access.getView().state?.kiosk.enabled === true);
   const { clinical, view: clinicalView, sound } = useClinicalStation(api);
   const connection = useSyncExternalStore(store.subscribe, () => store.getView().connection);
   usePatientDataFollowsAccess(access, store, clinical);
@@ -49,6 +52,8 @@ export function StationShell({ api, access, store, renderStation }: StationShell
       <StationAlarms clinical={clinical} view={clinicalView} sound={sound} />
     </div>
   );
+  // A kiosk shows the patient's screens whoever is signed in; its way out is an administrator's sign-in there.
+  if (kiosk) return renderKiosk(banners);
   if (gate.screen === 'signed-in' || gate.screen === 'locked') {
     const station = { user: gate.user, locked: gate.screen === 'locked', inactivityLockMs: gate.inactivityLockMs, clinical, clinicalView, banners };
     return <Fragment key={gate.user.userId}>{renderStation(station)}</Fragment>;

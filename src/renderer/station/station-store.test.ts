@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { stationReading, type DeviceInfo, type StationReading } from '../../shared/contract';
+import { stationReading, type DeviceInfo, type Snapshot, type StationReading } from '../../shared/contract';
 import { FakeStationApi } from '../../../e2e/web/harness/fake-station-api';
+import { deferred, ScriptedStationApi, settle } from '../access/scripted-station-api';
 import { StationStore, type StoreEnvironment } from './station-store';
 
 const T0 = 1_736_935_200_000;
@@ -98,6 +99,54 @@ describe('StationStore', () => {
     environment.advance(2_000);
     await expect.poll(() => store.getView().connection.state).toBe('connected');
     expect(store.getView().devices).toHaveLength(1);
+  });
+
+  it('takes a refused snapshot (nobody who may see the patient is signed in) as no fault: no error, no retry', async () => {
+    const api = new ScriptedStationApi().refuse('getSnapshot');
+    const environment = new ManualEnvironment();
+    const store = new StationStore(api, environment);
+    await store.start();
+    expect(store.getView().connection).toEqual({ state: 'connected', message: null });
+    environment.advance(60_000);
+    expect(api.callsOf('getSnapshot')).toHaveLength(1);
+  });
+
+  it('loads the snapshot again on reload, once someone who may see the patient is signed in', async () => {
+    const api = new ScriptedStationApi().refuse('getSnapshot');
+    const store = new StationStore(api, new ManualEnvironment());
+    await store.start();
+    api.answer('getSnapshot', () => ({ devices: [oximeter], latest: [spo2(95, T0 - 1_000, 1)], now: T0 }));
+    store.reload();
+    await settle();
+    expect(store.getView().devices).toEqual([oximeter]);
+    expect(store.getView().tiles.find((tile) => tile.metric === 'spo2')).toMatchObject({ state: 'live' });
+  });
+
+  it('forgets every device, reading and waveform when cleared, so a locked screen keeps none', async () => {
+    const { api, store } = await startedStore();
+    api.emit('frame', { readings: [spo2(93, T0 + 4_990, 2)], waveforms: [{ deviceId: 'ox-1', metric: 'pleth', rateHz: 60, startedAt: T0 + 4_900, samples: [10, 20, 30] }] });
+    let notifications = 0;
+    store.subscribe(() => notifications++);
+    store.clearPatientData();
+    expect(notifications).toBe(1);
+    expect(store.getView().devices).toEqual([]);
+    expect(store.getView().tiles.every((tile) => tile.state === 'absent')).toBe(true);
+    expect(store.history('spo2')).toEqual([]);
+    expect(store.waveform('pleth')).toBeNull();
+    expect(store.takeShownArrivals(Number.MAX_SAFE_INTEGER)).toEqual([]);
+  });
+
+  it('does not bring back a snapshot asked for before the screen was cleared', async () => {
+    const api = new ScriptedStationApi().refuse('getSnapshot');
+    const store = new StationStore(api, new ManualEnvironment());
+    await store.start();
+    const late = deferred<Snapshot>();
+    api.answer('getSnapshot', () => late.promise);
+    store.reload();
+    store.clearPatientData();
+    late.resolve({ devices: [oximeter], latest: [spo2(95, T0 - 1_000, 1)], now: T0 });
+    await settle();
+    expect(store.getView().devices).toEqual([]);
   });
 
   it('stops listening when disposed', async () => {
