@@ -16,9 +16,10 @@ import type { AccessStore } from './access/access-store';
 import type { SignedInStation } from './access/StationShell';
 import { LockScreen, SignedInBar } from './access/SessionControls';
 import { UsersScreen } from './access/UsersScreen';
+import { RecordsScreen } from './records/RecordsScreen';
 import './visit/visit.css';
 
-type Screen = 'monitor' | 'history' | 'visit' | 'alarms' | 'news2' | 'training' | 'users';
+type Screen = 'monitor' | 'history' | 'visit' | 'alarms' | 'news2' | 'training' | 'records' | 'users';
 /** The nav, in order; each screen shows to the roles that may do what it `requires` (roles.ts). */
 const SCREENS: readonly { id: Exclude<Screen, 'visit'>; label: string; requires: ProtectedAction }[] = [
   { id: 'monitor', label: 'Monitor', requires: 'patient.view' },
@@ -27,6 +28,7 @@ const SCREENS: readonly { id: Exclude<Screen, 'visit'>; label: string; requires:
   { id: 'news2', label: 'NEWS2', requires: 'patient.view' },
   { id: 'training', label: 'Training', requires: 'patient.view' },
   // Running the station (administrators): records and kiosk screens join here.
+  { id: 'records', label: 'Records', requires: 'patient.list' },
   { id: 'users', label: 'Users', requires: 'user.manage' },
 ];
 
@@ -97,6 +99,10 @@ export function App({ store, display, access, station }: { store: StationStore; 
       ) : screen === 'training' ? (
         <main className="clinical-screen" aria-label="Training">
           <TrainingScreen clinical={clinical} canPlay={clinicalView.actor !== null && actorMay(clinicalView.actor, 'device.manage')} />
+        </main>
+      ) : screen === 'records' ? (
+        <main className="clinical-screen" aria-label="Records">
+          <RecordsScreen api={getStationApi()} user={user} />
         </main>
       ) : screen === 'users' ? (
         <main className="clinical-screen" aria-label="Users">

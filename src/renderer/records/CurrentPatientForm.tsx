@@ -1,0 +1,108 @@
+/**
+ * Naming the station's current patient: every launch (and every kiosk visit) starts an anonymous
+ * record, and a nurse or physician gives it the person's name once they know it. The core
+ * validates the details again and audits the change without them.
+ */
+import { useState, type FormEvent } from 'react';
+import type { StationApi } from '../../shared/contract';
+import { NamePatientSchema, PATIENT_GENDERS, type NamePatientInput, type PatientSummary } from '../../shared/contract-records';
+import { failureText } from '../access/failure-text';
+
+const GENDER_NAMES: Record<(typeof PATIENT_GENDERS)[number], string> = { female: 'Female', male: 'Male', other: 'Other', unknown: 'Unknown' };
+
+/** What the screen says about a field the schema refused. */
+const FIELD_NAMES: Record<string, string> = { givenName: 'Given name', familyName: 'Family name', birthDate: 'Birth date', gender: 'Gender', identifier: 'Identifier' };
+
+export function CurrentPatientForm({ api, current, onNamed }: { api: StationApi; current: PatientSummary | null; onNamed(): void }) {
+  const [givenName, setGivenName] = useState('');
+  const [familyName, setFamilyName] = useState('');
+  const [birthDate, setBirthDate] = useState('');
+  const [gender, setGender] = useState<NamePatientInput['gender']>('unknown');
+  const [identifier, setIdentifier] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [named, setNamed] = useState<string | null>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    const parsed = NamePatientSchema.safeParse({
+      givenName,
+      familyName,
+      gender,
+      ...(birthDate.trim() && { birthDate: birthDate.trim() }),
+      ...(identifier.trim() && { identifier: identifier.trim() }),
+    });
+    if (!parsed.success) {
+      const fields = [...new Set(parsed.error.issues.map((issue) => FIELD_NAMES[String(issue.path[0])] ?? String(issue.path[0])))];
+      setError(`Check ${fields.join(', ')}.`);
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    setNamed(null);
+    try {
+      const patient = await api.invoke('nameCurrentPatient', parsed.data);
+      setNamed(patient.displayName);
+      onNamed();
+    } catch (failure) {
+      setError(`The patient was not named: ${failureText(failure)}.`);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="panel records-current-patient" aria-labelledby="current-patient-title">
+      <h2 id="current-patient-title" className="panel-heading">
+        Current patient
+      </h2>
+      <p className="panel-note" data-role="current-patient">
+        The station files readings under <strong>{current?.displayName ?? '…'}</strong>.
+      </p>
+      <form className="access-form records-name-form" noValidate onSubmit={(event) => void submit(event)} aria-busy={busy}>
+        <label className="access-field">
+          <span>Given name</span>
+          <input name="given-name" autoComplete="off" required maxLength={200} value={givenName} onChange={(event) => setGivenName(event.target.value)} />
+        </label>
+        <label className="access-field">
+          <span>Family name</span>
+          <input name="family-name" autoComplete="off" required maxLength={200} value={familyName} onChange={(event) => setFamilyName(event.target.value)} />
+        </label>
+        <label className="access-field">
+          <span>Birth date (optional)</span>
+          <input name="birth-date" type="date" min="1900-01-01" value={birthDate} onChange={(event) => setBirthDate(event.target.value)} />
+        </label>
+        <label className="access-field">
+          <span>Gender</span>
+          <select name="gender" value={gender} onChange={(event) => setGender(event.target.value as NamePatientInput['gender'])}>
+            {PATIENT_GENDERS.map((option) => (
+              <option key={option} value={option}>
+                {GENDER_NAMES[option]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="access-field">
+          <span>Identifier (optional, e.g. MRN)</span>
+          <input name="identifier" autoComplete="off" maxLength={100} value={identifier} onChange={(event) => setIdentifier(event.target.value)} />
+        </label>
+        {error && (
+          <p className="access-error" role="alert" data-role="name-patient-error">
+            {error}
+          </p>
+        )}
+        {named && (
+          <p className="records-notice" role="status" data-role="name-patient-done">
+            The current patient is now {named}.
+          </p>
+        )}
+        <div className="access-actions">
+          <button type="submit" className="access-button access-button-primary" data-action="name-patient" disabled={busy}>
+            {busy ? 'Saving…' : 'Save name'}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,206 @@
+/**
+ * The records screen: every patient the station holds, with the FHIR export (physicians and
+ * administrators) and erasure on request (administrators); naming the anonymous current patient
+ * (nurses and physicians); and checking the audit trail (administrators). The core checks every
+ * one of these again and audits it; the screen only offers what the role may do.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import type { StationApi } from '../../shared/contract';
+import type { SignedInUser } from '../../shared/contract-access';
+import type { PatientSummary } from '../../shared/contract-records';
+import { can } from '../../shared/roles';
+import { failureText, isForbidden } from '../access/failure-text';
+import { AuditTrailPanel } from './AuditTrailPanel';
+import { CurrentPatientForm } from './CurrentPatientForm';
+import { EraseDialog, erasedSummary } from './EraseDialog';
+import { fetchPatientRecord, saveFile, type ExportProgress } from './record-export';
+import '../access/access.css';
+import './records.css';
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
+
+export function RecordsScreen({ api, user }: { api: StationApi; user: SignedInUser }) {
+  const [patients, setPatients] = useState<readonly PatientSummary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [exporting, setExporting] = useState<{ patientId: string; progress: ExportProgress | null } | null>(null);
+  const [erasing, setErasing] = useState<PatientSummary | null>(null);
+  /** Bumped after every change, to list the patients again. */
+  const [listing, setListing] = useState(0);
+  const listAgain = useCallback(() => setListing((count) => count + 1), []);
+
+  useEffect(() => {
+    let live = true;
+    api.invoke('listPatients', undefined).then(
+      (list) => {
+        if (!live) return;
+        setPatients(list);
+        setError(null);
+      },
+      (failure: unknown) => {
+        // Locked meanwhile: the lock screen is on its way with the access event.
+        if (live && !isForbidden(failure)) setError(`The patient list could not be loaded: ${failureText(failure)}.`);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, listing]);
+
+  const exportRecord = async (patient: PatientSummary) => {
+    if (exporting) return;
+    setNotice(null);
+    setError(null);
+    setExporting({ patientId: patient.id, progress: null });
+    try {
+      const exported = await fetchPatientRecord(api, patient.id, (progress) => setExporting({ patientId: patient.id, progress }));
+      saveFile(exported);
+      setNotice(`Exported ${patient.displayName}'s record as ${exported.fileName}.`);
+    } catch (failure) {
+      setError(`The record was not exported: ${failureText(failure)}.`);
+    } finally {
+      setExporting(null);
+    }
+  };
+
+  const eraseRecord = async (patient: PatientSummary) => {
+    const result = await api.invoke('erasePatientRecord', { patientId: patient.id });
+    setErasing(null);
+    setNotice(`Erased ${patient.displayName}'s record: ${erasedSummary(result.removed)}.`);
+    listAgain();
+  };
+
+  const current = patients?.find((patient) => patient.current) ?? null;
+  const mayName = can(user.role, 'patient.edit');
+  const mayVerify = can(user.role, 'audit.view');
+
+  return (
+    <div className="records-screen">
+      <section className="panel records-list" aria-labelledby="records-title">
+        <div className="records-list-heading">
+          <h2 id="records-title" className="panel-heading">
+            Patients
+          </h2>
+          {/* The current patient's readings keep arriving; the list is read when asked. */}
+          <button type="button" className="access-button" data-action="refresh-records" onClick={listAgain}>
+            Refresh
+          </button>
+        </div>
+        {error && (
+          <p className="access-error" role="alert" data-role="records-error">
+            {error}
+          </p>
+        )}
+        {notice && (
+          <p className="records-notice" role="status" data-role="records-notice">
+            {notice}
+          </p>
+        )}
+        {patients === null ? (
+          <p className="panel-empty">Loading the patients…</p>
+        ) : (
+          <PatientTable
+            patients={patients}
+            mayExport={can(user.role, 'record.export')}
+            mayErase={can(user.role, 'record.erase')}
+            exporting={exporting}
+            onExport={(patient) => void exportRecord(patient)}
+            onErase={(patient) => {
+              setNotice(null);
+              setErasing(patient);
+            }}
+          />
+        )}
+      </section>
+      {(mayName || mayVerify) && (
+        <div className="records-side">
+          {mayName && <CurrentPatientForm api={api} current={current} onNamed={listAgain} />}
+          {mayVerify && <AuditTrailPanel api={api} />}
+        </div>
+      )}
+      {erasing && <EraseDialog patient={erasing} onErase={() => eraseRecord(erasing)} onCancel={() => setErasing(null)} />}
+    </div>
+  );
+}
+
+interface PatientTableProps {
+  patients: readonly PatientSummary[];
+  mayExport: boolean;
+  mayErase: boolean;
+  exporting: { patientId: string; progress: ExportProgress | null } | null;
+  onExport(patient: PatientSummary): void;
+  onErase(patient: PatientSummary): void;
+}
+
+function PatientTable({ patients, mayExport, mayErase, exporting, onExport, onErase }: PatientTableProps) {
+  if (patients.length === 0) return <p className="panel-empty">No patient records on this station.</p>;
+  return (
+    <div className="table-scroll">
+      <table className="clinical-table records-table">
+        <thead>
+          <tr>
+            <th scope="col">Patient</th>
+            <th scope="col">Created</th>
+            <th scope="col">Readings</th>
+            <th scope="col">Last reading</th>
+            {(mayExport || mayErase) && (
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            )}
+          </tr>
+        </thead>
+        <tbody>
+          {patients.map((patient) => {
+            const busy = exporting?.patientId === patient.id;
+            return (
+              <tr key={patient.id} data-patient-id={patient.id} data-current={patient.current || undefined}>
+                <th scope="row" className={patient.named ? 'records-name' : 'records-name records-unnamed'}>
+                  {patient.displayName}
+                  {patient.current && <span className="records-current">Current patient</span>}
+                </th>
+                <td className="records-time">{timeFormat.format(patient.createdAt)}</td>
+                <td>{patient.readingCount.toLocaleString()}</td>
+                <td className="records-time">{patient.lastReadingAt === null ? '—' : timeFormat.format(patient.lastReadingAt)}</td>
+                {(mayExport || mayErase) && (
+                  <td>
+                    <div className="records-actions">
+                    {mayExport && (
+                      <button
+                        type="button"
+                        className="access-button"
+                        data-action="export-record"
+                        aria-label={`Export ${patient.displayName}'s record`}
+                        aria-busy={busy}
+                        disabled={exporting !== null}
+                        onClick={() => onExport(patient)}
+                      >
+                        {busy ? exportLabel(exporting.progress) : 'Export'}
+                      </button>
+                    )}
+                    {mayErase &&
+                      (patient.current ? (
+                        <span className="records-in-use" data-role="erase-unavailable">
+                          Recording now: end the visit first
+                        </span>
+                      ) : (
+                        <button type="button" className="access-button access-button-danger" data-action="erase-record" aria-label={`Erase ${patient.displayName}'s record`} onClick={() => onErase(patient)}>
+                          Erase
+                        </button>
+                      ))}
+                    </div>
+                  </td>
+                )}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function exportLabel(progress: ExportProgress | null): string {
+  if (!progress || progress.total === 1) return 'Preparing…';
+  return `Preparing… ${Math.round((100 * progress.received) / progress.total)}%`;
+}
