@@ -1,0 +1,79 @@
+/**
+ * The station core as a screen reaches it, for the audit trail's completeness: a signed-in nurse's
+ * screen viewing the current patient is recorded once per session, a video visit's start, the
+ * clinician's admission and its end are recorded with the visit id, and the records methods are
+ * served, each entry under the nurse's own id.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { VISIT_CONSENT_STATEMENT } from '../src/shared/contract-visit';
+import type { StationRole } from '../src/shared/roles';
+import { AuditLog } from '../src/node/audit/audit-log';
+import { totpCode } from '../src/node/identity/totp';
+import { UserDirectory } from '../src/node/identity/users';
+import { openRecordsDatabase } from '../src/node/records/database';
+import { FileKeyProvider } from '../src/node/records/key-provider';
+import { TEST_SCRYPT_COST, tempDataDir } from '../src/node/records/test-support';
+import { invokeContract } from '../src/node/station/contract-session';
+import { createStation, type Station } from '../src/node/station/station';
+import type { VisitConnector } from '../src/node/station/visits';
+
+const PASSWORD = 'correct horse battery';
+const running: Station[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((station) => station.close()));
+});
+
+/** A consultation server that creates visit v1. */
+const connector: VisitConnector = {
+  serverUrl: 'http://127.0.0.1:1',
+  createVisit: async () => ({ visitId: 'v1', stationToken: 's', clinicianToken: 'c', clinicianUrl: 'http://127.0.0.1:1/#token=c', expiresAt: Date.now() + 60_000 }),
+  endVisit: async () => true,
+};
+
+/** An account written into the data folder before the start, as an administrator would have created it. */
+async function account(dataDir: string, username: string, role: StationRole): Promise<{ id: string; secret: Buffer }> {
+  const db = await openRecordsDatabase({ dataDir, keyProvider: new FileKeyProvider(dataDir) });
+  try {
+    const { user } = await new UserDirectory(db, Date.now, TEST_SCRYPT_COST).create({ username, role, password: PASSWORD });
+    return { id: user.id, secret: user.totpSecret! };
+  } finally {
+    db.close();
+  }
+}
+
+describe('audit completeness at the station', () => {
+  it('records the screen’s view once per session, and a visit’s start, admission and end with its id', { timeout: 30_000 }, async () => {
+    const dataDir = tempDataDir();
+    const nurse = await account(dataDir, 'nurse.ada', 'nurse');
+    const station = await createStation({ dataDir, keyProvider: new FileKeyProvider(dataDir), hardware: false, consult: () => connector, log: () => undefined });
+    running.push(station);
+    const screen = station.openScreen(() => undefined);
+    expect(await screen.signIn({ username: 'nurse.ada', password: PASSWORD, totp: totpCode(nurse.secret, Date.now()) })).toMatchObject({ ok: true });
+    const call = async (method: Parameters<typeof invokeContract>[2], input?: unknown) => {
+      const result = await invokeContract(station.handlers, screen, method, input);
+      if (!result.ok) throw new Error(`${String(method)}: ${result.error.message}`);
+      return result.output as Record<string, unknown>;
+    };
+
+    for (let i = 0; i < 3; i++) await call('getSnapshot');
+    const consent = await call('recordVisitConsent', { statementVersion: VISIT_CONSENT_STATEMENT.version, accepted: true });
+    const visit = await call('startVisit', { consentId: consent.consentId });
+    await call('admitClinician', { visitId: visit.visitId });
+    await call('endVisit', { visitId: visit.visitId });
+    const [current] = (await call('listPatients')) as unknown as { id: string; current: boolean }[];
+
+    const patientId = station.records.encounter.patientId;
+    expect(current).toMatchObject({ id: patientId, current: true });
+    const trail = new AuditLog(station.records.db).entries(0, 1_000_000).filter((entry) => entry.actor === nurse.id);
+    expect(trail.map(({ action, object }) => [action, object])).toEqual([
+      ['session.sign-in', null],
+      ['patient.view', patientId],
+      ['consent.record', expect.any(String)],
+      ['visit.start', 'v1'],
+      ['visit.admit-clinician', 'v1'],
+      ['visit.end', 'v1'],
+      ['patient.list', null],
+    ]);
+    expect(new Set(trail.map((entry) => entry.where)).size).toBe(1);
+  });
+});
