@@ -1,7 +1,8 @@
 /**
  * The Electron shell, launched for real: hardened webPreferences, CSP on the page, a bridge that is
- * exactly the contract, and a live simulated reading reaching the window. Skipped, with the reason
- * printed, where the Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD).
+ * exactly the contract, and a live simulated reading reaching the window once a nurse signed in
+ * (the account is written into the data folder before launch). Skipped, with the reason printed,
+ * where the Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,6 +10,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
+import { StationAccounts } from '../web/accounts';
+import { signInAs } from '../web/sign-in';
 
 const projectRoot = resolve(import.meta.dirname, '..', '..');
 
@@ -35,8 +38,12 @@ test.describe('Electron shell', () => {
   test.beforeAll(async () => {
     test.skip(!existsSync(mainEntry), `run "npm run build" first: ${mainEntry} is missing`);
     dataDir = await mkdtemp(join(tmpdir(), 'vb-electron-'));
+    // An installed station: its records (and their key file, which the app seals with the OS
+    // keychain on first start) already hold the nurse who signs in.
+    const nurse = await new StationAccounts(dataDir).create('nurse');
     app = await electron.launch({ executablePath: 'path' in binary ? binary.path : undefined, args: [mainEntry, '--simulate', '--data-dir', dataDir] });
     page = await app.firstWindow();
+    await signInAs(page, nurse);
   });
 
   test.afterAll(async () => {

@@ -1,8 +1,9 @@
 /**
- * Alarms, NEWS2 and training in web mode, with the simulated patient desaturating five times faster
- * than real time: the high-priority SpO2 alarm with its visual and auditory signals, acknowledgement,
- * a NEWS2 score from device readings plus manual inputs, the training panel, accessibility and
- * screenshots at kiosk and laptop sizes.
+ * Alarms, NEWS2 and training in web mode, with the simulated patient desaturating five times
+ * faster than real time: the high-priority SpO2 alarm with its visual and auditory signals on a
+ * screen nobody has signed in at yet, acknowledgement by a signed-in nurse, a NEWS2 score from
+ * device readings plus manual inputs, the training panel, accessibility and screenshots at kiosk
+ * and laptop sizes.
  */
 import type { Page } from '@playwright/test';
 import { ALARM_VISUALS, auditoryBurst } from '../../src/shared/clinical/alarm-presentation';
@@ -32,6 +33,8 @@ test('a desaturation raises a flashing red high-priority alarm, sounds its burst
   await expect(enableSound).toHaveText('Sound off: click to enable alarm sound');
   expect(await page.evaluate(() => window.__vitalbridgeAlarmAudio?.enabled)).toBe(false);
 
+  // Nobody has signed in yet: the alarm is announced, shown and (after a click) sounded all the same.
+  await expect(page.locator('form[data-screen="sign-in"]')).toBeVisible();
   const alarm = page.locator('[data-alarm-priority="high"]').first();
   await expect(alarm).toBeVisible({ timeout: 60_000 });
   await expect(alarm.locator('[data-role="alarm-message"]')).toContainText('SpO₂ low');
@@ -65,6 +68,9 @@ test('a desaturation raises a flashing red high-priority alarm, sounds its burst
   const audioNow = await page.evaluate(() => window.__vitalbridgeAlarmAudio!.nowMs());
   expect(pulses[0]!.startMs).toBeGreaterThan(audioNow - 10_000);
 
+  // Acknowledging is a nurse's act: signed in, the same alarm can be acknowledged.
+  const nurse = await station.signIn(page);
+
   expect(await seriousAxeViolations(page)).toEqual([]);
   await screenshot(page, 'alarm-kiosk');
   await page.setViewportSize(VIEWPORTS.laptop);
@@ -83,7 +89,7 @@ test('a desaturation raises a flashing red high-priority alarm, sounds its burst
   await screen(page, 'Alarms').click();
   const logRow = page.locator('[data-role="alarm-log"] tr[data-log-priority="high"]').first();
   await expect(logRow).toContainText('SpO₂ low');
-  await expect(logRow).toContainText('by Station screen (nurse)');
+  await expect(logRow).toContainText(`by ${nurse.username}`);
   await expect(page.locator('[data-role="alarm-limits"] [data-limit-metric="spo2"]')).toContainText('90 %');
   await expect(page.locator('.limit-input')).toHaveCount(0);
   for (const [size, viewport] of Object.entries(VIEWPORTS)) {
@@ -97,6 +103,7 @@ test('NEWS2 refuses to score without its inputs, then scores once devices measur
   test.setTimeout(120_000);
   await page.setViewportSize(VIEWPORTS.kiosk);
   await page.goto(station.url);
+  const nurse = await station.signIn(page);
   await expect(tile(page, 'spo2')).toHaveAttribute('data-state', 'live', { timeout: 30_000 });
   for (const name of [/pressure/i, /thermometer/i]) {
     await page.locator('[data-device-id]').filter({ hasText: name }).locator('[data-action="request-measurement"]').click();
@@ -108,7 +115,7 @@ test('NEWS2 refuses to score without its inputs, then scores once devices measur
   await page.getByLabel('Consciousness (ACVPU)').selectOption('A');
   await page.getByLabel('Air or oxygen?').selectOption('air');
   await page.locator('[data-action="enter-news2"]').click();
-  await expect(page.locator('[data-role="news2-manual"]')).toContainText('Respiration rate: 18 /min, entered by Station screen (nurse)');
+  await expect(page.locator('[data-role="news2-manual"]')).toContainText(`Respiration rate: 18 /min, entered by ${nurse.username}`);
 
   const total = page.locator('[data-role="news2-total"]');
   await expect(total).toBeVisible({ timeout: 60_000 });
@@ -127,6 +134,7 @@ test('NEWS2 refuses to score without its inputs, then scores once devices measur
 test('the training panel lists the scenarios and plays one from its beginning', async ({ page }) => {
   test.setTimeout(60_000);
   await page.goto(station.url);
+  await station.signIn(page);
   await screen(page, 'Training').click();
   await expect(page.locator('[data-role="current-scenario"]')).toHaveText('Desaturation');
   await expect(page.locator('[data-scenario]')).toHaveCount(9);

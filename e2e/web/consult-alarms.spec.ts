@@ -23,6 +23,7 @@ test("a desaturation's high-priority alarm reaches the clinician, who acknowledg
     return page;
   };
   const patient = await open(station.url);
+  await station.signIn(patient);
   await patient.locator('[data-action="start-visit"]').click();
   await patient.locator('[data-action="consent-accept"]').click();
   const link = (await patient.locator('[data-role="visit-link"]').innerText({ timeout: 20_000 })).trim();

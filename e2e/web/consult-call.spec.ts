@@ -1,13 +1,14 @@
 /**
- * A video visit end to end in web mode with the simulated peripherals: the station starts a visit
- * (consent first), a clinician opens the link in a second browser context and joins, the station
- * admits them, and video frames are decoded at both ends. A third party with the same link is
- * refused; a closed peer connection and a dropped signalling socket heal without a click; and with
- * a relay-only consultation server on a real coturn the media goes through TURN.
+ * A video visit end to end in web mode with the simulated peripherals: a nurse signed in at the
+ * station starts a visit (consent first), a clinician opens the link in a second browser context
+ * and joins, the station admits them, and video frames are decoded at both ends. A third party
+ * with the same link is refused; a closed peer connection and a dropped signalling socket heal
+ * without a click; and with a relay-only consultation server on a real coturn the media goes
+ * through TURN.
  */
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { VIDEO_VISIT_LAUNCH_OPTIONS, VIEWPORTS, expect, screenshot, seriousAxeViolations, test, useWebStation } from './fixtures';
+import { VIDEO_VISIT_LAUNCH_OPTIONS, VIEWPORTS, expect, screenshot, seriousAxeViolations, signIn, test, useWebStation } from './fixtures';
 import { framesPresented, freePort, mediaFlow, recordConnections, startConsultServer, startCoturn } from './call-helpers';
 import { startWebStation, type WebStation } from './web-station';
 
@@ -60,6 +61,7 @@ test.describe('video visit in web mode', () => {
   test('consent, lobby and admit, video both ways, a refused third party, and recovery without a click', async ({ browser }) => {
     test.setTimeout(180_000);
     const patient = await participant(browser, station.url);
+    await station.signIn(patient.page);
     await patient.page.locator('[data-action="start-visit"]').waitFor();
     await patient.page.locator('[data-action="start-visit"]').click();
     await expect(patient.page.locator('[data-role="visit-consent"]')).toBeVisible();
@@ -133,6 +135,7 @@ test.describe('video visit in web mode', () => {
     });
     const page = await context.newPage();
     await page.goto(station.url);
+    await station.signIn(page);
     await startVisitOnStation(page);
     const problem = page.locator('[data-role="media-problem"]');
     await expect(problem).toHaveAttribute('data-problem', 'denied');
@@ -160,6 +163,7 @@ test.describe('relay-only visit through coturn', () => {
       station = await startWebStation(['--port', String(webPort), '--consult-server', consult.url]);
 
       const patient = await participant(browser, station.url);
+      await signIn(patient.page, station.accounts);
       const link = await startVisitOnStation(patient.page);
       expect(new URL(link).origin).toBe(consult.url);
       const clinician = await joinAsClinician(browser, link);

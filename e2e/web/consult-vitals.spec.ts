@@ -52,6 +52,7 @@ test.describe('live vitals in a video visit', () => {
   test('vitals, chat, a measurement request and a forced disconnect without lost numerics', async ({ browser }) => {
     test.setTimeout(180_000);
     const patient = await participant(browser, station.url, '__vitalbridgeVitalsSent');
+    await station.signIn(patient.page);
     await patient.page.locator('[data-action="start-visit"]').click();
     await patient.page.locator('[data-action="consent-accept"]').click();
     const link = (await patient.page.locator('[data-role="visit-link"]').innerText({ timeout: 20_000 })).trim();

@@ -10,6 +10,7 @@ const station = useWebStation(['--scenario', 'device-disconnect']);
 test('unplugging the simulated oximeter turns its tiles stale and shows the device state', async ({ page }) => {
   test.setTimeout(90_000);
   await page.goto(station.url);
+  await station.signIn(page);
   const oximeter = page.locator('[data-device-id]').filter({ hasText: /oximeter/i });
   await expect(oximeter).toHaveAttribute('data-device-state', 'disconnected', { timeout: 45_000 });
   await expect(oximeter.locator('[data-role="device-state"]')).toHaveText('Disconnected');

@@ -3,8 +3,11 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
+import { WEB_SOCKET_PATH } from '../../src/shared/contract';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, FAKE_MEDIA_ARGS } from '../chromium-flags';
-import { startWebStation, type WebStation } from './web-station';
+import type { StaffRole, StationAccount } from './accounts';
+import { signIn } from './sign-in';
+import { startWebStation, type WebStation, type WebStationSetup } from './web-station';
 
 export const SCREEN_DIR = resolve(import.meta.dirname, '..', '..', 'test-results', 'screens');
 export const VIEWPORTS = { kiosk: { width: 1920, height: 1080 }, laptop: { width: 1366, height: 768 } } as const;
@@ -17,6 +20,7 @@ export const test = base.extend({
   ],
 });
 export { expect };
+export { signIn, signInAs, signInForm, signedInUser, submitSignIn } from './sign-in';
 
 /** For `test.use` in the video-visit specs: fake camera and microphone, and video that plays without a click. */
 export const VIDEO_VISIT_LAUNCH_OPTIONS = {
@@ -24,26 +28,89 @@ export const VIDEO_VISIT_LAUNCH_OPTIONS = {
   args: [...CHROMIUM_ARGS, ...FAKE_MEDIA_ARGS, '--autoplay-policy=no-user-gesture-required'],
 };
 
+/** A station as the tests use it: its address, its data folder, and sign-in of fresh accounts. */
+export interface StationUnderTest extends Pick<WebStation, 'url' | 'dataDir' | 'accounts'> {
+  /** Signs a fresh account of `role` (nurse by default) in at the page's sign-in form; see signIn. */
+  signIn(page: Page, role?: StaffRole): Promise<StationAccount>;
+}
+
 /**
  * Starts web mode before the first test of the enclosing file or describe block and stops it after
  * the last. The returned station is readable once the tests run.
  */
-export function useWebStation(extraArgs: readonly string[] = []): Pick<WebStation, 'url'> {
+export function useWebStation(extraArgs: readonly string[] = [], setup: WebStationSetup = {}): StationUnderTest {
   let station: WebStation | undefined;
   test.beforeAll(async () => {
     test.setTimeout(150_000);
-    station = await startWebStation(extraArgs);
+    station = await startWebStation(extraArgs, setup);
   });
   test.afterAll(async () => {
     await station?.stop();
   });
+  const started = (): WebStation => {
+    if (!station) throw new Error('the web station is read before its beforeAll hook started it');
+    return station;
+  };
   return {
     get url() {
-      if (!station) throw new Error('the web station is read before its beforeAll hook started it');
-      return station.url;
+      return started().url;
     },
+    get dataDir() {
+      return started().dataDir;
+    },
+    get accounts() {
+      return started().accounts;
+    },
+    signIn: (page, role) => signIn(page, started().accounts, role),
   };
 }
+
+/** What the station told a page over one contract socket: events by name, answers by the method asked. */
+export type ContractMessage = { socket: number } & ({ kind: 'event'; event: string } | { kind: 'result'; method: string; ok: boolean; code: string | null });
+
+/**
+ * Records every message the station sends over the page's contract sockets (the app's own first,
+ * then any other the page opens), with the method each answer belongs to. Call before the page
+ * loads.
+ */
+export function watchContract(page: Page): ContractMessage[] {
+  const messages: ContractMessage[] = [];
+  let sockets = 0;
+  page.on('websocket', (ws) => {
+    if (new URL(ws.url()).pathname !== WEB_SOCKET_PATH) return;
+    const socket = sockets++;
+    const methods = new Map<unknown, string>();
+    const parse = (payload: string | Buffer): Record<string, unknown> | null => {
+      try {
+        const message: unknown = JSON.parse(payload.toString());
+        return typeof message === 'object' && message !== null ? (message as Record<string, unknown>) : null;
+      } catch {
+        return null;
+      }
+    };
+    ws.on('framesent', ({ payload }) => {
+      const message = parse(payload);
+      if (message?.type === 'invoke') methods.set(message.id, String(message.method));
+    });
+    ws.on('framereceived', ({ payload }) => {
+      const message = parse(payload);
+      if (message?.type === 'event') messages.push({ socket, kind: 'event', event: String(message.event) });
+      if (message?.type === 'result') {
+        const error = message.error as { code?: unknown } | undefined;
+        messages.push({ socket, kind: 'result', method: methods.get(message.id) ?? 'unknown', ok: message.ok === true, code: error ? String(error.code) : null });
+      }
+    });
+  });
+  return messages;
+}
+
+/** How many `event` messages arrived on `socket` (the app's own by default) after position `from`. */
+export const eventsSince = (messages: readonly ContractMessage[], event: string, from = 0, socket = 0): number =>
+  messages.slice(from).filter((message) => message.socket === socket && message.kind === 'event' && message.event === event).length;
+
+/** The answers to `method` on `socket` (the app's own by default), oldest first. */
+export const answersTo = (messages: readonly ContractMessage[], method: string, socket = 0) =>
+  messages.filter((message): message is Extract<ContractMessage, { kind: 'result' }> => message.socket === socket && message.kind === 'result' && message.method === method);
 
 export const tile = (page: Page, metric: string) => page.locator(`[data-metric="${metric}"]`);
 export const tileValue = (page: Page, metric: string) => tile(page, metric).locator('[data-role="value"]');

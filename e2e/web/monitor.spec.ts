@@ -1,7 +1,7 @@
 /**
- * Web mode with the simulated peripherals: live tiles that change, a moving pleth, a measurement
- * started from the device panel, the history screen, accessibility, and screenshots at kiosk and
- * laptop sizes.
+ * Web mode with the simulated peripherals, signed in as a nurse: live tiles that change, a moving
+ * pleth, a measurement started from the device panel, the history screen, accessibility, and
+ * screenshots at kiosk and laptop sizes.
  */
 import { VIEWPORTS, canvasFingerprint, expect, screenshot, seriousAxeViolations, test, tile, tileValue, useWebStation } from './fixtures';
 import type { Page } from '@playwright/test';
@@ -25,6 +25,7 @@ async function distinctValues(page: Page, metric: string, wanted: number): Promi
 test('the simulated oximeter drives changing SpO2 and pulse tiles and a moving pleth', async ({ page }) => {
   test.setTimeout(90_000);
   await page.goto(station.url);
+  await station.signIn(page);
   await expect(tile(page, 'spo2')).toHaveAttribute('data-state', 'live', { timeout: 20_000 });
   await expect(tile(page, 'spo2').locator('[data-role="unit"]')).toHaveText('%');
   await expect(tile(page, 'pulseRate').locator('[data-role="unit"]')).toHaveText('bpm');
@@ -40,6 +41,7 @@ test('the simulated oximeter drives changing SpO2 and pulse tiles and a moving p
 test('a measurement started from the device panel fills the blood-pressure tiles and the history', async ({ page }) => {
   test.setTimeout(90_000);
   await page.goto(station.url);
+  await station.signIn(page);
   const cuff = page.locator('[data-device-id]').filter({ hasText: /pressure/i });
   await cuff.locator('[data-action="request-measurement"]').click();
   for (const metric of ['systolic', 'diastolic']) {
@@ -55,6 +57,7 @@ test('a measurement started from the device panel fills the blood-pressure tiles
 test('every screen passes axe at kiosk and laptop sizes, is keyboard operable, and is captured', async ({ page }) => {
   test.setTimeout(120_000);
   await page.goto(station.url);
+  await station.signIn(page);
   await expect(tile(page, 'spo2')).toHaveAttribute('data-state', 'live', { timeout: 20_000 });
   // The other tests' measurement may or may not be finished; start one so history has spot readings.
   await page.locator('[data-action="request-measurement"]:enabled').first().click();

@@ -12,6 +12,7 @@ const station = useWebStation(['--replay', CAPTURE]);
 
 test('a replayed capture shows its values with the device time', async ({ page }) => {
   await page.goto(station.url);
+  await station.signIn(page);
   await expect(tileValue(page, 'systolic')).toHaveText('119', { timeout: 30_000 });
   await expect(tileValue(page, 'diastolic')).toHaveText('79');
   await expect(tile(page, 'systolic')).toHaveAttribute('data-state', 'stale');

@@ -1,11 +1,13 @@
 /**
  * Starts web mode (`start:web`) as a child process for one test file: simulated peripherals, a
- * free port, a throw-away data folder. Resolves with the tokenised `Station UI:` URL.
+ * free port, a throw-away data folder. Resolves with the tokenised `Station UI:` URL, the data
+ * folder, and the accounts the tests create in it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { StationAccounts } from './accounts';
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..');
 /** First start may rebuild the renderer. */
@@ -13,13 +15,34 @@ const START_TIMEOUT_MS = 120_000;
 
 export interface WebStation {
   url: string;
+  dataDir: string;
+  /** Accounts written into this station's records while it runs. */
+  accounts: StationAccounts;
   /** Everything the process wrote to stderr so far, for failure messages. */
   stderr(): string;
   stop(): Promise<void>;
 }
 
-export async function startWebStation(extraArgs: readonly string[] = []): Promise<WebStation> {
+export interface WebStationSetup {
+  /**
+   * A new installation with no accounts, which offers the administrator's enrolment. Otherwise
+   * an administrator is enrolled before the start, as on a station in use, and tests sign in.
+   */
+  firstRun?: boolean;
+  /** Runs on the data folder before the station starts (settings, more accounts). */
+  prepare?(dataDir: string): Promise<void>;
+}
+
+export async function startWebStation(extraArgs: readonly string[] = [], setup: WebStationSetup = {}): Promise<WebStation> {
   const dataDir = await mkdtemp(join(tmpdir(), 'vitalbridge-e2e-'));
+  const accounts = new StationAccounts(dataDir);
+  try {
+    if (!setup.firstRun) await accounts.create('administrator');
+    await setup.prepare?.(dataDir);
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/node/web/main.ts', '--simulate', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
     cwd: PROJECT_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -32,7 +55,7 @@ export async function startWebStation(extraArgs: readonly string[] = []): Promis
   };
   try {
     const url = await stationUiAnnounced(child, () => stderr);
-    return { url, stderr: () => stderr, stop };
+    return { url, dataDir, accounts, stderr: () => stderr, stop };
   } catch (error) {
     await stop();
     throw error;
