@@ -6,7 +6,15 @@ import { nodePolyfills } from 'vite-plugin-node-polyfills';
 export default defineConfig({
   main: {
     plugins: [externalizeDepsPlugin()],
-    build: { rollupOptions: { input: { index: resolve(__dirname, 'src/main/index.ts') } } },
+    build: {
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          // The station recorder's writer thread: started from out/main/recorder-worker.js, beside the code that starts it.
+          'recorder-worker': resolve(__dirname, 'src/node/station/persistence/recorder-worker.ts'),
+        },
+      },
+    },
   },
   preload: {
     plugins: [externalizeDepsPlugin({ exclude: ['zod'] })],

@@ -1,10 +1,11 @@
 /**
- * Crash safety: a writer process is SIGKILLed at random points, 50 times, on one database. After
- * every kill the database must open cleanly, pass integrity_check, and hold every reading the
- * writer acknowledged as committed.
+ * Crash safety: a writer process, recording through the station recorder and its worker thread,
+ * is SIGKILLed at random points, 50 times, on one database. After every kill the database must
+ * open cleanly, pass integrity_check, and hold every reading the writer acknowledged, i.e. every
+ * reading of a batch the worker reported committed.
  *
- * The writer is bundled once with esbuild and run by plain node: starting it through tsx would
- * cost most of a second per iteration.
+ * The writer and the worker are bundled once with esbuild and run by plain node: starting them
+ * through tsx would cost most of a second per iteration.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -20,7 +21,8 @@ import { tempDataDir } from './test-support';
 const ITERATIONS = 50;
 const repoRoot = join(import.meta.dirname, '../../..');
 // Inside the repository so the bundle resolves the native module from node_modules.
-const bundle = join(repoRoot, 'node_modules/.cache/vitalbridge-tests', `durability-writer-${process.pid}.mjs`);
+const bundleDir = join(repoRoot, 'node_modules/.cache/vitalbridge-tests', `durability-${process.pid}`);
+const bundle = join(bundleDir, 'durability-writer.mjs');
 
 /** Small seeded PRNG (mulberry32), so a failing run can be repeated with DURABILITY_SEED. */
 function random(seed: number): () => number {
@@ -58,20 +60,25 @@ function runAndKill(dataDir: string, firstReceivedAt: number, killAfterAcks: num
 
 describe('durability under SIGKILL', () => {
   beforeAll(async () => {
-    mkdirSync(join(bundle, '..'), { recursive: true });
+    mkdirSync(bundleDir, { recursive: true });
     await build({
-      entryPoints: [join(import.meta.dirname, 'durability-writer.ts')],
+      // The recorder starts its worker from the file beside it with its own extension: recorder-worker.mjs.
+      entryPoints: {
+        'durability-writer': join(import.meta.dirname, 'durability-writer.ts'),
+        'recorder-worker': join(repoRoot, 'src/node/station/persistence/recorder-worker.ts'),
+      },
       bundle: true,
       platform: 'node',
       format: 'esm',
       target: 'node20',
-      outfile: bundle,
+      outdir: bundleDir,
+      outExtension: { '.js': '.mjs' },
       external: ['better-sqlite3-multiple-ciphers'],
       logLevel: 'error',
     });
   });
 
-  afterAll(() => rmSync(bundle, { force: true }));
+  afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
 
   it(`keeps every acknowledged reading across ${ITERATIONS} kills at random points`, { timeout: 120_000 }, async () => {
     const seed = Number(process.env.DURABILITY_SEED ?? Date.now() % 1_000_000);

@@ -130,9 +130,9 @@ export async function createStation(options: StationOptions): Promise<Station> {
   hub.on('reading', (reading) => batcher.pushReading(reading));
   hub.on('waveform', (batch) => batcher.pushWaveform(batch));
   records.attach(hub);
-  await hub.start().catch((error: unknown) => {
+  await hub.start().catch(async (error: unknown) => {
     access.close();
-    records.close();
+    await records.close();
     throw error;
   });
   batcher.pushDevices(hub.devices());
@@ -191,7 +191,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
         access.close();
         batcher.close();
         await hub.close();
-        records.close();
+        await records.close();
       })();
       return closing;
     },

@@ -1,37 +1,61 @@
 import { randomBytes } from 'node:crypto';
+import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { stationReading, type StationReading } from '../../../shared/contract';
+import { stationReading, type StationReading, type WaveformBatch } from '../../../shared/contract';
 import type { Actor } from '../../../shared/clinical/actor';
 import type { AlarmLogEntry } from '../../../shared/clinical/alarm-engine';
 import { AuditLog } from '../../audit/audit-log';
 import { openRecordsDatabase, type RecordsDb } from '../../records/database';
 import { RecordStore } from '../../records/store';
 import { tempDataDir } from '../../records/test-support';
-import { CurrentEncounter } from './encounter';
-import { StationRecorder } from './station-recorder';
+import { CurrentEncounter, type Encounter } from './encounter';
+import { RecorderThread, startRecorderWorker } from './recorder-thread';
+import { RecorderFlushError, StationRecorder, type StationRecorderOptions } from './station-recorder';
 
 const T0 = Date.UTC(2025, 0, 15, 9);
 const nurse: Actor = { id: 'user-7', name: 'Nurse Ada', role: 'nurse' };
-const open: RecordsDb[] = [];
+const open: { db: RecordsDb; recorder: StationRecorder }[] = [];
 
-async function setUp(options: { flushAtPending?: number } = {}) {
-  const db = await openRecordsDatabase({ dataDir: tempDataDir(), keyProvider: { getDataKey: async () => randomBytes(32) } });
-  open.push(db);
+async function setUp(options: Pick<StationRecorderOptions, 'flushAtPending' | 'flushIntervalMs'> = {}) {
+  const dataDir = tempDataDir();
+  const key = randomBytes(32);
+  const db = await openRecordsDatabase({ dataDir, keyProvider: { getDataKey: async () => key } });
   const store = new RecordStore(db);
   const audit = new AuditLog(db);
   const encounter = CurrentEncounter.start(store, audit);
+  // What the kiosk hands the recorder: one object whose patient and visit change between visits.
+  let current: Encounter = encounter;
+  const switching: Encounter = {
+    get patientId() {
+      return current.patientId;
+    },
+    get visitId() {
+      return current.visitId;
+    },
+  };
+  const switchEncounter = () => (current = CurrentEncounter.start(store, audit));
   const lines: string[] = [];
-  // A long interval: the tests flush explicitly, so nothing depends on timing.
-  const recorder = new StationRecorder({ store, encounter, log: (line) => lines.push(line), flushIntervalMs: 3_600_000, ...options });
-  return { db, store, audit, encounter, recorder, lines };
+  const log = (line: string) => lines.push(line);
+  // The real worker thread, with a handle on each one started (to crash it).
+  const threads: Worker[] = [];
+  const start = (data: Parameters<typeof startRecorderWorker>[0]) => threads[threads.push(startRecorderWorker(data)) - 1]!;
+  // A long interval: the tests flush explicitly unless they are about the interval.
+  const recorder = new StationRecorder({ writer: new RecorderThread({ dataDir, key, log, start }), encounter: switching, log, flushIntervalMs: 3_600_000, ...options });
+  open.push({ db, recorder });
+  return { db, store, audit, encounter, switchEncounter, recorder, lines, threads };
 }
 
-afterEach(() => {
-  for (const db of open.splice(0)) if (db.open) db.close();
+afterEach(async () => {
+  for (const { db, recorder } of open.splice(0)) {
+    await recorder.close();
+    if (db.open) db.close();
+  }
 });
 
 const spo2 = (value: number, at: number, seq = 0): StationReading =>
   stationReading({ deviceId: 'oximeter-1', metric: 'spo2', value, unit: '%', deviceTime: null, receivedAt: at, seq });
+
+const plethChunk = (startedAt: number, n: number): WaveformBatch => ({ deviceId: 'oximeter-1', metric: 'pleth', rateHz: 60, startedAt, samples: Array.from({ length: n }, (_, i) => i % 128) });
 
 function logEntry(overrides: Partial<AlarmLogEntry>): AlarmLogEntry {
   return {
@@ -55,11 +79,11 @@ function logEntry(overrides: Partial<AlarmLogEntry>): AlarmLogEntry {
 }
 
 describe('station recorder', () => {
-  it('queues readings and writes them under the encounter when flushed', async () => {
+  it('queues readings and writes them from its worker thread under the encounter; flush resolves once they are readable here', async () => {
     const { store, encounter, recorder } = await setUp();
     for (let i = 0; i < 5; i++) recorder.recordReading(spo2(95 + (i % 3), T0 + i * 1_000, i));
     expect(store.readings(encounter.patientId)).toEqual([]);
-    recorder.flush();
+    await recorder.flush();
     const stored = store.readings(encounter.patientId);
     expect(stored.map((r) => [r.value, r.receivedAt, r.visitId])).toEqual([0, 1, 2, 3, 4].map((i) => [95 + (i % 3), T0 + i * 1_000, encounter.visitId]));
     expect(recorder.counts.readings).toBe(5);
@@ -68,7 +92,7 @@ describe('station recorder', () => {
   it('flushes on its own once the queue is long, without waiting for the interval', async () => {
     const { store, encounter, recorder } = await setUp({ flushAtPending: 10 });
     for (let i = 0; i < 10; i++) recorder.recordReading(spo2(97, T0 + i, i));
-    await expect.poll(() => store.readings(encounter.patientId).length).toBe(10);
+    await expect.poll(() => store.readings(encounter.patientId).length, { timeout: 10_000 }).toBe(10);
   });
 
   it('refuses an implausible reading without losing the rest of the batch, and logs no value', async () => {
@@ -76,33 +100,49 @@ describe('station recorder', () => {
     recorder.recordReading(spo2(97, T0));
     recorder.recordReading({ ...spo2(97, T0 + 1), value: 250 });
     recorder.recordReading(spo2(96, T0 + 2));
-    recorder.flush();
+    await recorder.flush();
     expect(store.readings(encounter.patientId).map((r) => r.value)).toEqual([97, 96]);
     expect(recorder.counts.refused).toBe(1);
     expect(lines).toEqual(['records: refused 1 implausible spo2 reading(s); not stored']);
   });
 
-  it('keeps the queue when the database cannot be written, and writes it once it can', async () => {
-    const { db, store, encounter, recorder, lines } = await setUp();
+  it('keeps a batch the database refused and writes it on the next interval once it can, exactly once', async () => {
+    const { db, store, encounter, recorder, lines } = await setUp({ flushIntervalMs: 50 });
     recorder.recordReading(spo2(97, T0));
-    // A trigger that fails every insert stands in for a full disk or a busy lock.
-    db.exec(`CREATE TEMP TRIGGER refuse_readings BEFORE INSERT ON main.readings BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`);
-    recorder.flush();
-    expect(recorder.counts.failedFlushes).toBe(1);
-    expect(lines.at(-1)).toMatch(/^records: could not write 1 queued item\(s\), will retry: disk I\/O error$/);
+    // A trigger that fails every insert (in the schema, so the worker's connection sees it) stands in for a full disk.
+    db.exec(`CREATE TRIGGER refuse_readings BEFORE INSERT ON readings BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`);
+    await expect(recorder.flush()).rejects.toThrow(RecorderFlushError);
+    expect(recorder.counts).toMatchObject({ failedFlushes: 1, readings: 0 });
+    expect(lines).toContain('records: could not write 1 queued item(s), will retry: disk I/O error');
+    expect(store.readings(encounter.patientId)).toEqual([]);
     db.exec('DROP TRIGGER refuse_readings');
     recorder.recordReading(spo2(96, T0 + 1));
-    recorder.flush();
-    expect(store.readings(encounter.patientId).map((r) => r.value)).toEqual([97, 96]);
+    await expect.poll(() => store.readings(encounter.patientId).map((r) => r.value), { timeout: 10_000 }).toEqual([97, 96]);
+    expect(recorder.counts.readings).toBe(2);
+  });
+
+  it('logs a worker that died with a batch in hand, starts a new one and writes the batch, exactly once', async () => {
+    const { store, encounter, recorder, lines, threads } = await setUp({ flushIntervalMs: 50 });
+    recorder.recordReading(spo2(97, T0));
+    const handedOver = recorder.flush();
+    await threads[0]!.terminate();
+    await expect(handedOver).rejects.toThrow('the recording worker stopped');
+    expect(lines).toEqual([
+      expect.stringMatching(/^records: the recording worker stopped \(exit code \d+\); queued items are kept and a new worker starts in 200 ms$/),
+      'records: could not write 1 queued item(s), will retry: the recording worker stopped',
+    ]);
+    recorder.recordReading(spo2(96, T0 + 1));
+    await expect.poll(() => store.readings(encounter.patientId).map((r) => r.value), { timeout: 10_000 }).toEqual([97, 96]);
+    expect(threads).toHaveLength(2);
+    expect(JSON.stringify(lines)).not.toMatch(/97|96/);
   });
 
   it('stores pleth as ~10 s segments per device, and starts a new segment at a gap', async () => {
     const { store, encounter, recorder } = await setUp();
-    const chunk = (startedAt: number, n: number) => ({ deviceId: 'oximeter-1', metric: 'pleth' as const, rateHz: 60, startedAt, samples: Array.from({ length: n }, (_, i) => i % 128) });
     // 12 s of contiguous chunks of 0.5 s (30 samples at 60 Hz), then a 5 s gap, then 1 s more.
-    for (let i = 0; i < 24; i++) recorder.recordWaveform(chunk(T0 + i * 500, 30));
-    recorder.recordWaveform(chunk(T0 + 17_000, 60));
-    recorder.close();
+    for (let i = 0; i < 24; i++) recorder.recordWaveform(plethChunk(T0 + i * 500, 30));
+    recorder.recordWaveform(plethChunk(T0 + 17_000, 60));
+    await recorder.close();
     const segments = store.waveforms(encounter.patientId);
     expect(segments.map((s) => [s.startedAt - T0, s.samples.length])).toEqual([
       [0, 600],
@@ -112,14 +152,33 @@ describe('station recorder', () => {
     expect(segments[0]!.samples.slice(0, 3)).toEqual([0, 1, 2]);
   });
 
+  it('files each item under the encounter current when it was recorded, and cuts a pleth segment where the encounter changes', async () => {
+    const { store, encounter: first, switchEncounter, recorder } = await setUp();
+    recorder.recordReading(spo2(97, T0));
+    recorder.recordWaveform(plethChunk(T0, 30));
+    const second = switchEncounter();
+    recorder.recordReading(spo2(96, T0 + 500));
+    // Contiguous with the chunk before, but another patient's.
+    recorder.recordWaveform(plethChunk(T0 + 500, 30));
+    // One batch, written after the change: each item keeps the encounter it was recorded under.
+    await recorder.flush();
+    const filed = (patientId: string) => ({
+      readings: store.readings(patientId).map((r) => [r.value, r.visitId]),
+      segments: store.waveforms(patientId).map((s) => [s.startedAt - T0, s.samples.length]),
+    });
+    expect(filed(first.patientId)).toEqual({ readings: [[97, first.visitId]], segments: [[0, 30]] });
+    // flush() also ended the segment still open.
+    expect(filed(second.patientId)).toEqual({ readings: [[96, second.visitId]], segments: [[500, 30]] });
+  });
+
   it('records the alarm log: raised once, escalation and acknowledgement as they happen', async () => {
     const { store, encounter, recorder, db } = await setUp();
     recorder.recordAlarmLog([logEntry({})]);
     recorder.recordAlarmLog([logEntry({})]);
-    recorder.flush();
+    await recorder.flush();
     recorder.recordAlarmLog([logEntry({ priority: 'high', escalatedAt: T0 + 120_000 })]);
     recorder.recordAlarmLog([logEntry({ priority: 'high', acknowledgedAt: T0 + 130_000, acknowledgedBy: nurse }), logEntry({ alarmId: 'A2', key: 'technical:cuff:disconnected', kind: 'technical', message: 'cuff disconnected', priority: 'low', raisedAt: T0 + 5 })]);
-    recorder.flush();
+    await recorder.flush();
     const rows = db.prepare('SELECT priority, condition, raised_at, acknowledged_by, patient_id FROM alarms ORDER BY raised_at').all();
     expect(rows).toEqual([
       { priority: 'high', condition: 'SpO₂ low', raised_at: T0, acknowledged_by: 'user-7', patient_id: encounter.patientId },
@@ -128,12 +187,18 @@ describe('station recorder', () => {
     expect(store.alarmPatient((db.prepare('SELECT id FROM alarms LIMIT 1').pluck().get() as string))).toBe(encounter.patientId);
   });
 
-  it('accepts nothing after close, and close writes what was queued', async () => {
-    const { store, encounter, recorder } = await setUp();
+  it('close waits for the last batch to commit and ends the worker; nothing is accepted afterwards', async () => {
+    const { store, encounter, recorder, threads } = await setUp();
+    let workerExited = false;
+    threads[0]!.once('exit', () => (workerExited = true));
     recorder.recordReading(spo2(97, T0));
-    recorder.close();
+    recorder.recordWaveform(plethChunk(T0, 30));
+    await recorder.close();
+    expect(workerExited).toBe(true);
+    expect(store.readings(encounter.patientId).map((r) => r.value)).toEqual([97]);
+    expect(store.waveforms(encounter.patientId).map((s) => s.samples.length)).toEqual([30]);
     recorder.recordReading(spo2(96, T0 + 1));
-    recorder.flush();
+    await expect(recorder.flush()).resolves.toBeUndefined();
     expect(store.readings(encounter.patientId).map((r) => r.value)).toEqual([97]);
   });
 });

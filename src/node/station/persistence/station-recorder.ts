@@ -1,19 +1,25 @@
 /**
- * Files what the hub emits under the current encounter, off the hot path: a reading or waveform
- * chunk only lands in a memory queue, and the queue is written in one transaction per flush
- * (every second, or sooner once it is long). With synchronous=FULL each commit is one fsync, so
- * batching is what keeps a 60 Hz pleth plus numerics at a few commits a second.
+ * Files what the hub emits under the current encounter, off the hot path and off the event loop:
+ * a reading, waveform chunk or alarm change only lands in a memory queue, tagged with the encounter
+ * of that moment, and the queue goes to a BatchWriter (in the station, a worker thread with its own
+ * database connection: ./recorder-thread.ts) as one batch every second, or sooner once it is long.
+ * With synchronous=FULL each batch is one fsync, so batching is what keeps a 60 Hz pleth plus
+ * numerics at a few commits a second. An item counts as written (counts, flush()) only once the
+ * writer reports its batch committed; a batch that was not is put back at the head of the queue.
  *
- * Pleth/ECG are kept as one blob per device and metric per ~10 s of continuous signal; a gap or a
- * rate change starts a new segment, so a stored segment never pretends samples were contiguous.
+ * Pleth/ECG are kept as one blob per device and metric per ~10 s of continuous signal; a gap, a
+ * rate change or a change of encounter starts a new segment, so a stored segment never pretends
+ * samples were contiguous or belonged to one patient.
  */
 import type { StationReading, WaveformBatch } from '../../../shared/contract';
 import type { AlarmLogEntry } from '../../../shared/clinical/alarm-engine';
-import { RecordInputError, type RecordStore, type WaveformInput } from '../../records/store';
+import type { BatchWriter, EncounterTag, RecordedWrite } from './recorder-batch';
 import type { Encounter } from './encounter';
 
 export interface StationRecorderOptions {
-  store: RecordStore;
+  /** Takes the batches; closed by close(). */
+  writer: BatchWriter;
+  /** Read at every recorded item: whatever it names then is who the item belongs to. */
   encounter: Encounter;
   /** Diagnostics; lines never carry values, names or device serials. */
   log: (line: string) => void;
@@ -26,6 +32,7 @@ export interface StationRecorderOptions {
 }
 
 export interface RecorderCounts {
+  /** Committed, as the writer reported. */
   readings: number;
   waveformSegments: number;
   alarms: number;
@@ -34,7 +41,13 @@ export interface RecorderCounts {
   failedFlushes: number;
 }
 
+/** flush() could not get the queue committed; the items stay queued and are retried. */
+export class RecorderFlushError extends Error {
+  override name = 'RecorderFlushError';
+}
+
 interface OpenSegment {
+  encounter: EncounterTag;
   deviceId: string;
   metric: WaveformBatch['metric'];
   rateHz: number;
@@ -42,15 +55,9 @@ interface OpenSegment {
   samples: number[];
 }
 
-type PendingWrite =
-  | { kind: 'reading'; reading: StationReading }
-  | { kind: 'waveform'; segment: WaveformInput }
-  | { kind: 'alarm-raised'; entry: AlarmLogEntry }
-  | { kind: 'alarm-escalated'; alarmId: string; priority: AlarmLogEntry['priority'] }
-  | { kind: 'alarm-acknowledged'; alarmId: string; by: string };
-
-/** How the recorder last saw each alarm of the engine's log, to write only what changed. */
+/** How the recorder last saw each alarm of the engine's log, to queue only what changed. */
 interface SeenAlarm {
+  /** Its row, once a committed batch has reported it. */
   storedId: string | null;
   priority: AlarmLogEntry['priority'];
   acknowledged: boolean;
@@ -58,37 +65,48 @@ interface SeenAlarm {
 
 export class StationRecorder {
   readonly counts: RecorderCounts = { readings: 0, waveformSegments: 0, alarms: 0, refused: 0, droppedItems: 0, failedFlushes: 0 };
-  readonly #store: RecordStore;
+  readonly #writer: BatchWriter;
   readonly #encounter: Encounter;
   readonly #log: (line: string) => void;
   readonly #flushAtPending: number;
   readonly #segmentMs: number;
   readonly #maxPending: number;
   readonly #timer: NodeJS.Timeout;
-  #pending: PendingWrite[] = [];
-  #flushSoon: NodeJS.Immediate | null = null;
+  #pending: RecordedWrite[] = [];
+  /** The last batch handed to the writer (or scheduled to be): batches go one after another. */
+  #writing: Promise<string | null> = Promise.resolve(null);
+  /** A batch scheduled behind the one in flight, which has not taken its items yet. */
+  #scheduled: Promise<string | null> | null = null;
+  /** After a failed batch only the interval retries, so a long queue cannot spin on a broken writer. */
+  #waitForInterval = false;
+  #tag: EncounterTag = { patientId: '', visitId: '' };
   readonly #segments = new Map<string, OpenSegment>();
   readonly #alarms = new Map<string, SeenAlarm>();
-  #closed = false;
+  #closing: Promise<void> | null = null;
 
   constructor(options: StationRecorderOptions) {
-    this.#store = options.store;
+    this.#writer = options.writer;
     this.#encounter = options.encounter;
     this.#log = options.log;
     this.#flushAtPending = options.flushAtPending ?? 500;
     this.#segmentMs = options.segmentMs ?? 10_000;
     this.#maxPending = options.maxPending ?? 200_000;
-    this.#timer = setInterval(() => this.flush(), options.flushIntervalMs ?? 1_000);
+    this.#timer = setInterval(() => {
+      this.#waitForInterval = false;
+      void this.#writeQueued();
+    }, options.flushIntervalMs ?? 1_000);
     // The recorder must never be what keeps a stopping process alive.
     this.#timer.unref();
   }
 
   recordReading(reading: StationReading): void {
-    this.#enqueue({ kind: 'reading', reading });
+    const { deviceId, metric, value, unit, deviceTime, receivedAt } = reading;
+    this.#enqueue({ kind: 'reading', encounter: this.#currentTag(), reading: { deviceId, metric, value, unit, deviceTime, receivedAt: Math.round(receivedAt) } });
   }
 
   recordWaveform(batch: WaveformBatch): void {
-    if (this.#closed || batch.samples.length === 0) return;
+    if (this.#closing || batch.samples.length === 0) return;
+    const encounter = this.#currentTag();
     const key = `${batch.deviceId}\u0000${batch.metric}`;
     const open = this.#segments.get(key);
     const periodMs = 1_000 / batch.rateHz;
@@ -96,12 +114,13 @@ export class StationRecorder {
       const expectedNext = open.startedAt + open.samples.length * (1_000 / open.rateHz);
       // Chunk timestamps jitter by a few ms; a gap of more than two samples (or 250 ms) is real.
       const contiguous = open.rateHz === batch.rateHz && Math.abs(batch.startedAt - expectedNext) <= Math.max(250, 2 * periodMs);
-      if (!contiguous) this.#closeSegment(key);
+      // The tag object only changes when the encounter does.
+      if (!contiguous || open.encounter !== encounter) this.#endSegment(key);
     }
-    const segment = this.#segments.get(key) ?? { deviceId: batch.deviceId, metric: batch.metric, rateHz: batch.rateHz, startedAt: Math.round(batch.startedAt), samples: [] };
+    const segment = this.#segments.get(key) ?? { encounter, deviceId: batch.deviceId, metric: batch.metric, rateHz: batch.rateHz, startedAt: Math.round(batch.startedAt), samples: [] };
     this.#segments.set(key, segment);
     for (const sample of batch.samples) segment.samples.push(sample);
-    if (segment.samples.length * periodMs >= this.#segmentMs) this.#closeSegment(key);
+    if (segment.samples.length * periodMs >= this.#segmentMs) this.#endSegment(key);
   }
 
   /** Takes the alarm engine's log as it stands and queues whatever is new: raised, escalated, acknowledged. */
@@ -110,80 +129,79 @@ export class StationRecorder {
       const seen = this.#alarms.get(entry.alarmId);
       if (!seen) {
         this.#alarms.set(entry.alarmId, { storedId: null, priority: entry.priority, acknowledged: entry.acknowledgedBy !== null });
-        this.#enqueue({ kind: 'alarm-raised', entry });
+        this.#enqueue({
+          kind: 'alarm-raised',
+          encounter: this.#currentTag(),
+          alarmId: entry.alarmId,
+          priority: entry.priority,
+          condition: entry.message,
+          raisedAt: entry.raisedAt,
+          acknowledgedBy: entry.acknowledgedBy?.id ?? null,
+        });
         continue;
       }
       if (entry.priority !== seen.priority) {
         seen.priority = entry.priority;
-        this.#enqueue({ kind: 'alarm-escalated', alarmId: entry.alarmId, priority: entry.priority });
+        this.#enqueue({ kind: 'alarm-escalated', alarmId: entry.alarmId, storedId: null, priority: entry.priority });
       }
       if (entry.acknowledgedBy !== null && !seen.acknowledged) {
         seen.acknowledged = true;
-        this.#enqueue({ kind: 'alarm-acknowledged', alarmId: entry.alarmId, by: entry.acknowledgedBy.id });
+        this.#enqueue({ kind: 'alarm-acknowledged', alarmId: entry.alarmId, storedId: null, by: entry.acknowledgedBy.id });
       }
     }
   }
 
-  /** Writes everything queued in one transaction. A failure keeps the queue for the next attempt. */
-  flush(): void {
-    if (this.#flushSoon) {
-      clearImmediate(this.#flushSoon);
-      this.#flushSoon = null;
-    }
-    if (this.#pending.length === 0) return;
-    const batch = this.#pending;
-    this.#pending = [];
-    const refused = new Map<string, number>();
-    try {
-      this.#store.db
-        .transaction(() => {
-          for (const write of batch) {
-            try {
-              this.#write(write);
-            } catch (error) {
-              // Validation runs before any insert, so a refused item leaves the rest of the batch intact;
-              // anything else (busy, disk full) aborts the transaction and the batch is retried.
-              if (!(error instanceof RecordInputError)) throw error;
-              const what = write.kind === 'reading' ? `${write.reading.metric} reading` : write.kind === 'waveform' ? 'waveform segment' : 'alarm log change';
-              refused.set(what, (refused.get(what) ?? 0) + 1);
-            }
-          }
-        })
-        .immediate();
-    } catch (error) {
-      this.counts.failedFlushes += 1;
-      this.#pending = [...batch, ...this.#pending];
-      this.#trimPending();
-      // SQLite's messages name the problem (busy, full disk, I/O), never row content.
-      this.#log(`records: could not write ${batch.length} queued item(s), will retry: ${error instanceof Error ? error.message : String(error)}`);
-      return;
-    }
-    for (const [what, count] of refused) {
-      this.counts.refused += count;
-      this.#log(`records: refused ${count} implausible ${what}(s); not stored`);
-    }
+  /**
+   * Ends the open waveform segments and writes everything recorded so far; resolves once it is
+   * committed (await it before the encounter changes, to have the old one's data complete), and
+   * rejects with RecorderFlushError if it could not be, the items staying queued for the retry.
+   */
+  async flush(): Promise<void> {
+    this.#endSegments();
+    const failure = await this.#writeQueued();
+    if (failure !== null) throw new RecorderFlushError(`records: the queued items are not written yet (${failure}); they stay queued and are retried`);
   }
 
-  /** Ends open waveform segments and writes everything; nothing is accepted afterwards. */
-  close(): void {
-    if (this.#closed) return;
-    for (const key of [...this.#segments.keys()]) this.#closeSegment(key);
-    this.#closed = true;
-    clearInterval(this.#timer);
-    this.flush();
+  /**
+   * Ends open waveform segments, writes everything queued and waits for the commit, then closes the
+   * writer; nothing is accepted from the first call on. What cannot be written by then is logged as lost.
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#endSegments();
+      clearInterval(this.#timer);
+      // A last batch that failed gets one more try (after the writer's restart pause, if it died).
+      if ((await this.#writeQueued()) !== null) await this.#writeQueued();
+      if (this.#pending.length > 0) this.#log(`records: closing with ${this.#pending.length} queued item(s) that could not be written; they are lost`);
+      await this.#writer.close();
+    })();
+    return this.#closing;
   }
 
-  #closeSegment(key: string): void {
+  /** The encounter as a tag object that changes identity only when the encounter does. */
+  #currentTag(): EncounterTag {
+    const { patientId, visitId } = this.#encounter;
+    if (patientId !== this.#tag.patientId || visitId !== this.#tag.visitId) this.#tag = { patientId, visitId };
+    return this.#tag;
+  }
+
+  #endSegments(): void {
+    for (const key of [...this.#segments.keys()]) this.#endSegment(key);
+  }
+
+  #endSegment(key: string): void {
     const segment = this.#segments.get(key);
     this.#segments.delete(key);
-    if (segment && segment.samples.length > 0) this.#enqueue({ kind: 'waveform', segment });
+    if (!segment || segment.samples.length === 0) return;
+    const { encounter, samples, ...rest } = segment;
+    this.#enqueue({ kind: 'waveform', encounter, segment: { ...rest, samples: Float64Array.from(samples) } });
   }
 
-  #enqueue(write: PendingWrite): void {
-    if (this.#closed) return;
+  #enqueue(write: RecordedWrite): void {
+    if (this.#closing) return;
     this.#pending.push(write);
     this.#trimPending();
-    if (this.#pending.length >= this.#flushAtPending && !this.#flushSoon) this.#flushSoon = setImmediate(() => this.flush());
+    if (this.#pending.length >= this.#flushAtPending && !this.#waitForInterval) void this.#writeQueued();
   }
 
   #trimPending(): void {
@@ -194,36 +212,48 @@ export class StationRecorder {
     this.#log(`records: the database has not accepted writes for a while; dropped the ${excess} oldest queued item(s)`);
   }
 
-  #write(write: PendingWrite): void {
-    const { patientId, visitId } = this.#encounter;
-    switch (write.kind) {
-      case 'reading': {
-        const { deviceId, metric, value, unit, deviceTime, receivedAt } = write.reading;
-        this.#store.recordReading(patientId, visitId, { deviceId, metric, value, unit, deviceTime, receivedAt: Math.round(receivedAt) });
-        this.counts.readings += 1;
-        return;
-      }
-      case 'waveform':
-        this.#store.recordWaveform(patientId, visitId, write.segment);
-        this.counts.waveformSegments += 1;
-        return;
-      case 'alarm-raised': {
-        const { entry } = write;
-        const stored = this.#store.raiseAlarm(patientId, visitId, { priority: entry.priority, condition: entry.message }, entry.raisedAt);
-        const seen = this.#alarms.get(entry.alarmId);
-        if (seen) seen.storedId = stored.id;
-        if (entry.acknowledgedBy !== null) this.#store.acknowledgeAlarm(stored.id, entry.acknowledgedBy.id);
-        this.counts.alarms += 1;
-        return;
-      }
-      case 'alarm-escalated':
-      case 'alarm-acknowledged': {
-        // The raise always precedes these in queue order, in this batch or an earlier one.
-        const storedId = this.#alarms.get(write.alarmId)?.storedId;
-        if (!storedId) return;
-        if (write.kind === 'alarm-escalated') this.#store.raiseAlarmPriority(storedId, write.priority);
-        else this.#store.acknowledgeAlarm(storedId, write.by);
-      }
+  /**
+   * Hands what is queued to the writer as one batch, after the batch in flight; resolves with null
+   * once committed, or with why not. Calls while a batch is still waiting to start share it.
+   */
+  #writeQueued(): Promise<string | null> {
+    if (this.#scheduled) return this.#scheduled;
+    const next = this.#writing.then(() => {
+      this.#scheduled = null;
+      return this.#writeBatch();
+    });
+    this.#scheduled = next;
+    this.#writing = next;
+    return next;
+  }
+
+  async #writeBatch(): Promise<string | null> {
+    if (this.#pending.length === 0) return null;
+    const batch = this.#pending;
+    this.#pending = [];
+    for (const write of batch) {
+      if (write.kind === 'alarm-escalated' || write.kind === 'alarm-acknowledged') write.storedId ??= this.#alarms.get(write.alarmId)?.storedId ?? null;
     }
+    const outcome = await this.#writer.write(batch);
+    if (!outcome.committed) {
+      this.counts.failedFlushes += 1;
+      this.#waitForInterval = true;
+      this.#pending = [...batch, ...this.#pending];
+      this.#trimPending();
+      this.#log(`records: could not write ${batch.length} queued item(s), will retry: ${outcome.reason}`);
+      return outcome.reason;
+    }
+    this.counts.readings += outcome.readings;
+    this.counts.waveformSegments += outcome.waveformSegments;
+    this.counts.alarms += outcome.alarms;
+    for (const [alarmId, storedId] of outcome.storedAlarms) {
+      const seen = this.#alarms.get(alarmId);
+      if (seen) seen.storedId = storedId;
+    }
+    for (const [what, count] of outcome.refused) {
+      this.counts.refused += count;
+      this.#log(`records: refused ${count} implausible ${what}(s); not stored`);
+    }
+    return null;
   }
 }

@@ -11,9 +11,11 @@ import type { Actor } from '../../../shared/clinical/actor';
 import { ClinicalRecords } from '../../records/clinical-records';
 import { openRecordsDatabase, type RecordsDb } from '../../records/database';
 import type { DataKeyProvider } from '../../records/key-provider';
+import { RememberedKey } from '../../records/remembered-key';
 import { DEFAULT_RETENTION, RecordStore, type RetentionPolicy } from '../../records/store';
 import type { HubEvents } from '../../hub/hub';
 import { CurrentEncounter } from './encounter';
+import { RecorderThread } from './recorder-thread';
 import { StationRecorder, type StationRecorderOptions } from './station-recorder';
 
 const DAY_MS = 86_400_000;
@@ -50,12 +52,15 @@ export interface StationRecords {
   keepVisitSnapshot(png: Uint8Array, relayedBy: Actor): string;
   /** Records every reading and waveform chunk the hub emits from now on; returns the detach. */
   attach(hub: RecordedHub): () => void;
-  close(): void;
+  /** Waits for the recorder's last batch to be committed, then ends the visit and closes the database. */
+  close(): Promise<void>;
 }
 
 export async function openStationRecords(options: StationRecordsOptions): Promise<StationRecords> {
   const { log } = options;
-  const db = await openRecordsDatabase({ dataDir: options.dataDir, keyProvider: options.keyProvider });
+  // Remembered for the recorder's worker thread, which opens its own connection.
+  const key = new RememberedKey(options.keyProvider);
+  const db = await openRecordsDatabase({ dataDir: options.dataDir, keyProvider: key });
   try {
     const store = new RecordStore(db);
     const audit = new AuditLog(db);
@@ -77,9 +82,9 @@ export async function openStationRecords(options: StationRecordsOptions): Promis
     daily.unref();
 
     const encounter = CurrentEncounter.start(store, audit);
-    const recorder = new StationRecorder({ store, encounter, log, ...options.recorder });
+    const recorder = new StationRecorder({ writer: new RecorderThread({ dataDir: options.dataDir, key: key.key, log }), encounter, log, ...options.recorder });
     const detachments: (() => void)[] = [];
-    let closed = false;
+    let closing: Promise<void> | undefined;
     return {
       db,
       store,
@@ -111,16 +116,17 @@ export async function openStationRecords(options: StationRecordsOptions): Promis
         return detachAll;
       },
       close() {
-        if (closed) return;
-        closed = true;
-        clearInterval(daily);
-        for (const detach of detachments.splice(0)) detach();
-        recorder.close();
-        try {
-          encounter.end();
-        } finally {
-          db.close();
-        }
+        closing ??= (async () => {
+          clearInterval(daily);
+          for (const detach of detachments.splice(0)) detach();
+          try {
+            await recorder.close();
+            encounter.end();
+          } finally {
+            db.close();
+          }
+        })();
+        return closing;
       },
     };
   } catch (error) {
