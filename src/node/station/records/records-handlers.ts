@@ -6,7 +6,7 @@
  * transaction as the change.
  */
 import { UNNAMED_PATIENT_LABEL, type PatientSummary, type recordsMethods } from '../../../shared/contract-records';
-import { readAuditHead, verifyAuditLog, type AuditLog } from '../../audit/audit-log';
+import { readAuditHead, verifyAuditLogInSlices, type AuditLog } from '../../audit/audit-log';
 import type { ClinicalRecords } from '../../records/clinical-records';
 import { RecordInputError, type PatientOverview, type RecordStore } from '../../records/store';
 import type { StationHandlers } from '../contract-session';
@@ -91,13 +91,13 @@ export function createRecordsHandlers(options: RecordsHandlerOptions): RecordsHa
       return { removed };
     },
 
-    verifyAuditTrail: (_input, { actor }) => {
+    verifyAuditTrail: async (_input, { actor }) => {
       // Looking at the trail is itself recorded, before the check, so the check covers it.
       audit.append({ actor: actor.id, role: actor.role, action: 'audit.view', object: null });
-      // One read snapshot (WAL): appends meanwhile neither block the walk nor skew its figures.
+      const verification = await verifyAuditLogInSlices(store.db);
+      // The figures as the trail stands now (one snapshot), with whatever the station appended during the walk.
       return store.db
         .transaction(() => {
-          const verification = verifyAuditLog(store.db);
           const entries = audit.count();
           const head = readAuditHead(store.db);
           return verification.ok ? { ok: true as const, entries, head } : { ok: false as const, entries, head, firstBadSeq: verification.firstBadSeq, reason: verification.reason };
