@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { DeviceInfo, FrameBatch, StationReading } from '../src/shared/contract';
 import { stationReading, WEB_SOCKET_PATH } from '../src/shared/contract';
+import { KIOSK_CLEAR_QUERY } from '../src/shared/contract-kiosk';
 import { createWebSocketApi, type WebSocketLike } from '../src/renderer/transport/websocket-api';
 import type { ContractHost } from '../src/node/station/contract-session';
 import { FrameBatcher } from '../src/node/station/frame-batcher';
@@ -102,6 +103,15 @@ describe('web host HTTP', () => {
     expect(csp).toContain("frame-ancestors 'none'");
     expect(page.headers['referrer-policy']).toBe('no-referrer');
     expect(String(page.headers['set-cookie'])).toContain('HttpOnly; SameSite=Strict');
+  });
+
+  it('answers the reload of a cleared kiosk screen with Clear-Site-Data for cache and storage, never cookies, and only that load', async () => {
+    const cleared = await get(`/?token=${web.token}&${KIOSK_CLEAR_QUERY}`);
+    expect(cleared.status).toBe(200);
+    expect(cleared.headers['clear-site-data']).toBe('"cache", "storage"');
+    expect(String(cleared.headers['set-cookie'])).toContain('HttpOnly');
+    expect((await get(`/?token=${web.token}`)).headers['clear-site-data']).toBeUndefined();
+    expect((await get(`/assets/app.js?token=${web.token}&${KIOSK_CLEAR_QUERY}`)).headers['clear-site-data']).toBeUndefined();
   });
 
   it.each([

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createConsultServer } from '../node/consult/server';
 import { CLINICIAN_PAGE_PATH, type ConsultServerHandle } from '../node/station/consult-seam';
 import { parseStartArgs, UsageError, type StartOptions } from '../node/station/start-options';
+import { kioskFromSettings } from '../node/station/kiosk/kiosk-setting';
 import { createStation, StationOptionsError, type Station } from '../node/station/station';
 import { embeddedVisitConnector, remoteVisitConnector, type VisitConnector } from '../node/station/visits';
 import { consultServerSources } from '../node/web/content-security-policy';
@@ -18,6 +19,7 @@ import { registerAppScheme, serveRenderer } from './app-protocol';
 import { clinicianModeFrom, type ClinicianMode } from './clinician-mode';
 import { electronSettingsStorage } from './electron-settings-storage';
 import { desktopKeyProvider } from './keychain-key-provider';
+import { KioskShell } from './kiosk-shell';
 import { refuseForeignContent, restrictPermissions } from './security';
 import { serveStationOverIpc, type StationIpc } from './station-ipc';
 import { createStationWindow } from './window';
@@ -44,6 +46,8 @@ const options = startOptions();
 let station: Station | undefined;
 let consult: ConsultServerHandle | undefined;
 let ipc: StationIpc | undefined;
+/** Locks the station's windows while it is a kiosk, and clears them after every kiosk visit. */
+const kioskShell = new KioskShell();
 
 /** A clinician's workstation: only the visit page, no station core and no devices. */
 async function startClinician(mode: ClinicianMode): Promise<void> {
@@ -62,7 +66,8 @@ async function start(options: StartOptions): Promise<void> {
   await app.whenReady();
   restrictPermissions(session.defaultSession);
   const stationLog = (message: string) => log(`station: ${message}`);
-  const settings = loadSettings(electronSettingsStorage(options.dataDir), stationLog);
+  const settingsStorage = electronSettingsStorage(options.dataDir);
+  const settings = loadSettings(settingsStorage, stationLog);
   const consultation = chooseConsultation(options, settings, process.env, stationLog);
   let visits: VisitConnector | null =
     consultation.serverUrl === undefined ? null : remoteVisitConnector(consultation.serverUrl, process.env.VITALBRIDGE_CONSULT_STATION_KEY);
@@ -76,6 +81,8 @@ async function start(options: StartOptions): Promise<void> {
     simulate: options.simulate,
     scenario: options.scenario,
     consult: () => visits,
+    kiosk: kioskFromSettings(settingsStorage, settings, stationLog),
+    shell: kioskShell,
     log: stationLog,
   });
   if (consultation.serverUrl === undefined) {
@@ -94,14 +101,15 @@ async function start(options: StartOptions): Promise<void> {
   const consultServerUrl = consultation.serverUrl ?? consult?.url;
   serveRenderer(rendererDir, consultServerUrl ? consultServerSources(consultServerUrl) : []);
   ipc = serveStationOverIpc(station, { log, onFault: (message, detail) => log(`${message}${detail instanceof Error ? `: ${detail.message}` : ''}`) });
-  ipc.attach(createStationWindow(preloadPath));
+  ipc.attach(kioskShell.attach(createStationWindow(preloadPath)));
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) ipc?.attach(createStationWindow(preloadPath));
+    if (BrowserWindow.getAllWindows().length === 0) ipc?.attach(kioskShell.attach(createStationWindow(preloadPath)));
   });
 }
 
 let stopped = false;
 app.on('before-quit', (event) => {
+  kioskShell.allowQuit();
   if (stopped) return;
   event.preventDefault();
   stopped = true;

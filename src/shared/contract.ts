@@ -9,6 +9,7 @@ import { visitMethods } from './contract-visit';
 import { consultVitalsMethods } from './contract-consult-vitals';
 import { clinicalEvents, clinicalMethods } from './contract-clinical';
 import { accessEvents, accessMethods } from './contract-access';
+import { kioskMethods } from './contract-kiosk';
 import { recordsMethods } from './contract-records';
 
 export const DEVICE_STATES = ['connecting', 'streaming', 'measuring', 'idle', 'probe-off', 'disconnected', 'error'] as const;
@@ -107,6 +108,7 @@ export const stationMethods = {
   ...visitMethods,
   ...consultVitalsMethods,
   ...clinicalMethods,
+  ...kioskMethods,
   ...recordsMethods,
 } as const;
 

@@ -21,6 +21,9 @@ export const OPEN_METHODS = {
   lockSession: 'session',
   signOut: 'session',
   reportActivity: 'session',
+  // The kiosk opens the patient's session itself; leaving checks an administrator's credentials.
+  startKioskVisit: 'anyone',
+  leaveKiosk: 'anyone',
 } as const satisfies Partial<Record<StationMethodName, 'anyone' | 'session'>>;
 export type OpenMethodName = keyof typeof OPEN_METHODS;
 export type GuardedMethodName = Exclude<StationMethodName, OpenMethodName>;
@@ -49,6 +52,8 @@ export const METHOD_REQUIREMENTS: { [M in GuardedMethodName]: MethodRequirement<
   listUsers: 'user.manage',
   createUser: 'user.manage',
   removeUser: 'user.manage',
+  enableKiosk: 'settings.change',
+  finishKioskVisit: 'visit.end',
   listPatients: 'patient.list',
   nameCurrentPatient: 'patient.edit',
   exportPatientRecord: 'record.export',

@@ -36,6 +36,12 @@ export type SignInResult =
   | { ok: false; reason: 'throttled'; retryAfterMs: number }
   | { ok: false; reason: 'patient-required' };
 
+/** A sign-in for one act: also refused when the account's role may not do it. */
+export type SignInForResult = SignInResult | { ok: false; reason: 'not-permitted' };
+
+/** The user id a kiosk visit's session acts under: the visit's patient, since nobody signed in. */
+export const kioskActorId = (patientId: string): string => `kiosk:${patientId}`;
+
 export interface ThrottlePolicy {
   /** Failures allowed before waits begin. */
   freeAttempts: number;
@@ -72,6 +78,8 @@ export class SessionError extends Error {
 interface LiveSession extends Session {
   lastActivity: number;
   locked: boolean;
+  /** How long without activity before it locks. */
+  lockAfterMs: number;
 }
 
 /** Bounds the memory spent remembering failures for user names that do not exist. */
@@ -103,18 +111,31 @@ export class Authenticator {
     if (!checked.ok) return checked;
     const { user } = checked;
     if (isPatientScoped(user.role) && patientId === null) return { ok: false, reason: 'patient-required' };
-    const session: LiveSession = {
-      id: randomBytes(32).toString('base64url'),
-      userId: user.id,
-      role: user.role,
-      patientScope: isPatientScoped(user.role) ? patientId : null,
-      signedInAt: this.now(),
-      lastActivity: this.now(),
-      locked: false,
-    };
-    this.sessions.set(session.id, session);
-    this.audit.append({ actor: user.id, role: user.role, action: 'session.sign-in', object: session.patientScope });
-    return { ok: true, session: publicView(session) };
+    return { ok: true, session: this.openSession(user.id, user.role, isPatientScoped(user.role) ? patientId : null, this.inactivityLockMs) };
+  }
+
+  /**
+   * A sign-in that is only accepted from an account whose role may do `action` (an administrator
+   * taking a station out of kiosk mode): other accounts are refused and audited, and get no session.
+   */
+  async signInFor(action: ProtectedAction, credentials: Credentials): Promise<SignInForResult> {
+    const checked = await this.checkCredentials(credentials);
+    if (!checked.ok) return checked;
+    const { user } = checked;
+    if (!can(user.role, action)) {
+      this.audit.append({ actor: user.id, role: user.role, action: 'session.sign-in-refused', object: null });
+      return { ok: false, reason: 'not-permitted' };
+    }
+    return { ok: true, session: this.openSession(user.id, user.role, null, this.inactivityLockMs) };
+  }
+
+  /**
+   * The session of a patient's visit at a kiosk: opened by the station itself, without credentials,
+   * because an administrator set the kiosk up and it serves whoever sits down; it may act for
+   * `patientId` only and locks (ending the visit) after `inactivityLockMs` without use.
+   */
+  openKioskSession(patientId: string, inactivityLockMs: number = this.inactivityLockMs): Session {
+    return this.openSession(kioskActorId(patientId), 'kiosk', patientId, inactivityLockMs);
   }
 
   /**
@@ -174,6 +195,22 @@ export class Authenticator {
     return session.locked;
   }
 
+  private openSession(userId: string, role: StationRole, patientScope: string | null, lockAfterMs: number): Session {
+    const session: LiveSession = {
+      id: randomBytes(32).toString('base64url'),
+      userId,
+      role,
+      patientScope,
+      signedInAt: this.now(),
+      lastActivity: this.now(),
+      locked: false,
+      lockAfterMs,
+    };
+    this.sessions.set(session.id, session);
+    this.audit.append({ actor: userId, role, action: 'session.sign-in', object: patientScope });
+    return publicView(session);
+  }
+
   private activeSession(sessionId: string): LiveSession {
     const session = this.sessions.get(sessionId);
     if (!session) throw new SessionError('unknown-session');
@@ -183,7 +220,7 @@ export class Authenticator {
   }
 
   private lockIfIdle(session: LiveSession): void {
-    if (!session.locked && this.now() - session.lastActivity >= this.inactivityLockMs) this.lockSession(session);
+    if (!session.locked && this.now() - session.lastActivity >= session.lockAfterMs) this.lockSession(session);
   }
 
   private lockSession(session: LiveSession): void {

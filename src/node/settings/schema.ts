@@ -40,8 +40,9 @@ const ConsultationSchema = z.object({
 });
 
 const KioskSchema = z.object({
-  /** Full-screen, single-patient station: the screen returns to the patient view when left idle. */
+  /** Patient self-service kiosk (full screen, one patient per visit); turned on by an administrator on the Kiosk screen, off only with an administrator's sign-in. */
   enabled: z.boolean().default(false),
+  /** A kiosk visit nobody touches for this long ends by itself and the screen returns to the welcome (the patient walked away). */
   returnToPatientViewAfterMinutes: z.number().int().min(1).max(60).default(5),
 });
 

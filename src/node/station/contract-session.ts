@@ -22,6 +22,7 @@ import type { consultVitalsMethods } from '../../shared/contract-consult-vitals'
 import type { visitMethods } from '../../shared/contract-visit';
 import type { Actor } from '../../shared/clinical/actor';
 import type { AccessState, accessMethods } from '../../shared/contract-access';
+import type { kioskMethods } from '../../shared/contract-kiosk';
 import type { recordsMethods } from '../../shared/contract-records';
 import { isOpenMethod, PATIENT_EVENTS, requiredAction, type OpenMethodName } from '../../shared/method-access';
 import { AccessDeniedError, type ScreenAccess } from './access/station-access';
@@ -46,6 +47,7 @@ type ServiceMethodName =
   | keyof typeof consultVitalsMethods
   | keyof typeof clinicalMethods
   | keyof typeof visitMethods
+  | keyof typeof kioskMethods
   | keyof typeof recordsMethods;
 
 export type StationHandlers = { [M in StationMethodName]: Handler<M> };

@@ -18,9 +18,14 @@ import type { DataKeyProvider } from '../records/key-provider';
 import type { RetentionPolicy } from '../records/store';
 import { createSimulator, isScenarioName, SCENARIO_NAMES, systemClock, type Simulator } from '../simulator';
 import { DEFAULT_INACTIVITY_LOCK_MS } from '../identity/authenticator';
+import type { KioskState } from '../../shared/contract-access';
 import { createAccessHandlers } from './access/access-handlers';
 import { StationAccess } from './access/station-access';
 import { createClinicalStation } from './clinical/clinical-station';
+import { KioskController, type StationShell } from './kiosk/kiosk-controller';
+import { createKioskHandlers } from './kiosk/kiosk-handlers';
+import { memoryKioskSetting, type KioskSetting } from './kiosk/kiosk-setting';
+import { PatientReadings } from './kiosk/patient-readings';
 import type { ContractHost, StationHandlers } from './contract-session';
 import { FrameBatcher, type FrameBatcherOptions } from './frame-batcher';
 import { openStationRecords, type StationRecords } from './persistence/station-records';
@@ -55,6 +60,10 @@ export interface StationOptions {
   batcher?: FrameBatcherOptions;
   /** Where video visits are created (known once the consultation server runs); null: none available. */
   consult?: () => VisitConnector | null;
+  /** Kiosk mode as the settings keep it; off and not kept across restarts otherwise. */
+  kiosk?: { setting: KioskSetting; visitIdleMs: number };
+  /** What the program around the core does for a kiosk (the Electron window); web mode has none. */
+  shell?: StationShell;
   log?: (message: string) => void;
 }
 
@@ -118,7 +127,8 @@ export async function createStation(options: StationOptions): Promise<Station> {
     authenticator: records.authenticator,
     users: records.users,
     currentPatientId: () => records.encounter.patientId,
-    kiosk: () => ({ enabled: false, visitOpen: false }),
+    // Called only once screens connect, after the kiosk below exists.
+    kiosk: (): KioskState => kiosk.state(),
     inactivityLockMs: options.inactivityLockMs ?? DEFAULT_INACTIVITY_LOCK_MS,
   });
   const hub = new PeripheralHub({ sources, drivers, pollIntervalMs: options.pollIntervalMs ?? 2_000, log });
@@ -136,20 +146,34 @@ export async function createStation(options: StationOptions): Promise<Station> {
     throw error;
   });
   batcher.pushDevices(hub.devices());
+  const patientReadings = new PatientReadings(hub);
   const clinical = createClinicalStation({
-    hub,
+    hub: patientReadings,
     clock: systemClock,
     scenarios: simulator,
     onSinkError: (error) => log(`a screen stopped receiving alarm and NEWS2 events: ${error instanceof Error ? error.message : String(error)}`),
   });
   records.recorder.recordAlarmLog(clinical.alarms.current().log);
   clinical.alarms.feed.subscribe((state) => records.recorder.recordAlarmLog(state.log));
+  const kiosk = new KioskController({
+    setting: options.kiosk?.setting ?? memoryKioskSetting(),
+    access,
+    authenticator: records.authenticator,
+    audit: records.audit,
+    encounter: records.encounter,
+    flushRecorder: () => records.recorder.flush(),
+    startNewPatientReadings: () => patientReadings.startNewPatient(),
+    resetClinicalState: () => clinical.resetForNewPatient(),
+    shell: options.shell,
+    visitIdleMs: options.kiosk?.visitIdleMs ?? options.inactivityLockMs ?? DEFAULT_INACTIVITY_LOCK_MS,
+    log,
+  });
 
   const patientViews = createPatientViewAudit({ clinical: records.clinical, currentPatientId: () => records.encounter.patientId });
   const handlers: StationHandlers = {
     getSnapshot: (_input, { screen }) => {
       patientViews.viewed(screen);
-      return { devices: hub.devices(), latest: hub.latest(), now: Date.now() };
+      return { devices: hub.devices(), latest: patientReadings.latest(), now: Date.now() };
     },
     requestMeasurement: ({ deviceId }) => {
       hub.requestMeasurement(deviceId);
@@ -163,6 +187,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
       onAudit: ({ actor, action, visitId }) => records.audit.append({ actor: actor.id, role: actor.role, action, object: visitId }),
     }),
     ...clinical.handlers,
+    ...createKioskHandlers(kiosk),
     ...createRecordsHandlers({ store: records.store, clinical: records.clinical, audit: records.audit, encounter: () => records.encounter }),
   };
 
@@ -187,6 +212,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
     close() {
       closing ??= (async () => {
         simulator?.stop();
+        kiosk.close();
         clinical.close();
         access.close();
         batcher.close();

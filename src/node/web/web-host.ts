@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { ClientMessageSchema, WEB_SOCKET_PATH, type ServerMessage } from '../../shared/contract';
+import { KIOSK_CLEAR_QUERY } from '../../shared/contract-kiosk';
 import { openContractSession, type ContractHost, type ContractSessionOptions } from '../station/contract-session';
 import { buildContentSecurityPolicy } from './content-security-policy';
 import { SECURITY_HEADERS } from './security-headers';
@@ -126,7 +127,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         ...SECURITY_HEADERS,
       };
       const isDocument = file.contentType.startsWith('text/html');
-      response.writeHead(200, isDocument ? { ...headers, 'Set-Cookie': `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/` } : headers);
+      if (isDocument) {
+        headers['Set-Cookie'] = `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+        // A kiosk page reloading after a visit: the browser drops what the visit stored.
+        if (url.searchParams.has(KIOSK_CLEAR_QUERY)) headers['Clear-Site-Data'] = '"cache", "storage"';
+      }
+      response.writeHead(200, headers);
       response.end(request.method === 'HEAD' ? undefined : file.body);
     })().catch((error: unknown) => {
       options.onFault?.('web request failed', error);

@@ -8,6 +8,7 @@ import { FileKeyProvider } from '../records/key-provider';
 import { chooseConsultation } from '../settings/consultation';
 import { confSettingsStorage } from '../settings/json-storage';
 import { loadSettings, SettingsError } from '../settings/settings';
+import { kioskFromSettings } from '../station/kiosk/kiosk-setting';
 import { createStation, StationOptionsError, type Station } from '../station/station';
 import { embeddedVisitConnector, remoteVisitConnector, type VisitConnector } from '../station/visits';
 import type { ConsultServerHandle, StartEmbeddedConsultServer } from '../station/consult-seam';
@@ -46,7 +47,8 @@ export async function startWebStation(argv: readonly string[], deps: WebStationD
   let consult: ConsultServerHandle | undefined;
   let host: WebHost | undefined;
   const stationLog = (message: string) => stderr(`[station] ${message}`);
-  const settings = loadSettings(confSettingsStorage(options.dataDir), stationLog);
+  const settingsStorage = confSettingsStorage(options.dataDir);
+  const settings = loadSettings(settingsStorage, stationLog);
   let consultation;
   try {
     consultation = chooseConsultation(options, settings, process.env, stationLog);
@@ -74,6 +76,7 @@ export async function startWebStation(argv: readonly string[], deps: WebStationD
       replay: options.replay,
       consult: () => visits,
       scenarioSpeed: options.scenarioSpeed,
+      kiosk: kioskFromSettings(settingsStorage, settings, stationLog),
       log: stationLog,
     });
     if (consultServer === undefined && deps.startConsultServer) consult = await deps.startConsultServer({ dataDir: options.dataDir, ice: consultation.embeddedIce });

@@ -32,8 +32,8 @@ export interface ScreenAccess {
   reportActivity(): void;
   /** The session's id, for the guarded records (ClinicalRecords checks it again per patient); throws when signed out. */
   sessionId(): string;
-  /** Binds a session opened for this screen by the station itself (a kiosk visit). */
-  adopt(session: Session): AccessState;
+  /** Binds a session opened for this screen by the station itself (a kiosk visit); `name` when it has no account. */
+  adopt(session: Session, name?: string): AccessState;
   /** The screen went away: its session ends with it. */
   close(): void;
 }
@@ -49,7 +49,7 @@ export interface StationAccessOptions {
   sweepIntervalMs?: number;
 }
 
-const refusal = (result: Exclude<SignInResult, { ok: true }>): SignInOutcome =>
+export const refusal = (result: Exclude<SignInResult, { ok: true }>): SignInOutcome =>
   result.reason === 'throttled' ? { ok: false, reason: 'throttled', retryAfterMs: Math.ceil(result.retryAfterMs) } : { ok: false, reason: result.reason };
 
 export class StationAccess {
@@ -170,10 +170,10 @@ class Screen implements ScreenAccess {
     return this.#requireSession().id;
   }
 
-  adopt(session: Session): AccessState {
+  adopt(session: Session, name?: string): AccessState {
     this.#end();
     this.#session = session;
-    this.#username = this.options.users.get(session.userId)?.username ?? '';
+    this.#username = name ?? this.options.users.get(session.userId)?.username ?? '';
     return this.#changed();
   }
 

@@ -32,13 +32,15 @@ export class AlarmService {
   readonly feed: StateFeed<AlarmStatePayload>;
   #state: AlarmEngineState;
   readonly #clock: Clock;
+  readonly #config: Partial<AlarmEngineConfig> | undefined;
   readonly #tickMs: number;
   readonly #ticking = new AbortController();
 
   constructor(options: AlarmServiceOptions) {
     this.#clock = options.clock;
     this.#tickMs = options.tickMs ?? 250;
-    this.#state = createAlarmEngine(this.#clock.now(), options.config);
+    this.#config = options.config;
+    this.#state = createAlarmEngine(this.#clock.now(), this.#config);
     this.feed = new StateFeed(this.#payload());
   }
 
@@ -65,6 +67,15 @@ export class AlarmService {
 
   applyDevices(devices: readonly DeviceInfo[]): void {
     this.#update(applyDevices(this.#state, devices, this.#clock.now()));
+  }
+
+  /**
+   * A new patient (the next kiosk visit): default limits, no alarms, an empty log, no audio pause.
+   * Numbering goes on, so an alarm id is never reused within a launch (the recorder keys on it).
+   */
+  reset(devices: readonly DeviceInfo[]): void {
+    const fresh = createAlarmEngine(this.#clock.now(), this.#config);
+    this.#update(applyDevices({ ...fresh, nextAlarmNumber: this.#state.nextAlarmNumber }, devices, this.#clock.now()));
   }
 
   /** Throws ClinicalCommandError when the engine refuses; the actor comes from the caller's session, never the message. */

@@ -43,6 +43,8 @@ export interface ClinicalStation {
   readonly handlers: ClinicalHandlers;
   readonly alarms: AlarmService;
   readonly news2: News2Service;
+  /** A new patient sits down (the next kiosk visit): alarms and NEWS2 start over from their defaults. */
+  resetForNewPatient(): void;
   subscribe(sink: FrameSink): FrameSubscription;
   close(): void;
 }
@@ -110,6 +112,10 @@ export function createClinicalStation(options: ClinicalStationOptions): Clinical
     handlers,
     alarms,
     news2,
+    resetForNewPatient() {
+      alarms.reset(hub.devices());
+      news2.reset();
+    },
     subscribe: (sink) => fanout.subscribe(sink),
     close() {
       for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();

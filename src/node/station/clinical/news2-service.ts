@@ -85,6 +85,13 @@ export class News2Service {
     return this.feed.current;
   }
 
+  /** A new patient (the next kiosk visit): nothing charted, no trend; scored afresh from the readings source. */
+  reset(): void {
+    this.#manual = {};
+    this.#trend = [];
+    this.#publish(false);
+  }
+
   /** Re-scores from the current readings; call when a reading that NEWS2 uses or the device list changes. */
   refresh(): void {
     this.#publish(false);

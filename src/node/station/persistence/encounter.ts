@@ -1,9 +1,12 @@
 /**
- * The demo's one session/patient model, until sign-in exists: every station launch opens a
- * "current encounter" — an anonymous patient record plus an open visit row — and everything the
- * devices measure during the launch is filed under it. A nurse can later give the patient a name
- * (namePatient); the next launch starts a new anonymous patient, because without sign-in the
- * station cannot know that the same person sat down again.
+ * The station's "current encounter": an anonymous patient record plus an open visit row, under
+ * which everything the devices measure is filed. Every launch opens one; a kiosk opens the next
+ * one when a patient finishes their visit (startNext), so each kiosk visit is a patient of its own.
+ * A nurse can later give the patient a name (namePatient); a new launch starts a new anonymous
+ * patient, because the station cannot know that the same person sat down again.
+ *
+ * patientId and visitId are read at every use (the recorder tags each item as it queues it): they
+ * change when the next encounter starts.
  */
 import type { AuditLog } from '../../audit/audit-log';
 import type { StationRole } from '../../../shared/roles';
@@ -21,45 +24,73 @@ export interface Encounter {
 }
 
 export class CurrentEncounter implements Encounter {
+  #current: Encounter;
+
   private constructor(
     private readonly store: RecordStore,
     private readonly audit: AuditLog,
-    readonly patientId: string,
-    readonly visitId: string,
-  ) {}
+    opened: Encounter,
+  ) {
+    this.#current = opened;
+  }
 
   /** Creates the anonymous patient and opens the launch's visit, audited as station actions, in one transaction. */
   static start(store: RecordStore, audit: AuditLog): CurrentEncounter {
-    const { patientId, visitId } = store.db
-      .transaction(() => {
-        const patient = store.createPatient(ANONYMOUS_PATIENT);
-        const visit = store.startVisit(patient.id, STATION_ACTOR.actor);
-        audit.append({ ...STATION_ACTOR, action: 'patient.create', object: patient.id });
-        audit.append({ ...STATION_ACTOR, action: 'visit.start', object: visit.id });
-        return { patientId: patient.id, visitId: visit.id };
-      })
-      .immediate();
-    return new CurrentEncounter(store, audit, patientId, visitId);
+    return new CurrentEncounter(store, audit, store.db.transaction(() => openAnonymous(store, audit)).immediate());
+  }
+
+  get patientId(): string {
+    return this.#current.patientId;
+  }
+
+  get visitId(): string {
+    return this.#current.visitId;
   }
 
   /** The nurse names the patient; audited under the person's id and role, never with the name itself. */
   namePatient(details: PatientDetails, by: { id: string; role: StationRole }): PatientRecord {
+    const { patientId } = this;
     return this.store.db
       .transaction(() => {
-        const patient = this.store.updatePatient(this.patientId, details);
-        this.audit.append({ actor: by.id, role: by.role, action: 'patient.edit', object: this.patientId });
+        const patient = this.store.updatePatient(patientId, details);
+        this.audit.append({ actor: by.id, role: by.role, action: 'patient.edit', object: patientId });
         return patient;
       })
       .immediate();
   }
 
-  /** Closes the launch's visit (a clean stop; after a crash the visit simply stays open). */
-  end(): void {
-    this.store.db
+  /**
+   * Ends this encounter's visit and opens a new anonymous patient's, in one transaction: the next
+   * person at a kiosk is never filed under the previous one. Readings queued before the switch keep
+   * the encounter they were queued under.
+   */
+  startNext(): void {
+    const { visitId } = this;
+    this.#current = this.store.db
       .transaction(() => {
-        this.store.endVisit(this.visitId);
-        this.audit.append({ ...STATION_ACTOR, action: 'visit.end', object: this.visitId });
+        this.#endVisit(visitId);
+        return openAnonymous(this.store, this.audit);
       })
       .immediate();
   }
+
+  /** Closes the current visit (a clean stop; after a crash the visit simply stays open). */
+  end(): void {
+    const { visitId } = this;
+    this.store.db.transaction(() => this.#endVisit(visitId)).immediate();
+  }
+
+  #endVisit(visitId: string): void {
+    this.store.endVisit(visitId);
+    this.audit.append({ ...STATION_ACTOR, action: 'visit.end', object: visitId });
+  }
+}
+
+/** Inside the caller's transaction. */
+function openAnonymous(store: RecordStore, audit: AuditLog): Encounter {
+  const patient = store.createPatient(ANONYMOUS_PATIENT);
+  const visit = store.startVisit(patient.id, STATION_ACTOR.actor);
+  audit.append({ ...STATION_ACTOR, action: 'patient.create', object: patient.id });
+  audit.append({ ...STATION_ACTOR, action: 'visit.start', object: visit.id });
+  return { patientId: patient.id, visitId: visit.id };
 }
