@@ -113,7 +113,7 @@ function UserTable({ users, me, onRemove }: { users: readonly UserSummary[]; me:
                     >
                       Yes, remove
                     </button>
-                    <button type="button" className="access-button" data-action="cancel-remove-user" onClick={() => setConfirming(null)}>
+                    <button type="button" className="access-button" data-action="cancel-remove-user" autoFocus onClick={() => setConfirming(null)}>
                       Keep
                     </button>
                   </span>
