@@ -16,10 +16,11 @@ import type { AccessStore } from './access/access-store';
 import type { SignedInStation } from './access/StationShell';
 import { LockScreen, SignedInBar } from './access/SessionControls';
 import { UsersScreen } from './access/UsersScreen';
+import { KioskSettingsScreen } from './kiosk/KioskSettingsScreen';
 import { RecordsScreen } from './records/RecordsScreen';
 import './visit/visit.css';
 
-type Screen = 'monitor' | 'history' | 'visit' | 'alarms' | 'news2' | 'training' | 'records' | 'users';
+type Screen = 'monitor' | 'history' | 'visit' | 'alarms' | 'news2' | 'training' | 'records' | 'users' | 'kiosk';
 /** The nav, in order; each screen shows to the roles that may do what it `requires` (roles.ts). */
 const SCREENS: readonly { id: Exclude<Screen, 'visit'>; label: string; requires: ProtectedAction }[] = [
   { id: 'monitor', label: 'Monitor', requires: 'patient.view' },
@@ -30,6 +31,7 @@ const SCREENS: readonly { id: Exclude<Screen, 'visit'>; label: string; requires:
   // Running the station (administrators): records and kiosk screens join here.
   { id: 'records', label: 'Records', requires: 'patient.list' },
   { id: 'users', label: 'Users', requires: 'user.manage' },
+  { id: 'kiosk', label: 'Kiosk', requires: 'settings.change' },
 ];
 
 export function App({ store, display, access, station }: { store: StationStore; display: DisplayLoop; access: AccessStore; station: SignedInStation }) {
@@ -107,6 +109,10 @@ export function App({ store, display, access, station }: { store: StationStore; 
       ) : screen === 'users' ? (
         <main className="clinical-screen" aria-label="Users">
           <UsersScreen api={getStationApi()} me={user} />
+        </main>
+      ) : screen === 'kiosk' ? (
+        <main className="clinical-screen" aria-label="Kiosk">
+          <KioskSettingsScreen api={getStationApi()} />
         </main>
       ) : null}
       {visitOpen && (

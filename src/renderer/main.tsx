@@ -7,6 +7,7 @@ import { getStationApi } from './transport';
 import { AccessStore } from './access/access-store';
 import { connectionEventsOf } from './access/connection-events';
 import { StationShell } from './access/StationShell';
+import { KioskStation } from './kiosk/KioskStation';
 import './styles.css';
 import './access/access.css';
 
@@ -23,6 +24,12 @@ access.start();
 
 createRoot(container).render(
   <StrictMode>
-    <StationShell api={api} access={access} store={store} renderStation={(station) => <App store={store} display={display} access={access} station={station} />} />
+    <StationShell
+      api={api}
+      access={access}
+      store={store}
+      renderStation={(station) => <App store={store} display={display} access={access} station={station} />}
+      renderKiosk={(banners) => <KioskStation api={api} access={access} store={store} display={display} banners={banners} />}
+    />
   </StrictMode>,
 );
