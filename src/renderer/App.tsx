@@ -1,4 +1,4 @@
-import { useLayoutEffect, useState, useSyncExternalStore } from 'react';
+import { useCallback, useLayoutEffect, useState, useSyncExternalStore } from 'react';
 import type { DisplayLoop } from './station/display-loop';
 import type { StationStore } from './station/station-store';
 import { DevicePanel } from './components/DevicePanel';
@@ -41,6 +41,7 @@ export function App({ store, display, access, station }: { store: StationStore; 
   const [screen, setScreen] = useState<Screen>(screens[0]?.id ?? 'monitor');
   // A visit stays mounted (its call running) while the nurse looks at the monitor or the history, or locks the screen.
   const [visitOpen, setVisitOpen] = useState(false);
+  const reportCallActivity = useCallback(() => access.reportActivity(), [access]);
   useLayoutEffect(() => display.markCommitted(view.version), [display, view.version]);
 
   return (
@@ -119,6 +120,7 @@ export function App({ store, display, access, station }: { store: StationStore; 
         <main className="visit-screen" aria-label="Video visit" hidden={locked || screen !== 'visit'}>
           <StationVisit
             api={getStationApi()}
+            onCallActivity={reportCallActivity}
             onClose={() => {
               setVisitOpen(false);
               setScreen('monitor');

@@ -3,10 +3,9 @@
  * core, which sends this screen nothing of anyone else), the measurements they can start
  * themselves, the video visit (consent first) and Finish.
  */
-import { useEffect, useLayoutEffect, useState, useSyncExternalStore } from 'react';
+import { useCallback, useLayoutEffect, useState, useSyncExternalStore } from 'react';
 import type { DeviceInfo, StationApi } from '../../shared/contract';
 import type { AccessStore } from '../access/access-store';
-import { ACTIVITY_REPORT_INTERVAL_MS } from '../access/activity-reporter';
 import { failureText } from '../access/failure-text';
 import { PlethWaveform } from '../components/PlethWaveform';
 import { VitalTiles } from '../components/VitalTiles';
@@ -29,12 +28,7 @@ export function KioskVisit({ api, access, store, display, onFinished }: KioskVis
   const [finishing, setFinishing] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   useLayoutEffect(() => display.markCommitted(view.version), [display, view.version]);
-  // A patient talking to a clinician touches nothing for minutes; the visit must not end under them.
-  useEffect(() => {
-    if (!videoOpen) return;
-    const timer = setInterval(() => access.reportActivity(), ACTIVITY_REPORT_INTERVAL_MS);
-    return () => clearInterval(timer);
-  }, [access, videoOpen]);
+  const reportCallActivity = useCallback(() => access.reportActivity(), [access]);
 
   const finish = async () => {
     setFinishing(true);
@@ -70,7 +64,7 @@ export function KioskVisit({ api, access, store, display, onFinished }: KioskVis
       )}
       {videoOpen ? (
         <section className="visit-screen kiosk-video" aria-label="Video visit">
-          <StationVisit api={api} onClose={() => setVideoOpen(false)} />
+          <StationVisit api={api} onClose={() => setVideoOpen(false)} onCallActivity={reportCallActivity} />
         </section>
       ) : (
         <div className="kiosk-vitals">

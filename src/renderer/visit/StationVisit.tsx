@@ -2,7 +2,7 @@
  * The station's side of a video visit: consent first (recorded by the station core), then the camera,
  * the visit link for the clinician, admitting them from the lobby, and the call itself.
  */
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { VISIT_CONSENT_STATEMENT, type StartedVisit } from '../../shared/contract-visit';
 import type { StationApi } from '../../shared/contract';
 import { StationVitalsSharing } from '../consult/StationVitalsSharing';
@@ -10,8 +10,19 @@ import { CallStage } from './CallStage';
 import { ConsentScreen } from './ConsentScreen';
 import { useConsultCall } from './useConsultCall';
 import { useLocalMedia } from './useLocalMedia';
+import { ACTIVITY_REPORT_INTERVAL_MS } from '../access/activity-reporter';
 
-export function StationVisit({ api, onClose }: { api: StationApi; onClose(): void }) {
+export interface StationVisitProps {
+  api: StationApi;
+  onClose(): void;
+  /**
+   * Called regularly while the call runs: the people in a call touch nothing for minutes, and the
+   * screen must not lock (hiding the call) under them. Once the call is over, inactivity counts again.
+   */
+  onCallActivity(): void;
+}
+
+export function StationVisit({ api, onClose, onCallActivity }: StationVisitProps) {
   const [visit, setVisit] = useState<StartedVisit | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -30,10 +41,10 @@ export function StationVisit({ api, onClose }: { api: StationApi; onClose(): voi
   };
 
   if (!visit) return <ConsentScreen onAccept={() => void accept()} onDecline={onClose} busy={busy} error={error} />;
-  return <StationCall api={api} visit={visit} onClose={onClose} />;
+  return <StationCall api={api} visit={visit} onClose={onClose} onCallActivity={onCallActivity} />;
 }
 
-function StationCall({ api, visit, onClose }: { api: StationApi; visit: StartedVisit; onClose(): void }) {
+function StationCall({ api, visit, onClose, onCallActivity }: Omit<StationVisitProps, 'api'> & { api: StationApi; visit: StartedVisit }) {
   const media = useLocalMedia(true);
   const session = useMemo(() => ({ signallingUrl: visit.signallingUrl, token: visit.stationToken, role: 'station' as const }), [visit]);
   // The camera is tried first so the clinician sees the patient from the first frame; a denied camera still joins.
@@ -63,6 +74,11 @@ function StationCall({ api, visit, onClose }: { api: StationApi; visit: StartedV
   };
 
   const over = state?.phase === 'ended' || state?.phase === 'refused';
+  useEffect(() => {
+    if (over) return;
+    const timer = setInterval(onCallActivity, ACTIVITY_REPORT_INTERVAL_MS);
+    return () => clearInterval(timer);
+  }, [over, onCallActivity]);
   const admit =
     state?.phase === 'lobby' ? (
       <>
