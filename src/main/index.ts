@@ -107,16 +107,20 @@ async function start(options: StartOptions): Promise<void> {
   });
 }
 
+// Quitting waits until the station has closed (the records' last commit); a second quit meanwhile
+// (a repeated signal, conf's when-exit sending SIGTERM again) waits for the same close.
+let stopping: Promise<void> | undefined;
 let stopped = false;
 app.on('before-quit', (event) => {
   kioskShell.allowQuit();
   if (stopped) return;
   event.preventDefault();
-  stopped = true;
-  ipc?.close();
-  Promise.all([station?.close(), consult?.close()])
-    .catch((error: unknown) => log(`stopping failed: ${error instanceof Error ? error.message : String(error)}`))
-    .finally(() => app.quit());
+  stopping ??= (async () => {
+    ipc?.close();
+    await Promise.all([station?.close(), consult?.close()]).catch((error: unknown) => log(`stopping failed: ${error instanceof Error ? error.message : String(error)}`));
+    stopped = true;
+    app.quit();
+  })();
 });
 app.on('window-all-closed', () => app.quit());
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());

@@ -101,8 +101,6 @@ export async function startWebStation(argv: readonly string[], deps: WebStationD
   }
 }
 
-const SIGNAL_ECHO_MS = 1_000;
-
 /**
  * The process around startWebStation: exit codes per the automation interface, clean stop on
  * signals. The handlers are in place before startup begins: a stop requested while the renderer
@@ -124,17 +122,11 @@ export async function runWebStationProcess(deps: WebStationDependencies): Promis
       },
     );
   };
-  // conf's file writes (atomically, through when-exit) answer a signal by sending it to this process
-  // again once their temp files are gone; that echo lands within milliseconds of the first and is not
-  // a second request, which would cut short a stop that waits for the records' last commit.
-  let firstSignalAt = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping || stopRequested) {
-      if (performance.now() - firstSignalAt < SIGNAL_ECHO_MS) return;
-      process.stderr.write(`Second ${signal}: exiting without waiting\n`);
-      process.exit(1);
-    }
-    firstSignalAt = performance.now();
+  // Once a stop is under way, further signals change nothing: the stop waits for the records' last
+  // commit and must not be cut short. conf's file writes (atomically, through when-exit) even send
+  // the first signal to this process again by themselves. SIGKILL remains for an operator who cannot wait.
+  const onSignal = () => {
+    if (stopping || stopRequested) return;
     if (running) stopAndExit(running);
     else stopRequested = true;
   };
