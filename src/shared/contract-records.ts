@@ -54,28 +54,37 @@ export const PatientSummarySchema = z.object({
 export type PatientSummary = z.infer<typeof PatientSummarySchema>;
 
 /**
- * A FHIR bundle travels as JSON text in chunks of about this many characters. A patient's bundle
- * grows by roughly half a kilobyte per reading (several megabytes for an hour of live oximetry),
- * and the web-mode socket is one ordered stream shared with live vitals and alarms: one message
- * of tens of megabytes would hold every alarm behind it, and push the socket past the 1 MiB at
- * which web mode coalesces frames. Chunks end between entries, so a chunk may run over by one
- * entry; MAX_EXPORT_CHUNK_CHARS bounds that.
+ * A FHIR bundle travels as JSON text in parts of about this many characters, each written from
+ * the records when it is asked for. A bundle grows by about 850 characters per reading (a day of
+ * continuous oximetry is over 100 MB), and the web-mode socket is one ordered stream shared with
+ * live vitals and alarms: one message of that size would hold every alarm behind it and push the
+ * socket past the 1 MiB at which web mode coalesces frames. A part ends after the entry that
+ * reaches the size, so it may run over by one entry; MAX_EXPORT_CHUNK_CHARS bounds that.
  */
 export const EXPORT_CHUNK_CHARS = 256 * 1024;
 export const MAX_EXPORT_CHUNK_CHARS = EXPORT_CHUNK_CHARS + 64 * 1024;
-/** Far beyond any real record (a gigabyte of JSON); keeps a chunk index in a sane range. */
-export const MAX_EXPORT_CHUNKS = 4_096;
+/** Far beyond any real record (a terabyte of JSON); keeps a part number in a sane range. */
+export const MAX_EXPORT_CHUNKS = 4_000_000;
 
-const chunkText = z.string().max(MAX_EXPORT_CHUNK_CHARS);
+export const ExportChunkSchema = z.object({
+  index: z.number().int().nonnegative().max(MAX_EXPORT_CHUNKS),
+  text: z.string().max(MAX_EXPORT_CHUNK_CHARS),
+  /** This was the last part. */
+  done: z.boolean(),
+  /** How many of the patient's readings the parts so far have covered (for progress). */
+  readingsDone: z.number().int().nonnegative(),
+});
+export type ExportChunk = z.infer<typeof ExportChunkSchema>;
 
 export const PatientExportSchema = z.object({
   exportId: id,
   /** No name, no identifier: vitalbridge-patient-<id prefix>-<date>.fhir.json. */
   fileName: z.string().max(200),
   mediaType: z.literal('application/fhir+json'),
-  chunkCount: z.number().int().positive().max(MAX_EXPORT_CHUNKS),
-  /** Chunk 0, so a small record needs one round trip. */
-  firstChunk: chunkText,
+  /** The patient's readings when the export began: what readingsDone counts towards. */
+  readingCount: z.number().int().nonnegative(),
+  /** Part 0, so a small record needs one round trip. */
+  first: ExportChunkSchema,
 });
 export type PatientExport = z.infer<typeof PatientExportSchema>;
 
@@ -104,12 +113,12 @@ export const recordsMethods = {
   listPatients: { input: z.undefined(), output: z.array(PatientSummarySchema).max(100_000) },
   /** Names the station's current patient (the anonymous one of this encounter). */
   nameCurrentPatient: { input: NamePatientSchema, output: PatientSummarySchema },
-  /** Builds the patient's FHIR R4 Bundle (audited once) and answers its first chunk. */
+  /** Starts the patient's FHIR R4 Bundle (audited once) and answers its first part. */
   exportPatientRecord: { input: z.strictObject({ patientId: id }), output: PatientExportSchema },
-  /** The further chunks of an export this session started; the last one read ends the export. */
+  /** The next part of an export this session started, in order (the last index again repeats its answer); the last part ends the export. */
   readPatientExportChunk: {
-    input: z.strictObject({ exportId: id, index: z.number().int().min(1).max(MAX_EXPORT_CHUNKS - 1) }),
-    output: z.object({ index: z.number().int().nonnegative(), text: chunkText }),
+    input: z.strictObject({ exportId: id, index: z.number().int().min(1).max(MAX_EXPORT_CHUNKS) }),
+    output: ExportChunkSchema,
   },
   /** Removes every row of a patient who is not the station's current one. */
   erasePatientRecord: { input: z.strictObject({ patientId: id }), output: ErasedRecordSchema },

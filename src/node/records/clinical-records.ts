@@ -6,6 +6,7 @@
 import type { Authenticator } from '../identity/authenticator';
 import type { AuditLog } from '../audit/audit-log';
 import { buildPatientBundle } from './fhir-export';
+import { PatientBundleText } from './fhir-export-text';
 import type { PatientDetails, PatientOverview, PatientRecord, ReadingInput, RecordStore, RetentionPolicy, StoredReading, WaveformInput } from './store';
 import { DEFAULT_RETENTION, RecordInputError } from './store';
 
@@ -111,11 +112,13 @@ export class ClinicalRecords {
 
   /** The patient's record as a FHIR R4 Bundle (Patient + Observations). */
   exportPatient(sessionId: string, patientId: string): Record<string, unknown> {
-    const session = this.auth.authorize(sessionId, 'record.export', patientId);
-    return this.audited(
-      () => buildPatientBundle(this.store.requirePatient(patientId), this.store.readings(patientId), this.now()),
-      () => ({ actor: session.userId, role: session.role, action: 'record.export', object: patientId }),
-    );
+    const patient = this.exportedPatient(sessionId, patientId);
+    return buildPatientBundle(patient, this.store.readings(patientId), this.now());
+  }
+
+  /** The same bundle as JSON text to be written out a part at a time (a long record); audited once, here. */
+  openPatientExport(sessionId: string, patientId: string): PatientBundleText {
+    return new PatientBundleText(this.store, this.exportedPatient(sessionId, patientId), this.now());
   }
 
   /** Erasure on request: every row of the patient removed and checked gone, then the WAL emptied. */
@@ -129,6 +132,12 @@ export class ClinicalRecords {
   /** Prunes by age; run by the station itself (start-up, daily), recorded as a system action. */
   applyRetention(policy: RetentionPolicy = DEFAULT_RETENTION): ReturnType<RecordStore['applyRetention']> {
     return this.audited(() => this.store.applyRetention(policy), () => ({ actor: 'station', role: 'system', action: 'records.retention-prune', object: null }));
+  }
+
+  /** Checks the right to export and records the export. */
+  private exportedPatient(sessionId: string, patientId: string): PatientRecord {
+    const session = this.auth.authorize(sessionId, 'record.export', patientId);
+    return this.audited(() => this.store.requirePatient(patientId), () => ({ actor: session.userId, role: session.role, action: 'record.export', object: patientId }));
   }
 
   private assertVisitOf(visitId: string | null, patientId: string): void {

@@ -95,8 +95,10 @@ function singleObservation(reading: StoredReading, patientRef: string): Json | n
   return null;
 }
 
+type BpParts = Partial<Record<(typeof BP_PARTS)[number], StoredReading>>;
+
 /** Systolic, diastolic and mean taken together (same device, same time) form one panel. */
-function bloodPressurePanel(parts: Partial<Record<(typeof BP_PARTS)[number], StoredReading>>, patientRef: string): Json {
+function bloodPressurePanel(parts: BpParts, patientRef: string): Json {
   const first = parts.systolic ?? parts.diastolic ?? parts.meanArterialPressure;
   if (!first) throw new Error('a blood pressure panel needs at least one reading');
   const component = (metric: (typeof BP_PARTS)[number]) => {
@@ -123,37 +125,61 @@ function patientResource(patient: PatientRecord): Json {
   };
 }
 
-export function buildPatientBundle(patient: PatientRecord, readings: readonly StoredReading[], now: number): Json {
-  const patientRef = `urn:uuid:${patient.id}`;
-  const observations: Json[] = [];
-  const panels = new Map<string, Partial<Record<(typeof BP_PARTS)[number], StoredReading>>>();
-  for (const reading of readings) {
-    if (reading.patientId !== patient.id) throw new Error('a reading of another patient reached the export');
+/**
+ * A patient's bundle, built reading by reading so a long record can be written out a page at a
+ * time: `add` gives the Observations a reading completes, `finish` the blood-pressure panels still
+ * open at the end. Fed every reading in order, it makes exactly the entries of buildPatientBundle.
+ */
+export class PatientBundleBuilder {
+  readonly patientRef: string;
+  readonly #panels = new Map<string, BpParts>();
+
+  constructor(readonly patient: PatientRecord) {
+    this.patientRef = `urn:uuid:${patient.id}`;
+  }
+
+  /** The bundle's own fields, everything but the entries. */
+  head(now: number): Json {
+    return { resourceType: 'Bundle', id: randomUUID(), type: 'collection', timestamp: new Date(now).toISOString() };
+  }
+
+  /** The Patient, the bundle's first entry. */
+  patientEntry(): Json {
+    return { fullUrl: this.patientRef, resource: patientResource(this.patient) };
+  }
+
+  /** The entries this reading completes (none while it waits for the rest of its panel). */
+  add(reading: StoredReading): Json[] {
+    if (reading.patientId !== this.patient.id) throw new Error('a reading of another patient reached the export');
     const bpPart = BP_PARTS.find((part) => part === reading.metric);
     if (bpPart) {
       const key = `${reading.deviceId}\u0000${reading.deviceTime ?? reading.receivedAt}`;
-      const panel = panels.get(key) ?? {};
+      const panel = this.#panels.get(key) ?? {};
       // The same part twice at one time is a second measurement, not part of this panel.
-      if (panel[bpPart]) observations.push(bloodPressurePanel({ [bpPart]: reading }, patientRef));
-      else panels.set(key, { ...panel, [bpPart]: reading });
-      continue;
+      if (panel[bpPart]) return [entryOf(bloodPressurePanel({ [bpPart]: reading }, this.patientRef))];
+      this.#panels.set(key, { ...panel, [bpPart]: reading });
+      return [];
     }
-    const observation = singleObservation(reading, patientRef);
-    if (observation) observations.push(observation);
+    const observation = singleObservation(reading, this.patientRef);
+    return observation ? [entryOf(observation)] : [];
   }
-  for (const parts of panels.values()) {
-    if (parts.systolic || parts.diastolic) observations.push(bloodPressurePanel(parts, patientRef));
-    // A mean pressure without systolic or diastolic is no panel: it goes out on its own (8478-0).
-    else if (parts.meanArterialPressure) observations.push(singleObservation(parts.meanArterialPressure, patientRef) as Json);
+
+  /** The panels still open: the last entries. */
+  finish(): Json[] {
+    const entries: Json[] = [];
+    for (const parts of this.#panels.values()) {
+      if (parts.systolic || parts.diastolic) entries.push(entryOf(bloodPressurePanel(parts, this.patientRef)));
+      // A mean pressure without systolic or diastolic is no panel: it goes out on its own (8478-0).
+      else if (parts.meanArterialPressure) entries.push(entryOf(singleObservation(parts.meanArterialPressure, this.patientRef) as Json));
+    }
+    this.#panels.clear();
+    return entries;
   }
-  return {
-    resourceType: 'Bundle',
-    id: randomUUID(),
-    type: 'collection',
-    timestamp: new Date(now).toISOString(),
-    entry: [
-      { fullUrl: patientRef, resource: patientResource(patient) },
-      ...observations.map((resource) => ({ fullUrl: `urn:uuid:${resource.id as string}`, resource })),
-    ],
-  };
+}
+
+const entryOf = (resource: Json): Json => ({ fullUrl: `urn:uuid:${resource.id as string}`, resource });
+
+export function buildPatientBundle(patient: PatientRecord, readings: readonly StoredReading[], now: number): Json {
+  const builder = new PatientBundleBuilder(patient);
+  return { ...builder.head(now), entry: [builder.patientEntry(), ...readings.flatMap((reading) => builder.add(reading)), ...builder.finish()] };
 }

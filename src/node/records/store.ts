@@ -100,6 +100,20 @@ function patientFromRow(row: Record<string, unknown>): PatientRecord {
   };
 }
 
+function readingFromRow(row: Record<string, unknown>): StoredReading {
+  return {
+    id: row.id as number,
+    patientId: row.patient_id as string,
+    visitId: row.visit_id as string | null,
+    deviceId: row.device_id as string,
+    metric: row.metric as Metric,
+    value: row.value as number,
+    unit: row.unit as UcumUnit,
+    deviceTime: row.device_time as string | null,
+    receivedAt: row.received_at as number,
+  };
+}
+
 function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
   const result = schema.safeParse(input);
   if (!result.success) throw new RecordInputError(`${what}: ${result.error.issues.map((i) => `${i.path.join('.') || 'value'} ${i.message}`).join('; ')}`);
@@ -193,17 +207,17 @@ export class RecordStore {
 
   readings(patientId: string): StoredReading[] {
     const rows = this.db.prepare('SELECT * FROM readings WHERE patient_id = ? ORDER BY received_at, id').all(patientId) as Record<string, unknown>[];
-    return rows.map((row) => ({
-      id: row.id as number,
-      patientId: row.patient_id as string,
-      visitId: row.visit_id as string | null,
-      deviceId: row.device_id as string,
-      metric: row.metric as Metric,
-      value: row.value as number,
-      unit: row.unit as UcumUnit,
-      deviceTime: row.device_time as string | null,
-      receivedAt: row.received_at as number,
-    }));
+    return rows.map(readingFromRow);
+  }
+
+  /** The next `limit` readings after `after`, in the order of readings(): a long record read a page at a time. */
+  readingsPage(patientId: string, after: Pick<StoredReading, 'receivedAt' | 'id'> | null, limit: number): StoredReading[] {
+    const rows = (
+      after === null
+        ? this.db.prepare('SELECT * FROM readings WHERE patient_id = ? ORDER BY received_at, id LIMIT ?').all(patientId, limit)
+        : this.db.prepare('SELECT * FROM readings WHERE patient_id = ? AND (received_at, id) > (?, ?) ORDER BY received_at, id LIMIT ?').all(patientId, after.receivedAt, after.id, limit)
+    ) as Record<string, unknown>[];
+    return rows.map(readingFromRow);
   }
 
   recordWaveform(patientId: string, visitId: string | null, segment: WaveformInput): number {

@@ -201,6 +201,6 @@ function PatientTable({ patients, mayExport, mayErase, exporting, onExport, onEr
 }
 
 function exportLabel(progress: ExportProgress | null): string {
-  if (!progress || progress.total === 1) return 'Preparing…';
-  return `Preparing… ${Math.round((100 * progress.received) / progress.total)}%`;
+  if (!progress || progress.total === 0) return 'Preparing…';
+  return `Preparing… ${Math.min(100, Math.round((100 * progress.readingsDone) / progress.total))}%`;
 }

@@ -1,12 +1,14 @@
 /**
- * Fetches a patient's FHIR export from the station, chunk after chunk (the core sends a large
- * bundle in parts, see EXPORT_CHUNK_CHARS), and hands it over as one file to save. The parts go
- * into the Blob as they are, so the page never holds the bundle twice as one string.
+ * Fetches a patient's FHIR export from the station part after part (the core writes a large
+ * bundle in parts as they are asked for, see EXPORT_CHUNK_CHARS), and hands it over as one file
+ * to save. The parts go into the Blob as they are, so the page never holds the bundle twice as
+ * one string.
  */
 import type { StationApi } from '../../shared/contract';
 
 export interface ExportProgress {
-  received: number;
+  /** Readings written so far, of `total` when the export began (readings still arriving may add a few). */
+  readingsDone: number;
   total: number;
 }
 
@@ -17,13 +19,15 @@ export interface ExportedRecord {
 
 export async function fetchPatientRecord(api: Pick<StationApi, 'invoke'>, patientId: string, onProgress: (progress: ExportProgress) => void): Promise<ExportedRecord> {
   const started = await api.invoke('exportPatientRecord', { patientId });
-  const parts = [started.firstChunk];
-  onProgress({ received: 1, total: started.chunkCount });
-  for (let index = 1; index < started.chunkCount; index++) {
-    const chunk = await api.invoke('readPatientExportChunk', { exportId: started.exportId, index });
-    if (chunk.index !== index) throw new Error(`the station sent part ${chunk.index + 1} instead of part ${index + 1}`);
-    parts.push(chunk.text);
-    onProgress({ received: index + 1, total: started.chunkCount });
+  const parts = [started.first.text];
+  let part = started.first;
+  onProgress({ readingsDone: part.readingsDone, total: started.readingCount });
+  while (!part.done) {
+    const index: number = part.index + 1;
+    part = await api.invoke('readPatientExportChunk', { exportId: started.exportId, index });
+    if (part.index !== index) throw new Error(`the station sent part ${part.index + 1} instead of part ${index + 1}`);
+    parts.push(part.text);
+    onProgress({ readingsDone: part.readingsDone, total: started.readingCount });
   }
   return { fileName: started.fileName, file: new Blob(parts, { type: started.mediaType }) };
 }

@@ -1,81 +1,73 @@
 /**
- * FHIR exports on their way to a screen. A bundle is turned into JSON text in chunks that end
- * between entries (so no chunk splits a character or a resource), and kept here until the screen
- * that asked for it has read every chunk: by the session that asked only, for a few minutes only,
- * one export per session, and never past the erasure of its patient.
+ * FHIR exports under way. Each is a cursor over the patient's record that writes the next part
+ * when the screen asks for it (PatientBundleText), so nothing but the part in flight is held.
+ * Only the session that started an export may read it, in order, one export per session; an
+ * export nobody reads for a while is dropped, and so is every export of a patient being erased.
  */
 import { randomUUID } from 'node:crypto';
-import { EXPORT_CHUNK_CHARS, MAX_EXPORT_CHUNKS } from '../../../shared/contract-records';
+import { EXPORT_CHUNK_CHARS, type ExportChunk } from '../../../shared/contract-records';
+import type { PatientBundleText } from '../../records/fhir-export-text';
 import { RecordInputError } from '../../records/store';
 
-/** An export nobody reads for this long is dropped: it holds a patient's whole record in memory. */
+/** An export nobody reads for this long is dropped. */
 const EXPORT_IDLE_MS = 10 * 60_000;
 
-/**
- * The bundle's JSON text in chunks of about `targetChars`; joined, they are exactly the bundle's
- * JSON. A chunk ends after the entry that reaches the target, so it may run over by one entry.
- */
-export function bundleChunks(bundle: Record<string, unknown>, targetChars = EXPORT_CHUNK_CHARS): string[] {
-  const { entry, ...head } = bundle;
-  if (!Array.isArray(entry)) throw new Error('a FHIR bundle without an entry list');
-  const chunks: string[] = [];
-  let current = `${JSON.stringify(head).slice(0, -1)}${Object.keys(head).length > 0 ? ',' : ''}"entry":[`;
-  entry.forEach((item: unknown, index) => {
-    current += (index > 0 ? ',' : '') + JSON.stringify(item);
-    if (current.length >= targetChars) {
-      chunks.push(current);
-      current = '';
-    }
-  });
-  chunks.push(`${current}]}`);
-  if (chunks.length > MAX_EXPORT_CHUNKS) throw new RecordInputError('This record is too large to export in one file');
-  return chunks;
-}
-
-interface PendingExport {
+interface OpenExport {
   owner: string;
   patientId: string;
-  chunks: readonly string[];
+  text: PatientBundleText;
+  /** The part answered last, kept to answer again when the screen missed it (a dropped connection). */
+  last: ExportChunk;
   lastUsed: number;
 }
 
 export class PendingExports {
-  readonly #exports = new Map<string, PendingExport>();
+  readonly #exports = new Map<string, OpenExport>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly partChars = EXPORT_CHUNK_CHARS,
+  ) {}
 
-  /** Keeps the chunks after the first for `owner` (a session id); returns the export's id. */
-  open(owner: string, patientId: string, chunks: readonly string[]): string {
+  /** Writes part 0 for `owner` (a session id) and keeps the export open unless that was all. */
+  open(owner: string, patientId: string, text: PatientBundleText): { exportId: string; first: ExportChunk } {
     this.#dropIdle();
-    for (const [exportId, pending] of this.#exports) if (pending.owner === owner) this.#exports.delete(exportId);
+    for (const [exportId, open] of this.#exports) if (open.owner === owner) this.#exports.delete(exportId);
     const exportId = randomUUID();
-    if (chunks.length > 1) this.#exports.set(exportId, { owner, patientId, chunks, lastUsed: this.now() });
-    return exportId;
+    const first = this.#part(text, 0);
+    if (!first.done) this.#exports.set(exportId, { owner, patientId, text, last: first, lastUsed: this.now() });
+    return { exportId, first };
   }
 
-  /** Chunk `index` of the owner's export; reading the last one ends the export. */
-  read(owner: string, exportId: string, index: number): string {
+  /** Part `index` of the owner's export: the next one, or the last one again. The final part ends the export. */
+  read(owner: string, exportId: string, index: number): ExportChunk {
     this.#dropIdle();
-    const pending = this.#exports.get(exportId);
-    if (!pending || pending.owner !== owner) throw new RecordInputError('This export is no longer available: export the record again');
-    const chunk = pending.chunks[index];
-    if (chunk === undefined) throw new RecordInputError(`This export has ${pending.chunks.length} parts; there is no part ${index + 1}`);
-    pending.lastUsed = this.now();
-    if (index === pending.chunks.length - 1) this.#exports.delete(exportId);
-    return chunk;
+    const open = this.#exports.get(exportId);
+    if (!open || open.owner !== owner) throw new RecordInputError('This export is no longer available: export the record again');
+    open.lastUsed = this.now();
+    if (index === open.last.index) return open.last;
+    if (index !== open.last.index + 1) throw new RecordInputError(`The parts of an export are read in order: part ${open.last.index + 2} is next, not part ${index + 1}`);
+    open.last = this.#part(open.text, index);
+    if (open.last.done) this.#exports.delete(exportId);
+    return open.last;
   }
 
-  /** The patient was erased: no copy of their record stays behind here. */
+  /** The patient is being erased: no export of their record goes on. */
   forgetPatient(patientId: string): void {
-    for (const [exportId, pending] of this.#exports) if (pending.patientId === patientId) this.#exports.delete(exportId);
+    for (const [exportId, open] of this.#exports) if (open.patientId === patientId) this.#exports.delete(exportId);
   }
 
   get size(): number {
     return this.#exports.size;
   }
 
+  #part(text: PatientBundleText, index: number): ExportChunk {
+    const part = text.next(this.partChars);
+    return { index, text: part, done: text.done, readingsDone: text.readingsDone };
+  }
+
   #dropIdle(): void {
     const now = this.now();
-    for (const [exportId, pending] of this.#exports) if (now - pending.lastUsed > EXPORT_IDLE_MS) this.#exports.delete(exportId);
+    for (const [exportId, open] of this.#exports) if (now - open.lastUsed > EXPORT_IDLE_MS) this.#exports.delete(exportId);
   }
 }

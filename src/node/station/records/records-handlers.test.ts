@@ -1,4 +1,3 @@
-import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MethodOutput, StationMethodName } from '../../../shared/contract';
 import { EXPORT_CHUNK_CHARS } from '../../../shared/contract-records';
@@ -9,7 +8,6 @@ import { auditHead, openAccessBench, type AccessBench } from '../access/access-t
 import type { ScreenAccess } from '../access/station-access';
 import { invokeContract, type ContractHandlers } from '../contract-session';
 import { CurrentEncounter } from '../persistence/encounter';
-import { bundleChunks } from './patient-exports';
 import { createRecordsHandlers, exportFileName } from './records-handlers';
 
 const NAMED = { givenName: 'Imogen', familyName: 'Fairweather', birthDate: '1950-07-21', gender: 'female', identifier: 'MRN-1' } as const;
@@ -130,16 +128,16 @@ describe('naming the current patient', () => {
 });
 
 describe('FHIR export', () => {
-  it('answers a small record in one chunk: the Bundle with the Patient and coded Observations, audited', async () => {
+  it('answers a small record in one part: the Bundle with the Patient and coded Observations, audited', async () => {
     const patient = patientWithReadings(2);
     const physician = await signedIn('physician');
     const from = auditHead(bench);
     const exported = await call(physician, 'exportPatientRecord', { patientId: patient.id });
 
-    expect(exported.chunkCount).toBe(1);
+    expect(exported).toMatchObject({ readingCount: 4, first: { index: 0, done: true, readingsDone: 4 } });
     expect(exported.fileName).toBe(exportFileName(patient.id, bench.station.clock.now()));
     expect(exported.fileName).toMatch(/^vitalbridge-patient-[0-9a-f]{8}-2025-01-15\.fhir\.json$/);
-    const bundle = JSON.parse(exported.firstChunk) as { resourceType: string; entry: { resource: Record<string, unknown> }[] };
+    const bundle = JSON.parse(exported.first.text) as { resourceType: string; entry: { resource: Record<string, unknown> }[] };
     expect(bundle.resourceType).toBe('Bundle');
     const resources = bundle.entry.map((entry) => entry.resource);
     expect(resources[0]).toMatchObject({ resourceType: 'Patient', name: [{ family: 'Fairweather', given: ['Imogen'] }] });
@@ -152,29 +150,48 @@ describe('FHIR export', () => {
     expect(trail(from)).toEqual([{ actor: physician.state().user?.userId, role: 'physician', action: 'record.export', object: patient.id }]);
   });
 
-  it('sends a large record in chunks only the exporting session can read, and forgets it after the last', async () => {
+  it('writes a large record part by part, in order, for the exporting session only, and ends with the last part', async () => {
     const patient = patientWithReadings(1_500);
     const physician = await signedIn('physician');
     const exported = await call(physician, 'exportPatientRecord', { patientId: patient.id });
-    expect(exported.chunkCount).toBeGreaterThan(2);
+    expect(exported).toMatchObject({ readingCount: 3_000, first: { index: 0, done: false } });
+    expect(exported.first.text.length).toBeGreaterThanOrEqual(EXPORT_CHUNK_CHARS);
 
     const other = await signedIn('physician');
-    expect(await refusal(other, 'readPatientExportChunk', { exportId: exported.exportId, index: 1 })).toEqual({
+    const gone = { code: 'failed', message: 'This export is no longer available: export the record again' };
+    expect(await refusal(other, 'readPatientExportChunk', { exportId: exported.exportId, index: 1 })).toEqual(gone);
+    expect(await refusal(physician, 'readPatientExportChunk', { exportId: exported.exportId, index: 2 })).toEqual({
       code: 'failed',
-      message: 'This export is no longer available: export the record again',
+      message: 'The parts of an export are read in order: part 2 is next, not part 3',
     });
-    const parts = [exported.firstChunk];
-    for (let index = 1; index < exported.chunkCount; index++) {
-      const chunk = await call(physician, 'readPatientExportChunk', { exportId: exported.exportId, index });
-      expect(chunk.index).toBe(index);
-      expect(chunk.text.length).toBeLessThanOrEqual(EXPORT_CHUNK_CHARS + 2_000);
-      parts.push(chunk.text);
+
+    const parts = [exported.first.text];
+    let part = exported.first;
+    while (!part.done) {
+      const next = await call(physician, 'readPatientExportChunk', { exportId: exported.exportId, index: part.index + 1 });
+      // A part whose answer was lost is answered again, unchanged.
+      if (!next.done) expect(await call(physician, 'readPatientExportChunk', { exportId: exported.exportId, index: next.index })).toEqual(next);
+      expect(next.index).toBe(part.index + 1);
+      expect(next.readingsDone).toBeGreaterThan(part.readingsDone);
+      expect(next.text.length).toBeLessThanOrEqual(EXPORT_CHUNK_CHARS + 2_000);
+      parts.push(next.text);
+      part = next;
     }
+    expect(parts.length).toBeGreaterThan(3);
+    expect(part.readingsDone).toBe(3_000);
     const bundle = JSON.parse(parts.join('')) as { entry: unknown[] };
     expect(bundle.entry).toHaveLength(1 + 3_000);
-    expect(await refusal(physician, 'readPatientExportChunk', { exportId: exported.exportId, index: 1 })).toMatchObject({ code: 'failed' });
-    // One export, one audit entry, however many chunks it took.
+    expect(await refusal(physician, 'readPatientExportChunk', { exportId: exported.exportId, index: part.index + 1 })).toEqual(gone);
+    // One export, one audit entry, however many parts it took.
     expect(bench.auditSince(0).filter((entry) => entry.action === 'record.export')).toHaveLength(1);
+  });
+
+  it('keeps one export per session: a new one ends the one before', async () => {
+    const patient = patientWithReadings(1_500);
+    const physician = await signedIn('physician');
+    const first = await call(physician, 'exportPatientRecord', { patientId: patient.id });
+    await call(physician, 'exportPatientRecord', { patientId: patient.id });
+    expect(await refusal(physician, 'readPatientExportChunk', { exportId: first.exportId, index: 1 })).toMatchObject({ code: 'failed' });
   });
 
   it('is refused to a nurse and to a kiosk', async () => {
@@ -182,22 +199,6 @@ describe('FHIR export', () => {
     expect(await refusal(await signedIn('nurse'), 'exportPatientRecord', { patientId: patient.id })).toMatchObject({ code: 'forbidden' });
     expect(await refusal(await signedIn('kiosk'), 'exportPatientRecord', { patientId: patient.id })).toMatchObject({ code: 'forbidden' });
     expect(bench.auditSince(0).some((entry) => entry.action === 'record.export')).toBe(false);
-  });
-
-  it('chunks any bundle into parts that join to the same JSON', () => {
-    const entries = fc.array(fc.record({ resource: fc.record({ resourceType: fc.constant('Observation'), text: fc.string({ unit: 'grapheme' }), value: fc.double({ noNaN: true }) }) }), {
-      maxLength: 40,
-    });
-    fc.assert(
-      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), entries, fc.integer({ min: 1, max: 400 }), (head, entry, target) => {
-        const bundle = { ...head, entry };
-        const chunks = bundleChunks(bundle, target);
-        expect(JSON.parse(chunks.join(''))).toEqual(JSON.parse(JSON.stringify(bundle)));
-        // No chunk ends inside a surrogate pair.
-        for (const chunk of chunks.slice(0, -1)) expect(/[\uD800-\uDBFF]$/.test(chunk)).toBe(false);
-      }),
-      { numRuns: 200 },
-    );
   });
 });
 

@@ -11,7 +11,7 @@ import type { ClinicalRecords } from '../../records/clinical-records';
 import { RecordInputError, type PatientOverview, type RecordStore } from '../../records/store';
 import type { StationHandlers } from '../contract-session';
 import { ANONYMOUS_PATIENT, type CurrentEncounter } from '../persistence/encounter';
-import { bundleChunks, PendingExports } from './patient-exports';
+import { PendingExports } from './patient-exports';
 
 export type RecordsHandlers = Pick<StationHandlers, keyof typeof recordsMethods>;
 
@@ -70,17 +70,17 @@ export function createRecordsHandlers(options: RecordsHandlerOptions): RecordsHa
 
     exportPatientRecord: ({ patientId }, { screen }) => {
       const sessionId = screen.sessionId();
-      const chunks = bundleChunks(clinical.exportPatient(sessionId, patientId));
+      const text = clinical.openPatientExport(sessionId, patientId);
+      const [patient] = store.patientOverviews(patientId);
       return {
-        exportId: exports.open(sessionId, patientId, chunks),
+        ...exports.open(sessionId, patientId, text),
         fileName: exportFileName(patientId, now()),
         mediaType: 'application/fhir+json',
-        chunkCount: chunks.length,
-        firstChunk: chunks[0] ?? '',
+        readingCount: patient?.readingCount ?? 0,
       };
     },
 
-    readPatientExportChunk: ({ exportId, index }, { screen }) => ({ index, text: exports.read(screen.sessionId(), exportId, index) }),
+    readPatientExportChunk: ({ exportId, index }, { screen }) => exports.read(screen.sessionId(), exportId, index),
 
     erasePatientRecord: ({ patientId }, { screen }) => {
       if (patientId === options.encounter().patientId) {

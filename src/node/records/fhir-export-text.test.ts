@@ -1,0 +1,87 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPatientBundle } from './fhir-export';
+import { PatientBundleText } from './fhir-export-text';
+import type { ReadingInput } from './store';
+import { openTestStation, type TestStation } from './test-support';
+
+let station: TestStation;
+beforeAll(async () => {
+  station = await openTestStation();
+});
+afterAll(() => station.db.close());
+
+/** Readings of several kinds, some of them parts of blood-pressure panels (same device and time). */
+const KINDS = [
+  ['spo2', '%', 96],
+  ['pulseRate', '/min', 72],
+  ['systolic', 'mm[Hg]', 121],
+  ['diastolic', 'mm[Hg]', 79],
+  ['meanArterialPressure', 'mm[Hg]', 93],
+  ['bodyTemperature', 'Cel', 36.8],
+  ['perfusionIndex', '%', 3.1],
+] as const;
+const readings = fc.array(
+  fc.record({ kind: fc.integer({ min: 0, max: KINDS.length - 1 }), device: fc.constantFrom('cuff', 'ox'), second: fc.integer({ min: 0, max: 20 }), stored: fc.boolean() }),
+  { maxLength: 60 },
+);
+
+/** The bundle with its random ids (bundle, observations) and time stamp replaced by placeholders. */
+function withoutRandomIds(bundle: Record<string, unknown>): unknown {
+  const ids = new Map<string, string>();
+  const placeholder = (id: string) => ids.get(id) ?? (ids.set(id, `id-${ids.size}`), `id-${ids.size - 1}`);
+  const entries = (bundle.entry as { fullUrl: string; resource: Record<string, unknown> }[]).map(({ resource }) =>
+    resource.resourceType === 'Patient' ? resource : { ...resource, id: placeholder(resource.id as string) },
+  );
+  return { ...bundle, id: 'bundle', entry: entries };
+}
+
+describe('a bundle written a part at a time', () => {
+  it('joins to the same bundle as the one built whole, for any readings and any part size', async () => {
+    await fc.assert(
+      fc.asyncProperty(readings, fc.integer({ min: 1, max: 3_000 }), async (drawn, partChars) => {
+        const patient = station.store.createPatient({ givenName: 'Ünal', familyName: 'O’Brien 😀', birthDate: null, gender: 'other', identifier: null });
+        const inputs: ReadingInput[] = drawn.map(({ kind, device, second, stored }) => {
+          const [metric, unit, value] = KINDS[kind]!;
+          const at = Date.UTC(2025, 0, 15, 9, 0, second);
+          return { deviceId: device, metric, unit, value, deviceTime: stored ? new Date(at).toISOString().slice(0, 19) : null, receivedAt: at };
+        });
+        station.db.transaction(() => inputs.forEach((input) => station.store.recordReading(patient.id, null, input)))();
+
+        const text = new PatientBundleText(station.store, patient, station.clock.now());
+        const parts: string[] = [];
+        while (!text.done) parts.push(text.next(partChars));
+        expect(text.readingsDone).toBe(inputs.length);
+        const whole = buildPatientBundle(patient, station.store.readings(patient.id), station.clock.now());
+        expect(withoutRandomIds(JSON.parse(parts.join('')) as Record<string, unknown>)).toEqual(withoutRandomIds(whole));
+        // Every part but the last reaches the size asked for, and none runs over by more than an entry.
+        for (const part of parts.slice(0, -1)) expect(part.length).toBeGreaterThanOrEqual(partChars);
+        for (const part of parts) expect(part.length).toBeLessThan(partChars + 2_000);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('reads the record a page at a time and takes in readings recorded while it is being written', () => {
+    const patient = station.store.createPatient({ givenName: 'Live', familyName: 'Patient', birthDate: null, gender: 'unknown', identifier: null });
+    const record = (second: number) => station.store.recordReading(patient.id, null, { deviceId: 'ox', metric: 'spo2', unit: '%', value: 97, deviceTime: null, receivedAt: Date.UTC(2025, 0, 15, 10, 0, second) });
+    station.db.transaction(() => Array.from({ length: 450 }, (_, second) => record(second)))();
+    const pages: number[] = [];
+    const store = {
+      readingsPage(...args: Parameters<typeof station.store.readingsPage>) {
+        const page = station.store.readingsPage(...args);
+        pages.push(page.length);
+        return page;
+      },
+    };
+    const text = new PatientBundleText(store, patient, station.clock.now());
+    const parts = [text.next(10_000)];
+    record(500);
+    while (!text.done) parts.push(text.next(10_000));
+    // The reading recorded meanwhile comes with the third page; an empty page ends the record.
+    expect(pages).toEqual([200, 200, 51, 0]);
+    expect(text.readingsDone).toBe(451);
+    expect((JSON.parse(parts.join('')) as { entry: unknown[] }).entry).toHaveLength(452);
+    expect(() => text.next(10_000)).toThrow('the export is complete');
+  });
+});
