@@ -44,6 +44,11 @@ export function useWebStation(extraArgs: readonly string[] = [], setup: WebStati
     test.setTimeout(150_000);
     station = await startWebStation(extraArgs, setup);
   });
+  // A failure on the page is often explained by the station's own log (a fault, a crash).
+  test.afterEach(async () => {
+    const info = test.info();
+    if (station && info.status !== info.expectedStatus) await info.attach('station stderr', { body: station.stderr(), contentType: 'text/plain' });
+  });
   test.afterAll(async () => {
     await station?.stop();
   });
