@@ -82,12 +82,16 @@ interface LiveSession extends Session {
   lockAfterMs: number;
 }
 
+type CredentialCheck = { ok: true; user: UserAccount } | Exclude<SignInResult, { ok: true }>;
+
 /** Bounds the memory spent remembering failures for user names that do not exist. */
 const MAX_UNKNOWN_NAMES_TRACKED = 1_000;
 
 export class Authenticator {
   private readonly sessions = new Map<string, LiveSession>();
   private readonly unknownNameFailures = new Map<string, { failedAttempts: number; throttledUntil: number }>();
+  /** The attempt last queued per normalised user name (checkCredentials). */
+  private readonly attemptsInProgress = new Map<string, Promise<void>>();
   private readonly now: () => number;
   private readonly inactivityLockMs: number;
   private readonly throttle: ThrottlePolicy;
@@ -161,6 +165,13 @@ export class Authenticator {
   async unlock(sessionId: string, credentials: Credentials): Promise<SignInResult> {
     const session = this.sessions.get(sessionId);
     if (!session) throw new SessionError('unknown-session');
+    // Someone else's details are refused before they are checked: an unlock attempt must neither use
+    // up that person's code nor clear their failed attempts.
+    const owner = this.users.get(session.userId);
+    if (!owner || normalisedName(credentials.username) !== normalisedName(owner.username)) {
+      this.audit.append({ actor: session.userId, role: session.role, action: 'session.sign-in-refused', object: null });
+      return { ok: false, reason: 'invalid-credentials' };
+    }
     const checked = await this.checkCredentials(credentials);
     if (!checked.ok) return checked;
     if (checked.user.id !== session.userId) return { ok: false, reason: 'invalid-credentials' };
@@ -229,7 +240,26 @@ export class Authenticator {
     this.audit.append({ actor: session.userId, role: session.role, action: 'session.lock', object: null });
   }
 
-  private async checkCredentials(credentials: Credentials): Promise<{ ok: true; user: UserAccount } | Exclude<SignInResult, { ok: true }>> {
+  /**
+   * Attempts for one user name are checked one after another: run side by side, each would read
+   * the failure count before any of them recorded its failure, and a burst of guesses would count
+   * as one.
+   */
+  private checkCredentials(credentials: Credentials): Promise<CredentialCheck> {
+    const name = normalisedName(credentials.username);
+    const attempt = (this.attemptsInProgress.get(name) ?? Promise.resolve()).then(() => this.checkCredentialsNow(credentials));
+    const settled = attempt.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.attemptsInProgress.set(name, settled);
+    void settled.then(() => {
+      if (this.attemptsInProgress.get(name) === settled) this.attemptsInProgress.delete(name);
+    });
+    return attempt;
+  }
+
+  private async checkCredentialsNow(credentials: Credentials): Promise<CredentialCheck> {
     const user = typeof credentials.username === 'string' ? this.users.findByUsername(credentials.username) : null;
     const state = user ?? this.unknownNameFailures.get(normalisedName(credentials.username)) ?? { failedAttempts: 0, throttledUntil: 0 };
     if (state.throttledUntil > this.now()) {
@@ -247,11 +277,14 @@ export class Authenticator {
     }
     // The step is consumed atomically: of two sign-ins racing with one code, only one gets in.
     if (ok && user && this.users.recordSuccess(user.id, totpStep)) return { ok: true, user };
-    this.recordFailure(user, credentials.username, state.failedAttempts + 1);
+    const throttledUntil = this.recordFailure(user, credentials.username, state.failedAttempts + 1);
+    // The failure that starts a wait says so at once, rather than letting the next attempt find out.
+    if (throttledUntil > this.now()) return { ok: false, reason: 'throttled', retryAfterMs: throttledUntil - this.now() };
     return { ok: false, reason: 'invalid-credentials' };
   }
 
-  private recordFailure(user: UserAccount | null, typedName: unknown, failedAttempts: number): void {
+  /** Returns until when the name is now throttled (0: not). */
+  private recordFailure(user: UserAccount | null, typedName: unknown, failedAttempts: number): number {
     const excess = failedAttempts - this.throttle.freeAttempts;
     const throttledUntil = excess > 0 ? this.now() + Math.min(this.throttle.baseDelayMs * 2 ** (excess - 1), this.throttle.maxDelayMs) : 0;
     if (user) this.users.recordFailure(user.id, failedAttempts, throttledUntil);
@@ -260,6 +293,7 @@ export class Authenticator {
       this.unknownNameFailures.set(normalisedName(typedName), { failedAttempts, throttledUntil });
     }
     this.audit.append({ actor: user?.id ?? 'unidentified', role: user?.role ?? 'unidentified', action: 'session.sign-in-refused', object: null });
+    return throttledUntil;
   }
 }
 

@@ -102,14 +102,24 @@ describe('sign-in', () => {
     const station = await stationWithNurse();
     const attempt = (password: string) => station.auth.signIn({ username: 'nurse.ada', password, totp: totpCode(station.secret, station.clock.time) });
     for (let i = 0; i < THROTTLE.freeAttempts; i++) expect(await attempt('wrong password!')).toEqual({ ok: false, reason: 'invalid-credentials' });
-    expect(await attempt('wrong password!')).toEqual({ ok: false, reason: 'invalid-credentials' });
+    // The failure that starts a wait says so at once.
+    expect(await attempt('wrong password!')).toEqual({ ok: false, reason: 'throttled', retryAfterMs: 30_000 });
     expect(await attempt(PASSWORD)).toEqual({ ok: false, reason: 'throttled', retryAfterMs: 30_000 });
     station.clock.advance(30_000);
-    expect(await attempt('wrong password!')).toEqual({ ok: false, reason: 'invalid-credentials' });
+    expect(await attempt('wrong password!')).toEqual({ ok: false, reason: 'throttled', retryAfterMs: 60_000 });
     expect(await attempt(PASSWORD)).toEqual({ ok: false, reason: 'throttled', retryAfterMs: 60_000 });
     station.clock.advance(60_000);
     expect((await attempt(PASSWORD)).ok).toBe(true);
     expect(station.users.findByUsername('nurse.ada')).toMatchObject({ failedAttempts: 0, throttledUntil: 0 });
+  });
+
+  it('counts a burst of simultaneous guesses one by one, so it cannot slip past the throttle', async () => {
+    const station = await stationWithNurse();
+    const burst = await Promise.all(Array.from({ length: 10 }, () => station.auth.signIn({ username: 'nurse.ada', password: 'wrong password!' })));
+    expect(burst.filter((result) => !result.ok && result.reason === 'invalid-credentials')).toHaveLength(THROTTLE.freeAttempts);
+    expect(station.users.findByUsername('nurse.ada')?.failedAttempts).toBe(THROTTLE.freeAttempts + 1);
+    const right = await station.auth.signIn({ username: 'nurse.ada', password: PASSWORD, totp: totpCode(station.secret, station.clock.time) });
+    expect(right).toMatchObject({ ok: false, reason: 'throttled' });
   });
 
   it('caps the wait and keeps throttling state across a restart', async () => {
@@ -168,11 +178,16 @@ describe('sessions', () => {
     station.auth.lock(station.sessionId);
     expect(station.auth.isLocked(station.sessionId)).toBe(true);
     station.clock.advance(TOTP_STEP_MS);
-    expect(await station.auth.unlock(station.sessionId, { username: 'dr.bob', password: 'another long password', totp: totpCode(other.totpSecret!, station.clock.time) })).toEqual({
+    const bobsCode = totpCode(other.totpSecret!, station.clock.time);
+    expect(await station.auth.unlock(station.sessionId, { username: 'dr.bob', password: 'another long password', totp: bobsCode })).toEqual({
       ok: false,
       reason: 'invalid-credentials',
     });
     expect(station.auth.isLocked(station.sessionId)).toBe(true);
+    expect(station.audit.entries().at(-1)).toMatchObject({ actor: station.userId, action: 'session.sign-in-refused' });
+    // Bob's details were never checked: his code is still unused and nothing counts against him.
+    expect(station.users.findByUsername('dr.bob')).toMatchObject({ lastTotpStep: null, failedAttempts: 0 });
+    expect((await station.auth.signIn({ username: 'dr.bob', password: 'another long password', totp: bobsCode })).ok).toBe(true);
     expect((await station.auth.unlock(station.sessionId, { username: 'nurse.ada', password: PASSWORD, totp: totpCode(station.secret, station.clock.time) })).ok).toBe(true);
     expect(station.auth.authorize(station.sessionId, 'patient.list').userId).toBe(station.userId);
   });

@@ -88,7 +88,9 @@ describe('StationAccess', () => {
     const unlocked = await screen.unlock(nurse.credentials());
     expect(unlocked).toMatchObject({ ok: true, state: { user: { userId: nurse.id, locked: false } } });
     expect(screen.authorize('patient.view').id).toBe(nurse.id);
-    expect(bench.auditSince(start).filter(({ actor }) => actor === nurse.id).map(({ action }) => action)).toEqual(['session.sign-in-refused', 'session.unlock']);
+    // Refused twice (someone else's details, then the spent code), then unlocked; nothing under the other nurse.
+    expect(bench.auditSince(start).filter(({ actor }) => actor === nurse.id).map(({ action }) => action)).toEqual(['session.sign-in-refused', 'session.sign-in-refused', 'session.unlock']);
+    expect(bench.auditSince(start).filter(({ actor }) => actor === other.id)).toEqual([]);
   });
 
   it('sweep() tells a screen exactly once that inactivity locked it, and leaves an active screen alone', async () => {
@@ -138,7 +140,8 @@ describe('StationAccess', () => {
     const nurse = await bench.account('nurse');
     const screen = bench.screen();
     const wrong = { ...nurse.credentials(), password: 'not the password' };
-    for (let attempt = 1; attempt <= 4; attempt++) expect(await screen.access.signIn(wrong)).toEqual({ ok: false, reason: 'invalid-credentials' });
+    for (let attempt = 1; attempt <= 3; attempt++) expect(await screen.access.signIn(wrong)).toEqual({ ok: false, reason: 'invalid-credentials' });
+    expect(await screen.access.signIn(wrong)).toEqual({ ok: false, reason: 'throttled', retryAfterMs: 30_000 });
     expect(await screen.access.signIn(nurse.credentials())).toEqual({ ok: false, reason: 'throttled', retryAfterMs: 30_000 });
     expect(screen.access.state().user).toBeNull();
     expect(screen.notified).toEqual([]);
