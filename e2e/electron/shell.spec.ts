@@ -41,7 +41,13 @@ test.describe('Electron shell', () => {
     // An installed station: its records (and their key file, which the app seals with the OS
     // keychain on first start) already hold the nurse who signs in.
     const nurse = await new StationAccounts(dataDir).create('nurse');
-    app = await electron.launch({ executablePath: 'path' in binary ? binary.path : undefined, args: [mainEntry, '--simulate', '--data-dir', dataDir] });
+    // A test host often has no OS keychain (headless Linux: safeStorage's basic_text backend), where the
+    // station rightly refuses to start; the test accepts the key file the accounts were written with.
+    app = await electron.launch({
+      executablePath: 'path' in binary ? binary.path : undefined,
+      args: [mainEntry, '--simulate', '--data-dir', dataDir],
+      env: { ...process.env, VITALBRIDGE_ALLOW_KEY_FILE: '1' },
+    });
     page = await app.firstWindow();
     await signInAs(page, nurse);
   });
