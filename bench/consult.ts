@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import type { ItemBody } from '../src/shared/consult/vitals-protocol';
 import type { FrameShownReport } from '../src/renderer/station/display-loop';
 import { startWebStation } from '../e2e/web/web-station';
+import { signIn } from '../e2e/web/sign-in';
 import { launchChromium, percentile } from './chromium';
 
 const WARM_UP_MS = 3_000;
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
     });
     const stationPage = await stationContext.newPage();
     await stationPage.goto(station.url);
+    await signIn(stationPage, station.accounts);
     await stationPage.locator('[data-action="start-visit"]').click();
     await stationPage.locator('[data-action="consent-accept"]').click();
     const link = (await stationPage.locator('[data-role="visit-link"]').innerText({ timeout: 20_000 })).trim();
