@@ -89,6 +89,12 @@ test.describe('first run', () => {
     expect(nurseUri).toMatch(/^otpauth:\/\/totp\/VitalBridge:nurse\.first\?secret=/);
     await expect(page.locator('[data-user="nurse.first"]')).toContainText('Nurse');
     await expect(page.locator('[data-user="admin.first"]')).toContainText('Administrator');
+    // The alarm sound's state sits under the header's title: without an alarm the screen starts
+    // right under the header, with no row spent on it.
+    await expect(page.getByRole('banner').locator('[data-role="alarm-sound"]')).toHaveText('Alarm sound on');
+    const usersTop = await page.getByRole('main').evaluate((main) => main.getBoundingClientRect().top);
+    const headerBottom = await page.getByRole('banner').evaluate((header) => header.getBoundingClientRect().bottom);
+    expect(usersTop - headerBottom).toBeLessThan(24);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, 'access-users-laptop');
 
@@ -177,6 +183,7 @@ test.describe('a station in use', () => {
     await expect(page.locator('[data-screen-link]')).toHaveCount(0);
     await expect(alarm).toBeVisible();
     await expect(alarm.locator('[data-role="alarm-message"]')).toContainText('SpO₂ low');
+    await expect(page.getByRole('banner').locator('[data-role="alarm-sound"]')).toHaveText('Alarm sound on');
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, 'access-locked-laptop');
 
@@ -217,6 +224,9 @@ test.describe('a station in use', () => {
     const log = doctor.locator('[data-role="limit-changes"]');
     await expect(log).toContainText('Pulse high 120 → 130');
     await expect(log).toContainText(`by ${physician.username} (Athlete, resting rate high)`);
+    // The editor fits the laptop's panel: nothing scrolls sideways, so no measurement's name is cut off.
+    const sidewaysOverflow = await doctor.locator('[data-role="alarm-limits"]').evaluate((table) => table.parentElement!.scrollWidth - table.parentElement!.clientWidth);
+    expect(sidewaysOverflow).toBe(0);
     await screenshot(doctor, 'access-limits-physician-laptop');
 
     await expect(nurseLimits.locator('[data-limit-metric="pulseRate"]')).toContainText('130');

@@ -29,7 +29,8 @@ test('a desaturation raises a flashing red high-priority alarm, sounds its burst
   test.setTimeout(120_000);
   await page.setViewportSize(VIEWPORTS.kiosk);
   await page.goto(station.url);
-  const enableSound = page.locator('[data-action="enable-alarm-sound"]');
+  // The sound's switch, and then its state, sit in the header on every screen: no row of their own.
+  const enableSound = page.getByRole('banner').locator('[data-action="enable-alarm-sound"]');
   await expect(enableSound).toHaveText('Sound off: click to enable alarm sound');
   expect(await page.evaluate(() => window.__vitalbridgeAlarmAudio?.enabled)).toBe(false);
 
@@ -56,7 +57,7 @@ test('a desaturation raises a flashing red high-priority alarm, sounds its burst
   // No sound before a gesture; the first click enables it and the high-priority burst is scheduled.
   expect(await highPulses(page)).toEqual([]);
   await enableSound.click();
-  await expect(page.locator('[data-role="alarm-sound"]')).toHaveText('Alarm sound on');
+  await expect(page.getByRole('banner').locator('[data-role="alarm-sound"]')).toHaveText('Alarm sound on');
   await expect.poll(async () => (await highPulses(page)).length, { timeout: 5_000 }).toBeGreaterThanOrEqual(10);
   const pulses = (await highPulses(page)).slice(0, 10);
   const burst = auditoryBurst('high');

@@ -47,7 +47,7 @@ export function App({ store, display, access, station }: { store: StationStore; 
   return (
     <div className="app" data-screen={locked ? undefined : screen} data-access={locked ? 'locked' : 'signed-in'}>
       <header className="app-header">
-        <h1 className="app-title">VitalBridge</h1>
+        {station.title}
         {!locked && (
           <nav aria-label="Screens" className="screen-nav">
             {screens.map(({ id, label }) => (

@@ -1,13 +1,15 @@
 /**
  * The station page around its screens: decides from the access state what shows (waiting,
  * enrolment, sign-in, or the station for the signed-in person, locked or not), keeps the stores'
- * patient data in step with it, reports activity, and keeps the connection and alarm banners on
- * every one of those screens: an alarm is never hidden by a sign-in or a lock.
+ * patient data in step with it, reports activity, and keeps the connection and alarm banners and
+ * the alarm sound's control on every one of those screens: an alarm is never hidden by a sign-in
+ * or a lock.
  */
 import { Fragment, useSyncExternalStore, type ReactNode } from 'react';
 import type { SignedInUser } from '../../shared/contract-access';
 import type { StationApi } from '../../shared/contract';
 import type { ClinicalStore, ClinicalView } from '../alarms/clinical-store';
+import { AlarmSoundControl } from '../alarms/AlarmSoundControl';
 import { StationAlarms } from '../alarms/StationAlarms';
 import { useClinicalStation } from '../alarms/use-clinical-station';
 import { ConnectionBanner } from '../components/ConnectionBanner';
@@ -26,6 +28,8 @@ export interface SignedInStation {
   clinicalView: ClinicalView;
   /** The connection and alarm banners, placed by the station layout. */
   banners: ReactNode;
+  /** The header's title with the alarm sound's control beside or under it: the control costs no row of its own. */
+  title: ReactNode;
 }
 
 export interface StationShellProps {
@@ -46,23 +50,30 @@ export function StationShell({ api, access, store, renderStation, renderKiosk }:
   usePatientDataFollowsAccess(access, store, clinical);
   useActivityReports(access, gate.screen === 'signed-in');
 
-  const banners = (
+  const soundControl = <AlarmSoundControl sound={sound} />;
+  const bannersOf = (soundControlBeside?: ReactNode) => (
     <div className="app-banners">
       <ConnectionBanner connection={connection} />
-      <StationAlarms clinical={clinical} view={clinicalView} sound={sound} />
+      <StationAlarms clinical={clinical} view={clinicalView} soundControl={soundControlBeside} />
     </div>
   );
   // A kiosk shows the patient's screens whoever is signed in; its way out is an administrator's sign-in there.
-  if (kiosk) return renderKiosk(banners);
+  // It draws its own header, so its alarm sound's control stays beside the alarm banner.
+  if (kiosk) return renderKiosk(bannersOf(soundControl));
+  const banners = bannersOf();
+  const title = (
+    <div className="app-title-block">
+      <h1 className="app-title">VitalBridge</h1>
+      {soundControl}
+    </div>
+  );
   if (gate.screen === 'signed-in' || gate.screen === 'locked') {
-    const station = { user: gate.user, locked: gate.screen === 'locked', inactivityLockMs: gate.inactivityLockMs, clinical, clinicalView, banners };
+    const station = { user: gate.user, locked: gate.screen === 'locked', inactivityLockMs: gate.inactivityLockMs, clinical, clinicalView, banners, title };
     return <Fragment key={gate.user.userId}>{renderStation(station)}</Fragment>;
   }
   return (
     <div className="app" data-access={gate.screen}>
-      <header className="app-header">
-        <h1 className="app-title">VitalBridge</h1>
-      </header>
+      <header className="app-header">{title}</header>
       {banners}
       <AccessScreen gate={gate} access={access} />
     </div>

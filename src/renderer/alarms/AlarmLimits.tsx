@@ -25,9 +25,9 @@ export function AlarmLimits({ limits, changes, editable, onChange }: AlarmLimits
       <h2 id="alarm-limits-heading" className="panel-heading">
         Alarm limits
       </h2>
-      <p className="panel-note">{editable ? 'Set per-patient limits within the safe bounds.' : 'Only a physician may change alarm limits.'}</p>
+      <p className="panel-note">{editable ? 'Set limits within the safe bounds under each field.' : 'Only a physician may change alarm limits.'}</p>
       <div className="table-scroll">
-        <table className="clinical-table" data-role="alarm-limits">
+        <table className={`clinical-table${editable ? ' limit-editor' : ''}`} data-role="alarm-limits">
           <thead>
             <tr>
               <th scope="col">Measurement</th>
@@ -102,7 +102,9 @@ function EditableLimitRow({ metric, limits, onChange }: { metric: AlarmMetric; l
   const formId = `limits-${metric}`;
   return (
     <tr data-limit-metric={metric}>
-      <th scope="row">{label}</th>
+      <th scope="row">
+        {label} <span className="limit-unit">{unitOf(metric)}</span>
+      </th>
       {(['low', 'high'] as const).map((side) => {
         const rule = METRIC_ALARM_RULES[metric][side];
         return (
@@ -110,17 +112,22 @@ function EditableLimitRow({ metric, limits, onChange }: { metric: AlarmMetric; l
             {rule === null ? (
               'none'
             ) : (
-              <input
-                form={formId}
-                type="number"
-                className="limit-input"
-                aria-label={`${label} ${side} limit (${unitOf(metric)}, ${rule.min}–${rule.max})`}
-                min={rule.min}
-                max={rule.max}
-                step="any"
-                value={draft[side]}
-                onChange={(event) => setDraft({ ...draft, [side]: event.target.value })}
-              />
+              <>
+                <input
+                  form={formId}
+                  type="number"
+                  className="limit-input"
+                  aria-label={`${label} ${side} limit (${unitOf(metric)}, ${rule.min}–${rule.max})`}
+                  min={rule.min}
+                  max={rule.max}
+                  step="any"
+                  value={draft[side]}
+                  onChange={(event) => setDraft({ ...draft, [side]: event.target.value })}
+                />
+                <span className="limit-bounds" aria-hidden="true">
+                  {rule.min}–{rule.max}
+                </span>
+              </>
             )}
           </td>
         );

@@ -1,15 +1,13 @@
 /**
- * The alarm sound's switch and state. Until the first user gesture the browser will not play audio,
- * so the control says so plainly; once enabled it follows the station's audible priority.
+ * The alarm sound's state, and its switch until it is on. Until the first user gesture the browser
+ * will not play audio, so the control says so plainly; once enabled it stays on for the page's life
+ * (the sound follows the station's audible priority, see useClinicalStation).
  */
-import { useEffect, useSyncExternalStore } from 'react';
-import type { AlarmPriority } from '../../shared/clinical/alarm-presentation';
+import { useSyncExternalStore } from 'react';
 import type { AlarmSound } from './alarm-sound';
 
-export function AlarmSoundControl({ sound, audiblePriority }: { sound: AlarmSound; audiblePriority: AlarmPriority | null }) {
+export function AlarmSoundControl({ sound }: { sound: AlarmSound }) {
   const enabled = useSyncExternalStore(sound.subscribe, sound.isEnabled);
-  useEffect(() => sound.setPriority(audiblePriority), [sound, audiblePriority]);
-  useEffect(() => sound.enableOnFirstGesture(document), [sound]);
   if (enabled) {
     return (
       <p className="alarm-sound alarm-sound-on" data-role="alarm-sound" data-sound="on">

@@ -2,16 +2,18 @@
  * The station screen's alarm area and alarm screen, wired to the ClinicalStore: what the operator
  * may do follows the session's actor through the same role matrix the station enforces.
  */
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { actorMay } from '../../shared/clinical/actor';
 import type { ClinicalStore, ClinicalView } from './clinical-store';
-import type { AlarmSound } from './alarm-sound';
 import { AlarmBanner } from './AlarmBanner';
 import { AlarmLimits } from './AlarmLimits';
 import { AlarmLog } from './AlarmLog';
-import { AlarmSoundControl } from './AlarmSoundControl';
 
-export function StationAlarms({ clinical, view, sound }: { clinical: ClinicalStore; view: ClinicalView; sound: AlarmSound }) {
+/**
+ * The staff screens carry the alarm sound's control in their header, where it costs no row; a
+ * screen that does not (the kiosk) passes it as `soundControl` to sit beside the banner.
+ */
+export function StationAlarms({ clinical, view, soundControl }: { clinical: ClinicalStore; view: ClinicalView; soundControl?: ReactNode }) {
   const [error, setError] = useState<string | null>(null);
   const run = (command: () => Promise<void>) => {
     setError(null);
@@ -20,7 +22,7 @@ export function StationAlarms({ clinical, view, sound }: { clinical: ClinicalSto
   const { actor, alarms } = view;
   return (
     <div className="station-alarms">
-      <AlarmSoundControl sound={sound} audiblePriority={alarms?.audiblePriority ?? null} />
+      {soundControl}
       {alarms ? (
         <AlarmBanner
           state={alarms}
