@@ -65,6 +65,8 @@ test('an administrator turns the station into a kiosk: every screen, a nurse’s
   }
   await nurseContext.close();
   await expect(page.locator('[data-action="start-kiosk-visit"]')).toHaveText('Start');
+  // Nobody is connected between visits: the station raises no alarm, and the welcome says so.
+  await expect(page.locator('[data-alarm-standby]')).toHaveText('Alarms are paused until a visit starts.');
   expect(await seriousAxeViolations(page)).toEqual([]);
   await screenshot(page, 'kiosk-welcome');
 });

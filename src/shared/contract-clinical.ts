@@ -104,6 +104,12 @@ export const AlarmStateSchema = z.object({
   log: z.array(AlarmLogEntrySchema).max(MAX_ALARM_LOG_SHOWN),
   limits: z.record(z.enum(ALARM_METRICS), MetricLimitsSchema),
   limitChanges: z.array(LimitChangeRecordSchema).max(MAX_LIMIT_CHANGES_SHOWN),
+  /**
+   * The kiosk waits between visits with no patient connected, so no alarm is raised until the next
+   * visit starts; a staff station never stands by. The station always sends it; optional only so
+   * that states written without it (the alarm screens' test fixtures) still type-check.
+   */
+  standby: z.boolean().optional(),
 });
 export type AlarmStatePayload = z.infer<typeof AlarmStateSchema>;
 

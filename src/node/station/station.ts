@@ -164,6 +164,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
     flushRecorder: () => records.recorder.flush(),
     startNewPatientReadings: () => patientReadings.startNewPatient(),
     resetClinicalState: () => clinical.resetForNewPatient(),
+    setAlarmStandby: (standby) => clinical.alarms.setStandby(standby),
     shell: options.shell,
     visitIdleMs: options.kiosk?.visitIdleMs ?? options.inactivityLockMs ?? DEFAULT_INACTIVITY_LOCK_MS,
     log,

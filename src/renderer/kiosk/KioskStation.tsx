@@ -46,7 +46,9 @@ export function KioskStation({ api, access, store, display, banners }: KioskStat
       </header>
       {banners}
       {screen === 'welcome' ? (
-        <KioskWelcome api={api} />
+        // The core keeps alarms in standby exactly while the kiosk has no visit open; the access
+        // state says so at once, on a page that gets no alarm state until a visit signs it in.
+        <KioskWelcome api={api} alarmsStandBy={state?.kiosk.visitOpen === false} />
       ) : screen === 'visit' ? (
         <KioskVisit api={api} access={access} store={store} display={display} onFinished={() => setFinished(true)} />
       ) : (

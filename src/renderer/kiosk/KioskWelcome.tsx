@@ -4,7 +4,13 @@ import type { StationApi } from '../../shared/contract';
 import { failureText } from '../access/failure-text';
 import { KioskLeave } from './KioskLeave';
 
-export function KioskWelcome({ api }: { api: StationApi }) {
+export interface KioskWelcomeProps {
+  api: StationApi;
+  /** No visit is open here or at another screen, so the station raises no alarm until one starts. */
+  alarmsStandBy: boolean;
+}
+
+export function KioskWelcome({ api, alarmsStandBy }: KioskWelcomeProps) {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [leaving, setLeaving] = useState(false);
@@ -43,6 +49,11 @@ export function KioskWelcome({ api }: { api: StationApi }) {
         <button type="button" className="kiosk-button kiosk-button-primary kiosk-start" data-action="start-kiosk-visit" disabled={busy} onClick={() => void start()}>
           {busy ? 'Starting…' : 'Start'}
         </button>
+        {alarmsStandBy && (
+          <p className="kiosk-hint kiosk-alarm-standby" data-alarm-standby>
+            Alarms are paused until a visit starts.
+          </p>
+        )}
       </div>
       <button type="button" className="kiosk-staff" data-action="leave-kiosk" onClick={() => setLeaving(true)}>
         Staff

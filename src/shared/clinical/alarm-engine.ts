@@ -168,6 +168,12 @@ export interface AlarmEngineState {
   log: AlarmLogEntry[];
   audioPause: AudioPause | null;
   nextAlarmNumber: number;
+  /**
+   * No patient is connected (a kiosk between visits), so no alarm condition is detected: IEC
+   * 60601-1-8 lets an alarm system stand by while the equipment is not in use on a patient.
+   * Devices and readings are still followed, so leaving standby judges them at once.
+   */
+  standby: boolean;
   /** The latest time the engine has evaluated. */
   now: number;
 }
@@ -186,6 +192,7 @@ export function createAlarmEngine(now: number, config: Partial<AlarmEngineConfig
     log: [],
     audioPause: null,
     nextAlarmNumber: 1,
+    standby: false,
     now,
   };
 }
@@ -391,6 +398,12 @@ function trimLog(state: AlarmEngineState): void {
 /** Brings alarms in line with the conditions present at `now`. Mutates the (already copied) state. */
 function reconcile(state: AlarmEngineState, now: number): void {
   state.now = Math.max(state.now, now);
+  if (state.audioPause && now >= state.audioPause.until) state.audioPause = null;
+  if (state.standby) {
+    // A condition's delay counts from the end of standby, as if the patient had just been connected.
+    state.pending = {};
+    return;
+  }
   // Past the re-raise window a returning condition is a new alarm, so forget the old one first.
   state.alarms = state.alarms.filter(
     (alarm) => alarm.conditionPresent || alarm.latched || now - (alarm.conditionEndedAt ?? now) < state.config.reraiseWindowMs,
@@ -411,7 +424,6 @@ function reconcile(state: AlarmEngineState, now: number): void {
     if (alarm.conditionPresent && !detectedKeys.has(alarm.key)) endCondition(state, alarm, now);
     escalate(state, alarm, now);
   }
-  if (state.audioPause && now >= state.audioPause.until) state.audioPause = null;
   trimLog(state);
 }
 
@@ -486,6 +498,26 @@ function forgetDevice(state: AlarmEngineState, deviceId: string): void {
 function closeAlarm(state: AlarmEngineState, alarm: Alarm, now: number): void {
   state.alarms = state.alarms.filter((open) => open.id !== alarm.id);
   updateLogEntry(state, alarm, (entry) => ({ clearedAt: entry.clearedAt ?? now }));
+}
+
+/**
+ * Nobody is being monitored from now on: every open alarm is closed (its log entry keeps it, with
+ * the time it ended) and nothing is raised until leaveStandby.
+ */
+export function enterStandby(state: AlarmEngineState, now: number): AlarmEngineState {
+  const next = copy(state);
+  for (const alarm of [...next.alarms]) closeAlarm(next, alarm, now);
+  next.standby = true;
+  reconcile(next, now);
+  return next;
+}
+
+/** A patient is connected again: the devices and readings present now are judged afresh, each condition after its own delay. */
+export function leaveStandby(state: AlarmEngineState, now: number): AlarmEngineState {
+  const next = copy(state);
+  next.standby = false;
+  reconcile(next, now);
+  return next;
 }
 
 /**

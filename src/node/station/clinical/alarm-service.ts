@@ -11,7 +11,7 @@ import type { Actor } from '../../../shared/clinical/actor';
 import type { AlarmCommand } from '../../../shared/clinical/alarm-commands';
 import { applyAlarmCommand } from '../../../shared/clinical/alarm-commands';
 import type { AlarmEngineConfig, AlarmEngineState } from '../../../shared/clinical/alarm-engine';
-import { applyDevices, applyReading, createAlarmEngine, presentAlarms, tickAlarms } from '../../../shared/clinical/alarm-engine';
+import { applyDevices, applyReading, createAlarmEngine, enterStandby, leaveStandby, presentAlarms, tickAlarms } from '../../../shared/clinical/alarm-engine';
 import type { Clock } from '../../simulator/clock';
 import { StateFeed } from './state-feed';
 import { tickUntilAborted } from './tick-loop';
@@ -71,11 +71,23 @@ export class AlarmService {
 
   /**
    * A new patient (the next kiosk visit): default limits, no alarms, an empty log, no audio pause.
-   * Numbering goes on, so an alarm id is never reused within a launch (the recorder keys on it).
+   * Numbering goes on, so an alarm id is never reused within a launch (the recorder keys on it), and
+   * so does standby: the kiosk resets between visits, while nobody is connected.
    */
   reset(devices: readonly DeviceInfo[]): void {
     const fresh = createAlarmEngine(this.#clock.now(), this.#config);
-    this.#update(applyDevices({ ...fresh, nextAlarmNumber: this.#state.nextAlarmNumber }, devices, this.#clock.now()));
+    this.#update(applyDevices({ ...fresh, nextAlarmNumber: this.#state.nextAlarmNumber, standby: this.#state.standby }, devices, this.#clock.now()));
+  }
+
+  /**
+   * Alarm standby while no patient is connected (a kiosk between visits): entering it closes the
+   * open alarms (the log keeps them) and raises nothing from readings or device states; leaving it
+   * judges the devices and readings present then, each condition after its usual delay.
+   */
+  setStandby(standby: boolean): void {
+    if (standby === this.#state.standby) return;
+    const now = this.#clock.now();
+    this.#update(standby ? enterStandby(this.#state, now) : leaveStandby(this.#state, now));
   }
 
   /** Throws ClinicalCommandError when the engine refuses; the actor comes from the caller's session, never the message. */
@@ -101,6 +113,7 @@ export class AlarmService {
       log: this.#state.log.slice(-MAX_ALARM_LOG_SHOWN),
       limits: this.#state.limits,
       limitChanges: this.#state.limitChanges.slice(-MAX_LIMIT_CHANGES_SHOWN),
+      standby: this.#state.standby,
     };
   }
 }

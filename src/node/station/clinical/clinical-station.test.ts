@@ -61,6 +61,13 @@ const device = (id: string, overrides: Partial<DeviceInfo> = {}): DeviceInfo => 
   ...overrides,
 });
 
+/** The station's devices with nobody's finger in the oximeter: it reports probe-off, as a real one does. */
+const withEmptyOximeter = (): DeviceInfo[] => [
+  device('oximeter', { state: 'probe-off', condition: 'probe-off' }),
+  device('cuff', { canRequestMeasurement: true }),
+  device('thermometer'),
+];
+
 /** A screen: records what it is sent, and can say it is busy. */
 class RecordingSink implements FrameSink {
   readonly events: { event: StationEventName; payload: unknown }[] = [];
@@ -212,6 +219,40 @@ describe('alarm service over the station', () => {
     expect(state.limitChanges).toEqual([
       { metric: 'spo2', side: 'low', oldValue: 90, newValue: 88, by: physician, at: clock.now(), reason: 'COPD, target 88–92 %' },
     ]);
+  });
+
+  it('in standby (a kiosk between visits) raises nothing from an empty probe, and judges it afresh after its delay once standby ends', async () => {
+    const { station: running, clock, hub, sink, oximeterSecond } = setUp();
+    for (let second = 0; second < 8; second++) await oximeterSecond(84);
+    const raised = running.alarms.current().alarms[0]!.alarm;
+    expect(running.alarms.current().standby).toBe(false);
+
+    running.alarms.setStandby(true);
+    // The open alarm is closed and nothing sounds; the log keeps it, with the time it ended.
+    expect(running.alarms.current()).toMatchObject({ standby: true, alarms: [], audiblePriority: null });
+    expect(running.alarms.current().log.at(-1)).toMatchObject({ alarmId: raised.id, clearedAt: clock.now() });
+    hub.setDevices(withEmptyOximeter());
+    await clock.advance(10 * 60 * S);
+    running.alarms.reset(hub.devices());
+    await clock.advance(60 * S);
+    expect(running.alarms.current()).toMatchObject({ standby: true, alarms: [], log: [] });
+    await turn();
+    expect(sink.last('alarms')?.standby).toBe(true);
+
+    running.alarms.setStandby(false);
+    await clock.advance(4.75 * S);
+    expect(running.alarms.current()).toMatchObject({ standby: false, alarms: [] });
+    await clock.advance(0.25 * S);
+    expect(running.alarms.current().alarms.map((shown) => shown.alarm.message)).toEqual(['oximeter: sensor off the patient']);
+    expect(running.alarms.current().audiblePriority).toBe('medium');
+  });
+
+  it('outside standby (every staff station) raises an empty probe after its delay as always', async () => {
+    const { station: running, clock, hub } = setUp();
+    hub.setDevices(withEmptyOximeter());
+    await clock.advance(5 * S);
+    expect(running.alarms.current()).toMatchObject({ standby: false, audiblePriority: 'medium' });
+    expect(running.alarms.current().alarms.map((shown) => shown.alarm.key)).toEqual(['technical:oximeter:probe-off']);
   });
 });
 

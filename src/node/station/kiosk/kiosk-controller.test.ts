@@ -1,10 +1,13 @@
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AccessState, Credentials } from '../../../shared/contract-access';
+import type { DeviceInfo } from '../../../shared/contract';
 import type { StationRole } from '../../../shared/roles';
 import { kioskActorId } from '../../identity/authenticator';
 import { TOTP_STEP_MS, totpCode } from '../../identity/totp';
 import { openTestStation, type TestStation } from '../../records/test-support';
+import { ManualClock } from '../../simulator/clock';
+import { AlarmService } from '../clinical/alarm-service';
 import { AccessDeniedError, StationAccess } from '../access/station-access';
 import { CurrentEncounter } from '../persistence/encounter';
 import { KIOSK_PATIENT_NAME, KioskController, type StationShell } from './kiosk-controller';
@@ -23,7 +26,21 @@ class TestSetting implements KioskSetting {
   }
 }
 
-/** A kiosk over a real records database on a test clock; the recorder and clinical services are stand-ins that say when they were asked. */
+/** An oximeter with nobody's finger in it, as a real one reports itself between visits. */
+const EMPTY_OXIMETER: DeviceInfo = {
+  id: 'oximeter',
+  driverId: 'oximeter',
+  name: 'Oximeter',
+  transport: 'hid',
+  state: 'probe-off',
+  condition: 'probe-off',
+  canRequestMeasurement: false,
+};
+
+/**
+ * A kiosk over a real records database on a test clock, and real alarms on a clock of their own;
+ * the recorder and NEWS2 are stand-ins that say when they were asked.
+ */
 class KioskBench {
   readonly steps: string[] = [];
   readonly shellCalls: string[] = [];
@@ -31,11 +48,19 @@ class KioskBench {
   readonly encounter: CurrentEncounter;
   readonly access: StationAccess;
   readonly kiosk: KioskController;
+  readonly alarmClock = new ManualClock();
+  readonly alarms = new AlarmService({ clock: this.alarmClock });
   /** Lets a test hold the recorder's flush open. */
   flushGate: Promise<void> = Promise.resolve();
   #accounts = 0;
 
-  constructor(readonly station: TestStation) {
+  constructor(
+    readonly station: TestStation,
+    { kioskAtStart = false } = {},
+  ) {
+    this.setting.enabled = kioskAtStart;
+    this.alarms.start();
+    this.alarms.applyDevices([EMPTY_OXIMETER]);
     const encounter = CurrentEncounter.start(station.store, station.audit);
     this.encounter = encounter;
     this.access = new StationAccess({
@@ -74,7 +99,11 @@ class KioskBench {
         this.steps.push('flushed');
       },
       startNewPatientReadings: () => this.steps.push('readings from now on'),
-      resetClinicalState: () => this.steps.push('clinical reset'),
+      resetClinicalState: () => {
+        this.steps.push('clinical reset');
+        this.alarms.reset([EMPTY_OXIMETER]);
+      },
+      setAlarmStandby: (standby) => this.alarms.setStandby(standby),
       shell,
       visitIdleMs: VISIT_IDLE_MS,
       log: (line) => this.steps.push(`log: ${line}`),
@@ -106,7 +135,14 @@ class KioskBench {
     if (visitWasOpen && !this.kiosk.state().visitOpen) await expect.poll(() => this.steps.at(-1)).toBe('clear screen data');
   }
 
+  /** What the alarms show now: the messages of the alarms on screen, and whether they stand by. */
+  alarmsShown(): { standby: boolean | undefined; messages: string[] } {
+    const state = this.alarms.current();
+    return { standby: state.standby, messages: state.alarms.map((shown) => shown.alarm.message) };
+  }
+
   close(): void {
+    this.alarms.stop();
     this.kiosk.close();
     this.access.close();
     this.station.db.close();
@@ -278,5 +314,42 @@ describe('KioskController', () => {
     expect(bench.kiosk.state().enabled).toBe(true);
     expect(screen.access.state().user).toBeNull();
     expect(bench.audit().slice(-2)).toEqual([`session.sign-in ${administrator.id}`, `session.sign-out ${administrator.id}`]);
+  });
+
+  it('keeps alarms in standby while no visit is open: an empty oximeter raises nothing until Start, then after its delay; Finish clears and stands by again', async () => {
+    await enabledKiosk();
+    await bench.alarmClock.advance(10 * 60_000);
+    expect(bench.alarmsShown()).toEqual({ standby: true, messages: [] });
+
+    await bench.kiosk.startVisit(bench.screen().access);
+    await bench.alarmClock.advance(4_750);
+    expect(bench.alarmsShown()).toEqual({ standby: false, messages: [] });
+    await bench.alarmClock.advance(250);
+    expect(bench.alarmsShown()).toEqual({ standby: false, messages: ['Oximeter: sensor off the patient'] });
+
+    const finished = bench.kiosk.finishVisit();
+    // At once, while the recorder is still writing.
+    expect(bench.alarmsShown()).toEqual({ standby: true, messages: [] });
+    await finished;
+    await bench.alarmClock.advance(10 * 60_000);
+    expect(bench.alarmsShown()).toEqual({ standby: true, messages: [] });
+    expect(bench.alarms.current().log).toEqual([]);
+  });
+
+  it('stands alarms by when a kiosk starts up, and ends standby when an administrator leaves kiosk mode', async () => {
+    bench.close();
+    bench = new KioskBench(await openTestStation(), { kioskAtStart: true });
+    const administrator = await bench.account('administrator');
+    await bench.alarmClock.advance(60_000);
+    expect(bench.alarmsShown()).toEqual({ standby: true, messages: [] });
+
+    expect(await bench.kiosk.leave(administrator.credentials(), bench.screen().access)).toMatchObject({ ok: true });
+    await bench.alarmClock.advance(5_000);
+    expect(bench.alarmsShown()).toEqual({ standby: false, messages: ['Oximeter: sensor off the patient'] });
+  });
+
+  it('never stands alarms by at a station that is not a kiosk: the empty oximeter raises after its delay as before', async () => {
+    await bench.alarmClock.advance(5_000);
+    expect(bench.alarmsShown()).toEqual({ standby: false, messages: ['Oximeter: sensor off the patient'] });
   });
 });

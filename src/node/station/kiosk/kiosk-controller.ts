@@ -36,6 +36,11 @@ export interface KioskControllerOptions {
   startNewPatientReadings: () => void;
   /** Alarms and NEWS2 back to a new patient's defaults. */
   resetClinicalState: () => void;
+  /**
+   * Alarms stand by (true) while the kiosk has no visit open: nobody is connected, and an empty
+   * oximeter reporting "probe off" must not sound all day in the waiting room.
+   */
+  setAlarmStandby: (standby: boolean) => void;
   shell?: StationShell;
   /** A visit nobody uses for this long ends by itself: the patient has walked away. */
   visitIdleMs: number;
@@ -63,8 +68,11 @@ export class KioskController {
     this.#enabled = options.setting.enabled;
     this.#check = setInterval(() => this.endAbandonedVisit(), options.checkIntervalMs ?? 1_000);
     this.#check.unref();
-    // A kiosk that restarts comes back as a kiosk.
-    if (this.#enabled) options.shell?.onKioskChange(true);
+    // A kiosk that restarts comes back as a kiosk, with no visit open.
+    if (this.#enabled) {
+      options.shell?.onKioskChange(true);
+      options.setAlarmStandby(true);
+    }
   }
 
   state(): KioskState {
@@ -79,6 +87,7 @@ export class KioskController {
     this.#options.audit.append({ actor: by.id, role: by.role, action: 'settings.change', object: null });
     this.#options.shell?.onKioskChange(true);
     this.#options.access.signOutEveryScreen();
+    this.#options.setAlarmStandby(true);
   }
 
   /** The patient pressed Start at `screen`: it gets a session for the current patient only. */
@@ -95,6 +104,7 @@ export class KioskController {
     }
     const session = this.#options.authenticator.openKioskSession(this.#options.encounter.patientId, this.#options.visitIdleMs);
     this.#visitSessionId = session.id;
+    this.#options.setAlarmStandby(false);
     const state = screen.adopt(session, KIOSK_PATIENT_NAME);
     this.#options.access.sweep();
     return state;
@@ -104,6 +114,8 @@ export class KioskController {
   finishVisit(): Promise<void> {
     if (this.#visitSessionId === null) return this.#finishing ?? Promise.resolve();
     this.#visitSessionId = null;
+    // At once: the patient has stepped away, and the sensor they took off is no alarm.
+    if (this.#enabled) this.#options.setAlarmStandby(true);
     const finishing = this.#finish().finally(() => {
       if (this.#finishing === finishing) this.#finishing = null;
     });
@@ -124,6 +136,7 @@ export class KioskController {
       throw error;
     }
     this.#enabled = false;
+    this.#options.setAlarmStandby(false);
     this.#options.audit.append({ actor: session.userId, role: session.role, action: 'kiosk.leave', object: null });
     this.#options.shell?.onKioskChange(false);
     await this.finishVisit();
