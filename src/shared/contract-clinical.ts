@@ -106,10 +106,9 @@ export const AlarmStateSchema = z.object({
   limitChanges: z.array(LimitChangeRecordSchema).max(MAX_LIMIT_CHANGES_SHOWN),
   /**
    * The kiosk waits between visits with no patient connected, so no alarm is raised until the next
-   * visit starts; a staff station never stands by. The station always sends it; optional only so
-   * that states written without it (the alarm screens' test fixtures) still type-check.
+   * visit starts; a staff station never stands by.
    */
-  standby: z.boolean().optional(),
+  standby: z.boolean(),
 });
 export type AlarmStatePayload = z.infer<typeof AlarmStateSchema>;
 

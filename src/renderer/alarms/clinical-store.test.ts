@@ -11,6 +11,7 @@ const alarms: AlarmStatePayload = {
   log: [],
   limits: Object.fromEntries(ALARM_METRICS.map((metric) => [metric, { low: null, high: null }])) as Record<AlarmMetric, { low: null; high: null }>,
   limitChanges: [],
+  standby: false,
 };
 const news2: News2StatePayload = { manual: {}, assessment: { ok: false, problems: [{ input: 'respiratoryRate', reason: 'missing', detail: 'not charted yet' }] }, trend: [] };
 const nurse = { id: 'nurse-1', name: 'nurse1', role: 'nurse' as const };
