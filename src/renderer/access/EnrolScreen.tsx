@@ -5,7 +5,8 @@
  */
 import { useState, type FormEvent } from 'react';
 import { MIN_PASSWORD_LENGTH } from '../../shared/contract-access';
-import { failureText } from './failure-text';
+import { FormProblem, SubmitRow } from './FormParts';
+import { useStationAction } from './use-station-action';
 
 /** What to fix before asking the core, or null when the new password may be sent. */
 export function newPasswordProblem(password: string, repeated: string): string | null {
@@ -18,23 +19,18 @@ export function EnrolScreen({ onEnrol }: { onEnrol(username: string, password: s
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [repeated, setRepeated] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, problem, setProblem, run } = useStationAction();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
-    const problem = username.trim() === '' ? 'Choose a user name.' : newPasswordProblem(password, repeated);
-    setError(problem);
-    if (problem) return;
-    setBusy(true);
-    try {
-      await onEnrol(username.trim(), password);
-    } catch (failure) {
-      setError(`The administrator account was not created: ${failureText(failure)}.`);
-    } finally {
-      setBusy(false);
-    }
+    const refusal = username.trim() === '' ? 'Choose a user name.' : newPasswordProblem(password, repeated);
+    setProblem(refusal);
+    if (refusal) return;
+    await run(
+      () => onEnrol(username.trim(), password),
+      (reason) => `The administrator account was not created: ${reason}.`,
+    );
   };
 
   return (
@@ -59,16 +55,8 @@ export function EnrolScreen({ onEnrol }: { onEnrol(username: string, password: s
           <span>Repeat password</span>
           <input name="repeat-password" type="password" autoComplete="new-password" required value={repeated} onChange={(event) => setRepeated(event.target.value)} />
         </label>
-        {error && (
-          <p className="access-error" role="alert" data-role="enrol-error">
-            {error}
-          </p>
-        )}
-        <div className="access-actions">
-          <button type="submit" className="access-button access-button-primary" data-action="enrol" disabled={busy}>
-            {busy ? 'Creating the account…' : 'Create the administrator account'}
-          </button>
-        </div>
+        <FormProblem problem={problem} role="enrol-error" />
+        <SubmitRow action="enrol" busy={busy} label="Create the administrator account" busyLabel="Creating the account…" />
       </form>
     </section>
   );

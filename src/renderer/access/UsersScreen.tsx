@@ -8,8 +8,10 @@ import type { StationApi } from '../../shared/contract';
 import { MIN_PASSWORD_LENGTH, type CreatedUser, type SignedInUser, type UserSummary } from '../../shared/contract-access';
 import { STATION_ROLES, type StationRole } from '../../shared/roles';
 import { failureText, isForbidden } from './failure-text';
+import { ActionsColumnHeading, ChoiceField, FormProblem, SubmitRow } from './FormParts';
 import { ROLE_NAMES } from './SessionControls';
 import { TotpEnrolment } from './TotpEnrolment';
+import { useStationAction } from './use-station-action';
 
 const createdFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -57,11 +59,7 @@ export function UsersScreen({ api, me }: { api: StationApi; me: SignedInUser }) 
         <h2 id="users-title" className="panel-heading">
           Users
         </h2>
-        {error && (
-          <p className="access-error" role="alert" data-role="users-error">
-            {error}
-          </p>
-        )}
+        <FormProblem problem={error} role="users-error" />
         {users === null ? <p className="panel-empty">Loading the accounts…</p> : <UserTable users={users} me={me} onRemove={(user) => void remove(user)} />}
       </section>
       <section className="panel users-create" aria-labelledby="users-create-title">
@@ -84,9 +82,7 @@ function UserTable({ users, me, onRemove }: { users: readonly UserSummary[]; me:
             <th scope="col">User name</th>
             <th scope="col">Role</th>
             <th scope="col">Created</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
+            <ActionsColumnHeading />
           </tr>
         </thead>
         <tbody>
@@ -135,23 +131,18 @@ function NewUserForm({ onCreate }: { onCreate(user: { username: string; role: St
   const [username, setUsername] = useState('');
   const [role, setRole] = useState<StationRole>('nurse');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, problem, setProblem, run } = useStationAction();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
-    const problem = username.trim() === '' ? 'Enter the new user name.' : password.length < MIN_PASSWORD_LENGTH ? `The initial password needs at least ${MIN_PASSWORD_LENGTH} characters.` : null;
-    setError(problem);
-    if (problem) return;
-    setBusy(true);
-    try {
-      await onCreate({ username: username.trim(), role, password });
-    } catch (failure) {
-      setError(`The account was not created: ${failureText(failure)}.`);
-    } finally {
-      setBusy(false);
-    }
+    const refusal = username.trim() === '' ? 'Enter the new user name.' : password.length < MIN_PASSWORD_LENGTH ? `The initial password needs at least ${MIN_PASSWORD_LENGTH} characters.` : null;
+    setProblem(refusal);
+    if (refusal) return;
+    await run(
+      () => onCreate({ username: username.trim(), role, password }),
+      (reason) => `The account was not created: ${reason}.`,
+    );
   };
 
   return (
@@ -160,16 +151,7 @@ function NewUserForm({ onCreate }: { onCreate(user: { username: string; role: St
         <span>User name</span>
         <input name="new-username" autoComplete="off" autoCapitalize="none" spellCheck={false} required value={username} onChange={(event) => setUsername(event.target.value)} />
       </label>
-      <label className="access-field">
-        <span>Role</span>
-        <select name="role" value={role} onChange={(event) => setRole(event.target.value as StationRole)}>
-          {STATION_ROLES.map((option) => (
-            <option key={option} value={option}>
-              {ROLE_NAMES[option]}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ChoiceField label="Role" name="role" value={role} choices={STATION_ROLES} choiceNames={ROLE_NAMES} onChange={setRole} />
       <div className="access-field">
         <label htmlFor="initial-password">Initial password</label>
         <input id="initial-password" name="initial-password" type="password" autoComplete="new-password" required minLength={MIN_PASSWORD_LENGTH} aria-describedby="initial-password-hint" value={password} onChange={(event) => setPassword(event.target.value)} />
@@ -177,16 +159,8 @@ function NewUserForm({ onCreate }: { onCreate(user: { username: string; role: St
           At least {MIN_PASSWORD_LENGTH} characters. Tell it to the new user in person.
         </span>
       </div>
-      {error && (
-        <p className="access-error" role="alert" data-role="create-user-error">
-          {error}
-        </p>
-      )}
-      <div className="access-actions">
-        <button type="submit" className="access-button access-button-primary" data-action="create-user" disabled={busy}>
-          {busy ? 'Creating…' : 'Create account'}
-        </button>
-      </div>
+      <FormProblem problem={problem} role="create-user-error" />
+      <SubmitRow action="create-user" busy={busy} label="Create account" busyLabel="Creating…" />
     </form>
   );
 }

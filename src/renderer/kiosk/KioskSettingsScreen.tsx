@@ -1,23 +1,18 @@
 /** The administrator's Kiosk screen: what kiosk mode does, and the switch that turns this station into one. */
-import { useState } from 'react';
 import type { StationApi } from '../../shared/contract';
-import { failureText } from '../access/failure-text';
+import { FormProblem } from '../access/FormParts';
+import { useStationAction } from '../access/use-station-action';
 
 export function KioskSettingsScreen({ api }: { api: StationApi }) {
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { busy, problem, run } = useStationAction();
 
-  const enable = async () => {
-    setBusy(true);
-    setProblem(null);
-    try {
+  const enable = () =>
+    run(
+      () => api.invoke('enableKiosk', undefined),
+      (reason) => `Kiosk mode was not turned on: ${reason}`,
       // Every screen is signed out, this one included: the access event turns it into the kiosk.
-      await api.invoke('enableKiosk', undefined);
-    } catch (error) {
-      setProblem(`Kiosk mode was not turned on: ${failureText(error)}`);
-      setBusy(false);
-    }
-  };
+      { keepBusyAfterSuccess: true },
+    );
 
   return (
     <section className="access-card access-card-wide kiosk-settings" aria-labelledby="kiosk-settings-title">
@@ -35,11 +30,7 @@ export function KioskSettingsScreen({ api }: { api: StationApi }) {
         <li>The station stays a kiosk after a restart. Only an administrator can leave kiosk mode, with the Staff button and their sign-in.</li>
       </ul>
       <p>Turning it on signs everyone out of every screen of this station, you included.</p>
-      {problem && (
-        <p className="access-error" role="alert">
-          {problem}
-        </p>
-      )}
+      <FormProblem problem={problem} />
       <div className="access-actions">
         <button type="button" className="access-button access-button-primary" data-action="enable-kiosk" disabled={busy} onClick={() => void enable()}>
           {busy ? 'Turning on…' : 'Turn on kiosk mode'}

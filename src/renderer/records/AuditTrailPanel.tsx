@@ -6,26 +6,20 @@
 import { useState } from 'react';
 import type { StationApi } from '../../shared/contract';
 import type { AuditTrailCheck } from '../../shared/contract-records';
-import { failureText } from '../access/failure-text';
+import { FormProblem } from '../access/FormParts';
+import { useStationAction } from '../access/use-station-action';
 
 const checkedFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
 
 export function AuditTrailPanel({ api }: { api: StationApi }) {
   const [check, setCheck] = useState<{ result: AuditTrailCheck; at: number } | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, problem, run } = useStationAction();
 
-  const verify = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      setCheck({ result: await api.invoke('verifyAuditTrail', undefined), at: Date.now() });
-    } catch (failure) {
-      setError(`The audit trail could not be checked: ${failureText(failure)}.`);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const verify = () =>
+    run(
+      async () => setCheck({ result: await api.invoke('verifyAuditTrail', undefined), at: Date.now() }),
+      (reason) => `The audit trail could not be checked: ${reason}.`,
+    );
 
   return (
     <section className="panel records-audit" aria-labelledby="audit-title">
@@ -38,11 +32,7 @@ export function AuditTrailPanel({ api }: { api: StationApi }) {
           {busy ? 'Checking…' : 'Verify'}
         </button>
       </div>
-      {error && (
-        <p className="access-error" role="alert" data-role="audit-error">
-          {error}
-        </p>
-      )}
+      <FormProblem problem={problem} role="audit-error" />
       {check && <AuditResult result={check.result} at={check.at} />}
     </section>
   );

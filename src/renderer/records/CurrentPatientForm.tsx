@@ -6,7 +6,8 @@
 import { useState, type FormEvent } from 'react';
 import type { StationApi } from '../../shared/contract';
 import { NamePatientSchema, PATIENT_GENDERS, type NamePatientInput, type PatientSummary } from '../../shared/contract-records';
-import { failureText } from '../access/failure-text';
+import { ChoiceField, FormProblem, SubmitRow } from '../access/FormParts';
+import { useStationAction } from '../access/use-station-action';
 
 const GENDER_NAMES: Record<(typeof PATIENT_GENDERS)[number], string> = { female: 'Female', male: 'Male', other: 'Other', unknown: 'Unknown' };
 
@@ -19,8 +20,7 @@ export function CurrentPatientForm({ api, current, onNamed }: { api: StationApi;
   const [birthDate, setBirthDate] = useState('');
   const [gender, setGender] = useState<NamePatientInput['gender']>('unknown');
   const [identifier, setIdentifier] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, problem, setProblem, run } = useStationAction();
   const [named, setNamed] = useState<string | null>(null);
 
   const submit = async (event: FormEvent) => {
@@ -35,21 +35,18 @@ export function CurrentPatientForm({ api, current, onNamed }: { api: StationApi;
     });
     if (!parsed.success) {
       const fields = [...new Set(parsed.error.issues.map((issue) => FIELD_NAMES[String(issue.path[0])] ?? String(issue.path[0])))];
-      setError(`Check ${fields.join(', ')}.`);
+      setProblem(`Check ${fields.join(', ')}.`);
       return;
     }
-    setBusy(true);
-    setError(null);
     setNamed(null);
-    try {
-      const patient = await api.invoke('nameCurrentPatient', parsed.data);
-      setNamed(patient.displayName);
-      onNamed();
-    } catch (failure) {
-      setError(`The patient was not named: ${failureText(failure)}.`);
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        const patient = await api.invoke('nameCurrentPatient', parsed.data);
+        setNamed(patient.displayName);
+        onNamed();
+      },
+      (reason) => `The patient was not named: ${reason}.`,
+    );
   };
 
   return (
@@ -73,35 +70,18 @@ export function CurrentPatientForm({ api, current, onNamed }: { api: StationApi;
           <span>Birth date (optional)</span>
           <input name="birth-date" type="date" min="1900-01-01" value={birthDate} onChange={(event) => setBirthDate(event.target.value)} />
         </label>
-        <label className="access-field">
-          <span>Gender</span>
-          <select name="gender" value={gender} onChange={(event) => setGender(event.target.value as NamePatientInput['gender'])}>
-            {PATIENT_GENDERS.map((option) => (
-              <option key={option} value={option}>
-                {GENDER_NAMES[option]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChoiceField label="Gender" name="gender" value={gender} choices={PATIENT_GENDERS} choiceNames={GENDER_NAMES} onChange={setGender} />
         <label className="access-field">
           <span>Identifier (optional, e.g. MRN)</span>
           <input name="identifier" autoComplete="off" maxLength={100} value={identifier} onChange={(event) => setIdentifier(event.target.value)} />
         </label>
-        {error && (
-          <p className="access-error" role="alert" data-role="name-patient-error">
-            {error}
-          </p>
-        )}
+        <FormProblem problem={problem} role="name-patient-error" />
         {named && (
           <p className="records-notice" role="status" data-role="name-patient-done">
             The current patient is now {named}.
           </p>
         )}
-        <div className="access-actions">
-          <button type="submit" className="access-button access-button-primary" data-action="name-patient" disabled={busy}>
-            {busy ? 'Saving…' : 'Save name'}
-          </button>
-        </div>
+        <SubmitRow action="name-patient" busy={busy} label="Save name" busyLabel="Saving…" />
       </form>
     </section>
   );

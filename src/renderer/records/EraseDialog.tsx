@@ -4,7 +4,8 @@
  */
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { PatientSummary } from '../../shared/contract-records';
-import { failureText } from '../access/failure-text';
+import { FormProblem } from '../access/FormParts';
+import { useStationAction } from '../access/use-station-action';
 
 export const ERASE_CONFIRMATION_WORD = 'ERASE';
 
@@ -33,8 +34,7 @@ export function erasedSummary(removed: Record<string, number>): string {
 export function EraseDialog({ patient, onErase, onCancel }: { patient: PatientSummary; onErase(): Promise<void>; onCancel(): void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [typed, setTyped] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, problem, run } = useStationAction();
   const titleId = useId();
   const inputId = useId();
 
@@ -48,14 +48,8 @@ export function EraseDialog({ patient, onErase, onCancel }: { patient: PatientSu
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!confirmed || busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await onErase();
-    } catch (failure) {
-      setError(`The record was not erased: ${failureText(failure)}.`);
-      setBusy(false);
-    }
+    // Erased, the dialog closes: it stays busy until then.
+    await run(onErase, (reason) => `The record was not erased: ${reason}.`, { keepBusyAfterSuccess: true });
   };
 
   return (
@@ -74,11 +68,7 @@ export function EraseDialog({ patient, onErase, onCancel }: { patient: PatientSu
           <label htmlFor={inputId}>Type {ERASE_CONFIRMATION_WORD} to confirm</label>
           <input id={inputId} name="erase-confirmation" autoComplete="off" autoCapitalize="characters" spellCheck={false} value={typed} onChange={(event) => setTyped(event.target.value)} />
         </div>
-        {error && (
-          <p className="access-error" role="alert" data-role="erase-error">
-            {error}
-          </p>
-        )}
+        <FormProblem problem={problem} role="erase-error" />
         <div className="access-actions">
           <button type="submit" className="access-button access-button-danger" data-action="confirm-erase" disabled={!confirmed || busy}>
             {busy ? 'Erasing…' : 'Erase the record'}

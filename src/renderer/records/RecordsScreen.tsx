@@ -10,6 +10,7 @@ import type { SignedInUser } from '../../shared/contract-access';
 import type { PatientSummary } from '../../shared/contract-records';
 import { can } from '../../shared/roles';
 import { failureText, isForbidden } from '../access/failure-text';
+import { ActionsColumnHeading, FormProblem } from '../access/FormParts';
 import { AuditTrailPanel } from './AuditTrailPanel';
 import { CurrentPatientForm } from './CurrentPatientForm';
 import { EraseDialog, erasedSummary } from './EraseDialog';
@@ -86,11 +87,7 @@ export function RecordsScreen({ api, user }: { api: StationApi; user: SignedInUs
             Refresh
           </button>
         </div>
-        {error && (
-          <p className="access-error" role="alert" data-role="records-error">
-            {error}
-          </p>
-        )}
+        <FormProblem problem={error} role="records-error" />
         {notice && (
           <p className="records-notice" role="status" data-role="records-notice">
             {notice}
@@ -144,9 +141,7 @@ function PatientTable({ patients, mayExport, mayErase, exporting, onExport, onEr
             <th scope="col">Readings</th>
             <th scope="col">Last reading</th>
             {(mayExport || mayErase) && (
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
+              <ActionsColumnHeading />
             )}
           </tr>
         </thead>
