@@ -49,6 +49,8 @@ export async function startWebStation(extraArgs: readonly string[] = [], setup: 
   });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  // A station that dies mid-test (a crash, a native fault) says so in the failure report.
+  child.once('exit', (code, signal) => (stderr += `[e2e] the station process exited (code ${code}, signal ${signal})\n`));
   const stop = async () => {
     await stopProcess(child);
     await rm(dataDir, { recursive: true, force: true });
