@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createConsultServer } from '../node/consult/server';
 import { CLINICIAN_PAGE_PATH, type ConsultServerHandle } from '../node/station/consult-seam';
 import { parseStartArgs, UsageError, type StartOptions } from '../node/station/start-options';
-import { kioskFromSettings } from '../node/station/kiosk/kiosk-setting';
+import { stationOptionsFromSettings } from '../node/station/settings-options';
 import { createStation, StationOptionsError, type Station } from '../node/station/station';
 import { embeddedVisitConnector, remoteVisitConnector, type VisitConnector } from '../node/station/visits';
 import { consultServerSources } from '../node/web/content-security-policy';
@@ -74,14 +74,10 @@ async function start(options: StartOptions): Promise<void> {
   station = await createStation({
     dataDir: options.dataDir,
     keyProvider: desktopKeyProvider(options.dataDir, safeStorage, process.env, stationLog),
-    retention: settings.retention,
-    inactivityLockMs: settings.access.inactivityLockMinutes * 60_000,
-    hardware: settings.devices.hardware,
-    pollIntervalMs: settings.devices.pollIntervalMs,
+    ...stationOptionsFromSettings(settingsStorage, settings, stationLog),
     simulate: options.simulate,
     scenario: options.scenario,
     consult: () => visits,
-    kiosk: kioskFromSettings(settingsStorage, settings, stationLog),
     shell: kioskShell,
     log: stationLog,
   });

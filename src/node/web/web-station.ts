@@ -8,7 +8,7 @@ import { FileKeyProvider } from '../records/key-provider';
 import { chooseConsultation } from '../settings/consultation';
 import { confSettingsStorage } from '../settings/json-storage';
 import { loadSettings, SettingsError } from '../settings/settings';
-import { kioskFromSettings } from '../station/kiosk/kiosk-setting';
+import { stationOptionsFromSettings } from '../station/settings-options';
 import { createStation, StationOptionsError, type Station } from '../station/station';
 import { embeddedVisitConnector, remoteVisitConnector, type VisitConnector } from '../station/visits';
 import type { ConsultServerHandle, StartEmbeddedConsultServer } from '../station/consult-seam';
@@ -67,16 +67,12 @@ export async function startWebStation(argv: readonly string[], deps: WebStationD
     station = await createStation({
       dataDir: options.dataDir,
       keyProvider: new FileKeyProvider(options.dataDir, stationLog),
-      retention: settings.retention,
-      inactivityLockMs: settings.access.inactivityLockMinutes * 60_000,
-      hardware: settings.devices.hardware,
-      pollIntervalMs: settings.devices.pollIntervalMs,
+      ...stationOptionsFromSettings(settingsStorage, settings, stationLog),
       simulate: options.simulate,
       scenario: options.scenario,
       replay: options.replay,
       consult: () => visits,
       scenarioSpeed: options.scenarioSpeed,
-      kiosk: kioskFromSettings(settingsStorage, settings, stationLog),
       log: stationLog,
     });
     if (consultServer === undefined && deps.startConsultServer) consult = await deps.startConsultServer({ dataDir: options.dataDir, ice: consultation.embeddedIce });

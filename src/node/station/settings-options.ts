@@ -1,0 +1,22 @@
+/**
+ * What the station's settings decide about a station, as createStation takes it: the same for the
+ * desktop app and web mode, so a setting cannot work in one and be forgotten in the other.
+ */
+import type { SettingsStorage } from '../settings/settings';
+import type { StationSettings } from '../settings/schema';
+import { kioskFromSettings } from './kiosk/kiosk-setting';
+import type { StationOptions } from './station';
+
+export function stationOptionsFromSettings(
+  storage: SettingsStorage,
+  settings: StationSettings,
+  warn: (line: string) => void,
+): Pick<StationOptions, 'retention' | 'inactivityLockMs' | 'hardware' | 'pollIntervalMs' | 'kiosk'> {
+  return {
+    retention: settings.retention,
+    inactivityLockMs: settings.access.inactivityLockMinutes * 60_000,
+    hardware: settings.devices.hardware,
+    pollIntervalMs: settings.devices.pollIntervalMs,
+    kiosk: kioskFromSettings(storage, settings, warn),
+  };
+}
