@@ -5,7 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { END_REASONS, type EndReason, type Role } from '../../shared/consult/protocol';
+import { MAX_JSON_DEPTH, parseBoundedJson } from '../../shared/bounded-json';
+import { END_REASONS, MAX_RELAYED_MESSAGE_CHARS, type EndReason, type Role } from '../../shared/consult/protocol';
+import { logText } from '../../shared/log-text';
 import { BusEventSchema, type BusEvent, type BusListener, type VisitBus } from './visit-bus';
 import type { NewVisit, SeatRequest, SeatResult, VisitRecord, VisitStore } from './visit-store';
 
@@ -140,13 +142,13 @@ export class RedisVisitBus implements VisitBus {
   #dispatch(channel: string, text: string): void {
     const listeners = this.#listeners.get(channel.slice(`${this.#prefix}events:`.length));
     if (!listeners) return;
-    let event: BusEvent;
-    try {
-      event = BusEventSchema.parse(JSON.parse(text));
-    } catch {
-      this.#onFault(`ignored a malformed event on ${channel}`);
+    const json = parseBoundedJson(text, { maxChars: MAX_RELAYED_MESSAGE_CHARS, maxDepth: MAX_JSON_DEPTH });
+    const parsed = json.ok ? BusEventSchema.safeParse(json.value) : null;
+    if (!parsed?.success) {
+      this.#onFault(`ignored a malformed event on ${logText(channel)}`);
       return;
     }
+    const event = parsed.data;
     for (const listener of [...listeners]) listener(event);
   }
 

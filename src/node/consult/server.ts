@@ -26,6 +26,8 @@ import {
   SIGNAL_PATH,
   VISITS_PATH,
 } from '../../shared/consult/protocol';
+import { MAX_JSON_DEPTH, parseBoundedJson } from '../../shared/bounded-json';
+import { logError } from '../../shared/log-text';
 import { buildContentSecurityPolicy, consultServerSources } from '../web/content-security-policy';
 import { SECURITY_HEADERS } from '../web/security-headers';
 import { readStaticFile } from '../web/static-files';
@@ -139,11 +141,10 @@ async function readJsonBody(request: IncomingMessage): Promise<unknown> {
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');
-  try {
-    return text.trim() === '' ? {} : JSON.parse(text);
-  } catch {
-    throw new HttpError(400, 'The request body is not valid JSON');
-  }
+  if (text.trim() === '') return {};
+  const json = parseBoundedJson(text, { maxChars: MAX_REQUEST_BODY_BYTES, maxDepth: MAX_JSON_DEPTH });
+  if (!json.ok) throw new HttpError(400, `The request body is not valid JSON (${json.error})`);
+  return json.value;
 }
 
 /** Rejects with the server error (e.g. EADDRINUSE) instead of leaving it unhandled. */
@@ -256,7 +257,7 @@ export async function createConsultServer(options: ConsultServerOptions = {}): P
   httpServer.on('request', (request: IncomingMessage, response: ServerResponse) => {
     route(request, response).catch((error: unknown) => {
       const status = error instanceof HttpError ? error.status : 500;
-      if (status === 500) log(`request failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (status === 500) log(`request failed: ${logError(error)}`);
       if (response.headersSent) return response.destroy();
       send(response, status, { error: error instanceof HttpError ? error.message : 'Internal error' });
       // An unread oversized body would otherwise keep the connection busy.

@@ -17,8 +17,11 @@ import {
   CreateVisitRequestSchema,
   type EndReason,
   LINK_TOKEN_PARAM,
+  MAX_SIGNAL_MESSAGE_BYTES,
   type Role,
 } from '../../shared/consult/protocol';
+import { MAX_JSON_DEPTH, parseBoundedJson } from '../../shared/bounded-json';
+import { logError, logText } from '../../shared/log-text';
 import { TokenBucket } from './rate-limiter';
 import { iceConfigFor, type IceSettings } from './turn-credentials';
 import type { BusEvent, VisitBus } from './visit-bus';
@@ -227,13 +230,21 @@ export class SignallingService {
       return;
     }
     participant.droppedInARow = 0;
-    let parsed: unknown;
     try {
-      parsed = isBinary ? undefined : JSON.parse(data.toString());
-    } catch {
-      parsed = undefined;
+      this.#dispatch(participant, data, isBinary);
+    } catch (error) {
+      // A message the checks above let through still must not take the server down: only its connection goes.
+      this.#options.onFault(`message from visit ${logText(participant.visitId || '(none)')} failed: ${logError(error)}`);
+      participant.fail('bad-message', 'The server could not handle this message');
+      participant.close(1011, 'message failed');
     }
-    const message = ConsultClientMessageSchema.safeParse(parsed);
+  }
+
+  #dispatch(participant: Participant, data: RawData, isBinary: boolean): void {
+    if (isBinary) return participant.fail('bad-message', 'Malformed message: expected JSON text');
+    const json = parseBoundedJson(data.toString(), { maxChars: MAX_SIGNAL_MESSAGE_BYTES, maxDepth: MAX_JSON_DEPTH });
+    if (!json.ok) return participant.fail('bad-message', `Malformed message: ${json.error}`);
+    const message = ConsultClientMessageSchema.safeParse(json.value);
     if (!message.success) {
       const issue = message.error.issues[0];
       participant.fail('bad-message', `Malformed message${issue ? ` at ${issue.path.join('.') || 'top level'}: ${issue.message}` : ''}`.slice(0, 500));

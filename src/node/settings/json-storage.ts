@@ -8,14 +8,26 @@
 import Conf from 'conf';
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { MAX_JSON_DEPTH, parseBoundedJson } from '../../shared/bounded-json';
 import type { StationSettings } from './schema';
 import type { SettingsStorage } from './settings';
 
 export const SETTINGS_FILE_NAME = 'settings.json';
 
+/** A settings file is a few hundred bytes; one far larger or deeper than this is damaged. */
+const SETTINGS_FILE_BOUNDS = { maxChars: 1024 * 1024, maxDepth: MAX_JSON_DEPTH };
+
+/** The file's text as settings, bounded like every other JSON the station reads; throws (a damaged file) otherwise. */
+function parseSettingsText(text: string): StationSettings {
+  const json = parseBoundedJson(text, SETTINGS_FILE_BOUNDS);
+  if (!json.ok) throw new SyntaxError(`${SETTINGS_FILE_NAME}: ${json.error}`);
+  // loadSettings checks the stored object against the schema; conf only holds it.
+  return json.value as StationSettings;
+}
+
 /** The options both conf and electron-store take for the settings file. */
 export const settingsFileOptions = (dataDir: string) =>
-  ({ cwd: dataDir, configFileMode: 0o600, clearInvalidConfig: false, watch: false }) as const;
+  ({ cwd: dataDir, configFileMode: 0o600, clearInvalidConfig: false, watch: false, deserialize: parseSettingsText }) as const;
 
 /** A conf-like store: reading `store` parses the file (and throws on damage), assigning it writes it. */
 interface StoreLike {

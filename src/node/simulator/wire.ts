@@ -4,6 +4,7 @@
  * io wrappers, recording to a capture and replaying it all work unchanged.
  */
 import { z } from 'zod';
+import { MAX_JSON_DEPTH, parseBoundedJson } from '../../shared/bounded-json';
 import { SIGNAL_CONDITIONS, type DriverOutput } from '../../shared/readings';
 import { METRICS, UCUM_UNITS } from '../../shared/vitals';
 import type { DeviceActivity } from '../drivers/driver';
@@ -55,13 +56,9 @@ export class LineDecoder {
 }
 
 export function parseDeviceMessage(line: string): DeviceMessage {
-  let json: unknown;
-  try {
-    json = JSON.parse(line);
-  } catch {
-    throw new SimulatedLinkError(`simulated link: not JSON: ${line.slice(0, 80)}`);
-  }
-  const parsed = DeviceMessageSchema.safeParse(json);
+  const json = parseBoundedJson(line, { maxChars: MAX_LINE_CHARS, maxDepth: MAX_JSON_DEPTH });
+  if (!json.ok) throw new SimulatedLinkError(`simulated link: ${json.error}: ${line.slice(0, 80)}`);
+  const parsed = DeviceMessageSchema.safeParse(json.value);
   if (!parsed.success) throw new SimulatedLinkError(`simulated link: not a device message (${parsed.error.issues[0]?.message ?? 'invalid'}): ${line.slice(0, 80)}`);
   return parsed.data;
 }

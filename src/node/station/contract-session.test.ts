@@ -103,6 +103,22 @@ describe('invokeContract', () => {
       { numRuns: 300 },
     );
   });
+
+  it('refuses an input nested deeper than the bound (an IPC argument, structured and possibly cyclic) before any schema walks it', async () => {
+    const requestMeasurement = vi.fn();
+    const { host } = fakeHost({ requestMeasurement });
+    let deep: unknown = { deviceId: 'cuff' };
+    for (let level = 0; level < 100_000; level++) deep = [deep];
+    const cyclic: { deviceId: string; self?: unknown } = { deviceId: 'cuff' };
+    cyclic.self = cyclic;
+    for (const input of [deep, cyclic]) {
+      expect(await invokeContract(host.handlers, nurseScreen, 'requestMeasurement', input)).toEqual({
+        ok: false,
+        error: { code: 'bad-request', message: 'Invalid input for requestMeasurement: value nested deeper than 32 levels' },
+      });
+    }
+    expect(requestMeasurement).not.toHaveBeenCalled();
+  });
 });
 
 describe('openContractSession', () => {

@@ -5,6 +5,7 @@
  * forget a check, and a hostile or broken message only ever produces an error result.
  */
 import { z } from 'zod';
+import { MAX_JSON_DEPTH, structuredValueProblem } from '../../shared/bounded-json';
 import {
   isStationMethod,
   stationEvents,
@@ -84,6 +85,8 @@ export interface ContractSessionOptions {
 }
 
 const MAX_ERROR_MESSAGE = 2_000;
+/** Contract inputs are a few small fields; no legitimate one comes near these. */
+const INPUT_BOUNDS = { maxDepth: MAX_JSON_DEPTH, maxNodes: 100_000 };
 const failure = (code: InvokeError['code'], message: string): InvokeResult => ({
   ok: false,
   error: { code, message: message.slice(0, MAX_ERROR_MESSAGE) },
@@ -101,6 +104,9 @@ export async function invokeContract(
     const named = typeof method === 'string' ? `"${method.slice(0, 100)}"` : `a ${method === null ? 'null' : typeof method} name`;
     return failure('unknown-method', `Unknown method: ${named}`);
   }
+  // Electron hands over structured values with no size or depth limit of their own (web mode's text is bounded already).
+  const outOfBounds = structuredValueProblem(input, INPUT_BOUNDS);
+  if (outOfBounds !== null) return failure('bad-request', `Invalid input for ${method}: ${outOfBounds}`);
   const schema = stationMethods[method];
   const parsedInput = schema.input.safeParse(input);
   if (!parsedInput.success) return failure('bad-request', `Invalid input for ${method}: ${z.prettifyError(parsedInput.error)}`);

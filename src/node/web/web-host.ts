@@ -11,6 +11,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { ClientMessageSchema, WEB_SOCKET_PATH, type ServerMessage } from '../../shared/contract';
 import { KIOSK_CLEAR_QUERY } from '../../shared/contract-kiosk';
+import { MAX_JSON_DEPTH, parseBoundedJson } from '../../shared/bounded-json';
 import { openContractSession, type ContractHost, type ContractSessionOptions } from '../station/contract-session';
 import { buildContentSecurityPolicy } from './content-security-policy';
 import { SECURITY_HEADERS } from './security-headers';
@@ -160,18 +161,19 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       { onFault: options.onFault },
     );
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      void handleClientMessage(data, isBinary).catch((error: unknown) => options.onFault?.('web socket message failed', error));
+      // Whatever one screen's message does, only that screen's connection pays for it.
+      void handleClientMessage(data, isBinary).catch((error: unknown) => {
+        options.onFault?.('web socket message failed', error);
+        ws.close(1011, 'message failed');
+      });
     });
     const handleClientMessage = async (data: RawData, isBinary: boolean) => {
-      let parsed: unknown;
-      try {
-        parsed = isBinary ? undefined : JSON.parse(data.toString());
-      } catch {
-        parsed = undefined;
-      }
+      const json = isBinary ? null : parseBoundedJson(data.toString(), { maxChars: MAX_CLIENT_MESSAGE_BYTES, maxDepth: MAX_JSON_DEPTH });
+      const parsed = json?.ok ? json.value : undefined;
       const message = ClientMessageSchema.safeParse(parsed);
       if (!message.success) {
-        send({ type: 'result', id: requestIdOf(parsed), ok: false, error: { code: 'bad-request', message: 'Malformed message: expected a contract invoke or flow message as JSON text' } });
+        const why = json && !json.ok ? `: ${json.error}` : '';
+        send({ type: 'result', id: requestIdOf(parsed), ok: false, error: { code: 'bad-request', message: `Malformed message${why}: expected a contract invoke or flow message as JSON text` } });
         return;
       }
       if (message.data.type === 'flow') {

@@ -10,7 +10,9 @@ import {
   type ConsultClientMessage,
   type ConsultErrorCode,
   type ConsultServerMessage,
+  MAX_RELAYED_MESSAGE_CHARS,
 } from '../../shared/consult/protocol';
+import { MAX_JSON_DEPTH, parseBoundedJson } from '../../shared/bounded-json';
 
 export interface FinalClose {
   code: number;
@@ -75,13 +77,10 @@ export function createSignallingClient(options: SignallingClientOptions): Signal
     };
     ws.onmessage = (event: MessageEvent) => {
       if (ws !== current || typeof event.data !== 'string') return;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(event.data);
-      } catch {
-        return;
-      }
-      const message = ConsultServerMessageSchema.safeParse(parsed);
+      // The relayed app payload is checked by a recursive schema: bound its depth first.
+      const json = parseBoundedJson(event.data, { maxChars: MAX_RELAYED_MESSAGE_CHARS, maxDepth: MAX_JSON_DEPTH });
+      if (!json.ok) return;
+      const message = ConsultServerMessageSchema.safeParse(json.value);
       // A message this client does not understand is dropped, never half-applied.
       if (!message.success) return;
       if (message.data.type === 'welcome') {

@@ -26,6 +26,8 @@ export type Role = z.infer<typeof RoleSchema>;
 
 /** Largest message a participant may send; an SDP with many candidates stays well below it. */
 export const MAX_SIGNAL_MESSAGE_BYTES = 64 * 1024;
+/** Largest server message or relayed bus event: one client message with the envelope around it. */
+export const MAX_RELAYED_MESSAGE_CHARS = 2 * MAX_SIGNAL_MESSAGE_BYTES;
 /** Largest app message payload (serialised JSON): live vitals and alarm commands, not files. */
 export const MAX_APP_PAYLOAD_BYTES = 16 * 1024;
 

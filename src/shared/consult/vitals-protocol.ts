@@ -15,6 +15,7 @@
  * station ignores ids it has already handled.
  */
 import { z } from 'zod';
+import { MAX_JSON_DEPTH, parseBoundedJson } from '../bounded-json';
 import { DeviceInfoSchema, StationReadingSchema } from '../contract';
 import { AlarmStateSchema, News2StateSchema, PresentedAlarmSchema } from '../contract-clinical';
 import { ALARM_PRIORITIES } from '../clinical/alarm-presentation';
@@ -139,14 +140,9 @@ export type ParseResult<T> = { ok: true; message: T } | { ok: false; error: stri
 
 function parseWith<T>(schema: z.ZodType<T>, text: unknown): ParseResult<T> {
   if (typeof text !== 'string') return { ok: false, error: 'message is not text' };
-  if (text.length > MAX_VITALS_MESSAGE_CHARS) return { ok: false, error: `message of ${text.length} characters exceeds ${MAX_VITALS_MESSAGE_CHARS}` };
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { ok: false, error: 'message is not JSON' };
-  }
-  const parsed = schema.safeParse(value);
+  const json = parseBoundedJson(text, { maxChars: MAX_VITALS_MESSAGE_CHARS, maxDepth: MAX_JSON_DEPTH });
+  if (!json.ok) return json;
+  const parsed = schema.safeParse(json.value);
   if (!parsed.success) return { ok: false, error: `invalid message: ${z.prettifyError(parsed.error).slice(0, 400)}` };
   return { ok: true, message: parsed.data };
 }
