@@ -6,6 +6,7 @@
 import { app, BrowserWindow, safeStorage, session } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { createConsultServer } from '../node/consult/server';
+import { logError } from '../shared/log-text';
 import { CLINICIAN_PAGE_PATH, type ConsultServerHandle } from '../node/station/consult-seam';
 import { parseStartArgs, UsageError, type StartOptions } from '../node/station/start-options';
 import { stationOptionsFromSettings } from '../node/station/settings-options';
@@ -96,7 +97,7 @@ async function start(options: StartOptions): Promise<void> {
   }
   const consultServerUrl = consultation.serverUrl ?? consult?.url;
   serveRenderer(rendererDir, consultServerUrl ? consultServerSources(consultServerUrl) : []);
-  ipc = serveStationOverIpc(station, { log, onFault: (message, detail) => log(`${message}${detail instanceof Error ? `: ${detail.message}` : ''}`) });
+  ipc = serveStationOverIpc(station, { log, onFault: (message, detail) => log(`${message}${detail instanceof Error ? `: ${logError(detail)}` : ''}`) });
   ipc.attach(kioskShell.attach(createStationWindow(preloadPath)));
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) ipc?.attach(kioskShell.attach(createStationWindow(preloadPath)));
@@ -113,7 +114,7 @@ app.on('before-quit', (event) => {
   event.preventDefault();
   stopping ??= (async () => {
     ipc?.close();
-    await Promise.all([station?.close(), consult?.close()]).catch((error: unknown) => log(`stopping failed: ${error instanceof Error ? error.message : String(error)}`));
+    await Promise.all([station?.close(), consult?.close()]).catch((error: unknown) => log(`stopping failed: ${logError(error)}`));
     stopped = true;
     app.quit();
   })();

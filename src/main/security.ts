@@ -4,6 +4,7 @@
  * visit link to the clipboard) for the app's own origin.
  */
 import { app, type Session } from 'electron';
+import { logText } from '../shared/log-text';
 import { APP_ORIGIN, isAppUrl } from './app-origin';
 
 const GRANTED_TO_APP = new Set(['media', 'clipboard-sanitized-write']);
@@ -15,13 +16,13 @@ export function refuseForeignContent(log: (message: string) => void): void {
       log('refused to attach a <webview>');
     });
     contents.setWindowOpenHandler(({ url }) => {
-      log(`refused to open a window for ${url.slice(0, 200)}`);
+      log(`refused to open a window for ${logText(url)}`);
       return { action: 'deny' };
     });
     const keepInApp = (event: { preventDefault(): void }, url: string) => {
       if (isAppUrl(url)) return;
       event.preventDefault();
-      log(`refused navigation to ${url.slice(0, 200)}`);
+      log(`refused navigation to ${logText(url)}`);
     };
     contents.on('will-navigate', keepInApp);
     contents.on('will-redirect', keepInApp);

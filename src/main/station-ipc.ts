@@ -5,6 +5,7 @@
  */
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { IPC_CHANNELS, type InvokeResult } from '../shared/contract';
+import { logText } from '../shared/log-text';
 import { openContractSession, type ContractHost, type ContractSession, type ContractSessionOptions } from '../node/station/contract-session';
 import { isAppUrl } from './app-origin';
 
@@ -28,7 +29,7 @@ export function serveStationOverIpc(host: ContractHost, options: ContractSession
   ipcMain.handle(IPC_CHANNELS.invoke, (event, method: unknown, input: unknown) => {
     const session = trustedSession(event);
     if (!session) {
-      options.log(`refused an invoke from ${event.senderFrame?.url.slice(0, 200) ?? 'a destroyed frame'}`);
+      options.log(`refused an invoke from ${event.senderFrame ? logText(event.senderFrame.url) : 'a destroyed frame'}`);
       return refused;
     }
     return session.invoke(method, input);

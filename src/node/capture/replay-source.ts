@@ -10,6 +10,7 @@ import { basename } from 'node:path';
 import type { DeviceIo, DriverManifest } from '../drivers/driver';
 import { DeviceClosedError } from '../drivers/driver';
 import { hardwareDrivers } from '../drivers/registry';
+import { logText } from '../../shared/log-text';
 import type { DeviceCandidate, DeviceSource } from '../hub/source';
 import { readCaptureFile } from './capture-file';
 import { parseCapture, type Capture } from './format';
@@ -41,7 +42,7 @@ export async function loadCaptureReplay(file: string, options: CaptureReplayOpti
   const name = basename(file).slice(0, MAX_NAME_FILE_CHARS);
   const driver = await resolveReplayDriver(capture, {
     drivers: options.drivers ?? hardwareDrivers,
-    onHostVariant: (variant) => log(`replay of ${name}: the recording matches the driver's "${variant.name}" host behaviour (${variant.origin})`),
+    onHostVariant: (variant) => log(`replay of ${logText(name)}: the recording matches the driver's "${variant.name}" host behaviour (${variant.origin})`),
   });
   return new CaptureReplaySource(capture, driver, name, options.index, log, options.createClock ?? (() => new RecordedSpeedClock()));
 }
@@ -85,7 +86,7 @@ export class CaptureReplaySource implements DeviceSource {
       clock: this.createClock(),
       transport: manifest.transport,
       sameHostReport: manifest.sameHostReport,
-      onMismatch: (mismatch) => this.log(`replay of ${this.fileName}: ${describeMismatch(mismatch)}`),
+      onMismatch: (mismatch) => this.log(`replay of ${logText(this.fileName)}: ${describeMismatch(mismatch)}`),
       onEnd: () => this.played(),
     });
   }

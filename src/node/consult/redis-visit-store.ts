@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { MAX_JSON_DEPTH, parseBoundedJson } from '../../shared/bounded-json';
 import { END_REASONS, MAX_RELAYED_MESSAGE_CHARS, type EndReason, type Role } from '../../shared/consult/protocol';
-import { logText } from '../../shared/log-text';
+import { logError, logText } from '../../shared/log-text';
 import { BusEventSchema, type BusEvent, type BusListener, type VisitBus } from './visit-bus';
 import type { NewVisit, SeatRequest, SeatResult, VisitRecord, VisitStore } from './visit-store';
 
@@ -202,7 +202,7 @@ export async function connectRedisBackend(options: {
 }): Promise<RedisBackend> {
   const connect = async () => {
     const redis = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true });
-    redis.on('error', (error: Error) => options.onFault(`redis: ${error.message}`));
+    redis.on('error', (error: Error) => options.onFault(`redis: ${logError(error)}`));
     await redis.connect();
     return redis;
   };

@@ -183,7 +183,7 @@ export class SignallingService {
     });
     ws.on('message', (data: RawData, isBinary: boolean) => this.#receive(participant, data, isBinary));
     ws.on('error', (error: Error) => {
-      this.#options.onFault(`socket error: ${error.message}`);
+      this.#options.onFault(`socket error: ${logError(error)}`);
       ws.terminate();
     });
     ws.on('close', () => {
@@ -256,7 +256,7 @@ export class SignallingService {
   /** Runs `task` after the participant's earlier messages; a failing store becomes an error message. */
   #enqueue(participant: Participant, task: () => Promise<void>, isCleanup: boolean): void {
     const run = participant.queue.then(task).catch((error: unknown) => {
-      this.#options.onFault(`visit ${participant.visitId || '(none)'}: ${error instanceof Error ? error.message : String(error)}`);
+      this.#options.onFault(`visit ${logText(participant.visitId || '(none)')}: ${logError(error)}`);
       participant.fail('unavailable', 'The server could not complete this request; try again');
       if (participant.state === 'joining') participant.close(CONSULT_CLOSE_CODES.unavailable, 'unavailable');
     });
@@ -366,7 +366,7 @@ export class SignallingService {
     clearTimeout(visit.expiryTimer);
     this.#visits.delete(visitId);
     this.#options.bus.unsubscribe(visitId, visit.listener).catch((error: unknown) => {
-      this.#options.onFault(`unsubscribe ${visitId}: ${error instanceof Error ? error.message : String(error)}`);
+      this.#options.onFault(`unsubscribe ${logText(visitId)}: ${logError(error)}`);
     });
   }
 

@@ -8,6 +8,7 @@ import { stationReading, type DEVICE_STATES, type DeviceInfo, type StationReadin
 import { toCanonicalUnit } from '../../shared/clinical/units';
 import { SIGNAL_CONDITIONS, type DriverOutput, type Observation, type SignalCondition, type WaveformChunk } from '../../shared/readings';
 import { isMetric, UCUM_UNITS, type Metric } from '../../shared/vitals';
+import { logError, logText } from '../../shared/log-text';
 import { DeviceClosedError, type DeviceActivity, type DeviceIo, type Driver, type DriverContext, type DriverManifest } from '../drivers/driver';
 import { conditionGuidance, describeError, driverFailureGuidance, openFailureGuidance, UNPLUGGED, type Guidance } from './guidance';
 import { matchManifest } from './matching';
@@ -117,7 +118,7 @@ export class PeripheralHub extends TypedEmitter<HubEvents> {
   private closed = false;
 
   constructor(private readonly options: PeripheralHubOptions) {
-    super((error) => this.log(`a hub listener failed: ${describeError(error)}`));
+    super((error) => this.log(`a hub listener failed: ${logError(error)}`));
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.log = options.log ?? ((message) => console.warn(`[hub] ${message}`));
   }
@@ -264,7 +265,7 @@ export class PeripheralHub extends TypedEmitter<HubEvents> {
     const known = this.devicesByKey.get(candidate.key);
     if (known !== undefined) {
       if (known.source !== source) {
-        this.log(`ignoring ${candidate.path}: its key ${candidate.key} is already used by a ${known.source.transport} device`);
+        this.log(`ignoring ${logText(candidate.path)}: its key ${logText(candidate.key)} is already used by a ${known.source.transport} device`);
         return undefined;
       }
       // The OS path may change between plug cycles; the key does not.
@@ -349,7 +350,7 @@ export class PeripheralHub extends TypedEmitter<HubEvents> {
     device.opening = false;
     if (this.closed || !device.present) {
       this.settleRecordingStart(device, new Error(`${device.manifest.name} went away before it could be opened`));
-      await io.close().catch((error: unknown) => this.log(`closing ${device.id} failed: ${describeError(error)}`));
+      await io.close().catch((error: unknown) => this.log(`closing ${logText(device.id)} failed: ${logError(error)}`));
       return;
     }
     this.settleRecordingStart(device);
@@ -406,12 +407,12 @@ export class PeripheralHub extends TypedEmitter<HubEvents> {
       failure = error;
       failed = true;
     }
-    await session.io.close().catch((error: unknown) => this.log(`closing ${device.id} failed: ${describeError(error)}`));
+    await session.io.close().catch((error: unknown) => this.log(`closing ${logText(device.id)} failed: ${logError(error)}`));
     // A session stopped on purpose (unplug, restart, hub close) has had its state set by whoever stopped it.
     if (device.session !== session) return;
     device.session = undefined;
     if (failed && !(failure instanceof DeviceClosedError)) {
-      this.log(`driver ${device.manifest.id} failed on ${device.id}: ${describeError(failure)}`);
+      this.log(`driver ${device.manifest.id} failed on ${logText(device.id)}: ${logError(failure)}`);
       this.fail(device, driverFailureGuidance(device.manifest.name, failure));
     } else if (failed || session.deviceClosed) {
       // The io says the device went away; a scan decides whether it left or should be reopened.
@@ -431,7 +432,7 @@ export class PeripheralHub extends TypedEmitter<HubEvents> {
     device.session = undefined;
     session.controller.abort();
     const grace = setTimeout(() => {
-      this.log(`driver ${device.manifest.id} did not stop within ${this.options.stopGraceMs ?? 2_000} ms; closing ${device.id} under it`);
+      this.log(`driver ${device.manifest.id} did not stop within ${this.options.stopGraceMs ?? 2_000} ms; closing ${logText(device.id)} under it`);
       void session.io.close().catch(() => undefined);
     }, this.options.stopGraceMs ?? 2_000);
     try {
@@ -460,7 +461,7 @@ export class PeripheralHub extends TypedEmitter<HubEvents> {
   private accept(device: ManagedDevice, session: Session, output: DriverOutput): void {
     const problem = outputProblem(output);
     if (problem !== undefined) {
-      this.log(`dropped output of ${device.id}: ${problem}`);
+      this.log(`dropped output of ${logText(device.id)}: ${logText(problem)}`);
       return;
     }
     // A session that delivers good data has recovered; the next failure starts the backoff afresh.
@@ -530,7 +531,7 @@ export class PeripheralHub extends TypedEmitter<HubEvents> {
   }
 
   private track(work: Promise<void>): void {
-    const tracked = work.catch((error: unknown) => this.log(`internal error: ${describeError(error)}`)).finally(() => this.pending.delete(tracked));
+    const tracked = work.catch((error: unknown) => this.log(`internal error: ${logError(error)}`)).finally(() => this.pending.delete(tracked));
     this.pending.add(tracked);
   }
 }

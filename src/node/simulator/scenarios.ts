@@ -3,6 +3,7 @@
  * values for the simulated patient and timed events for the simulated devices.
  */
 import type { Metric } from '../../shared/vitals';
+import { logText } from '../../shared/log-text';
 
 export const SIMULATED_DEVICE_IDS = ['sim-oximeter', 'sim-bp-cuff', 'sim-thermometer', 'sim-scale'] as const;
 export type SimulatedDeviceId = (typeof SIMULATED_DEVICE_IDS)[number];
@@ -176,7 +177,7 @@ const SCENARIOS: Record<ScenarioName, Scenario> = {
 };
 
 export function getScenario(name: string): Scenario {
-  if (!isScenarioName(name)) throw new Error(`Unknown scenario "${name}"; known scenarios: ${SCENARIO_NAMES.join(', ')}`);
+  if (!isScenarioName(name)) throw new Error(`Unknown scenario ${logText(name)}; known scenarios: ${SCENARIO_NAMES.join(', ')}`);
   return SCENARIOS[name];
 }
 

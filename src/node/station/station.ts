@@ -19,6 +19,7 @@ import type { RetentionPolicy } from '../records/store';
 import { createSimulator, isScenarioName, SCENARIO_NAMES, systemClock, type Simulator } from '../simulator';
 import { DEFAULT_INACTIVITY_LOCK_MS } from '../identity/authenticator';
 import type { KioskState } from '../../shared/contract-access';
+import { logError, logText } from '../../shared/log-text';
 import { createAccessHandlers } from './access/access-handlers';
 import { StationAccess } from './access/station-access';
 import { createClinicalStation } from './clinical/clinical-station';
@@ -82,7 +83,7 @@ export class StationOptionsError extends Error {
 
 export async function createStation(options: StationOptions): Promise<Station> {
   if (options.scenario !== undefined && !isScenarioName(options.scenario)) {
-    throw new StationOptionsError(`Unknown scenario "${options.scenario}"; one of: ${SCENARIO_NAMES.join(', ')}`);
+    throw new StationOptionsError(`Unknown scenario ${logText(options.scenario)}; one of: ${SCENARIO_NAMES.join(', ')}`);
   }
   if (options.scenario !== undefined && !options.simulate) {
     throw new StationOptionsError('A scenario needs the simulated peripherals (--simulate)');
@@ -104,7 +105,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
       scenario: options.scenario !== undefined && isScenarioName(options.scenario) ? options.scenario : undefined,
       seed: options.seed,
       speed: options.scenarioSpeed,
-      onError: (error) => log(`simulator: ${error instanceof Error ? error.message : String(error)}`),
+      onError: (error) => log(`simulator: ${logError(error)}`),
     });
     sources.push(simulator.source);
     drivers.push(...simulator.manifests);
@@ -134,7 +135,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
   const hub = new PeripheralHub({ sources, drivers, pollIntervalMs: options.pollIntervalMs ?? 2_000, log });
   const batcher = new FrameBatcher({
     ...options.batcher,
-    onSinkError: (error) => log(`a screen stopped receiving events: ${error instanceof Error ? error.message : String(error)}`),
+    onSinkError: (error) => log(`a screen stopped receiving events: ${logError(error)}`),
   });
   hub.on('devices', (devices) => batcher.pushDevices(devices));
   hub.on('reading', (reading) => batcher.pushReading(reading));
@@ -151,7 +152,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
     hub: patientReadings,
     clock: systemClock,
     scenarios: simulator,
-    onSinkError: (error) => log(`a screen stopped receiving alarm and NEWS2 events: ${error instanceof Error ? error.message : String(error)}`),
+    onSinkError: (error) => log(`a screen stopped receiving alarm and NEWS2 events: ${logError(error)}`),
   });
   records.recorder.recordAlarmLog(clinical.alarms.current().log);
   clinical.alarms.feed.subscribe((state) => records.recorder.recordAlarmLog(state.log));

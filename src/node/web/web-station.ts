@@ -4,6 +4,7 @@
  * everything else goes to stderr.
  */
 import { join } from 'node:path';
+import { logError } from '../../shared/log-text';
 import { FileKeyProvider } from '../records/key-provider';
 import { chooseConsultation } from '../settings/consultation';
 import { confSettingsStorage } from '../settings/json-storage';
@@ -83,7 +84,7 @@ export async function startWebStation(argv: readonly string[], deps: WebStationD
       rendererDir,
       port: options.port,
       connectSources: consultServerUrl ? consultServerSources(consultServerUrl) : [],
-      onFault: (message, detail) => stderr(`[web] ${message}${detail instanceof Error ? `: ${detail.message}` : ''}`),
+      onFault: (message, detail) => stderr(`[web] ${message}${detail instanceof Error ? `: ${logError(detail)}` : ''}`),
     });
     consult?.allowOrigin(host.origin);
     stdout(`Station UI: ${host.url}`);

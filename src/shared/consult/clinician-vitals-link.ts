@@ -6,7 +6,8 @@
  * resending them after a reconnect.
  */
 import type { WaveformBatch } from '../contract';
-import { bytesToBase64, decodeSamples, WaveformDecodeError } from './waveform-codec';
+import { logError, logText } from '../log-text';
+import { bytesToBase64, decodeSamples } from './waveform-codec';
 import {
   MAX_CHAT_CHARS,
   MAX_SNAPSHOT_BYTES,
@@ -127,7 +128,7 @@ export class ClinicianVitalsLink {
     const parsed = parseStationMessage(text);
     if (!parsed.ok) {
       this.stats_.rejectedMessages++;
-      this.options.onProblem?.(`station message rejected: ${parsed.error}`);
+      this.options.onProblem?.(`station message rejected: ${logText(parsed.error)}`);
       return;
     }
     this.handle(parsed.message);
@@ -162,7 +163,7 @@ export class ClinicianVitalsLink {
           samples = decodeSamples(message);
         } catch (error) {
           this.stats_.rejectedMessages++;
-          this.options.onProblem?.(`waveform rejected: ${error instanceof WaveformDecodeError ? error.message : String(error)}`);
+          this.options.onProblem?.(`waveform rejected: ${logError(error)}`);
           return;
         }
         this.stats_.waveformChunks++;
@@ -173,7 +174,7 @@ export class ClinicianVitalsLink {
         this.options.onIncompatible?.(message.supported);
         return;
       case 'error':
-        this.options.onProblem?.(`the station rejected a message: ${message.message}`);
+        this.options.onProblem?.(`the station rejected a message: ${logText(message.message)}`);
         return;
     }
   }
@@ -229,7 +230,7 @@ export class ClinicianVitalsLink {
     try {
       this.options.channel.send(text);
     } catch (error) {
-      this.options.onProblem?.(`sending failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.options.onProblem?.(`sending failed: ${logError(error)}`);
     }
   }
 }

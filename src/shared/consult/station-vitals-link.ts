@@ -7,6 +7,7 @@
  */
 import type { DeviceInfo, StationReading, WaveformBatch } from '../contract';
 import type { News2StatePayload } from '../contract-clinical';
+import { logError, logText } from '../log-text';
 import { ReplayLog } from './replay-log';
 import { encodeSamples } from './waveform-codec';
 import {
@@ -300,14 +301,14 @@ export class StationVitalsLink {
     try {
       return this.options.channel.send(text);
     } catch (error) {
-      this.options.onProblem?.(`sending failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.options.onProblem?.(`sending failed: ${logError(error)}`);
       return false;
     }
   }
 
   private reject(reason: string): void {
     this.rejectedMessages++;
-    this.options.onProblem?.(`clinician message rejected: ${reason}`);
+    this.options.onProblem?.(`clinician message rejected: ${logText(reason)}`);
     if (this.clinicianPresent) this.send({ type: 'error', message: reason.slice(0, 500) });
   }
 

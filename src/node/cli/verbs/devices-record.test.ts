@@ -76,7 +76,7 @@ describe('record verb', () => {
     oximeter.send(TEST_REPORT.pulseRate, 64);
     const out = join(dir, 'session.cap');
     const { code, stderr } = await cli(['record', '--device', 'hid:1234:0001:OX-42:if0', '--out', out, '--seconds', '0.3']);
-    expect(stderr).toContain(`Recording Test oximeter (hid:1234:0001:OX-42:if0) to ${out}`);
+    expect(stderr).toContain(`Recording Test oximeter ("hid:1234:0001:OX-42:if0") to ${out}`);
     expect(stderr).toContain('Stopped after 0.3 s; 2 readings recorded');
     expect(code).toBe(0);
     const capture = parseCapture(await readFile(out, 'utf8'));

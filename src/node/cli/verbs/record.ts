@@ -6,6 +6,7 @@
 import { access } from 'node:fs/promises';
 import { PeripheralHub } from '../../hub/hub';
 import { findAttached, takeInventory } from '../../hub/inventory';
+import { logError, logText } from '../../../shared/log-text';
 import { EXIT_FAILURE, EXIT_OK, UsageError, parseVerbArgs, type Verb } from '../verb';
 import { realHardware, type HardwareAccess } from './devices';
 
@@ -47,7 +48,7 @@ no driver claims it, or it cannot be opened (the message says what to do).
         return EXIT_FAILURE;
       }
       if (attached.manifest === undefined) {
-        ctx.stderr(`record: no VitalBridge driver supports ${values.device} (${attached.candidate.product ?? 'unknown product'})\n`);
+        ctx.stderr(`record: no VitalBridge driver supports ${values.device} (${attached.candidate.product === undefined ? 'unknown product' : logText(attached.candidate.product)})\n`);
         return EXIT_FAILURE;
       }
       const deviceId = attached.candidate.key;
@@ -60,10 +61,10 @@ no driver claims it, or it cannot be opened (the message says what to do).
         try {
           await hub.startRecording(deviceId, values.out);
         } catch (error) {
-          ctx.stderr(`record: cannot record ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+          ctx.stderr(`record: cannot record ${name}: ${logError(error)}\n`);
           return EXIT_FAILURE;
         }
-        ctx.stderr(`Recording ${name} (${deviceId}) to ${values.out}; ${seconds === undefined ? 'press Ctrl+C to stop' : `stopping after ${seconds} s`}.\n`);
+        ctx.stderr(`Recording ${name} (${logText(deviceId)}) to ${values.out}; ${seconds === undefined ? 'press Ctrl+C to stop' : `stopping after ${seconds} s`}.\n`);
         const ending = await untilRecordingEnds(hub, deviceId, ctx.signal, seconds);
         ctx.stderr(`${ending.message}; ${readings} readings recorded to ${values.out}.\n`);
         return ending.failed ? EXIT_FAILURE : EXIT_OK;

@@ -6,6 +6,7 @@
 import type { clinicalMethods, ScenarioCatalogue } from '../../../shared/contract-clinical';
 import type { DeviceInfo, StationReading } from '../../../shared/contract';
 import { actorMay, roleWithArticle, type Actor } from '../../../shared/clinical/actor';
+import { logText } from '../../../shared/log-text';
 import type { AlarmEngineConfig } from '../../../shared/clinical/alarm-engine';
 import { isScenarioName, listScenarios, type ScenarioName } from '../../simulator';
 import type { HubEvents } from '../../hub/hub';
@@ -92,7 +93,7 @@ export function createClinicalStation(options: ClinicalStationOptions): Clinical
     if (!scenarios) throw new ClinicalCommandError('This station runs without the simulator; start it with --simulate to play training scenarios');
     // A scenario drives the simulated devices, so it takes the right to manage devices; the patient at the kiosk has not.
     if (!actorMay(actor, 'device.manage')) throw new ClinicalCommandError(`${roleWithArticle(actor.role)} may not start a training scenario`);
-    if (!isScenarioName(name)) throw new ClinicalCommandError(`Unknown scenario "${name.slice(0, 100)}"`);
+    if (!isScenarioName(name)) throw new ClinicalCommandError(`Unknown scenario ${logText(name)}`);
     scenarios.play(name);
     return catalogue();
   };

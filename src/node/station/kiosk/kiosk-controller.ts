@@ -9,6 +9,7 @@
  */
 import type { AccessState, Credentials, KioskState, SignInOutcome } from '../../../shared/contract-access';
 import type { Actor } from '../../../shared/clinical/actor';
+import { logError } from '../../../shared/log-text';
 import type { AuditLog } from '../../audit/audit-log';
 import type { Authenticator } from '../../identity/authenticator';
 import { SessionError } from '../../identity/authenticator';
@@ -162,10 +163,10 @@ export class KioskController {
     try {
       this.#switchToFreshPatient();
     } catch (error) {
-      log(`kiosk: could not open the next patient's records (${error instanceof Error ? error.message : String(error)}); no visit starts until they can be opened`);
+      log(`kiosk: could not open the next patient's records (${logError(error)}); no visit starts until they can be opened`);
     }
     access.sweep();
-    await shell?.clearScreenData().catch((error: unknown) => log(`kiosk: clearing the screen's data failed: ${error instanceof Error ? error.message : String(error)}`));
+    await shell?.clearScreenData().catch((error: unknown) => log(`kiosk: clearing the screen's data failed: ${logError(error)}`));
   }
 
   #switchToFreshPatient(): void {

@@ -13,6 +13,7 @@ import { openRecordsDatabase, type RecordsDb } from '../../records/database';
 import type { DataKeyProvider } from '../../records/key-provider';
 import { RememberedKey } from '../../records/remembered-key';
 import { DEFAULT_RETENTION, RecordStore, type RetentionPolicy } from '../../records/store';
+import { logError } from '../../../shared/log-text';
 import type { HubEvents } from '../../hub/hub';
 import { CurrentEncounter } from './encounter';
 import { RecorderThread } from './recorder-thread';
@@ -74,7 +75,7 @@ export async function openStationRecords(options: StationRecordsOptions): Promis
         const pruned = clinical.applyRetention(retention);
         log(`records: retention pruned ${pruned.readings} reading(s), ${pruned.waveformSegments} waveform segment(s), ${pruned.attachments} attachment(s)`);
       } catch (error) {
-        log(`records: retention pruning failed, will try again tomorrow: ${error instanceof Error ? error.message : String(error)}`);
+        log(`records: retention pruning failed, will try again tomorrow: ${logError(error)}`);
       }
     };
     prune();
