@@ -1,5 +1,12 @@
-/** Reading a capture file from disk, for the replay verb and for web mode's replayed devices. */
-import { readFile, stat } from 'node:fs/promises';
+/**
+ * Reading a capture file from disk, for the replay verb and for web mode's replayed devices. The
+ * file is parsed as it streams in, one line at a time: neither the whole text nor an array of its
+ * lines is ever held, only the parsed records.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { CaptureParser, type Capture } from './format';
 
 /** Far above any real session; stops a mistaken argument (a disk image, a log) from filling memory. */
 export const MAX_CAPTURE_BYTES = 64 * 1024 * 1024;
@@ -9,7 +16,10 @@ export class CaptureFileError extends Error {
   override readonly name = 'CaptureFileError';
 }
 
-export async function readCaptureFile(file: string): Promise<string> {
+const unreadable = (file: string, error: unknown) => new CaptureFileError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+
+/** The parsed capture; throws CaptureFileError for a file that cannot be read, CaptureFormatError for a malformed one. */
+export async function readCaptureFile(file: string): Promise<Capture> {
   let size: number;
   try {
     const info = await stat(file);
@@ -17,12 +27,20 @@ export async function readCaptureFile(file: string): Promise<string> {
     size = info.size;
   } catch (error) {
     if (error instanceof CaptureFileError) throw error;
-    throw new CaptureFileError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw unreadable(file, error);
   }
   if (size > MAX_CAPTURE_BYTES) throw new CaptureFileError(`${file} is larger than ${MAX_CAPTURE_BYTES} bytes; not a capture`);
+  const stream = createReadStream(file, { encoding: 'utf8' });
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  const parser = new CaptureParser();
   try {
-    return await readFile(file, 'utf8');
+    for await (const line of lines) parser.line(line);
   } catch (error) {
-    throw new CaptureFileError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    if (error instanceof Error && 'code' in error) throw unreadable(file, error);
+    throw error;
+  } finally {
+    lines.close();
+    stream.destroy();
   }
+  return parser.finish();
 }

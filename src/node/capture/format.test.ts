@@ -85,6 +85,9 @@ describe('parseCapture rules', () => {
     ['a bad transport', `${magic}# transport: usb\n`, 2, /transport/],
     ['a decimal vid', `${magic}# vid: 1424\n`, 2, /vid must be hex/],
     ['a repeated device field', `${magic}# device: a\n# device: b\n`, 3, /given twice/],
+    ['a delay longer than a day', `${magic}+86400001 in 01\n`, 2, /delay \+86400001 ms is longer than the 24 hours a record may wait/],
+    ['a 23-digit delay', `${magic}in 01\n+99999999999999999999999 in 01\n`, 3, /is longer than the 24 hours/],
+    ['delays adding up to more than a week', `${magic}${'+86400000 in 01\n'.repeat(8)}`, 9, /the delays add up to more than 7 days/],
   ])('rejects %s, naming the line', (_label, text, line, message) => {
     const error = parseError(text);
     expect(error.line).toBe(line);

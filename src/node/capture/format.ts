@@ -61,41 +61,66 @@ const DELAY = /^\+(\d+(?:\.\d+)?)$/;
 const HEX_BYTES = /^[0-9A-Fa-f]{2}(?: [0-9A-Fa-f]{2})*$/;
 const USB_ID = /^0x[0-9A-Fa-f]{1,4}$/;
 
-export function parseCapture(text: string): Capture {
-  const lines = text.split(/\r?\n/);
-  if ((lines[0] ?? '').replace(/^\uFEFF/, '').trimEnd() !== CAPTURE_MAGIC) {
-    throw new CaptureFormatError(1, `expected "${CAPTURE_MAGIC}" as the first line`);
-  }
-  const header: CaptureHeader = { extra: [] };
-  const records: CaptureRecord[] = [];
-  let pendingComments: string[] = [];
-  const seenKnownFields = new Set<string>();
+/**
+ * The longest a record may wait after the previous one, and all of a capture's delays together.
+ * Far above any real session (a cuff left for hours between readings); what lies beyond is a
+ * damaged or hostile file, and virtual time that large loses millisecond precision, so a replay
+ * would never move on (`+99999999999999999999999` ran forever).
+ */
+export const MAX_RECORD_DELAY_MS = 24 * 60 * 60_000;
+export const MAX_CAPTURE_SPAN_MS = 7 * 24 * 60 * 60_000;
 
-  lines.slice(1).forEach((raw, index) => {
-    const lineNumber = index + 2;
+/** Parses a capture one line at a time, so a file can be read as a stream instead of whole. */
+export class CaptureParser {
+  readonly #header: CaptureHeader = { extra: [] };
+  readonly #records: CaptureRecord[] = [];
+  readonly #seenKnownFields = new Set<string>();
+  #pendingComments: string[] = [];
+  #lineNumber = 0;
+  #spanMs = 0;
+
+  /** The next line of the text, without its line end; throws CaptureFormatError naming the line. */
+  line(raw: string): void {
+    const lineNumber = ++this.#lineNumber;
+    if (lineNumber === 1) {
+      if (raw.replace(/^\uFEFF/, '').trimEnd() !== CAPTURE_MAGIC) throw new CaptureFormatError(1, `expected "${CAPTURE_MAGIC}" as the first line`);
+      return;
+    }
     const line = raw.trim();
     if (line === '') return;
     if (line.startsWith('#')) {
-      const field = records.length === 0 ? HEADER_FIELD.exec(line) : null;
+      const field = this.#records.length === 0 ? HEADER_FIELD.exec(line) : null;
       if (field) {
         const [, key = '', value = ''] = field;
-        if (isKnownField(key) && seenKnownFields.has(key)) throw new CaptureFormatError(lineNumber, `header field "${key}" given twice`);
-        seenKnownFields.add(key);
-        setHeaderField(header, key, value.trim(), lineNumber);
+        if (isKnownField(key) && this.#seenKnownFields.has(key)) throw new CaptureFormatError(lineNumber, `header field "${key}" given twice`);
+        this.#seenKnownFields.add(key);
+        setHeaderField(this.#header, key, value.trim(), lineNumber);
       } else {
-        pendingComments.push(line.slice(1));
+        this.#pendingComments.push(line.slice(1));
       }
       return;
     }
     const record = parseDataLine(line, lineNumber);
-    if (pendingComments.length > 0) record.comments = pendingComments;
-    pendingComments = [];
-    records.push(record);
-  });
+    this.#spanMs += record.delayMs;
+    if (this.#spanMs > MAX_CAPTURE_SPAN_MS) throw new CaptureFormatError(lineNumber, `the delays add up to more than ${MAX_CAPTURE_SPAN_MS / 86_400_000} days, longer than a capture may span`);
+    if (this.#pendingComments.length > 0) record.comments = this.#pendingComments;
+    this.#pendingComments = [];
+    this.#records.push(record);
+  }
 
-  const capture: Capture = { header, records };
-  if (pendingComments.length > 0) capture.trailingComments = pendingComments;
-  return capture;
+  /** The capture read so far; an empty text lacks the magic line. */
+  finish(): Capture {
+    if (this.#lineNumber === 0) this.line('');
+    const capture: Capture = { header: this.#header, records: this.#records };
+    if (this.#pendingComments.length > 0) capture.trailingComments = this.#pendingComments;
+    return capture;
+  }
+}
+
+export function parseCapture(text: string): Capture {
+  const parser = new CaptureParser();
+  for (const line of text.split(/\r?\n/)) parser.line(line);
+  return parser.finish();
 }
 
 const KNOWN_FIELDS = ['device', 'transport', 'vid', 'pid', 'serial', 'source'] as const;
@@ -133,6 +158,7 @@ function parseDataLine(line: string, lineNumber: number): CaptureRecord {
     const delay = DELAY.exec(delayField);
     if (!delay) throw new CaptureFormatError(lineNumber, `delay "${delayField}" is not +<milliseconds>`);
     delayMs = Number(delay[1]);
+    if (delayMs > MAX_RECORD_DELAY_MS) throw new CaptureFormatError(lineNumber, `delay ${delayField.slice(0, 40)} ms is longer than the ${MAX_RECORD_DELAY_MS / 3_600_000} hours a record may wait`);
   }
   if (!isDirection(direction)) {
     throw new CaptureFormatError(lineNumber, `unknown direction "${direction}" (expected ${DIRECTIONS.join(', ')})`);

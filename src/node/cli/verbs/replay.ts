@@ -27,15 +27,9 @@ Exit status: 0 replayed, 2 bad input (missing file, malformed capture, unknown d
     const { values, positionals } = parseVerbArgs(args, { driver: { type: 'string' }, strict: { type: 'boolean' } });
     if (positionals.length !== 1) throw new UsageError('expects exactly one capture file');
     const [file = ''] = positionals;
-    let text: string;
     try {
-      text = await readCaptureFile(file);
-    } catch (error) {
-      if (error instanceof CaptureFileError) throw new UsageError(error.message);
-      throw error;
-    }
-    try {
-      for await (const output of replayCapture(text, {
+      const capture = await readCaptureFile(file);
+      for await (const output of replayCapture(capture, {
         driverId: values.driver,
         strict: values.strict ?? false,
         onHostVariant: (variant) => ctx.stderr(`replay: the recording matches the driver's "${variant.name}" host behaviour (${variant.origin})\n`),
@@ -44,6 +38,7 @@ Exit status: 0 replayed, 2 bad input (missing file, malformed capture, unknown d
         ctx.stdout(`${JSON.stringify(output)}\n`);
       }
     } catch (error) {
+      if (error instanceof CaptureFileError) throw new UsageError(error.message);
       if (error instanceof CaptureFormatError || error instanceof ReplaySetupError) throw new UsageError(`${file}: ${error.message}`);
       throw error;
     }
