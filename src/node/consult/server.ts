@@ -239,6 +239,8 @@ export async function createConsultServer(options: ConsultServerOptions = {}): P
       if (!check.ok) throw new HttpError(401, `Visit token refused (${check.reason})`);
       const visit = await store.get(check.claims.visitId);
       if (!visit || visit.ended) throw new HttpError(410, 'This visit has ended');
+      // TURN credentials only after admission, as on the socket (SignallingService#iceFor).
+      if (check.claims.role === 'clinician' && !visit.admitted) throw new HttpError(403, 'The clinician has not been admitted yet');
       return send(response, 200, iceConfigFor(ice, `${check.claims.visitId}.${check.claims.role}`, now()), hsts);
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') throw new HttpError(405, 'Method not allowed');
