@@ -159,6 +159,12 @@ export class SignallingService {
     return { visitId, stationToken: signer.sign({ visitId, role: 'station', expiresAt }), clinicianToken, clinicianUrl: link.href, expiresAt };
   }
 
+  /** Whether the visit is open and its clinician, admitted, holds their seat now (on any instance). */
+  async clinicianConnected(visitId: string): Promise<boolean> {
+    const visit = await this.#options.store.get(visitId);
+    return visit !== null && visit.ended === null && visit.admitted && visit.seats.clinician.holder !== null;
+  }
+
   /** Ends a visit from outside the socket protocol (the embedding station); false if it was not open. */
   async endVisit(visitId: string, reason: EndReason): Promise<boolean> {
     if (!(await this.#options.store.end(visitId, reason))) return false;

@@ -161,3 +161,7 @@ export const CreatedVisitSchema = z.object({
   expiresAt: z.number(),
 });
 export type CreatedVisit = z.infer<typeof CreatedVisitSchema>;
+
+/** GET /api/visits/<visitId> (station key): whether the visit's admitted clinician is connected now. */
+export const VisitPresenceSchema = z.object({ clinicianConnected: z.boolean() });
+export type VisitPresence = z.infer<typeof VisitPresenceSchema>;
