@@ -6,15 +6,12 @@
  */
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MethodInput, MethodOutput, StationMethodName } from '../src/shared/contract';
 import { adultDefaultLimits } from '../src/shared/clinical/alarm-limits';
-import type { StationRole } from '../src/shared/roles';
-import { totpCode } from '../src/node/identity/totp';
 import { FileKeyProvider } from '../src/node/records/key-provider';
 import { tempDataDir } from '../src/node/records/test-support';
-import { invokeContract } from '../src/node/station/contract-session';
 import { memoryKioskSetting } from '../src/node/station/kiosk/kiosk-setting';
 import { createStation, type Station } from '../src/node/station/station';
+import { screenOf, signedIn } from './station-screens';
 
 const running: { station: Station; dataDir: string }[] = [];
 
@@ -38,32 +35,6 @@ async function kioskStation(): Promise<Station> {
   });
   running.push({ station, dataDir });
   return station;
-}
-
-/** A connected screen of the station, calling the contract as a transport would. */
-function screenOf(station: Station) {
-  const access = station.openScreen(() => undefined);
-  return {
-    access,
-    async call<M extends StationMethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-      const result = await invokeContract(station.handlers, access, method, input);
-      if (!result.ok) throw new Error(`${method}: ${result.error.code}: ${result.error.message}`);
-      return result.output as MethodOutput<M>;
-    },
-    async refusal(method: StationMethodName, input?: unknown): Promise<string> {
-      const result = await invokeContract(station.handlers, access, method, input);
-      return result.ok ? 'accepted' : result.error.code;
-    },
-  };
-}
-
-async function signedIn(station: Station, role: StationRole) {
-  const username = `${role}-${Math.random().toString(36).slice(2, 8)}`;
-  const { user } = await station.records.users.create({ username, role, password: 'correct horse battery' });
-  const screen = screenOf(station);
-  const outcome = await screen.call('signIn', { username, password: 'correct horse battery', totp: totpCode(user.totpSecret!, Date.now()) });
-  if (!outcome.ok) throw new Error(`sign-in refused: ${outcome.reason}`);
-  return screen;
 }
 
 describe('kiosk station', () => {
@@ -112,9 +83,9 @@ describe('kiosk station', () => {
     const station = await kioskStation();
     const kiosk = screenOf(station);
     await kiosk.call('startKioskVisit', undefined);
-    await kiosk.call('pauseAlarmAudio', {});
-    // Staff at another screen chart for the kiosk's patient and change a limit.
+    // Staff at another screen pause the audio, chart for the kiosk's patient and change a limit.
     const physician = await signedIn(station, 'physician');
+    await physician.call('pauseAlarmAudio', {});
     // A low-pulse limit above the simulated patient's pulse raises an alarm once its 6 s condition delay has passed.
     await physician.call('setAlarmLimits', { metric: 'pulseRate', low: 100, reason: 'test' });
     await physician.call('enterNews2Observation', { respiratoryRate: 18, consciousness: 'A', onOxygen: false });

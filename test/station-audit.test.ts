@@ -28,6 +28,7 @@ const connector: VisitConnector = {
   serverUrl: 'http://127.0.0.1:1',
   createVisit: async () => ({ visitId: 'v1', stationToken: 's', clinicianToken: 'c', clinicianUrl: 'http://127.0.0.1:1/#token=c', expiresAt: Date.now() + 60_000 }),
   endVisit: async () => true,
+  clinicianConnected: async () => false,
 };
 
 /** An account written into the data folder before the start, as an administrator would have created it. */

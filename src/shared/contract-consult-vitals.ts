@@ -21,5 +21,6 @@ export const SavedSnapshotSchema = z.discriminatedUnion('complete', [
 export type SavedSnapshot = z.infer<typeof SavedSnapshotSchema>;
 
 export const consultVitalsMethods = {
-  saveVisitSnapshot: { input: SnapshotChunkSchema.strict(), output: SavedSnapshotSchema },
+  /** A chunk as the clinician sent it, with the visit it was taken in (the screen's own visit, admitted). */
+  saveVisitSnapshot: { input: SnapshotChunkSchema.extend({ visitId: z.string().min(1).max(100) }).strict(), output: SavedSnapshotSchema },
 } as const;

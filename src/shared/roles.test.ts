@@ -12,7 +12,7 @@ const ALLOWED: Record<ProtectedAction, readonly StationRole[]> = {
   'consent.record': ['kiosk', 'nurse', 'physician'],
   'attachment.capture': ['nurse', 'physician'],
   'alarm.acknowledge': ['nurse', 'physician'],
-  'alarm.pause-audio': ['kiosk', 'nurse', 'physician'],
+  'alarm.pause-audio': ['nurse', 'physician'],
   'alarm.change-limits': ['physician'],
   'observation.enter': ['nurse', 'physician'],
   'news2.prescribe-scale-2': ['physician'],

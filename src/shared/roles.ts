@@ -39,8 +39,11 @@ export type ProtectedAction = (typeof PROTECTED_ACTIONS)[number];
 /**
  * The matrix, by role. Reasons for the less obvious cells:
  * - kiosk is the patient at the station: their own record only (enforced by the session's patient
- *   scope), taking readings, consenting to and running a visit, and silencing alarm audio for the
- *   pause period; acknowledging an alarm or changing its limits stays with clinicians.
+ *   scope), taking readings, consenting to and running a visit. The patient is the monitored
+ *   person, not the operator IEC 60601-1-8 has acknowledge or pause alarms: at a self-service
+ *   kiosk the alarm's sound is what brings staff, so the patient neither acknowledges nor pauses
+ *   it. Their screen only relays the acknowledgement of the physician it admitted to its own visit
+ *   while they are connected (HostedVisits in the core).
  * - alarm limits and the NEWS2 SpO₂ Scale 2 are prescriptions: physicians only.
  * - charted observations (NEWS2's counted respiratory rate, consciousness, air or oxygen) are a
  *   clinical assessment, not a reading a device takes: nurses and physicians, not the kiosk.
@@ -70,7 +73,7 @@ const NURSE_GRANTS: readonly ProtectedAction[] = [
 ];
 
 const GRANTS: Record<StationRole, readonly ProtectedAction[]> = {
-  kiosk: ['patient.view', 'reading.record', 'consent.record', 'alarm.pause-audio', 'visit.start', 'visit.end', 'visit.admit-clinician'],
+  kiosk: ['patient.view', 'reading.record', 'consent.record', 'visit.start', 'visit.end', 'visit.admit-clinician'],
   nurse: NURSE_GRANTS,
   // Everything a nurse may do, plus the prescriptions and exporting for care.
   physician: [...NURSE_GRANTS, 'alarm.change-limits', 'news2.prescribe-scale-2', 'record.export'],

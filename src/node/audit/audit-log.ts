@@ -20,6 +20,8 @@ export const AUDIT_ACTIONS = [
   'session.unlock',
   'session.sign-out',
   'records.retention-prune',
+  // A screen tried to act for a remote clinician outside its own admitted, connected visit.
+  'visit.relay-refused',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

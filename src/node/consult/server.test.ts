@@ -48,7 +48,7 @@ describe('visits: lobby, admission, relay', () => {
 
     station.client.send({ type: 'admit' });
     expect(await station.client.next('admitted')).toEqual({ type: 'admitted' });
-    expect(await clinician.client.next('admitted')).toEqual({ type: 'admitted' });
+    expect(await clinician.client.next('admitted')).toMatchObject({ type: 'admitted', ice: { iceTransportPolicy: 'all' } });
 
     station.client.send({ type: 'signal', data: { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1' } });
     expect(await clinician.client.next('signal')).toEqual({ type: 'signal', data: { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1' } });
@@ -340,9 +340,9 @@ describe('HTTP', () => {
     expect(reply.status).toBe(401);
   });
 
-  it('serves ICE servers with TURN credentials to visit token holders only', async () => {
+  it('serves ICE servers with TURN credentials to visit token holders only, the clinician once admitted', async () => {
     const server = await start({ ice: { stunUrls: ['stun:127.0.0.1:3478'], turn: { urls: ['turn:127.0.0.1:3478'], secret: 's3cret', ttlSeconds: 600 }, relayOnly: true } });
-    const visit = await server.createVisit();
+    const { visit } = await admittedVisit(server);
     expect((await http(`${server.url}/api/ice-servers`)).status).toBe(401);
     const reply = await http(`${server.url}/api/ice-servers`, { headers: { Authorization: `Bearer ${visit.clinicianToken}` } });
     const ice = IceConfigSchema.parse(JSON.parse(reply.body));

@@ -5,6 +5,7 @@
  *
  * HTTP routes:
  *   POST /api/visits        (Authorization: Bearer <station key>)  → CreatedVisit
+ *   GET  /api/visits/<id>   (Authorization: Bearer <station key>)  → VisitPresence
  *   GET  /api/ice-servers   (Authorization: Bearer <visit token>)  → IceConfig
  *   GET  /healthz                                                  → {"ok":true}
  *   GET  anything else      → a file from the static folder (index.html for "/")
@@ -25,6 +26,7 @@ import {
   MAX_SIGNAL_MESSAGE_BYTES,
   SIGNAL_PATH,
   VISITS_PATH,
+  type VisitPresence,
 } from '../../shared/consult/protocol';
 import { MAX_JSON_DEPTH, parseBoundedJson } from '../../shared/bounded-json';
 import { logError } from '../../shared/log-text';
@@ -82,6 +84,8 @@ export interface ConsultServer {
   /** Creates a visit as the station would over POST /api/visits. */
   createVisit(request?: CreateVisitRequest): Promise<CreatedVisit>;
   endVisit(visitId: string, reason?: EndReason): Promise<boolean>;
+  /** Whether the visit's admitted clinician is connected now (what the station checks before relaying for them). */
+  clinicianConnected(visitId: string): Promise<boolean>;
   /** Lets pages of `origin` open the signalling socket (the station's screen, known after launch); throws for opaque or unregistered schemes. */
   allowOrigin(origin: string): void;
   readonly connectionCount: number;
@@ -218,6 +222,11 @@ export async function createConsultServer(options: ConsultServerOptions = {}): P
     response.end(JSON.stringify(body));
   };
 
+  const requireStationKey = (request: IncomingMessage): void => {
+    const key = bearer(request);
+    if (!options.stationKey || !key || !sameSecret(key, options.stationKey)) throw new HttpError(401, 'A station key is required');
+  };
+
   const createVisit = (request: CreateVisitRequest = {}, linkBase: string = url) => signalling.createVisit(request, new URL(options.clinicianPath ?? '/', `${linkBase}/`));
 
   const route = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -228,11 +237,17 @@ export async function createConsultServer(options: ConsultServerOptions = {}): P
     if (path === '/healthz') return send(response, 200, { ok: true }, hsts);
     if (path === VISITS_PATH) {
       if (request.method !== 'POST') throw new HttpError(405, 'Use POST');
-      const key = bearer(request);
-      if (!options.stationKey || !key || !sameSecret(key, options.stationKey)) throw new HttpError(401, 'A station key is required');
+      requireStationKey(request);
       const body = CreateVisitRequestSchema.safeParse(await readJsonBody(request));
       if (!body.success) throw new HttpError(400, `Bad visit request: ${body.error.issues[0]?.message ?? 'invalid'}`);
       return send(response, 201, await createVisit(body.data, options.publicUrl ? url : origin), hsts);
+    }
+    if (path.startsWith(`${VISITS_PATH}/`)) {
+      if (request.method !== 'GET') throw new HttpError(405, 'Use GET');
+      requireStationKey(request);
+      // Visit ids are base64url, so the path segment is the id as it is (nothing to decode).
+      const presence: VisitPresence = { clinicianConnected: await signalling.clinicianConnected(path.slice(VISITS_PATH.length + 1)) };
+      return send(response, 200, presence, hsts);
     }
     if (path === ICE_SERVERS_PATH) {
       if (request.method !== 'GET') throw new HttpError(405, 'Use GET');
@@ -240,6 +255,8 @@ export async function createConsultServer(options: ConsultServerOptions = {}): P
       if (!check.ok) throw new HttpError(401, `Visit token refused (${check.reason})`);
       const visit = await store.get(check.claims.visitId);
       if (!visit || visit.ended) throw new HttpError(410, 'This visit has ended');
+      // TURN credentials only after admission, as on the socket (SignallingService#iceFor).
+      if (check.claims.role === 'clinician' && !visit.admitted) throw new HttpError(403, 'The clinician has not been admitted yet');
       return send(response, 200, iceConfigFor(ice, `${check.claims.visitId}.${check.claims.role}`, now()), hsts);
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') throw new HttpError(405, 'Method not allowed');
@@ -284,6 +301,7 @@ export async function createConsultServer(options: ConsultServerOptions = {}): P
     port,
     createVisit: (request) => createVisit(request),
     endVisit: (visitId, reason = 'ended-by-station') => signalling.endVisit(visitId, reason),
+    clinicianConnected: (visitId) => signalling.clinicianConnected(visitId),
     allowOrigin: (origin) => void allowedOrigins.add(allowedOrigin(origin)),
     get connectionCount() {
       return signalling.connectionCount;

@@ -162,6 +162,12 @@ export class SignallingService {
     return { visitId, stationToken: signer.sign({ visitId, role: 'station', expiresAt }), clinicianToken, clinicianUrl: link.href, expiresAt };
   }
 
+  /** Whether the visit is open and its clinician, admitted, holds their seat now (on any instance). */
+  async clinicianConnected(visitId: string): Promise<boolean> {
+    const visit = await this.#options.store.get(visitId);
+    return visit !== null && visit.ended === null && visit.admitted && visit.seats.clinician.holder !== null;
+  }
+
   /** Ends a visit from outside the socket protocol (the embedding station); false if it was not open. */
   async endVisit(visitId: string, reason: EndReason): Promise<boolean> {
     if (!(await this.#options.store.end(visitId, reason))) return false;
@@ -289,12 +295,15 @@ export class SignallingService {
           message: message.type === 'signal' ? { type: 'signal', data: message.data } : { type: 'app', payload: message.payload },
         });
       case 'end':
+        // A clinician still in the lobby has not been let in by the station: the visit is not theirs to end.
+        if (role === 'clinician' && !participant.admitted) return participant.fail('not-admitted', 'The clinician has not been admitted yet');
         if (!(await this.endVisit(visitId, role === 'station' ? 'ended-by-station' : 'ended-by-clinician'))) {
           participant.fail('visit-gone', 'This visit has already ended');
         }
         return;
       case 'ice-servers':
-        participant.send({ type: 'ice-servers', ice: this.#iceFor(participant) });
+        if (role === 'clinician' && !participant.admitted) return participant.fail('not-admitted', 'The clinician has not been admitted yet');
+        participant.send({ type: 'ice-servers', ice: this.#iceFor(participant, true) });
         return;
     }
   }
@@ -332,7 +341,7 @@ export class SignallingService {
       admitted,
       peerPresent: seat.visit.seats[otherRole(role)].holder !== null,
       initiator: role === 'station',
-      ice: this.#iceFor(participant),
+      ice: this.#iceFor(participant, admitted),
     });
     await bus.publish(visitId, { kind: 'deliver', to: otherRole(role), message: { type: 'peer', event: seat.returning ? 'rejoined' : 'joined', admitted } });
   }
@@ -374,7 +383,9 @@ export class SignallingService {
     switch (event.kind) {
       case 'deliver':
         for (const participant of visit.participants) {
-          if (participant.state === 'joined' && participant.role === event.to) participant.send(event.message);
+          if (participant.state !== 'joined' || participant.role !== event.to) continue;
+          // The clinician's TURN credentials come with the admission (see #iceFor).
+          participant.send(event.message.type === 'admitted' && participant.role === 'clinician' ? { type: 'admitted', ice: this.#iceFor(participant, true) } : event.message);
         }
         return;
       case 'seated':
@@ -411,7 +422,13 @@ export class SignallingService {
     return timer;
   }
 
-  #iceFor(participant: Participant) {
-    return iceConfigFor(this.#options.ice, `${participant.visitId}.${participant.role}`, this.#options.now());
+  /**
+   * TURN credentials let their holder relay traffic through the deployment's TURN server, so a
+   * clinician gets them only once admitted (STUN only in the lobby); the station always gets them.
+   */
+  #iceFor(participant: Participant, admitted: boolean) {
+    const { ice, now } = this.#options;
+    const mayRelay = participant.role === 'station' || admitted;
+    return iceConfigFor(mayRelay ? ice : { ...ice, turn: undefined }, `${participant.visitId}.${participant.role}`, now());
   }
 }

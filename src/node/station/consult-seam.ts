@@ -15,6 +15,7 @@ export interface ConsultServerHandle {
   allowOrigin(origin: string): void;
   createVisit(request?: CreateVisitRequest): Promise<CreatedVisit>;
   endVisit(visitId: string): Promise<boolean>;
+  clinicianConnected(visitId: string): Promise<boolean>;
   close(): Promise<void>;
 }
 

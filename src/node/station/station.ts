@@ -30,6 +30,7 @@ import { PatientReadings } from './kiosk/patient-readings';
 import type { ContractHost, StationHandlers } from './contract-session';
 import { FrameBatcher, type FrameBatcherOptions } from './frame-batcher';
 import { openStationRecords, type StationRecords } from './persistence/station-records';
+import { HostedVisits } from './hosted-visits';
 import { createVisitSnapshotHandlers } from './visit-snapshots';
 import { createVisitHandlers, type VisitConnector } from './visits';
 import { createPatientViewAudit } from './records/patient-views';
@@ -148,10 +149,16 @@ export async function createStation(options: StationOptions): Promise<Station> {
   });
   batcher.pushDevices(hub.devices());
   const patientReadings = new PatientReadings(hub);
+  const hostedVisits = new HostedVisits({
+    clinicianConnected: async (visitId) => (await options.consult?.()?.clinicianConnected(visitId)) ?? false,
+    // A forged or stale relay is audited under the person whose screen sent it; a made-up visit id is not repeated.
+    onRefused: ({ actor, visitId }) => records.audit.append({ actor: actor.id, role: actor.role, action: 'visit.relay-refused', object: visitId }),
+  });
   const clinical = createClinicalStation({
     hub: patientReadings,
     clock: systemClock,
     scenarios: simulator,
+    hostedVisits,
     onSinkError: (error) => log(`a screen stopped receiving alarm and NEWS2 events: ${logError(error)}`),
   });
   records.recorder.recordAlarmLog(clinical.alarms.current().log);
@@ -182,8 +189,9 @@ export async function createStation(options: StationOptions): Promise<Station> {
       return undefined;
     },
     ...createAccessHandlers({ users: records.users, authenticator: records.authenticator, audit: records.audit }),
-    ...createVisitSnapshotHandlers({ keep: (png, relayedBy) => records.keepVisitSnapshot(png, relayedBy), log }),
+    ...createVisitSnapshotHandlers({ hosted: hostedVisits, keep: (png, relayedBy) => records.keepVisitSnapshot(png, relayedBy), log }),
     ...createVisitHandlers({
+      hosted: hostedVisits,
       connector: options.consult ?? (() => null),
       onConsent: (consent, recordedBy) => records.recordVisitConsent(consent, recordedBy),
       onAudit: ({ actor, action, visitId }) => records.audit.append({ actor: actor.id, role: actor.role, action, object: visitId }),

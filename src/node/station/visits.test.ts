@@ -4,6 +4,7 @@ import { VISIT_CONSENT_STATEMENT } from '../../shared/contract-visit';
 import { closeConsultServersAfterEach } from '../consult/test-servers';
 import { CLINICIAN_PAGE_PATH } from './consult-seam';
 import { fixedActorScreen } from './access/fixed-actor-screen';
+import { HostedVisits } from './hosted-visits';
 import { createVisitHandlers, embeddedVisitConnector, remoteVisitConnector, signallingUrlOf, type VisitAuditEvent, type VisitConnector } from './visits';
 
 const consultServers = closeConsultServersAfterEach();
@@ -20,14 +21,17 @@ const fakeConnector = (ended: string[]): VisitConnector => ({
   serverUrl: 'http://127.0.0.1:1',
   createVisit: async () => ({ visitId: 'v1', stationToken: 's', clinicianToken: 'c', clinicianUrl: 'http://127.0.0.1:1/#token=c', expiresAt: 0 }),
   endVisit: async (visitId) => (ended.push(visitId), true),
+  clinicianConnected: async () => true,
 });
+
+const hosted = () => new HostedVisits({ clinicianConnected: async () => true, onRefused: () => undefined });
 
 describe('video visits in the station core', () => {
   it('starts a visit on the embedded server only after consent, with a link and socket the two sides can use', async () => {
     const consult = await server();
     let clock = 1_000;
     const recorded: string[] = [];
-    const visits = createVisitHandlers({ connector: () => embeddedVisitConnector(consult), now: () => clock, onConsent: (c) => recorded.push(c.consentId) });
+    const visits = createVisitHandlers({ hosted: hosted(), connector: () => embeddedVisitConnector(consult), now: () => clock, onConsent: (c) => recorded.push(c.consentId) });
 
     await expect(visits.startVisit({ consentId: 'never-given' }, AS_NURSE)).rejects.toThrow(/not consented/);
     const given = visits.recordVisitConsent(consent, AS_NURSE);
@@ -56,7 +60,7 @@ describe('video visits in the station core', () => {
 
   it('ends only visits this station started', async () => {
     const ended: string[] = [];
-    const visits = createVisitHandlers({ connector: () => fakeConnector(ended) });
+    const visits = createVisitHandlers({ hosted: hosted(), connector: () => fakeConnector(ended) });
     await visits.endVisit({ visitId: 'someone-elses' }, AS_NURSE);
     await visits.startVisit({ consentId: visits.recordVisitConsent(consent, AS_NURSE).consentId }, AS_NURSE);
     await visits.endVisit({ visitId: 'v1' }, AS_NURSE);
@@ -64,24 +68,25 @@ describe('video visits in the station core', () => {
     expect(ended).toEqual(['v1']);
   });
 
-  it('audits starting the visit, letting the clinician in and ending it, with the visit id and who did it', async () => {
+  it('audits starting the visit, letting the clinician in and ending it, with the visit id and who did it; only the starting screen admits', async () => {
     const audited: VisitAuditEvent[] = [];
-    const visits = createVisitHandlers({ connector: () => fakeConnector([]), onAudit: (event) => audited.push(event) });
+    const visits = createVisitHandlers({ hosted: hosted(), connector: () => fakeConnector([]), onAudit: (event) => audited.push(event) });
     const { visitId } = await visits.startVisit({ consentId: visits.recordVisitConsent(consent, AS_NURSE).consentId }, AS_NURSE);
-    visits.admitClinician({ visitId }, AS_PHYSICIAN);
-    expect(() => visits.admitClinician({ visitId: 'someone-elses' }, AS_NURSE)).toThrow(/not started at this station/);
+    expect(() => visits.admitClinician({ visitId }, AS_PHYSICIAN)).toThrow(/not started at this screen/);
+    visits.admitClinician({ visitId }, AS_NURSE);
+    expect(() => visits.admitClinician({ visitId: 'someone-elses' }, AS_NURSE)).toThrow(/not started at this screen/);
     await visits.endVisit({ visitId }, AS_PHYSICIAN);
     await visits.endVisit({ visitId: 'someone-elses' }, AS_NURSE);
     expect(() => visits.admitClinician({ visitId }, AS_NURSE)).toThrow(/has ended/);
     expect(audited).toEqual([
       { actor: NURSE, action: 'visit.start', visitId: 'v1' },
-      { actor: PHYSICIAN, action: 'visit.admit-clinician', visitId: 'v1' },
+      { actor: NURSE, action: 'visit.admit-clinician', visitId: 'v1' },
       { actor: PHYSICIAN, action: 'visit.end', visitId: 'v1' },
     ]);
   });
 
   it('explains a missing consultation server instead of failing obscurely', async () => {
-    const visits = createVisitHandlers({ connector: () => null });
+    const visits = createVisitHandlers({ hosted: hosted(), connector: () => null });
     await expect(visits.startVisit({ consentId: visits.recordVisitConsent(consent, AS_NURSE).consentId }, AS_NURSE)).rejects.toThrow(/No consultation server/);
   });
 
@@ -95,6 +100,22 @@ describe('video visits in the station core', () => {
     const notAVisit = async () => new Response(JSON.stringify({ visitId: 1 }), { status: 201 });
     await expect(remoteVisitConnector(consult.url, 'k', notAVisit).createVisit({})).rejects.toThrow(/not a visit/);
     await expect(remoteVisitConnector('http://127.0.0.1:9', 'k').createVisit({})).rejects.toThrow(/cannot be reached/);
+  });
+
+  it('asks a remote server with the station key whether the admitted clinician is connected, and takes no answer as no', async () => {
+    const consult = await server('remote-station-key');
+    const remote = remoteVisitConnector(consult.url, 'remote-station-key');
+    const created = await remote.createVisit({ autoAdmit: true });
+    expect(await remote.clinicianConnected(created.visitId)).toBe(false);
+    const clinician = await consultServers.join(consult, created.clinicianToken);
+    expect(clinician.welcome.admitted).toBe(true);
+    expect(await remote.clinicianConnected(created.visitId)).toBe(true);
+    expect(await embeddedVisitConnector(consult).clinicianConnected(created.visitId)).toBe(true);
+    expect(await remoteVisitConnector(consult.url, 'wrong-key').clinicianConnected(created.visitId)).toBe(false);
+    expect(await remoteVisitConnector(consult.url, undefined).clinicianConnected(created.visitId)).toBe(false);
+    expect(await remoteVisitConnector('http://127.0.0.1:9', 'k').clinicianConnected(created.visitId)).toBe(false);
+    await clinician.client.close();
+    await expect.poll(() => remote.clinicianConnected(created.visitId)).toBe(false);
   });
 
   it('derives the signalling socket address from the server address', () => {

@@ -5,11 +5,12 @@
  * call; the core only ends visits it started.
  */
 import { randomUUID } from 'node:crypto';
-import { CreatedVisitSchema, SIGNAL_PATH, VISITS_PATH, type CreatedVisit, type CreateVisitRequest } from '../../shared/consult/protocol';
+import { CreatedVisitSchema, SIGNAL_PATH, VISITS_PATH, VisitPresenceSchema, type CreatedVisit, type CreateVisitRequest } from '../../shared/consult/protocol';
 import type { MethodInput, MethodOutput } from '../../shared/contract';
 import type { RecordedConsent } from '../../shared/contract-visit';
 import type { Actor } from '../../shared/clinical/actor';
 import type { InvocationContext } from './contract-session';
+import type { HostedVisits } from './hosted-visits';
 
 /** Where visits are created. */
 export interface VisitConnector {
@@ -18,6 +19,8 @@ export interface VisitConnector {
   createVisit(request: CreateVisitRequest): Promise<CreatedVisit>;
   /** Ends the visit for both sides; false when the server cannot be told (the screen then ends it over its socket). */
   endVisit(visitId: string): Promise<boolean>;
+  /** Whether the visit's admitted clinician is connected now; false when the server cannot say. */
+  clinicianConnected(visitId: string): Promise<boolean>;
 }
 
 /** The signalling socket address of a consultation server at `serverUrl`. */
@@ -32,8 +35,14 @@ export function embeddedVisitConnector(server: {
   readonly url: string;
   createVisit(request: CreateVisitRequest): Promise<CreatedVisit>;
   endVisit(visitId: string): Promise<boolean>;
+  clinicianConnected(visitId: string): Promise<boolean>;
 }): VisitConnector {
-  return { serverUrl: server.url, createVisit: (request) => server.createVisit(request), endVisit: (visitId) => server.endVisit(visitId) };
+  return {
+    serverUrl: server.url,
+    createVisit: (request) => server.createVisit(request),
+    endVisit: (visitId) => server.endVisit(visitId),
+    clinicianConnected: (visitId) => server.clinicianConnected(visitId),
+  };
 }
 
 /** A remote consultation server: POST /api/visits with the station key (VITALBRIDGE_CONSULT_STATION_KEY). */
@@ -63,6 +72,15 @@ export function remoteVisitConnector(serverUrl: string, stationKey: string | und
       return visit.data;
     },
     endVisit: async () => false,
+    async clinicianConnected(visitId) {
+      if (!stationKey) return false;
+      const response = await fetchImpl(new URL(`${VISITS_PATH}/${encodeURIComponent(visitId)}`, serverUrl), {
+        headers: { Authorization: `Bearer ${stationKey}` },
+        signal: AbortSignal.timeout(5_000),
+      }).catch(() => null);
+      if (!response?.ok) return false;
+      return VisitPresenceSchema.safeParse(await response.json().catch(() => null)).data?.clinicianConnected === true;
+    },
   };
 }
 
@@ -88,6 +106,8 @@ export interface VisitServiceOptions {
   onConsent?: (consent: RecordedConsent, recordedBy: Actor) => void;
   /** Starting a visit, letting the clinician in and ending it go into the audit trail. */
   onAudit?: (event: VisitAuditEvent) => void;
+  /** The visits this station hosts, each with the screen that started it. */
+  hosted: HostedVisits;
 }
 
 /** A consent covers one visit started soon after it was given. */
@@ -96,7 +116,7 @@ const CONSENT_VALID_MS = 10 * 60_000;
 export function createVisitHandlers(options: VisitServiceOptions): VisitHandlers {
   const now = options.now ?? Date.now;
   const consents = new Map<string, RecordedConsent>();
-  const startedVisits = new Set<string>();
+  const { hosted } = options;
 
   return {
     recordVisitConsent({ statementVersion }, { actor }) {
@@ -105,14 +125,14 @@ export function createVisitHandlers(options: VisitServiceOptions): VisitHandlers
       options.onConsent?.(consent, actor);
       return consent;
     },
-    async startVisit({ consentId }, { actor }) {
+    async startVisit({ consentId }, { actor, screen }) {
       const consent = consents.get(consentId);
       if (!consent || now() - consent.recordedAt > CONSENT_VALID_MS) throw new Error('The patient has not consented to this visit (or the consent is older than 10 minutes): ask again');
       const connector = options.connector();
       if (!connector) throw new Error('No consultation server is available to this station');
       const visit = await connector.createVisit({ autoAdmit: false });
       consents.delete(consentId);
-      startedVisits.add(visit.visitId);
+      hosted.started(visit.visitId, screen);
       options.onAudit?.({ actor, action: 'visit.start', visitId: visit.visitId });
       return {
         visitId: visit.visitId,
@@ -123,15 +143,16 @@ export function createVisitHandlers(options: VisitServiceOptions): VisitHandlers
       };
     },
     // The screen lets the clinician in over its own signalling socket; asking here first puts the
-    // admission under the signed-in person's right and into the audit trail.
-    admitClinician({ visitId }, { actor }) {
-      if (!startedVisits.has(visitId)) throw new Error('This visit was not started at this station, or it has ended');
+    // admission under the signed-in person's right and into the audit trail. Only the screen that
+    // started the visit carries its call, so only it admits (and then relays for the clinician).
+    admitClinician({ visitId }, { actor, screen }) {
+      if (!hosted.admit(visitId, screen)) throw new Error('This visit was not started at this screen, or it has ended');
       options.onAudit?.({ actor, action: 'visit.admit-clinician', visitId });
       return undefined;
     },
     async endVisit({ visitId }, { actor }) {
       // Only visits this station started: a screen cannot end someone else's visit by its id.
-      if (!startedVisits.delete(visitId)) return undefined;
+      if (!hosted.ended(visitId)) return undefined;
       options.onAudit?.({ actor, action: 'visit.end', visitId });
       await options.connector()?.endVisit(visitId);
       return undefined;

@@ -255,6 +255,7 @@ export function createConsultCall(options: ConsultCallOptions): ConsultCall {
         break;
       case 'admitted':
         admitted = true;
+        if (message.ice) ice = message.ice;
         if (peerPresent && !peer) startPeer();
         break;
       case 'signal':

@@ -209,7 +209,7 @@ export class VitalsPublisher {
         this.snapshotQueue = this.snapshotQueue.then(async () => {
           if (this.stopped) return;
           try {
-            const saved = await this.api.invoke('saveVisitSnapshot', action.chunk);
+            const saved = await this.api.invoke('saveVisitSnapshot', { ...action.chunk, visitId: this.visitId });
             if (!saved.complete) return;
             this.link.publishSnapshotSaved(action.chunk.snapshotId, true);
             this.addChat({ id: newId(), from: 'notice', text: 'The clinician saved a still of the video to this visit.', at: Date.now() });

@@ -118,11 +118,13 @@ export const ConsultServerMessageSchema = z.discriminatedUnion('type', [
     peerPresent: z.boolean(),
     /** Whether this side starts the WebRTC negotiation (the station). */
     initiator: z.boolean(),
+    /** A clinician still in the lobby gets no TURN credentials; they come with `admitted`. */
     ice: IceConfigSchema,
   }),
   /** The other participant arrived for the first time, came back after a drop, or dropped. */
   z.object({ type: z.literal('peer'), event: z.enum(['joined', 'rejoined', 'left']), admitted: z.boolean() }),
-  z.object({ type: z.literal('admitted') }),
+  /** To the clinician, with the TURN credentials withheld in the lobby; to the station, without. */
+  z.object({ type: z.literal('admitted'), ice: IceConfigSchema.optional() }),
   z.object({ type: z.literal('signal'), data: SignalDataSchema }),
   z.object({ type: z.literal('app'), payload: z.json() }),
   z.object({ type: z.literal('ice-servers'), ice: IceConfigSchema }),
@@ -161,3 +163,7 @@ export const CreatedVisitSchema = z.object({
   expiresAt: z.number(),
 });
 export type CreatedVisit = z.infer<typeof CreatedVisitSchema>;
+
+/** GET /api/visits/<visitId> (station key): whether the visit's admitted clinician is connected now. */
+export const VisitPresenceSchema = z.object({ clinicianConnected: z.boolean() });
+export type VisitPresence = z.infer<typeof VisitPresenceSchema>;

@@ -8,6 +8,7 @@ import type { ScenarioName } from '../../simulator';
 import type { InvocationContext } from '../contract-session';
 import type { FrameSink } from '../frame-batcher';
 import { fixedActorScreen } from '../access/fixed-actor-screen';
+import { HostedVisits } from '../hosted-visits';
 import { createClinicalStation, remoteClinicianActor, type ClinicalHub, type ClinicalStation, type ScenarioPlayer } from './clinical-station';
 
 const T0 = 1_750_000_000_000;
@@ -96,7 +97,8 @@ function setUp(scenarios?: ScenarioPlayer) {
   const clock = new ManualClock(T0);
   const hub = new FakeHub();
   hub.setDevices([device('oximeter'), device('cuff', { canRequestMeasurement: true }), device('thermometer')]);
-  station = createClinicalStation({ hub, clock, scenarios });
+  const hostedVisits = new HostedVisits({ clinicianConnected: async () => true, onRefused: () => undefined });
+  station = createClinicalStation({ hub, clock, scenarios, hostedVisits });
   const sink = new RecordingSink();
   station.subscribe(sink);
   const running = station;
@@ -107,7 +109,7 @@ function setUp(scenarios?: ScenarioPlayer) {
     hub.reading('oximeter', 'pulseRate', pulse, '/min', clock.now());
   };
   const highAlarms = () => running.alarms.current().alarms.filter((shown) => shown.alarm.priority === 'high');
-  return { clock, hub, sink, station: running, oximeterSecond, highAlarms };
+  return { clock, hub, sink, station: running, oximeterSecond, highAlarms, hostedVisits };
 }
 
 describe('alarm service over the station', () => {
@@ -158,22 +160,22 @@ describe('alarm service over the station', () => {
     expect(state.alarms[0]!.audible).toBe(false);
     expect(state.audiblePriority).toBeNull();
     expect(state.log.at(-1)).toMatchObject({ alarmId, acknowledgedBy: nurse, acknowledgedAt: clock.now() });
-    expect(() => running.handlers.acknowledgeAlarm({ alarmId: 'A999' }, as(nurse))).toThrow('no active alarm A999');
+    await expect(running.handlers.acknowledgeAlarm({ alarmId: 'A999' }, as(nurse))).rejects.toThrow('no active alarm A999');
   });
 
   it("a visit's clinician acknowledges through the screen that admitted them, recorded as the remote physician; other screens may not relay", async () => {
-    const { station: running, clock, oximeterSecond, highAlarms } = setUp();
+    const { station: running, clock, oximeterSecond, highAlarms, hostedVisits } = setUp();
     for (let second = 0; second < 8; second++) await oximeterSecond(84);
     const alarmId = highAlarms()[0]!.alarm.id;
-    const administrator: Actor = { id: 'a1', name: 'Admin Kim', role: 'administrator' };
-    expect(() => running.handlers.acknowledgeAlarm({ alarmId, forRemoteClinician: { visitId: 'v-42' } }, as(administrator))).toThrow(
-      "an administrator may not relay a remote clinician's acknowledgement",
-    );
-    expect(() => running.handlers.acknowledgeAlarm({ alarmId: 'A999', forRemoteClinician: { visitId: 'v-42' } }, as(kiosk))).toThrow('no active alarm A999');
+    const atKiosk = as(kiosk);
+    hostedVisits.started('v-42', atKiosk.screen);
+    hostedVisits.admit('v-42', atKiosk.screen);
+    await expect(running.handlers.acknowledgeAlarm({ alarmId, forRemoteClinician: { visitId: 'v-42' } }, as(nurse))).rejects.toThrow(/started at another screen/);
+    await expect(running.handlers.acknowledgeAlarm({ alarmId: 'A999', forRemoteClinician: { visitId: 'v-42' } }, atKiosk)).rejects.toThrow('no active alarm A999');
     expect(highAlarms()[0]!.alarm.acknowledged).toBeNull();
 
     // The kiosk itself may not acknowledge a physiological alarm; the physician it relays for may.
-    const state = await running.handlers.acknowledgeAlarm({ alarmId, forRemoteClinician: { visitId: 'v-42' } }, as(kiosk));
+    const state = await running.handlers.acknowledgeAlarm({ alarmId, forRemoteClinician: { visitId: 'v-42' } }, atKiosk);
     const remote = { id: 'remote-clinician:v-42', name: 'Remote clinician (video visit)', role: 'physician' };
     expect(remoteClinicianActor('v-42')).toEqual(remote);
     expect(state.alarms[0]!.alarm.acknowledged).toEqual({ by: remote, at: clock.now() });

@@ -7,6 +7,7 @@ import type { clinicalMethods, ScenarioCatalogue } from '../../../shared/contrac
 import type { DeviceInfo, StationReading } from '../../../shared/contract';
 import { actorMay, roleWithArticle, type Actor } from '../../../shared/clinical/actor';
 import { logText } from '../../../shared/log-text';
+import type { HostedVisits } from '../hosted-visits';
 import type { AlarmEngineConfig } from '../../../shared/clinical/alarm-engine';
 import { isScenarioName, listScenarios, type ScenarioName } from '../../simulator';
 import type { HubEvents } from '../../hub/hub';
@@ -35,6 +36,8 @@ export interface ClinicalStationOptions {
   clock: Clock;
   scenarios?: ScenarioPlayer;
   alarmConfig?: Partial<AlarmEngineConfig>;
+  /** The visits whose admitted, connected clinician a screen may acknowledge alarms for. */
+  hostedVisits: HostedVisits;
   onSinkError?: (error: unknown) => void;
 }
 
@@ -56,15 +59,6 @@ export interface ClinicalStation {
  */
 export function remoteClinicianActor(visitId: string): Actor {
   return { id: `remote-clinician:${visitId}`, name: 'Remote clinician (video visit)', role: 'physician' };
-}
-
-/**
- * Only a screen that may admit a clinician to a visit relays for one; a screen that cannot (or a
- * forged relay from one) gets a refusal, never the physician's rights.
- */
-function relayedRemoteClinician(relay: Actor, visitId: string): Actor {
-  if (!actorMay(relay, 'visit.admit-clinician')) throw new ClinicalCommandError(`${roleWithArticle(relay.role)} may not relay a remote clinician's acknowledgement`);
-  return remoteClinicianActor(visitId);
 }
 
 export function createClinicalStation(options: ClinicalStationOptions): ClinicalStation {
@@ -100,8 +94,12 @@ export function createClinicalStation(options: ClinicalStationOptions): Clinical
 
   const handlers: ClinicalHandlers = {
     getClinicalState: (_input, { actor }) => ({ actor, alarms: alarms.current(), news2: news2.current() }),
-    acknowledgeAlarm: ({ alarmId, forRemoteClinician }, { actor }) =>
-      alarms.command({ type: 'acknowledge', alarmId }, forRemoteClinician ? relayedRemoteClinician(actor, forRemoteClinician.visitId) : actor),
+    async acknowledgeAlarm({ alarmId, forRemoteClinician }, { actor, screen }) {
+      if (!forRemoteClinician) return alarms.command({ type: 'acknowledge', alarmId }, actor);
+      // Only for the clinician this screen admitted to its own visit, while connected: never a made-up one.
+      await options.hostedVisits.relayFor(forRemoteClinician.visitId, screen, actor, 'alarm.acknowledge');
+      return alarms.command({ type: 'acknowledge', alarmId }, remoteClinicianActor(forRemoteClinician.visitId));
+    },
     pauseAlarmAudio: ({ durationMs }, { actor }) => alarms.command({ type: 'pause-audio', durationMs }, actor),
     setAlarmLimits: (request, { actor }) => alarms.command({ type: 'set-limits', ...request }, actor),
     enterNews2Observation: (observation, { actor }) => news2.enter(observation, actor),
