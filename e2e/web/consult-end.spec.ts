@@ -40,6 +40,11 @@ async function visitInProgress(browser: Browser): Promise<{ patient: Page; docto
   // Nothing was ever connected: the lobby waits to be admitted, it does not reconnect.
   await expect(doctor.locator('.vitals-link')).toHaveText(/Waiting to be admitted/);
   await expect(doctor.getByText('Reconnecting')).toHaveCount(0);
+  for (const [size, viewport] of Object.entries({ narrow: NARROW_LAPTOP, laptop: VIEWPORTS.laptop })) {
+    await doctor.setViewportSize(viewport);
+    expect(await seriousAxeViolations(doctor)).toEqual([]);
+    await screenshot(doctor, `visit-clinician-lobby-${size}`);
+  }
   await patient.locator('[data-action="admit"]').click({ timeout: 20_000 });
   for (const page of [patient, doctor]) await expect(page.locator('[data-call-phase]')).toHaveAttribute('data-call-phase', 'connected', { timeout: 30_000 });
   await expect(doctor.locator('[data-role="vitals-link"]')).toHaveAttribute('data-linked', 'true', { timeout: 30_000 });

@@ -52,7 +52,8 @@ function SessionVitals({ session, admitted }: { session: ClinicianSession; admit
         <LinkStatus view={view} admitted={admitted} />
       </div>
       {view.alarms && <RemoteAlarms session={session} view={view} alarms={view.alarms} />}
-      {store ? <RemoteMonitor session={session} store={store} view={view} /> : <p className="vitals-note">Waiting for the station…</p>}
+      {/* Before the station's first answer the link status above says what the page waits for. */}
+      {store && <RemoteMonitor session={session} store={store} view={view} />}
       <ChatPanel lines={view.chat} otherName="Station" onSend={(text) => session.sendChat(text)} disabled={!view.linked} />
     </section>
   );
