@@ -99,6 +99,11 @@ test('the first visit after turning kiosk mode on shows none of the staff-mode p
   await expect(finishButton(page)).toBeVisible();
   await expectNoEarlierReadings(page);
   await expect(page.locator('canvas[data-waveform="pleth"]')).toBeVisible();
+  for (const [size, viewport] of Object.entries({ laptop: VIEWPORTS.laptop, narrow: { width: 1024, height: 768 } })) {
+    await page.setViewportSize(viewport);
+    await screenshot(page, `kiosk-first-visit-${size}`);
+  }
+  await page.setViewportSize(VIEWPORTS.kiosk);
 
   // The patient takes their blood pressure; the cuff only ever measures when asked.
   await page.locator('[data-device-id] [data-action="request-measurement"]', { hasText: /cuff|blood pressure/i }).click();
