@@ -15,8 +15,27 @@ declare global {
   interface Window {
     __peerConnections: RTCPeerConnection[];
     __sockets: WebSocket[];
+    /** Every camera and microphone track getUserMedia gave the page, and how often it was asked. */
+    __localMedia: { calls: number; tracks: MediaStreamTrack[] };
   }
 }
+
+/** Records every getUserMedia call of the context's pages and the tracks it returned (installed before the page's own scripts). */
+export async function recordLocalMedia(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    window.__localMedia = { calls: 0, tracks: [] };
+    const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = async (constraints) => {
+      window.__localMedia.calls += 1;
+      const stream = await getUserMedia(constraints);
+      window.__localMedia.tracks.push(...stream.getTracks());
+      return stream;
+    };
+  });
+}
+
+/** The readyState of every local track the page was given, e.g. ["ended", "ended"]. */
+export const localTrackStates = (page: Page): Promise<MediaStreamTrackState[]> => page.evaluate(() => window.__localMedia.tracks.map((track) => track.readyState));
 
 export async function recordConnections(context: BrowserContext): Promise<void> {
   await context.addInitScript(() => {

@@ -1,7 +1,7 @@
 /**
  * Kiosk mode in a browser against web mode, at the 1920×1080 of a kiosk touch screen: an
- * administrator turns the station into a kiosk (every screen signed out), a patient's visit shows
- * their live values, takes a blood pressure and opens the camera for a video visit; Finish stops
+ * administrator turns the station into a kiosk (every screen signed out, the staff-mode patient's
+ * readings hidden), a patient's visit shows their live values, takes a blood pressure and opens the camera for a video visit; Finish stops
  * the camera, clears what the page stored and reloads, and the next visit starts with none of the
  * previous patient's values. Only an administrator's sign-in leaves kiosk mode.
  *
@@ -18,8 +18,23 @@ const station = useWebStation();
 const welcome = (page: Page) => page.locator('[data-screen="kiosk-welcome"]');
 const finishButton = (page: Page) => page.locator('[data-action="finish-kiosk-visit"]');
 
-/** When the previous visit's Finish was pressed (station wall clock, shared by this machine). */
+/** When the previous patient's time ended: kiosk mode turned on, then each Finish (station wall clock, shared by this machine). */
 let previousVisitFinishedAt = 0;
+
+/** The spot measurements a staff-mode patient leaves behind, by the device that takes each. */
+const SPOT_MEASUREMENTS = [
+  { device: /pressure/i, metric: 'systolic' },
+  { device: /thermometer/i, metric: 'bodyTemperature' },
+  { device: /scale/i, metric: 'bodyWeight' },
+] as const;
+
+/** The values a new patient must not see: no spot measurement, and only SpO₂ measured since the previous patient's time ended. */
+async function expectNoEarlierReadings(page: Page): Promise<void> {
+  await expect(tileValue(page, 'spo2')).toHaveText(/^\d+$/);
+  for (const { metric } of SPOT_MEASUREMENTS) await expect(tileValue(page, metric)).toHaveText('---');
+  const measuredAt = await tile(page, 'spo2').locator('time').getAttribute('datetime');
+  expect(Date.parse(measuredAt!)).toBeGreaterThanOrEqual(previousVisitFinishedAt);
+}
 
 /**
  * Counts the camera and microphone tracks the page starts and the ones it stops, across reloads:
@@ -46,16 +61,21 @@ async function watchMediaTracks(page: Page): Promise<{ started: number; stopped:
 }
 
 test('an administrator turns the station into a kiosk: every screen, a nurse’s included, shows the welcome', async ({ page, browser }) => {
+  test.setTimeout(90_000);
   const nurseContext = await browser.newContext({ viewport: VIEWPORTS.laptop });
   const nursePage = await nurseContext.newPage();
   await nursePage.goto(station.url);
   await station.signIn(nursePage, 'nurse');
   await expect(tileValue(nursePage, 'spo2')).toHaveText(/^\d+$/);
+  // The staff-mode patient has a blood pressure, a temperature and a weight when kiosk mode is turned on.
+  for (const { device } of SPOT_MEASUREMENTS) await nursePage.locator('[data-device-id]').filter({ hasText: device }).locator('[data-action="request-measurement"]').click();
+  for (const { metric } of SPOT_MEASUREMENTS) await expect(tileValue(nursePage, metric)).toHaveText(/^\d+(\.\d+)?$/, { timeout: 60_000 });
 
   await page.goto(station.url);
   await station.signIn(page, 'administrator');
   await page.locator('[data-screen-link="kiosk"]').click();
   await screenshot(page, 'kiosk-settings');
+  previousVisitFinishedAt = Date.now();
   await page.locator('[data-action="enable-kiosk"]').click();
 
   for (const screen of [page, nursePage]) {
@@ -71,13 +91,19 @@ test('an administrator turns the station into a kiosk: every screen, a nurse’s
   await screenshot(page, 'kiosk-welcome');
 });
 
-test('a patient’s visit shows their live values and video; Finish stops the camera, clears the page’s storage and reloads it', async ({ page }) => {
+test('the first visit after turning kiosk mode on shows none of the staff-mode patient’s values; Finish stops the camera, clears the page’s storage and reloads it', async ({ page }) => {
+  expect(previousVisitFinishedAt).toBeGreaterThan(0);
   const tracks = await watchMediaTracks(page);
   await page.goto(station.url);
   await page.locator('[data-action="start-kiosk-visit"]').click();
   await expect(finishButton(page)).toBeVisible();
-  await expect(tileValue(page, 'spo2')).toHaveText(/^\d+$/);
+  await expectNoEarlierReadings(page);
   await expect(page.locator('canvas[data-waveform="pleth"]')).toBeVisible();
+  for (const [size, viewport] of Object.entries({ laptop: VIEWPORTS.laptop, narrow: { width: 1024, height: 768 } })) {
+    await page.setViewportSize(viewport);
+    await screenshot(page, `kiosk-first-visit-${size}`);
+  }
+  await page.setViewportSize(VIEWPORTS.kiosk);
 
   // The patient takes their blood pressure; the cuff only ever measures when asked.
   await page.locator('[data-device-id] [data-action="request-measurement"]', { hasText: /cuff|blood pressure/i }).click();
@@ -113,11 +139,7 @@ test('the next visit shows none of the previous patient’s values: no blood pre
   await page.goto(station.url);
   await page.locator('[data-action="start-kiosk-visit"]').click();
   await expect(finishButton(page)).toBeVisible();
-  await expect(tileValue(page, 'systolic')).toHaveText('---');
-  await expect(tileValue(page, 'spo2')).toHaveText(/^\d+$/);
-  const measuredAt = await tile(page, 'spo2').locator('time').getAttribute('datetime');
-  expect(Date.parse(measuredAt!)).toBeGreaterThanOrEqual(previousVisitFinishedAt);
-  await expect(tileValue(page, 'systolic')).toHaveText('---');
+  await expectNoEarlierReadings(page);
   await finishButton(page).click();
   await expect(welcome(page)).toBeVisible();
 });

@@ -129,6 +129,28 @@ describe('visits: lobby, admission, relay', () => {
 });
 
 describe('seats and tokens', () => {
+  it('answers a check like the join it stands for, seating nobody: joinable, then refused once taken, ended or forged', async () => {
+    const server = await start();
+    const visit = await server.createVisit();
+    const checked = async (token: string) => {
+      const client = await connect(server);
+      client.send({ type: 'check', token });
+      const answer = await client.next();
+      return { answer: answer.type === 'error' ? answer.code : answer.type, close: await client.closed };
+    };
+
+    expect(await checked(visit.clinicianToken)).toEqual({ answer: 'joinable', close: 1000 });
+    // The check seated nobody: the link still claims the seat.
+    const clinician = await joinVisit(server, visit.clinicianToken);
+    expect(await checked(visit.clinicianToken)).toEqual({ answer: 'seat-taken', close: CONSULT_CLOSE_CODES.seatTaken });
+    expect(await checked(clinician.welcome.seatToken)).toEqual({ answer: 'joinable', close: 1000 });
+    const [version, payload, signature] = visit.clinicianToken.split('.') as [string, string, string];
+    expect(await checked(`${version}.${payload}.${signature.replace(/./g, (c) => (c === 'A' ? 'B' : 'A'))}`)).toEqual({ answer: 'bad-token', close: CONSULT_CLOSE_CODES.badToken });
+
+    await server.endVisit(visit.visitId);
+    expect(await checked(clinician.welcome.seatToken)).toEqual({ answer: 'visit-gone', close: CONSULT_CLOSE_CODES.visitGone });
+  });
+
   it('refuses a third participant holding the forwarded link', async () => {
     const server = await start();
     const visit = await server.createVisit();

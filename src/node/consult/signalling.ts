@@ -25,7 +25,7 @@ import { logError, logText } from '../../shared/log-text';
 import { TokenBucket } from './rate-limiter';
 import { iceConfigFor, type IceSettings } from './turn-credentials';
 import type { BusEvent, VisitBus } from './visit-bus';
-import type { VisitStore } from './visit-store';
+import { decideSeat, type VisitStore } from './visit-store';
 import type { VisitTokenSigner } from './visit-token';
 
 export interface SignallingLimits {
@@ -71,6 +71,8 @@ const CLOSE_GRACE_MS = 2_000;
 const otherRole = (role: Role): Role => (role === 'station' ? 'clinician' : 'station');
 
 type JoinRefusal = { code: ConsultErrorCode; close: number; message: string };
+
+const badToken = (reason: string): JoinRefusal => ({ code: 'bad-token', close: CONSULT_CLOSE_CODES.badToken, message: `Visit token refused (${reason})` });
 
 const SEAT_REFUSALS: Record<'gone' | 'ended' | 'taken', JoinRefusal> = {
   gone: { code: 'visit-gone', close: CONSULT_CLOSE_CODES.visitGone, message: 'This visit does not exist or has expired' },
@@ -276,6 +278,7 @@ export class SignallingService {
   async #handle(participant: Participant, message: ConsultClientMessage): Promise<void> {
     if (participant.state === 'closed') return;
     if (message.type === 'join') return this.#join(participant, message.token);
+    if (message.type === 'check') return this.#check(participant, message.token);
     if (participant.state !== 'joined') return participant.fail('not-joined', 'Join the visit first');
     const { bus } = this.#options;
     const { visitId, role } = participant;
@@ -314,7 +317,7 @@ export class SignallingService {
     clearTimeout(participant.joinTimer);
     const { store, bus, signer, now } = this.#options;
     const check = signer.verify(token, now());
-    if (!check.ok) return this.#refuse(participant, { code: 'bad-token', close: CONSULT_CLOSE_CODES.badToken, message: `Visit token refused (${check.reason})` });
+    if (!check.ok) return this.#refuse(participant, badToken(check.reason));
     const { visitId, role, seatClaim } = check.claims;
     participant.visitId = visitId;
     participant.role = role;
@@ -344,6 +347,22 @@ export class SignallingService {
       ice: this.#iceFor(participant, admitted),
     });
     await bus.publish(visitId, { kind: 'deliver', to: otherRole(role), message: { type: 'peer', event: seat.returning ? 'rejoined' : 'joined', admitted } });
+  }
+
+  /** Answers whether a join with `token` would be seated now (as #join decides), seating nobody, and closes. */
+  async #check(participant: Participant, token: string): Promise<void> {
+    if (participant.state !== 'awaiting-join') return participant.fail('already-joined', 'This connection has already joined');
+    participant.state = 'joining';
+    clearTimeout(participant.joinTimer);
+    const { store, signer, now } = this.#options;
+    const check = signer.verify(token, now());
+    if (!check.ok) return this.#refuse(participant, badToken(check.reason));
+    const visit = await store.get(check.claims.visitId);
+    if (!visit) return this.#refuse(participant, SEAT_REFUSALS.gone);
+    if (visit.ended) return this.#refuse(participant, SEAT_REFUSALS.ended);
+    if (decideSeat(visit.seats[check.claims.role], check.claims.seatClaim) === 'taken') return this.#refuse(participant, SEAT_REFUSALS.taken);
+    participant.send({ type: 'joinable' });
+    participant.close(1000, 'checked');
   }
 
   #refuse(participant: Participant, refusal: JoinRefusal): void {

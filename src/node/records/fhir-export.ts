@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { toCanonicalUnit } from '../../shared/clinical/units';
 import { LOINC_SYSTEM, MDC_SYSTEM, METRIC_DEFINITIONS, type Coding, type Metric, type UcumUnit } from '../../shared/vitals';
+import { isAnonymousPatient } from './anonymous-patient';
 import type { PatientRecord, StoredReading } from './store';
 
 const UCUM_SYSTEM = 'http://unitsofmeasure.org';
@@ -119,7 +120,8 @@ function patientResource(patient: PatientRecord): Json {
     resourceType: 'Patient',
     id: patient.id,
     ...(patient.identifier ? { identifier: [{ value: patient.identifier }] } : {}),
-    name: [{ family: patient.familyName, given: [patient.givenName] }],
+    // An anonymous record's placeholders are nobody's name: such a patient has none.
+    ...(isAnonymousPatient(patient) ? {} : { name: [{ family: patient.familyName, given: [patient.givenName] }] }),
     gender: patient.gender,
     ...(patient.birthDate ? { birthDate: patient.birthDate } : {}),
   };

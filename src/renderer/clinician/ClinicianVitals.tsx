@@ -7,7 +7,8 @@
  */
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { DeviceInfo } from '../../shared/contract';
-import type { ConsultCall } from '../consult/call';
+import type { CallState, ConsultCall } from '../consult/call';
+import { callIsOver } from '../visit/call-status';
 import { AlarmBanner } from '../alarms/AlarmBanner';
 import { News2Panel } from '../news2/News2Panel';
 import { ChatPanel } from '../consult/ChatPanel';
@@ -19,18 +20,27 @@ import { ClinicianSession, type ClinicianSessionView, type RequestView } from '.
 import { captureVideoStill } from './video-still';
 import '../consult/consult-vitals.css';
 
-export function ClinicianVitals({ call }: { call: ConsultCall | null }) {
-  const session = useMemo(() => (call ? new ClinicianSession(call.dataChannel) : null), [call]);
+export function ClinicianVitals({ call, state }: { call: ConsultCall | null; state: CallState | null }) {
+  const over = callIsOver(state);
+  // Once the visit is over the session and everything it received about the patient are dropped.
+  const session = useMemo(() => (call && !over ? new ClinicianSession(call.dataChannel) : null), [call, over]);
   useEffect(() => {
     if (!session) return;
     session.start();
-    return () => session.stop();
+    return () => session.dispose();
   }, [session]);
+  if (over) {
+    return (
+      <p className="vitals-note" data-role="vitals-over">
+        The visit is over. The patient’s vitals are no longer shown here.
+      </p>
+    );
+  }
   if (!session) return <p className="vitals-note">Live vitals appear here once the call is connected.</p>;
-  return <SessionVitals session={session} />;
+  return <SessionVitals session={session} admitted={state?.admitted ?? false} />;
 }
 
-function SessionVitals({ session }: { session: ClinicianSession }) {
+function SessionVitals({ session, admitted }: { session: ClinicianSession; admitted: boolean }) {
   const view = useSyncExternalStore(session.subscribe, session.getView);
   const store = session.store;
   return (
@@ -39,20 +49,28 @@ function SessionVitals({ session }: { session: ClinicianSession }) {
         <h2 id="clinician-vitals-heading" className="panel-heading">
           Patient vitals
         </h2>
-        <LinkStatus view={view} />
+        <LinkStatus view={view} admitted={admitted} />
       </div>
       {view.alarms && <RemoteAlarms session={session} view={view} alarms={view.alarms} />}
-      {store ? <RemoteMonitor session={session} store={store} view={view} /> : <p className="vitals-note">Waiting for the station…</p>}
+      {/* Before the station's first answer the link status above says what the page waits for. */}
+      {store && <RemoteMonitor session={session} store={store} view={view} />}
       <ChatPanel lines={view.chat} otherName="Station" onSend={(text) => session.sendChat(text)} disabled={!view.linked} />
     </section>
   );
 }
 
-function LinkStatus({ view }: { view: ClinicianSessionView }) {
+/** What the link to the station is doing; "Reconnecting" only once there was a connection to lose. */
+function linkStatusText(view: ClinicianSessionView, admitted: boolean): string {
+  if (view.linked) return 'Live from the station';
+  if (view.everLinked) return 'Reconnecting — values keep their age and turn stale';
+  return admitted ? 'Connecting to the station…' : 'Waiting to be admitted: the patient’s vitals appear once the station lets you in';
+}
+
+function LinkStatus({ view, admitted }: { view: ClinicianSessionView; admitted: boolean }) {
   if (view.incompatible) return <p className="vitals-link vitals-link-down">This page and the station speak different versions; update the station or this page.</p>;
   return (
-    <p className={`vitals-link ${view.linked ? '' : 'vitals-link-down'}`} role="status">
-      {view.linked ? 'Live from the station' : 'Reconnecting — values keep their age and turn stale'}
+    <p className={`vitals-link ${view.linked || !view.everLinked ? '' : 'vitals-link-down'}`} role="status">
+      {linkStatusText(view, admitted)}
       {view.lost > 0 ? ` · ${view.lost} updates could not be delivered` : ''}
     </p>
   );

@@ -33,6 +33,8 @@ export interface RequestView {
 export interface ClinicianSessionView {
   /** The station answered this connection's hello. */
   linked: boolean;
+  /** The station answered a hello at least once: not linked now means the link was lost. */
+  everLinked: boolean;
   incompatible: boolean;
   /** Items the station could no longer send (its log overflowed while this page was away). */
   lost: number;
@@ -94,6 +96,7 @@ export class ClinicianSession {
   private clockOffset = 0;
   private storeInstance: StationStore | null = null;
   private linked = false;
+  private everLinked = false;
   private incompatible = false;
   private lost = 0;
   private chat: ChatPanelLine[] = [];
@@ -119,6 +122,7 @@ export class ClinicianSession {
       onWelcome: (welcome) => {
         this.clockOffset = welcome.clockOffsetMs;
         this.linked = true;
+        this.everLinked = true;
         this.lost += welcome.lost;
         // Created once the station clock is known: the store aligns to it from its snapshot.
         if (!this.storeInstance) {
@@ -260,6 +264,7 @@ export class ClinicianSession {
   private computeView(): ClinicianSessionView {
     return {
       linked: this.linked,
+      everLinked: this.everLinked,
       incompatible: this.incompatible,
       lost: this.lost,
       chat: this.chat,

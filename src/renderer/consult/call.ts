@@ -112,7 +112,8 @@ const REFUSAL_MESSAGES: Partial<Record<ConsultErrorCode | 'replaced', string>> =
   replaced: 'This visit was opened in another window or tab; it continues there.',
 };
 
-function refusalOf(close: FinalClose): CallState['refusal'] {
+/** What a refused join (or check) means to the person: one sentence and what to do. */
+export function refusalOf(close: FinalClose): CallState['refusal'] {
   const code = close.error?.code ?? (close.code === 4001 ? 'replaced' : 'visit-gone');
   return { code, message: REFUSAL_MESSAGES[code] ?? close.error?.message ?? 'The consultation server refused this connection.' };
 }

@@ -53,6 +53,42 @@ const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CONSULT_CLOSE_CODES.visitGone,
 ]);
 
+/** A server message from a socket frame, or null for anything this client does not understand (dropped, never half-applied). */
+/** A message this client does not understand is dropped, never half-applied. */
+function parseServerMessage(data: unknown): ConsultServerMessage | null {
+  if (typeof data !== 'string') return null;
+  // The relayed app payload is checked by a recursive schema: bound its depth first.
+  const json = parseBoundedJson(data, { maxChars: MAX_RELAYED_MESSAGE_CHARS, maxDepth: MAX_JSON_DEPTH });
+  if (!json.ok) return null;
+  const message = ConsultServerMessageSchema.safeParse(json.value);
+  return message.success ? message.data : null;
+}
+
+export type TokenCheck = { outcome: 'joinable' } | { outcome: 'refused'; close: FinalClose } | { outcome: 'unreachable' };
+
+/**
+ * Asks the server whether a join with `token` would be seated now (the `check` message), seating
+ * nobody: the clinician's page asks before it turns the camera on for a visit that may be over.
+ */
+export function checkVisitToken(url: string, token: string, Socket: typeof WebSocket = WebSocket): Promise<TokenCheck> {
+  return new Promise((resolve) => {
+    const ws = new Socket(url);
+    let error: FinalClose['error'] = null;
+    ws.onopen = () => ws.send(JSON.stringify({ type: 'check', token }));
+    ws.onmessage = (event: MessageEvent) => {
+      const message = parseServerMessage(event.data);
+      if (message?.type === 'joinable') {
+        resolve({ outcome: 'joinable' });
+        ws.close(1000, 'checked');
+      } else if (message?.type === 'error') {
+        error = { code: message.code, message: message.message };
+      }
+    };
+    // After `joinable` this settles nothing: a promise resolves once.
+    ws.onclose = (event: CloseEvent) => resolve(FINAL_CLOSE_CODES.has(event.code) ? { outcome: 'refused', close: { code: event.code, error } } : { outcome: 'unreachable' });
+  });
+}
+
 export const defaultReconnectDelayMs = (attempt: number): number => Math.min(8_000, 250 * 2 ** attempt);
 
 export function createSignallingClient(options: SignallingClientOptions): SignallingClient {
@@ -76,22 +112,18 @@ export function createSignallingClient(options: SignallingClientOptions): Signal
       if (ws === current) ws.send(JSON.stringify({ type: 'join', token: seatToken ?? options.token }));
     };
     ws.onmessage = (event: MessageEvent) => {
-      if (ws !== current || typeof event.data !== 'string') return;
-      // The relayed app payload is checked by a recursive schema: bound its depth first.
-      const json = parseBoundedJson(event.data, { maxChars: MAX_RELAYED_MESSAGE_CHARS, maxDepth: MAX_JSON_DEPTH });
-      if (!json.ok) return;
-      const message = ConsultServerMessageSchema.safeParse(json.value);
-      // A message this client does not understand is dropped, never half-applied.
-      if (!message.success) return;
-      if (message.data.type === 'welcome') {
+      if (ws !== current) return;
+      const message = parseServerMessage(event.data);
+      if (!message) return;
+      if (message.type === 'welcome') {
         joined = true;
         attempts = 0;
-        seatToken = message.data.seatToken;
+        seatToken = message.seatToken;
         options.onSeatToken?.(seatToken);
-      } else if (message.data.type === 'error') {
-        lastError = { code: message.data.code, message: message.data.message };
+      } else if (message.type === 'error') {
+        lastError = { code: message.code, message: message.message };
       }
-      options.onMessage(message.data);
+      options.onMessage(message);
     };
     ws.onclose = (event: CloseEvent) => {
       if (ws !== current || closed) return;

@@ -6,7 +6,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import type { Role } from '../../shared/consult/protocol';
 import { sampleCallQuality, type CallQuality } from '../consult/call-quality';
 import type { ConsultCall, CallState } from '../consult/call';
-import { callStatusText } from './call-status';
+import { callIsOver, callStatusText } from './call-status';
 import type { LocalMedia } from './useLocalMedia';
 import { VideoView } from './VideoView';
 
@@ -27,7 +27,12 @@ export function CallStage({ role, call, state, remoteStream, media, onEnd, waiti
   const quality = useCallQuality(call, state?.phase === 'connected');
   const other = role === 'station' ? 'clinician' : 'patient';
   const showRemote = state?.phase === 'connected' && remoteStream !== null;
-  const over = state?.phase === 'ended' || state?.phase === 'refused';
+  const over = callIsOver(state);
+  // Whoever ended the visit (either side, the server, its expiry), this side's camera and microphone go off now.
+  const { release } = media;
+  useEffect(() => {
+    if (over) release();
+  }, [over, release]);
   return (
     <div className="call-stage" data-call-phase={state?.phase ?? 'starting'}>
       <section className="call-remote" aria-label={`Video of the ${other}`}>
@@ -48,7 +53,7 @@ export function CallStage({ role, call, state, remoteStream, media, onEnd, waiti
         {/* The call buttons stay in view; whatever else the side holds scrolls below them. */}
         {!over && <CallButtons media={media} onEnd={onEnd} />}
         <div className="call-side-scroll">
-          {media.problem && <MediaProblemNotice media={media} />}
+          {media.problem && !over && <MediaProblemNotice media={media} />}
           {(state?.phase === 'connected' || state?.phase === 'reconnecting') && (
             <QualityIndicator quality={quality} connected={state.phase === 'connected'} reconnecting={state.phase === 'reconnecting'} />
           )}

@@ -1,11 +1,15 @@
 /**
  * The clinician's page, opened from a visit link in any browser (or in the app in clinician mode):
- * the link's token in the fragment, a join button, the waiting room, then the call. The seat token
- * the server hands back is kept for this tab, so a reload rejoins instead of being refused.
+ * the link's token in the fragment, a join button, the waiting room, then the call. Join first asks
+ * the server whether the visit can be joined, and only then turns the camera on: an ended, expired
+ * or already used link never starts it. The seat token the server hands back is kept for this tab,
+ * so a reload rejoins instead of being refused.
  */
 import { useCallback, useMemo, useState } from 'react';
 import { LINK_TOKEN_PARAM, SIGNAL_PATH } from '../../shared/consult/protocol';
 import { ClinicianVitals } from '../clinician/ClinicianVitals';
+import { refusalOf, type CallState } from '../consult/call';
+import { checkVisitToken } from '../consult/signalling-client';
 import { CallStage } from './CallStage';
 import { useConsultCall } from './useConsultCall';
 import { useLocalMedia } from './useLocalMedia';
@@ -46,23 +50,53 @@ export function ClinicianApp() {
   return <ClinicianVisit link={link} />;
 }
 
+/** Where the page is before the call: at the join button, asking the server, or told the visit cannot be joined. */
+type JoinStep = { step: 'ready' | 'checking' | 'joined' } | { step: 'unreachable' } | { step: 'refused'; refusal: NonNullable<CallState['refusal']> };
+
 function ClinicianVisit({ link }: { link: VisitLink }) {
-  const [joined, setJoined] = useState(false);
+  const [join, setJoin] = useState<JoinStep>({ step: 'ready' });
+  const joined = join.step === 'joined';
   const media = useLocalMedia(joined);
+  // The seat token after a first join (a reload takes the seat back), the link's token before.
+  const token = useCallback(() => sessionStorage.getItem(seatKey(link.token)) ?? link.token, [link.token]);
   const session = useMemo(
-    () => (joined && media.settled ? { signallingUrl: link.signallingUrl, token: sessionStorage.getItem(seatKey(link.token)) ?? link.token, role: 'clinician' as const } : null),
-    [joined, media.settled, link],
+    () => (joined && media.settled ? { signallingUrl: link.signallingUrl, token: token(), role: 'clinician' as const } : null),
+    [joined, media.settled, link.signallingUrl, token],
   );
   const rememberSeat = useCallback((seat: string) => sessionStorage.setItem(seatKey(link.token), seat), [link.token]);
   const { call, state, remoteStream } = useConsultCall(session, media.stream, rememberSeat);
 
+  const check = async () => {
+    setJoin({ step: 'checking' });
+    const answer = await checkVisitToken(link.signallingUrl, token());
+    if (answer.outcome === 'joinable') setJoin({ step: 'joined' });
+    else if (answer.outcome === 'refused') setJoin({ step: 'refused', refusal: refusalOf(answer.close)! });
+    else setJoin({ step: 'unreachable' });
+  };
+
+  if (join.step === 'refused') {
+    return (
+      <main className="clinician-join" aria-labelledby="join-title" data-call-phase="refused">
+        <h1 id="join-title">VitalBridge video visit</h1>
+        <p className="call-status-text" role="status" data-role="call-status" data-refusal={join.refusal.code}>
+          {join.refusal.message}
+        </p>
+      </main>
+    );
+  }
   if (!joined) {
+    const checking = join.step === 'checking';
     return (
       <main className="clinician-join" aria-labelledby="join-title">
         <h1 id="join-title">VitalBridge video visit</h1>
         <p>You are about to join a video visit with a patient at a VitalBridge station. Your camera and microphone start when you join.</p>
-        <button type="button" className="call-button call-button-primary" data-action="join-visit" onClick={() => setJoined(true)}>
-          Join the visit
+        {join.step === 'unreachable' && (
+          <p className="visit-error" role="alert" data-role="join-problem">
+            The consultation server could not be reached. Check your connection and try again.
+          </p>
+        )}
+        <button type="button" className="call-button call-button-primary" data-action="join-visit" disabled={checking} onClick={() => void check()}>
+          {checking ? 'Checking the visit…' : 'Join the visit'}
         </button>
       </main>
     );
@@ -81,7 +115,7 @@ function ClinicianVisit({ link }: { link: VisitLink }) {
         onEnd={() => call?.end()}
         aside={
           <section className="vitals-slot" data-slot="clinician-vitals" aria-label="Patient vitals">
-            <ClinicianVitals call={call} />
+            <ClinicianVitals call={call} state={state} />
           </section>
         }
       />

@@ -7,6 +7,7 @@ import { VISIT_CONSENT_STATEMENT, type StartedVisit } from '../../shared/contrac
 import type { StationApi } from '../../shared/contract';
 import { StationVitalsSharing } from '../consult/StationVitalsSharing';
 import { CallStage } from './CallStage';
+import { callIsOver } from './call-status';
 import { ConsentScreen } from './ConsentScreen';
 import { useConsultCall } from './useConsultCall';
 import { useLocalMedia } from './useLocalMedia';
@@ -73,7 +74,7 @@ function StationCall({ api, visit, onClose, onCallActivity }: Omit<StationVisitP
     );
   };
 
-  const over = state?.phase === 'ended' || state?.phase === 'refused';
+  const over = callIsOver(state);
   useEffect(() => {
     if (over) return;
     const timer = setInterval(onCallActivity, ACTIVITY_REPORT_INTERVAL_MS);

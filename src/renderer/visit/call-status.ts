@@ -8,6 +8,11 @@ const END_TEXT = {
   expired: 'The visit has expired.',
 } as const;
 
+/** The visit is over for this side (ended, or this participant refused): nothing of it may stay on. */
+export function callIsOver(state: CallState | null): boolean {
+  return state?.phase === 'ended' || state?.phase === 'refused';
+}
+
 export function callStatusText(state: CallState | null, role: Role): string {
   if (!state) return 'Starting…';
   switch (state.phase) {

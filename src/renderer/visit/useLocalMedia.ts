@@ -1,4 +1,4 @@
-/** The local camera and microphone of a visit: opened on demand, switchable, mutable, released on unmount. */
+/** The local camera and microphone of a visit: opened on demand, switchable, mutable, released when the visit is over and on unmount. */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { describeMediaError, listMediaDevices, openLocalMedia, type MediaChoice, type MediaDeviceLists, type MediaProblem } from '../consult/media';
 
@@ -16,6 +16,13 @@ export interface LocalMedia {
   toggleMute(): void;
   cameraOff: boolean;
   toggleCamera(): void;
+  /** The visit is over: every track stops now and nothing opens again (retry and device changes included). */
+  release(): void;
+}
+
+function stopTracks(streamRef: { current: MediaStream | null }): void {
+  streamRef.current?.getTracks().forEach((track) => track.stop());
+  streamRef.current = null;
 }
 
 /** `active`: whether the camera may run at all (false until the patient consented, or the clinician pressed join). */
@@ -28,10 +35,12 @@ export function useLocalMedia(active: boolean): LocalMedia {
   const [attempt, setAttempt] = useState(0);
   const [muted, setMuted] = useState(false);
   const [cameraOff, setCameraOff] = useState(false);
+  const [released, setReleased] = useState(false);
   const streamRef = useRef<MediaStream | null>(null);
+  const live = active && !released;
 
   useEffect(() => {
-    if (!active) return;
+    if (!live) return;
     let cancelled = false;
     openLocalMedia(choice).then(
       async (opened) => {
@@ -39,7 +48,7 @@ export function useLocalMedia(active: boolean): LocalMedia {
           opened.getTracks().forEach((track) => track.stop());
           return;
         }
-        streamRef.current?.getTracks().forEach((track) => track.stop());
+        stopTracks(streamRef);
         streamRef.current = opened;
         setStream(opened);
         setProblem(null);
@@ -57,15 +66,9 @@ export function useLocalMedia(active: boolean): LocalMedia {
     return () => {
       cancelled = true;
     };
-  }, [active, choice, attempt]);
+  }, [live, choice, attempt]);
 
-  useEffect(
-    () => () => {
-      streamRef.current?.getTracks().forEach((track) => track.stop());
-      streamRef.current = null;
-    },
-    [],
-  );
+  useEffect(() => () => stopTracks(streamRef), []);
 
   // Muting disables the track (silence is sent) so the call needs no re-negotiation.
   useEffect(() => {
@@ -85,5 +88,11 @@ export function useLocalMedia(active: boolean): LocalMedia {
     toggleMute: useCallback(() => setMuted((value) => !value), []),
     cameraOff,
     toggleCamera: useCallback(() => setCameraOff((value) => !value), []),
+    release: useCallback(() => {
+      // At once, not on the next render: the visit is over and the person expects the camera off.
+      stopTracks(streamRef);
+      setStream(null);
+      setReleased(true);
+    }, []),
   };
 }

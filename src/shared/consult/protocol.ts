@@ -9,6 +9,10 @@
  * take the seat again (after a dropped connection, or to replace a connection still open), so a
  * forwarded link cannot seat a third participant. Keep the seat token for the page's lifetime.
  *
+ * Checking: instead of `join`, a connection may send `check` with a token: the server answers
+ * `joinable` (and closes with 1000) when a join with that token would be seated now, or refuses it
+ * exactly as it would refuse the join. The clinician's page checks before it asks for the camera.
+ *
  * Negotiation: the station is always simple-peer's initiator. After `peer` `rejoined` both sides
  * discard their peer object and negotiate a fresh one (simple-peer cannot restart ICE).
  */
@@ -61,6 +65,8 @@ const AppPayloadSchema = z.json().refine((value) => JSON.stringify(value).length
 
 export const ConsultClientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('join'), token }),
+  /** Instead of join: would a join with this token be seated now? Seats nobody. */
+  z.object({ type: z.literal('check'), token }),
   z.object({ type: z.literal('signal'), data: SignalDataSchema }),
   z.object({ type: z.literal('app'), payload: AppPayloadSchema }),
   /** Station only: let the waiting clinician in. */
@@ -125,6 +131,8 @@ export const ConsultServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('peer'), event: z.enum(['joined', 'rejoined', 'left']), admitted: z.boolean() }),
   /** To the clinician, with the TURN credentials withheld in the lobby; to the station, without. */
   z.object({ type: z.literal('admitted'), ice: IceConfigSchema.optional() }),
+  /** The answer to a `check` whose join would be seated; the connection then closes. */
+  z.object({ type: z.literal('joinable') }),
   z.object({ type: z.literal('signal'), data: SignalDataSchema }),
   z.object({ type: z.literal('app'), payload: z.json() }),
   z.object({ type: z.literal('ice-servers'), ice: IceConfigSchema }),

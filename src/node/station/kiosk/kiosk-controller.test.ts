@@ -158,7 +158,9 @@ afterEach(() => bench.close());
 
 async function enabledKiosk() {
   const administrator = await bench.account('administrator');
-  bench.kiosk.enable({ id: administrator.id, name: 'admin', role: 'administrator' });
+  await bench.kiosk.enable({ id: administrator.id, name: 'admin', role: 'administrator' });
+  // Each test's steps start after turning kiosk mode on (what that does is a test of its own).
+  bench.steps.length = 0;
   return administrator;
 }
 
@@ -171,10 +173,34 @@ describe('KioskController', () => {
 
     expect(bench.setting.enabled).toBe(true);
     expect(bench.kiosk.state()).toEqual({ enabled: true, visitOpen: false });
-    expect(bench.shellCalls).toEqual(['kiosk on']);
+    expect(bench.shellCalls).toEqual(['kiosk on', 'clear screen data']);
     expect(screen.access.state()).toMatchObject({ user: null, kiosk: { enabled: true, visitOpen: false } });
     expect(screen.notified.at(-1)).toMatchObject({ user: null, kiosk: { enabled: true } });
     expect(bench.audit()).toContain(`settings.change ${administrator.id}`);
+  });
+
+  it('ends the staff-mode patient’s encounter when turned on, exactly as Finish does: the first kiosk visit is a fresh patient who sees none of the earlier readings', async () => {
+    const nurse = await bench.account('nurse');
+    await bench.screen().access.signIn(nurse.credentials());
+    const staffMode = { patientId: bench.encounter.patientId, visitId: bench.encounter.visitId };
+    const administrator = await bench.account('administrator');
+    let release!: () => void;
+    bench.flushGate = new Promise((resolve) => (release = resolve));
+
+    const enabled = bench.kiosk.enable({ id: administrator.id, name: 'admin', role: 'administrator' });
+    // What the staff-mode patient measured is written under their encounter before it closes.
+    await Promise.resolve();
+    expect(bench.steps).toEqual(['flush requested']);
+    expect(bench.encounter.patientId).toBe(staffMode.patientId);
+    // A patient pressing Start meanwhile waits for the fresh patient.
+    const firstVisit = bench.kiosk.startVisit(bench.screen().access);
+    release();
+    await enabled;
+
+    expect(bench.steps).toEqual(['flush requested', 'flushed', 'next encounter', 'readings from now on', 'clinical reset', 'clear screen data']);
+    expect(bench.encounter.patientId).not.toBe(staffMode.patientId);
+    expect(bench.station.db.prepare('SELECT ended_at FROM visits WHERE id = ?').pluck().get(staffMode.visitId)).not.toBeNull();
+    expect((await firstVisit).user?.patientScope).toBe(bench.encounter.patientId);
   });
 
   it('opens a visit for the current patient only, bound to the screen that pressed Start, one visit at a time', async () => {
@@ -300,7 +326,7 @@ describe('KioskController', () => {
     const left = await bench.kiosk.leave(administrator.credentials(), screen.access);
     expect(left).toMatchObject({ ok: true, state: { user: { userId: administrator.id, role: 'administrator' }, kiosk: { enabled: false, visitOpen: false } } });
     expect(bench.setting.enabled).toBe(false);
-    expect(bench.shellCalls).toEqual(['kiosk on', 'kiosk off', 'clear screen data']);
+    expect(bench.shellCalls).toEqual(['kiosk on', 'clear screen data', 'kiosk off', 'clear screen data']);
     expect(patientScreen.access.state().user).toBeNull();
     expect(bench.audit()).toContain(`kiosk.leave ${administrator.id}`);
     await expect(bench.kiosk.leave(administrator.credentials(), screen.access)).rejects.toThrow(new AccessDeniedError('This station is not in kiosk mode'));

@@ -5,7 +5,8 @@
  * Finishing the visit (or leaving it idle, or closing its screen) ends that session, waits for the
  * recorder to write what was measured, closes the patient's encounter and opens a fresh anonymous
  * one, starts alarms and NEWS2 over, hides every reading the hub still holds from before, and has
- * the shell clear the screen's stored data. Only an administrator's full sign-in leaves kiosk mode.
+ * the shell clear the screen's stored data. Turning kiosk mode on ends the staff-mode patient's
+ * encounter the same way. Only an administrator's full sign-in leaves kiosk mode.
  */
 import type { AccessState, Credentials, KioskState, SignInOutcome } from '../../../shared/contract-access';
 import type { Actor } from '../../../shared/clinical/actor';
@@ -80,15 +81,20 @@ export class KioskController {
     return { enabled: this.#enabled, visitOpen: this.#visitSessionId !== null };
   }
 
-  /** An administrator's act (the contract gate checked settings.change); throws when the setting cannot be saved. */
-  enable(by: Actor): void {
-    if (this.#enabled) return;
+  /**
+   * An administrator's act (the contract gate checked settings.change); throws when the setting
+   * cannot be saved. The staff-mode patient's encounter ends here exactly as a visit's Finish ends
+   * one: the first kiosk patient must neither see that patient's readings nor be filed under them.
+   * Resolves once the kiosk is ready for its first patient.
+   */
+  enable(by: Actor): Promise<void> {
+    if (this.#enabled) return this.#finishing ?? Promise.resolve();
     this.#options.setting.set(true);
     this.#enabled = true;
     this.#options.audit.append({ actor: by.id, role: by.role, action: 'settings.change', object: null });
     this.#options.shell?.onKioskChange(true);
-    this.#options.access.signOutEveryScreen();
     this.#options.setAlarmStandby(true);
+    return this.#startFinishing();
   }
 
   /** The patient pressed Start at `screen`: it gets a session for the current patient only. */
@@ -117,11 +123,7 @@ export class KioskController {
     this.#visitSessionId = null;
     // At once: the patient has stepped away, and the sensor they took off is no alarm.
     if (this.#enabled) this.#options.setAlarmStandby(true);
-    const finishing = this.#finish().finally(() => {
-      if (this.#finishing === finishing) this.#finishing = null;
-    });
-    this.#finishing = finishing;
-    return finishing;
+    return this.#startFinishing();
   }
 
   /** Only an administrator's credentials (password and a fresh code) take the station out of kiosk mode; they are then signed in at `screen`. */
@@ -149,10 +151,20 @@ export class KioskController {
     clearInterval(this.#check);
   }
 
+  /** Ends the current patient's encounter (after any ending still under way); a new visit waits for it. */
+  #startFinishing(): Promise<void> {
+    // At once, before anything slow: the patient's data must leave every screen now.
+    this.#options.access.signOutEveryScreen();
+    const previous = this.#finishing;
+    const finishing = (previous ? previous.then(() => this.#finish()) : this.#finish()).finally(() => {
+      if (this.#finishing === finishing) this.#finishing = null;
+    });
+    this.#finishing = finishing;
+    return finishing;
+  }
+
   async #finish(): Promise<void> {
     const { access, flushRecorder, shell, log } = this.#options;
-    // At once, before anything slow: the patient's data must leave every screen now.
-    access.signOutEveryScreen();
     try {
       // What the patient measured is committed under their encounter before it closes.
       await flushRecorder();

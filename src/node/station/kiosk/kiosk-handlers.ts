@@ -8,8 +8,8 @@ export type KioskHandlers = Pick<StationHandlers, keyof typeof kioskMethods>;
 
 export function createKioskHandlers(kiosk: KioskController): KioskHandlers {
   return {
-    enableKiosk: (_input, { actor, screen }) => {
-      kiosk.enable(actor);
+    enableKiosk: async (_input, { actor, screen }) => {
+      await kiosk.enable(actor);
       return screen.state();
     },
     startKioskVisit: (_input, { screen }) => kiosk.startVisit(screen),

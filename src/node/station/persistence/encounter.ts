@@ -10,10 +10,8 @@
  */
 import type { AuditLog } from '../../audit/audit-log';
 import type { StationRole } from '../../../shared/roles';
+import { ANONYMOUS_PATIENT } from '../../records/anonymous-patient';
 import { type PatientDetails, type PatientRecord, type RecordStore } from '../../records/store';
-
-/** What an unnamed patient's record holds: nothing that identifies anyone. */
-export const ANONYMOUS_PATIENT: PatientDetails = { givenName: 'Unnamed', familyName: 'patient', birthDate: null, gender: 'unknown', identifier: null };
 
 /** The station itself, as the audit trail names it for what it does on its own. */
 export const STATION_ACTOR = { actor: 'station', role: 'system' } as const;

@@ -4,7 +4,7 @@ import { ClinicalRecords } from '../../records/clinical-records';
 import { auditHead, openAccessBench, type AccessBench } from '../access/access-test-support';
 import type { ScreenAccess } from '../access/station-access';
 import { invokeContract, type ContractHandlers } from '../contract-session';
-import { ANONYMOUS_PATIENT } from '../persistence/encounter';
+import { ANONYMOUS_PATIENT } from '../../records/anonymous-patient';
 import { createPatientViewAudit } from './patient-views';
 
 let bench: AccessBench;

@@ -10,7 +10,8 @@ import { readAuditHead, verifyAuditLogInSlices, type AuditLog } from '../../audi
 import type { ClinicalRecords } from '../../records/clinical-records';
 import { RecordInputError, type PatientOverview, type RecordStore } from '../../records/store';
 import type { StationHandlers } from '../contract-session';
-import { ANONYMOUS_PATIENT, type CurrentEncounter } from '../persistence/encounter';
+import { isAnonymousPatient } from '../../records/anonymous-patient';
+import type { CurrentEncounter } from '../persistence/encounter';
 import { PendingExports } from './patient-exports';
 
 export type RecordsHandlers = Pick<StationHandlers, keyof typeof recordsMethods>;
@@ -24,12 +25,6 @@ export interface RecordsHandlerOptions {
   now?: () => number;
 }
 
-const isUnnamed = (patient: PatientOverview): boolean =>
-  patient.givenName === ANONYMOUS_PATIENT.givenName &&
-  patient.familyName === ANONYMOUS_PATIENT.familyName &&
-  patient.birthDate === null &&
-  patient.identifier === null;
-
 /** A file name that says what the file is and nothing about whom: the id's first block and the date. */
 export function exportFileName(patientId: string, at: number): string {
   const prefix = patientId.replace(/[^0-9a-z]/gi, '').slice(0, 8).toLowerCase();
@@ -42,7 +37,7 @@ export function createRecordsHandlers(options: RecordsHandlerOptions): RecordsHa
   const exports = new PendingExports(now);
 
   const summary = (patient: PatientOverview, currentPatientId: string): PatientSummary => {
-    const named = !isUnnamed(patient);
+    const named = !isAnonymousPatient(patient);
     return {
       id: patient.id,
       displayName: named ? `${patient.givenName} ${patient.familyName}` : UNNAMED_PATIENT_LABEL,
