@@ -69,9 +69,8 @@ const otherRole = (role: Role): Role => (role === 'station' ? 'clinician' : 'sta
 
 type JoinRefusal = { code: ConsultErrorCode; close: number; message: string };
 
-const SEAT_REFUSALS: Record<'gone' | 'ended' | 'taken', JoinRefusal> = {
+const SEAT_REFUSALS: Record<'gone' | 'taken', JoinRefusal> = {
   gone: { code: 'visit-gone', close: CONSULT_CLOSE_CODES.visitGone, message: 'This visit does not exist or has expired' },
-  ended: { code: 'visit-gone', close: CONSULT_CLOSE_CODES.visitGone, message: 'This visit has ended' },
   taken: { code: 'seat-taken', close: CONSULT_CLOSE_CODES.seatTaken, message: 'Someone else already has this seat in the visit' },
 };
 
@@ -122,6 +121,12 @@ class Participant {
 
   fail(code: ConsultErrorCode, message: string): void {
     this.send({ type: 'error', code, message });
+  }
+
+  /** Tells this side the visit is over, and why, and closes its socket for good. */
+  endVisit(reason: EndReason): void {
+    this.send({ type: 'ended', reason });
+    this.close(CONSULT_CLOSE_CODES.visitEnded, reason);
   }
 
   close(code: number, reason: string): void {
@@ -303,6 +308,10 @@ export class SignallingService {
     local.participants.add(participant);
     await local.subscribed;
     const seat = await store.claimSeat({ visitId, role, tokenClaim: seatClaim, newClaim: randomBytes(12).toString('base64url'), holder: participant.holder });
+    if (!seat.ok && seat.reason === 'ended') {
+      // A join that arrives after the end (a side that was rejoining when it came) hears what the connected sides heard.
+      return participant.endVisit(seat.endReason);
+    }
     if (!seat.ok) return this.#refuse(participant, SEAT_REFUSALS[seat.reason]);
     participant.seated = true;
     if (participant.state !== 'joining') return; // closed while being seated: #leave releases the seat
@@ -381,10 +390,7 @@ export class SignallingService {
 
   #finish(visit: LocalVisit, reason: EndReason): void {
     visit.ended = true;
-    for (const participant of visit.participants) {
-      participant.send({ type: 'ended', reason });
-      participant.close(CONSULT_CLOSE_CODES.visitEnded, reason);
-    }
+    for (const participant of visit.participants) participant.endVisit(reason);
     clearTimeout(visit.expiryTimer);
   }
 
