@@ -25,7 +25,7 @@ describe('npm start without the Electron binary', () => {
     expect(run.stderr).not.toMatch(/^\s+at /m);
     expect(run.stderr).not.toContain('Electron uninstall');
     expect(run.stdout).not.toMatch(/vite v\d/);
-  });
+  }, 60_000);
 
   it('finds the binary electron-vite would start', () => {
     expect(electronBinary({ ELECTRON_EXEC_PATH: process.execPath })).toBe(process.execPath);
