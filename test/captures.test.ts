@@ -3,10 +3,26 @@
  * reproduce its `# expect:` values. (CMS50 and Omron captures: captures-cms50.test.ts and
  * captures-omron.test.ts.)
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findDriver } from '../src/node/drivers/registry';
 import { CAPTURES_DIR, expectation, readCapture, replayFile } from './replay-helpers';
+
+describe('the captures of the supported devices', () => {
+  const captures = readdirSync(CAPTURES_DIR).filter((name) => name.endsWith('.cap'));
+  const replayTests = readdirSync(import.meta.dirname)
+    .filter((name) => /^captures.*\.test\.ts$/.test(name))
+    .map((name) => readFileSync(join(import.meta.dirname, name), 'utf8'))
+    .join('\n');
+
+  it.each(captures)('%s has a registered driver and a test that replays it against its # expect: line', (name) => {
+    const device = readCapture(name).header.device;
+    expect(device && findDriver(device), `no driver for ${device}`).toBeTruthy();
+    expect(expectation(name)).not.toBe('');
+    expect(replayTests).toContain(`'${name}'`);
+  });
+});
 
 describe('HID POS scale captures', () => {
   const scaleCaptures = readdirSync(CAPTURES_DIR).filter((name) => name.endsWith('.cap') && readCapture(name).header.device === 'hid-pos-scale');

@@ -199,4 +199,18 @@ describe('consultation call', () => {
     expect(clinician.call.state.phase).toBe('ended');
     expect(station.call.dataChannel.send('x')).toBe(false);
   });
+
+  it('tells a side whose rejoin comes after the end who ended the visit, not that the link is gone', async () => {
+    const { station, clinician } = await visitWithBothSides();
+    station.call.admit();
+    await vi.waitFor(() => expect(phase(clinician)).toBe('connected'));
+    // The clinician's socket drops; it rejoins after its backoff, by which time the station has ended the visit.
+    const clinicianSocket = sockets[1]!;
+    clinicianSocket.close();
+    // Closed, and its replacement not opened yet (the first reconnect waits 500 ms).
+    await vi.waitFor(() => expect([clinicianSocket.readyState, sockets.length]).toEqual([WebSocket.CLOSED, 2]));
+    station.call.end();
+    await vi.waitFor(() => expect(['ended', 'refused']).toContain(phase(clinician)), { timeout: 5_000 });
+    expect(clinician.call.state).toMatchObject({ phase: 'ended', endReason: 'ended-by-station', refusal: null });
+  });
 });

@@ -281,9 +281,12 @@ test.describe('inactivity lock', () => {
   test('an unused screen locks itself after the configured minute', async ({ page }) => {
     test.setTimeout(120_000);
     await page.goto(station.url);
+    // Taken before the sign-in: the screen's last activity is later, so the lock may not come sooner than a minute after it.
+    const beforeSignIn = Date.now();
     const nurse = await station.signIn(page);
     await expect(tile(page, 'spo2')).toHaveAttribute('data-state', 'live', { timeout: 20_000 });
     await expect(lockScreen(page)).toBeVisible({ timeout: 80_000 });
+    expect(Date.now() - beforeSignIn).toBeGreaterThanOrEqual(60_000);
     await expect(lockScreen(page)).toContainText('locks itself after 1 minute without use');
     await expect(lockScreen(page).locator('[data-role="locked-user"]')).toHaveText(nurse.username);
     await expect(page.locator('[data-metric]')).toHaveCount(0);

@@ -60,11 +60,10 @@ test("a desaturation's high-priority alarm reaches the clinician, who acknowledg
 
   const alarmId = await alarm.getAttribute('data-alarm-id');
   await alarm.locator('[data-action="acknowledge-alarm"]').click();
-  // A latched alarm whose condition has ended closes on acknowledgement; one still present shows who acknowledged it.
+  // Acknowledged, the alarm leaves the station's screen once its condition has ended: at once if it was latched,
+  // when the patient recovers (the scenario's SpO2 is back above 90 % about 12 s after the start) if it was not.
   const onStation = patient.locator(`.app-banners [data-alarm-id="${alarmId}"]`);
-  await expect
-    .poll(async () => ((await onStation.count()) === 0 ? 'closed' : await onStation.locator('.alarm-meta').innerText()), { timeout: 15_000 })
-    .toMatch(new RegExp(`^(closed|.*Acknowledged by ${REMOTE_CLINICIAN.replace(/[()]/g, '\\$&')})$`));
+  await expect(onStation).toHaveCount(0, { timeout: 30_000 });
   await expect(doctor.locator(`[data-alarm-id="${alarmId}"] [data-action="acknowledge-alarm"]`)).toHaveCount(0);
   await expect(doctor.locator('.clinician-vitals .alarm-error')).toHaveCount(0);
 

@@ -51,6 +51,11 @@ describe('visits across instances through Redis', () => {
     station.client.send({ type: 'end' });
     expect(await clinician.client.next('ended')).toEqual({ type: 'ended', reason: 'ended-by-station' });
     expect(await clinician.client.closed).toBe(CONSULT_CLOSE_CODES.visitEnded);
+    // A clinician rejoining on the other instance after the end hears who ended it (from Redis).
+    const late = await consult.connect(a);
+    late.send({ type: 'join', token: clinician.welcome.seatToken });
+    expect(await late.next('ended')).toEqual({ type: 'ended', reason: 'ended-by-station' });
+    expect(await late.closed).toBe(CONSULT_CLOSE_CODES.visitEnded);
   });
 
   it('moves a seat between instances on reconnect and closes the connection it replaced', async () => {

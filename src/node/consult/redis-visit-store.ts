@@ -11,10 +11,11 @@ import { logError, logText } from '../../shared/log-text';
 import { BusEventSchema, type BusEvent, type BusListener, type VisitBus } from './visit-bus';
 import type { NewVisit, SeatRequest, SeatResult, VisitRecord, VisitStore } from './visit-store';
 
-/** Mirrors decideSeat() in visit-store.ts. Returns {status, returning, displaced}. */
+/** Mirrors decideSeat() in visit-store.ts. Returns {status, returning, displaced}, or {'ended', reason}. */
 const CLAIM_SEAT = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'gone'} end
-if redis.call('HEXISTS', KEYS[1], 'ended') == 1 then return {'ended'} end
+local ended = redis.call('HGET', KEYS[1], 'ended')
+if ended then return {'ended', ended} end
 local claimField = ARGV[1] .. ':claim'
 local holderField = ARGV[1] .. ':holder'
 local claim = redis.call('HGET', KEYS[1], claimField)
@@ -28,6 +29,9 @@ if ARGV[2] ~= claim then return {'taken'} end
 redis.call('HSET', KEYS[1], holderField, ARGV[4])
 return {'ok', '1', previous}
 `;
+
+const endReasonOf = (stored: string | undefined): EndReason | null =>
+  stored !== undefined && (END_REASONS as readonly string[]).includes(stored) ? (stored as EndReason) : null;
 
 const RELEASE_SEAT = `
 if redis.call('HGET', KEYS[1], ARGV[1] .. ':holder') == ARGV[2] then
@@ -77,7 +81,7 @@ export class RedisVisitStore implements VisitStore {
       expiresAt,
       autoAdmit: fields.autoAdmit === '1',
       admitted: fields.admitted === '1',
-      ended: ended !== undefined && (END_REASONS as readonly string[]).includes(ended) ? (ended as EndReason) : null,
+      ended: endReasonOf(ended),
       seats: { station: seat('station'), clinician: seat('clinician') },
     };
   }
@@ -93,7 +97,12 @@ export class RedisVisitStore implements VisitStore {
       request.holder,
     )) as string[];
     const [status, returning, displaced] = reply;
-    if (status === 'gone' || status === 'ended' || status === 'taken') return { ok: false, reason: status };
+    if (status === 'ended') {
+      const endReason = endReasonOf(returning);
+      if (endReason === null) throw new Error(`visit ${request.visitId} is marked ended with an unknown reason`);
+      return { ok: false, reason: 'ended', endReason };
+    }
+    if (status === 'gone' || status === 'taken') return { ok: false, reason: status };
     const visit = await this.get(request.visitId);
     if (!visit) return { ok: false, reason: 'gone' };
     return { ok: true, visit, returning: returning === '1', displaced: displaced ? displaced : null };

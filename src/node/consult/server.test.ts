@@ -93,7 +93,7 @@ describe('visits: lobby, admission, relay', () => {
     expect(first.clinician.client.received.filter((m) => m.type === 'app').map((m) => (m as { payload: unknown }).payload)).toEqual(['for visit one', 'marker']);
   });
 
-  it('ends the visit for both sides and refuses its tokens afterwards', async () => {
+  it('ends the visit for both sides and refuses its tokens afterwards, saying who ended it', async () => {
     const server = await start();
     const { visit, station, clinician } = await admittedVisit(server);
     clinician.client.send({ type: 'end' });
@@ -101,10 +101,14 @@ describe('visits: lobby, admission, relay', () => {
     expect(await clinician.client.next('ended')).toEqual({ type: 'ended', reason: 'ended-by-clinician' });
     expect(await station.client.closed).toBe(CONSULT_CLOSE_CODES.visitEnded);
     expect(await clinician.client.closed).toBe(CONSULT_CLOSE_CODES.visitEnded);
-    const again = await connect(server);
-    again.send({ type: 'join', token: station.welcome.seatToken });
-    expect(await again.next('error')).toMatchObject({ code: 'visit-gone' });
-    expect(await again.closed).toBe(CONSULT_CLOSE_CODES.visitGone);
+    // A side that was rejoining when the visit ended (its peer connection dropped first) hears why, not "gone".
+    for (const token of [station.welcome.seatToken, clinician.welcome.seatToken, visit.clinicianToken]) {
+      const again = await connect(server);
+      again.send({ type: 'join', token });
+      expect(await again.next('ended')).toEqual({ type: 'ended', reason: 'ended-by-clinician' });
+      expect(await again.closed).toBe(CONSULT_CLOSE_CODES.visitEnded);
+      expect(again.received.filter((message) => message.type === 'welcome')).toEqual([]);
+    }
     expect(await server.endVisit(visit.visitId)).toBe(false);
   });
 

@@ -129,6 +129,12 @@ class Participant {
     this.send({ type: 'error', code, message });
   }
 
+  /** Tells this side the visit is over, and why, and closes its socket for good. */
+  endVisit(reason: EndReason): void {
+    this.send({ type: 'ended', reason });
+    this.close(CONSULT_CLOSE_CODES.visitEnded, reason);
+  }
+
   close(code: number, reason: string): void {
     if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(code, reason);
   }
@@ -326,6 +332,10 @@ export class SignallingService {
     local.participants.add(participant);
     await local.subscribed;
     const seat = await store.claimSeat({ visitId, role, tokenClaim: seatClaim, newClaim: randomBytes(12).toString('base64url'), holder: participant.holder });
+    if (!seat.ok && seat.reason === 'ended') {
+      // A join that arrives after the end (a side that was rejoining when it came) hears what the connected sides heard.
+      return participant.endVisit(seat.endReason);
+    }
     if (!seat.ok) return this.#refuse(participant, SEAT_REFUSALS[seat.reason]);
     participant.seated = true;
     if (participant.state !== 'joining') return; // closed while being seated: #leave releases the seat
@@ -422,10 +432,7 @@ export class SignallingService {
 
   #finish(visit: LocalVisit, reason: EndReason): void {
     visit.ended = true;
-    for (const participant of visit.participants) {
-      participant.send({ type: 'ended', reason });
-      participant.close(CONSULT_CLOSE_CODES.visitEnded, reason);
-    }
+    for (const participant of visit.participants) participant.endVisit(reason);
     clearTimeout(visit.expiryTimer);
   }
 

@@ -46,7 +46,9 @@ export type SeatResult =
       /** The connection this join displaced, if the old one was still seated. */
       displaced: string | null;
     }
-  | { ok: false; reason: 'gone' | 'ended' | 'taken' };
+  | { ok: false; reason: 'gone' | 'taken' }
+  /** The visit is over; why, so a late join hears what those connected at the end heard. */
+  | { ok: false; reason: 'ended'; endReason: EndReason };
 
 export interface VisitStore {
   create(visit: NewVisit): Promise<void>;
@@ -94,7 +96,7 @@ export class MemoryVisitStore implements VisitStore {
   async claimSeat(request: SeatRequest): Promise<SeatResult> {
     const visit = this.#live(request.visitId);
     if (!visit) return { ok: false, reason: 'gone' };
-    if (visit.ended) return { ok: false, reason: 'ended' };
+    if (visit.ended) return { ok: false, reason: 'ended', endReason: visit.ended };
     const seat = visit.seats[request.role];
     const decision = decideSeat(seat, request.tokenClaim);
     if (decision === 'taken') return { ok: false, reason: 'taken' };

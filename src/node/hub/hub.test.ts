@@ -228,6 +228,38 @@ describe('PeripheralHub states and plug cycles', () => {
     expect(readings.map((r) => r.seq)).toEqual([0, 1]);
   });
 
+  it('closes a device unplugged while it was still opening, never starting its driver', async () => {
+    const oximeter = hid.attach(OXIMETER);
+    // The OS hands out the handle, but the open resolves only when the test says so (slow USB stack).
+    const hidSource = new NodeHidSource(async () => hid);
+    let finishOpen!: () => void;
+    const opened = new Promise<void>((resolve) => (finishOpen = resolve));
+    const slowSource: DeviceSource = {
+      transport: hidSource.transport,
+      list: () => hidSource.list(),
+      open: async (candidate, manifest) => {
+        const io = await hidSource.open(candidate, manifest);
+        await opened;
+        return io;
+      },
+    };
+    await startHub({ sources: [slowSource] });
+    expect(device()?.state).toBe('connecting');
+    expect(oximeter.openHandles).toBe(1);
+
+    oximeter.unplug();
+    await advance(POLL_MS);
+    expect(device()?.state).toBe('disconnected');
+    const eventsAfterUnplug = devicesEvents.length;
+    finishOpen();
+    await advance(POLL_MS);
+
+    expect(oximeter.openHandles).toBe(0);
+    expect(devicesEvents.slice(eventsAfterUnplug).flat().map((info) => info.state)).not.toContain('streaming');
+    expect(device()?.state).toBe('disconnected');
+    expect(logged).toEqual([]);
+  });
+
   it('runs several devices at once, each in its own state', async () => {
     const first = hid.attach(OXIMETER);
     const second = hid.attach({ ...OXIMETER, path: '/dev/hidraw4', serialNumber: 'OX-43' });

@@ -162,6 +162,18 @@ describe('latching, acknowledgement and the log', () => {
     expect(presentAlarms(state, state.now).audiblePriority).toBeNull();
   });
 
+  it('lets an alarm acknowledged while its condition lasted go when the patient recovers: it does not latch', () => {
+    let state = stream(withOximeter(), T0, T0 + 6 * S, 84);
+    const id = only(state).alarm.id;
+    state = ok(acknowledgeAlarm(state, id, nurse, T0 + 7 * S));
+    state = stream(state, T0 + 8 * S, T0 + 8 * S, 96);
+    expect(state.alarms.find((alarm) => alarm.id === id)).toMatchObject({ conditionPresent: false, latched: false });
+    expect(shown(state)).toHaveLength(0);
+    state = stream(state, T0 + 9 * S, T0 + 600 * S, 96);
+    expect(shown(state)).toHaveLength(0);
+    expect(state.log[0]).toMatchObject({ clearedAt: T0 + 8 * S, acknowledgedAt: T0 + 7 * S, acknowledgedBy: nurse });
+  });
+
   it('only a nurse or physician may acknowledge a physiological alarm', () => {
     const state = stream(withOximeter(), T0, T0 + 6 * S, 84);
     for (const actor of [kiosk, administrator]) {
