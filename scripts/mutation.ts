@@ -1,0 +1,152 @@
+/**
+ * Mutation testing of the safety-critical modules with StrykerJS (settings in stryker.config.mjs;
+ * the modules and the tests dedicated to each in scripts/mutation-modules.json).
+ *
+ *   tsx scripts/mutation.ts [module...]
+ *     Every mutant of each module (all modules by default), one module at a time, incremental: a
+ *     module's results are kept in reports/stryker-incremental/<module>.json and only mutants whose
+ *     code or covering tests changed are run again. Reports: reports/mutation/<module>.html|json.
+ *   tsx scripts/mutation.ts --sample N [--seed S] [--threshold P] [module...]
+ *     N mutation sites per module, drawn by a seeded shuffle (the same sites on every run of the
+ *     same code), every mutant at those sites run; exits 1 when a module's score is under P
+ *     (default 90).
+ *
+ * Each module is scored against its own tests only, so a module's tests have to catch its bugs
+ * themselves, and a run stays small enough for the two shared cores.
+ * Prints one Markdown row per module: module | mutants | killed | survived | score | date.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Stryker } from '@stryker-mutator/core';
+import type { MutantResult, PartialStrykerOptions } from '@stryker-mutator/api/core';
+import type { Logger } from '@stryker-mutator/api/logging';
+import { Instrumenter } from '@stryker-mutator/instrumenter';
+
+interface CriticalModule {
+  mutate: string[];
+  tests: string[];
+  /** Overrides the configuration's ignoreStatic: a module that is a table is all static mutants. */
+  ignoreStatic?: boolean;
+}
+
+const MODULES: Record<string, CriticalModule> = JSON.parse(
+  readFileSync(new URL('./mutation-modules.json', import.meta.url), 'utf8'),
+);
+
+export interface ModuleScore {
+  module: string;
+  /** Mutants that compiled and ran (or had no test): the score's denominator. */
+  mutants: number;
+  /** Killed by a failing test or by a timeout (an endless loop the tests notice). */
+  killed: number;
+  /** Survived, or ran no test at all. */
+  survived: number;
+  score: number;
+}
+
+export function scoreOf(module: string, results: readonly MutantResult[]): ModuleScore {
+  const killed = results.filter((r) => r.status === 'Killed' || r.status === 'Timeout').length;
+  const survived = results.filter((r) => r.status === 'Survived' || r.status === 'NoCoverage').length;
+  const mutants = killed + survived;
+  return { module, mutants, killed, survived, score: mutants === 0 ? 100 : (100 * killed) / mutants };
+}
+
+/** mulberry32: a small, fixed pseudo-random sequence, so a seed always draws the same sites. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const silent: Logger = {
+  isTraceEnabled: () => false,
+  isDebugEnabled: () => false,
+  isInfoEnabled: () => false,
+  isWarnEnabled: () => false,
+  isErrorEnabled: () => false,
+  isFatalEnabled: () => false,
+  trace: () => {},
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  fatal: () => {},
+};
+
+/**
+ * `count` mutation sites of the module as Stryker mutation ranges (`file:line:column-line:column`,
+ * lines from 1, columns from 0). A site is a span of source; every mutant of that exact span runs.
+ */
+export async function sampleSites(module: CriticalModule, count: number, seed: number): Promise<string[]> {
+  const files = module.mutate.map((name) => ({ name, content: readFileSync(name, 'utf8'), mutate: true as const }));
+  const { mutants } = await new Instrumenter(silent).instrument(files, { plugins: null, excludedMutations: [], ignorers: [] });
+  const sites = [
+    ...new Set(
+      mutants.map(
+        ({ fileName, location: { start, end } }) => `${fileName}:${start.line + 1}:${start.column}-${end.line + 1}:${end.column}`,
+      ),
+    ),
+  ].sort();
+  const random = seededRandom(seed);
+  for (let i = sites.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random() * (i + 1));
+    [sites[i], sites[j]] = [sites[j]!, sites[i]!];
+  }
+  return sites.slice(0, count);
+}
+
+async function runModule(name: string, module: CriticalModule, sample: { count: number; seed: number } | null): Promise<ModuleScore> {
+  const reportDir = sample ? 'reports/mutation-sample' : 'reports/mutation';
+  const options: PartialStrykerOptions = {
+    mutate: sample ? await sampleSites(module, sample.count, sample.seed) : module.mutate,
+    testFiles: module.tests,
+    ...(module.ignoreStatic === undefined ? {} : { ignoreStatic: module.ignoreStatic }),
+    htmlReporter: { fileName: `${reportDir}/${name}.html` },
+    jsonReporter: { fileName: `${reportDir}/${name}.json` },
+    // A sample is a different, small set of mutants each time the code changes: nothing to keep.
+    ...(sample ? { incremental: false, reporters: ['json', 'clear-text'] } : { incrementalFile: `reports/stryker-incremental/${name}.json` }),
+  };
+  return scoreOf(name, await new Stryker(options).runMutationTest());
+}
+
+const row = (s: ModuleScore, date: string): string =>
+  `| ${s.module} | ${s.mutants} | ${s.killed} | ${s.survived} | ${s.score.toFixed(1)} % | ${date} |`;
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { sample: { type: 'string' }, seed: { type: 'string', default: '21' }, threshold: { type: 'string', default: '90' } },
+  });
+  const unknown = positionals.filter((name) => !(name in MODULES));
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown module ${unknown.join(', ')}; modules: ${Object.keys(MODULES).join(', ')}\n`);
+    return 2;
+  }
+  const sample = values.sample === undefined ? null : { count: Number(values.sample), seed: Number(values.seed) };
+  const threshold = Number(values.threshold);
+  if ((sample && !(Number.isInteger(sample.count) && sample.count > 0 && Number.isInteger(sample.seed))) || !(threshold >= 0 && threshold <= 100)) {
+    process.stderr.write('--sample needs a positive whole number, --seed a whole number, --threshold 0..100\n');
+    return 2;
+  }
+  const names = positionals.length > 0 ? positionals : Object.keys(MODULES);
+  const date = new Date().toISOString().slice(0, 10);
+  const scores: ModuleScore[] = [];
+  for (const name of names) {
+    const started = Date.now();
+    const score = await runModule(name, MODULES[name]!, sample);
+    scores.push(score);
+    process.stdout.write(`${name}: ${score.score.toFixed(1)} % in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  }
+  process.stdout.write(`\n| Module | Mutants | Killed | Survived | Score | Date |\n| --- | ---: | ---: | ---: | ---: | --- |\n`);
+  for (const score of scores) process.stdout.write(`${row(score, date)}\n`);
+  const failing = sample ? scores.filter((s) => s.score < threshold) : [];
+  for (const s of failing) process.stderr.write(`${s.module}: sampled mutation score ${s.score.toFixed(1)} % is under ${threshold} %\n`);
+  return failing.length > 0 ? 1 : 0;
+}
+
+process.exitCode = await main();
