@@ -237,3 +237,14 @@ describe('NEWS2 assembly limits and what the nurse is told', () => {
     ]);
   });
 });
+
+describe('NEWS2 pulse from an ECG', () => {
+  it('scores the heart rate of an ECG when no oximeter gives a pulse rate', () => {
+    const latest = [...freshReadings().filter((r) => r.metric !== 'pulseRate'), reading('heartRate', 118, '/min', 1_000, 'ecg')];
+    expect(assembleNews2Input({ latest, manual: manual(), now: NOW })).toMatchObject({
+      ok: true,
+      input: { pulse: 118 },
+      provenance: { pulse: { kind: 'device', deviceId: 'ecg', metric: 'heartRate' } },
+    });
+  });
+});
