@@ -7,7 +7,7 @@
  *     module's results are kept in reports/stryker-incremental/<module>.json and only mutants whose
  *     code or covering tests changed are run again. Reports: reports/mutation/<module>.html|json.
  *   tsx scripts/mutation.ts --sample N [--seed S] [--threshold P] [module...]
- *     N mutation sites per module, drawn by a seeded shuffle (the same sites on every run of the
+ *     N mutation sites per module, drawn by a seeded hash (the same sites on every run of the
  *     same code), every mutant at those sites run; exits 1 when a module's score is under P
  *     (default 90). Without the TypeScript checker, whose start-up alone takes minutes here.
  *   --skip-type-check: a full run without the checker (much faster; mutants that would not
@@ -17,6 +17,7 @@
  * themselves, and a run stays small enough for the two shared cores.
  * Prints one Markdown row per module: module | mutants | killed | survived | score | date.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Stryker } from '@stryker-mutator/core';
@@ -53,18 +54,6 @@ export function scoreOf(module: string, results: readonly MutantResult[]): Modul
   return { module, mutants, killed, survived, score: mutants === 0 ? 100 : (100 * killed) / mutants };
 }
 
-/** mulberry32: a small, fixed pseudo-random sequence, so a seed always draws the same sites. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const silent: Logger = {
   isTraceEnabled: () => false,
   isDebugEnabled: () => false,
@@ -87,19 +76,12 @@ const silent: Logger = {
 export async function sampleSites(module: CriticalModule, count: number, seed: number): Promise<string[]> {
   const files = module.mutate.map((name) => ({ name, content: readFileSync(name, 'utf8'), mutate: true as const }));
   const { mutants } = await new Instrumenter(silent).instrument(files, { plugins: null, excludedMutations: [], ignorers: [] });
-  const sites = [
-    ...new Set(
-      mutants.map(
-        ({ fileName, location: { start, end } }) => `${fileName}:${start.line + 1}:${start.column}-${end.line + 1}:${end.column}`,
-      ),
-    ),
-  ].sort();
-  const random = seededRandom(seed);
-  for (let i = sites.length - 1; i > 0; i -= 1) {
-    const j = Math.floor(random() * (i + 1));
-    [sites[i], sites[j]] = [sites[j]!, sites[i]!];
-  }
-  return sites.slice(0, count);
+  const sites = new Set(
+    mutants.map(({ fileName, location: { start, end } }) => `${fileName}:${start.line + 1}:${start.column}-${end.line + 1}:${end.column}`),
+  );
+  // Ordered by a hash of seed and site, so the same seed on the same code draws the same sites.
+  const rank = (site: string): string => createHash('sha256').update(`${seed}:${site}`).digest('hex');
+  return [...sites].sort((a, b) => rank(a).localeCompare(rank(b))).slice(0, count);
 }
 
 async function runModule(
