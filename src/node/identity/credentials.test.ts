@@ -2,7 +2,7 @@
 // password policy's exact limits, stored hashes that must not verify, and the TOTP window and
 // enrolment URI that authenticator apps rely on.
 import { describe, expect, it } from 'vitest';
-import { TEST_SCRYPT_COST } from '../records/test-support';
+import { openTestStation, TEST_SCRYPT_COST } from '../records/test-support';
 import { hashPassword, PasswordPolicyError, verifyPassword } from './password';
 import { base32Encode, checkTotp, hotp, otpauthUri, totpCode, totpStep, TOTP_STEP_MS } from './totp';
 
@@ -115,5 +115,48 @@ describe('TOTP window, reuse and enrolment', () => {
       period: '30',
     });
     expect(otpauthUri(seed, 'x')).toContain('otpauth://totp/VitalBridge:x?');
+  });
+});
+
+describe('user directory', () => {
+  it('keeps user names unique however they are padded, and refuses names outside the rules', async () => {
+    const { users } = await openTestStation();
+    await users.create({ username: 'nurse.ada', role: 'nurse', password: 'correct horse battery' });
+    await expect(users.create({ username: '  nurse.ada ', role: 'physician', password: 'correct horse battery' })).rejects.toThrow('that user name is taken');
+    expect(users.findByUsername(' nurse.ada ')?.role).toBe('nurse');
+    await expect(users.create({ username: 'a', role: 'nurse', password: 'correct horse battery' })).rejects.toThrow('user names are 2–64');
+    await expect(users.create({ username: "ada'; --", role: 'nurse', password: 'correct horse battery' })).rejects.toThrow('user names are 2–64');
+    expect(users.count()).toBe(1);
+  });
+
+  it('gives every role but kiosk a TOTP secret and counts accounts per role', async () => {
+    const { users } = await openTestStation();
+    const kiosk = await users.create({ username: 'kiosk-1', role: 'kiosk', password: 'correct horse battery' });
+    const admin = await users.create({ username: 'admin-1', role: 'administrator', password: 'correct horse battery' });
+    expect(kiosk).toMatchObject({ user: { totpSecret: null }, totpEnrolmentUri: null });
+    expect(admin.user.totpSecret).toHaveLength(20);
+    expect(admin.totpEnrolmentUri).toContain(`secret=${base32Encode(admin.user.totpSecret!)}`);
+    expect([users.count(), users.count('kiosk'), users.count('administrator'), users.count('nurse')]).toEqual([2, 1, 1, 0]);
+  });
+
+  it('removes an account once and says when there is no such account', async () => {
+    const { users } = await openTestStation();
+    const { user } = await users.create({ username: 'nurse.ada', role: 'nurse', password: 'correct horse battery' });
+    users.remove(user.id);
+    expect(users.get(user.id)).toBeNull();
+    expect(() => users.remove(user.id)).toThrow('no such user');
+    expect(() => users.require(user.id)).toThrow('no such user');
+  });
+
+  it('consumes a TOTP step only forward: an earlier or the same step loses, a later one wins', async () => {
+    const { users } = await openTestStation();
+    const { user } = await users.create({ username: 'nurse.ada', role: 'nurse', password: 'correct horse battery' });
+    expect(users.recordSuccess(user.id, 100)).toBe(true);
+    expect(users.recordSuccess(user.id, 100)).toBe(false);
+    expect(users.recordSuccess(user.id, 99)).toBe(false);
+    expect(users.recordSuccess(user.id, 101)).toBe(true);
+    // A kiosk sign-in has no step and keeps the last one.
+    expect(users.recordSuccess(user.id, null)).toBe(true);
+    expect(users.get(user.id)?.lastTotpStep).toBe(101);
   });
 });
