@@ -28,8 +28,6 @@ import { Instrumenter } from '@stryker-mutator/instrumenter';
 interface CriticalModule {
   mutate: string[];
   tests: string[];
-  /** Overrides the configuration's ignoreStatic: a module that is a table is all static mutants. */
-  ignoreStatic?: boolean;
 }
 
 const MODULES: Record<string, CriticalModule> = JSON.parse(
@@ -94,7 +92,6 @@ async function runModule(
   const options: PartialStrykerOptions = {
     mutate: sample ? await sampleSites(module, sample.count, sample.seed) : module.mutate,
     testFiles: module.tests,
-    ...(module.ignoreStatic === undefined ? {} : { ignoreStatic: module.ignoreStatic }),
     ...(typeCheck ? {} : { checkers: [] }),
     htmlReporter: { fileName: `${reportDir}/${name}.html` },
     jsonReporter: { fileName: `${reportDir}/${name}.json` },
