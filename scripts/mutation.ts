@@ -128,17 +128,24 @@ async function main(): Promise<number> {
   const names = positionals.length > 0 ? positionals : Object.keys(MODULES);
   const date = new Date().toISOString().slice(0, 10);
   const scores: ModuleScore[] = [];
+  const broken: string[] = [];
   for (const name of names) {
     const started = Date.now();
-    const score = await runModule(name, MODULES[name]!, sample, !sample && !values['skip-type-check']);
-    scores.push(score);
-    process.stdout.write(`${name}: ${score.score.toFixed(1)} % in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+    try {
+      const score = await runModule(name, MODULES[name]!, sample, !sample && !values['skip-type-check']);
+      scores.push(score);
+      process.stdout.write(`${name}: ${score.score.toFixed(1)} % in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+    } catch (error) {
+      // A module whose tests fail unmutated has no score; the others still get theirs.
+      broken.push(name);
+      process.stderr.write(`${name}: no score, ${error instanceof Error ? error.message : String(error)}\n`);
+    }
   }
   process.stdout.write(`\n| Module | Mutants | Killed | Survived | Score | Date |\n| --- | ---: | ---: | ---: | ---: | --- |\n`);
   for (const score of scores) process.stdout.write(`${row(score, date)}\n`);
   const failing = sample ? scores.filter((s) => s.score < threshold) : [];
   for (const s of failing) process.stderr.write(`${s.module}: sampled mutation score ${s.score.toFixed(1)} % is under ${threshold} %\n`);
-  return failing.length > 0 ? 1 : 0;
+  return failing.length > 0 || broken.length > 0 ? 1 : 0;
 }
 
 process.exitCode = await main();
