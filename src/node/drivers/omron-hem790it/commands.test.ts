@@ -78,6 +78,12 @@ describe('parseReply', () => {
     expect(parseReply(bytes('4f 4b 01 00 10 00 01 11'), 5).kind).toBe('invalid');
   });
 
+  it('says in hex what was wrong, for the support log', () => {
+    expect(parseReply(bytes('05'), 14)).toEqual({ kind: 'invalid', reason: 'reply starts with 0x05' });
+    expect(parseReply(bytes('4f 06 46'), 14)).toEqual({ kind: 'invalid', reason: 'reply starts with 4f 06, neither OK nor NO' });
+    expect(parseReply(bytes('4f 4b 0a 00 10 00 01 11'), 5)).toEqual({ kind: 'invalid', reason: 'byte after OK is 0x0a, expected 00' });
+  });
+
   it('accepts the bare OK of END and of a clearing block', () => {
     expect(parseReply(bytes('4f 4b'), 0)).toEqual({ kind: 'ok', data: new Uint8Array(0) });
   });
@@ -141,7 +147,7 @@ describe('decodeStoredReading', () => {
   });
 
   it('refuses a zero diastolic on its own, and keeps a diastolic one below the systolic', () => {
-    expect(decodeStoredReading(reading({ dia: 0 })).ok).toBe(false);
+    expect(decodeStoredReading(reading({ dia: 0 }))).toEqual({ ok: false, reason: 'zero pressure or pulse' });
     expect(decodeStoredReading(reading({ sys: 129, dia: 128 }))).toMatchObject({ ok: true, reading: { systolic: 129, diastolic: 128, pulseRate: 77 } });
   });
 
