@@ -60,6 +60,23 @@ describe('invokeContract', () => {
     },
   );
 
+  it('names an unknown method for the screen’s log: a string quoted and cut to 100 characters, anything else only by its type', async () => {
+    const message = async (method: unknown) => {
+      const result = await invokeContract(fakeHost().host.handlers, nurseScreen, method, undefined);
+      return result.ok ? null : result.error.message;
+    };
+    expect(await message('dropTables')).toBe('Unknown method: "dropTables"');
+    expect(await message(`x${'y'.repeat(200)}`)).toBe(`Unknown method: "x${'y'.repeat(99)}"`);
+    expect(await message(42)).toBe('Unknown method: a number name');
+    expect(await message(null)).toBe('Unknown method: a null name');
+    const hostile = {
+      toString() {
+        throw new Error('stringified');
+      },
+    };
+    expect(await message(hostile)).toBe('Unknown method: a object name');
+  });
+
   it.each([
     ['a missing object', undefined],
     ['a number id', { deviceId: 7 }],

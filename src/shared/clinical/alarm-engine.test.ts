@@ -150,6 +150,13 @@ describe('latching, acknowledgement and the log', () => {
     expect(state.alarms[0]).toMatchObject({ value: 86 });
   });
 
+  it('records the highest value as the worst of a high alarm', () => {
+    let state = stream(withOximeter(), T0, T0 + 6 * S, 97, 130);
+    state = stream(state, T0 + 7 * S, T0 + 7 * S, 97, 160);
+    state = stream(state, T0 + 8 * S, T0 + 9 * S, 97, 135);
+    expect(state.log[0]).toMatchObject({ firstValue: 130, worstValue: 160 });
+  });
+
   it('silences an acknowledged alarm whose condition persists, but keeps showing it', () => {
     let state = stream(withOximeter(), T0, T0 + 6 * S, 84);
     const id = only(state).alarm.id;
@@ -357,6 +364,8 @@ describe('patient limits', () => {
     [{ metric: 'pulseRate', low: 110, high: 100 }, /between 30 and 100/],
     [{ metric: 'pulseRate', low: 90, high: 80 }, /must be below the high limit/],
     [{ metric: 'systolic', high: Number.POSITIVE_INFINITY }, /between 120 and 250/],
+    // A request from outside naming a metric without alarm rules (the contract's type is not a runtime check).
+    [{ metric: 'perfusionIndex' as 'spo2', low: 1 }, /^perfusionIndex has no alarm limits$/],
   ] as const)('refuses %o', (request, message) => {
     expect(setPatientLimits(withOximeter(), request, physician, T0)).toMatchObject({ ok: false, error: expect.stringMatching(message) });
   });

@@ -134,3 +134,117 @@ describe('assembling NEWS2 input from the station', () => {
     });
   });
 });
+
+// What a nurse reads on the screen when NEWS2 is refused, and where the limits sit exactly: a
+// score built one second past a limit would look current and be wrong.
+describe('NEWS2 assembly limits and what the nurse is told', () => {
+  const problemsOf = (request: Parameters<typeof assembleNews2Input>[0]) => {
+    const assembled = assembleNews2Input(request);
+    if (assembled.ok) throw new Error('expected a refusal');
+    return assembled.problems;
+  };
+  const withSpo2At = (receivedAt: number) => freshReadings().map((r) => (r.metric === 'spo2' ? { ...r, receivedAt } : r));
+
+  it('accepts an SpO₂ reading exactly 10 s old and refuses one a millisecond older, saying how old', () => {
+    expect(assembleNews2Input({ latest: withSpo2At(NOW - 10_000), manual: manual(), now: NOW }).ok).toBe(true);
+    expect(problemsOf({ latest: withSpo2At(NOW - 10_001), manual: manual(), now: NOW })).toEqual([
+      { input: 'spo2', reason: 'stale', detail: 'the SpO₂ reading is 0 min old (limit 0 min)' },
+    ]);
+    const systolicAt = (receivedAt: number) => freshReadings().map((r) => (r.metric === 'systolic' ? { ...r, receivedAt } : r));
+    expect(problemsOf({ latest: systolicAt(NOW - 90 * MINUTE), manual: manual(), now: NOW })).toEqual([
+      { input: 'systolic', reason: 'stale', detail: 'the Systolic reading is 90 min old (limit 30 min)' },
+    ]);
+  });
+
+  it('tolerates a device clock up to 5 s ahead and refuses one further ahead as a clock fault', () => {
+    expect(assembleNews2Input({ latest: withSpo2At(NOW + 5_000), manual: manual(), now: NOW }).ok).toBe(true);
+    expect(problemsOf({ latest: withSpo2At(NOW + 5_001), manual: manual(), now: NOW })).toEqual([
+      { input: 'spo2', reason: 'invalid', detail: 'the SpO₂ reading is time-stamped in the future; check the station clock' },
+    ]);
+  });
+
+  it('accepts a manual entry exactly 30 min old and names who entered a stale one', () => {
+    const at = (age: number) => ({ ...manual(), onOxygen: { value: false, enteredBy: nurse, enteredAt: NOW - age } });
+    expect(assembleNews2Input({ latest: freshReadings(), manual: at(30 * MINUTE), now: NOW }).ok).toBe(true);
+    expect(problemsOf({ latest: freshReadings(), manual: at(45 * MINUTE), now: NOW })).toEqual([
+      { input: 'onOxygen', reason: 'stale', detail: 'air or oxygen entered by Nurse Ada is 45 min old (limit 30 min)' },
+    ]);
+  });
+
+  it('uses the newest reading whatever order the readings come in', () => {
+    const older = reading('spo2', 88, '%', 8_000, 'oximeter');
+    const newer = reading('spo2', 97, '%', 1_000, 'oximeter');
+    const others = freshReadings().filter((r) => r.metric !== 'spo2');
+    for (const latest of [[newer, older, ...others], [...others, older, newer]]) {
+      expect(assembleNews2Input({ latest, manual: manual(), now: NOW })).toMatchObject({ ok: true, input: { spo2: 97 } });
+    }
+  });
+
+  it('names every missing input in words', () => {
+    expect(problemsOf({ latest: [], manual: {}, now: NOW }).map((p) => `${p.input}: ${p.detail}`)).toEqual([
+      'respiratoryRate: no Resp. rate reading',
+      'spo2: no SpO₂ reading',
+      'onOxygen: air or oxygen has not been entered',
+      'systolic: no Systolic reading',
+      'pulse: no Pulse reading',
+      'consciousness: the ACVPU level has not been entered',
+      'temperature: no Temperature reading',
+    ]);
+    const { respiratoryRate: _rr, ...noRate } = manual();
+    expect(problemsOf({ latest: freshReadings(), manual: { ...noRate, respiratoryRate: undefined }, now: NOW })).toEqual([
+      { input: 'respiratoryRate', reason: 'missing', detail: 'no Resp. rate reading' },
+    ]);
+  });
+
+  it('says which device reports what when its numbers cannot be trusted', () => {
+    const devices: DeviceInfo[] = [
+      { id: 'oximeter', driverId: 'cms50', name: 'CMS50', transport: 'hid', state: 'streaming', condition: 'searching', canRequestMeasurement: false },
+    ];
+    expect(problemsOf({ latest: freshReadings(), manual: manual(), now: NOW, devices })).toEqual([
+      { input: 'spo2', reason: 'invalid', detail: 'SpO₂ device CMS50 reports searching' },
+      { input: 'pulse', reason: 'invalid', detail: 'Pulse device CMS50 reports searching' },
+    ]);
+  });
+
+  it('refuses a reading in a unit its metric is never measured in, and says so', () => {
+    const latest = freshReadings().map((r) => (r.metric === 'systolic' ? { ...r, unit: 'kg' as const } : r));
+    expect(problemsOf({ latest, manual: manual(), now: NOW })).toEqual([
+      { input: 'systolic', reason: 'invalid', detail: 'Systolic cannot be measured in kg' },
+    ]);
+  });
+
+  it('records Scale 1 as the default and a physician’s Scale 2 as theirs; a nurse is told only a physician may decide', () => {
+    expect(assembleNews2Input({ latest: freshReadings(), manual: manual(), now: NOW })).toMatchObject({
+      ok: true,
+      provenance: { spo2Scale: { kind: 'default', detail: 'no Scale 2 prescription: Scale 1' } },
+    });
+    const decidedAt = NOW - 24 * 60 * MINUTE;
+    expect(
+      assembleNews2Input({ latest: freshReadings(), manual: { ...manual(), spo2Scale2: { value: true, enteredBy: physician, enteredAt: decidedAt } }, now: NOW }),
+    ).toMatchObject({ ok: true, input: { spo2Scale: 2 }, provenance: { spo2Scale: { kind: 'manual', enteredBy: physician, enteredAt: decidedAt } } });
+    expect(
+      assembleNews2Input({ latest: freshReadings(), manual: { ...manual(), spo2Scale2: { value: false, enteredBy: physician, enteredAt: decidedAt } }, now: NOW }),
+    ).toMatchObject({ ok: true, input: { spo2Scale: 1 } });
+    expect(problemsOf({ latest: freshReadings(), manual: { ...manual(), spo2Scale2: { value: true, enteredBy: nurse, enteredAt: NOW } }, now: NOW })).toEqual([
+      { input: 'spo2Scale', reason: 'invalid', detail: 'SpO₂ Scale 2 must be decided by a physician, not a nurse' },
+    ]);
+  });
+
+  it('names a hand-counted respiratory rate charted by someone who may not chart', () => {
+    const entries = { ...manual(), respiratoryRate: { value: 16, enteredBy: kiosk, enteredAt: NOW } };
+    expect(problemsOf({ latest: freshReadings(), manual: entries, now: NOW })).toEqual([
+      { input: 'respiratoryRate', reason: 'invalid', detail: 'the respiratory rate was entered by a kiosk, who may not chart observations' },
+    ]);
+  });
+});
+
+describe('NEWS2 pulse from an ECG', () => {
+  it('scores the heart rate of an ECG when no oximeter gives a pulse rate', () => {
+    const latest = [...freshReadings().filter((r) => r.metric !== 'pulseRate'), reading('heartRate', 118, '/min', 1_000, 'ecg')];
+    expect(assembleNews2Input({ latest, manual: manual(), now: NOW })).toMatchObject({
+      ok: true,
+      input: { pulse: 118 },
+      provenance: { pulse: { kind: 'device', deviceId: 'ecg', metric: 'heartRate' } },
+    });
+  });
+});

@@ -166,3 +166,23 @@ describe('NEWS2 input validation', () => {
     for (const candidate of [null, 7, 'news', [normal]]) expect(parseNews2Input(candidate).ok).toBe(false);
   });
 });
+
+describe('NEWS2 input errors say what is wrong with each input', () => {
+  it.each([
+    ['respiratoryRate', '20', 'respiratoryRate must be a number'],
+    ['respiratoryRate', 20.5, 'respiratoryRate must be a whole number (/min)'],
+    ['spo2Scale', 3, 'spo2Scale must be 1 or 2'],
+    ['onOxygen', 'yes', 'onOxygen must be true or false'],
+    ['consciousness', 'X', 'consciousness must be one of A, C, V, P, U'],
+    ['temperature', 'hot', 'temperature must be a number'],
+    ['temperature', 45.1, 'temperature must be between 25 and 45 Cel'],
+  ] as const)('%s = %j: "%s"', (name, value, error) => {
+    expect(parseNews2Input({ ...normal, [name]: value })).toEqual({ ok: false, errors: [error] });
+  });
+
+  it('says an input that is not an object is not one', () => {
+    for (const candidate of [null, 7, 'news', [normal]]) {
+      expect(parseNews2Input(candidate)).toEqual({ ok: false, errors: ['NEWS2 input must be an object'] });
+    }
+  });
+});

@@ -56,6 +56,7 @@ describe('parseReply', () => {
   it('waits for the rest of a truncated answer', () => {
     expect(parseReply(SHARED_LOG_GME_REPLY.subarray(0, 14), 14)).toEqual({ kind: 'incomplete' });
     expect(parseReply(bytes('4f'), 14)).toEqual({ kind: 'incomplete' });
+    expect(parseReply(bytes('4e'), 14)).toEqual({ kind: 'incomplete' });
     expect(parseReply(new Uint8Array(0), 14)).toEqual({ kind: 'incomplete' });
   });
 
@@ -75,6 +76,12 @@ describe('parseReply', () => {
 
   it('requires the 00 after OK', () => {
     expect(parseReply(bytes('4f 4b 01 00 10 00 01 11'), 5).kind).toBe('invalid');
+  });
+
+  it('says in hex what was wrong, for the support log', () => {
+    expect(parseReply(bytes('05'), 14)).toEqual({ kind: 'invalid', reason: 'reply starts with 0x05' });
+    expect(parseReply(bytes('4f 06 46'), 14)).toEqual({ kind: 'invalid', reason: 'reply starts with 4f 06, neither OK nor NO' });
+    expect(parseReply(bytes('4f 4b 0a 00 10 00 01 11'), 5)).toEqual({ kind: 'invalid', reason: 'byte after OK is 0x0a, expected 00' });
   });
 
   it('accepts the bare OK of END and of a clearing block', () => {
@@ -129,6 +136,19 @@ describe('decodeStoredReading', () => {
 
   it('accepts 29 February of a leap year', () => {
     expect(decodeStoredReading(reading({ mo: 2, d: 29 }))).toMatchObject({ ok: true, reading: { time: '2008-02-29T16:10:46' } });
+  });
+
+  it('accepts the last valid value of every date and time field, so no real reading is dropped', () => {
+    expect(decodeStoredReading(reading({ y: 9, mo: 12, d: 31, h: 23, mi: 59, s: 59 }))).toMatchObject({ ok: true, reading: { time: '2009-12-31T23:59:59' } });
+    expect(decodeStoredReading(reading({ mo: 1, d: 1, h: 0, mi: 0, s: 0 }))).toMatchObject({ ok: true, reading: { time: '2008-01-01T00:00:00' } });
+    expect(decodeStoredReading(reading({ mo: 4, d: 30 })).ok).toBe(true);
+    expect(decodeStoredReading(reading({ mo: 4, d: 31 })).ok).toBe(false);
+    expect(decodeStoredReading(reading({ d: 0 })).ok).toBe(false);
+  });
+
+  it('refuses a zero diastolic on its own, and keeps a diastolic one below the systolic', () => {
+    expect(decodeStoredReading(reading({ dia: 0 }))).toEqual({ ok: false, reason: 'zero pressure or pulse' });
+    expect(decodeStoredReading(reading({ sys: 129, dia: 128 }))).toMatchObject({ ok: true, reading: { systolic: 129, diastolic: 128, pulseRate: 77 } });
   });
 
   it('rejects data of the wrong length', () => {

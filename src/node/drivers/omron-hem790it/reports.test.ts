@@ -14,6 +14,10 @@ describe('decodeInputReport', () => {
     expect(decodeInputReport(bytes('00 00 00 00 00 00 00 00'))).toEqual({ kind: 'empty' });
   });
 
+  it('takes all seven bytes of a full report', () => {
+    expect(decodeInputReport(bytes('07 4f 4b 00 08 04 15 10'))).toEqual({ kind: 'data', bytes: bytes('4f 4b 00 08 04 15 10') });
+  });
+
   it('treats a count of 8 as "not ready", never as data', () => {
     expect(decodeInputReport(bytes('08 60 00 00 00 00 00 00'))).toEqual({ kind: 'not-ready' });
     expect(decodeInputReport(bytes('ff 4f 4b 00 00 00 00 00'))).toEqual({ kind: 'not-ready' });

@@ -118,6 +118,16 @@ describe('StationAccess', () => {
     expect(actions(start)).toEqual([`session.lock ${idleNurse.id}`]);
   });
 
+  it('ignores pointer and key activity on a locked screen: it neither fails nor unlocks', async () => {
+    const screen = bench.screen();
+    const nurse = await bench.account('nurse');
+    await screen.access.signIn(nurse.credentials());
+    screen.access.lock();
+    expect(() => screen.access.reportActivity()).not.toThrow();
+    expect(screen.access.state().user?.locked).toBe(true);
+    expect(() => screen.access.authorize('patient.view')).toThrow(AccessDeniedError);
+  });
+
   it('a closed screen signs its session out, and closing the station signs out every screen', async () => {
     const screens = [bench.screen(), bench.screen(), bench.screen()];
     const nurses = [await bench.account('nurse'), await bench.account('nurse'), await bench.account('nurse')];
