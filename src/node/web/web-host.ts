@@ -12,6 +12,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { ClientMessageSchema, WEB_SOCKET_PATH, type ServerMessage } from '../../shared/contract';
 import { KIOSK_CLEAR_QUERY } from '../../shared/contract-kiosk';
 import { openContractSession, type ContractHost, type ContractSessionOptions } from '../station/contract-session';
+import { ConnectionLimits, DEFAULT_REQUEST_LIMITS, type RequestLimits } from './connection-limits';
 import { buildContentSecurityPolicy } from './content-security-policy';
 import { SECURITY_HEADERS } from './security-headers';
 import { readStaticFile } from './static-files';
@@ -27,6 +28,8 @@ export interface WebHostOptions {
   /** Extra connect-src origins for the page (the consultation server's HTTP and WebSocket origins). */
   connectSources?: readonly string[];
   onFault?: ContractSessionOptions['onFault'];
+  /** Per-connection request limits; defaults suit a screen. */
+  requestLimits?: RequestLimits;
 }
 
 export interface WebHost {
@@ -43,6 +46,11 @@ const LISTEN_ADDRESS = '127.0.0.1';
 const SLOW_SOCKET_BYTES = 1 << 20;
 /** Client messages are small invokes; anything larger is hostile. */
 const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
+/**
+ * A socket holding more than this unsent is not reading its answers: it is closed rather than
+ * buffered for without bound (frames stop growing the buffer at SLOW_SOCKET_BYTES; answers do not).
+ */
+export const MAX_UNSENT_BYTES = 16 << 20;
 
 const sameSecret = (given: string | null | undefined, expected: Buffer): boolean => {
   if (!given) return false;
@@ -54,6 +62,14 @@ const sameSecret = (given: string | null | undefined, expected: Buffer): boolean
 const requestIdOf = (message: unknown): number | null => {
   const id = (message as { id?: unknown } | null | undefined)?.id;
   return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : null;
+};
+
+const parseJson = (data: RawData): unknown => {
+  try {
+    return JSON.parse(data.toString()) as unknown;
+  } catch {
+    return undefined;
+  }
 };
 
 /** Fetch-metadata that only a browser loading this page's own assets sends. */
@@ -152,23 +168,28 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   const serveContract = (ws: WebSocket) => {
     const send = (message: ServerMessage) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+      if (ws.readyState !== ws.OPEN) return;
+      ws.send(JSON.stringify(message));
+      if (ws.bufferedAmount > MAX_UNSENT_BYTES) ws.terminate();
     };
+    const limits = new ConnectionLimits(ws, options.requestLimits ?? DEFAULT_REQUEST_LIMITS);
     const session = openContractSession(
       options.host,
       { sendEvent: (event, payload) => send({ type: 'event', event, payload }), isReady: () => ws.bufferedAmount < SLOW_SOCKET_BYTES },
       { onFault: options.onFault },
     );
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      void handleClientMessage(data, isBinary).catch((error: unknown) => options.onFault?.('web socket message failed', error));
+      if (!limits.admit()) return refuseAsBusy(data, isBinary);
+      void handleClientMessage(data, isBinary)
+        .catch((error: unknown) => options.onFault?.('web socket message failed', error))
+        .finally(() => limits.done());
     });
+    const refuseAsBusy = (data: RawData, isBinary: boolean) => {
+      const id = isBinary ? null : requestIdOf(parseJson(data));
+      send({ type: 'result', id, ok: false, error: { code: 'busy', message: 'Too many requests on this connection: wait for the answers before sending more' } });
+    };
     const handleClientMessage = async (data: RawData, isBinary: boolean) => {
-      let parsed: unknown;
-      try {
-        parsed = isBinary ? undefined : JSON.parse(data.toString());
-      } catch {
-        parsed = undefined;
-      }
+      const parsed = isBinary ? undefined : parseJson(data);
       const message = ClientMessageSchema.safeParse(parsed);
       if (!message.success) {
         send({ type: 'result', id: requestIdOf(parsed), ok: false, error: { code: 'bad-request', message: 'Malformed message: expected a contract invoke or flow message as JSON text' } });
@@ -183,7 +204,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       const result = await session.invoke(method, input);
       send(result.ok ? { type: 'result', id, ok: true, output: result.output } : { type: 'result', id, ok: false, error: result.error });
     };
-    ws.on('close', () => session.close());
+    ws.on('close', () => {
+      limits.close();
+      session.close();
+    });
     ws.on('error', () => ws.terminate());
   };
 
