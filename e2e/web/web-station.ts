@@ -16,6 +16,8 @@ const START_TIMEOUT_MS = 120_000;
 export interface WebStation {
   url: string;
   dataDir: string;
+  /** The station process's id (for its memory use, signals). */
+  pid: number;
   /** Accounts written into this station's records while it runs. */
   accounts: StationAccounts;
   /** Everything the process wrote to stderr so far, for failure messages. */
@@ -57,7 +59,7 @@ export async function startWebStation(extraArgs: readonly string[] = [], setup: 
   };
   try {
     const url = await stationUiAnnounced(child, () => stderr);
-    return { url, dataDir, accounts, stderr: () => stderr, stop };
+    return { url, dataDir, pid: child.pid!, accounts, stderr: () => stderr, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -55,7 +55,8 @@ export const AccessStateSchema = z.object({
 });
 export type AccessState = z.infer<typeof AccessStateSchema>;
 
-export const SIGN_IN_REFUSALS = ['invalid-credentials', 'throttled', 'patient-required', 'not-administrator'] as const;
+/** `busy`: not checked, because the station or this screen has as many attempts under way as it takes; nothing was counted. */
+export const SIGN_IN_REFUSALS = ['invalid-credentials', 'throttled', 'patient-required', 'not-administrator', 'busy'] as const;
 export type SignInRefusal = (typeof SIGN_IN_REFUSALS)[number];
 
 export const SignInOutcomeSchema = z.discriminatedUnion('ok', [

@@ -135,7 +135,8 @@ export interface StationApi {
  * How an invoke ends, on every transport. Errors travel as data (not thrown across IPC or the socket)
  * so the caller gets a code it can act on instead of a transport-specific message.
  */
-export const INVOKE_ERROR_CODES = ['bad-request', 'unknown-method', 'forbidden', 'failed', 'disconnected'] as const;
+/** `busy`: refused unheard, the connection sent more than the station takes from one screen; try again later. */
+export const INVOKE_ERROR_CODES = ['bad-request', 'unknown-method', 'forbidden', 'failed', 'disconnected', 'busy'] as const;
 export type InvokeErrorCode = (typeof INVOKE_ERROR_CODES)[number];
 export const InvokeErrorSchema = z.object({ code: z.enum(INVOKE_ERROR_CODES), message: z.string().max(2_000) });
 export type InvokeError = z.infer<typeof InvokeErrorSchema>;

@@ -11,4 +11,15 @@ describe('TokenBucket', () => {
     now += 60_000;
     expect([bucket.take(), bucket.take(), bucket.take(), bucket.take()]).toEqual([true, true, true, false]);
   });
+
+  it('tells how long until it holds a number of tokens', () => {
+    let now = 0;
+    const bucket = new TokenBucket({ burst: 4, perSecond: 10, now: () => now });
+    expect(bucket.msUntil(4)).toBe(0);
+    while (bucket.take());
+    expect(bucket.msUntil(1)).toBeCloseTo(100);
+    expect(bucket.msUntil(10)).toBeCloseTo(400);
+    now += 100;
+    expect(bucket.msUntil(1)).toBe(0);
+  });
 });

@@ -16,11 +16,21 @@ export class TokenBucket {
 
   /** Takes one token; false when the bucket is empty (the message must be dropped). */
   take(): boolean {
-    const now = this.#now();
-    this.#tokens = Math.min(this.#burst, this.#tokens + (now - this.#updatedAt) * this.#perMs);
-    this.#updatedAt = now;
+    this.#refill();
     if (this.#tokens < 1) return false;
     this.#tokens -= 1;
     return true;
+  }
+
+  /** How long until the bucket holds `tokens` (at most the burst); 0 when it does now. */
+  msUntil(tokens: number): number {
+    this.#refill();
+    return Math.max(0, (Math.min(tokens, this.#burst) - this.#tokens) / this.#perMs);
+  }
+
+  #refill(): void {
+    const now = this.#now();
+    this.#tokens = Math.min(this.#burst, this.#tokens + (now - this.#updatedAt) * this.#perMs);
+    this.#updatedAt = now;
   }
 }

@@ -11,6 +11,8 @@ import { randomBytes } from 'node:crypto';
 import { can, isPatientScoped, requiresSecondFactor, type ProtectedAction, type StationRole } from '../../shared/roles';
 import type { AuditLog } from '../audit/audit-log';
 import { hashPassword, verifyPassword } from './password';
+import { BUSY, PasswordCheckGate, type PasswordCheckLimits } from './password-check-gate';
+import { RefusalAudit } from './refusal-audit';
 import { checkTotp } from './totp';
 import type { UserAccount, UserDirectory } from './users';
 
@@ -34,7 +36,9 @@ export type SignInResult =
   | { ok: true; session: Session }
   | { ok: false; reason: 'invalid-credentials' }
   | { ok: false; reason: 'throttled'; retryAfterMs: number }
-  | { ok: false; reason: 'patient-required' };
+  | { ok: false; reason: 'patient-required' }
+  /** Not checked: the station is checking as many passwords as it can; nothing counts against the name. */
+  | { ok: false; reason: 'busy' };
 
 /** A sign-in for one act: also refused when the account's role may not do it. */
 export type SignInForResult = SignInResult | { ok: false; reason: 'not-permitted' };
@@ -48,15 +52,22 @@ export interface ThrottlePolicy {
   /** The first wait; each further failure doubles it. */
   baseDelayMs: number;
   maxDelayMs: number;
+  /**
+   * A streak of failures is forgotten this long after its wait ended (or after a failure that
+   * started none), for accounts and unknown names alike: what is remembered about a name, and for
+   * how long, must not tell whether it exists.
+   */
+  forgetAfterMs?: number;
 }
 
 export interface AuthenticatorOptions {
   now?: () => number;
   inactivityLockMs?: number;
   throttle?: ThrottlePolicy;
+  passwordChecks?: PasswordCheckLimits;
 }
 
-export const DEFAULT_THROTTLE: ThrottlePolicy = { freeAttempts: 3, baseDelayMs: 30_000, maxDelayMs: 15 * 60_000 };
+export const DEFAULT_THROTTLE: ThrottlePolicy = { freeAttempts: 3, baseDelayMs: 30_000, maxDelayMs: 15 * 60_000, forgetAfterMs: 60 * 60_000 };
 /** Five minutes: long enough for a measurement round, short enough for a shared ward station. */
 export const DEFAULT_INACTIVITY_LOCK_MS = 5 * 60_000;
 
@@ -84,17 +95,29 @@ interface LiveSession extends Session {
 
 type CredentialCheck = { ok: true; user: UserAccount } | Exclude<SignInResult, { ok: true }>;
 
-/** Bounds the memory spent remembering failures for user names that do not exist. */
-const MAX_UNKNOWN_NAMES_TRACKED = 1_000;
+interface FailureState {
+  failedAttempts: number;
+  /** Until when attempts are refused unheard; for a failure that started no wait, its own time. */
+  throttledUntil: number;
+}
+
+const NO_FAILURES: FailureState = { failedAttempts: 0, throttledUntil: 0 };
 
 export class Authenticator {
   private readonly sessions = new Map<string, LiveSession>();
-  private readonly unknownNameFailures = new Map<string, { failedAttempts: number; throttledUntil: number }>();
+  /**
+   * Failures of names that are not accounts, oldest update first. Bounded by time, not count:
+   * evicting by count would forget an unknown name's throttle while an account's stays, which
+   * tells the two apart. New entries need a password check each, which the gate rate-limits.
+   */
+  private readonly unknownNameFailures = new Map<string, FailureState>();
   /** The attempt last queued per normalised user name (checkCredentials). */
   private readonly attemptsInProgress = new Map<string, Promise<void>>();
   private readonly now: () => number;
   private readonly inactivityLockMs: number;
-  private readonly throttle: ThrottlePolicy;
+  private readonly throttle: Required<ThrottlePolicy>;
+  private readonly passwordChecks: PasswordCheckGate;
+  private readonly refusals: RefusalAudit;
   /** Verified against when the user name is unknown, so timing does not reveal which names exist. */
   private readonly decoyHash: Promise<string>;
 
@@ -105,7 +128,9 @@ export class Authenticator {
   ) {
     this.now = options.now ?? Date.now;
     this.inactivityLockMs = options.inactivityLockMs ?? DEFAULT_INACTIVITY_LOCK_MS;
-    this.throttle = options.throttle ?? DEFAULT_THROTTLE;
+    this.throttle = { forgetAfterMs: DEFAULT_THROTTLE.forgetAfterMs!, ...(options.throttle ?? DEFAULT_THROTTLE) };
+    this.passwordChecks = new PasswordCheckGate(options.passwordChecks);
+    this.refusals = new RefusalAudit(audit, this.now);
     this.decoyHash = hashPassword(randomBytes(24).toString('base64'), users.scryptCost);
   }
 
@@ -127,7 +152,7 @@ export class Authenticator {
     if (!checked.ok) return checked;
     const { user } = checked;
     if (!can(user.role, action)) {
-      this.audit.append({ actor: user.id, role: user.role, action: 'session.sign-in-refused', object: null });
+      this.refusals.refused(user.id, user.role);
       return { ok: false, reason: 'not-permitted' };
     }
     return { ok: true, session: this.openSession(user.id, user.role, null, this.inactivityLockMs) };
@@ -165,16 +190,13 @@ export class Authenticator {
   async unlock(sessionId: string, credentials: Credentials): Promise<SignInResult> {
     const session = this.sessions.get(sessionId);
     if (!session) throw new SessionError('unknown-session');
-    // Someone else's details are refused before they are checked: an unlock attempt must neither use
-    // up that person's code nor clear their failed attempts.
     const owner = this.users.get(session.userId);
-    if (!owner || normalisedName(credentials.username) !== normalisedName(owner.username)) {
-      this.audit.append({ actor: session.userId, role: session.role, action: 'session.sign-in-refused', object: null });
+    if (!owner) {
+      this.refusals.refused(session.userId, session.role);
       return { ok: false, reason: 'invalid-credentials' };
     }
-    const checked = await this.checkCredentials(credentials);
+    const checked = await this.checkCredentials(credentials, owner);
     if (!checked.ok) return checked;
-    if (checked.user.id !== session.userId) return { ok: false, reason: 'invalid-credentials' };
     session.locked = false;
     session.lastActivity = this.now();
     this.audit.append({ actor: session.userId, role: session.role, action: 'session.unlock', object: null });
@@ -240,14 +262,22 @@ export class Authenticator {
     this.audit.append({ actor: session.userId, role: session.role, action: 'session.lock', object: null });
   }
 
+  /** Writes the counts of refusals not yet in the audit trail; the station is stopping. */
+  close(): void {
+    this.refusals.close();
+  }
+
   /**
    * Attempts for one user name are checked one after another: run side by side, each would read
    * the failure count before any of them recorded its failure, and a burst of guesses would count
-   * as one.
+   * as one. An unlock (`owner`: the locked session's user) is an attempt at the owner's name,
+   * whatever name it gives.
    */
-  private checkCredentials(credentials: Credentials): Promise<CredentialCheck> {
-    const name = normalisedName(credentials.username);
-    const attempt = (this.attemptsInProgress.get(name) ?? Promise.resolve()).then(() => this.checkCredentialsNow(credentials));
+  private checkCredentials(credentials: Credentials, owner: UserAccount | null = null): Promise<CredentialCheck> {
+    // The code is judged by when it was typed, not by when a busy station got to it.
+    const receivedAt = this.now();
+    const name = owner ? normalisedName(owner.username) : normalisedName(credentials.username);
+    const attempt = (this.attemptsInProgress.get(name) ?? Promise.resolve()).then(() => this.checkCredentialsNow(credentials, receivedAt, owner));
     const settled = attempt.then(
       () => undefined,
       () => undefined,
@@ -259,41 +289,61 @@ export class Authenticator {
     return attempt;
   }
 
-  private async checkCredentialsNow(credentials: Credentials): Promise<CredentialCheck> {
-    const user = typeof credentials.username === 'string' ? this.users.findByUsername(credentials.username) : null;
-    const state = user ?? this.unknownNameFailures.get(normalisedName(credentials.username)) ?? { failedAttempts: 0, throttledUntil: 0 };
+  private async checkCredentialsNow(credentials: Credentials, receivedAt: number, owner: UserAccount | null): Promise<CredentialCheck> {
+    const named = typeof credentials.username === 'string' ? this.users.findByUsername(credentials.username) : null;
+    // Re-read: the owner's failures may have changed while this attempt waited its turn.
+    const user = owner ? this.users.get(owner.id) : named;
+    const state = this.remembered(user ?? this.unknownNameFailures.get(normalisedName(credentials.username)) ?? NO_FAILURES);
     if (state.throttledUntil > this.now()) {
-      this.audit.append({ actor: user?.id ?? 'unidentified', role: user?.role ?? 'unidentified', action: 'session.sign-in-refused', object: null });
+      this.refusals.refused(user?.id ?? 'unidentified', user?.role ?? 'unidentified');
       return { ok: false, reason: 'throttled', retryAfterMs: state.throttledUntil - this.now() };
     }
+    // Someone else's details at a locked screen are refused unchecked, so the attempt neither uses
+    // up that person's code nor clears their failures; it counts against the session's owner.
+    if (owner && named?.id !== owner.id) return this.refuse(user, credentials.username, state);
     const password = typeof credentials.password === 'string' ? credentials.password : '';
-    const passwordOk = await verifyPassword(password, user?.passwordHash ?? (await this.decoyHash));
+    const decoyHash = await this.decoyHash;
+    const passwordOk = await this.passwordChecks.run(() => verifyPassword(password, user?.passwordHash ?? decoyHash));
+    if (passwordOk === BUSY) return { ok: false, reason: 'busy' };
     let totpStep: number | null = null;
     let ok = user !== null && passwordOk;
     if (ok && user && requiresSecondFactor(user.role)) {
-      const totp = user.totpSecret ? checkTotp(user.totpSecret, String(credentials.totp ?? ''), this.now(), user.lastTotpStep) : null;
+      const totp = user.totpSecret ? checkTotp(user.totpSecret, String(credentials.totp ?? ''), receivedAt, user.lastTotpStep) : null;
       ok = totp?.ok === true;
       if (totp?.ok) totpStep = totp.step;
     }
     // The step is consumed atomically: of two sign-ins racing with one code, only one gets in.
     if (ok && user && this.users.recordSuccess(user.id, totpStep)) return { ok: true, user };
-    const throttledUntil = this.recordFailure(user, credentials.username, state.failedAttempts + 1);
+    return this.refuse(user, credentials.username, state);
+  }
+
+  /** A failed attempt: counted against the name (throttling it after the free ones) and audited. */
+  private refuse(user: UserAccount | null, typedName: unknown, state: FailureState): Exclude<SignInResult, { ok: true }> {
+    const failedAttempts = state.failedAttempts + 1;
+    const excess = failedAttempts - this.throttle.freeAttempts;
+    const throttledUntil = this.now() + (excess > 0 ? Math.min(this.throttle.baseDelayMs * 2 ** (excess - 1), this.throttle.maxDelayMs) : 0);
+    if (user) this.users.recordFailure(user.id, failedAttempts, throttledUntil);
+    else this.rememberUnknownName(normalisedName(typedName), { failedAttempts, throttledUntil });
+    this.refusals.refused(user?.id ?? 'unidentified', user?.role ?? 'unidentified');
     // The failure that starts a wait says so at once, rather than letting the next attempt find out.
     if (throttledUntil > this.now()) return { ok: false, reason: 'throttled', retryAfterMs: throttledUntil - this.now() };
     return { ok: false, reason: 'invalid-credentials' };
   }
 
-  /** Returns until when the name is now throttled (0: not). */
-  private recordFailure(user: UserAccount | null, typedName: unknown, failedAttempts: number): number {
-    const excess = failedAttempts - this.throttle.freeAttempts;
-    const throttledUntil = excess > 0 ? this.now() + Math.min(this.throttle.baseDelayMs * 2 ** (excess - 1), this.throttle.maxDelayMs) : 0;
-    if (user) this.users.recordFailure(user.id, failedAttempts, throttledUntil);
-    else {
-      if (this.unknownNameFailures.size >= MAX_UNKNOWN_NAMES_TRACKED) this.unknownNameFailures.delete(this.unknownNameFailures.keys().next().value as string);
-      this.unknownNameFailures.set(normalisedName(typedName), { failedAttempts, throttledUntil });
+  /** The failures still counted: a streak is forgotten `forgetAfterMs` after its wait ended. */
+  private remembered(state: FailureState): FailureState {
+    return state.throttledUntil + this.throttle.forgetAfterMs <= this.now() ? NO_FAILURES : state;
+  }
+
+  private rememberUnknownName(name: string, state: FailureState): void {
+    // Re-inserted, so the map stays in order of last update and forgotten entries leave from its front.
+    this.unknownNameFailures.delete(name);
+    this.unknownNameFailures.set(name, state);
+    // An entry behind a live one is at most one maximal wait from being forgotten itself.
+    for (const [oldest, failures] of this.unknownNameFailures) {
+      if (this.remembered(failures) !== NO_FAILURES) break;
+      this.unknownNameFailures.delete(oldest);
     }
-    this.audit.append({ actor: user?.id ?? 'unidentified', role: user?.role ?? 'unidentified', action: 'session.sign-in-refused', object: null });
-    return throttledUntil;
   }
 }
 

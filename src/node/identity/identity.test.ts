@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openTestStation, TEST_SCRYPT_COST, type TestStation } from '../records/test-support';
-import { SessionError } from './authenticator';
+import { Authenticator, DEFAULT_THROTTLE, SessionError } from './authenticator';
+import { repeatedRefusals } from './refusal-audit';
 import { hashPassword, verifyPassword } from './password';
 import { base32Encode, checkTotp, hotp, totpCode, TOTP_STEP_MS } from './totp';
 
@@ -77,7 +78,45 @@ describe('sign-in', () => {
     expect(await station.auth.signIn({ username: 'nurse.ada', password: 'wrong password!', totp: code })).toEqual({ ok: false, reason: 'invalid-credentials' });
     expect(await station.auth.signIn({ username: 'nurse.ada', password: PASSWORD })).toEqual({ ok: false, reason: 'invalid-credentials' });
     expect(await station.auth.signIn({ username: 'nurse.ada', password: PASSWORD, totp: wrongCode })).toEqual({ ok: false, reason: 'invalid-credentials' });
-    expect(auditActions(station)).toEqual(['session.sign-in-refused', 'session.sign-in-refused', 'session.sign-in-refused']);
+    station.auth.close();
+    expect(station.audit.entries().map(({ action, object }) => `${action} ${object}`)).toEqual(['session.sign-in-refused null', `session.sign-in-refused ${repeatedRefusals(2)}`]);
+  });
+
+  it('audits repeated refusals of a name as one entry per minute with their count, however many there are', async () => {
+    const station = await stationWithNurse();
+    const attempts = Array.from({ length: 200 }, () => station.auth.signIn({ username: 'nurse.ada', password: 'wrong password!' }));
+    expect((await Promise.all(attempts)).every((result) => !result.ok)).toBe(true);
+    station.clock.advance(60_000);
+    await station.auth.signIn({ username: 'nurse.ada', password: 'wrong password!' });
+    station.auth.close();
+    expect(station.audit.entries().map(({ actor, action, object }) => [actor, action, object])).toEqual([
+      [station.userId, 'session.sign-in-refused', null],
+      [station.userId, 'session.sign-in-refused', repeatedRefusals(199)],
+      [station.userId, 'session.sign-in-refused', null],
+    ]);
+  });
+
+  it('judges a code by when it was typed, so one that expires while the station is busy still counts', async () => {
+    const station = await stationWithNurse();
+    const typed = station.auth.signIn({ username: 'nurse.ada', password: PASSWORD, totp: totpCode(station.secret, station.clock.time) });
+    // The password check is still running when the code's step (and the one of drift allowed) is over.
+    station.clock.advance(3 * TOTP_STEP_MS);
+    expect(await typed).toMatchObject({ ok: true });
+    expect(station.users.findByUsername('nurse.ada')).toMatchObject({ failedAttempts: 0 });
+  });
+
+  it('refuses an attempt as busy at once, counting nothing, when as many password checks as the station runs are running and queued', async () => {
+    const station = await stationWithNurse();
+    const auth = new Authenticator(station.users, station.audit, { now: station.clock.now, throttle: THROTTLE, passwordChecks: { concurrent: 1, queued: 1 } });
+    const running = auth.signIn({ username: 'someone', password: 'wrong password!' });
+    const queued = auth.signIn({ username: 'someone-else', password: 'wrong password!' });
+    expect(await auth.signIn({ username: 'nurse.ada', password: 'wrong password!' })).toEqual({ ok: false, reason: 'busy' });
+    expect(await Promise.all([running, queued])).toEqual([
+      { ok: false, reason: 'invalid-credentials' },
+      { ok: false, reason: 'invalid-credentials' },
+    ]);
+    expect(station.users.findByUsername('nurse.ada')).toMatchObject({ failedAttempts: 0 });
+    expect((await auth.signIn({ username: 'nurse.ada', password: PASSWORD, totp: totpCode(station.secret, station.clock.time) })).ok).toBe(true);
   });
 
   it('refuses a code that was already used, also from an earlier step, and accepts the next one', async () => {
@@ -145,6 +184,16 @@ describe('sign-in', () => {
     expect(station.audit.entries().every((e) => e.actor === 'unidentified')).toBe(true);
   });
 
+  it('keeps an unknown name throttled as long as an account, however many other names are tried, and forgets both alike', async () => {
+    const station = await stationWithNurse();
+    for (const username of ['nurse.ada', 'ghost']) for (let i = 0; i <= THROTTLE.freeAttempts; i++) await station.auth.signIn({ username, password: 'wrong password!' });
+    // Enough fresh names to evict a count-bounded table (it held 1,000).
+    for (let i = 0; i < 1_100; i++) await station.auth.signIn({ username: `filler-${i}`, password: 'wrong password!' });
+    for (const username of ['nurse.ada', 'ghost']) expect(await station.auth.signIn({ username, password: 'wrong password!' })).toMatchObject({ reason: 'throttled' });
+    station.clock.advance(THROTTLE.maxDelayMs + DEFAULT_THROTTLE.forgetAfterMs!);
+    for (const username of ['nurse.ada', 'ghost']) expect(await station.auth.signIn({ username, password: 'wrong password!' })).toEqual({ ok: false, reason: 'invalid-credentials' });
+  }, 60_000);
+
   it('survives hostile input types without throwing', async () => {
     const station = await stationWithNurse();
     const hostile = { username: 42, password: { $ne: null }, totp: ['123456'] } as unknown as Parameters<typeof station.auth.signIn>[0];
@@ -190,6 +239,19 @@ describe('sessions', () => {
     expect((await station.auth.signIn({ username: 'dr.bob', password: 'another long password', totp: bobsCode })).ok).toBe(true);
     expect((await station.auth.unlock(station.sessionId, { username: 'nurse.ada', password: PASSWORD, totp: totpCode(station.secret, station.clock.time) })).ok).toBe(true);
     expect(station.auth.authorize(station.sessionId, 'patient.list').userId).toBe(station.userId);
+  });
+
+  it("throttles unlock attempts with other people's names like sign-ins, against the session's owner", async () => {
+    const station = await signedIn();
+    station.auth.lock(station.sessionId);
+    for (let i = 0; i < THROTTLE.freeAttempts; i++) {
+      expect(await station.auth.unlock(station.sessionId, { username: `someone-${i}`, password: 'whatever123' })).toEqual({ ok: false, reason: 'invalid-credentials' });
+    }
+    expect(await station.auth.unlock(station.sessionId, { username: 'someone-else', password: 'whatever123' })).toEqual({ ok: false, reason: 'throttled', retryAfterMs: 30_000 });
+    const right = { username: 'nurse.ada', password: PASSWORD, totp: totpCode(station.secret, station.clock.time + TOTP_STEP_MS) };
+    expect(await station.auth.unlock(station.sessionId, right)).toEqual({ ok: false, reason: 'throttled', retryAfterMs: 30_000 });
+    station.clock.advance(30_000);
+    expect((await station.auth.unlock(station.sessionId, right)).ok).toBe(true);
   });
 
   it('refuses actions outside the role and unknown or signed-out sessions', async () => {

@@ -13,6 +13,7 @@ import { ClientMessageSchema, WEB_SOCKET_PATH, type ServerMessage } from '../../
 import { KIOSK_CLEAR_QUERY } from '../../shared/contract-kiosk';
 import { MAX_JSON_DEPTH, parseBoundedJson } from '../../shared/bounded-json';
 import { openContractSession, type ContractHost, type ContractSessionOptions } from '../station/contract-session';
+import { ConnectionLimits, DEFAULT_REQUEST_LIMITS, type RequestLimits } from './connection-limits';
 import { buildContentSecurityPolicy } from './content-security-policy';
 import { SECURITY_HEADERS } from './security-headers';
 import { readStaticFile } from './static-files';
@@ -28,6 +29,8 @@ export interface WebHostOptions {
   /** Extra connect-src origins for the page (the consultation server's HTTP and WebSocket origins). */
   connectSources?: readonly string[];
   onFault?: ContractSessionOptions['onFault'];
+  /** Per-connection request limits; defaults suit a screen. */
+  requestLimits?: RequestLimits;
 }
 
 export interface WebHost {
@@ -44,6 +47,11 @@ const LISTEN_ADDRESS = '127.0.0.1';
 const SLOW_SOCKET_BYTES = 1 << 20;
 /** Client messages are small invokes; anything larger is hostile. */
 const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
+/**
+ * A socket holding more than this unsent is not reading its answers: it is closed rather than
+ * buffered for without bound (frames stop growing the buffer at SLOW_SOCKET_BYTES; answers do not).
+ */
+export const MAX_UNSENT_BYTES = 16 << 20;
 
 const sameSecret = (given: string | null | undefined, expected: Buffer): boolean => {
   if (!given) return false;
@@ -56,6 +64,8 @@ const requestIdOf = (message: unknown): number | null => {
   const id = (message as { id?: unknown } | null | undefined)?.id;
   return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : null;
 };
+
+const parseClientJson = (data: RawData) => parseBoundedJson(data.toString(), { maxChars: MAX_CLIENT_MESSAGE_BYTES, maxDepth: MAX_JSON_DEPTH });
 
 /** Fetch-metadata that only a browser loading this page's own assets sends. */
 function isSameOriginSubresource(request: IncomingMessage): boolean {
@@ -153,22 +163,33 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   const serveContract = (ws: WebSocket) => {
     const send = (message: ServerMessage) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+      if (ws.readyState !== ws.OPEN) return;
+      ws.send(JSON.stringify(message));
+      if (ws.bufferedAmount > MAX_UNSENT_BYTES) ws.terminate();
     };
+    const limits = new ConnectionLimits(ws, options.requestLimits ?? DEFAULT_REQUEST_LIMITS);
     const session = openContractSession(
       options.host,
       { sendEvent: (event, payload) => send({ type: 'event', event, payload }), isReady: () => ws.bufferedAmount < SLOW_SOCKET_BYTES },
       { onFault: options.onFault },
     );
     ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (!limits.admit()) return refuseAsBusy(data, isBinary);
       // Whatever one screen's message does, only that screen's connection pays for it.
-      void handleClientMessage(data, isBinary).catch((error: unknown) => {
-        options.onFault?.('web socket message failed', error);
-        ws.close(1011, 'message failed');
-      });
+      void handleClientMessage(data, isBinary)
+        .catch((error: unknown) => {
+          options.onFault?.('web socket message failed', error);
+          ws.close(1011, 'message failed');
+        })
+        .finally(() => limits.done());
     });
+    const refuseAsBusy = (data: RawData, isBinary: boolean) => {
+      const json = isBinary ? null : parseClientJson(data);
+      const id = json?.ok ? requestIdOf(json.value) : null;
+      send({ type: 'result', id, ok: false, error: { code: 'busy', message: 'Too many requests on this connection: wait for the answers before sending more' } });
+    };
     const handleClientMessage = async (data: RawData, isBinary: boolean) => {
-      const json = isBinary ? null : parseBoundedJson(data.toString(), { maxChars: MAX_CLIENT_MESSAGE_BYTES, maxDepth: MAX_JSON_DEPTH });
+      const json = isBinary ? null : parseClientJson(data);
       const parsed = json?.ok ? json.value : undefined;
       const message = ClientMessageSchema.safeParse(parsed);
       if (!message.success) {
@@ -185,7 +206,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       const result = await session.invoke(method, input);
       send(result.ok ? { type: 'result', id, ok: true, output: result.output } : { type: 'result', id, ok: false, error: result.error });
     };
-    ws.on('close', () => session.close());
+    ws.on('close', () => {
+      limits.close();
+      session.close();
+    });
     ws.on('error', () => ws.terminate());
   };
 

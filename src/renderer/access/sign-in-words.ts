@@ -11,6 +11,7 @@ const REFUSALS: Record<Exclude<SignInRefusal, 'throttled'>, string> = {
   'invalid-credentials': 'The user name, password or authenticator code is not right. Check them and try again.',
   'patient-required': 'Kiosk accounts are used by the kiosk itself. Sign in with your own staff account.',
   'not-administrator': 'Only an administrator can do this. Ask an administrator to sign in here.',
+  busy: 'The station is busy checking other sign-ins. Nothing was counted against you: try again in a few seconds.',
 };
 
 export function problemOf(outcome: Extract<SignInOutcome, { ok: false }>, now: number): SignInProblem {

@@ -27,6 +27,7 @@ export function fixedActorScreen(actor: Actor): ScreenAccess {
     maySeePatient: () => can(actor.role, 'patient.view'),
     signIn: refuse,
     unlock: refuse,
+    attempt: refuse,
     lock: refuse,
     signOut: refuse,
     reportActivity: () => undefined,

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SessionError } from '../../identity/authenticator';
 import { TOTP_STEP_MS } from '../../identity/totp';
 import { auditHead, INACTIVITY_LOCK_MS, openAccessBench, type AccessBench } from './access-test-support';
-import { AccessDeniedError } from './station-access';
+import { AccessDeniedError, SCREEN_ATTEMPTS } from './station-access';
 
 let bench: AccessBench;
 beforeEach(async () => {
@@ -88,8 +88,14 @@ describe('StationAccess', () => {
     const unlocked = await screen.unlock(nurse.credentials());
     expect(unlocked).toMatchObject({ ok: true, state: { user: { userId: nurse.id, locked: false } } });
     expect(screen.authorize('patient.view').id).toBe(nurse.id);
-    // Refused twice (someone else's details, then the spent code), then unlocked; nothing under the other nurse.
-    expect(bench.auditSince(start).filter(({ actor }) => actor === nurse.id).map(({ action }) => action)).toEqual(['session.sign-in-refused', 'session.sign-in-refused', 'session.unlock']);
+    // Refused twice (someone else's details, then the spent code: the minute's repeat is counted when the
+    // minute's refusals are written), then unlocked; nothing under the other nurse.
+    bench.station.auth.close();
+    expect(bench.auditSince(start).filter(({ actor }) => actor === nurse.id).map(({ action, object }) => `${action} ${object}`)).toEqual([
+      'session.sign-in-refused null',
+      'session.unlock null',
+      'session.sign-in-refused repeated:1',
+    ]);
     expect(bench.auditSince(start).filter(({ actor }) => actor === other.id)).toEqual([]);
   });
 
@@ -155,5 +161,18 @@ describe('StationAccess', () => {
     expect(await screen.access.signIn(nurse.credentials())).toEqual({ ok: false, reason: 'throttled', retryAfterMs: 30_000 });
     expect(screen.access.state().user).toBeNull();
     expect(screen.notified).toEqual([]);
+  });
+
+  it('hears one credential check at a time from a screen and a bounded number a minute; other screens are not held up', async () => {
+    const nurse = await bench.account('nurse');
+    const sprayer = bench.screen();
+    const wrong = (i: number) => ({ username: `spray-${i}`, password: 'not the password' });
+    const [first, second] = [sprayer.access.signIn(wrong(0)), sprayer.access.signIn(wrong(1))];
+    expect(await second).toEqual({ ok: false, reason: 'busy' });
+    expect(await first).toEqual({ ok: false, reason: 'invalid-credentials' });
+    // The refused second attempt took none of the screen's allowance; the first took one.
+    for (let i = 2; i < 1 + SCREEN_ATTEMPTS.burst; i++) expect(await sprayer.access.signIn(wrong(i))).toEqual({ ok: false, reason: 'invalid-credentials' });
+    expect(await sprayer.access.signIn(wrong(99))).toEqual({ ok: false, reason: 'busy' });
+    expect((await bench.screen().access.signIn(nurse.credentials())).ok).toBe(true);
   });
 });

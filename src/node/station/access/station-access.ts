@@ -9,8 +9,9 @@
 import type { AccessState, Credentials, KioskState, SignInOutcome } from '../../../shared/contract-access';
 import type { Actor } from '../../../shared/clinical/actor';
 import { can, type ProtectedAction } from '../../../shared/roles';
-import { SessionError, type Authenticator, type Session, type SignInResult } from '../../identity/authenticator';
+import { SessionError, type Authenticator, type Session, type SignInForResult, type SignInResult } from '../../identity/authenticator';
 import type { UserDirectory } from '../../identity/users';
+import { TokenBucket } from '../../consult/rate-limiter';
 
 /** A refused invoke: not signed in, locked, or a role without the right. The screen gets the message. */
 export class AccessDeniedError extends Error {
@@ -26,6 +27,11 @@ export interface ScreenAccess {
   maySeePatient(): boolean;
   signIn(credentials: Credentials): Promise<SignInOutcome>;
   unlock(credentials: Credentials): Promise<SignInOutcome>;
+  /**
+   * Runs one credential check from this screen (sign-in, unlock, leaving the kiosk) within the
+   * screen's attempt limits: one at a time, and a bounded number per minute; `busy` otherwise.
+   */
+  attempt<R extends SignInResult | SignInForResult>(check: () => Promise<R>): Promise<R | BusyRefusal>;
   lock(): AccessState;
   signOut(): AccessState;
   /** The person is using the screen; keeps an unlocked session from locking. */
@@ -51,6 +57,15 @@ export interface StationAccessOptions {
 
 export const refusal = (result: Exclude<SignInResult, { ok: true }>): SignInOutcome =>
   result.reason === 'throttled' ? { ok: false, reason: 'throttled', retryAfterMs: Math.ceil(result.retryAfterMs) } : { ok: false, reason: result.reason };
+
+type BusyRefusal = Extract<SignInResult, { reason: 'busy' }>;
+const BUSY_REFUSAL: BusyRefusal = { ok: false, reason: 'busy' };
+
+/**
+ * Credential checks one screen may start: a person mistyping a few times gets through, a script
+ * spraying names from one socket gets `busy` at once and costs the station nothing.
+ */
+export const SCREEN_ATTEMPTS = { burst: 10, perMinute: 6 };
 
 export class StationAccess {
   readonly #options: StationAccessOptions;
@@ -90,6 +105,8 @@ class Screen implements ScreenAccess {
   #session: Session | null = null;
   #username = '';
   #lastNotified: string;
+  #checking = false;
+  readonly #attempts = new TokenBucket({ burst: SCREEN_ATTEMPTS.burst, perSecond: SCREEN_ATTEMPTS.perMinute / 60, now: Date.now });
 
   constructor(
     private readonly options: StationAccessOptions,
@@ -138,7 +155,7 @@ class Screen implements ScreenAccess {
   }
 
   async signIn(credentials: Credentials): Promise<SignInOutcome> {
-    const result = await this.options.authenticator.signIn(credentials);
+    const result = await this.attempt(() => this.options.authenticator.signIn(credentials));
     if (!result.ok) return refusal(result);
     this.#end();
     return { ok: true, state: this.adopt(result.session) };
@@ -146,9 +163,19 @@ class Screen implements ScreenAccess {
 
   async unlock(credentials: Credentials): Promise<SignInOutcome> {
     const session = this.#requireSession();
-    const result = await this.options.authenticator.unlock(session.id, credentials);
+    const result = await this.attempt(() => this.options.authenticator.unlock(session.id, credentials));
     if (!result.ok) return refusal(result);
     return { ok: true, state: this.#changed() };
+  }
+
+  async attempt<R extends SignInResult | SignInForResult>(check: () => Promise<R>): Promise<R | BusyRefusal> {
+    if (this.#checking || !this.#attempts.take()) return BUSY_REFUSAL;
+    this.#checking = true;
+    try {
+      return await check();
+    } finally {
+      this.#checking = false;
+    }
   }
 
   lock(): AccessState {

@@ -129,7 +129,7 @@ export class KioskController {
   /** Only an administrator's credentials (password and a fresh code) take the station out of kiosk mode; they are then signed in at `screen`. */
   async leave(credentials: Credentials, screen: ScreenAccess): Promise<SignInOutcome> {
     if (!this.#enabled) throw new AccessDeniedError('This station is not in kiosk mode');
-    const result = await this.#options.authenticator.signInFor('kiosk.leave', credentials);
+    const result = await screen.attempt(() => this.#options.authenticator.signInFor('kiosk.leave', credentials));
     if (!result.ok) return result.reason === 'not-permitted' ? { ok: false, reason: 'not-administrator' } : refusal(result);
     const { session } = result;
     try {

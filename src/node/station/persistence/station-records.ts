@@ -119,6 +119,7 @@ export async function openStationRecords(options: StationRecordsOptions): Promis
       close() {
         closing ??= (async () => {
           clearInterval(daily);
+          authenticator.close();
           for (const detach of detachments.splice(0)) detach();
           try {
             await recorder.close();
