@@ -11,7 +11,7 @@ import { stationReading } from '../src/shared/contract';
 import { openRecordsDatabase, RECORDS_FILE_NAME, WrongDataKeyError } from '../src/node/records/database';
 import { FileKeyProvider, type DataKeyProvider } from '../src/node/records/key-provider';
 import { RecordStore } from '../src/node/records/store';
-import { tempDataDir } from '../src/node/records/test-support';
+import { newKeyProvider, tempDataDir } from '../src/node/records/test-support';
 import { createStation, type Station } from '../src/node/station/station';
 
 const PATIENT = { givenName: 'Zebediah', familyName: 'Quartermaine', birthDate: '1941-03-02', gender: 'male', identifier: 'MRN-778812' } as const;
@@ -91,7 +91,7 @@ describe('station persistence', () => {
   it('refuses the wrong key at start with a clear error, opens no device, and leaves the records untouched', { timeout: 30_000 }, async () => {
     const dataDir = tempDataDir();
     const key = randomBytes(32);
-    await (await startStation(dataDir, { getDataKey: async () => key })).close();
+    await (await startStation(dataDir, newKeyProvider(key))).close();
     const digest = () => createHash('sha256').update(readFileSync(join(dataDir, RECORDS_FILE_NAME))).digest('hex');
     const before = digest();
     const lines: string[] = [];

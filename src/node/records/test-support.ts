@@ -7,7 +7,7 @@ import { Authenticator, type AuthenticatorOptions } from '../identity/authentica
 import type { ScryptCost } from '../identity/password';
 import { UserDirectory } from '../identity/users';
 import { openRecordsDatabase, type RecordsDb } from './database';
-import { FileKeyProvider } from './key-provider';
+import { FileKeyProvider, type DataKeyProvider } from './key-provider';
 import { RecordStore } from './store';
 
 /** Cheap enough for tests to hash dozens of passwords; production uses DEFAULT_SCRYPT_COST. */
@@ -16,6 +16,9 @@ export const TEST_SCRYPT_COST: ScryptCost = { logN: 10, r: 8, p: 1 };
 export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'vb-records-'));
 }
+
+/** A new folder's key as a real provider hands it out: none until asked to create one, then `key`. */
+export const newKeyProvider = (key: Buffer): DataKeyProvider => ({ getDataKey: async ({ create }) => (create ? key : null) });
 
 export class TestClock {
   constructor(public time = Date.UTC(2025, 0, 15, 9, 0, 0)) {}

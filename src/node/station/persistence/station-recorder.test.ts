@@ -7,7 +7,7 @@ import type { AlarmLogEntry } from '../../../shared/clinical/alarm-engine';
 import { AuditLog } from '../../audit/audit-log';
 import { openRecordsDatabase, type RecordsDb } from '../../records/database';
 import { RecordStore } from '../../records/store';
-import { tempDataDir } from '../../records/test-support';
+import { newKeyProvider, tempDataDir } from '../../records/test-support';
 import { CurrentEncounter, type Encounter } from './encounter';
 import { RecorderThread, startRecorderWorker } from './recorder-thread';
 import { RecorderFlushError, StationRecorder, type StationRecorderOptions } from './station-recorder';
@@ -19,7 +19,7 @@ const open: { db: RecordsDb; recorder: StationRecorder }[] = [];
 async function setUp(options: Pick<StationRecorderOptions, 'flushAtPending' | 'flushIntervalMs'> = {}) {
   const dataDir = tempDataDir();
   const key = randomBytes(32);
-  const db = await openRecordsDatabase({ dataDir, keyProvider: { getDataKey: async () => key } });
+  const db = await openRecordsDatabase({ dataDir, keyProvider: newKeyProvider(key) });
   const store = new RecordStore(db);
   const audit = new AuditLog(db);
   const encounter = CurrentEncounter.start(store, audit);
