@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { VISIT_CONSENT_STATEMENT } from '../src/shared/contract-visit';
 import type { StationRole } from '../src/shared/roles';
-import { AuditLog } from '../src/node/audit/audit-log';
+import { readAuditEntries } from '../src/node/audit/audit-log';
 import { totpCode } from '../src/node/identity/totp';
 import { UserDirectory } from '../src/node/identity/users';
 import { openRecordsDatabase } from '../src/node/records/database';
@@ -64,7 +64,7 @@ describe('audit completeness at the station', () => {
 
     const patientId = station.records.encounter.patientId;
     expect(current).toMatchObject({ id: patientId, current: true });
-    const trail = new AuditLog(station.records.db).entries(0, 1_000_000).filter((entry) => entry.actor === nurse.id);
+    const trail = readAuditEntries(station.records.db, 0, 1_000_000).filter((entry) => entry.actor === nurse.id);
     expect(trail.map(({ action, object }) => [action, object])).toEqual([
       ['session.sign-in', null],
       ['patient.view', patientId],

@@ -14,7 +14,7 @@ import { PeripheralHub } from '../hub/hub';
 import { NodeHidSource } from '../hub/node-hid-source';
 import { SerialPortSource } from '../hub/serialport-source';
 import type { DeviceSource } from '../hub/source';
-import type { DataKeyProvider } from '../records/key-provider';
+import type { StationKeyProvider } from '../records/key-provider';
 import type { RetentionPolicy } from '../records/store';
 import { createSimulator, isScenarioName, SCENARIO_NAMES, systemClock, type Simulator } from '../simulator';
 import { DEFAULT_INACTIVITY_LOCK_MS } from '../identity/authenticator';
@@ -38,7 +38,7 @@ export interface StationOptions {
   /** Where the station keeps its files; created (owner-only) when missing. */
   dataDir: string;
   /** The records database's key: FileKeyProvider in web mode and the CLI, the OS keychain in Electron. */
-  keyProvider: DataKeyProvider;
+  keyProvider: StationKeyProvider;
   /** How long recorded data is kept (settings); DEFAULT_RETENTION otherwise. */
   retention?: RetentionPolicy;
   /** How long an unused screen stays unlocked (settings); DEFAULT_INACTIVITY_LOCK_MS otherwise. */
