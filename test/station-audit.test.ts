@@ -76,4 +76,38 @@ describe('audit completeness at the station', () => {
     ]);
     expect(new Set(trail.map((entry) => entry.where)).size).toBe(1);
   });
+
+  it('records a physician’s audio pause, alarm-limit change and NEWS2 entries under their own id, and no refused one', { timeout: 30_000 }, async () => {
+    const dataDir = tempDataDir();
+    const physician = await account(dataDir, 'dr.lee', 'physician');
+    const nurse = await account(dataDir, 'nurse.ada', 'nurse');
+    const station = await createStation({ dataDir, keyProvider: new FileKeyProvider(dataDir), hardware: false, log: () => undefined });
+    running.push(station);
+    const signedIn = async (username: string, who: { secret: Buffer }) => {
+      const screen = station.openScreen(() => undefined);
+      expect(await screen.signIn({ username, password: PASSWORD, totp: totpCode(who.secret, Date.now()) })).toMatchObject({ ok: true });
+      return (method: Parameters<typeof invokeContract>[2], input?: unknown) => invokeContract(station.handlers, screen, method, input);
+    };
+    const asPhysician = await signedIn('dr.lee', physician);
+    const asNurse = await signedIn('nurse.ada', nurse);
+    expect(await asPhysician('pauseAlarmAudio', { durationMs: 60_000 })).toMatchObject({ ok: true });
+    expect(await asPhysician('setAlarmLimits', { metric: 'spo2', low: 88, reason: 'COPD' })).toMatchObject({ ok: true });
+    expect(await asNurse('setAlarmLimits', { metric: 'spo2', low: 86 })).toMatchObject({ ok: false });
+    expect(await asPhysician('enterNews2Observation', { respiratoryRate: 18, spo2Scale2: true })).toMatchObject({ ok: true });
+    expect(await asNurse('enterNews2Observation', { consciousness: 'A' })).toMatchObject({ ok: true });
+
+    const patientId = station.records.encounter.patientId;
+    const acts = readAuditEntries(station.records.db, 0, 1_000_000)
+      .filter((entry) => !entry.action.startsWith('session.') && entry.actor !== 'station')
+      .map(({ actor, role, action, object }) => [actor, role, action, object]);
+    expect(acts).toEqual([
+      [physician.id, 'physician', 'alarm.pause-audio', null],
+      [physician.id, 'physician', 'alarm.change-limits', patientId],
+      [physician.id, 'physician', 'observation.enter', patientId],
+      [physician.id, 'physician', 'news2.prescribe-scale-2', patientId],
+      [nurse.id, 'nurse', 'observation.enter', patientId],
+    ]);
+    expect(JSON.stringify(readAuditEntries(station.records.db, 0, 1_000_000))).not.toContain('COPD');
+    expect(station.records.audit.verify()).toMatchObject({ ok: true });
+  });
 });

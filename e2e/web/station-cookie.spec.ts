@@ -26,7 +26,7 @@ test('another local server visited from the station page never receives the stat
     await expect.poll(() => seen.some((request) => request.url === '/pixel.png')).toBe(true);
 
     const token = new URL(station.url).searchParams.get('token')!;
-    const secrets = [token, ...cookies.map((cookie) => cookie.value)];
+    const secrets = [token, new URL(station.url).pathname.split('/')[2]!, ...cookies.map((cookie) => cookie.value)];
     expect(seen.length).toBeGreaterThanOrEqual(2);
     for (const request of seen) {
       expect(request.headers.cookie).toBeUndefined();

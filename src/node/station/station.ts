@@ -21,6 +21,7 @@ import { DEFAULT_INACTIVITY_LOCK_MS } from '../identity/authenticator';
 import type { KioskState } from '../../shared/contract-access';
 import { createAccessHandlers } from './access/access-handlers';
 import { StationAccess } from './access/station-access';
+import { auditedClinicalActs } from './persistence/clinical-acts';
 import { createClinicalStation } from './clinical/clinical-station';
 import { KioskController, type StationShell } from './kiosk/kiosk-controller';
 import { createKioskHandlers } from './kiosk/kiosk-handlers';
@@ -150,6 +151,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
   const clinical = createClinicalStation({
     hub: patientReadings,
     clock: systemClock,
+    acts: auditedClinicalActs(records),
     scenarios: simulator,
     onSinkError: (error) => log(`a screen stopped receiving alarm and NEWS2 events: ${error instanceof Error ? error.message : String(error)}`),
   });

@@ -3,10 +3,11 @@
  * fed from the hub, their state pushed to every screen, and the contract handlers for the clinical
  * methods. Every command takes its actor from the session that carried it (InvocationContext).
  */
-import type { clinicalMethods, ScenarioCatalogue } from '../../../shared/contract-clinical';
+import type { clinicalMethods, News2Observation, ScenarioCatalogue } from '../../../shared/contract-clinical';
 import type { DeviceInfo, StationReading } from '../../../shared/contract';
 import { actorMay, roleWithArticle, type Actor } from '../../../shared/clinical/actor';
 import type { AlarmEngineConfig } from '../../../shared/clinical/alarm-engine';
+import type { LimitChangeRecord } from '../../../shared/clinical/alarm-limits';
 import { isScenarioName, listScenarios, type ScenarioName } from '../../simulator';
 import type { HubEvents } from '../../hub/hub';
 import type { Clock } from '../../simulator/clock';
@@ -29,9 +30,21 @@ export interface ScenarioPlayer {
   play(name: ScenarioName): void;
 }
 
+/**
+ * Where the clinical acts the services accepted are recorded (the station's audit log, and the
+ * limit changes with their reasons in the records); a refused command reaches none of them.
+ */
+export interface ClinicalActs {
+  acknowledged(alarmId: string, by: Actor): void;
+  audioPaused(by: Actor): void;
+  limitsChanged(changes: readonly LimitChangeRecord[], by: Actor): void;
+  news2Entered(observation: News2Observation, by: Actor): void;
+}
+
 export interface ClinicalStationOptions {
   hub: ClinicalHub;
   clock: Clock;
+  acts: ClinicalActs;
   scenarios?: ScenarioPlayer;
   alarmConfig?: Partial<AlarmEngineConfig>;
   onSinkError?: (error: unknown) => void;
@@ -67,7 +80,7 @@ function relayedRemoteClinician(relay: Actor, visitId: string): Actor {
 }
 
 export function createClinicalStation(options: ClinicalStationOptions): ClinicalStation {
-  const { hub, clock, scenarios } = options;
+  const { hub, clock, scenarios, acts } = options;
   const alarms = new AlarmService({ clock, config: options.alarmConfig });
   const news2 = new News2Service({ clock, readings: hub });
   const fanout = new StateFanout({ alarms: alarms.feed, news2: news2.feed }, { onSinkError: options.onSinkError });
@@ -99,11 +112,29 @@ export function createClinicalStation(options: ClinicalStationOptions): Clinical
 
   const handlers: ClinicalHandlers = {
     getClinicalState: (_input, { actor }) => ({ actor, alarms: alarms.current(), news2: news2.current() }),
-    acknowledgeAlarm: ({ alarmId, forRemoteClinician }, { actor }) =>
-      alarms.command({ type: 'acknowledge', alarmId }, forRemoteClinician ? relayedRemoteClinician(actor, forRemoteClinician.visitId) : actor),
-    pauseAlarmAudio: ({ durationMs }, { actor }) => alarms.command({ type: 'pause-audio', durationMs }, actor),
-    setAlarmLimits: (request, { actor }) => alarms.command({ type: 'set-limits', ...request }, actor),
-    enterNews2Observation: (observation, { actor }) => news2.enter(observation, actor),
+    acknowledgeAlarm: ({ alarmId, forRemoteClinician }, { actor }) => {
+      const by = forRemoteClinician ? relayedRemoteClinician(actor, forRemoteClinician.visitId) : actor;
+      const state = alarms.command({ type: 'acknowledge', alarmId }, by);
+      acts.acknowledged(alarmId, by);
+      return state;
+    },
+    pauseAlarmAudio: ({ durationMs }, { actor }) => {
+      const state = alarms.command({ type: 'pause-audio', durationMs }, actor);
+      acts.audioPaused(actor);
+      return state;
+    },
+    setAlarmLimits: (request, { actor }) => {
+      const before = alarms.engineState.limitChanges.length;
+      const state = alarms.command({ type: 'set-limits', ...request }, actor);
+      const changes = alarms.engineState.limitChanges.slice(before);
+      if (changes.length > 0) acts.limitsChanged(changes, actor);
+      return state;
+    },
+    enterNews2Observation: (observation, { actor }) => {
+      const state = news2.enter(observation, actor);
+      acts.news2Entered(observation, actor);
+      return state;
+    },
     listScenarios: () => catalogue(),
     playScenario: ({ name }, { actor }) => play(name, actor),
   };
