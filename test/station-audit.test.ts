@@ -77,7 +77,7 @@ describe('audit completeness at the station', () => {
     expect(new Set(trail.map((entry) => entry.where)).size).toBe(1);
   });
 
-  it('records a physician’s audio pause, alarm-limit change and NEWS2 entries under their own id, and no refused one', { timeout: 30_000 }, async () => {
+  it('records a physician’s audio pause, alarm-limit change and NEWS2 entries under their own id, and no refused one; the limits survive a restart', { timeout: 60_000 }, async () => {
     const dataDir = tempDataDir();
     const physician = await account(dataDir, 'dr.lee', 'physician');
     const nurse = await account(dataDir, 'nurse.ada', 'nurse');
@@ -102,12 +102,31 @@ describe('audit completeness at the station', () => {
       .map(({ actor, role, action, object }) => [actor, role, action, object]);
     expect(acts).toEqual([
       [physician.id, 'physician', 'alarm.pause-audio', null],
-      [physician.id, 'physician', 'alarm.change-limits', patientId],
+      [physician.id, 'physician', 'alarm.change-limits', expect.stringMatching(/^[0-9a-f-]{36}$/)],
       [physician.id, 'physician', 'observation.enter', patientId],
       [physician.id, 'physician', 'news2.prescribe-scale-2', patientId],
       [nurse.id, 'nurse', 'observation.enter', patientId],
     ]);
     expect(JSON.stringify(readAuditEntries(station.records.db, 0, 1_000_000))).not.toContain('COPD');
     expect(station.records.audit.verify()).toMatchObject({ ok: true });
+    // The limit change's row, named by its audit entry, keeps who, what and why, encrypted.
+    const changeId = acts[1]![3] as string;
+    expect(station.records.db.prepare('SELECT metric, side, old_value, new_value, changed_by, reason FROM alarm_limit_changes WHERE id = ?').get(changeId)).toEqual({
+      metric: 'spo2',
+      side: 'low',
+      old_value: 90,
+      new_value: 88,
+      changed_by: physician.id,
+      reason: 'COPD',
+    });
+
+    await station.close();
+    const restarted = await createStation({ dataDir, keyProvider: new FileKeyProvider(dataDir), hardware: false, log: () => undefined });
+    running.push(restarted);
+    const screen = restarted.openScreen(() => undefined);
+    // The next code: the one used above is spent.
+    await screen.signIn({ username: 'nurse.ada', password: PASSWORD, totp: totpCode(nurse.secret, Date.now() + 30_000) });
+    const state = await invokeContract(restarted.handlers, screen, 'getClinicalState', undefined);
+    expect(state).toMatchObject({ ok: true, output: { alarms: { limits: { spo2: { low: 88, high: null } }, limitChanges: [{ metric: 'spo2', side: 'low', newValue: 88, reason: 'COPD', by: { id: physician.id, role: 'physician' } }] } } });
   });
 });

@@ -155,6 +155,9 @@ export async function createStation(options: StationOptions): Promise<Station> {
     scenarios: simulator,
     onSinkError: (error) => log(`a screen stopped receiving alarm and NEWS2 events: ${error instanceof Error ? error.message : String(error)}`),
   });
+  for (const change of clinical.alarms.restoreLimits(records.store.limitsInForce())) {
+    log(`alarms: the ${change.metric} ${change.side} limit set before the restart is outside today's bounds; the default applies`);
+  }
   records.recorder.recordAlarmLog(clinical.alarms.current().log);
   clinical.alarms.feed.subscribe((state) => records.recorder.recordAlarmLog(state.log));
   const kiosk = new KioskController({
