@@ -18,9 +18,10 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stationReading } from '../src/shared/contract';
-import { AuditLog } from '../src/node/audit/audit-log';
+import { openAuditLog } from '../src/node/audit/audit-log';
 import { openRecordsDatabase } from '../src/node/records/database';
 import { RecordStore } from '../src/node/records/store';
+import { newKeyProvider } from '../src/node/records/test-support';
 import { CurrentEncounter } from '../src/node/station/persistence/encounter';
 import { type BatchWriter, writeBatch } from '../src/node/station/persistence/recorder-batch';
 import { RecorderThread } from '../src/node/station/persistence/recorder-thread';
@@ -78,9 +79,9 @@ async function runPhase(makeWriter: MakeWriter): Promise<PhaseResult> {
   const dataDir = await mkdtemp(join(tmpdir(), 'vitalbridge-bench-records-'));
   try {
     const key = randomBytes(32);
-    const db = await openRecordsDatabase({ dataDir, keyProvider: { getDataKey: async () => key } });
+    const db = await openRecordsDatabase({ dataDir, keyProvider: newKeyProvider(key) });
     const store = new RecordStore(db);
-    const encounter = CurrentEncounter.start(store, new AuditLog(db));
+    const encounter = CurrentEncounter.start(store, await openAuditLog(db, { dataDir, keyProvider: newKeyProvider(key).auditKeyProvider() }));
     const result: PhaseResult = { blockedMs: [], commitMs: [], loopDelayMs: { p50: 0, p99: 0, max: 0 }, enqueueNs: [], wallMs: 0, readings: 0, waveformSegments: 0, failedFlushes: 0 };
     const recorder = new StationRecorder({
       writer: timed(makeWriter({ dataDir, key, store }), result),

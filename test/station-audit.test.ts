@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { VISIT_CONSENT_STATEMENT } from '../src/shared/contract-visit';
 import type { StationRole } from '../src/shared/roles';
-import { AuditLog } from '../src/node/audit/audit-log';
+import { readAuditEntries } from '../src/node/audit/audit-log';
 import { totpCode } from '../src/node/identity/totp';
 import { UserDirectory } from '../src/node/identity/users';
 import { openRecordsDatabase } from '../src/node/records/database';
@@ -65,7 +65,7 @@ describe('audit completeness at the station', () => {
 
     const patientId = station.records.encounter.patientId;
     expect(current).toMatchObject({ id: patientId, current: true });
-    const trail = new AuditLog(station.records.db).entries(0, 1_000_000).filter((entry) => entry.actor === nurse.id);
+    const trail = readAuditEntries(station.records.db, 0, 1_000_000).filter((entry) => entry.actor === nurse.id);
     expect(trail.map(({ action, object }) => [action, object])).toEqual([
       ['session.sign-in', null],
       ['patient.view', patientId],
@@ -76,5 +76,58 @@ describe('audit completeness at the station', () => {
       ['patient.list', null],
     ]);
     expect(new Set(trail.map((entry) => entry.where)).size).toBe(1);
+  });
+
+  it('records a physician’s audio pause, alarm-limit change and NEWS2 entries under their own id, and no refused one; the limits survive a restart', { timeout: 60_000 }, async () => {
+    const dataDir = tempDataDir();
+    const physician = await account(dataDir, 'dr.lee', 'physician');
+    const nurse = await account(dataDir, 'nurse.ada', 'nurse');
+    const station = await createStation({ dataDir, keyProvider: new FileKeyProvider(dataDir), hardware: false, log: () => undefined });
+    running.push(station);
+    const signedIn = async (username: string, who: { secret: Buffer }) => {
+      const screen = station.openScreen(() => undefined);
+      expect(await screen.signIn({ username, password: PASSWORD, totp: totpCode(who.secret, Date.now()) })).toMatchObject({ ok: true });
+      return (method: Parameters<typeof invokeContract>[2], input?: unknown) => invokeContract(station.handlers, screen, method, input);
+    };
+    const asPhysician = await signedIn('dr.lee', physician);
+    const asNurse = await signedIn('nurse.ada', nurse);
+    expect(await asPhysician('pauseAlarmAudio', { durationMs: 60_000 })).toMatchObject({ ok: true });
+    expect(await asPhysician('setAlarmLimits', { metric: 'spo2', low: 88, reason: 'COPD' })).toMatchObject({ ok: true });
+    expect(await asNurse('setAlarmLimits', { metric: 'spo2', low: 86 })).toMatchObject({ ok: false });
+    expect(await asPhysician('enterNews2Observation', { respiratoryRate: 18, spo2Scale2: true })).toMatchObject({ ok: true });
+    expect(await asNurse('enterNews2Observation', { consciousness: 'A' })).toMatchObject({ ok: true });
+
+    const patientId = station.records.encounter.patientId;
+    const acts = readAuditEntries(station.records.db, 0, 1_000_000)
+      .filter((entry) => !entry.action.startsWith('session.') && entry.actor !== 'station')
+      .map(({ actor, role, action, object }) => [actor, role, action, object]);
+    expect(acts).toEqual([
+      [physician.id, 'physician', 'alarm.pause-audio', null],
+      [physician.id, 'physician', 'alarm.change-limits', expect.stringMatching(/^[0-9a-f-]{36}$/)],
+      [physician.id, 'physician', 'observation.enter', patientId],
+      [physician.id, 'physician', 'news2.prescribe-scale-2', patientId],
+      [nurse.id, 'nurse', 'observation.enter', patientId],
+    ]);
+    expect(JSON.stringify(readAuditEntries(station.records.db, 0, 1_000_000))).not.toContain('COPD');
+    expect(station.records.audit.verify()).toMatchObject({ ok: true });
+    // The limit change's row, named by its audit entry, keeps who, what and why, encrypted.
+    const changeId = acts[1]![3] as string;
+    expect(station.records.db.prepare('SELECT metric, side, old_value, new_value, changed_by, reason FROM alarm_limit_changes WHERE id = ?').get(changeId)).toEqual({
+      metric: 'spo2',
+      side: 'low',
+      old_value: 90,
+      new_value: 88,
+      changed_by: physician.id,
+      reason: 'COPD',
+    });
+
+    await station.close();
+    const restarted = await createStation({ dataDir, keyProvider: new FileKeyProvider(dataDir), hardware: false, log: () => undefined });
+    running.push(restarted);
+    const screen = restarted.openScreen(() => undefined);
+    // The next code: the one used above is spent.
+    await screen.signIn({ username: 'nurse.ada', password: PASSWORD, totp: totpCode(nurse.secret, Date.now() + 30_000) });
+    const state = await invokeContract(restarted.handlers, screen, 'getClinicalState', undefined);
+    expect(state).toMatchObject({ ok: true, output: { alarms: { limits: { spo2: { low: 88, high: null } }, limitChanges: [{ metric: 'spo2', side: 'low', newValue: 88, reason: 'COPD', by: { id: physician.id, role: 'physician' } }] } } });
   });
 });

@@ -9,15 +9,15 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { stationReading } from '../src/shared/contract';
 import { openRecordsDatabase, RECORDS_FILE_NAME, WrongDataKeyError } from '../src/node/records/database';
-import { FileKeyProvider, type DataKeyProvider } from '../src/node/records/key-provider';
+import { FileKeyProvider, type StationKeyProvider } from '../src/node/records/key-provider';
 import { RecordStore } from '../src/node/records/store';
-import { tempDataDir } from '../src/node/records/test-support';
+import { memoryKeyProvider, newKeyProvider, tempDataDir } from '../src/node/records/test-support';
 import { createStation, type Station } from '../src/node/station/station';
 
 const PATIENT = { givenName: 'Zebediah', familyName: 'Quartermaine', birthDate: '1941-03-02', gender: 'male', identifier: 'MRN-778812' } as const;
 const running: Station[] = [];
 
-async function startStation(dataDir: string, keyProvider: DataKeyProvider = new FileKeyProvider(dataDir), log: (line: string) => void = () => {}): Promise<Station> {
+async function startStation(dataDir: string, keyProvider: StationKeyProvider = new FileKeyProvider(dataDir), log: (line: string) => void = () => {}): Promise<Station> {
   const station = await createStation({ dataDir, keyProvider, simulate: true, hardware: false, seed: 7, log });
   running.push(station);
   return station;
@@ -91,17 +91,17 @@ describe('station persistence', () => {
   it('refuses the wrong key at start with a clear error, opens no device, and leaves the records untouched', { timeout: 30_000 }, async () => {
     const dataDir = tempDataDir();
     const key = randomBytes(32);
-    await (await startStation(dataDir, { getDataKey: async () => key })).close();
+    await (await startStation(dataDir, newKeyProvider(key))).close();
     const digest = () => createHash('sha256').update(readFileSync(join(dataDir, RECORDS_FILE_NAME))).digest('hex');
     const before = digest();
     const lines: string[] = [];
-    const attempt = startStation(dataDir, { getDataKey: async () => randomBytes(32) }, (line) => lines.push(line));
+    const attempt = startStation(dataDir, memoryKeyProvider(randomBytes(32), { existing: true }), (line) => lines.push(line));
     await expect(attempt).rejects.toBeInstanceOf(WrongDataKeyError);
     await expect(attempt).rejects.toThrow('the data key does not open this database');
     expect(digest()).toBe(before);
     // The records open before the hub exists: nothing was started that would need stopping.
     expect(lines.filter((line) => !line.startsWith('records:'))).toEqual([]);
-    const again = await startStation(dataDir, { getDataKey: async () => key });
+    const again = await startStation(dataDir, memoryKeyProvider(key, { existing: true }));
     expect(again.records.store.listPatientIds()).toHaveLength(2);
   });
 

@@ -88,13 +88,16 @@ function openClient() {
 }
 
 describe('web host HTTP', () => {
-  it('listens on 127.0.0.1 only and prints a URL with the token', () => {
-    expect(web.url).toBe(`http://127.0.0.1:${web.port}/?token=${web.token}`);
+  const pagePath = () => new URL(web.url).pathname;
+
+  it('listens on 127.0.0.1 only and prints a URL with the token, under a random page path', () => {
+    expect(web.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${web.port}/s/[\\w-]{32}/\\?token=${web.token}$`));
+    expect(pagePath()).not.toContain(web.token);
     expect(web.token.length).toBeGreaterThanOrEqual(32);
   });
 
-  it('serves the page with its token, with CSP and no-referrer, and sets the session cookie', async () => {
-    const page = await get(`/?token=${web.token}`);
+  it('serves the page with its token, with CSP and no-referrer, and sets no cookie', async () => {
+    const page = await get(`${pagePath()}?token=${web.token}`);
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>station</title>');
     const csp = String(page.headers['content-security-policy']);
@@ -102,15 +105,20 @@ describe('web host HTTP', () => {
     expect(csp).toContain(`connect-src 'self' ws://127.0.0.1:${web.port}`);
     expect(csp).toContain("frame-ancestors 'none'");
     expect(page.headers['referrer-policy']).toBe('no-referrer');
-    expect(String(page.headers['set-cookie'])).toContain('HttpOnly; SameSite=Strict');
+    expect(page.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('sends the page opened outside its path to its path, token and query kept', async () => {
+    const moved = await get(`/?token=${web.token}&${KIOSK_CLEAR_QUERY}`);
+    expect(moved.status).toBe(303);
+    expect(moved.headers.location).toBe(`${pagePath()}?token=${web.token}&${KIOSK_CLEAR_QUERY}`);
   });
 
   it('answers the reload of a cleared kiosk screen with Clear-Site-Data for cache and storage, never cookies, and only that load', async () => {
-    const cleared = await get(`/?token=${web.token}&${KIOSK_CLEAR_QUERY}`);
+    const cleared = await get(`${pagePath()}?token=${web.token}&${KIOSK_CLEAR_QUERY}`);
     expect(cleared.status).toBe(200);
     expect(cleared.headers['clear-site-data']).toBe('"cache", "storage"');
-    expect(String(cleared.headers['set-cookie'])).toContain('HttpOnly');
-    expect((await get(`/?token=${web.token}`)).headers['clear-site-data']).toBeUndefined();
+    expect((await get(`${pagePath()}?token=${web.token}`)).headers['clear-site-data']).toBeUndefined();
     expect((await get(`/assets/app.js?token=${web.token}&${KIOSK_CLEAR_QUERY}`)).headers['clear-site-data']).toBeUndefined();
   });
 
@@ -128,13 +136,16 @@ describe('web host HTTP', () => {
     expect((await get(`/?token=${web.token}`, { host: `localhost:${web.port}` })).status).toBe(403);
   });
 
-  it('lets the session cookie stand in for the token only on the page’s own sub-resources', async () => {
-    const cookie = String((await get(`/?token=${web.token}`)).headers['set-cookie']).split(';')[0] ?? '';
-    const asSubresource = { cookie, 'sec-fetch-site': 'same-origin', 'sec-fetch-dest': 'script' };
-    expect((await get('/assets/app.js', asSubresource)).status).toBe(200);
-    expect((await get('/assets/app.js', { cookie })).status).toBe(403);
-    expect((await get('/', { cookie, 'sec-fetch-site': 'same-origin', 'sec-fetch-dest': 'document' })).status).toBe(403);
-    expect((await get('/assets/app.js', { ...asSubresource, 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+  it('lets the page path stand in for the token only on the page’s own sub-resources', async () => {
+    const asSubresource = { 'sec-fetch-site': 'same-origin', 'sec-fetch-dest': 'script' };
+    const asset = `${pagePath()}assets/app.js`;
+    expect((await get(asset, asSubresource)).status).toBe(200);
+    expect((await get('/assets/app.js', asSubresource)).status).toBe(403);
+    expect((await get(asset)).status).toBe(403);
+    expect((await get(pagePath(), { 'sec-fetch-site': 'same-origin', 'sec-fetch-dest': 'document' })).status).toBe(403);
+    expect((await get(asset, { ...asSubresource, 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await get(`/s/${'x'.repeat(32)}/assets/app.js`, asSubresource)).status).toBe(403);
+    expect((await get(`/s/${'x'.repeat(32)}/assets/app.js?token=${web.token}`)).status).toBe(403);
   });
 
   it('serves nothing outside the renderer folder', async () => {

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
-import { AuditLog, type AuditEntry } from '../../src/node/audit/audit-log';
+import { readAuditEntries, type AuditEntry } from '../../src/node/audit/audit-log';
 import { UserDirectory } from '../../src/node/identity/users';
 import { openRecordsDatabase } from '../../src/node/records/database';
 import { FileKeyProvider } from '../../src/node/records/key-provider';
@@ -50,7 +50,7 @@ async function auditTrail(): Promise<{ entries: AuditEntry[]; userId(username: s
     const users = new UserDirectory(db);
     const ids = new Map(users.list().map((user) => [user.username, user.id]));
     return {
-      entries: new AuditLog(db).entries(0, 1_000_000),
+      entries: readAuditEntries(db, 0, 1_000_000),
       userId(username: string) {
         const id = ids.get(username);
         if (!id) throw new Error(`no user ${username}`);

@@ -1,15 +1,25 @@
 /**
- * The station's audit trail: an append-only, hash-chained log inside the encrypted records
- * database. Each entry's hash is SHA-256 over the canonical JSON of its fields including the
- * previous entry's hash, so altering, removing or reordering any entry breaks the chain from that
- * point on; the separately kept head (last seq and hash) exposes a cut-off tail.
+ * The station's audit trail: an append-only, keyed hash chain inside the encrypted records
+ * database. Each entry's hash is an HMAC-SHA256, under the audit key (its own key, not the records
+ * key), over the canonical JSON of its fields including the previous entry's hash, so altering,
+ * removing or reordering any entry breaks the chain from that point on, and holding the records
+ * key is not enough to re-hash it. The separately kept head (last seq and hash) exposes a cut-off
+ * tail inside the database; signed checkpoints in a file beside it (./audit-anchor.ts) expose a
+ * tail cut off together with the head, or a chain re-hashed with the key.
+ *
+ * Entries written before the chain was keyed (older VitalBridge) keep their plain SHA-256 hashes
+ * and are still checked as such: the anchor file says from which seq on the chain is keyed, and
+ * the first keyed entry (an `audit.chain-keyed` entry by the station) seals the plain part's last
+ * hash under the key.
  *
  * Entries name people and records only by their random ids: no names, no values, no PHI.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { PROTECTED_ACTIONS, type StationRole } from '../../shared/roles';
 import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import type { RecordsDb } from '../records/database';
+import { DataKeyError, type DataKeyProvider } from '../records/key-provider';
+import { AuditAnchor, type AuditCheckpoint, type AnchorReading } from './audit-anchor';
 import { canonicalJson } from './canonical-json';
 
 export const AUDIT_ACTIONS = [
@@ -22,6 +32,7 @@ export const AUDIT_ACTIONS = [
   'records.retention-prune',
   // A screen tried to act for a remote clinician outside its own admitted, connected visit.
   'visit.relay-refused',
+  'audit.chain-keyed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -48,9 +59,14 @@ export interface AuditEntry extends AuditEvent {
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-export function hashAuditEntry(entry: Omit<AuditEntry, 'hash'>): string {
+/**
+ * The entry's hash: HMAC-SHA256 under the audit key, or, for `key` null, the plain SHA-256 that
+ * entries written before the chain was keyed carry.
+ */
+export function hashAuditEntry(entry: Omit<AuditEntry, 'hash'>, key: Buffer | null): string {
   const { seq, time, actor, role, action, object, where, prevHash } = entry;
-  return createHash('sha256').update(canonicalJson({ seq, time, actor, role, action, object, where, prevHash })).digest('hex');
+  const content = canonicalJson({ seq, time, actor, role, action, object, where, prevHash });
+  return (key ? createHmac('sha256', key) : createHash('sha256')).update(content).digest('hex');
 }
 
 interface AuditRow {
@@ -93,11 +109,25 @@ export function stationId(db: RecordsDb): string {
   return row.value;
 }
 
+/** Entries in order, from `afterSeq` on, at most `limit`. */
+export function readAuditEntries(db: RecordsDb, afterSeq = 0, limit = 1_000): AuditEntry[] {
+  const rows = db.prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as AuditRow[];
+  return rows.map(fromRow);
+}
+
+/** How the chain is keyed: the audit key, and the anchor file holding the signed checkpoints. */
+export interface AuditChainKey {
+  key: Buffer;
+  anchor: AuditAnchor;
+}
+
 export class AuditLog {
   private readonly where: string;
+  #lastCheckpointSeq = -1;
 
   constructor(
     private readonly db: RecordsDb,
+    private readonly chain: AuditChainKey,
     private readonly now: () => number = Date.now,
   ) {
     this.where = stationId(db);
@@ -118,7 +148,7 @@ export class AuditLog {
         where: this.where,
         prevHash: head?.hash ?? GENESIS_HASH,
       };
-      const entry: AuditEntry = { ...unhashed, hash: hashAuditEntry(unhashed) };
+      const entry: AuditEntry = { ...unhashed, hash: hashAuditEntry(unhashed, this.chain.key) };
       this.db
         .prepare('INSERT INTO audit_log (seq, time, actor, role, action, object, station, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
         .run(entry.seq, entry.time, entry.actor, entry.role, entry.action, entry.object, entry.where, entry.prevHash, entry.hash);
@@ -130,6 +160,18 @@ export class AuditLog {
     return this.db.inTransaction ? write() : write.immediate();
   }
 
+  /**
+   * Writes the newest committed entry to the anchor file as a signed checkpoint, unless it is
+   * there already. The station calls it periodically and when it closes: a tail cut off later than
+   * the newest checkpoint is detected; entries after it are protected by the head alone.
+   */
+  checkpoint(): void {
+    const head = readAuditHead(this.db);
+    if (!head || head.seq === this.#lastCheckpointSeq) return;
+    this.chain.anchor.append(head, this.now());
+    this.#lastCheckpointSeq = head.seq;
+  }
+
   /** How many entries the log holds. */
   count(): number {
     return this.db.prepare('SELECT count(*) FROM audit_log').pluck().get() as number;
@@ -137,9 +179,56 @@ export class AuditLog {
 
   /** Entries in order, from `afterSeq` on, at most `limit`. */
   entries(afterSeq = 0, limit = 1_000): AuditEntry[] {
-    const rows = this.db.prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as AuditRow[];
-    return rows.map(fromRow);
+    return readAuditEntries(this.db, afterSeq, limit);
   }
+
+  /** The whole check at once (see verifyAuditLog). */
+  verify(): AuditVerification {
+    return verifyAuditLog(this.db, this.chain);
+  }
+
+  /** The same check with the event loop free between slices (see verifyAuditLogInSlices). */
+  verifyInSlices(entriesPerSlice?: number): Promise<AuditVerification> {
+    return verifyAuditLogInSlices(this.db, this.chain, entriesPerSlice);
+  }
+}
+
+/**
+ * The station's audit log with its key and anchor. A folder whose chain is not keyed yet (a fresh
+ * installation, or records written by an older VitalBridge) gets its audit key and the anchor's
+ * first checkpoint, which says from which seq on the chain is keyed; an older chain is then
+ * re-anchored explicitly with an `audit.chain-keyed` entry by the station, the first keyed entry.
+ * A keyed chain whose key is gone is refused: entries cannot be appended or checked without it.
+ */
+export async function openAuditLog(db: RecordsDb, options: { dataDir: string; keyProvider: DataKeyProvider; now?: () => number }): Promise<AuditLog> {
+  const keyed = AuditAnchor.existsIn(options.dataDir);
+  const key = await options.keyProvider.getDataKey({ create: !keyed });
+  if (!key) throw new DataKeyError(`the audit log is keyed (${AuditAnchor.FILE_NAME}) but its audit key is missing; restore the audit key it was keyed with`);
+  const anchor = new AuditAnchor(options.dataDir, key);
+  const audit = new AuditLog(db, { key, anchor }, options.now);
+  if (!keyed) {
+    const head = readAuditHead(db);
+    // The anchor first: an entry hashed with the key before the anchor says the chain is keyed would read as altered.
+    anchor.start({ seq: head?.seq ?? 0, hash: head?.hash ?? GENESIS_HASH }, (head?.seq ?? 0) + 1, options.now?.() ?? Date.now());
+    if (head) {
+      audit.append({ actor: 'station', role: 'system', action: 'audit.chain-keyed', object: null });
+      audit.checkpoint();
+    }
+  }
+  return audit;
+}
+
+/** For tools that only read (`audit-verify`): the log with its key, creating and writing nothing. */
+export async function inspectAuditLog(db: RecordsDb, options: { dataDir: string; keyProvider: DataKeyProvider }): Promise<AuditLog> {
+  const key = await options.keyProvider.getDataKey({ create: false });
+  if (!key) {
+    throw new DataKeyError(
+      AuditAnchor.existsIn(options.dataDir)
+        ? `the audit log is keyed (${AuditAnchor.FILE_NAME}) but its audit key is missing; restore the audit key it was keyed with`
+        : 'the audit log has not been keyed yet (it was written by an older VitalBridge): start the station once, which keys it with an audit entry, then check again',
+    );
+  }
+  return new AuditLog(db, { key, anchor: new AuditAnchor(options.dataDir, key) });
 }
 
 export type AuditVerification = { ok: true; entries: number } | { ok: false; firstBadSeq: number; reason: string };
@@ -147,29 +236,44 @@ export type AuditVerification = { ok: true; entries: number } | { ok: false; fir
 /**
  * A walk along the chain in seq order, a page of entries at a time. Reports the first entry that
  * does not hold: a gap in the numbering (removed entry), a prevHash that is not its predecessor's
- * hash (removed or reordered), a hash that does not match the entry's content (altered), or a head
- * that does not match the last entry (removed tail).
+ * hash (removed or reordered), a hash that does not match the entry's content under the key
+ * (altered), an entry that differs from a signed checkpoint (re-hashed with the key), a head that
+ * does not match the last entry (removed tail), or a chain that ends before its newest checkpoint
+ * (tail removed together with the head).
  */
 class ChainWalk {
   #expectedSeq = 1;
   #prevHash = GENESIS_HASH;
   #lastSeq = Number.MIN_SAFE_INTEGER;
   readonly #page: Statement<[number, number], AuditRow>;
+  readonly #anchor: AnchorReading;
+  readonly #checkpoints = new Map<number, AuditCheckpoint>();
 
-  constructor(private readonly db: RecordsDb) {
+  constructor(
+    private readonly db: RecordsDb,
+    private readonly chain: AuditChainKey,
+  ) {
     // Paged by the last seq read, in the same order as one scan of the table: a row moved to a
     // negative or zero seq is seen too.
     this.#page = db.prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?');
+    this.#anchor = chain.anchor.read();
+    if (this.#anchor.ok) for (const checkpoint of this.#anchor.checkpoints) this.#checkpoints.set(checkpoint.seq, checkpoint);
   }
 
   /** Checks up to `limit` further entries: the first failure, or whether entries remain. */
   next(limit: number): Extract<AuditVerification, { ok: false }> | 'more' | 'end' {
+    if (!this.#anchor.ok) return { ok: false, firstBadSeq: 0, reason: this.#anchor.reason };
     const rows = this.#page.all(this.#lastSeq, limit);
     for (const row of rows) {
       const entry = fromRow(row);
       if (entry.seq !== this.#expectedSeq) return { ok: false, firstBadSeq: this.#expectedSeq, reason: `entry ${this.#expectedSeq} is missing` };
       if (entry.prevHash !== this.#prevHash) return { ok: false, firstBadSeq: entry.seq, reason: `entry ${entry.seq} does not follow entry ${entry.seq - 1}` };
-      if (hashAuditEntry(entry) !== entry.hash) return { ok: false, firstBadSeq: entry.seq, reason: `entry ${entry.seq} was altered` };
+      const key = entry.seq >= this.#anchor.keyedFrom ? this.chain.key : null;
+      if (hashAuditEntry(entry, key) !== entry.hash) return { ok: false, firstBadSeq: entry.seq, reason: `entry ${entry.seq} was altered` };
+      const checkpoint = this.#checkpoints.get(entry.seq);
+      if (checkpoint && checkpoint.hash !== entry.hash) {
+        return { ok: false, firstBadSeq: entry.seq, reason: `entry ${entry.seq} differs from its signed checkpoint of ${checkpoint.time}` };
+      }
       this.#prevHash = entry.hash;
       this.#expectedSeq++;
       this.#lastSeq = entry.seq;
@@ -177,23 +281,28 @@ class ChainWalk {
     return rows.length < limit ? 'end' : 'more';
   }
 
-  /** After the last page: does the separately kept head match the last entry? */
+  /** After the last page: does the separately kept head match the last entry, and does the chain reach its newest checkpoint? */
   finish(): AuditVerification {
     const last = this.#expectedSeq - 1;
     const head = readAuditHead(this.db);
     if (head === null) {
-      return last === 0 ? { ok: true, entries: 0 } : { ok: false, firstBadSeq: last, reason: 'the record of the newest entry is missing' };
+      if (last !== 0) return { ok: false, firstBadSeq: last, reason: 'the record of the newest entry is missing' };
+    } else {
+      if (head.seq > last) return { ok: false, firstBadSeq: last + 1, reason: `entries ${last + 1} to ${head.seq} are missing` };
+      if (head.seq < last) return { ok: false, firstBadSeq: head.seq + 1, reason: `entries after ${head.seq} were added outside the log` };
+      if (head.hash !== this.#prevHash) return { ok: false, firstBadSeq: last, reason: `entry ${last} does not match the recorded newest entry` };
     }
-    if (head.seq > last) return { ok: false, firstBadSeq: last + 1, reason: `entries ${last + 1} to ${head.seq} are missing` };
-    if (head.seq < last) return { ok: false, firstBadSeq: head.seq + 1, reason: `entries after ${head.seq} were added outside the log` };
-    if (head.hash !== this.#prevHash) return { ok: false, firstBadSeq: last, reason: `entry ${last} does not match the recorded newest entry` };
+    const newest = this.#anchor.ok ? this.#anchor.checkpoints.at(-1) : undefined;
+    if (newest && newest.seq > last) {
+      return { ok: false, firstBadSeq: last + 1, reason: `entries ${last + 1} to ${newest.seq} are missing (signed checkpoint of ${newest.time})` };
+    }
     return { ok: true, entries: last };
   }
 }
 
 /** Checks the whole chain at once (the `audit-verify` command). */
-export function verifyAuditLog(db: RecordsDb): AuditVerification {
-  const walk = new ChainWalk(db);
+export function verifyAuditLog(db: RecordsDb, chain: AuditChainKey): AuditVerification {
+  const walk = new ChainWalk(db, chain);
   for (;;) {
     const step = walk.next(10_000);
     if (step === 'end') return walk.finish();
@@ -208,8 +317,8 @@ export function verifyAuditLog(db: RecordsDb): AuditVerification {
  * appended meanwhile are walked too; the last page and the head are read in one snapshot, so an
  * append between them cannot pass for a removed tail.
  */
-export async function verifyAuditLogInSlices(db: RecordsDb, entriesPerSlice = 200): Promise<AuditVerification> {
-  const walk = new ChainWalk(db);
+export async function verifyAuditLogInSlices(db: RecordsDb, chain: AuditChainKey, entriesPerSlice = 200): Promise<AuditVerification> {
+  const walk = new ChainWalk(db, chain);
   const slice = db.transaction(() => {
     const step = walk.next(entriesPerSlice);
     return step === 'end' ? walk.finish() : step;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openTestStation, type TestStation } from '../records/test-support';
-import { verifyAuditLog, verifyAuditLogInSlices } from './audit-log';
+
 
 async function stationWithLog(entries: number): Promise<TestStation> {
   const station = await openTestStation();
@@ -27,9 +27,9 @@ describe('the audit check in slices', () => {
     const station = await stationWithLog(10);
     station.db.exec('DROP TRIGGER audit_log_is_append_only_update; DROP TRIGGER audit_log_is_append_only_delete;');
     station.db.exec(tamper);
-    const expected = verifyAuditLog(station.db);
+    const expected = station.audit.verify();
     expect(expected.ok).toBe(tamper === '');
-    for (const slice of [1, 3, 10, 11, 500]) expect(await verifyAuditLogInSlices(station.db, slice)).toEqual(expected);
+    for (const slice of [1, 3, 10, 11, 500]) expect(await station.audit.verifyInSlices(slice)).toEqual(expected);
   });
 
   it('lets the event loop run between slices, and walks entries appended meanwhile', async () => {
@@ -44,7 +44,7 @@ describe('the audit check in slices', () => {
       }
     };
     const ticking = setInterval(turn, 0);
-    const result = await verifyAuditLogInSlices(station.db, 100);
+    const result = await station.audit.verifyInSlices(100);
     clearInterval(ticking);
     expect(turns).toBeGreaterThan(0);
     expect(result).toEqual({ ok: true, entries: 2_000 + appended });

@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openRecordsDatabase, RECORDS_FILE_NAME, WrongDataKeyError } from './database';
+import { openRecordsDatabase, RECORDS_FILE_NAME, RecordsLostError, WrongDataKeyError } from './database';
 import { FileKeyProvider, KEY_FILE_NAME, type DataKeyProvider } from './key-provider';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, schemaVersion, SchemaVersionError, type Migration } from './migrations';
 import { RecordStore } from './store';
-import { tempDataDir, TestClock } from './test-support';
+import { newKeyProvider, tempDataDir, TestClock } from './test-support';
 
 const fixedKey = (key: Buffer): DataKeyProvider => ({ getDataKey: async () => key });
 const fileDigest = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -62,7 +62,7 @@ describe('records database encryption', () => {
   it('refuses the wrong key with a clear error and leaves the database untouched and openable', async () => {
     const dataDir = tempDataDir();
     const rightKey = randomBytes(32);
-    const db = await openRecordsDatabase({ dataDir, keyProvider: fixedKey(rightKey) });
+    const db = await openRecordsDatabase({ dataDir, keyProvider: newKeyProvider(rightKey) });
     new RecordStore(db).createPatient(PATIENT);
     db.close();
     const path = join(dataDir, RECORDS_FILE_NAME);
@@ -85,16 +85,41 @@ describe('records database encryption', () => {
     await expect(openRecordsDatabase({ dataDir, keyProvider: new FileKeyProvider(dataDir) })).rejects.toThrow('the data key file data.key is damaged');
     await expect(openRecordsDatabase({ dataDir, keyProvider: { getDataKey: async () => null } })).rejects.toThrow('its data key is missing');
   });
+
+  it.each(['emptied', 'removed'] as const)('refuses to start afresh in a folder whose key is there but whose database was %s', async (loss) => {
+    const dataDir = tempDataDir();
+    const db = await openRecordsDatabase({ dataDir, keyProvider: new FileKeyProvider(dataDir) });
+    new RecordStore(db).createPatient(PATIENT);
+    db.close();
+    const path = join(dataDir, RECORDS_FILE_NAME);
+    if (loss === 'emptied') writeFileSync(path, '');
+    else rmSync(path);
+    for (const mode of ['read-write', 'inspect'] as const) {
+      const attempt = openRecordsDatabase({ dataDir, keyProvider: new FileKeyProvider(dataDir), mode });
+      await expect(attempt).rejects.toBeInstanceOf(RecordsLostError);
+      await expect(attempt).rejects.toThrow(`has a records key but its records database records.db is ${loss === 'emptied' ? 'empty (0 bytes)' : 'missing'}`);
+    }
+    // Nothing was created or changed: a restored backup can be put back as it was.
+    expect(loss === 'emptied' ? statSync(path).size : existsSync(path)).toBe(loss === 'emptied' ? 0 : false);
+  });
+
+  it('starts a fresh installation in a folder with neither key nor database, even with an empty database file left over', async () => {
+    const dataDir = tempDataDir();
+    writeFileSync(join(dataDir, RECORDS_FILE_NAME), '');
+    const db = await openRecordsDatabase({ dataDir, keyProvider: new FileKeyProvider(dataDir) });
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    db.close();
+  });
 });
 
 describe('schema migrations', () => {
   const key = randomBytes(32);
 
   it('builds the latest schema from an empty database', async () => {
-    const db = await openRecordsDatabase({ dataDir: tempDataDir(), keyProvider: fixedKey(key) });
+    const db = await openRecordsDatabase({ dataDir: tempDataDir(), keyProvider: newKeyProvider(key) });
     expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all();
-    expect(tables).toEqual(['alarms', 'attachments', 'audit_head', 'audit_log', 'consents', 'meta', 'notes', 'patients', 'readings', 'users', 'visits', 'waveform_segments']);
+    expect(tables).toEqual(['alarm_limit_changes', 'alarms', 'attachments', 'audit_head', 'audit_log', 'consents', 'meta', 'notes', 'patients', 'readings', 'users', 'visits', 'waveform_segments']);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     db.close();
@@ -102,7 +127,7 @@ describe('schema migrations', () => {
 
   it('upgrades a database at version N-1 and keeps its data', async () => {
     const dataDir = tempDataDir();
-    const old = await openRecordsDatabase({ dataDir, keyProvider: fixedKey(key), migrations: MIGRATIONS.slice(0, LATEST_SCHEMA_VERSION - 1) });
+    const old = await openRecordsDatabase({ dataDir, keyProvider: newKeyProvider(key), migrations: MIGRATIONS.slice(0, LATEST_SCHEMA_VERSION - 1) });
     const patient = new RecordStore(old).createPatient(PATIENT);
     expect(schemaVersion(old)).toBe(LATEST_SCHEMA_VERSION - 1);
     old.close();
@@ -115,7 +140,7 @@ describe('schema migrations', () => {
 
   it('rolls a failing migration back completely and stays at the previous version', async () => {
     const dataDir = tempDataDir();
-    (await openRecordsDatabase({ dataDir, keyProvider: fixedKey(key) })).close();
+    (await openRecordsDatabase({ dataDir, keyProvider: newKeyProvider(key) })).close();
     const broken: Migration = {
       version: LATEST_SCHEMA_VERSION + 1,
       description: 'fails half-way',
@@ -133,7 +158,7 @@ describe('schema migrations', () => {
 
   it('refuses a database written by a newer version instead of guessing', async () => {
     const dataDir = tempDataDir();
-    (await openRecordsDatabase({ dataDir, keyProvider: fixedKey(key), migrations: MIGRATIONS.slice(0, 2) })).close();
+    (await openRecordsDatabase({ dataDir, keyProvider: newKeyProvider(key), migrations: MIGRATIONS.slice(0, 2) })).close();
     (await openRecordsDatabase({ dataDir, keyProvider: fixedKey(key) })).close();
     await expect(openRecordsDatabase({ dataDir, keyProvider: fixedKey(key), migrations: MIGRATIONS.slice(0, 2) })).rejects.toBeInstanceOf(SchemaVersionError);
   });
@@ -148,7 +173,7 @@ describe('schema migrations', () => {
 describe('retention', () => {
   it('prunes waveform segments after their period and keeps numerics for longer', async () => {
     const clock = new TestClock();
-    const db = await openRecordsDatabase({ dataDir: tempDataDir(), keyProvider: fixedKey(randomBytes(32)) });
+    const db = await openRecordsDatabase({ dataDir: tempDataDir(), keyProvider: newKeyProvider(randomBytes(32)) });
     const store = new RecordStore(db, clock.now);
     const patient = store.createPatient(PATIENT);
     const day = 86_400_000;

@@ -3,7 +3,7 @@
  * whole file (and its WAL) encrypted with the installation's random data key.
  */
 import Database from 'better-sqlite3-multiple-ciphers';
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATA_KEY_BYTES, DataKeyError, type DataKeyProvider } from './key-provider';
 import { migrate, type Migration, MIGRATIONS, SchemaVersionError, schemaVersion } from './migrations';
@@ -24,6 +24,27 @@ export class RecordsNotFoundError extends Error {
   override name = 'RecordsNotFoundError';
 }
 
+/** The folder has a data key, so it held records, but its database file is gone or empty. */
+export class RecordsLostError extends Error {
+  override name = 'RecordsLostError';
+  constructor(dataDir: string, state: 'missing' | 'empty') {
+    super(
+      `the data folder ${dataDir} has a records key but its records database ${RECORDS_FILE_NAME} is ${state === 'missing' ? 'missing' : 'empty (0 bytes)'}; ` +
+        'nothing was changed. Restore records.db from a backup; only for a new installation that never held records, remove the key and start again',
+    );
+  }
+}
+
+/** A zero-byte file is what a lost or truncated database looks like; SQLite would open it as a new, empty one. */
+function databaseFileState(path: string): 'missing' | 'empty' | 'present' {
+  try {
+    return statSync(path).size === 0 ? 'empty' : 'present';
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+    throw error;
+  }
+}
+
 export interface OpenRecordsOptions {
   dataDir: string;
   keyProvider: DataKeyProvider;
@@ -37,8 +58,13 @@ export interface OpenRecordsOptions {
 
 export async function openRecordsDatabase({ dataDir, keyProvider, mode = 'read-write', migrations = MIGRATIONS }: OpenRecordsOptions): Promise<RecordsDb> {
   const path = join(dataDir, RECORDS_FILE_NAME);
-  const exists = existsSync(path);
+  const state = databaseFileState(path);
+  const exists = state === 'present';
   const inspect = mode === 'inspect';
+  // A fresh installation is a folder with neither a key nor a database. A key without its database
+  // means the records were lost: starting afresh would hand the station (and its first
+  // administrator's enrolment) to whoever holds the screen, and bury the loss.
+  if (!exists && (await keyProvider.getDataKey({ create: false }))) throw new RecordsLostError(dataDir, state === 'empty' ? 'empty' : 'missing');
   if (!exists && inspect) throw new RecordsNotFoundError(`there is no records database in ${dataDir}`);
   const key = await keyProvider.getDataKey({ create: !exists });
   if (!key) {

@@ -14,37 +14,59 @@ export interface DataKeyProvider {
   getDataKey(options: { create: boolean }): Promise<Buffer | null>;
 }
 
+/** The station's own keys and its audit chain's: what the desktop app opens the records with also seals the audit key. */
+export interface StationKeyProvider extends DataKeyProvider {
+  /** The audit chain's HMAC key, kept the same way as the records key but in its own file, never the same key. */
+  auditKeyProvider(): DataKeyProvider;
+}
+
 export class DataKeyError extends Error {
   override name = 'DataKeyError';
 }
 
-export const KEY_FILE_NAME = 'data.key';
+/** Where one key lives: as a plain hex file (web mode, CLI), or sealed by the OS keychain (desktop app). */
+export interface KeyFile {
+  readonly plain: string;
+  readonly sealed: string;
+  /** For messages: "data key", "audit key". */
+  readonly label: string;
+}
+
+export const DATA_KEY_FILE: KeyFile = { plain: 'data.key', sealed: 'data.key.sealed', label: 'data key' };
+export const AUDIT_KEY_FILE: KeyFile = { plain: 'audit.key', sealed: 'audit.key.sealed', label: 'audit key' };
+export const KEY_FILE_NAME = DATA_KEY_FILE.plain;
 
 /**
- * Web mode / CLI: the key as hex in `<dataDir>/data.key`, mode 0600. Anyone who can read that file
- * as this OS user can open the records, so the folder must stay the user's own.
+ * Web mode / CLI: the key as hex in `<dataDir>/data.key` (the audit key in `audit.key`), mode 0600.
+ * Anyone who can read that file as this OS user can open the records, so the folder must stay the
+ * user's own.
  */
-export class FileKeyProvider implements DataKeyProvider {
+export class FileKeyProvider implements StationKeyProvider {
   readonly path: string;
 
   constructor(
-    dataDir: string,
+    private readonly dataDir: string,
     private readonly log: (line: string) => void = () => {},
+    private readonly file: KeyFile = DATA_KEY_FILE,
   ) {
-    this.path = join(dataDir, KEY_FILE_NAME);
+    this.path = join(dataDir, file.plain);
+  }
+
+  auditKeyProvider(): DataKeyProvider {
+    return new FileKeyProvider(this.dataDir, this.log, AUDIT_KEY_FILE);
   }
 
   async getDataKey({ create }: { create: boolean }): Promise<Buffer | null> {
     const existing = this.read();
     if (existing) {
-      this.log(`records: data key read from ${KEY_FILE_NAME} (mode 0600) in the data folder; web mode keeps it in a file, not the OS keychain`);
+      this.log(`records: ${this.file.label} read from ${this.file.plain} (mode 0600) in the data folder; web mode keeps it in a file, not the OS keychain`);
       return existing;
     }
     if (!create) return null;
     const key = randomBytes(DATA_KEY_BYTES);
     // Another process (CLI next to web mode) may have created one meanwhile: theirs wins, ours is dropped.
     if (!writeFileExclusively(this.path, Buffer.from(key.toString('hex')))) return this.read();
-    this.log(`records: created a new data key in ${KEY_FILE_NAME} (mode 0600) in the data folder; web mode keeps it in a file, not the OS keychain`);
+    this.log(`records: created a new ${this.file.label} in ${this.file.plain} (mode 0600) in the data folder; web mode keeps it in a file, not the OS keychain`);
     return key;
   }
 
@@ -54,15 +76,15 @@ export class FileKeyProvider implements DataKeyProvider {
       text = readFileSync(this.path, 'utf8').trim();
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw new DataKeyError(`cannot read the data key file ${KEY_FILE_NAME}: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}`);
+      throw new DataKeyError(`cannot read the ${this.file.label} file ${this.file.plain}: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}`);
     }
     if (!new RegExp(`^[0-9a-f]{${DATA_KEY_BYTES * 2}}$`).test(text)) {
-      throw new DataKeyError(`the data key file ${KEY_FILE_NAME} is damaged (expected ${DATA_KEY_BYTES * 2} hex digits)`);
+      throw new DataKeyError(`the ${this.file.label} file ${this.file.plain} is damaged (expected ${DATA_KEY_BYTES * 2} hex digits)`);
     }
     if (process.platform !== 'win32' && (statSync(this.path).mode & 0o077) !== 0) {
       // Tighten rather than refuse: the station must still start, and the key is no worse off than before.
       chmodSync(this.path, 0o600);
-      this.log(`records: ${KEY_FILE_NAME} was readable by others; its mode is now 0600`);
+      this.log(`records: ${this.file.plain} was readable by others; its mode is now 0600`);
     }
     return Buffer.from(text, 'hex');
   }

@@ -160,6 +160,29 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: "alarm-limit changes: who changed which limit, from what to what, when and why",
+    up(db) {
+      db.exec(`
+        CREATE TABLE alarm_limit_changes (
+          id TEXT PRIMARY KEY,
+          patient_id TEXT NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+          visit_id TEXT REFERENCES visits(id) ON DELETE CASCADE,
+          metric TEXT NOT NULL,
+          side TEXT NOT NULL CHECK (side IN ('low', 'high')),
+          old_value REAL,
+          new_value REAL NOT NULL,
+          changed_at INTEGER NOT NULL,
+          changed_by TEXT NOT NULL,
+          changed_by_name TEXT NOT NULL,
+          changed_by_role TEXT NOT NULL,
+          reason TEXT
+        ) STRICT;
+        CREATE INDEX limit_changes_by_time ON alarm_limit_changes(changed_at);
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

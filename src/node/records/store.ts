@@ -4,7 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { ALARM_METRICS, type AlarmMetric, type LimitChangeRecord } from '../../shared/clinical/alarm-limits';
 import { toCanonicalUnit } from '../../shared/clinical/units';
+import { STATION_ROLES, type StationRole } from '../../shared/roles';
 import { PatientDetailsSchema, type PatientDetails } from '../../shared/contract-records';
 import { METRICS, UCUM_UNITS, type Metric, type UcumUnit } from '../../shared/vitals';
 import type { RecordsDb } from './database';
@@ -85,7 +87,7 @@ export const DEFAULT_RETENTION: RetentionPolicy = { waveformDays: 7, numericDays
 const DAY_MS = 86_400_000;
 
 /** Every table holding a patient's data, erased with the patient and checked empty afterwards. */
-const PATIENT_TABLES = ['readings', 'waveform_segments', 'alarms', 'notes', 'consents', 'attachments', 'visits'] as const;
+const PATIENT_TABLES = ['readings', 'waveform_segments', 'alarms', 'alarm_limit_changes', 'notes', 'consents', 'attachments', 'visits'] as const;
 export type PatientTable = (typeof PATIENT_TABLES)[number];
 
 function patientFromRow(row: Record<string, unknown>): PatientRecord {
@@ -265,6 +267,34 @@ export class RecordStore {
       .prepare('UPDATE alarms SET acknowledged_at = ?, acknowledged_by = ? WHERE id = ? AND acknowledged_at IS NULL')
       .run(this.now(), by, alarmId).changes;
     if (changed === 0) throw new RecordInputError('no such unacknowledged alarm');
+  }
+
+  /** A physician's alarm-limit change for the patient, kept with who, when and why; returns its id. */
+  recordLimitChange(patientId: string, visitId: string | null, change: LimitChangeRecord): string {
+    const id = randomUUID();
+    this.db
+      .prepare(
+        'INSERT INTO alarm_limit_changes (id, patient_id, visit_id, metric, side, old_value, new_value, changed_at, changed_by, changed_by_name, changed_by_role, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(id, patientId, visitId, change.metric, change.side, change.oldValue, change.newValue, change.at, change.by.id, change.by.name, change.by.role, change.reason);
+    return id;
+  }
+
+  /** The newest change of every limit ever changed, oldest first: the limits a station was running with when it stopped. */
+  limitsInForce(): LimitChangeRecord[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM alarm_limit_changes c WHERE NOT EXISTS (
+           SELECT 1 FROM alarm_limit_changes n WHERE n.metric = c.metric AND n.side = c.side AND (n.changed_at > c.changed_at OR (n.changed_at = c.changed_at AND n.rowid > c.rowid))
+         ) ORDER BY changed_at, rowid`,
+      )
+      .all() as { metric: string; side: 'low' | 'high'; old_value: number | null; new_value: number; changed_at: number; changed_by: string; changed_by_name: string; changed_by_role: string; reason: string | null }[];
+    return rows.flatMap((row) => {
+      const metric = row.metric as AlarmMetric;
+      const role = row.changed_by_role as StationRole;
+      if (!ALARM_METRICS.includes(metric) || !STATION_ROLES.includes(role)) return [];
+      return [{ metric, side: row.side, oldValue: row.old_value, newValue: row.new_value, at: row.changed_at, by: { id: row.changed_by, name: row.changed_by_name, role }, reason: row.reason }];
+    });
   }
 
   addNote(patientId: string, visitId: string | null, authorId: string, text: string): string {

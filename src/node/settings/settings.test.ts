@@ -5,7 +5,7 @@ import { tempDataDir } from '../records/test-support';
 import { chooseConsultation } from './consultation';
 import { confSettingsStorage, SETTINGS_FILE_NAME } from './json-storage';
 import { alarmDefaultLimits, DEFAULT_SETTINGS } from './schema';
-import { loadSettings, saveSettings, SettingsError } from './settings';
+import { KEEP_EVERYTHING, loadSettings, saveSettings, SettingsError } from './settings';
 
 function load(dataDir: string) {
   const warnings: string[] = [];
@@ -45,35 +45,68 @@ describe('settings', () => {
     expect(readFileSync(join(dataDir, SETTINGS_FILE_NAME), 'utf8')).toBe(before);
   });
 
-  it('falls back to defaults with a clear warning when the file is damaged, and keeps the damaged file aside', () => {
+  const SAFE_FALLBACK = { ...DEFAULT_SETTINGS, kiosk: { ...DEFAULT_SETTINGS.kiosk, enabled: true }, retention: KEEP_EVERYTHING };
+  const damagedCopies = (dataDir: string) => readdirSync(dataDir).filter((name) => name.startsWith(`${SETTINGS_FILE_NAME}.damaged-`));
+
+  it('on a damaged file prunes nothing and stays a kiosk, warns, keeps the damaged file aside, and stays so until settings are saved again', () => {
     const dataDir = tempDataDir();
-    writeFileSync(join(dataDir, SETTINGS_FILE_NAME), '{"consultation": {"serverUrl": "https://consult.exa');
+    writeFileSync(join(dataDir, SETTINGS_FILE_NAME), '{"retention": {"waveformDays": null, "numericDays": null, "attachmentDays": nu');
     const { settings, warnings } = load(dataDir);
-    expect(settings).toEqual(DEFAULT_SETTINGS);
-    expect(warnings).toEqual([`settings: ${join(dataDir, SETTINGS_FILE_NAME)} cannot be read (SyntaxError); running with the default settings until they are saved again`]);
-    expect(readdirSync(dataDir).filter((name) => name.startsWith(`${SETTINGS_FILE_NAME}.damaged-`))).toHaveLength(1);
-    // The next save writes a fresh file; the next start reads it without warnings.
+    expect(settings).toEqual(SAFE_FALLBACK);
+    expect(warnings).toEqual([
+      `settings: ${join(dataDir, SETTINGS_FILE_NAME)} cannot be read (SyntaxError); running with the default settings, except that nothing is pruned and the station stays a kiosk until an administrator saves the settings again`,
+    ]);
+    expect(damagedCopies(dataDir)).toHaveLength(1);
+    // The next start finds no file, but a damaged copy: not a fresh installation, so still the safe side.
+    const again = load(dataDir);
+    expect(again.settings).toEqual(SAFE_FALLBACK);
+    expect(again.warnings[0]).toContain('cannot be read (it is missing and a damaged copy was set aside as settings.json.damaged-*)');
+    // An administrator's save writes a fresh file, which the next start reads without warnings.
     saveSettings(confSettingsStorage(dataDir), DEFAULT_SETTINGS);
-    expect(load(dataDir).warnings).toEqual([]);
+    expect(load(dataDir)).toEqual({ settings: DEFAULT_SETTINGS, warnings: [] });
   });
 
-  it('keeps the valid sections of a file with one invalid section, naming the bad one without its value', () => {
+  it.each([
+    ['[1, 2, 3]', 'an array'],
+    ['null', 'null'],
+    ['42', 'a number'],
+    ['"retention"', 'a string'],
+  ])('treats a file holding %s like any damaged file', (content, what) => {
     const dataDir = tempDataDir();
-    writeFileSync(join(dataDir, SETTINGS_FILE_NAME), JSON.stringify({ consultation: { relayOnly: true }, alarms: { defaultLimits: { spo2: { low: 12 } } }, kiosk: 'yes' }));
+    writeFileSync(join(dataDir, SETTINGS_FILE_NAME), content);
+    const { settings, warnings } = load(dataDir);
+    expect(settings).toEqual(SAFE_FALLBACK);
+    expect(warnings).toEqual([
+      `settings: ${join(dataDir, SETTINGS_FILE_NAME)} cannot be read (it does not hold a settings object but ${what}); running with the default settings, except that nothing is pruned and the station stays a kiosk until an administrator saves the settings again`,
+    ]);
+    expect(damagedCopies(dataDir)).toHaveLength(1);
+  });
+
+  it('keeps the valid sections of a file with invalid ones, naming each bad one without its value; a bad kiosk section stays a kiosk', () => {
+    const dataDir = tempDataDir();
+    writeFileSync(join(dataDir, SETTINGS_FILE_NAME), JSON.stringify({ consultation: { relayOnly: true }, alarms: { defaultLimits: { spo2: { low: 12 } } }, kiosk: 'yes', retention: DEFAULT_SETTINGS.retention }));
     const { settings, warnings } = load(dataDir);
     expect(settings.consultation.relayOnly).toBe(true);
     expect(settings.alarms).toEqual(DEFAULT_SETTINGS.alarms);
-    expect(settings.kiosk).toEqual(DEFAULT_SETTINGS.kiosk);
+    expect(settings.kiosk).toEqual({ ...DEFAULT_SETTINGS.kiosk, enabled: true });
+    expect(settings.retention).toEqual(DEFAULT_SETTINGS.retention);
     expect(warnings).toHaveLength(2);
-    expect(warnings[0]).toMatch(/^settings: the kiosk section of .* is invalid/);
+    expect(warnings[0]).toMatch(/^settings: the kiosk section of .* is invalid \(.*\); the station stays a kiosk until an administrator leaves kiosk mode$/);
     expect(warnings[1]).toMatch(/^settings: the alarms section of .* is invalid \(defaultLimits.spo2.low: must be between 85 and 99\); using its defaults$/);
+    expect(damagedCopies(dataDir)).toEqual([]);
   });
 
-  it('falls back to defaults when the storage holds something other than an object', () => {
-    const warnings: string[] = [];
-    const storage = { location: 'memory', read: () => [1, 2, 3], write: () => {} };
-    expect(loadSettings(storage, (line) => warnings.push(line))).toEqual(DEFAULT_SETTINGS);
-    expect(warnings).toEqual(['settings: memory does not hold a settings object; running with the default settings']);
+  it.each([
+    ['invalid', { retention: { waveformDays: 'forever' } }, /^settings: the retention section of .* is invalid \(waveformDays: .*\); nothing is pruned until it is set$/],
+    ['missing', { kiosk: { enabled: false } }, /^settings: the retention section of .* is missing; nothing is pruned until it is set$/],
+  ])('prunes nothing under a retention section that is %s', (_label, stored, warning) => {
+    const dataDir = tempDataDir();
+    writeFileSync(join(dataDir, SETTINGS_FILE_NAME), JSON.stringify(stored));
+    const { settings, warnings } = load(dataDir);
+    expect(settings.retention).toEqual(KEEP_EVERYTHING);
+    expect(settings.kiosk.enabled).toBe(false);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(warning);
   });
 
   it('applies alarm default overrides on top of the adult defaults', () => {

@@ -14,7 +14,7 @@ import { PeripheralHub } from '../hub/hub';
 import { NodeHidSource } from '../hub/node-hid-source';
 import { SerialPortSource } from '../hub/serialport-source';
 import type { DeviceSource } from '../hub/source';
-import type { DataKeyProvider } from '../records/key-provider';
+import type { StationKeyProvider } from '../records/key-provider';
 import type { RetentionPolicy } from '../records/store';
 import { createSimulator, isScenarioName, SCENARIO_NAMES, systemClock, type Simulator } from '../simulator';
 import { DEFAULT_INACTIVITY_LOCK_MS } from '../identity/authenticator';
@@ -22,6 +22,7 @@ import type { KioskState } from '../../shared/contract-access';
 import { logError, logText } from '../../shared/log-text';
 import { createAccessHandlers } from './access/access-handlers';
 import { StationAccess } from './access/station-access';
+import { auditedClinicalActs } from './persistence/clinical-acts';
 import { createClinicalStation } from './clinical/clinical-station';
 import { KioskController, type StationShell } from './kiosk/kiosk-controller';
 import { createKioskHandlers } from './kiosk/kiosk-handlers';
@@ -40,7 +41,7 @@ export interface StationOptions {
   /** Where the station keeps its files; created (owner-only) when missing. */
   dataDir: string;
   /** The records database's key: FileKeyProvider in web mode and the CLI, the OS keychain in Electron. */
-  keyProvider: DataKeyProvider;
+  keyProvider: StationKeyProvider;
   /** How long recorded data is kept (settings); DEFAULT_RETENTION otherwise. */
   retention?: RetentionPolicy;
   /** How long an unused screen stays unlocked (settings); DEFAULT_INACTIVITY_LOCK_MS otherwise. */
@@ -157,10 +158,14 @@ export async function createStation(options: StationOptions): Promise<Station> {
   const clinical = createClinicalStation({
     hub: patientReadings,
     clock: systemClock,
+    acts: auditedClinicalActs(records),
     scenarios: simulator,
     hostedVisits,
     onSinkError: (error) => log(`a screen stopped receiving alarm and NEWS2 events: ${logError(error)}`),
   });
+  for (const change of clinical.alarms.restoreLimits(records.store.limitsInForce())) {
+    log(`alarms: the ${change.metric} ${change.side} limit set before the restart is outside today's bounds; the default applies`);
+  }
   records.recorder.recordAlarmLog(clinical.alarms.current().log);
   clinical.alarms.feed.subscribe((state) => records.recorder.recordAlarmLog(state.log));
   const kiosk = new KioskController({

@@ -1,8 +1,13 @@
 /**
  * Web mode's server: the built renderer over HTTP and the contract over a WebSocket, on 127.0.0.1
  * only. Every request must carry the per-launch token in its `token` query parameter (the page's
- * own scripts and styles may show the session cookie instead) and name this server in its Host
+ * own scripts and styles may show the page's secret path instead) and name this server in its Host
  * header (no DNS rebinding); a WebSocket upgrade must also come from the page's own Origin.
+ *
+ * No cookie: browsers send cookies to every port of 127.0.0.1, so a cookie standing in for the
+ * token would reach any other local service the browser visits. The page lives under a random
+ * per-launch path instead (`/s/<secret>/`), and its relative asset addresses carry that path to
+ * this server only.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -74,17 +79,20 @@ function isSameOriginSubresource(request: IncomingMessage): boolean {
   return site === 'same-origin' && typeof dest === 'string' && !['document', 'iframe', 'frame', 'embed', 'object', 'websocket'].includes(dest);
 }
 
-function cookieValue(header: string | undefined, name: string): string | null {
-  for (const part of (header ?? '').split(';')) {
-    const [key, ...rest] = part.trim().split('=');
-    if (key === name) return rest.join('=');
-  }
-  return null;
+const PAGE_PATH_ROOT = '/s/';
+
+/** `/s/<secret>/rest` as the secret and `/rest`; null for any other path. */
+function splitPagePath(pathname: string): { secret: string; rest: string } | null {
+  if (!pathname.startsWith(PAGE_PATH_ROOT)) return null;
+  const end = pathname.indexOf('/', PAGE_PATH_ROOT.length);
+  return end === -1 ? null : { secret: pathname.slice(PAGE_PATH_ROOT.length, end), rest: pathname.slice(end) };
 }
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const secret = Buffer.from(token);
+  const pageSecret = randomBytes(24).toString('base64url');
+  const pagePath = `${PAGE_PATH_ROOT}${pageSecret}/`;
   const server = createServer();
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
 
@@ -97,16 +105,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
   const port = (server.address() as AddressInfo).port;
   const origin = `http://${LISTEN_ADDRESS}:${port}`;
-  const cookieName = `vitalbridge-${port}`;
   const csp = buildContentSecurityPolicy([`ws://${LISTEN_ADDRESS}:${port}`, ...(options.connectSources ?? [])]);
 
   /**
-   * The request's URL when it is addressed to this server and carries the token, else null. The
-   * session cookie only stands in for the token on the page's own sub-resources (scripts, styles,
-   * images the browser marks as same-origin, non-document fetches): a document, a socket or any
-   * client that is not a browser must show the token itself.
+   * What the request asks for, when it is addressed to this server and carries the token, else
+   * null: its URL with the page path taken off, and whether it came under the page path. The page
+   * path only stands in for the token on the page's own sub-resources (scripts, styles, images the
+   * browser marks as same-origin, non-document fetches): a document, a socket or any client that
+   * is not a browser must show the token itself.
    */
-  const authorise = (request: IncomingMessage, acceptCookie: boolean): URL | null => {
+  const authorise = (request: IncomingMessage, acceptPagePath: boolean): { url: URL; underPagePath: boolean } | null => {
     if (request.headers.host !== `${LISTEN_ADDRESS}:${port}`) return null;
     let url: URL;
     try {
@@ -114,10 +122,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     } catch {
       return null;
     }
+    const page = splitPagePath(url.pathname);
+    const underPagePath = page !== null && sameSecret(page.secret, Buffer.from(pageSecret));
+    if (page && !underPagePath) return null;
+    if (page) url.pathname = page.rest;
     const queryToken = url.searchParams.get('token');
-    if (queryToken !== null) return sameSecret(queryToken, secret) ? url : null;
-    if (!acceptCookie || !isSameOriginSubresource(request)) return null;
-    return sameSecret(cookieValue(request.headers.cookie, cookieName), secret) ? url : null;
+    if (queryToken !== null) return sameSecret(queryToken, secret) ? { url, underPagePath } : null;
+    if (!acceptPagePath || !underPagePath || !isSameOriginSubresource(request)) return null;
+    return { url, underPagePath };
   };
 
   const refuse = (response: ServerResponse, status: number, message: string) => {
@@ -127,8 +139,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     void (async () => {
-      const url = authorise(request, true);
-      if (!url) return refuse(response, 403, 'Forbidden: open the station with the address it printed at launch.\n');
+      const authorised = authorise(request, true);
+      if (!authorised) return refuse(response, 403, 'Forbidden: open the station with the address it printed at launch.\n');
+      const { url, underPagePath } = authorised;
       if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(response, 405, 'Method not allowed\n');
       const file = await readStaticFile(options.rendererDir, url.pathname);
       if (!file) return refuse(response, 404, 'Not found\n');
@@ -138,11 +151,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         ...SECURITY_HEADERS,
       };
       const isDocument = file.contentType.startsWith('text/html');
-      if (isDocument) {
-        headers['Set-Cookie'] = `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`;
-        // A kiosk page reloading after a visit: the browser drops what the visit stored.
-        if (url.searchParams.has(KIOSK_CLEAR_QUERY)) headers['Clear-Site-Data'] = '"cache", "storage"';
+      if (isDocument && !underPagePath) {
+        // The page outside its path would find none of its assets: send it to its place.
+        response.writeHead(303, { ...SECURITY_HEADERS, Location: `${pagePath.slice(0, -1)}${url.pathname}${url.search}` });
+        response.end();
+        return;
       }
+      // A kiosk page reloading after a visit: the browser drops what the visit stored.
+      if (isDocument && url.searchParams.has(KIOSK_CLEAR_QUERY)) headers['Clear-Site-Data'] = '"cache", "storage"';
       response.writeHead(200, headers);
       response.end(request.method === 'HEAD' ? undefined : file.body);
     })().catch((error: unknown) => {
@@ -153,8 +169,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = authorise(request, false);
-    if (!url || url.pathname !== WEB_SOCKET_PATH || request.headers.origin !== origin) {
+    const authorised = authorise(request, false);
+    if (!authorised || authorised.url.pathname !== WEB_SOCKET_PATH || request.headers.origin !== origin) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
@@ -214,7 +230,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   };
 
   return {
-    url: `${origin}/?token=${token}`,
+    url: `${origin}${pagePath}?token=${token}`,
     origin,
     port,
     token,

@@ -15,6 +15,7 @@ const TABLE_WORDS: Record<string, [string, string]> = {
   readings: ['reading', 'readings'],
   waveform_segments: ['waveform recording', 'waveform recordings'],
   alarms: ['alarm', 'alarms'],
+  alarm_limit_changes: ['alarm-limit change', 'alarm-limit changes'],
   notes: ['note', 'notes'],
   consents: ['consent', 'consents'],
   attachments: ['attachment', 'attachments'],

@@ -11,7 +11,8 @@ import type { Actor } from '../../../shared/clinical/actor';
 import type { AlarmCommand } from '../../../shared/clinical/alarm-commands';
 import { applyAlarmCommand } from '../../../shared/clinical/alarm-commands';
 import type { AlarmEngineConfig, AlarmEngineState } from '../../../shared/clinical/alarm-engine';
-import { applyDevices, applyReading, createAlarmEngine, enterStandby, leaveStandby, presentAlarms, tickAlarms } from '../../../shared/clinical/alarm-engine';
+import { applyDevices, applyReading, createAlarmEngine, enterStandby, leaveStandby, presentAlarms, setPatientLimits, tickAlarms } from '../../../shared/clinical/alarm-engine';
+import type { AlarmMetric, LimitChangeRecord, LimitSide } from '../../../shared/clinical/alarm-limits';
 import type { Clock } from '../../simulator/clock';
 import { StateFeed } from './state-feed';
 import { tickUntilAborted } from './tick-loop';
@@ -88,6 +89,30 @@ export class AlarmService {
     if (standby === this.#state.standby) return;
     const now = this.#clock.now();
     this.#update(standby ? enterStandby(this.#state, now) : leaveStandby(this.#state, now));
+  }
+
+  /**
+   * The limits a physician set before the station restarted, as they were recorded (who, when,
+   * why): each metric's limits are applied together, through the same bounds as a new change; one
+   * that no longer passes them is skipped and returned.
+   */
+  restoreLimits(changes: readonly LimitChangeRecord[]): LimitChangeRecord[] {
+    const byMetric = new Map<AlarmMetric, LimitChangeRecord[]>();
+    for (const change of changes) byMetric.set(change.metric, [...(byMetric.get(change.metric) ?? []), change]);
+    let state = this.#state;
+    const restored: LimitChangeRecord[] = [];
+    const skipped: LimitChangeRecord[] = [];
+    for (const [metric, metricChanges] of byMetric) {
+      const sides: Partial<Record<LimitSide, number>> = Object.fromEntries(metricChanges.map((change) => [change.side, change.newValue]));
+      const outcome = setPatientLimits(state, { metric, ...sides }, metricChanges.at(-1)!.by, this.#clock.now());
+      if (outcome.ok) {
+        state = outcome.state;
+        restored.push(...metricChanges);
+      } else skipped.push(...metricChanges);
+    }
+    // The log shows the changes as they were made, not as a new change at restart.
+    this.#update({ ...state, limitChanges: [...this.#state.limitChanges, ...restored] });
+    return skipped;
   }
 
   /** Throws ClinicalCommandError when the engine refuses; the actor comes from the caller's session, never the message. */

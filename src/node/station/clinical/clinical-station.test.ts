@@ -9,7 +9,7 @@ import type { InvocationContext } from '../contract-session';
 import type { FrameSink } from '../frame-batcher';
 import { fixedActorScreen } from '../access/fixed-actor-screen';
 import { HostedVisits } from '../hosted-visits';
-import { createClinicalStation, remoteClinicianActor, type ClinicalHub, type ClinicalStation, type ScenarioPlayer } from './clinical-station';
+import { createClinicalStation, remoteClinicianActor, type ClinicalActs, type ClinicalHub, type ClinicalStation, type ScenarioPlayer } from './clinical-station';
 
 const T0 = 1_750_000_000_000;
 const S = 1_000;
@@ -98,7 +98,15 @@ function setUp(scenarios?: ScenarioPlayer) {
   const hub = new FakeHub();
   hub.setDevices([device('oximeter'), device('cuff', { canRequestMeasurement: true }), device('thermometer')]);
   const hostedVisits = new HostedVisits({ clinicianConnected: async () => true, onRefused: () => undefined });
-  station = createClinicalStation({ hub, clock, scenarios, hostedVisits });
+  /** The accepted acts, as the station's audit log would hear of them. */
+  const acts: string[] = [];
+  const recordedActs: ClinicalActs = {
+    acknowledged: (alarmId, by) => acts.push(`acknowledged ${alarmId} by ${by.id}`),
+    audioPaused: (by) => acts.push(`audio paused by ${by.id}`),
+    limitsChanged: (changes, by) => acts.push(`limits changed by ${by.id}: ${changes.map((change) => `${change.metric} ${change.side} ${change.newValue}`).join(', ')}`),
+    news2Entered: (observation, by) => acts.push(`NEWS2 entered by ${by.id}: ${Object.keys(observation).join(', ')}`),
+  };
+  station = createClinicalStation({ hub, clock, scenarios, acts: recordedActs, hostedVisits });
   const sink = new RecordingSink();
   station.subscribe(sink);
   const running = station;
@@ -109,7 +117,7 @@ function setUp(scenarios?: ScenarioPlayer) {
     hub.reading('oximeter', 'pulseRate', pulse, '/min', clock.now());
   };
   const highAlarms = () => running.alarms.current().alarms.filter((shown) => shown.alarm.priority === 'high');
-  return { clock, hub, sink, station: running, oximeterSecond, highAlarms, hostedVisits };
+  return { clock, hub, sink, station: running, oximeterSecond, highAlarms, hostedVisits, acts };
 }
 
 describe('alarm service over the station', () => {
@@ -149,7 +157,7 @@ describe('alarm service over the station', () => {
   });
 
   it('acknowledge silences the alarm with who and when; a kiosk may not acknowledge a physiological alarm', async () => {
-    const { station: running, clock, oximeterSecond, highAlarms } = setUp();
+    const { station: running, clock, oximeterSecond, highAlarms, acts } = setUp();
     for (let second = 0; second < 8; second++) await oximeterSecond(84);
     const alarmId = highAlarms()[0]!.alarm.id;
     await expect(Promise.resolve().then(() => running.handlers.acknowledgeAlarm({ alarmId }, as(kiosk)))).rejects.toThrow(
@@ -161,10 +169,11 @@ describe('alarm service over the station', () => {
     expect(state.audiblePriority).toBeNull();
     expect(state.log.at(-1)).toMatchObject({ alarmId, acknowledgedBy: nurse, acknowledgedAt: clock.now() });
     await expect(running.handlers.acknowledgeAlarm({ alarmId: 'A999' }, as(nurse))).rejects.toThrow('no active alarm A999');
+    expect(acts).toEqual([`acknowledged ${alarmId} by n1`]);
   });
 
   it("a visit's clinician acknowledges through the screen that admitted them, recorded as the remote physician; other screens may not relay", async () => {
-    const { station: running, clock, oximeterSecond, highAlarms, hostedVisits } = setUp();
+    const { station: running, clock, oximeterSecond, highAlarms, hostedVisits, acts } = setUp();
     for (let second = 0; second < 8; second++) await oximeterSecond(84);
     const alarmId = highAlarms()[0]!.alarm.id;
     const atKiosk = as(kiosk);
@@ -180,15 +189,17 @@ describe('alarm service over the station', () => {
     expect(remoteClinicianActor('v-42')).toEqual(remote);
     expect(state.alarms[0]!.alarm.acknowledged).toEqual({ by: remote, at: clock.now() });
     expect(state.log.at(-1)).toMatchObject({ alarmId, acknowledgedBy: remote });
+    expect(acts).toEqual([`acknowledged ${alarmId} by remote-clinician:v-42`]);
   });
 
   it('an audio pause silences the present alarm until it runs out, and the tick ends it without new data', async () => {
-    const { station: running, clock, oximeterSecond, sink } = setUp();
+    const { station: running, clock, oximeterSecond, sink, acts } = setUp();
     for (let second = 0; second < 8; second++) await oximeterSecond(84);
     const paused = await running.handlers.pauseAlarmAudio({ durationMs: 60 * S }, as(nurse));
     expect(paused.audiblePriority).toBeNull();
     expect(paused.audioPause).toEqual({ by: nurse, at: clock.now(), until: clock.now() + 60 * S });
     expect(() => running.handlers.pauseAlarmAudio({ durationMs: 3_600 * S }, as(nurse))).toThrow(/at most 300 s/);
+    expect(acts).toEqual(['audio paused by n1']);
 
     // The oximeter falls silent: the latched SpO2 alarm stays silenced while the no-data alarm raised after the pause sounds.
     const spo2Alarm = () => running.alarms.current().alarms.find((shown) => shown.alarm.key === 'physiological:spo2:low')!;
@@ -213,7 +224,7 @@ describe('alarm service over the station', () => {
   });
 
   it('limits change only for a physician, inside the safe bounds, with the change recorded', async () => {
-    const { station: running, clock } = setUp();
+    const { station: running, clock, acts } = setUp();
     expect(() => running.handlers.setAlarmLimits({ metric: 'spo2', low: 88 }, as(nurse))).toThrow(/only a physician may change alarm limits/);
     expect(() => running.handlers.setAlarmLimits({ metric: 'spo2', low: 70 }, as(physician))).toThrow('SpO₂ low limit must be between 85 and 99 %');
     const state = await running.handlers.setAlarmLimits({ metric: 'spo2', low: 88, reason: 'COPD, target 88–92 %' }, as(physician));
@@ -221,6 +232,9 @@ describe('alarm service over the station', () => {
     expect(state.limitChanges).toEqual([
       { metric: 'spo2', side: 'low', oldValue: 90, newValue: 88, by: physician, at: clock.now(), reason: 'COPD, target 88–92 %' },
     ]);
+    // The same limit again changes nothing, and is no act to record.
+    await running.handlers.setAlarmLimits({ metric: 'spo2', low: 88 }, as(physician));
+    expect(acts).toEqual(['limits changed by d1: spo2 low 88']);
   });
 
   it('in standby (a kiosk between visits) raises nothing from an empty probe, and judges it afresh after its delay once standby ends', async () => {
@@ -319,12 +333,13 @@ describe('NEWS2 service over the station', () => {
   });
 
   it('takes observations only from roles that may chart them, and Scale 2 only from a physician', async () => {
-    const { station: running } = setUp();
+    const { station: running, acts } = setUp();
     expect(() => running.handlers.enterNews2Observation({ consciousness: 'A' }, as(kiosk))).toThrow('a kiosk may not enter NEWS2 observations');
     expect(() => running.handlers.enterNews2Observation({ spo2Scale2: true }, as(nurse))).toThrow(/Scale 2 is prescribed by a physician; Nurse Ada is a nurse/);
     const prescribed = await running.handlers.enterNews2Observation({ spo2Scale2: true }, as(physician));
     expect(prescribed.manual.spo2Scale2).toMatchObject({ value: true, enteredBy: physician });
     expect(running.news2.current().manual.consciousness).toBeUndefined();
+    expect(acts).toEqual(['NEWS2 entered by d1: spo2Scale2']);
   });
 
   it('keeps a trend point per change of the score over the visit', async () => {

@@ -3,12 +3,13 @@
  * fed from the hub, their state pushed to every screen, and the contract handlers for the clinical
  * methods. Every command takes its actor from the session that carried it (InvocationContext).
  */
-import type { clinicalMethods, ScenarioCatalogue } from '../../../shared/contract-clinical';
+import type { clinicalMethods, News2Observation, ScenarioCatalogue } from '../../../shared/contract-clinical';
 import type { DeviceInfo, StationReading } from '../../../shared/contract';
 import { actorMay, roleWithArticle, type Actor } from '../../../shared/clinical/actor';
 import { logText } from '../../../shared/log-text';
 import type { HostedVisits } from '../hosted-visits';
 import type { AlarmEngineConfig } from '../../../shared/clinical/alarm-engine';
+import type { LimitChangeRecord } from '../../../shared/clinical/alarm-limits';
 import { isScenarioName, listScenarios, type ScenarioName } from '../../simulator';
 import type { HubEvents } from '../../hub/hub';
 import type { Clock } from '../../simulator/clock';
@@ -31,9 +32,21 @@ export interface ScenarioPlayer {
   play(name: ScenarioName): void;
 }
 
+/**
+ * Where the clinical acts the services accepted are recorded (the station's audit log, and the
+ * limit changes with their reasons in the records); a refused command reaches none of them.
+ */
+export interface ClinicalActs {
+  acknowledged(alarmId: string, by: Actor): void;
+  audioPaused(by: Actor): void;
+  limitsChanged(changes: readonly LimitChangeRecord[], by: Actor): void;
+  news2Entered(observation: News2Observation, by: Actor): void;
+}
+
 export interface ClinicalStationOptions {
   hub: ClinicalHub;
   clock: Clock;
+  acts: ClinicalActs;
   scenarios?: ScenarioPlayer;
   alarmConfig?: Partial<AlarmEngineConfig>;
   /** The visits whose admitted, connected clinician a screen may acknowledge alarms for. */
@@ -62,7 +75,7 @@ export function remoteClinicianActor(visitId: string): Actor {
 }
 
 export function createClinicalStation(options: ClinicalStationOptions): ClinicalStation {
-  const { hub, clock, scenarios } = options;
+  const { hub, clock, scenarios, acts } = options;
   const alarms = new AlarmService({ clock, config: options.alarmConfig });
   const news2 = new News2Service({ clock, readings: hub });
   const fanout = new StateFanout({ alarms: alarms.feed, news2: news2.feed }, { onSinkError: options.onSinkError });
@@ -95,14 +108,30 @@ export function createClinicalStation(options: ClinicalStationOptions): Clinical
   const handlers: ClinicalHandlers = {
     getClinicalState: (_input, { actor }) => ({ actor, alarms: alarms.current(), news2: news2.current() }),
     async acknowledgeAlarm({ alarmId, forRemoteClinician }, { actor, screen }) {
-      if (!forRemoteClinician) return alarms.command({ type: 'acknowledge', alarmId }, actor);
       // Only for the clinician this screen admitted to its own visit, while connected: never a made-up one.
-      await options.hostedVisits.relayFor(forRemoteClinician.visitId, screen, actor, 'alarm.acknowledge');
-      return alarms.command({ type: 'acknowledge', alarmId }, remoteClinicianActor(forRemoteClinician.visitId));
+      if (forRemoteClinician) await options.hostedVisits.relayFor(forRemoteClinician.visitId, screen, actor, 'alarm.acknowledge');
+      const by = forRemoteClinician ? remoteClinicianActor(forRemoteClinician.visitId) : actor;
+      const state = alarms.command({ type: 'acknowledge', alarmId }, by);
+      acts.acknowledged(alarmId, by);
+      return state;
     },
-    pauseAlarmAudio: ({ durationMs }, { actor }) => alarms.command({ type: 'pause-audio', durationMs }, actor),
-    setAlarmLimits: (request, { actor }) => alarms.command({ type: 'set-limits', ...request }, actor),
-    enterNews2Observation: (observation, { actor }) => news2.enter(observation, actor),
+    pauseAlarmAudio: ({ durationMs }, { actor }) => {
+      const state = alarms.command({ type: 'pause-audio', durationMs }, actor);
+      acts.audioPaused(actor);
+      return state;
+    },
+    setAlarmLimits: (request, { actor }) => {
+      const before = alarms.engineState.limitChanges.length;
+      const state = alarms.command({ type: 'set-limits', ...request }, actor);
+      const changes = alarms.engineState.limitChanges.slice(before);
+      if (changes.length > 0) acts.limitsChanged(changes, actor);
+      return state;
+    },
+    enterNews2Observation: (observation, { actor }) => {
+      const state = news2.enter(observation, actor);
+      acts.news2Entered(observation, actor);
+      return state;
+    },
     listScenarios: () => catalogue(),
     playScenario: ({ name }, { actor }) => play(name, actor),
   };

@@ -4,10 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { stationReading, type StationReading, type WaveformBatch } from '../../../shared/contract';
 import type { Actor } from '../../../shared/clinical/actor';
 import type { AlarmLogEntry } from '../../../shared/clinical/alarm-engine';
-import { AuditLog } from '../../audit/audit-log';
+import { openAuditLog } from '../../audit/audit-log';
 import { openRecordsDatabase, type RecordsDb } from '../../records/database';
 import { RecordStore } from '../../records/store';
-import { tempDataDir } from '../../records/test-support';
+import { newKeyProvider, tempDataDir } from '../../records/test-support';
 import { CurrentEncounter, type Encounter } from './encounter';
 import { RecorderThread, startRecorderWorker } from './recorder-thread';
 import { RecorderFlushError, StationRecorder, type StationRecorderOptions } from './station-recorder';
@@ -19,9 +19,9 @@ const open: { db: RecordsDb; recorder: StationRecorder }[] = [];
 async function setUp(options: Pick<StationRecorderOptions, 'flushAtPending' | 'flushIntervalMs'> = {}) {
   const dataDir = tempDataDir();
   const key = randomBytes(32);
-  const db = await openRecordsDatabase({ dataDir, keyProvider: { getDataKey: async () => key } });
+  const db = await openRecordsDatabase({ dataDir, keyProvider: newKeyProvider(key) });
   const store = new RecordStore(db);
-  const audit = new AuditLog(db);
+  const audit = await openAuditLog(db, { dataDir, keyProvider: newKeyProvider(key).auditKeyProvider() });
   const encounter = CurrentEncounter.start(store, audit);
   // What the kiosk hands the recorder: one object whose patient and visit change between visits.
   let current: Encounter = encounter;

@@ -4,13 +4,13 @@
  * the launch's encounter, and records what the hub emits until close() — which writes what is
  * queued, ends the encounter's visit and closes the database cleanly.
  */
-import { AuditLog } from '../../audit/audit-log';
+import { openAuditLog, type AuditLog } from '../../audit/audit-log';
 import { Authenticator, type AuthenticatorOptions } from '../../identity/authenticator';
 import { UserDirectory } from '../../identity/users';
 import type { Actor } from '../../../shared/clinical/actor';
 import { ClinicalRecords } from '../../records/clinical-records';
 import { openRecordsDatabase, type RecordsDb } from '../../records/database';
-import type { DataKeyProvider } from '../../records/key-provider';
+import type { StationKeyProvider } from '../../records/key-provider';
 import { RememberedKey } from '../../records/remembered-key';
 import { DEFAULT_RETENTION, RecordStore, type RetentionPolicy } from '../../records/store';
 import { logError } from '../../../shared/log-text';
@@ -20,6 +20,8 @@ import { RecorderThread } from './recorder-thread';
 import { StationRecorder, type StationRecorderOptions } from './station-recorder';
 
 const DAY_MS = 86_400_000;
+/** How often the audit head is signed into the anchor file (and at close): a tail cut off later than that is detected. */
+const AUDIT_CHECKPOINT_MS = 60_000;
 
 /** The parts of the hub the records listen to. */
 export interface RecordedHub {
@@ -28,7 +30,7 @@ export interface RecordedHub {
 
 export interface StationRecordsOptions {
   dataDir: string;
-  keyProvider: DataKeyProvider;
+  keyProvider: StationKeyProvider;
   log: (line: string) => void;
   retention?: RetentionPolicy;
   /** How long an unused session stays unlocked (settings). */
@@ -64,7 +66,7 @@ export async function openStationRecords(options: StationRecordsOptions): Promis
   const db = await openRecordsDatabase({ dataDir: options.dataDir, keyProvider: key });
   try {
     const store = new RecordStore(db);
-    const audit = new AuditLog(db);
+    const audit = await openAuditLog(db, { dataDir: options.dataDir, keyProvider: options.keyProvider.auditKeyProvider() });
     const users = new UserDirectory(db);
     const authenticatorOptions: AuthenticatorOptions = options.inactivityLockMs === undefined ? {} : { inactivityLockMs: options.inactivityLockMs };
     const authenticator = new Authenticator(users, audit, authenticatorOptions);
@@ -81,6 +83,15 @@ export async function openStationRecords(options: StationRecordsOptions): Promis
     prune();
     const daily = setInterval(prune, DAY_MS);
     daily.unref();
+    const checkpoint = () => {
+      try {
+        audit.checkpoint();
+      } catch (error) {
+        log(`records: the audit checkpoint could not be written, will try again: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    };
+    const checkpoints = setInterval(checkpoint, AUDIT_CHECKPOINT_MS);
+    checkpoints.unref();
 
     const encounter = CurrentEncounter.start(store, audit);
     const recorder = new StationRecorder({ writer: new RecorderThread({ dataDir: options.dataDir, key: key.key, log }), encounter, log, ...options.recorder });
@@ -120,11 +131,13 @@ export async function openStationRecords(options: StationRecordsOptions): Promis
         closing ??= (async () => {
           clearInterval(daily);
           authenticator.close();
+          clearInterval(checkpoints);
           for (const detach of detachments.splice(0)) detach();
           try {
             await recorder.close();
             encounter.end();
           } finally {
+            checkpoint();
             db.close();
           }
         })();

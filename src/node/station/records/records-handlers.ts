@@ -6,7 +6,7 @@
  * transaction as the change.
  */
 import { UNNAMED_PATIENT_LABEL, type PatientSummary, type recordsMethods } from '../../../shared/contract-records';
-import { readAuditHead, verifyAuditLogInSlices, type AuditLog } from '../../audit/audit-log';
+import { readAuditHead, type AuditLog } from '../../audit/audit-log';
 import type { ClinicalRecords } from '../../records/clinical-records';
 import { RecordInputError, type PatientOverview, type RecordStore } from '../../records/store';
 import type { StationHandlers } from '../contract-session';
@@ -89,7 +89,7 @@ export function createRecordsHandlers(options: RecordsHandlerOptions): RecordsHa
     verifyAuditTrail: async (_input, { actor }) => {
       // Looking at the trail is itself recorded, before the check, so the check covers it.
       audit.append({ actor: actor.id, role: actor.role, action: 'audit.view', object: null });
-      const verification = await verifyAuditLogInSlices(store.db);
+      const verification = await audit.verifyInSlices();
       // The figures as the trail stands now (one snapshot), with whatever the station appended during the walk.
       return store.db
         .transaction(() => {
