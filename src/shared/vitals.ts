@@ -131,7 +131,8 @@ export const METRIC_DEFINITIONS: Record<Metric, MetricDefinition> = {
   perfusionIndex: {
     label: 'Perfusion index',
     units: ['%'],
-    loinc: [],
+    // LOINC 61006-3 "Perfusion index Tissue by Pulse oximetry" (issue 10 item 8; loinc.org/61006-3).
+    loinc: [loinc('61006-3', 'Perfusion index Tissue by Pulse oximetry')],
     mdc: { code: 150488, refId: 'MDC_BLD_PERF_INDEX' },
     plausible: { min: 0, max: 100 },
     staleAfterMs: 10_000,

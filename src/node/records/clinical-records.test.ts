@@ -116,15 +116,15 @@ describe('FHIR R4 export', () => {
       birthDate: '1950-07-21',
     });
     expect((bundle.entry as { fullUrl: string }[])[0]?.fullUrl).toBe(`urn:uuid:${s.patient.id}`);
-    // perfusion index has no LOINC code and stays out; BP's three readings form one panel.
-    expect(observations).toHaveLength(6);
+    // BP's three readings form one panel.
+    expect(observations).toHaveLength(7);
     for (const observation of observations) {
       expect(observation).toMatchObject({ resourceType: 'Observation', status: 'final', subject: { reference: `urn:uuid:${s.patient.id}` } });
       expect(observation.effectiveDateTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
       if (observation.valueQuantity) expect(Object.keys(observation.valueQuantity).sort()).toEqual(['code', 'system', 'unit', 'value']);
     }
     const vitalSigns = observations.filter((o) => o.category[0].coding[0].code === 'vital-signs');
-    expect(vitalSigns).toHaveLength(5);
+    expect(vitalSigns).toHaveLength(6);
     for (const o of vitalSigns) expect(o.category[0].coding[0].system).toBe('http://terminology.hl7.org/CodeSystem/observation-category');
   });
 
@@ -160,11 +160,22 @@ describe('FHIR R4 export', () => {
     expect(observations.find((o) => codesOf(o).includes('loinc:8310-5'))!.valueQuantity).toEqual({ value: 98.6, unit: '[degF]', system: UCUM, code: '[degF]' });
     const weight = observations.find((o) => codesOf(o).includes('loinc:29463-7'))!;
     expect(weight.valueQuantity.code).toBe('kg');
-    expect(weight.valueQuantity.value).toBeCloseTo(34.0194, 3);
+    // 1200 oz has four significant digits, so 34.02 kg, not 34.0194…
+    expect(weight.valueQuantity.value).toBe(34.02);
     const glucose = observations.find((o) => codesOf(o).includes('loinc:41653-7'))!;
     expect(glucose.category[0].coding[0].code).toBe('laboratory');
     expect(glucose.valueQuantity.code).toBe('mg/dL');
-    expect(glucose.valueQuantity.value).toBeCloseTo(99.088, 3);
+    // 5.5 mmol/L has two significant digits, so 99 mg/dL, not 99.088.
+    expect(glucose.valueQuantity.value).toBe(99);
+  });
+
+  it('exports the perfusion index as an Observation coded LOINC 61006-3 and MDC 150488', async () => {
+    const { bundle } = await exported();
+    const pi = resources(bundle).slice(1).find((o) => codesOf(o).includes('loinc:61006-3'))!;
+    expect(pi).toBeDefined();
+    expect(codesOf(pi)).toEqual(['loinc:61006-3', 'mdc:150488']);
+    expect(pi.category[0].coding[0].code).toBe('vital-signs');
+    expect(pi.valueQuantity).toEqual({ value: 2.1, unit: '%', system: UCUM, code: '%' });
   });
 
   it('gives a lone systolic a panel whose diastolic says why it is absent', async () => {

@@ -74,7 +74,7 @@ function observationBase(patientRef: string, effective: string, category: 'vital
   };
 }
 
-function singleObservation(reading: StoredReading, patientRef: string): Json | null {
+function singleObservation(reading: StoredReading, patientRef: string): Json {
   const vitalSign = VITAL_SIGN_PROFILES[reading.metric];
   if (vitalSign) {
     return {
@@ -91,8 +91,12 @@ function singleObservation(reading: StoredReading, patientRef: string): Json | n
       valueQuantity: exportQuantity(reading, ['mg/dL']),
     };
   }
-  // Perfusion index has no LOINC code and no FHIR profile: it stays in the station's own record.
-  return null;
+  // Perfusion index (61006-3) is measured at the bedside like a vital sign but has no R4 profile.
+  return {
+    ...observationBase(patientRef, effectiveDateTime(reading), 'vital-signs', null),
+    code: { coding: codingsOf(reading.metric) },
+    valueQuantity: exportQuantity(reading, METRIC_DEFINITIONS[reading.metric].units),
+  };
 }
 
 type BpParts = Partial<Record<(typeof BP_PARTS)[number], StoredReading>>;
@@ -160,8 +164,7 @@ export class PatientBundleBuilder {
       this.#panels.set(key, { ...panel, [bpPart]: reading });
       return [];
     }
-    const observation = singleObservation(reading, this.patientRef);
-    return observation ? [entryOf(observation)] : [];
+    return [entryOf(singleObservation(reading, this.patientRef))];
   }
 
   /** The panels still open: the last entries. */
@@ -170,7 +173,7 @@ export class PatientBundleBuilder {
     for (const parts of this.#panels.values()) {
       if (parts.systolic || parts.diastolic) entries.push(entryOf(bloodPressurePanel(parts, this.patientRef)));
       // A mean pressure without systolic or diastolic is no panel: it goes out on its own (8478-0).
-      else if (parts.meanArterialPressure) entries.push(entryOf(singleObservation(parts.meanArterialPressure, this.patientRef) as Json));
+      else if (parts.meanArterialPressure) entries.push(entryOf(singleObservation(parts.meanArterialPressure, this.patientRef)));
     }
     this.#panels.clear();
     return entries;
