@@ -90,7 +90,8 @@ describe('FHIR R4 export', () => {
     const s = await setUp();
     s.records.recordReadings(s.nurse, s.patient.id, null, [
       reading('spo2', 96, '%'),
-      reading('pulseRate', 72, '/min'),
+      { ...reading('pulseRate', 72, '/min'), source: 'pulse-oximeter' },
+      { ...reading('pulseRate', 64, '/min', '2025-01-14T07:45:00', 'omron'), source: 'blood-pressure-cuff' },
       reading('systolic', 128, 'mm[Hg]', '2025-01-14T07:45:00', 'omron'),
       reading('diastolic', 82, 'mm[Hg]', '2025-01-14T07:45:00', 'omron'),
       reading('meanArterialPressure', 97, 'mm[Hg]', '2025-01-14T07:45:00', 'omron'),
@@ -117,14 +118,14 @@ describe('FHIR R4 export', () => {
     });
     expect((bundle.entry as { fullUrl: string }[])[0]?.fullUrl).toBe(`urn:uuid:${s.patient.id}`);
     // BP's three readings form one panel.
-    expect(observations).toHaveLength(7);
+    expect(observations).toHaveLength(8);
     for (const observation of observations) {
       expect(observation).toMatchObject({ resourceType: 'Observation', status: 'final', subject: { reference: `urn:uuid:${s.patient.id}` } });
       expect(observation.effectiveDateTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
       if (observation.valueQuantity) expect(Object.keys(observation.valueQuantity).sort()).toEqual(['code', 'system', 'unit', 'value']);
     }
     const vitalSigns = observations.filter((o) => o.category[0].coding[0].code === 'vital-signs');
-    expect(vitalSigns).toHaveLength(6);
+    expect(vitalSigns).toHaveLength(7);
     for (const o of vitalSigns) expect(o.category[0].coding[0].system).toBe('http://terminology.hl7.org/CodeSystem/observation-category');
   });
 
@@ -138,6 +139,43 @@ describe('FHIR R4 export', () => {
     const pulse = observations.find((o) => codesOf(o).includes('loinc:8867-4'))!;
     expect(codesOf(pulse)).toEqual(['loinc:8867-4', 'mdc:149530']);
     expect(pulse.valueQuantity.code).toBe('/min');
+  });
+
+  it("codes a cuff's pulse MDC_PULS_RATE_NON_INV (149546), not the oximeter's 149530", async () => {
+    const { bundle } = await exported();
+    const pulses = resources(bundle).slice(1).filter((o) => codesOf(o).includes('loinc:8867-4'));
+    expect(pulses.map((o) => [o.valueQuantity.value, codesOf(o)])).toEqual([
+      [72, ['loinc:8867-4', 'mdc:149530']],
+      [64, ['loinc:8867-4', 'mdc:149546']],
+    ]);
+    expect(pulses[1].code.coding[1].display).toBe('MDC_PULS_RATE_NON_INV');
+  });
+
+  it('makes one panel of the parts of one measurement that arrived milliseconds apart', async () => {
+    const s = await setUp();
+    const at = Date.UTC(2025, 0, 15, 8, 30);
+    const part = (metric: ReadingInput['metric'], value: number, ms: number, measurementId: string): ReadingInput => ({
+      ...reading(metric, value, metric === 'pulseRate' ? '/min' : 'mm[Hg]', null, 'cuff'),
+      source: 'blood-pressure-cuff',
+      receivedAt: at + ms,
+      measurementId,
+    });
+    s.records.recordReadings(s.nurse, s.patient.id, null, [
+      part('systolic', 123, 0, 'm1'),
+      part('diastolic', 77, 1, 'm1'),
+      part('meanArterialPressure', 92, 3, 'm1'),
+      part('pulseRate', 70, 4, 'm1'),
+      // A second measurement in the same millisecond as the first's diastolic is its own panel.
+      part('systolic', 131, 1, 'm2'),
+      part('diastolic', 85, 2, 'm2'),
+    ]);
+    const bundle = s.records.exportPatient(await s.signIn('physician'), s.patient.id);
+    const panels = resources(bundle).filter((o) => o.resourceType === 'Observation' && codesOf(o).includes('loinc:85354-9'));
+    expect(panels.map((panel) => panel.component.map((c: Resource) => c.valueQuantity?.value ?? 'absent'))).toEqual([
+      [123, 77, 92],
+      [131, 85],
+    ]);
+    expect(panels[0].effectiveDateTime).toBe(new Date(at).toISOString());
   });
 
   it('exports blood pressure as an 85354-9 panel with systolic, diastolic and mean components at the device time', async () => {

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { toCanonicalUnit } from '../../shared/clinical/units';
-import { LOINC_SYSTEM, MDC_SYSTEM, METRIC_DEFINITIONS, type Coding, type Metric, type UcumUnit } from '../../shared/vitals';
+import { LOINC_SYSTEM, MDC_SYSTEM, METRIC_DEFINITIONS, mdcOf, type Coding, type MeasurementSource, type Metric, type UcumUnit } from '../../shared/vitals';
 import type { PatientRecord, StoredReading } from './store';
 
 const UCUM_SYSTEM = 'http://unitsofmeasure.org';
@@ -32,9 +32,16 @@ const BP_PANEL: Coding = { system: LOINC_SYSTEM, code: '85354-9', display: 'Bloo
 const BP_MDC: Coding = { system: MDC_SYSTEM, code: '150020', display: 'MDC_PRESS_BLD_NONINV' };
 const BP_PARTS = ['systolic', 'diastolic', 'meanArterialPressure'] as const;
 
-function codingsOf(metric: Metric): Coding[] {
-  const { loinc, mdc } = METRIC_DEFINITIONS[metric];
-  return [...loinc, ...(mdc ? [{ system: MDC_SYSTEM, code: String(mdc.code), display: mdc.refId }] : [])];
+/** LOINC and MDC codes of a reading; the MDC code only when its source is known or does not matter. */
+function codingsOf(metric: Metric, source: MeasurementSource | null): Coding[] {
+  const mdc = source === null ? mdcWhateverTheSource(metric) : mdcOf(metric, source);
+  return [...METRIC_DEFINITIONS[metric].loinc, ...(mdc ? [{ system: MDC_SYSTEM, code: String(mdc.code), display: mdc.refId }] : [])];
+}
+
+/** For readings recorded before their source was kept: the code if it is the same for every source. */
+function mdcWhateverTheSource(metric: Metric): { code: number; refId: string } | null {
+  const mdc = METRIC_DEFINITIONS[metric].mdc;
+  return mdc !== null && !('bySource' in mdc) ? mdc : null;
 }
 
 function quantity(value: number, unit: UcumUnit): Json {
@@ -79,7 +86,7 @@ function singleObservation(reading: StoredReading, patientRef: string): Json {
   if (vitalSign) {
     return {
       ...observationBase(patientRef, effectiveDateTime(reading), 'vital-signs', vitalSign.profile),
-      code: { coding: codingsOf(reading.metric) },
+      code: { coding: codingsOf(reading.metric, reading.source) },
       valueQuantity: exportQuantity(reading, vitalSign.units),
     };
   }
@@ -87,27 +94,27 @@ function singleObservation(reading: StoredReading, patientRef: string): Json {
     // A meter glucose is a laboratory result, not a vital sign; 41653-7 is mass/volume, hence mg/dL.
     return {
       ...observationBase(patientRef, effectiveDateTime(reading), 'laboratory', null),
-      code: { coding: codingsOf('glucose') },
+      code: { coding: codingsOf('glucose', reading.source) },
       valueQuantity: exportQuantity(reading, ['mg/dL']),
     };
   }
   // Perfusion index (61006-3) is measured at the bedside like a vital sign but has no R4 profile.
   return {
     ...observationBase(patientRef, effectiveDateTime(reading), 'vital-signs', null),
-    code: { coding: codingsOf(reading.metric) },
+    code: { coding: codingsOf(reading.metric, reading.source) },
     valueQuantity: exportQuantity(reading, METRIC_DEFINITIONS[reading.metric].units),
   };
 }
 
 type BpParts = Partial<Record<(typeof BP_PARTS)[number], StoredReading>>;
 
-/** Systolic, diastolic and mean taken together (same device, same time) form one panel. */
+/** Systolic, diastolic and mean of one measurement form one panel. */
 function bloodPressurePanel(parts: BpParts, patientRef: string): Json {
   const first = parts.systolic ?? parts.diastolic ?? parts.meanArterialPressure;
   if (!first) throw new Error('a blood pressure panel needs at least one reading');
   const component = (metric: (typeof BP_PARTS)[number]) => {
     const reading = parts[metric];
-    const code = { coding: codingsOf(metric) };
+    const code = { coding: codingsOf(metric, reading?.source ?? null) };
     if (reading) return { code, valueQuantity: exportQuantity(reading, ['mm[Hg]']) };
     return { code, dataAbsentReason: { coding: [{ system: DATA_ABSENT_SYSTEM, code: 'unknown', display: 'Unknown' }] } };
   };
@@ -157,7 +164,9 @@ export class PatientBundleBuilder {
     if (reading.patientId !== this.patient.id) throw new Error('a reading of another patient reached the export');
     const bpPart = BP_PARTS.find((part) => part === reading.metric);
     if (bpPart) {
-      const key = `${reading.deviceId}\u0000${reading.deviceTime ?? reading.receivedAt}`;
+      // Parts arrive milliseconds apart: the measurement id says what belongs together. Rows recorded
+      // before it was kept fall back to the same device and time.
+      const key = reading.measurementId ?? `${reading.deviceId}\u0000${reading.deviceTime ?? reading.receivedAt}`;
       const panel = this.#panels.get(key) ?? {};
       // The same part twice at one time is a second measurement, not part of this panel.
       if (panel[bpPart]) return [entryOf(bloodPressurePanel({ [bpPart]: reading }, this.patientRef))];

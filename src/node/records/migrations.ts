@@ -160,6 +160,16 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: 'readings keep the kind of device that measured them and the measurement they are part of',
+    up(db) {
+      db.exec(`
+        ALTER TABLE readings ADD COLUMN source TEXT;
+        ALTER TABLE readings ADD COLUMN measurement_id TEXT;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

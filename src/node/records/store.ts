@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { toCanonicalUnit } from '../../shared/clinical/units';
 import { PatientDetailsSchema, type PatientDetails } from '../../shared/contract-records';
-import { METRICS, UCUM_UNITS, type Metric, type UcumUnit } from '../../shared/vitals';
+import { MEASUREMENT_SOURCES, METRICS, UCUM_UNITS, type MeasurementSource, type Metric, type UcumUnit } from '../../shared/vitals';
 import type { RecordsDb } from './database';
 import { decodeSamples, encodeSamples } from './waveform-blob';
 
@@ -35,9 +35,13 @@ export const ReadingInputSchema = z.object({
   unit: z.enum(UCUM_UNITS),
   deviceTime: z.string().max(40).nullable(),
   receivedAt: z.number().int().nonnegative(),
+  /** The kind of device; null in rows recorded before it was kept (their pulse's MDC code is unknown). */
+  source: z.enum(MEASUREMENT_SOURCES).nullable().default(null),
+  /** Shared by the parts of one measurement (a cuff's systolic, diastolic, mean and pulse). */
+  measurementId: z.string().max(100).nullable().default(null),
 });
-export type ReadingInput = z.infer<typeof ReadingInputSchema>;
-export interface StoredReading extends ReadingInput {
+export type ReadingInput = z.input<typeof ReadingInputSchema>;
+export interface StoredReading extends z.output<typeof ReadingInputSchema> {
   id: number;
   patientId: string;
   visitId: string | null;
@@ -111,6 +115,8 @@ function readingFromRow(row: Record<string, unknown>): StoredReading {
     unit: row.unit as UcumUnit,
     deviceTime: row.device_time as string | null,
     receivedAt: row.received_at as number,
+    source: row.source as MeasurementSource | null,
+    measurementId: row.measurement_id as string | null,
   };
 }
 
@@ -200,8 +206,8 @@ export class RecordStore {
     const canonical = toCanonicalUnit(valid.metric, valid.value, valid.unit);
     if (!canonical.ok) throw new RecordInputError(`reading refused: ${canonical.reason}`);
     const id = this.db
-      .prepare('INSERT INTO readings (patient_id, visit_id, device_id, metric, value, unit, device_time, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(patientId, visitId, valid.deviceId, valid.metric, valid.value, valid.unit, valid.deviceTime, valid.receivedAt).lastInsertRowid;
+      .prepare('INSERT INTO readings (patient_id, visit_id, device_id, metric, value, unit, device_time, received_at, source, measurement_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(patientId, visitId, valid.deviceId, valid.metric, valid.value, valid.unit, valid.deviceTime, valid.receivedAt, valid.source, valid.measurementId).lastInsertRowid;
     return { ...valid, id: Number(id), patientId, visitId };
   }
 

@@ -86,7 +86,7 @@ describe('invokeContract', () => {
 
   it('refuses to pass on an answer outside the contract (an invalid reading never reaches a screen)', async () => {
     const faults: string[] = [];
-    const bad = { ...snapshot, latest: [stationReading({ deviceId: 'ox', metric: 'spo2', value: Number.NaN, unit: '%', deviceTime: null, receivedAt: 1, seq: 0 })] };
+    const bad = { ...snapshot, latest: [stationReading({ source: 'pulse-oximeter', deviceId: 'ox', metric: 'spo2', value: Number.NaN, unit: '%', deviceTime: null, receivedAt: 1, seq: 0 })] };
     const handlers = fakeHost({ getSnapshot: () => bad as Snapshot }).host.handlers;
     const result = await invokeContract(handlers, nurseScreen, 'getSnapshot', undefined, (message) => faults.push(message));
     expect(result).toMatchObject({ ok: false, error: { code: 'failed' } });

@@ -18,7 +18,7 @@ function device(id: string, overrides: Partial<DeviceInfo> = {}): DeviceInfo {
 
 let seq = 0;
 function reading(metric: Metric, value: number, at: number, deviceId = 'oximeter', unit: UcumUnit = metric === 'spo2' ? '%' : '/min'): StationReading {
-  return stationReading({ deviceId, metric, value, unit, deviceTime: null, receivedAt: at, seq: seq++ });
+  return stationReading({ source: 'pulse-oximeter', deviceId, metric, value, unit, deviceTime: null, receivedAt: at, seq: seq++ });
 }
 
 /** An oximeter streaming once a second from `from` to `to` (inclusive) with the given SpO2 and pulse. */

@@ -53,7 +53,7 @@ afterEach(async () => {
 });
 
 const spo2 = (value: number, at: number, seq = 0): StationReading =>
-  stationReading({ deviceId: 'oximeter-1', metric: 'spo2', value, unit: '%', deviceTime: null, receivedAt: at, seq });
+  stationReading({ source: 'pulse-oximeter', deviceId: 'oximeter-1', metric: 'spo2', value, unit: '%', deviceTime: null, receivedAt: at, seq });
 
 const plethChunk = (startedAt: number, n: number): WaveformBatch => ({ deviceId: 'oximeter-1', metric: 'pleth', rateHz: 60, startedAt, samples: Array.from({ length: n }, (_, i) => i % 128) });
 

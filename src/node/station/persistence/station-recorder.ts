@@ -100,8 +100,8 @@ export class StationRecorder {
   }
 
   recordReading(reading: StationReading): void {
-    const { deviceId, metric, value, unit, deviceTime, receivedAt } = reading;
-    this.#enqueue({ kind: 'reading', encounter: this.#currentTag(), reading: { deviceId, metric, value, unit, deviceTime, receivedAt: Math.round(receivedAt) } });
+    const { deviceId, metric, value, unit, deviceTime, receivedAt, source, measurementId } = reading;
+    this.#enqueue({ kind: 'reading', encounter: this.#currentTag(), reading: { deviceId, metric, value, unit, deviceTime, receivedAt: Math.round(receivedAt), source, measurementId } });
   }
 
   recordWaveform(batch: WaveformBatch): void {
