@@ -33,6 +33,7 @@ beforeEach(async () => {
   host = {
     handlers: {
       getSnapshot: () => ({ devices: [device], latest: [], now: 42 }),
+      getEncounterHistory: () => ({ readings: [], next: null }),
       requestMeasurement: ({ deviceId }) => {
         throw new Error(`no device with id ${deviceId}`);
       },

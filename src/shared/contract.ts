@@ -38,7 +38,7 @@ export const READING_PROVENANCES = ['live', 'stored'] as const;
 export type ReadingProvenance = (typeof READING_PROVENANCES)[number];
 
 /** The standard codes of a metric measured by a kind of device, as every such reading carries them (METRIC_DEFINITIONS). */
-export function readingCodes(metric: Metric, source: MeasurementSource): { loinc: string[]; mdc: number | null } {
+export function readingCodes(metric: Metric, source: MeasurementSource | null): { loinc: string[]; mdc: number | null } {
   return { loinc: METRIC_DEFINITIONS[metric].loinc.map((coding) => coding.code), mdc: mdcOf(metric, source)?.code ?? null };
 }
 
@@ -52,8 +52,11 @@ export const StationReadingSchema = z
     loinc: z.array(z.string().max(20)).max(4),
     /** 32-bit IEEE 11073-10101 MDC code (partition × 65536 + term code) for the metric and source; null when there is none. */
     mdc: z.number().int().nonnegative().max(0xffff_ffff).nullable(),
-    /** The kind of device that measured it, which some codes depend on (a cuff's pulse is not an oximeter's). */
-    source: z.enum(MEASUREMENT_SOURCES),
+    /**
+     * The kind of device that measured it, which some codes depend on (a cuff's pulse is not an
+     * oximeter's); null only for a recorded reading from before the records kept it.
+     */
+    source: z.enum(MEASUREMENT_SOURCES).nullable(),
     /**
      * Readings that are parts of one measurement (a cuff's systolic, diastolic, mean and pulse) share
      * this id, whenever each part arrived; null for a reading that stands alone.
@@ -100,6 +103,19 @@ export const FrameBatchSchema = z.object({
 });
 export type FrameBatch = z.infer<typeof FrameBatchSchema>;
 
+/** Where a page of the encounter's history ends: the next page holds the readings before it. */
+export const HistoryCursorSchema = z.strictObject({ receivedAt: z.number().int().nonnegative(), id: z.number().int().nonnegative() });
+export type HistoryCursor = z.infer<typeof HistoryCursorSchema>;
+export const MAX_HISTORY_PAGE = 1_000;
+
+export const EncounterHistoryPageSchema = z.object({
+  /** Newest first; `seq` is the record's row id. */
+  readings: z.array(StationReadingSchema).max(MAX_HISTORY_PAGE),
+  /** Pass as `before` for the readings before these; null when there are none. */
+  next: HistoryCursorSchema.nullable(),
+});
+export type EncounterHistoryPage = z.infer<typeof EncounterHistoryPageSchema>;
+
 export const SnapshotSchema = z.object({
   devices: z.array(DeviceInfoSchema),
   latest: z.array(StationReadingSchema),
@@ -109,6 +125,11 @@ export type Snapshot = z.infer<typeof SnapshotSchema>;
 
 export const stationMethods = {
   getSnapshot: { input: z.undefined(), output: SnapshotSchema },
+  /** The current encounter's recorded readings, newest first, a page at a time: the session history survives sign-ins and reloads. */
+  getEncounterHistory: {
+    input: z.strictObject({ before: HistoryCursorSchema.nullable(), limit: z.number().int().min(1).max(MAX_HISTORY_PAGE) }),
+    output: EncounterHistoryPageSchema,
+  },
   requestMeasurement: { input: z.object({ deviceId: z.string().max(200) }), output: z.undefined() },
   ...accessMethods,
   ...visitMethods,

@@ -161,11 +161,14 @@ export const METRIC_DEFINITIONS: Record<Metric, MetricDefinition> = {
   },
 };
 
-/** The MDC code of a value of `metric` measured by a `source` device; null when there is none. */
-export function mdcOf(metric: Metric, source: MeasurementSource): MdcCode | null {
+/**
+ * The MDC code of a value of `metric` measured by a `source` device; null when there is none, or
+ * when the code depends on a source that is not known (readings recorded before it was kept).
+ */
+export function mdcOf(metric: Metric, source: MeasurementSource | null): MdcCode | null {
   const mdc = METRIC_DEFINITIONS[metric].mdc;
   if (mdc === null || !('bySource' in mdc)) return mdc;
-  return mdc.bySource[source] ?? null;
+  return source === null ? null : (mdc.bySource[source] ?? null);
 }
 
 export function isMetric(name: string): name is Metric {

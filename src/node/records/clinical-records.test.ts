@@ -148,7 +148,7 @@ describe('FHIR R4 export', () => {
       [72, ['loinc:8867-4', 'mdc:149530']],
       [64, ['loinc:8867-4', 'mdc:149546']],
     ]);
-    expect(pulses[1].code.coding[1].display).toBe('MDC_PULS_RATE_NON_INV');
+    expect(pulses[1]?.code.coding[1].display).toBe('MDC_PULS_RATE_NON_INV');
   });
 
   it('makes one panel of the parts of one measurement that arrived milliseconds apart', async () => {
@@ -175,7 +175,7 @@ describe('FHIR R4 export', () => {
       [123, 77, 92],
       [131, 85],
     ]);
-    expect(panels[0].effectiveDateTime).toBe(new Date(at).toISOString());
+    expect(panels[0]?.effectiveDateTime).toBe(new Date(at).toISOString());
   });
 
   it('exports blood pressure as an 85354-9 panel with systolic, diastolic and mean components at the device time', async () => {

@@ -42,6 +42,16 @@ export class ClinicalRecords {
     );
   }
 
+  /**
+   * A page of a visit's readings, newest first, for the screen's session history. Checked like any
+   * view; the view itself is audited once per session by the caller (patient-views.ts), not per page.
+   */
+  visitReadingsPage(sessionId: string, patientId: string, visitId: string, before: Pick<StoredReading, 'receivedAt' | 'id'> | null, limit: number): StoredReading[] {
+    this.auth.authorize(sessionId, 'patient.view', patientId);
+    this.assertVisitOf(visitId, patientId);
+    return this.store.visitReadingsNewestFirst(patientId, visitId, before, limit);
+  }
+
   /** A screen showed the patient's live data (the monitor), which it reads from the hub, not from here: audited as a view. */
   recordPatientView(sessionId: string, patientId: string): void {
     const session = this.auth.authorize(sessionId, 'patient.view', patientId);

@@ -34,14 +34,8 @@ const BP_PARTS = ['systolic', 'diastolic', 'meanArterialPressure'] as const;
 
 /** LOINC and MDC codes of a reading; the MDC code only when its source is known or does not matter. */
 function codingsOf(metric: Metric, source: MeasurementSource | null): Coding[] {
-  const mdc = source === null ? mdcWhateverTheSource(metric) : mdcOf(metric, source);
+  const mdc = mdcOf(metric, source);
   return [...METRIC_DEFINITIONS[metric].loinc, ...(mdc ? [{ system: MDC_SYSTEM, code: String(mdc.code), display: mdc.refId }] : [])];
-}
-
-/** For readings recorded before their source was kept: the code if it is the same for every source. */
-function mdcWhateverTheSource(metric: Metric): { code: number; refId: string } | null {
-  const mdc = METRIC_DEFINITIONS[metric].mdc;
-  return mdc !== null && !('bySource' in mdc) ? mdc : null;
 }
 
 function quantity(value: number, unit: UcumUnit): Json {

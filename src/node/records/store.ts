@@ -226,6 +226,21 @@ export class RecordStore {
     return rows.map(readingFromRow);
   }
 
+  /**
+   * A visit's readings newest first, `limit` at a time, each page continuing before the last one's
+   * oldest (walking the readings_by_patient index backwards).
+   */
+  visitReadingsNewestFirst(patientId: string, visitId: string, before: Pick<StoredReading, 'receivedAt' | 'id'> | null, limit: number): StoredReading[] {
+    const rows = (
+      before === null
+        ? this.db.prepare('SELECT * FROM readings WHERE patient_id = ? AND visit_id = ? ORDER BY received_at DESC, id DESC LIMIT ?').all(patientId, visitId, limit)
+        : this.db
+            .prepare('SELECT * FROM readings WHERE patient_id = ? AND visit_id = ? AND (received_at, id) < (?, ?) ORDER BY received_at DESC, id DESC LIMIT ?')
+            .all(patientId, visitId, before.receivedAt, before.id, limit)
+    ) as Record<string, unknown>[];
+    return rows.map(readingFromRow);
+  }
+
   recordWaveform(patientId: string, visitId: string | null, segment: WaveformInput): number {
     const valid = parse(WaveformInputSchema, segment, 'waveform segment');
     const id = this.db

@@ -15,7 +15,7 @@ function fakeHost(handlers: Partial<StationHandlers> = {}, screen: ScreenAccess 
   const sinks: FrameSink[] = [];
   const subscription = { pause: vi.fn(), resume: vi.fn(), close: vi.fn() };
   const host: ContractHost = {
-    handlers: { getSnapshot: () => snapshot, requestMeasurement: () => undefined, ...handlers },
+    handlers: { getSnapshot: () => snapshot, getEncounterHistory: () => ({ readings: [], next: null }), requestMeasurement: () => undefined, ...handlers },
     subscribe(sink) {
       sinks.push(sink);
       return subscription;

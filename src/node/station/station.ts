@@ -32,6 +32,7 @@ import { openStationRecords, type StationRecords } from './persistence/station-r
 import { createVisitSnapshotHandlers } from './visit-snapshots';
 import { createVisitHandlers, type VisitConnector } from './visits';
 import { createPatientViewAudit } from './records/patient-views';
+import { createEncounterHistoryHandler } from './records/encounter-history';
 import { createRecordsHandlers } from './records/records-handlers';
 
 export interface StationOptions {
@@ -176,6 +177,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
       patientViews.viewed(screen);
       return { devices: hub.devices(), latest: patientReadings.latest(), now: Date.now() };
     },
+    ...createEncounterHistoryHandler({ clinical: records.clinical, encounter: () => records.encounter, views: patientViews }),
     requestMeasurement: ({ deviceId }) => {
       hub.requestMeasurement(deviceId);
       return undefined;

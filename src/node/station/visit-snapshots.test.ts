@@ -41,7 +41,7 @@ describe('saveVisitSnapshot', () => {
 
   it('answers a failed invoke for bytes that are not a PNG, through the contract', async () => {
     const { kept, keep } = keeper();
-    const handlers = { getSnapshot: () => ({ devices: [], latest: [], now: 0 }), requestMeasurement: () => undefined, ...createVisitSnapshotHandlers({ keep }) };
+    const handlers = { getSnapshot: () => ({ devices: [], latest: [], now: 0 }), getEncounterHistory: () => ({ readings: [], next: null }), requestMeasurement: () => undefined, ...createVisitSnapshotHandlers({ keep }) };
     const [only] = chunks(new Uint8Array(60).fill(1), 'bad', 100);
     expect(await invokeContract(handlers, AS_NURSE.screen, 'saveVisitSnapshot', only)).toMatchObject({ ok: false, error: { code: 'failed', message: expect.stringMatching(/not a PNG/) } });
     expect(await invokeContract(handlers, AS_NURSE.screen, 'saveVisitSnapshot', { ...only, data: 'x'.repeat(48_001) })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
