@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { verifyAuditLog } from '../audit/audit-log';
 import { SessionError } from '../identity/authenticator';
@@ -239,10 +240,13 @@ describe('erasure on request', () => {
       s.records.recordConsent(s.nurse, patientId, visitId, { scope: 'video-consultation', granted: true });
       s.records.addAttachment(s.nurse, patientId, visitId, { kind: 'snapshot', mediaType: 'image/jpeg', content: Buffer.from([0xff, 0xd8]) });
       s.store.raiseAlarm(patientId, visitId, { priority: 'low', condition: 'x' });
+      const charted = randomUUID();
+      s.store.recordNews2Charted(patientId, visitId, { id: charted, kind: 'consciousness', value: 'A', enteredBy: 'n', enteredRole: 'nurse', enteredAt: 1 });
+      s.store.recordNews2Score(patientId, visitId, { id: randomUUID(), scoredAt: 1, total: 0, risk: 'low', scores: { consciousness: 0 }, chartedInputs: [charted] });
     }
     const admin = await s.signIn('administrator');
     const erased = s.records.erasePatient(admin, s.patient.id);
-    expect(erased).toEqual({ patients: 1, readings: 1, waveform_segments: 1, alarms: 1, notes: 1, consents: 1, attachments: 1, visits: 1 });
+    expect(erased).toEqual({ patients: 1, readings: 1, waveform_segments: 1, alarms: 1, news2_charted: 1, news2_scores: 1, notes: 1, consents: 1, attachments: 1, visits: 1 });
     expect(Object.values(s.store.patientRowCounts(s.patient.id)).every((n) => n === 0)).toBe(true);
     expect(s.store.patientRowCounts(other.id)).toEqual(erased);
     expect(s.audit.entries().at(-1)).toMatchObject({ action: 'record.erase', object: s.patient.id, actor: expect.any(String), role: 'administrator' });

@@ -123,7 +123,7 @@ export class ClinicalRecords {
   /** The patient's record as a FHIR R4 Bundle (Patient + Observations). */
   exportPatient(sessionId: string, patientId: string): Record<string, unknown> {
     const patient = this.exportedPatient(sessionId, patientId);
-    return buildPatientBundle(patient, this.store.readings(patientId), this.now());
+    return buildPatientBundle(patient, this.store.readings(patientId), this.store.news2Record(patientId), this.now());
   }
 
   /** The same bundle as JSON text to be written out a part at a time (a long record); audited once, here. */

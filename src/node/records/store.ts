@@ -56,6 +56,38 @@ export const WaveformInputSchema = z.object({
 });
 export type WaveformInput = z.infer<typeof WaveformInputSchema>;
 
+/** What staff chart by hand for NEWS2 (news2-from-station.ts ManualNews2Entries), kept with who and when. */
+export const NEWS2_CHARTED_KINDS = ['respiratoryRate', 'consciousness', 'onOxygen', 'spo2Scale2'] as const;
+export const News2ChartedInputSchema = z.object({
+  id: z.uuid(),
+  kind: z.enum(NEWS2_CHARTED_KINDS),
+  value: z.union([z.number().finite(), z.string().max(20), z.boolean()]),
+  /** The user id (or remote-clinician id) and role of who charted it. */
+  enteredBy: z.string().min(1).max(200),
+  enteredRole: z.string().min(1).max(40),
+  enteredAt: z.number().int().nonnegative(),
+});
+export type News2ChartedInput = z.infer<typeof News2ChartedInputSchema>;
+export interface StoredNews2Charted extends News2ChartedInput {
+  patientId: string;
+  visitId: string | null;
+}
+
+/** A NEWS2 result: total, risk band, each parameter's sub-score and the charted observations it used. */
+export const News2ScoreInputSchema = z.object({
+  id: z.uuid(),
+  scoredAt: z.number().int().nonnegative(),
+  total: z.number().int().min(0).max(20),
+  risk: z.string().min(1).max(20),
+  scores: z.record(z.string().max(40), z.number().int().min(0).max(3)),
+  chartedInputs: z.array(z.uuid()).max(4),
+});
+export type News2ScoreInput = z.infer<typeof News2ScoreInputSchema>;
+export interface StoredNews2Score extends News2ScoreInput {
+  patientId: string;
+  visitId: string | null;
+}
+
 export interface Visit {
   id: string;
   patientId: string;
@@ -89,7 +121,7 @@ export const DEFAULT_RETENTION: RetentionPolicy = { waveformDays: 7, numericDays
 const DAY_MS = 86_400_000;
 
 /** Every table holding a patient's data, erased with the patient and checked empty afterwards. */
-const PATIENT_TABLES = ['readings', 'waveform_segments', 'alarms', 'notes', 'consents', 'attachments', 'visits'] as const;
+const PATIENT_TABLES = ['readings', 'waveform_segments', 'alarms', 'news2_charted', 'news2_scores', 'notes', 'consents', 'attachments', 'visits'] as const;
 export type PatientTable = (typeof PATIENT_TABLES)[number];
 
 function patientFromRow(row: Record<string, unknown>): PatientRecord {
@@ -259,6 +291,45 @@ export class RecordStore {
       startedAt: row.started_at as number,
       samples: decodeSamples(row.samples as Buffer),
     }));
+  }
+
+  recordNews2Charted(patientId: string, visitId: string | null, charted: News2ChartedInput): void {
+    const valid = parse(News2ChartedInputSchema, charted, 'charted NEWS2 observation');
+    this.db
+      .prepare('INSERT INTO news2_charted (id, patient_id, visit_id, kind, value, entered_by, entered_role, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(valid.id, patientId, visitId, valid.kind, JSON.stringify(valid.value), valid.enteredBy, valid.enteredRole, valid.enteredAt);
+  }
+
+  recordNews2Score(patientId: string, visitId: string | null, score: News2ScoreInput): void {
+    const valid = parse(News2ScoreInputSchema, score, 'NEWS2 score');
+    this.db
+      .prepare('INSERT INTO news2_scores (id, patient_id, visit_id, scored_at, total, risk, scores, charted_inputs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(valid.id, patientId, visitId, valid.scoredAt, valid.total, valid.risk, JSON.stringify(valid.scores), JSON.stringify(valid.chartedInputs));
+  }
+
+  /** The patient's charted NEWS2 observations and scores, oldest first. */
+  news2Record(patientId: string): { charted: StoredNews2Charted[]; scores: StoredNews2Score[] } {
+    const charted = (this.db.prepare('SELECT * FROM news2_charted WHERE patient_id = ? ORDER BY entered_at, rowid').all(patientId) as Record<string, unknown>[]).map((row) => ({
+      id: row.id as string,
+      patientId: row.patient_id as string,
+      visitId: row.visit_id as string | null,
+      kind: row.kind as StoredNews2Charted['kind'],
+      value: JSON.parse(row.value as string) as StoredNews2Charted['value'],
+      enteredBy: row.entered_by as string,
+      enteredRole: row.entered_role as string,
+      enteredAt: row.entered_at as number,
+    }));
+    const scores = (this.db.prepare('SELECT * FROM news2_scores WHERE patient_id = ? ORDER BY scored_at, rowid').all(patientId) as Record<string, unknown>[]).map((row) => ({
+      id: row.id as string,
+      patientId: row.patient_id as string,
+      visitId: row.visit_id as string | null,
+      scoredAt: row.scored_at as number,
+      total: row.total as number,
+      risk: row.risk as string,
+      scores: JSON.parse(row.scores as string) as Record<string, number>,
+      chartedInputs: JSON.parse(row.charted_inputs as string) as string[],
+    }));
+    return { charted, scores };
   }
 
   /** `raisedAt` is when the alarm engine raised it, when that was before it reached the records. */

@@ -156,6 +156,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
   });
   records.recorder.recordAlarmLog(clinical.alarms.current().log);
   clinical.alarms.feed.subscribe((state) => records.recorder.recordAlarmLog(state.log));
+  clinical.news2.feed.subscribe((state) => records.recorder.recordNews2(state));
   const kiosk = new KioskController({
     setting: options.kiosk?.setting ?? memoryKioskSetting(),
     access,
