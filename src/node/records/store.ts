@@ -414,7 +414,7 @@ export class RecordStore {
   }
 
   /** Deletes data older than the policy allows; returns how many rows of each kind went. */
-  applyRetention(policy: RetentionPolicy): { waveformSegments: number; readings: number; attachments: number } {
+  applyRetention(policy: RetentionPolicy): { waveformSegments: number; readings: number; news2Records: number; attachments: number } {
     const cutoff = (days: number | null) => {
       if (days === null) return null;
       if (!(Number.isFinite(days) && days > 0)) throw new RecordInputError(`a retention period must be a positive number of days, not ${days}`);
@@ -427,6 +427,8 @@ export class RecordStore {
     return this.db.transaction(() => ({
       waveformSegments: prune('waveform_segments', 'started_at', policy.waveformDays),
       readings: prune('readings', 'received_at', policy.numericDays),
+      // Charted NEWS2 observations and scores are numbers of the record of care, kept as long as readings.
+      news2Records: prune('news2_charted', 'entered_at', policy.numericDays) + prune('news2_scores', 'scored_at', policy.numericDays),
       attachments: prune('attachments', 'captured_at', policy.attachmentDays),
     }))();
   }
