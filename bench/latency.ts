@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     host: {
       handlers: {
         getSnapshot: () => ({ devices: hub.devices(), latest: hub.latest(), now: Date.now() }),
+        getEncounterHistory: () => ({ readings: [], next: null }),
         requestMeasurement: ({ deviceId }) => {
           hub.requestMeasurement(deviceId);
           return undefined;

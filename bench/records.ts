@@ -91,7 +91,7 @@ async function runPhase(makeWriter: MakeWriter): Promise<PhaseResult> {
     });
     // One committed batch before the clock starts: the worker has opened its connection (as it does
     // while the station starts) and both paths have run their code once.
-    recorder.recordReading(stationReading({ deviceId: 'warm-up', metric: 'spo2', value: 97, unit: '%', deviceTime: null, receivedAt: Date.now(), seq: 0 }));
+    recorder.recordReading(stationReading({ source: 'pulse-oximeter', deviceId: 'warm-up', metric: 'spo2', value: 97, unit: '%', deviceTime: null, receivedAt: Date.now(), seq: 0 }));
     await recorder.flush();
     const warmUp = { ...recorder.counts };
     result.blockedMs.length = 0;
@@ -117,7 +117,7 @@ async function runPhase(makeWriter: MakeWriter): Promise<PhaseResult> {
       if (simulatedMs % 1_000 !== 0) continue;
       for (let device = 0; device < DEVICES; device++) {
         for (let n = 0; n < READINGS_PER_DEVICE_SECOND; n++) {
-          const reading = stationReading({ deviceId: `ox-${device}`, metric: n % 2 ? 'pulseRate' : 'spo2', value: n % 2 ? 72 : 97, unit: n % 2 ? '/min' : '%', deviceTime: null, receivedAt: at + n, seq: seq++ });
+          const reading = stationReading({ source: 'pulse-oximeter', deviceId: `ox-${device}`, metric: n % 2 ? 'pulseRate' : 'spo2', value: n % 2 ? 72 : 97, unit: n % 2 ? '/min' : '%', deviceTime: null, receivedAt: at + n, seq: seq++ });
           const before = process.hrtime.bigint();
           recorder.recordReading(reading);
           result.enqueueNs.push(Number(process.hrtime.bigint() - before));

@@ -72,6 +72,7 @@ export const syntheticEcgManifest: DriverManifest = {
   transport: 'simulated',
   matches: [],
   metrics: ['heartRate'],
+  source: 'ecg',
   canRequestMeasurement: false,
   create: () => ({
     async run(ctx) {

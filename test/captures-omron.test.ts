@@ -77,10 +77,11 @@ describe.each(CAPTURES)('Omron capture $name', ({ name, manifest }) => {
     expect(expected.readings).toHaveLength(expected.count);
     expect(outputs.filter((o) => o.type === 'mismatch')).toEqual([]);
     expect(observationsOf(outputs)).toEqual(
-      expected.readings.flatMap((r) => [
-        { type: 'observation', metric: 'systolic', value: r.systolic, unit: 'mm[Hg]', time: r.time },
-        { type: 'observation', metric: 'diastolic', value: r.diastolic, unit: 'mm[Hg]', time: r.time },
-        { type: 'observation', metric: 'pulseRate', value: r.pulseRate, unit: '/min', time: r.time },
+      // The three values of each stored reading are numbered as one measurement.
+      expected.readings.flatMap((r, measurement) => [
+        { type: 'observation', metric: 'systolic', value: r.systolic, unit: 'mm[Hg]', time: r.time, measurement },
+        { type: 'observation', metric: 'diastolic', value: r.diastolic, unit: 'mm[Hg]', time: r.time, measurement },
+        { type: 'observation', metric: 'pulseRate', value: r.pulseRate, unit: '/min', time: r.time, measurement },
       ]),
     );
   });

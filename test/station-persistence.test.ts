@@ -115,7 +115,7 @@ describe('station persistence', () => {
     const { store, encounter } = station.records;
     encounter.namePatient(PATIENT, { id: 'nurse-1', role: 'nurse' });
     // A refused (implausible) reading is logged too: by metric and count, never by value.
-    station.records.recorder.recordReading(stationReading({ deviceId: 'oximeter', metric: 'spo2', value: 173.25, unit: '%', deviceTime: null, receivedAt: Date.now(), seq: 0 }));
+    station.records.recorder.recordReading(stationReading({ source: 'pulse-oximeter', deviceId: 'oximeter', metric: 'spo2', value: 173.25, unit: '%', deviceTime: null, receivedAt: Date.now(), seq: 0 }));
     await expect.poll(() => store.readings(encounter.patientId).length, { timeout: 15_000, interval: 250 }).toBeGreaterThanOrEqual(2);
     await station.close();
     expect(captured.some((line) => line.startsWith('records: refused 1 implausible spo2 reading(s)'))).toBe(true);

@@ -15,7 +15,7 @@ import { fixedActorScreen } from '../src/node/station/access/fixed-actor-screen'
 import { startWebHost, type WebHost } from '../src/node/web/web-host';
 
 const device: DeviceInfo = { id: 'ox', driverId: 'sim-oximeter', name: 'Oximeter', transport: 'simulated', state: 'streaming', condition: 'ok', canRequestMeasurement: false };
-const spo2 = (value: number, seq: number): StationReading => stationReading({ deviceId: 'ox', metric: 'spo2', value, unit: '%', deviceTime: null, receivedAt: 1_000 + seq, seq });
+const spo2 = (value: number, seq: number): StationReading => stationReading({ source: 'pulse-oximeter', deviceId: 'ox', metric: 'spo2', value, unit: '%', deviceTime: null, receivedAt: 1_000 + seq, seq });
 
 let rendererDir: string;
 let batcher: FrameBatcher;
@@ -33,6 +33,7 @@ beforeEach(async () => {
   host = {
     handlers: {
       getSnapshot: () => ({ devices: [device], latest: [], now: 42 }),
+      getEncounterHistory: () => ({ readings: [], next: null }),
       requestMeasurement: ({ deviceId }) => {
         throw new Error(`no device with id ${deviceId}`);
       },

@@ -52,6 +52,20 @@ test('a measurement started from the device panel fills the blood-pressure tiles
   await page.getByRole('button', { name: 'Session history' }).click();
   await expect(page.locator('[data-history-metric="systolic"]').first()).toBeVisible();
   await expect(page.locator('[data-trend="spo2"] polyline').first()).toBeVisible();
+  const systolic = (await page.locator('[data-history-metric="systolic"]').first().textContent()) ?? '';
+
+  // The history is the encounter's, from the records: signing out and in again (or a reload) keeps it.
+  await page.locator('[data-action="sign-out"]').click();
+  await station.signIn(page);
+  await page.getByRole('button', { name: 'Session history' }).click();
+  await expect(page.locator('[data-role="history-status"]')).not.toHaveAttribute('data-loaded', '0', { timeout: 10_000 });
+  await expect(page.locator('[data-history-metric="systolic"]').first()).toHaveText(systolic);
+  await expect(page.locator('[data-trend="systolic"]')).toBeVisible();
+  for (const viewport of [VIEWPORTS.laptop, { width: 1024, height: 768 }]) {
+    await page.setViewportSize(viewport);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, `history-after-sign-in-${viewport.width}x${viewport.height}`);
+  }
 });
 
 test('every screen passes axe at kiosk and laptop sizes, is keyboard operable, and is captured', async ({ page }) => {

@@ -15,6 +15,7 @@ import { expect, screenshot, seriousAxeViolations, test, tile, useWebStation } f
 
 const LOINC = 'http://loinc.org';
 const UCUM = 'http://unitsofmeasure.org';
+const MDC = 'urn:iso:std:iso:11073:10101';
 
 /** The patient of an earlier launch, as its records would hold them. */
 let earlierPatientId = '';
@@ -69,6 +70,9 @@ test('a physician names the current patient and exports the record as a FHIR bun
   const physician = await station.signIn(page, 'physician');
   // The simulated oximeter is recording under the current patient.
   await expect(tile(page, 'spo2')).toHaveAttribute('data-state', 'live', { timeout: 20_000 });
+  // One cuff measurement: its systolic, diastolic, mean and pulse arrive milliseconds apart.
+  await page.locator('[data-device-id]').filter({ hasText: /pressure/i }).locator('[data-action="request-measurement"]').click();
+  await expect(tile(page, 'systolic')).toHaveAttribute('data-state', 'live', { timeout: 30_000 });
 
   await page.locator('[data-screen-link="records"]').click();
   await expect(currentRow(page)).toContainText('Unnamed patient');
@@ -100,6 +104,8 @@ test('a physician names the current patient and exports the record as a FHIR bun
   expect(await seriousAxeViolations(page)).toEqual([]);
   await screenshot(page, 'records-physician');
 
+  // The cuff's readings are written with the next batch (once a second).
+  await expect.poll(() => openRecords(station.dataDir, (db) => new RecordStore(db).readings(currentId ?? '').filter((r) => r.deviceId.includes('bp-cuff')).length), { timeout: 10_000 }).toBe(4);
   const downloading = page.waitForEvent('download');
   await currentRow(page).locator('[data-action="export-record"]').click();
   const download = await downloading;
@@ -124,6 +130,17 @@ test('a physician names the current patient and exports the record as a FHIR bun
   const pulse = observations.filter((observation) => observation.code.coding.some((coding) => coding.system === LOINC && coding.code === '8867-4'));
   expect(pulse.length).toBeGreaterThan(0);
   for (const observation of pulse) expect(observation.valueQuantity).toMatchObject({ system: UCUM, code: '/min' });
+  // The cuff's measurement is exactly one panel with both components, and its pulse is coded as a cuff's.
+  const panels = observations.filter((observation) => observation.code.coding.some((coding) => coding.system === LOINC && coding.code === '85354-9'));
+  expect(panels).toHaveLength(1);
+  const components = (panels[0] as unknown as { component: { code: { coding: Coding[] }; valueQuantity?: { value: number } }[] }).component;
+  for (const part of ['8480-6', '8462-4']) {
+    const component = components.find((c) => c.code.coding.some((coding) => coding.code === part));
+    expect(component?.valueQuantity?.value, `component ${part}`).toEqual(expect.any(Number));
+  }
+  const mdcOfPulse = pulse.map((observation) => observation.code.coding.find((coding) => coding.system === MDC)?.code);
+  expect(mdcOfPulse).toContain('149546');
+  expect(mdcOfPulse).toContain('149530');
 
   const trail = await auditTrail();
   const mine = trail.entries.filter((entry) => entry.actor === trail.userId(physician.username));

@@ -89,7 +89,7 @@ export function App({ store, display, access, station }: { store: StationStore; 
         </main>
       ) : screen === 'history' ? (
         <main className="history" aria-label="Session history">
-          <HistoryScreen store={store} />
+          <HistoryScreen store={store} api={getStationApi()} />
         </main>
       ) : screen === 'alarms' ? (
         <main className="clinical-screen" aria-label="Alarms">

@@ -3,7 +3,7 @@
  * WebSocket, tests). Each method and event has a zod schema; every boundary validates with it.
  */
 import { z } from 'zod';
-import { METRIC_DEFINITIONS, METRICS, UCUM_UNITS, type Metric } from './vitals';
+import { MEASUREMENT_SOURCES, METRIC_DEFINITIONS, METRICS, UCUM_UNITS, mdcOf, type MeasurementSource, type Metric } from './vitals';
 import { SIGNAL_CONDITIONS } from './readings';
 import { visitMethods } from './contract-visit';
 import { consultVitalsMethods } from './contract-consult-vitals';
@@ -37,10 +37,9 @@ export type DeviceInfo = z.infer<typeof DeviceInfoSchema>;
 export const READING_PROVENANCES = ['live', 'stored'] as const;
 export type ReadingProvenance = (typeof READING_PROVENANCES)[number];
 
-/** The standard codes of a metric as every reading of it carries them (METRIC_DEFINITIONS). */
-export function readingCodes(metric: Metric): { loinc: string[]; mdc: number | null } {
-  const definition = METRIC_DEFINITIONS[metric];
-  return { loinc: definition.loinc.map((coding) => coding.code), mdc: definition.mdc?.code ?? null };
+/** The standard codes of a metric measured by a kind of device, as every such reading carries them (METRIC_DEFINITIONS). */
+export function readingCodes(metric: Metric, source: MeasurementSource | null): { loinc: string[]; mdc: number | null } {
+  return { loinc: METRIC_DEFINITIONS[metric].loinc.map((coding) => coding.code), mdc: mdcOf(metric, source)?.code ?? null };
 }
 
 export const StationReadingSchema = z
@@ -51,8 +50,18 @@ export const StationReadingSchema = z
     unit: z.enum(UCUM_UNITS),
     /** LOINC codes of the metric (the FHIR vital-signs code first). */
     loinc: z.array(z.string().max(20)).max(4),
-    /** 32-bit IEEE 11073-10101 MDC code (partition × 65536 + term code); null when the metric has none. */
+    /** 32-bit IEEE 11073-10101 MDC code (partition × 65536 + term code) for the metric and source; null when there is none. */
     mdc: z.number().int().nonnegative().max(0xffff_ffff).nullable(),
+    /**
+     * The kind of device that measured it, which some codes depend on (a cuff's pulse is not an
+     * oximeter's); null only for a recorded reading from before the records kept it.
+     */
+    source: z.enum(MEASUREMENT_SOURCES).nullable(),
+    /**
+     * Readings that are parts of one measurement (a cuff's systolic, diastolic, mean and pulse) share
+     * this id, whenever each part arrived; null for a reading that stands alone.
+     */
+    measurementId: z.string().max(100).nullable(),
     provenance: z.enum(READING_PROVENANCES),
     /** Device timestamp for stored readings, null for live ones. */
     deviceTime: z.string().max(40).nullable(),
@@ -62,7 +71,7 @@ export const StationReadingSchema = z
   })
   .check((context) => {
     const reading = context.value;
-    const expected = readingCodes(reading.metric);
+    const expected = readingCodes(reading.metric, reading.source);
     if (reading.mdc !== expected.mdc || reading.loinc.join() !== expected.loinc.join()) {
       context.issues.push({ code: 'custom', input: reading, message: `codes of ${reading.metric} must be LOINC [${expected.loinc.join(', ')}], MDC ${expected.mdc}` });
     }
@@ -72,9 +81,9 @@ export const StationReadingSchema = z
   });
 export type StationReading = z.infer<typeof StationReadingSchema>;
 
-/** A reading with the codes of its metric and the provenance its device time implies. */
-export function stationReading(fields: Omit<StationReading, 'loinc' | 'mdc' | 'provenance'>): StationReading {
-  return { ...fields, ...readingCodes(fields.metric), provenance: fields.deviceTime === null ? 'live' : 'stored' };
+/** A reading with the codes of its metric and source and the provenance its device time implies; alone unless a measurement id says otherwise. */
+export function stationReading(fields: Omit<StationReading, 'loinc' | 'mdc' | 'provenance' | 'measurementId'> & { measurementId?: string | null }): StationReading {
+  return { measurementId: null, ...fields, ...readingCodes(fields.metric, fields.source), provenance: fields.deviceTime === null ? 'live' : 'stored' };
 }
 
 export const WaveformBatchSchema = z.object({
@@ -94,6 +103,19 @@ export const FrameBatchSchema = z.object({
 });
 export type FrameBatch = z.infer<typeof FrameBatchSchema>;
 
+/** Where a page of the encounter's history ends: the next page holds the readings before it. */
+export const HistoryCursorSchema = z.strictObject({ receivedAt: z.number().int().nonnegative(), id: z.number().int().nonnegative() });
+export type HistoryCursor = z.infer<typeof HistoryCursorSchema>;
+export const MAX_HISTORY_PAGE = 1_000;
+
+export const EncounterHistoryPageSchema = z.object({
+  /** Newest first; `seq` is the record's row id. */
+  readings: z.array(StationReadingSchema).max(MAX_HISTORY_PAGE),
+  /** Pass as `before` for the readings before these; null when there are none. */
+  next: HistoryCursorSchema.nullable(),
+});
+export type EncounterHistoryPage = z.infer<typeof EncounterHistoryPageSchema>;
+
 export const SnapshotSchema = z.object({
   devices: z.array(DeviceInfoSchema),
   latest: z.array(StationReadingSchema),
@@ -103,6 +125,11 @@ export type Snapshot = z.infer<typeof SnapshotSchema>;
 
 export const stationMethods = {
   getSnapshot: { input: z.undefined(), output: SnapshotSchema },
+  /** The current encounter's recorded readings, newest first, a page at a time: the session history survives sign-ins and reloads. */
+  getEncounterHistory: {
+    input: z.strictObject({ before: HistoryCursorSchema.nullable(), limit: z.number().int().min(1).max(MAX_HISTORY_PAGE) }),
+    output: EncounterHistoryPageSchema,
+  },
   requestMeasurement: { input: z.object({ deviceId: z.string().max(200) }), output: z.undefined() },
   ...accessMethods,
   ...visitMethods,

@@ -33,6 +33,7 @@ export type MethodRequirement<M extends GuardedMethodName> = ProtectedAction | (
 
 export const METHOD_REQUIREMENTS: { [M in GuardedMethodName]: MethodRequirement<M> } = {
   getSnapshot: 'patient.view',
+  getEncounterHistory: 'patient.view',
   requestMeasurement: 'reading.record',
   recordVisitConsent: 'consent.record',
   startVisit: 'visit.start',

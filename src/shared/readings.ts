@@ -11,6 +11,12 @@ export interface Observation {
   unit: UcumUnit;
   /** The device's own timestamp for stored readings (ISO 8601, no zone when the device has none); null for live ones. */
   time: string | null;
+  /**
+   * The driver's number for the measurement this value is part of: values sharing it were taken
+   * together (a cuff's systolic, diastolic, mean and pulse), however far apart they are emitted.
+   * Absent for a value that stands alone (a streaming oximeter's).
+   */
+  measurement?: number;
 }
 
 export interface WaveformChunk {

@@ -31,13 +31,29 @@ export interface Coding {
 export const LOINC_SYSTEM = 'http://loinc.org';
 export const MDC_SYSTEM = 'urn:iso:std:iso:11073:10101';
 
+/**
+ * What kind of device measured a value. The same quantity has different MDC codes depending on how
+ * it was measured: a pulse from a cuff is not an oximeter's pulse (clinical-references.md section 4).
+ */
+export const MEASUREMENT_SOURCES = ['pulse-oximeter', 'blood-pressure-cuff', 'ecg', 'thermometer', 'scale', 'glucometer'] as const;
+export type MeasurementSource = (typeof MEASUREMENT_SOURCES)[number];
+
+export interface MdcCode {
+  /** 32-bit MDC code (partition × 65536 + term code). */
+  code: number;
+  refId: string;
+}
+
 export interface MetricDefinition {
   label: string;
   /** Units a reading of this metric may carry; the first is the one the station displays by default. */
   units: readonly UcumUnit[];
   loinc: readonly Coding[];
-  /** 32-bit MDC code (partition × 65536 + term code). */
-  mdc: { code: number; refId: string } | null;
+  /**
+   * The MDC code, as one code whatever measured the value, or one per source where the source
+   * changes the code (a source without one gets none rather than another source's).
+   */
+  mdc: MdcCode | { bySource: Partial<Record<MeasurementSource, MdcCode>> } | null;
   /** Physically possible range in the first unit; anything outside is a decoding error, not a reading. */
   plausible: { min: number; max: number };
   /** How long a live value stays current before the screen must mark it stale. */
@@ -60,7 +76,13 @@ export const METRIC_DEFINITIONS: Record<Metric, MetricDefinition> = {
     label: 'Pulse',
     units: ['/min'],
     loinc: [loinc('8867-4', 'Heart rate')],
-    mdc: { code: 149530, refId: 'MDC_PULS_OXIM_PULS_RATE' },
+    mdc: {
+      bySource: {
+        'pulse-oximeter': { code: 149530, refId: 'MDC_PULS_OXIM_PULS_RATE' },
+        'blood-pressure-cuff': { code: 149546, refId: 'MDC_PULS_RATE_NON_INV' },
+        ecg: { code: 147842, refId: 'MDC_ECG_HEART_RATE' },
+      },
+    },
     plausible: { min: 0, max: 350 },
     staleAfterMs: 10_000,
   },
@@ -131,12 +153,23 @@ export const METRIC_DEFINITIONS: Record<Metric, MetricDefinition> = {
   perfusionIndex: {
     label: 'Perfusion index',
     units: ['%'],
-    loinc: [],
+    // LOINC 61006-3 "Perfusion index Tissue by Pulse oximetry" (issue 10 item 8; loinc.org/61006-3).
+    loinc: [loinc('61006-3', 'Perfusion index Tissue by Pulse oximetry')],
     mdc: { code: 150488, refId: 'MDC_BLD_PERF_INDEX' },
     plausible: { min: 0, max: 100 },
     staleAfterMs: 10_000,
   },
 };
+
+/**
+ * The MDC code of a value of `metric` measured by a `source` device; null when there is none, or
+ * when the code depends on a source that is not known (readings recorded before it was kept).
+ */
+export function mdcOf(metric: Metric, source: MeasurementSource | null): MdcCode | null {
+  const mdc = METRIC_DEFINITIONS[metric].mdc;
+  if (mdc === null || !('bySource' in mdc)) return mdc;
+  return source === null ? null : (mdc.bySource[source] ?? null);
+}
 
 export function isMetric(name: string): name is Metric {
   return (METRICS as readonly string[]).includes(name);

@@ -11,7 +11,7 @@ import { LINK_TOKEN_PARAM } from '../../src/shared/consult/protocol';
 import { fakePng } from '../../src/shared/consult/test-fixtures';
 import { bytesToBase64 } from '../../src/shared/consult/waveform-codec';
 import { VISIT_CONSENT_STATEMENT } from '../../src/shared/contract-visit';
-import { AuditLog } from '../../src/node/audit/audit-log';
+import { readAuditEntries } from '../../src/node/audit/audit-log';
 import { closeConsultServersAfterEach } from '../../src/node/consult/test-servers';
 import { FileKeyProvider } from '../../src/node/records/key-provider';
 import { tempDataDir } from '../../src/node/records/test-support';
@@ -43,8 +43,7 @@ const snapshotAs = (screen: StationScreen, visitId: string, snapshotId = 'snap-1
   screen.refusal('saveVisitSnapshot', { visitId, snapshotId, takenAt: Date.now(), index: 0, count: 1, data: bytesToBase64(fakePng(64, 48)) });
 
 const relayRefusals = (station: Station, actor: string) =>
-  new AuditLog(station.records.db)
-    .entries(0, 1_000_000)
+  readAuditEntries(station.records.db, 0, 1_000_000)
     .filter((entry) => entry.action === 'visit.relay-refused' && entry.actor === actor)
     .map((entry) => entry.object);
 

@@ -22,6 +22,7 @@ const asking: DriverManifest = {
   transport: 'hid',
   matches: [],
   metrics: ['spo2'],
+  source: 'pulse-oximeter',
   canRequestMeasurement: false,
   create: () => new AskingDriver(),
 };

@@ -4,7 +4,7 @@
  * capture or a simulator, and its clock is virtual under replay.
  */
 import type { DriverOutput } from '../../shared/readings';
-import type { Metric } from '../../shared/vitals';
+import type { MeasurementSource, Metric } from '../../shared/vitals';
 
 export type TransportKind = 'hid' | 'serial' | 'simulated';
 
@@ -80,6 +80,8 @@ export interface DriverManifest {
    */
   hidNumberedReports?: boolean;
   metrics: readonly Metric[];
+  /** What kind of device it is: codes such as a pulse's MDC code depend on it. */
+  source: MeasurementSource;
   canRequestMeasurement: boolean;
   create(): Driver;
   /**

@@ -4,6 +4,7 @@
  * readings. Nothing here imports Electron: the same hub runs in Electron main, in the web-mode
  * Node host and under the CLI.
  */
+import { randomUUID } from 'node:crypto';
 import { stationReading, type DEVICE_STATES, type DeviceInfo, type StationReading, type WaveformBatch } from '../../shared/contract';
 import { toCanonicalUnit } from '../../shared/clinical/units';
 import { SIGNAL_CONDITIONS, type DriverOutput, type Observation, type SignalCondition, type WaveformChunk } from '../../shared/readings';
@@ -67,6 +68,8 @@ interface Session {
   /** The io reported the device gone while the driver ran. */
   deviceClosed: boolean;
   activity: DeviceActivity | undefined;
+  /** Makes the driver's measurement numbers (which restart with every session) station-wide ids. */
+  readonly measurementPrefix: string;
   /** Settles once the driver has returned and the io is closed. */
   finished: Promise<void>;
 }
@@ -366,7 +369,15 @@ export class PeripheralHub extends TypedEmitter<HubEvents> {
 
   private startSession(device: ManagedDevice, io: OpenDeviceIo): void {
     const controller = new AbortController();
-    const session: Session = { controller, io, driver: device.manifest.create(), deviceClosed: false, activity: undefined, finished: Promise.resolve() };
+    const session: Session = {
+      controller,
+      io,
+      driver: device.manifest.create(),
+      deviceClosed: false,
+      activity: undefined,
+      measurementPrefix: randomUUID(),
+      finished: Promise.resolve(),
+    };
     const isCurrent = (): boolean => device.session === session && !controller.signal.aborted;
     const ctx: DriverContext = {
       io: watchForClosure(io, session),
@@ -476,13 +487,15 @@ export class PeripheralHub extends TypedEmitter<HubEvents> {
       this.refreshSessionState(device);
     }
     const receivedAt = Date.now();
-    if (output.type === 'observation') this.publishReading(device, output, receivedAt);
+    if (output.type === 'observation') this.publishReading(device, session, output, receivedAt);
     else this.publishWaveform(device, output, receivedAt);
   }
 
-  private publishReading(device: ManagedDevice, observation: Observation, receivedAt: number): void {
+  private publishReading(device: ManagedDevice, session: Session, observation: Observation, receivedAt: number): void {
     const reading = stationReading({
       deviceId: device.id,
+      source: device.manifest.source,
+      measurementId: observation.measurement === undefined ? null : `${session.measurementPrefix}:${observation.measurement}`,
       metric: observation.metric,
       value: observation.value,
       unit: observation.unit,
@@ -590,6 +603,9 @@ function observationProblem(observation: Observation): string | undefined {
   if (typeof observation.value !== 'number') return `${observation.metric}: value is not a number`;
   if (observation.time !== null && (typeof observation.time !== 'string' || observation.time.length > MAX_DEVICE_TIME_CHARS)) {
     return `${observation.metric}: malformed device time`;
+  }
+  if (observation.measurement !== undefined && !(Number.isSafeInteger(observation.measurement) && observation.measurement >= 0)) {
+    return `${observation.metric}: malformed measurement number`;
   }
   const checked = toCanonicalUnit(observation.metric as Metric, observation.value, observation.unit);
   // Logged by the caller: the reason without the value, since a measured value is health data.

@@ -9,6 +9,7 @@ const manifest = (id: string, transport: DriverManifest['transport'], matches: D
   transport,
   matches,
   metrics: [],
+  source: 'pulse-oximeter',
   canRequestMeasurement: false,
   create: () => ({ run: async () => undefined }),
 });

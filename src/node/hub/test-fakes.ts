@@ -251,6 +251,7 @@ export const testHidManifest: DriverManifest = {
   transport: 'hid',
   matches: [{ vendorId: 0x1234, productId: 0x0001 }],
   metrics: ['spo2', 'pulseRate', 'bodyTemperature'],
+  source: 'pulse-oximeter',
   canRequestMeasurement: true,
   create: () => new TestHidDriver(),
 };

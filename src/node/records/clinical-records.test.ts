@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SessionError } from '../identity/authenticator';
 import { totpCode } from '../identity/totp';
@@ -89,7 +90,8 @@ describe('FHIR R4 export', () => {
     const s = await setUp();
     s.records.recordReadings(s.nurse, s.patient.id, null, [
       reading('spo2', 96, '%'),
-      reading('pulseRate', 72, '/min'),
+      { ...reading('pulseRate', 72, '/min'), source: 'pulse-oximeter' },
+      { ...reading('pulseRate', 64, '/min', '2025-01-14T07:45:00', 'omron'), source: 'blood-pressure-cuff' },
       reading('systolic', 128, 'mm[Hg]', '2025-01-14T07:45:00', 'omron'),
       reading('diastolic', 82, 'mm[Hg]', '2025-01-14T07:45:00', 'omron'),
       reading('meanArterialPressure', 97, 'mm[Hg]', '2025-01-14T07:45:00', 'omron'),
@@ -115,15 +117,15 @@ describe('FHIR R4 export', () => {
       birthDate: '1950-07-21',
     });
     expect((bundle.entry as { fullUrl: string }[])[0]?.fullUrl).toBe(`urn:uuid:${s.patient.id}`);
-    // perfusion index has no LOINC code and stays out; BP's three readings form one panel.
-    expect(observations).toHaveLength(6);
+    // BP's three readings form one panel.
+    expect(observations).toHaveLength(8);
     for (const observation of observations) {
       expect(observation).toMatchObject({ resourceType: 'Observation', status: 'final', subject: { reference: `urn:uuid:${s.patient.id}` } });
       expect(observation.effectiveDateTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
       if (observation.valueQuantity) expect(Object.keys(observation.valueQuantity).sort()).toEqual(['code', 'system', 'unit', 'value']);
     }
     const vitalSigns = observations.filter((o) => o.category[0].coding[0].code === 'vital-signs');
-    expect(vitalSigns).toHaveLength(5);
+    expect(vitalSigns).toHaveLength(7);
     for (const o of vitalSigns) expect(o.category[0].coding[0].system).toBe('http://terminology.hl7.org/CodeSystem/observation-category');
   });
 
@@ -137,6 +139,43 @@ describe('FHIR R4 export', () => {
     const pulse = observations.find((o) => codesOf(o).includes('loinc:8867-4'))!;
     expect(codesOf(pulse)).toEqual(['loinc:8867-4', 'mdc:149530']);
     expect(pulse.valueQuantity.code).toBe('/min');
+  });
+
+  it("codes a cuff's pulse MDC_PULS_RATE_NON_INV (149546), not the oximeter's 149530", async () => {
+    const { bundle } = await exported();
+    const pulses = resources(bundle).slice(1).filter((o) => codesOf(o).includes('loinc:8867-4'));
+    expect(pulses.map((o) => [o.valueQuantity.value, codesOf(o)])).toEqual([
+      [72, ['loinc:8867-4', 'mdc:149530']],
+      [64, ['loinc:8867-4', 'mdc:149546']],
+    ]);
+    expect(pulses[1]?.code.coding[1].display).toBe('MDC_PULS_RATE_NON_INV');
+  });
+
+  it('makes one panel of the parts of one measurement that arrived milliseconds apart', async () => {
+    const s = await setUp();
+    const at = Date.UTC(2025, 0, 15, 8, 30);
+    const part = (metric: ReadingInput['metric'], value: number, ms: number, measurementId: string): ReadingInput => ({
+      ...reading(metric, value, metric === 'pulseRate' ? '/min' : 'mm[Hg]', null, 'cuff'),
+      source: 'blood-pressure-cuff',
+      receivedAt: at + ms,
+      measurementId,
+    });
+    s.records.recordReadings(s.nurse, s.patient.id, null, [
+      part('systolic', 123, 0, 'm1'),
+      part('diastolic', 77, 1, 'm1'),
+      part('meanArterialPressure', 92, 3, 'm1'),
+      part('pulseRate', 70, 4, 'm1'),
+      // A second measurement in the same millisecond as the first's diastolic is its own panel.
+      part('systolic', 131, 1, 'm2'),
+      part('diastolic', 85, 2, 'm2'),
+    ]);
+    const bundle = s.records.exportPatient(await s.signIn('physician'), s.patient.id);
+    const panels = resources(bundle).filter((o) => o.resourceType === 'Observation' && codesOf(o).includes('loinc:85354-9'));
+    expect(panels.map((panel) => panel.component.map((c: Resource) => c.valueQuantity?.value ?? 'absent'))).toEqual([
+      [123, 77, 92],
+      [131, 85],
+    ]);
+    expect(panels[0]?.effectiveDateTime).toBe(new Date(at).toISOString());
   });
 
   it('exports blood pressure as an 85354-9 panel with systolic, diastolic and mean components at the device time', async () => {
@@ -159,11 +198,22 @@ describe('FHIR R4 export', () => {
     expect(observations.find((o) => codesOf(o).includes('loinc:8310-5'))!.valueQuantity).toEqual({ value: 98.6, unit: '[degF]', system: UCUM, code: '[degF]' });
     const weight = observations.find((o) => codesOf(o).includes('loinc:29463-7'))!;
     expect(weight.valueQuantity.code).toBe('kg');
-    expect(weight.valueQuantity.value).toBeCloseTo(34.0194, 3);
+    // 1200 oz has four significant digits, so 34.02 kg, not 34.0194…
+    expect(weight.valueQuantity.value).toBe(34.02);
     const glucose = observations.find((o) => codesOf(o).includes('loinc:41653-7'))!;
     expect(glucose.category[0].coding[0].code).toBe('laboratory');
     expect(glucose.valueQuantity.code).toBe('mg/dL');
-    expect(glucose.valueQuantity.value).toBeCloseTo(99.088, 3);
+    // 5.5 mmol/L has two significant digits, so 99 mg/dL, not 99.088.
+    expect(glucose.valueQuantity.value).toBe(99);
+  });
+
+  it('exports the perfusion index as an Observation coded LOINC 61006-3 and MDC 150488', async () => {
+    const { bundle } = await exported();
+    const pi = resources(bundle).slice(1).find((o) => codesOf(o).includes('loinc:61006-3'))!;
+    expect(pi).toBeDefined();
+    expect(codesOf(pi)).toEqual(['loinc:61006-3', 'mdc:150488']);
+    expect(pi.category[0].coding[0].code).toBe('vital-signs');
+    expect(pi.valueQuantity).toEqual({ value: 2.1, unit: '%', system: UCUM, code: '%' });
   });
 
   it('gives a lone systolic a panel whose diastolic says why it is absent', async () => {
@@ -189,10 +239,13 @@ describe('erasure on request', () => {
       s.records.recordConsent(s.nurse, patientId, visitId, { scope: 'video-consultation', granted: true });
       s.records.addAttachment(s.nurse, patientId, visitId, { kind: 'snapshot', mediaType: 'image/jpeg', content: Buffer.from([0xff, 0xd8]) });
       s.store.raiseAlarm(patientId, visitId, { priority: 'low', condition: 'x' });
+      const charted = randomUUID();
+      s.store.recordNews2Charted(patientId, visitId, { id: charted, kind: 'consciousness', value: 'A', enteredBy: 'n', enteredRole: 'nurse', enteredAt: 1 });
+      s.store.recordNews2Score(patientId, visitId, { id: randomUUID(), scoredAt: 1, total: 0, risk: 'low', scores: { consciousness: 0 }, chartedInputs: [charted] });
     }
     const admin = await s.signIn('administrator');
     const erased = s.records.erasePatient(admin, s.patient.id);
-    expect(erased).toEqual({ patients: 1, readings: 1, waveform_segments: 1, alarms: 1, alarm_limit_changes: 0, notes: 1, consents: 1, attachments: 1, visits: 1 });
+    expect(erased).toEqual({ patients: 1, readings: 1, waveform_segments: 1, alarms: 1, alarm_limit_changes: 0, news2_charted: 1, news2_scores: 1, notes: 1, consents: 1, attachments: 1, visits: 1 });
     expect(Object.values(s.store.patientRowCounts(s.patient.id)).every((n) => n === 0)).toBe(true);
     expect(s.store.patientRowCounts(other.id)).toEqual(erased);
     expect(s.audit.entries().at(-1)).toMatchObject({ action: 'record.erase', object: s.patient.id, actor: expect.any(String), role: 'administrator' });

@@ -42,6 +42,16 @@ export class ClinicalRecords {
     );
   }
 
+  /**
+   * A page of a visit's readings, newest first, for the screen's session history. Checked like any
+   * view; the view itself is audited once per session by the caller (patient-views.ts), not per page.
+   */
+  visitReadingsPage(sessionId: string, patientId: string, visitId: string, before: Pick<StoredReading, 'receivedAt' | 'id'> | null, limit: number): StoredReading[] {
+    this.auth.authorize(sessionId, 'patient.view', patientId);
+    this.assertVisitOf(visitId, patientId);
+    return this.store.visitReadingsNewestFirst(patientId, visitId, before, limit);
+  }
+
   /** A screen showed the patient's live data (the monitor), which it reads from the hub, not from here: audited as a view. */
   recordPatientView(sessionId: string, patientId: string): void {
     const session = this.auth.authorize(sessionId, 'patient.view', patientId);
@@ -113,7 +123,7 @@ export class ClinicalRecords {
   /** The patient's record as a FHIR R4 Bundle (Patient + Observations). */
   exportPatient(sessionId: string, patientId: string): Record<string, unknown> {
     const patient = this.exportedPatient(sessionId, patientId);
-    return buildPatientBundle(patient, this.store.readings(patientId), this.now());
+    return buildPatientBundle(patient, this.store.readings(patientId), this.store.news2Record(patientId), this.now());
   }
 
   /** The same bundle as JSON text to be written out a part at a time (a long record); audited once, here. */

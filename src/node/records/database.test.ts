@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -119,7 +119,7 @@ describe('schema migrations', () => {
     const db = await openRecordsDatabase({ dataDir: tempDataDir(), keyProvider: newKeyProvider(key) });
     expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all();
-    expect(tables).toEqual(['alarm_limit_changes', 'alarms', 'attachments', 'audit_head', 'audit_log', 'consents', 'meta', 'notes', 'patients', 'readings', 'users', 'visits', 'waveform_segments']);
+    expect(tables).toEqual(['alarm_limit_changes', 'alarms', 'attachments', 'audit_head', 'audit_log', 'consents', 'meta', 'news2_charted', 'news2_scores', 'notes', 'patients', 'readings', 'users', 'visits', 'waveform_segments']);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     db.close();
@@ -182,8 +182,12 @@ describe('retention', () => {
       const at = clock.time - age * day;
       store.recordWaveform(patient.id, null, { deviceId: 'ox', metric: 'pleth', rateHz: 60, startedAt: at, samples: [1, 2, 3] });
       store.recordReading(patient.id, null, { deviceId: 'ox', metric: 'spo2', value: 97, unit: '%', deviceTime: null, receivedAt: at });
+      const charted = randomUUID();
+      store.recordNews2Charted(patient.id, null, { id: charted, kind: 'respiratoryRate', value: 16, enteredBy: 'n', enteredRole: 'nurse', enteredAt: at });
+      store.recordNews2Score(patient.id, null, { id: randomUUID(), scoredAt: at, total: 0, risk: 'low', scores: { respiratoryRate: 0 }, chartedInputs: [charted] });
     }
-    expect(store.applyRetention({ waveformDays: 7, numericDays: 365, attachmentDays: null })).toEqual({ waveformSegments: 3, readings: 1, attachments: 0 });
+    expect(store.applyRetention({ waveformDays: 7, numericDays: 365, attachmentDays: null })).toEqual({ waveformSegments: 3, readings: 1, news2Records: 2, attachments: 0 });
+    expect(store.news2Record(patient.id).scores).toHaveLength(4);
     expect(store.waveforms(patient.id).map((w) => Math.round((clock.time - w.startedAt) / day))).toEqual([6, 1]);
     expect(store.readings(patient.id)).toHaveLength(4);
     expect(() => store.applyRetention({ waveformDays: 0, numericDays: null, attachmentDays: null })).toThrow('positive number of days');

@@ -27,7 +27,7 @@ for (let n = Number(first); ; ) {
   // One to four readings a batch, so kills land before, inside and after the worker's commits.
   const batch: number[] = [];
   for (const end = n + 1 + (n % 4); n < end; n++) {
-    recorder.recordReading(stationReading({ deviceId: 'durability', metric: 'spo2', value: 90 + (n % 10), unit: '%', deviceTime: null, receivedAt: n, seq: n }));
+    recorder.recordReading(stationReading({ source: 'pulse-oximeter', deviceId: 'durability', metric: 'spo2', value: 90 + (n % 10), unit: '%', deviceTime: null, receivedAt: n, seq: n }));
     batch.push(n);
   }
   await recorder.flush();

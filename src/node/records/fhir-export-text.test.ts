@@ -52,7 +52,7 @@ describe('a bundle written a part at a time', () => {
         const parts: string[] = [];
         while (!text.done) parts.push(text.next(partChars));
         expect(text.readingsDone).toBe(inputs.length);
-        const whole = buildPatientBundle(patient, station.store.readings(patient.id), station.clock.now());
+        const whole = buildPatientBundle(patient, station.store.readings(patient.id), station.store.news2Record(patient.id), station.clock.now());
         expect(withoutRandomIds(JSON.parse(parts.join('')) as Record<string, unknown>)).toEqual(withoutRandomIds(whole));
         // Every part but the last reaches the size asked for, and none runs over by more than an entry.
         for (const part of parts.slice(0, -1)) expect(part.length).toBeGreaterThanOrEqual(partChars);
@@ -73,6 +73,7 @@ describe('a bundle written a part at a time', () => {
         pages.push(page.length);
         return page;
       },
+      news2Record: (patientId: string) => station.store.news2Record(patientId),
     };
     const text = new PatientBundleText(store, patient, station.clock.now());
     const parts = [text.next(10_000)];

@@ -23,7 +23,7 @@ export class PatientBundleText {
   #done = false;
 
   constructor(
-    private readonly store: Pick<RecordStore, 'readingsPage'>,
+    private readonly store: Pick<RecordStore, 'readingsPage' | 'news2Record'>,
     patient: PatientRecord,
     now: number,
   ) {
@@ -66,7 +66,8 @@ export class PatientBundleText {
       const reading = this.#nextReading();
       if (reading === null) {
         this.#readingsEnded = true;
-        this.#ready.push(...this.#builder.finish());
+        // NEWS2 is a few entries an hour: read at once, after the readings.
+        this.#ready.push(...this.#builder.finish(), ...this.#builder.news2Entries(this.store.news2Record(this.#builder.patient.id)));
       } else {
         this.#ready.push(...this.#builder.add(reading));
         this.#readingsDone++;

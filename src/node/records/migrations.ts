@@ -183,6 +183,46 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    description: 'readings keep the kind of device that measured them and the measurement they are part of',
+    up(db) {
+      db.exec(`
+        ALTER TABLE readings ADD COLUMN source TEXT;
+        ALTER TABLE readings ADD COLUMN measurement_id TEXT;
+      `);
+    },
+  },
+  {
+    version: 6,
+    description: 'NEWS2: the observations staff charted (who, when) and every score with its sub-scores',
+    up(db) {
+      db.exec(`
+        CREATE TABLE news2_charted (
+          id TEXT PRIMARY KEY,
+          patient_id TEXT NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+          visit_id TEXT REFERENCES visits(id) ON DELETE CASCADE,
+          kind TEXT NOT NULL CHECK (kind IN ('respiratoryRate', 'consciousness', 'onOxygen', 'spo2Scale2')),
+          value TEXT NOT NULL,
+          entered_by TEXT NOT NULL,
+          entered_role TEXT NOT NULL,
+          entered_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE TABLE news2_scores (
+          id TEXT PRIMARY KEY,
+          patient_id TEXT NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+          visit_id TEXT REFERENCES visits(id) ON DELETE CASCADE,
+          scored_at INTEGER NOT NULL,
+          total INTEGER NOT NULL,
+          risk TEXT NOT NULL,
+          scores TEXT NOT NULL,
+          charted_inputs TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX news2_charted_by_patient ON news2_charted(patient_id, entered_at);
+        CREATE INDEX news2_scores_by_patient ON news2_scores(patient_id, scored_at);
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

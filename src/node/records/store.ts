@@ -8,7 +8,7 @@ import { ALARM_METRICS, type AlarmMetric, type LimitChangeRecord } from '../../s
 import { toCanonicalUnit } from '../../shared/clinical/units';
 import { STATION_ROLES, type StationRole } from '../../shared/roles';
 import { PatientDetailsSchema, type PatientDetails } from '../../shared/contract-records';
-import { METRICS, UCUM_UNITS, type Metric, type UcumUnit } from '../../shared/vitals';
+import { MEASUREMENT_SOURCES, METRICS, UCUM_UNITS, type MeasurementSource, type Metric, type UcumUnit } from '../../shared/vitals';
 import type { RecordsDb } from './database';
 import { decodeSamples, encodeSamples } from './waveform-blob';
 
@@ -37,9 +37,13 @@ export const ReadingInputSchema = z.object({
   unit: z.enum(UCUM_UNITS),
   deviceTime: z.string().max(40).nullable(),
   receivedAt: z.number().int().nonnegative(),
+  /** The kind of device; null in rows recorded before it was kept (their pulse's MDC code is unknown). */
+  source: z.enum(MEASUREMENT_SOURCES).nullable().default(null),
+  /** Shared by the parts of one measurement (a cuff's systolic, diastolic, mean and pulse). */
+  measurementId: z.string().max(100).nullable().default(null),
 });
-export type ReadingInput = z.infer<typeof ReadingInputSchema>;
-export interface StoredReading extends ReadingInput {
+export type ReadingInput = z.input<typeof ReadingInputSchema>;
+export interface StoredReading extends z.output<typeof ReadingInputSchema> {
   id: number;
   patientId: string;
   visitId: string | null;
@@ -53,6 +57,38 @@ export const WaveformInputSchema = z.object({
   samples: z.array(z.number().finite()).min(1).max(100_000),
 });
 export type WaveformInput = z.infer<typeof WaveformInputSchema>;
+
+/** What staff chart by hand for NEWS2 (news2-from-station.ts ManualNews2Entries), kept with who and when. */
+export const NEWS2_CHARTED_KINDS = ['respiratoryRate', 'consciousness', 'onOxygen', 'spo2Scale2'] as const;
+export const News2ChartedInputSchema = z.object({
+  id: z.uuid(),
+  kind: z.enum(NEWS2_CHARTED_KINDS),
+  value: z.union([z.number().finite(), z.string().max(20), z.boolean()]),
+  /** The user id (or remote-clinician id) and role of who charted it. */
+  enteredBy: z.string().min(1).max(200),
+  enteredRole: z.string().min(1).max(40),
+  enteredAt: z.number().int().nonnegative(),
+});
+export type News2ChartedInput = z.infer<typeof News2ChartedInputSchema>;
+export interface StoredNews2Charted extends News2ChartedInput {
+  patientId: string;
+  visitId: string | null;
+}
+
+/** A NEWS2 result: total, risk band, each parameter's sub-score and the charted observations it used. */
+export const News2ScoreInputSchema = z.object({
+  id: z.uuid(),
+  scoredAt: z.number().int().nonnegative(),
+  total: z.number().int().min(0).max(20),
+  risk: z.string().min(1).max(20),
+  scores: z.record(z.string().max(40), z.number().int().min(0).max(3)),
+  chartedInputs: z.array(z.uuid()).max(4),
+});
+export type News2ScoreInput = z.infer<typeof News2ScoreInputSchema>;
+export interface StoredNews2Score extends News2ScoreInput {
+  patientId: string;
+  visitId: string | null;
+}
 
 export interface Visit {
   id: string;
@@ -87,7 +123,7 @@ export const DEFAULT_RETENTION: RetentionPolicy = { waveformDays: 7, numericDays
 const DAY_MS = 86_400_000;
 
 /** Every table holding a patient's data, erased with the patient and checked empty afterwards. */
-const PATIENT_TABLES = ['readings', 'waveform_segments', 'alarms', 'alarm_limit_changes', 'notes', 'consents', 'attachments', 'visits'] as const;
+const PATIENT_TABLES = ['readings', 'waveform_segments', 'alarms', 'alarm_limit_changes', 'news2_charted', 'news2_scores', 'notes', 'consents', 'attachments', 'visits'] as const;
 export type PatientTable = (typeof PATIENT_TABLES)[number];
 
 function patientFromRow(row: Record<string, unknown>): PatientRecord {
@@ -113,6 +149,8 @@ function readingFromRow(row: Record<string, unknown>): StoredReading {
     unit: row.unit as UcumUnit,
     deviceTime: row.device_time as string | null,
     receivedAt: row.received_at as number,
+    source: row.source as MeasurementSource | null,
+    measurementId: row.measurement_id as string | null,
   };
 }
 
@@ -202,8 +240,8 @@ export class RecordStore {
     const canonical = toCanonicalUnit(valid.metric, valid.value, valid.unit);
     if (!canonical.ok) throw new RecordInputError(`reading refused: ${canonical.reason}`);
     const id = this.db
-      .prepare('INSERT INTO readings (patient_id, visit_id, device_id, metric, value, unit, device_time, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(patientId, visitId, valid.deviceId, valid.metric, valid.value, valid.unit, valid.deviceTime, valid.receivedAt).lastInsertRowid;
+      .prepare('INSERT INTO readings (patient_id, visit_id, device_id, metric, value, unit, device_time, received_at, source, measurement_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(patientId, visitId, valid.deviceId, valid.metric, valid.value, valid.unit, valid.deviceTime, valid.receivedAt, valid.source, valid.measurementId).lastInsertRowid;
     return { ...valid, id: Number(id), patientId, visitId };
   }
 
@@ -218,6 +256,21 @@ export class RecordStore {
       after === null
         ? this.db.prepare('SELECT * FROM readings WHERE patient_id = ? ORDER BY received_at, id LIMIT ?').all(patientId, limit)
         : this.db.prepare('SELECT * FROM readings WHERE patient_id = ? AND (received_at, id) > (?, ?) ORDER BY received_at, id LIMIT ?').all(patientId, after.receivedAt, after.id, limit)
+    ) as Record<string, unknown>[];
+    return rows.map(readingFromRow);
+  }
+
+  /**
+   * A visit's readings newest first, `limit` at a time, each page continuing before the last one's
+   * oldest (walking the readings_by_patient index backwards).
+   */
+  visitReadingsNewestFirst(patientId: string, visitId: string, before: Pick<StoredReading, 'receivedAt' | 'id'> | null, limit: number): StoredReading[] {
+    const rows = (
+      before === null
+        ? this.db.prepare('SELECT * FROM readings WHERE patient_id = ? AND visit_id = ? ORDER BY received_at DESC, id DESC LIMIT ?').all(patientId, visitId, limit)
+        : this.db
+            .prepare('SELECT * FROM readings WHERE patient_id = ? AND visit_id = ? AND (received_at, id) < (?, ?) ORDER BY received_at DESC, id DESC LIMIT ?')
+            .all(patientId, visitId, before.receivedAt, before.id, limit)
     ) as Record<string, unknown>[];
     return rows.map(readingFromRow);
   }
@@ -240,6 +293,45 @@ export class RecordStore {
       startedAt: row.started_at as number,
       samples: decodeSamples(row.samples as Buffer),
     }));
+  }
+
+  recordNews2Charted(patientId: string, visitId: string | null, charted: News2ChartedInput): void {
+    const valid = parse(News2ChartedInputSchema, charted, 'charted NEWS2 observation');
+    this.db
+      .prepare('INSERT INTO news2_charted (id, patient_id, visit_id, kind, value, entered_by, entered_role, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(valid.id, patientId, visitId, valid.kind, JSON.stringify(valid.value), valid.enteredBy, valid.enteredRole, valid.enteredAt);
+  }
+
+  recordNews2Score(patientId: string, visitId: string | null, score: News2ScoreInput): void {
+    const valid = parse(News2ScoreInputSchema, score, 'NEWS2 score');
+    this.db
+      .prepare('INSERT INTO news2_scores (id, patient_id, visit_id, scored_at, total, risk, scores, charted_inputs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(valid.id, patientId, visitId, valid.scoredAt, valid.total, valid.risk, JSON.stringify(valid.scores), JSON.stringify(valid.chartedInputs));
+  }
+
+  /** The patient's charted NEWS2 observations and scores, oldest first. */
+  news2Record(patientId: string): { charted: StoredNews2Charted[]; scores: StoredNews2Score[] } {
+    const charted = (this.db.prepare('SELECT * FROM news2_charted WHERE patient_id = ? ORDER BY entered_at, rowid').all(patientId) as Record<string, unknown>[]).map((row) => ({
+      id: row.id as string,
+      patientId: row.patient_id as string,
+      visitId: row.visit_id as string | null,
+      kind: row.kind as StoredNews2Charted['kind'],
+      value: JSON.parse(row.value as string) as StoredNews2Charted['value'],
+      enteredBy: row.entered_by as string,
+      enteredRole: row.entered_role as string,
+      enteredAt: row.entered_at as number,
+    }));
+    const scores = (this.db.prepare('SELECT * FROM news2_scores WHERE patient_id = ? ORDER BY scored_at, rowid').all(patientId) as Record<string, unknown>[]).map((row) => ({
+      id: row.id as string,
+      patientId: row.patient_id as string,
+      visitId: row.visit_id as string | null,
+      scoredAt: row.scored_at as number,
+      total: row.total as number,
+      risk: row.risk as string,
+      scores: JSON.parse(row.scores as string) as Record<string, number>,
+      chartedInputs: JSON.parse(row.charted_inputs as string) as string[],
+    }));
+    return { charted, scores };
   }
 
   /** `raisedAt` is when the alarm engine raised it, when that was before it reached the records. */
@@ -352,7 +444,7 @@ export class RecordStore {
   }
 
   /** Deletes data older than the policy allows; returns how many rows of each kind went. */
-  applyRetention(policy: RetentionPolicy): { waveformSegments: number; readings: number; attachments: number } {
+  applyRetention(policy: RetentionPolicy): { waveformSegments: number; readings: number; news2Records: number; attachments: number } {
     const cutoff = (days: number | null) => {
       if (days === null) return null;
       if (!(Number.isFinite(days) && days > 0)) throw new RecordInputError(`a retention period must be a positive number of days, not ${days}`);
@@ -365,6 +457,8 @@ export class RecordStore {
     return this.db.transaction(() => ({
       waveformSegments: prune('waveform_segments', 'started_at', policy.waveformDays),
       readings: prune('readings', 'received_at', policy.numericDays),
+      // Charted NEWS2 observations and scores are numbers of the record of care, kept as long as readings.
+      news2Records: prune('news2_charted', 'entered_at', policy.numericDays) + prune('news2_scores', 'scored_at', policy.numericDays),
       attachments: prune('attachments', 'captured_at', policy.attachmentDays),
     }))();
   }

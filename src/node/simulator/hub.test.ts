@@ -1,6 +1,6 @@
 /** The simulator through the real PeripheralHub: the path web mode and the training panel use. */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StationReading } from '../../shared/contract';
+import { StationReadingSchema, type StationReading } from '../../shared/contract';
 import { PeripheralHub } from '../hub/hub';
 import { ManualClock } from './clock';
 import { createSimulator } from './simulator';
@@ -56,6 +56,33 @@ describe('simulated devices in the PeripheralHub', () => {
       ['meanArterialPressure', 'mm[Hg]'],
       ['pulseRate', '/min'],
     ]);
+  });
+
+  it('gives every part of one cuff measurement one measurement id, and the next measurement another', async () => {
+    const { clock, hub, readings } = await station();
+    for (let i = 0; i < 2; i++) {
+      hub.requestMeasurement(CUFF);
+      await clock.advance(CUFF_MEASURING_MS + 1_000);
+    }
+    const cuff = readings.filter((r) => r.deviceId === CUFF);
+    expect(cuff).toHaveLength(8);
+    const ids = cuff.map((r) => r.measurementId);
+    expect(ids[0]).toEqual(expect.any(String));
+    expect(new Set(ids.slice(0, 4)).size).toBe(1);
+    expect(new Set(ids.slice(4)).size).toBe(1);
+    expect(ids[4]).not.toBe(ids[0]);
+    // A streaming oximeter's values stand alone.
+    expect(readings.filter((r) => r.deviceId === OXIMETER).every((r) => r.measurementId === null)).toBe(true);
+  });
+
+  it("codes the cuff's pulse MDC_PULS_RATE_NON_INV and the oximeter's MDC_PULS_OXIM_PULS_RATE", async () => {
+    const { clock, hub, readings } = await station();
+    hub.requestMeasurement(CUFF);
+    await clock.advance(CUFF_MEASURING_MS + 1_000);
+    const pulse = (deviceId: string) => readings.find((r) => r.deviceId === deviceId && r.metric === 'pulseRate');
+    expect(pulse(CUFF)).toMatchObject({ source: 'blood-pressure-cuff', mdc: 149546, loinc: ['8867-4'] });
+    expect(pulse(OXIMETER)).toMatchObject({ source: 'pulse-oximeter', mdc: 149530, loinc: ['8867-4'] });
+    for (const reading of readings) expect(StationReadingSchema.parse(reading)).toEqual(reading);
   });
 
   it('shows probe-off, then disconnection, then the device streaming again after replug', async () => {

@@ -10,6 +10,7 @@ const MANIFESTS: { [Id in SimulatedDeviceId]: SimulatedManifest & { id: Id } } =
   'sim-oximeter': {
     ...common,
     id: 'sim-oximeter',
+    source: 'pulse-oximeter',
     name: 'Simulated pulse oximeter',
     metrics: ['spo2', 'pulseRate', 'perfusionIndex'],
     canRequestMeasurement: false,
@@ -17,6 +18,7 @@ const MANIFESTS: { [Id in SimulatedDeviceId]: SimulatedManifest & { id: Id } } =
   'sim-bp-cuff': {
     ...common,
     id: 'sim-bp-cuff',
+    source: 'blood-pressure-cuff',
     name: 'Simulated blood-pressure cuff',
     metrics: ['systolic', 'diastolic', 'meanArterialPressure', 'pulseRate'],
     canRequestMeasurement: true,
@@ -24,6 +26,7 @@ const MANIFESTS: { [Id in SimulatedDeviceId]: SimulatedManifest & { id: Id } } =
   'sim-thermometer': {
     ...common,
     id: 'sim-thermometer',
+    source: 'thermometer',
     name: 'Simulated thermometer',
     metrics: ['bodyTemperature'],
     canRequestMeasurement: true,
@@ -31,6 +34,7 @@ const MANIFESTS: { [Id in SimulatedDeviceId]: SimulatedManifest & { id: Id } } =
   'sim-scale': {
     ...common,
     id: 'sim-scale',
+    source: 'scale',
     name: 'Simulated scale',
     metrics: ['bodyWeight'],
     canRequestMeasurement: true,

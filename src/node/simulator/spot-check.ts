@@ -28,7 +28,8 @@ export function spotCheckFirmware(spec: SpotCheckSpec): Firmware {
       // A second press during a measurement is answered by this one, not by another inflation.
       port.discardRequests();
       if (spec.measuringCondition) port.send({ type: 'status', condition: 'ok' });
-      for (const reading of spec.read(port.patient.vitalsAt(port.now()), (stream) => noise(port.seed, stream, index))) port.send(reading);
+      // Every value of one measurement carries its number, so a cuff's parts stay one reading.
+      for (const reading of spec.read(port.patient.vitalsAt(port.now()), (stream) => noise(port.seed, stream, index))) port.send({ ...reading, measurement: index });
       port.send({ type: 'activity', activity: 'idle' });
     }
   };

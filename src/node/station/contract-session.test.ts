@@ -15,7 +15,7 @@ function fakeHost(handlers: Partial<StationHandlers> = {}, screen: ScreenAccess 
   const sinks: FrameSink[] = [];
   const subscription = { pause: vi.fn(), resume: vi.fn(), close: vi.fn() };
   const host: ContractHost = {
-    handlers: { getSnapshot: () => snapshot, requestMeasurement: () => undefined, ...handlers },
+    handlers: { getSnapshot: () => snapshot, getEncounterHistory: () => ({ readings: [], next: null }), requestMeasurement: () => undefined, ...handlers },
     subscribe(sink) {
       sinks.push(sink);
       return subscription;
@@ -103,7 +103,7 @@ describe('invokeContract', () => {
 
   it('refuses to pass on an answer outside the contract (an invalid reading never reaches a screen)', async () => {
     const faults: string[] = [];
-    const bad = { ...snapshot, latest: [stationReading({ deviceId: 'ox', metric: 'spo2', value: Number.NaN, unit: '%', deviceTime: null, receivedAt: 1, seq: 0 })] };
+    const bad = { ...snapshot, latest: [stationReading({ source: 'pulse-oximeter', deviceId: 'ox', metric: 'spo2', value: Number.NaN, unit: '%', deviceTime: null, receivedAt: 1, seq: 0 })] };
     const handlers = fakeHost({ getSnapshot: () => bad as Snapshot }).host.handlers;
     const result = await invokeContract(handlers, nurseScreen, 'getSnapshot', undefined, (message) => faults.push(message));
     expect(result).toMatchObject({ ok: false, error: { code: 'failed' } });

@@ -5,6 +5,7 @@ import { FrameBatcher, type FrameSink } from './frame-batcher';
 let seq = 0;
 const reading = (metric: StationReading['metric'], value: number, extra: Partial<Pick<StationReading, 'deviceId' | 'deviceTime'>> = {}): StationReading =>
   stationReading({
+    source: 'pulse-oximeter',
     deviceId: 'ox',
     metric,
     value,

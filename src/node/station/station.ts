@@ -35,6 +35,7 @@ import { HostedVisits } from './hosted-visits';
 import { createVisitSnapshotHandlers } from './visit-snapshots';
 import { createVisitHandlers, type VisitConnector } from './visits';
 import { createPatientViewAudit } from './records/patient-views';
+import { createEncounterHistoryHandler } from './records/encounter-history';
 import { createRecordsHandlers } from './records/records-handlers';
 
 export interface StationOptions {
@@ -168,6 +169,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
   }
   records.recorder.recordAlarmLog(clinical.alarms.current().log);
   clinical.alarms.feed.subscribe((state) => records.recorder.recordAlarmLog(state.log));
+  clinical.news2.feed.subscribe((state) => records.recorder.recordNews2(state));
   const kiosk = new KioskController({
     setting: options.kiosk?.setting ?? memoryKioskSetting(),
     access,
@@ -189,6 +191,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
       patientViews.viewed(screen);
       return { devices: hub.devices(), latest: patientReadings.latest(), now: Date.now() };
     },
+    ...createEncounterHistoryHandler({ clinical: records.clinical, encounter: () => records.encounter, views: patientViews }),
     requestMeasurement: ({ deviceId }) => {
       hub.requestMeasurement(deviceId);
       return undefined;

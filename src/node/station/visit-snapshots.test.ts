@@ -29,7 +29,7 @@ function bench({ admitted = true } = {}) {
   return { kept, hosted, handlers, save };
 }
 
-const contractHandlers = (handlers: ReturnType<typeof bench>['handlers']) => ({ getSnapshot: () => ({ devices: [], latest: [], now: 0 }), requestMeasurement: () => undefined, ...handlers });
+const contractHandlers = (handlers: ReturnType<typeof bench>['handlers']) => ({ getSnapshot: () => ({ devices: [], latest: [], now: 0 }), getEncounterHistory: () => ({ readings: [], next: null }), requestMeasurement: () => undefined, ...handlers });
 
 describe('saveVisitSnapshot', () => {
   it('hands the reassembled PNG to the records once the last chunk arrives', async () => {

@@ -4,7 +4,7 @@ import type { ReadingEntry } from '../station/station-model';
 import { trendSegments } from './TrendChart';
 
 const entry = (measuredAt: number, value: number): ReadingEntry => ({
-  reading: stationReading({ deviceId: 'ox', metric: 'spo2', value, unit: '%', deviceTime: null, receivedAt: measuredAt, seq: measuredAt }),
+  reading: stationReading({ source: 'pulse-oximeter', deviceId: 'ox', metric: 'spo2', value, unit: '%', deviceTime: null, receivedAt: measuredAt, seq: measuredAt }),
   measuredAt,
   continuous: true,
 });

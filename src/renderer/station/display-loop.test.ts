@@ -10,7 +10,7 @@ const T0 = 1_736_935_200_000;
 const stillEnvironment: StoreEnvironment = { localNow: () => T0, setTimer: () => null, clearTimer: () => undefined };
 
 const spo2 = (value: number, seq: number): StationReading =>
-  stationReading({ deviceId: 'ox-1', metric: 'spo2', value, unit: '%', deviceTime: null, receivedAt: T0 - 5, seq });
+  stationReading({ source: 'pulse-oximeter', deviceId: 'ox-1', metric: 'spo2', value, unit: '%', deviceTime: null, receivedAt: T0 - 5, seq });
 
 let frameCallbacks: FrameRequestCallback[] = [];
 let reports: FrameShownReport[] = [];

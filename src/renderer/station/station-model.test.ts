@@ -25,8 +25,9 @@ const cuff = (overrides: Partial<DeviceInfo> = {}): DeviceInfo => ({
   ...overrides,
 });
 let seq = 0;
-const reading = (overrides: Partial<Omit<StationReading, 'loinc' | 'mdc' | 'provenance'>>): StationReading =>
+const reading = (overrides: Partial<Omit<StationReading, 'loinc' | 'mdc' | 'provenance' | 'measurementId'>>): StationReading =>
   stationReading({
+    source: 'pulse-oximeter',
     deviceId: 'ox-1',
     metric: 'spo2',
     value: 97,

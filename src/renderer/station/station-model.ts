@@ -7,6 +7,12 @@ import type { DeviceInfo, FrameBatch, Snapshot, StationReading } from '../../sha
 import type { SignalCondition } from '../../shared/readings';
 import { METRIC_DEFINITIONS, METRICS, type Metric } from '../../shared/vitals';
 
+/** Station time the value was measured: the device's own time for stored readings, if earlier than its arrival. */
+export function measuredAtOf(reading: StationReading): number {
+  const deviceTime = reading.deviceTime === null ? null : parseDeviceTime(reading.deviceTime);
+  return deviceTime === null ? reading.receivedAt : Math.min(deviceTime, reading.receivedAt);
+}
+
 export type TileState = 'live' | 'stale' | 'invalid' | 'absent';
 
 export interface ReadingEntry {
@@ -115,10 +121,9 @@ export class StationModel {
 
   private addReading(reading: StationReading): void {
     const device = this.devicesById.get(reading.deviceId);
-    const deviceTime = reading.deviceTime === null ? null : parseDeviceTime(reading.deviceTime);
     const entry: ReadingEntry = {
       reading,
-      measuredAt: deviceTime === null ? reading.receivedAt : Math.min(deviceTime, reading.receivedAt),
+      measuredAt: measuredAtOf(reading),
       continuous: reading.deviceTime === null && (device?.state === 'streaming' || device?.state === 'probe-off'),
     };
     const history = this.historyByMetric.get(reading.metric) ?? [];

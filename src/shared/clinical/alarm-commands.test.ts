@@ -9,7 +9,7 @@ const physician: Actor = { id: 'c1', name: 'Dr Lee', role: 'physician' };
 
 describe('alarm commands from outside', () => {
   const withAlarm = () =>
-    applyReading(createAlarmEngine(T0), stationReading({ deviceId: 'cuff', metric: 'systolic', value: 80, unit: 'mm[Hg]', deviceTime: null, receivedAt: T0, seq: 0 }));
+    applyReading(createAlarmEngine(T0), stationReading({ source: 'pulse-oximeter', deviceId: 'cuff', metric: 'systolic', value: 80, unit: 'mm[Hg]', deviceTime: null, receivedAt: T0, seq: 0 }));
 
   it('acknowledges, pauses and changes limits through validated messages', () => {
     let result = applyAlarmCommand(withAlarm(), { type: 'acknowledge', alarmId: 'A1' }, physician, T0 + 1);

@@ -18,7 +18,7 @@ function device(id: string, overrides: Partial<DeviceInfo> = {}): DeviceInfo {
 
 let seq = 0;
 function reading(metric: Metric, value: number, at: number, deviceId = 'oximeter', unit: UcumUnit = metric === 'spo2' ? '%' : '/min'): StationReading {
-  return stationReading({ deviceId, metric, value, unit, deviceTime: null, receivedAt: at, seq: seq++ });
+  return stationReading({ source: 'pulse-oximeter', deviceId, metric, value, unit, deviceTime: null, receivedAt: at, seq: seq++ });
 }
 
 /** An oximeter streaming once a second from `from` to `to` (inclusive) with the given SpO2 and pulse. */
@@ -84,7 +84,8 @@ describe('physiological alarms and the alarm-condition delay', () => {
     state = applyReading(state, reading('bodyTemperature', 103, T0 + S, 'thermometer', '[degF]'));
     const alarm = only(state).alarm;
     expect(alarm).toMatchObject({ key: 'physiological:bodyTemperature:high', priority: 'low', unit: 'Cel' });
-    expect(alarm.value).toBeCloseTo(39.44, 2);
+    // 103 °F has three significant digits: 39.4 °C, not 39.444…
+    expect(alarm.value).toBe(39.4);
   });
 
   it('ignores implausible values: they neither raise nor clear an alarm', () => {

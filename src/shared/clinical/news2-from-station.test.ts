@@ -14,7 +14,7 @@ const kiosk: Actor = { id: 'p1', name: 'Sam', role: 'kiosk' };
 
 let seq = 0;
 function reading(metric: Metric, value: number, unit: UcumUnit, ageMs: number, deviceId = 'dev-' + metric): StationReading {
-  return stationReading({ deviceId, metric, value, unit, deviceTime: null, receivedAt: NOW - ageMs, seq: seq++ });
+  return stationReading({ source: 'pulse-oximeter', deviceId, metric, value, unit, deviceTime: null, receivedAt: NOW - ageMs, seq: seq++ });
 }
 
 const freshReadings = (): StationReading[] => [

@@ -39,7 +39,7 @@ export function toCanonicalUnit(metric: Metric, value: number, unit: UcumUnit): 
   if (!Number.isFinite(value)) return { ok: false, reason: `${definition.label} is not a number`, logReason: `${definition.label} is not a number` };
   const convert = unit === canonicalUnit ? (v: number) => v : CONVERSIONS[unit]?.[canonicalUnit];
   if (convert === undefined) return { ok: false, reason: `no conversion from ${unit} to ${canonicalUnit}`, logReason: `no conversion from ${unit} to ${canonicalUnit}` };
-  const converted = convert(value);
+  const converted = unit === canonicalUnit ? value : keepResolution(convert(value), value);
   const { min, max } = definition.plausible;
   if (converted < min || converted > max) {
     return {
@@ -49,4 +49,24 @@ export function toCanonicalUnit(metric: Metric, value: number, unit: UcumUnit): 
     };
   }
   return { ok: true, value: converted, unit: canonicalUnit };
+}
+
+/**
+ * How many significant digits a value as the device gave it carries: those of its shortest decimal
+ * form, an integer's trailing zeros included (a scale showing 150 lb resolves the pound).
+ */
+export function significantDigits(value: number): number {
+  const text = Math.abs(value).toString();
+  const mantissa = text.includes('e') ? (text.split('e')[0] ?? '') : text;
+  const digits = mantissa.replace('.', '').replace(/^0+/, '');
+  return Math.max(1, digits.length);
+}
+
+/**
+ * A converted value rounded to the significant digits of the value it came from: 0.2 oz is
+ * 0.006 kg, not 0.0056699046250000005 kg, and 5.5 mmol/L is 99 mg/dL, not 99.088; a conversion
+ * must not claim a resolution the device never had.
+ */
+function keepResolution(converted: number, source: number): number {
+  return Number(converted.toPrecision(Math.min(significantDigits(source), 17)));
 }

@@ -14,6 +14,7 @@ export const cms50Manifest: DriverManifest = {
   matches: [{ vendorId: 0x10c4, productId: 0xea60 }],
   // No XON/XOFF: package types 0x11 and 0x13 are the XON and XOFF bytes.
   serial: { baudRate: 115_200, dataBits: 8, parity: 'none', stopBits: 1 },
+  source: 'pulse-oximeter',
   metrics: ['spo2', 'pulseRate', 'perfusionIndex'],
   canRequestMeasurement: false,
   create: () => new Cms50Driver(),

@@ -30,6 +30,7 @@ export const hidPosScaleManifest: DriverManifest = {
   name: 'USB HID point-of-sale scale (Dymo M10/M25/S180 and compatible)',
   transport: 'hid',
   matches,
+  source: 'scale',
   metrics: ['bodyWeight'],
   canRequestMeasurement: false,
   create: () => new HidPosScaleDriver(),

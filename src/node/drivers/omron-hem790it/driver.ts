@@ -15,6 +15,8 @@ const IDLE_POLL_MS = 250;
 
 export class OmronHem790itDriver implements Driver {
   private downloadRequested = true;
+  /** Numbers each downloaded reading, so its three parts travel as one measurement. */
+  private downloadedReadings = 0;
 
   private readonly policy: LinkPolicy;
 
@@ -47,7 +49,7 @@ export class OmronHem790itDriver implements Driver {
   private async download(link: OmronLink, ctx: DriverContext): Promise<void> {
     ctx.setActivity('measuring');
     try {
-      await downloadMemory(link, (reading) => observationsOf(reading).forEach((observation) => ctx.emit(observation)));
+      await downloadMemory(link, (reading) => observationsOf(reading, this.downloadedReadings++).forEach((observation) => ctx.emit(observation)));
     } finally {
       ctx.setActivity('idle');
     }

@@ -14,6 +14,7 @@ export const omronHem790itManifest: DriverManifest = {
   transport: 'hid',
   matches: [{ vendorId: 0x0590, productId: 0x0028 }],
   metrics: ['systolic', 'diastolic', 'pulseRate'],
+  source: 'blood-pressure-cuff',
   canRequestMeasurement: true,
   create: () => new OmronHem790itDriver(),
   // The vendor logs carry stale bytes after each report's count and a varying first mode byte;

@@ -58,11 +58,11 @@ export async function downloadMemory(link: OmronLink, onReading: (reading: Store
   await link.end();
 }
 
-/** The three observations of one stored reading, stamped with the unit's own clock. */
-export function observationsOf(reading: StoredReading): Observation[] {
+/** The three observations of one stored reading, stamped with the unit's own clock and numbered as one measurement. */
+export function observationsOf(reading: StoredReading, measurement: number): Observation[] {
   return [
-    { type: 'observation', metric: 'systolic', value: reading.systolic, unit: 'mm[Hg]', time: reading.time },
-    { type: 'observation', metric: 'diastolic', value: reading.diastolic, unit: 'mm[Hg]', time: reading.time },
-    { type: 'observation', metric: 'pulseRate', value: reading.pulseRate, unit: '/min', time: reading.time },
+    { type: 'observation', metric: 'systolic', value: reading.systolic, unit: 'mm[Hg]', time: reading.time, measurement },
+    { type: 'observation', metric: 'diastolic', value: reading.diastolic, unit: 'mm[Hg]', time: reading.time, measurement },
+    { type: 'observation', metric: 'pulseRate', value: reading.pulseRate, unit: '/min', time: reading.time, measurement },
   ];
 }

@@ -45,7 +45,7 @@ class FakeHub implements ClinicalHub {
   }
 
   reading(deviceId: string, metric: StationReading['metric'], value: number, unit: StationReading['unit'], at: number): void {
-    const reading = stationReading({ deviceId, metric, value, unit, deviceTime: null, receivedAt: at, seq: this.#seq++ });
+    const reading = stationReading({ source: 'pulse-oximeter', deviceId, metric, value, unit, deviceTime: null, receivedAt: at, seq: this.#seq++ });
     this.#latest.set(`${deviceId}:${metric}`, reading);
     for (const listener of this.#listeners.reading) listener(reading);
   }

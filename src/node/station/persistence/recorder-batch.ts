@@ -4,7 +4,7 @@
  * one IMMEDIATE transaction (with synchronous=FULL, one fsync per batch).
  */
 import type { AlarmLogEntry } from '../../../shared/clinical/alarm-engine';
-import { RecordInputError, type ReadingInput, type RecordStore, type WaveformInput } from '../../records/store';
+import { RecordInputError, type News2ChartedInput, type News2ScoreInput, type ReadingInput, type RecordStore, type WaveformInput } from '../../records/store';
 import type { Encounter } from './encounter';
 
 /** Who the item belongs to, fixed when it was queued: the encounter may change before the flush. */
@@ -29,7 +29,9 @@ export type RecordedWrite =
     }
   /** storedId: the alarm's row, when a committed batch has reported it; otherwise its raise is in the same batch. */
   | { kind: 'alarm-escalated'; alarmId: string; storedId: string | null; priority: AlarmLogEntry['priority'] }
-  | { kind: 'alarm-acknowledged'; alarmId: string; storedId: string | null; by: string };
+  | { kind: 'alarm-acknowledged'; alarmId: string; storedId: string | null; by: string }
+  | { kind: 'news2-charted'; encounter: EncounterTag; charted: News2ChartedInput }
+  | { kind: 'news2-score'; encounter: EncounterTag; score: News2ScoreInput };
 
 export type BatchOutcome =
   | {
@@ -67,7 +69,14 @@ export function writeBatch(store: RecordStore, writes: readonly RecordedWrite[])
             writeOne(store, write, written, storedAlarms);
           } catch (error) {
             if (!(error instanceof RecordInputError)) throw error;
-            const what = write.kind === 'reading' ? `${write.reading.metric} reading` : write.kind === 'waveform' ? 'waveform segment' : 'alarm log change';
+            const what =
+              write.kind === 'reading'
+                ? `${write.reading.metric} reading`
+                : write.kind === 'waveform'
+                  ? 'waveform segment'
+                  : write.kind === 'news2-charted' || write.kind === 'news2-score'
+                    ? 'NEWS2 record'
+                    : 'alarm log change';
             refused.set(what, (refused.get(what) ?? 0) + 1);
           }
         }
@@ -97,6 +106,12 @@ function writeOne(store: RecordStore, write: RecordedWrite, written: { readings:
       written.alarms += 1;
       return;
     }
+    case 'news2-charted':
+      store.recordNews2Charted(write.encounter.patientId, write.encounter.visitId, write.charted);
+      return;
+    case 'news2-score':
+      store.recordNews2Score(write.encounter.patientId, write.encounter.visitId, write.score);
+      return;
     case 'alarm-escalated':
     case 'alarm-acknowledged': {
       // The raise always precedes these in queue order, in this batch or an earlier committed one.

@@ -11,6 +11,9 @@ import { newKeyProvider, tempDataDir } from '../../records/test-support';
 import { CurrentEncounter, type Encounter } from './encounter';
 import { RecorderThread, startRecorderWorker } from './recorder-thread';
 import { RecorderFlushError, StationRecorder, type StationRecorderOptions } from './station-recorder';
+import { buildPatientBundle } from '../../records/fhir-export';
+import { ManualClock } from '../../simulator/clock';
+import { News2Service } from '../clinical/news2-service';
 
 const T0 = Date.UTC(2025, 0, 15, 9);
 const nurse: Actor = { id: 'user-7', name: 'Nurse Ada', role: 'nurse' };
@@ -53,7 +56,7 @@ afterEach(async () => {
 });
 
 const spo2 = (value: number, at: number, seq = 0): StationReading =>
-  stationReading({ deviceId: 'oximeter-1', metric: 'spo2', value, unit: '%', deviceTime: null, receivedAt: at, seq });
+  stationReading({ source: 'pulse-oximeter', deviceId: 'oximeter-1', metric: 'spo2', value, unit: '%', deviceTime: null, receivedAt: at, seq });
 
 const plethChunk = (startedAt: number, n: number): WaveformBatch => ({ deviceId: 'oximeter-1', metric: 'pleth', rateHz: 60, startedAt, samples: Array.from({ length: n }, (_, i) => i % 128) });
 
@@ -200,6 +203,55 @@ describe('station recorder', () => {
     recorder.recordReading(spo2(96, T0 + 1));
     await expect(recorder.flush()).resolves.toBeUndefined();
     expect(store.readings(encounter.patientId).map((r) => r.value)).toEqual([97]);
+  });
+});
+
+describe('NEWS2 in the records', () => {
+  it('files every charted observation (who, when) and every score, and the export carries them as FHIR Observations', async () => {
+    const { store, encounter, recorder } = await setUp();
+    const clock = new ManualClock(T0);
+    const device = (metric: StationReading['metric'], value: number, unit: StationReading['unit'], seq: number) =>
+      stationReading({ source: 'pulse-oximeter', deviceId: 'dev', metric, value, unit, deviceTime: null, receivedAt: clock.now(), seq });
+    const news2 = new News2Service({
+      clock,
+      readings: {
+        latest: () => [device('spo2', 96, '%', 1), device('systolic', 118, 'mm[Hg]', 2), device('pulseRate', 95, '/min', 3), device('bodyTemperature', 37.2, 'Cel', 4)],
+        devices: () => [],
+      },
+    });
+    news2.feed.subscribe((state) => recorder.recordNews2(state));
+    news2.enter({ respiratoryRate: 22, consciousness: 'A', onOxygen: false }, nurse);
+    await recorder.flush();
+
+    const record = store.news2Record(encounter.patientId);
+    expect(record.charted.map(({ kind, value, enteredBy, enteredRole, enteredAt }) => ({ kind, value, enteredBy, enteredRole, enteredAt }))).toEqual([
+      { kind: 'respiratoryRate', value: 22, enteredBy: 'user-7', enteredRole: 'nurse', enteredAt: T0 },
+      { kind: 'consciousness', value: 'A', enteredBy: 'user-7', enteredRole: 'nurse', enteredAt: T0 },
+      { kind: 'onOxygen', value: false, enteredBy: 'user-7', enteredRole: 'nurse', enteredAt: T0 },
+    ]);
+    // RR 22 scores 2, pulse 95 scores 1: total 3, low risk.
+    expect(record.scores).toHaveLength(1);
+    expect(record.scores[0]).toMatchObject({ scoredAt: T0, total: 3, risk: 'low', scores: { respiratoryRate: 2, pulse: 1, spo2: 0, consciousness: 0 } });
+    expect(record.scores[0]?.chartedInputs.sort()).toEqual(record.charted.map((c) => c.id).sort());
+
+    const patient = store.requirePatient(encounter.patientId);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions walk FHIR JSON freely; a wrong path fails the test
+    const bundle = buildPatientBundle(patient, [], record, T0) as { entry: { fullUrl: string; resource: Record<string, any> }[] };
+    const resources = bundle.entry.map((e) => e.resource);
+    const score = resources.find((r) => r.code?.coding?.some((c: { code: string }) => c.code === '1104051000000101'))!;
+    expect(score).toMatchObject({ resourceType: 'Observation', status: 'final', valueInteger: 3 });
+    expect(score.code.coding[0].system).toBe('http://snomed.info/sct');
+    expect(score.category[0].coding[0].code).toBe('survey');
+    expect(score.component).toHaveLength(7);
+    expect(score.component.map((c: { valueInteger: number }) => c.valueInteger).reduce((a: number, b: number) => a + b, 0)).toBe(3);
+    const urls = new Set(bundle.entry.map((e) => e.fullUrl));
+    expect(score.derivedFrom).toHaveLength(3);
+    for (const ref of score.derivedFrom) expect(urls.has(ref.reference)).toBe(true);
+    const rr = resources.find((r) => r.code?.coding?.[0]?.code === '9279-1')!;
+    expect(rr.valueQuantity).toMatchObject({ value: 22, code: '/min' });
+    const acvpu = resources.find((r) => r.code?.coding?.[0]?.code === '80288-4')!;
+    expect(acvpu.valueCodeableConcept.coding[0]).toMatchObject({ system: 'http://snomed.info/sct', code: '248234008' });
+    news2.stop();
   });
 });
 

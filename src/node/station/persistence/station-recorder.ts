@@ -12,9 +12,15 @@
  * samples were contiguous or belonged to one patient.
  */
 import type { StationReading, WaveformBatch } from '../../../shared/contract';
+import { randomUUID } from 'node:crypto';
 import type { AlarmLogEntry } from '../../../shared/clinical/alarm-engine';
+import type { News2StatePayload } from '../../../shared/contract-clinical';
+import { NEWS2_CHARTED_KINDS } from '../../records/store';
 import type { BatchWriter, EncounterTag, RecordedWrite } from './recorder-batch';
 import type { Encounter } from './encounter';
+
+/** The NEWS2 input each charted observation is. */
+const NEWS2_INPUT_OF = { respiratoryRate: 'respiratoryRate', consciousness: 'consciousness', onOxygen: 'onOxygen', spo2Scale2: 'spo2Scale' } as const;
 
 export interface StationRecorderOptions {
   /** Takes the batches; closed by close(). */
@@ -82,6 +88,10 @@ export class StationRecorder {
   #tag: EncounterTag = { patientId: '', visitId: '' };
   readonly #segments = new Map<string, OpenSegment>();
   readonly #alarms = new Map<string, SeenAlarm>();
+  /** The charted NEWS2 entries already queued (kind and time), with the id each got. */
+  readonly #charted = new Map<string, string>();
+  /** When the newest NEWS2 trend point queued was scored. */
+  #lastScoredAt = -Infinity;
   #closing: Promise<void> | null = null;
 
   constructor(options: StationRecorderOptions) {
@@ -100,8 +110,8 @@ export class StationRecorder {
   }
 
   recordReading(reading: StationReading): void {
-    const { deviceId, metric, value, unit, deviceTime, receivedAt } = reading;
-    this.#enqueue({ kind: 'reading', encounter: this.#currentTag(), reading: { deviceId, metric, value, unit, deviceTime, receivedAt: Math.round(receivedAt) } });
+    const { deviceId, metric, value, unit, deviceTime, receivedAt, source, measurementId } = reading;
+    this.#enqueue({ kind: 'reading', encounter: this.#currentTag(), reading: { deviceId, metric, value, unit, deviceTime, receivedAt: Math.round(receivedAt), source, measurementId } });
   }
 
   recordWaveform(batch: WaveformBatch): void {
@@ -149,6 +159,37 @@ export class StationRecorder {
         this.#enqueue({ kind: 'alarm-acknowledged', alarmId: entry.alarmId, storedId: null, by: entry.acknowledgedBy.id });
       }
     }
+  }
+
+  /**
+   * Takes the NEWS2 state as it stands and queues what is new: each charted observation (who,
+   * when) once, and the score of each new trend point with its sub-scores and the charted
+   * observations it was derived from.
+   */
+  recordNews2(state: News2StatePayload): void {
+    const chartedIds: string[] = [];
+    for (const kind of NEWS2_CHARTED_KINDS) {
+      const entry = state.manual[kind];
+      if (!entry) continue;
+      const key = `${kind}\u0000${entry.enteredAt}`;
+      let id = this.#charted.get(key);
+      if (id === undefined) {
+        id = randomUUID();
+        this.#charted.set(key, id);
+        this.#enqueue({
+          kind: 'news2-charted',
+          encounter: this.#currentTag(),
+          charted: { id, kind, value: entry.value, enteredBy: entry.enteredBy.id, enteredRole: entry.enteredBy.role, enteredAt: entry.enteredAt },
+        });
+      }
+      const used = state.assessment.ok ? state.assessment.provenance[NEWS2_INPUT_OF[kind]] : undefined;
+      if (used?.kind === 'manual' && used.enteredAt === entry.enteredAt) chartedIds.push(id);
+    }
+    const point = state.trend.at(-1);
+    if (!point || point.at <= this.#lastScoredAt || !state.assessment.ok) return;
+    this.#lastScoredAt = point.at;
+    const { total, risk, scores } = state.assessment.result;
+    this.#enqueue({ kind: 'news2-score', encounter: this.#currentTag(), score: { id: randomUUID(), scoredAt: point.at, total, risk, scores, chartedInputs: chartedIds } });
   }
 
   /**

@@ -75,7 +75,7 @@ export async function openStationRecords(options: StationRecordsOptions): Promis
     const prune = () => {
       try {
         const pruned = clinical.applyRetention(retention);
-        log(`records: retention pruned ${pruned.readings} reading(s), ${pruned.waveformSegments} waveform segment(s), ${pruned.attachments} attachment(s)`);
+        log(`records: retention pruned ${pruned.readings} reading(s), ${pruned.news2Records} NEWS2 record(s), ${pruned.waveformSegments} waveform segment(s), ${pruned.attachments} attachment(s)`);
       } catch (error) {
         log(`records: retention pruning failed, will try again tomorrow: ${logError(error)}`);
       }

@@ -21,6 +21,7 @@ beforeEach(async () => {
       views.viewed(screen);
       return { devices: [], latest: [], now: clock.now() };
     },
+    getEncounterHistory: () => ({ readings: [], next: null }),
     requestMeasurement: () => undefined,
   };
 });

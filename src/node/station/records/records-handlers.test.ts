@@ -8,6 +8,8 @@ import { auditHead, openAccessBench, type AccessBench } from '../access/access-t
 import type { ScreenAccess } from '../access/station-access';
 import { invokeContract, type ContractHandlers } from '../contract-session';
 import { CurrentEncounter } from '../persistence/encounter';
+import { createEncounterHistoryHandler } from './encounter-history';
+import { createPatientViewAudit } from './patient-views';
 import { createRecordsHandlers, exportFileName } from './records-handlers';
 
 const NAMED = { givenName: 'Imogen', familyName: 'Fairweather', birthDate: '1950-07-21', gender: 'female', identifier: 'MRN-1' } as const;
@@ -27,6 +29,11 @@ beforeEach(async () => {
   handlers = {
     getSnapshot: () => ({ devices: [], latest: [], now: clock.now() }),
     requestMeasurement: () => undefined,
+    ...createEncounterHistoryHandler({
+      clinical,
+      encounter: () => encounter,
+      views: createPatientViewAudit({ clinical, currentPatientId: () => encounter.patientId }),
+    }),
     ...createRecordsHandlers({ store, clinical, audit, encounter: () => encounter, now: clock.now }),
   };
 });
@@ -75,6 +82,36 @@ function patientWithReadings(readings: number) {
 }
 
 const trail = (from: number) => bench.auditSince(from).map(({ actor, role, action, object }) => ({ actor, role, action, object }));
+
+describe('session history from the records', () => {
+  it('pages the current encounter newest first, the same for every sign-in, for those who may view the patient', async () => {
+    const { store } = bench.station;
+    patientWithReadings(5); // another patient's readings never appear
+    const at = (i: number) => Date.UTC(2025, 0, 15, 9, 0, i);
+    for (let i = 0; i < 7; i++) store.recordReading(encounter.patientId, encounter.visitId, reading('spo2', 90 + i, '%', at(i)));
+    const pages = async (screen: ScreenAccess) => {
+      const values: number[] = [];
+      let before: unknown = null;
+      for (let page = 0; page < 10; page++) {
+        const answer = await call(screen, 'getEncounterHistory', { before, limit: 3 });
+        values.push(...answer.readings.map((r) => r.value));
+        expect(answer.readings.every((r) => r.provenance === 'live' && r.loinc.includes('2708-6'))).toBe(true);
+        if (answer.next === null) return values;
+        before = answer.next;
+      }
+      throw new Error('the pages did not end');
+    };
+    const from = bench.auditSince(0).length;
+    const nurse = await signedIn('nurse');
+    expect(await pages(nurse)).toEqual([96, 95, 94, 93, 92, 91, 90]);
+    // A second sign-in (a reload, an unlock by someone else) gets the same history back.
+    expect(await pages(await signedIn('physician'))).toEqual([96, 95, 94, 93, 92, 91, 90]);
+    // Viewing is audited once per session, not once per page.
+    expect(trail(from).filter((entry) => entry.action === 'patient.view')).toHaveLength(2);
+    expect(await refusal(await signedIn('administrator'), 'getEncounterHistory', { before: null, limit: 3 })).toMatchObject({ code: 'forbidden' });
+    expect(await refusal(nurse, 'getEncounterHistory', { before: null, limit: 100_000 })).toMatchObject({ code: 'bad-request' });
+  });
+});
 
 describe('patient list', () => {
   it('lists every patient, newest first, with the current one unnamed and marked, audited as patient.list', async () => {
@@ -211,7 +248,7 @@ describe('erasure', () => {
     expect(erased.removed).toMatchObject({ patients: 1, readings: 8, visits: 1 });
     expect(trail(from)).toEqual([{ actor: administrator.state().user?.userId, role: 'administrator', action: 'record.erase', object: patient.id }]);
     expect((await call(administrator, 'listPatients', undefined)).map((listed) => listed.id)).toEqual([encounter.patientId]);
-    expect(bench.station.store.patientRowCounts(patient.id)).toEqual({ patients: 0, readings: 0, waveform_segments: 0, alarms: 0, alarm_limit_changes: 0, notes: 0, consents: 0, attachments: 0, visits: 0 });
+    expect(bench.station.store.patientRowCounts(patient.id)).toEqual({ patients: 0, readings: 0, waveform_segments: 0, alarms: 0, alarm_limit_changes: 0, news2_charted: 0, news2_scores: 0, notes: 0, consents: 0, attachments: 0, visits: 0 });
   });
 
   it('refuses the current patient while readings are filed under them, saying what to do', async () => {

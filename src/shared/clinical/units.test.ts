@@ -1,0 +1,59 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Metric, UcumUnit } from '../vitals';
+import { significantDigits, toCanonicalUnit } from './units';
+
+/** The exact conversions (clinical-references.md 2.3 for glucose), written out independently of units.ts. */
+const EXACT: { metric: Metric; from: UcumUnit; exact: (value: number) => number; max: number }[] = [
+  { metric: 'bodyWeight', from: '[oz_av]', exact: (oz) => oz * 0.028349523125, max: 9_999 },
+  { metric: 'bodyWeight', from: '[lb_av]', exact: (lb) => lb * 0.45359237, max: 999 },
+  { metric: 'bodyWeight', from: 'g', exact: (g) => g / 1000, max: 99_999 },
+  { metric: 'glucose', from: 'mmol/L', exact: (mmol) => mmol * 18.016, max: 50 },
+  { metric: 'bodyTemperature', from: '[degF]', exact: (f) => ((f - 32) * 5) / 9, max: 110 },
+];
+
+function canonical(metric: Metric, value: number, unit: UcumUnit): number {
+  const result = toCanonicalUnit(metric, value, unit);
+  if (!result.ok) throw new Error(result.reason);
+  return result.value;
+}
+
+describe('unit conversion keeps the device resolution', () => {
+  it('gives ounces and mmol/L no digits the device never had', () => {
+    expect(canonical('bodyWeight', 0.2, '[oz_av]')).toBe(0.006);
+    expect(canonical('glucose', 5.5, 'mmol/L')).toBe(99);
+    expect(canonical('bodyWeight', 150, '[lb_av]')).toBe(68.0);
+    expect(canonical('bodyTemperature', 98.6, '[degF]')).toBe(37);
+    // A value already in the canonical unit is the device's, untouched.
+    expect(canonical('bodyWeight', 0.0056699046250000005, 'kg')).toBe(0.0056699046250000005);
+  });
+
+  it('counts significant digits of the shortest decimal form, trailing integer zeros included', () => {
+    expect([0.2, 5.5, 98.6, 150, 1200, 0.05, 0, 1e-7, 12.25].map(significantDigits)).toEqual([1, 2, 3, 3, 4, 1, 1, 1, 4]);
+  });
+
+  it('rounds every conversion to the significant digits of the source value, and only that far (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...EXACT),
+        fc.integer({ min: 1, max: 999_999 }),
+        fc.integer({ min: 0, max: 3 }),
+        ({ metric, from, exact, max }, mantissa, decimals) => {
+          const source = mantissa / 10 ** decimals;
+          fc.pre(source <= max);
+          const result = toCanonicalUnit(metric, source, from);
+          fc.pre(result.ok); // outside the plausible range is a refusal, tested elsewhere
+          if (!result.ok) return;
+          const digits = significantDigits(source);
+          const precise = exact(source);
+          // No false precision: the value is exactly what `digits` significant digits can say...
+          expect(Number(result.value.toPrecision(digits))).toBe(result.value);
+          // ...and it is the nearest such value to the exact conversion.
+          const halfStep = 0.5 * 10 ** (Math.floor(Math.log10(Math.abs(precise))) - digits + 1);
+          expect(Math.abs(result.value - precise)).toBeLessThanOrEqual(halfStep * (1 + 1e-9));
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+});
