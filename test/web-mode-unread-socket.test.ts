@@ -24,7 +24,7 @@ beforeEach(async () => {
   const device = { id: 'ox', driverId: 'sim-oximeter', name: 'Oximeter'.repeat(20), transport: 'simulated', state: 'streaming', condition: 'ok', canRequestMeasurement: false } as const;
   web = await startWebHost({
     host: {
-      handlers: { getSnapshot: () => ({ devices: Array.from({ length: 50 }, (_, i) => ({ ...device, id: `ox-${i}` })), latest: [], now: 42 }), requestMeasurement: () => undefined },
+      handlers: { getSnapshot: () => ({ devices: Array.from({ length: 50 }, (_, i) => ({ ...device, id: `ox-${i}` })), latest: [], now: 42 }), getEncounterHistory: () => ({ readings: [], next: null }), requestMeasurement: () => undefined },
       subscribe: (sink) => batcher.subscribe(sink),
       openScreen: () => fixedActorScreen({ id: 'test-nurse', name: 'Test nurse', role: 'nurse' }),
     },

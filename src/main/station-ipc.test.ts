@@ -19,7 +19,7 @@ const { serveStationOverIpc } = await import('./station-ipc');
 const sinks: FrameSink[] = [];
 const snapshot: Snapshot = { devices: [], latest: [], now: 1 };
 const host: ContractHost = {
-  handlers: { getSnapshot: () => snapshot, requestMeasurement: () => undefined },
+  handlers: { getSnapshot: () => snapshot, getEncounterHistory: () => ({ readings: [], next: null }), requestMeasurement: () => undefined },
   subscribe(sink) {
     sinks.push(sink);
     return { pause: () => undefined, resume: () => undefined, close: () => undefined };

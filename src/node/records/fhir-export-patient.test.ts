@@ -6,7 +6,7 @@ import type { PatientRecord } from './store';
 const EXPORTED_AT = Date.UTC(2025, 0, 15, 9, 0);
 
 function exportedPatient(patient: PatientRecord): Record<string, unknown> {
-  const bundle = buildPatientBundle(patient, [], EXPORTED_AT) as { entry: { resource: Record<string, unknown> }[] };
+  const bundle = buildPatientBundle(patient, [], { charted: [], scores: [] }, EXPORTED_AT) as { entry: { resource: Record<string, unknown> }[] };
   return bundle.entry[0]!.resource;
 }
 
