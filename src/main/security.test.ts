@@ -42,13 +42,13 @@ describe('refuseForeignContent', () => {
     for (const url of ['https://evil.example/', 'app://station.evil/index.html', 'file:///etc/passwd', 'http://127.0.0.1:8080/']) {
       expect(contents.fire(event, url), url).toBe(true);
     }
-    expect(logged).toContain('refused navigation to https://evil.example/');
+    expect(logged).toContain('refused navigation to "https://evil.example/"');
   });
 
   it('opens no window, not even for the app itself', () => {
     expect(contents.openHandler!({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
     expect(contents.openHandler!({ url: APP_ENTRY_URL })).toEqual({ action: 'deny' });
-    expect(logged).toEqual(['refused to open a window for https://evil.example/', `refused to open a window for ${APP_ENTRY_URL}`]);
+    expect(logged).toEqual(['refused to open a window for "https://evil.example/"', `refused to open a window for "${APP_ENTRY_URL}"`]);
   });
 
   it('attaches no <webview>', () => {

@@ -66,10 +66,10 @@ describe('the station over Electron IPC', () => {
     expect(await invoke({ sender: stranger.webContents, senderFrame: stranger.webContents.mainFrame })).toEqual(REFUSED);
     expect(await invoke({ sender: window.webContents, senderFrame: null })).toEqual(REFUSED);
     expect(logged).toEqual([
-      `refused an invoke from ${APP_ENTRY_URL}`,
-      'refused an invoke from https://evil.example/',
-      'refused an invoke from app://station.evil/index.html',
-      `refused an invoke from ${APP_ENTRY_URL}`,
+      `refused an invoke from "${APP_ENTRY_URL}"`,
+      'refused an invoke from "https://evil.example/"',
+      'refused an invoke from "app://station.evil/index.html"',
+      `refused an invoke from "${APP_ENTRY_URL}"`,
       'refused an invoke from a destroyed frame',
     ]);
     ipc.close();

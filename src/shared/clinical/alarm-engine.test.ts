@@ -221,11 +221,12 @@ describe('audio pause', () => {
     expect(alarms.audiblePriority).toBe('high');
   });
 
-  it('lets the patient at the kiosk pause audio as the role matrix allows, but not an administrator', () => {
+  it('lets a nurse pause audio, but neither the patient at the kiosk nor an administrator (the sound is what brings staff)', () => {
     const state = stream(withOximeter(), T0, T0 + 6 * S, 84);
     expect(pauseAudio(state, administrator, T0 + 7 * S)).toMatchObject({ ok: false, error: 'an administrator may not pause alarm audio' });
-    const paused = ok(pauseAudio(state, kiosk, T0 + 7 * S, 60 * S));
-    expect(paused.audioPause).toEqual({ by: kiosk, at: T0 + 7 * S, until: T0 + 67 * S });
+    expect(pauseAudio(state, kiosk, T0 + 7 * S)).toMatchObject({ ok: false, error: 'a kiosk may not pause alarm audio' });
+    const paused = ok(pauseAudio(state, nurse, T0 + 7 * S, 60 * S));
+    expect(paused.audioPause).toEqual({ by: nurse, at: T0 + 7 * S, until: T0 + 67 * S });
   });
 
   it('refuses a pause longer than the configured maximum or not positive', () => {

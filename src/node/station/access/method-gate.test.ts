@@ -23,6 +23,7 @@ interface GuardedCall {
 
 const GUARDED_CALLS: readonly GuardedCall[] = [
   { method: 'getSnapshot', input: undefined, needs: 'patient.view' },
+  { method: 'getEncounterHistory', input: { before: null, limit: 10 }, needs: 'patient.view' },
   { method: 'requestMeasurement', input: { deviceId: 'sim-bp-cuff' }, needs: 'reading.record' },
   { method: 'recordVisitConsent', input: { statementVersion: VISIT_CONSENT_STATEMENT.version, accepted: true }, needs: 'consent.record' },
   { method: 'startVisit', input: { consentId: 'c1' }, needs: 'visit.start' },
