@@ -6,7 +6,7 @@ import { runCli } from '../cli/run-cli';
 import { FileKeyProvider } from '../records/key-provider';
 import { openTestStation, type TestStation } from '../records/test-support';
 import { AuditAnchor } from './audit-anchor';
-import { GENESIS_HASH, hashAuditEntry, openAuditLog, type AuditAction, type AuditEntry } from './audit-log';
+import { GENESIS_HASH, hashAuditEntry, openAuditLog, type AuditAction, type AuditEntry, type AuditRow } from './audit-log';
 import { canonicalJson } from './canonical-json';
 
 const ACTIONS: AuditAction[] = ['session.sign-in', 'patient.view', 'reading.record', 'alarm.acknowledge', 'visit.start', 'record.export', 'visit.end', 'session.sign-out'];
@@ -27,33 +27,21 @@ function dropGuards(station: TestStation): void {
 
 const auditKeyOf = (dataDir: string) => Buffer.from(readFileSync(join(dataDir, 'audit.key'), 'utf8').trim(), 'hex');
 
-interface Row {
-  seq: number;
-  time: string;
-  actor: string;
-  role: string;
-  action: string;
-  object: string | null;
-  station: string;
-  prev_hash: string;
-  hash: string;
-}
-
 /**
  * A forger's hash, written from the format's description (sorted keys, no spaces, HMAC-SHA256 under
  * the audit key, or plain SHA-256), not with the code under test.
  */
-function forgedHash(row: Omit<Row, 'hash'>, key: Buffer | null): string {
+function forgedHash(row: Omit<AuditRow, 'hash'>, key: Buffer | null): string {
   const text =
     `{"action":${JSON.stringify(row.action)},"actor":${JSON.stringify(row.actor)},"object":${JSON.stringify(row.object)},` +
     `"prevHash":"${row.prev_hash}","role":${JSON.stringify(row.role)},"seq":${row.seq},"time":"${row.time}","where":"${row.station}"}`;
   return (key ? createHmac('sha256', key) : createHash('sha256')).update(text).digest('hex');
 }
 
-const rowOf = (station: TestStation, seq: number) => station.db.prepare('SELECT * FROM audit_log WHERE seq = ?').get(seq) as Row;
+const rowOf = (station: TestStation, seq: number) => station.db.prepare('SELECT * FROM audit_log WHERE seq = ?').get(seq) as AuditRow;
 
 /** Changes one entry as a forger would and gives it a hash that matches its new content; the rest of the chain is left as it is. */
-function forgeEntry(station: TestStation, seq: number, change: Partial<Row>, key: Buffer | null): Row {
+function forgeEntry(station: TestStation, seq: number, change: Partial<AuditRow>, key: Buffer | null): AuditRow {
   const forged = { ...rowOf(station, seq), ...change };
   forged.hash = forgedHash(forged, key);
   station.db

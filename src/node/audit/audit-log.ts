@@ -69,7 +69,8 @@ export function hashAuditEntry(entry: Omit<AuditEntry, 'hash'>, key: Buffer | nu
   return (key ? createHmac('sha256', key) : createHash('sha256')).update(content).digest('hex');
 }
 
-interface AuditRow {
+/** One row of the audit_log table as SQLite returns it. */
+export interface AuditRow {
   seq: number;
   time: string;
   actor: string;
