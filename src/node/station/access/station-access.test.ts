@@ -175,4 +175,13 @@ describe('StationAccess', () => {
     expect(await sprayer.access.signIn(wrong(99))).toEqual({ ok: false, reason: 'busy' });
     expect((await bench.screen().access.signIn(nurse.credentials())).ok).toBe(true);
   });
+
+  it('spends the allowance on refusals only: staff signing in and out at one screen all shift never meet it', async () => {
+    const shared = bench.screen();
+    for (let shift = 0; shift < SCREEN_ATTEMPTS.burst + 2; shift++) {
+      const nurse = await bench.account('nurse');
+      expect(await shared.access.signIn(nurse.credentials())).toMatchObject({ ok: true });
+      shared.access.signOut();
+    }
+  });
 });

@@ -29,7 +29,7 @@ export interface ScreenAccess {
   unlock(credentials: Credentials): Promise<SignInOutcome>;
   /**
    * Runs one credential check from this screen (sign-in, unlock, leaving the kiosk) within the
-   * screen's attempt limits: one at a time, and a bounded number per minute; `busy` otherwise.
+   * screen's attempt limits: one at a time, and a bounded number of refusals per minute; `busy` otherwise.
    */
   attempt<R extends SignInResult | SignInForResult>(check: () => Promise<R>): Promise<R | BusyRefusal>;
   lock(): AccessState;
@@ -62,8 +62,8 @@ type BusyRefusal = Extract<SignInResult, { reason: 'busy' }>;
 const BUSY_REFUSAL: BusyRefusal = { ok: false, reason: 'busy' };
 
 /**
- * Credential checks one screen may start: a person mistyping a few times gets through, a script
- * spraying names from one socket gets `busy` at once and costs the station nothing.
+ * Refused credential checks one screen may have: a person mistyping a few times gets through, a
+ * script spraying names from one socket gets `busy` at once and costs the station nothing.
  */
 export const SCREEN_ATTEMPTS = { burst: 10, perMinute: 6 };
 
@@ -169,10 +169,13 @@ class Screen implements ScreenAccess {
   }
 
   async attempt<R extends SignInResult | SignInForResult>(check: () => Promise<R>): Promise<R | BusyRefusal> {
-    if (this.#checking || !this.#attempts.take()) return BUSY_REFUSAL;
+    if (this.#checking || this.#attempts.msUntil(1) > 0) return BUSY_REFUSAL;
     this.#checking = true;
     try {
-      return await check();
+      const result = await check();
+      // Only refusals spend the screen's allowance: staff signing in and out all shift never meet it.
+      if (!result.ok) this.#attempts.take();
+      return result;
     } finally {
       this.#checking = false;
     }
