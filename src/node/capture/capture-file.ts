@@ -1,12 +1,14 @@
 /**
  * Reading a capture file from disk, for the replay verb and for web mode's replayed devices. The
  * file is parsed as it streams in, one line at a time: neither the whole text nor an array of its
- * lines is ever held, only the parsed records.
+ * lines is ever held, only the parsed records, and for a replay those go into a compact
+ * RecordStore (record-store.ts) so memory grows with the file's bytes, not its record count.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { CaptureParser, type Capture } from './format';
+import { CaptureParser, type Capture, type CaptureOf, type CaptureRecord, type RecordSink } from './format';
+import { RecordStore, type ReplayableCapture } from './record-store';
 
 /** Far above any real session; stops a mistaken argument (a disk image, a log) from filling memory. */
 export const MAX_CAPTURE_BYTES = 64 * 1024 * 1024;
@@ -19,7 +21,16 @@ export class CaptureFileError extends Error {
 const unreadable = (file: string, error: unknown) => new CaptureFileError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
 
 /** The parsed capture; throws CaptureFileError for a file that cannot be read, CaptureFormatError for a malformed one. */
-export async function readCaptureFile(file: string): Promise<Capture> {
+export function readCaptureFile(file: string): Promise<Capture> {
+  return readCaptureInto(file, new Array<CaptureRecord>());
+}
+
+/** As readCaptureFile, with the records in a compact store and without the comments between them. */
+export function readCaptureFileForReplay(file: string): Promise<ReplayableCapture> {
+  return readCaptureInto(file, new RecordStore());
+}
+
+async function readCaptureInto<Records extends RecordSink>(file: string, records: Records): Promise<CaptureOf<Records>> {
   let size: number;
   try {
     const info = await stat(file);
@@ -32,7 +43,7 @@ export async function readCaptureFile(file: string): Promise<Capture> {
   if (size > MAX_CAPTURE_BYTES) throw new CaptureFileError(`${file} is larger than ${MAX_CAPTURE_BYTES} bytes; not a capture`);
   const stream = createReadStream(file, { encoding: 'utf8' });
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  const parser = new CaptureParser();
+  const parser = new CaptureParser(records);
   try {
     for await (const line of lines) parser.line(line);
   } catch (error) {

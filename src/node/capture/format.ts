@@ -39,12 +39,21 @@ export interface CaptureHeader {
   extra: Array<[key: string, value: string]>;
 }
 
-export interface Capture {
+/** Where a parser puts the records it reads: an array, or a compact store (record-store.ts). */
+export interface RecordSink {
+  readonly length: number;
+  push(record: CaptureRecord): void;
+}
+
+/** A parsed capture whose records are held in `Records`. */
+export interface CaptureOf<Records> {
   header: CaptureHeader;
-  records: CaptureRecord[];
+  records: Records;
   /** Comments after the last data line. */
   trailingComments?: string[];
 }
+
+export type Capture = CaptureOf<CaptureRecord[]>;
 
 export class CaptureFormatError extends Error {
   constructor(
@@ -71,13 +80,17 @@ export const MAX_RECORD_DELAY_MS = 24 * 60 * 60_000;
 export const MAX_CAPTURE_SPAN_MS = 7 * 24 * 60 * 60_000;
 
 /** Parses a capture one line at a time, so a file can be read as a stream instead of whole. */
-export class CaptureParser {
+export class CaptureParser<Records extends RecordSink> {
   readonly #header: CaptureHeader = { extra: [] };
-  readonly #records: CaptureRecord[] = [];
+  readonly #records: Records;
   readonly #seenKnownFields = new Set<string>();
   #pendingComments: string[] = [];
   #lineNumber = 0;
   #spanMs = 0;
+
+  constructor(records: Records) {
+    this.#records = records;
+  }
 
   /** The next line of the text, without its line end; throws CaptureFormatError naming the line. */
   line(raw: string): void {
@@ -109,16 +122,16 @@ export class CaptureParser {
   }
 
   /** The capture read so far; an empty text lacks the magic line. */
-  finish(): Capture {
+  finish(): CaptureOf<Records> {
     if (this.#lineNumber === 0) this.line('');
-    const capture: Capture = { header: this.#header, records: this.#records };
+    const capture: CaptureOf<Records> = { header: this.#header, records: this.#records };
     if (this.#pendingComments.length > 0) capture.trailingComments = this.#pendingComments;
     return capture;
   }
 }
 
 export function parseCapture(text: string): Capture {
-  const parser = new CaptureParser();
+  const parser = new CaptureParser<CaptureRecord[]>([]);
   for (const line of text.split(/\r?\n/)) parser.line(line);
   return parser.finish();
 }

@@ -5,7 +5,8 @@
  * the recorded one.
  */
 import { DeviceClosedError, type DeviceIo, type TransportKind } from '../drivers/driver';
-import { formatHex, isHostToDevice, type Capture, type CaptureRecord, type Direction } from './format';
+import { formatHex, isHostToDevice, type CaptureRecord, type Direction } from './format';
+import type { RecordList, ReplayableCapture } from './record-store';
 import { VirtualClock, type ReplayClock } from './virtual-clock';
 
 export interface ReplayMismatch {
@@ -60,32 +61,47 @@ export class ReplayIo implements DeviceIo {
   private readonly clock: ReplayClock;
   /** Aborted by close(): cuts every wait short so a driver blocked on the replay returns. */
   private readonly closing = new AbortController();
-  private readonly records: readonly CaptureRecord[];
+  private readonly records: RecordList;
+  // Per-record indexes in typed arrays: a capture may hold millions of records (record-store.ts).
   /** Per record: how many host-to-device records precede it in the file. */
-  private readonly hostRecordsBefore: number[] = [];
+  private readonly hostRecordsBefore: Uint32Array;
   /** Record indices of the host-to-device records, in file order. */
-  private readonly hostRecordIndices: number[] = [];
-  /** Virtual time at which each record happened, known for a prefix of the file. */
-  private readonly occurredAt: number[] = [];
+  private readonly hostRecordIndices: Uint32Array;
+  /** Record indices of the `in` records, in file order: the driver reads them one after another. */
+  private readonly inputRecordIndices: Uint32Array;
+  /** Virtual time at which each record happened, known for the first `occurredKnown` records. */
+  private readonly occurredAt: Float64Array;
+  private occurredKnown = 0;
   private readonly hostWriteTimes: number[] = [];
   private readonly collectedMismatches: ReplayMismatch[] = [];
   private readonly writeListeners = new Set<() => void>();
-  private nextRecord = 0;
+  private inputsDelivered = 0;
   private writesMade = 0;
   private lastProgressAt = 0;
   private closedBy: Error | null = null;
 
   constructor(
-    capture: Capture,
+    capture: ReplayableCapture,
     private readonly options: ReplayIoOptions = {},
   ) {
     this.clock = options.clock ?? new VirtualClock();
-    this.records = capture.records;
+    const records = capture.records;
+    this.records = records;
     this.transport = capture.header.transport ?? options.transport ?? 'hid';
-    capture.records.forEach((record, index) => {
-      this.hostRecordsBefore.push(this.hostRecordIndices.length);
-      if (isHostToDevice(record.direction)) this.hostRecordIndices.push(index);
-    });
+    this.hostRecordsBefore = new Uint32Array(records.length);
+    this.occurredAt = new Float64Array(records.length);
+    const hostIndices = new Uint32Array(records.length);
+    const inputIndices = new Uint32Array(records.length);
+    let hosts = 0;
+    let inputs = 0;
+    for (let index = 0; index < records.length; index++) {
+      const direction = records.at(index)?.direction;
+      this.hostRecordsBefore[index] = hosts;
+      if (direction !== undefined && isHostToDevice(direction)) hostIndices[hosts++] = index;
+      if (direction === 'in') inputIndices[inputs++] = index;
+    }
+    this.hostRecordIndices = hostIndices.slice(0, hosts);
+    this.inputRecordIndices = inputIndices.slice(0, inputs);
   }
 
   get mismatches(): readonly ReplayMismatch[] {
@@ -99,12 +115,10 @@ export class ReplayIo implements DeviceIo {
 
   /** Recorded host-to-device records the driver never wrote, as mismatches. */
   unwrittenRecords(): ReplayMismatch[] {
-    return this.hostRecordIndices.slice(this.writesMade).map((recordIndex, i) => ({
-      write: this.writesMade + i + 1,
-      line: this.records[recordIndex]?.line ?? null,
-      expected: describeRecord(this.records[recordIndex]),
-      actual: null,
-    }));
+    return Array.from(this.hostRecordIndices.subarray(this.writesMade), (recordIndex, i) => {
+      const record = this.records.at(recordIndex);
+      return { write: this.writesMade + i + 1, line: record?.line ?? null, expected: describeRecord(record), actual: null };
+    });
   }
 
   now(): number {
@@ -136,9 +150,9 @@ export class ReplayIo implements DeviceIo {
       if (this.gateOpen(index)) {
         const at = this.occurrence(index);
         if (at <= this.clock.now()) {
-          this.nextRecord = index + 1;
+          this.inputsDelivered++;
           this.lastProgressAt = this.clock.now();
-          return Uint8Array.from(this.records[index]?.bytes ?? []);
+          return Uint8Array.from(this.records.at(index)?.bytes ?? []);
         }
         if (at > deadline) {
           await this.clock.until(deadline, this.closing.signal);
@@ -171,7 +185,7 @@ export class ReplayIo implements DeviceIo {
     this.hostWriteTimes[ordinal] = now;
     const actual = `${direction} ${formatHex(data)}`;
     const recordIndex = this.hostRecordIndices[ordinal];
-    const record = recordIndex === undefined ? undefined : this.records[recordIndex];
+    const record = recordIndex === undefined ? undefined : this.records.at(recordIndex);
     const expected = describeRecord(record);
     for (const listener of this.writeListeners) listener();
     if (expected === actual || (record && record.direction === direction && this.equivalentWrite(direction, record.bytes, data))) return;
@@ -192,10 +206,7 @@ export class ReplayIo implements DeviceIo {
   }
 
   private nextInputIndex(): number | undefined {
-    for (let i = this.nextRecord; i < this.records.length; i++) {
-      if (this.records[i]?.direction === 'in') return i;
-    }
-    return undefined;
+    return this.inputRecordIndices[this.inputsDelivered];
   }
 
   private gateOpen(recordIndex: number): boolean {
@@ -213,17 +224,18 @@ export class ReplayIo implements DeviceIo {
    * record). Only called for records whose gate is open, so every earlier write is known.
    */
   private occurrence(recordIndex: number): number {
-    while (this.occurredAt.length <= recordIndex) {
-      const index = this.occurredAt.length;
-      const record = this.records[index];
+    while (this.occurredKnown <= recordIndex) {
+      const index = this.occurredKnown;
+      const record = this.records.at(index);
       const previous = index === 0 ? 0 : (this.occurredAt[index - 1] ?? 0);
       if (record && isHostToDevice(record.direction)) {
         const writtenAt = this.hostWriteTimes[this.hostRecordsBefore[index] ?? 0];
         if (writtenAt === undefined) throw new Error(`replay: record at line ${record.line} has not been written yet`);
-        this.occurredAt.push(Math.max(writtenAt, previous));
+        this.occurredAt[index] = Math.max(writtenAt, previous);
       } else {
-        this.occurredAt.push(previous + (record?.delayMs ?? 0));
+        this.occurredAt[index] = previous + (record?.delayMs ?? 0);
       }
+      this.occurredKnown++;
     }
     return this.occurredAt[recordIndex] ?? 0;
   }
@@ -241,7 +253,7 @@ export class ReplayIo implements DeviceIo {
 
   private closeForStall(): never {
     const index = this.nextInputIndex();
-    const record = index === undefined ? undefined : this.records[index];
+    const record = index === undefined ? undefined : this.records.at(index);
     const waitingFor = record
       ? `line ${record.line ?? index} waits for ${this.hostRecordsBefore[index ?? 0]} host-to-device records, the driver wrote ${this.writesMade}`
       : 'the capture has no more input';

@@ -12,8 +12,8 @@ import { DeviceClosedError } from '../drivers/driver';
 import { hardwareDrivers } from '../drivers/registry';
 import { logText } from '../../shared/log-text';
 import type { DeviceCandidate, DeviceSource } from '../hub/source';
-import { readCaptureFile } from './capture-file';
-import type { Capture } from './format';
+import { readCaptureFileForReplay } from './capture-file';
+import type { ReplayableCapture } from './record-store';
 import { RecordedSpeedClock } from './recorded-speed-clock';
 import { resolveReplayDriver } from './replay';
 import { describeMismatch, ReplayIo } from './replay-io';
@@ -37,7 +37,7 @@ const MAX_NAME_FILE_CHARS = 80;
  * CaptureFormatError or ReplaySetupError, all of them bad input.
  */
 export async function loadCaptureReplay(file: string, options: CaptureReplayOptions): Promise<CaptureReplaySource> {
-  const capture = await readCaptureFile(file);
+  const capture = await readCaptureFileForReplay(file);
   const log = options.log ?? (() => undefined);
   const name = basename(file).slice(0, MAX_NAME_FILE_CHARS);
   const driver = await resolveReplayDriver(capture, {
@@ -56,7 +56,7 @@ export class CaptureReplaySource implements DeviceSource {
   private state: 'waiting' | 'playing' | 'played' = 'waiting';
 
   constructor(
-    private readonly capture: Capture,
+    private readonly capture: ReplayableCapture,
     driver: DriverManifest,
     private readonly fileName: string,
     index: number,

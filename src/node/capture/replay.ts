@@ -6,7 +6,8 @@
 import type { DriverOutput } from '../../shared/readings';
 import { DeviceClosedError, type Driver, type DriverManifest, type HostVariant } from '../drivers/driver';
 import { hardwareDrivers } from '../drivers/registry';
-import { parseCapture, type Capture } from './format';
+import { parseCapture } from './format';
+import type { ReplayableCapture } from './record-store';
 import { ReplayIo, ReplayMismatchError, type ReplayMismatch } from './replay-io';
 
 export interface MismatchReport extends ReplayMismatch {
@@ -35,7 +36,7 @@ export class ReplaySetupError extends Error {
  * Throws CaptureFormatError for a malformed capture, ReplaySetupError when no driver fits,
  * ReplayMismatchError in strict mode, and whatever the driver throws other than DeviceClosedError.
  */
-export async function* replayCapture(input: string | Capture, options: ReplayOptions = {}): AsyncGenerator<ReplayOutput> {
+export async function* replayCapture(input: string | ReplayableCapture, options: ReplayOptions = {}): AsyncGenerator<ReplayOutput> {
   const capture = typeof input === 'string' ? parseCapture(input) : input;
   const manifest = await resolveReplayDriver(capture, options);
   yield* replaySession(capture, manifest, manifest.create, options);
@@ -46,11 +47,12 @@ export async function* replayCapture(input: string | Capture, options: ReplayOpt
  * the host variant whose writes match the recording when the driver's default does not.
  * Throws ReplaySetupError when no driver fits.
  */
-export async function resolveReplayDriver(capture: Capture, options: ReplayOptions = {}): Promise<DriverManifest> {
+export async function resolveReplayDriver(capture: ReplayableCapture, options: ReplayOptions = {}): Promise<DriverManifest> {
   const manifest = chooseDriver(capture, options);
   const variants = manifest.hostVariants ?? [];
   if (variants.length === 0 || (await matchesRecording(capture, manifest, manifest.create))) return manifest;
-  // Knowing whether a host behaviour matches takes a whole run on the virtual clock; captures are small enough.
+  // Knowing whether a host behaviour matches takes a whole run on the virtual clock, over the same
+  // records held once (compactly, record-store.ts); each run's own indexes are typed arrays.
   for (const variant of variants) {
     if (await matchesRecording(capture, manifest, variant.create)) {
       options.onHostVariant?.(variant);
@@ -61,7 +63,7 @@ export async function resolveReplayDriver(capture: Capture, options: ReplayOptio
 }
 
 /** True when the driver makes every recorded write, none different, and does not fail. */
-async function matchesRecording(capture: Capture, manifest: DriverManifest, createDriver: () => Driver): Promise<boolean> {
+async function matchesRecording(capture: ReplayableCapture, manifest: DriverManifest, createDriver: () => Driver): Promise<boolean> {
   try {
     for await (const output of replaySession(capture, manifest, createDriver, { strict: true })) void output;
     return true;
@@ -71,7 +73,7 @@ async function matchesRecording(capture: Capture, manifest: DriverManifest, crea
 }
 
 async function* replaySession(
-  capture: Capture,
+  capture: ReplayableCapture,
   manifest: DriverManifest,
   createDriver: () => Driver,
   options: Pick<ReplayOptions, 'strict'>,
@@ -126,13 +128,13 @@ async function* replaySession(
 }
 
 /** Collects a whole replay; convenient for tests and small captures. */
-export async function replayCaptureToArray(input: string | Capture, options: ReplayOptions = {}): Promise<ReplayOutput[]> {
+export async function replayCaptureToArray(input: string | ReplayableCapture, options: ReplayOptions = {}): Promise<ReplayOutput[]> {
   const outputs: ReplayOutput[] = [];
   for await (const output of replayCapture(input, options)) outputs.push(output);
   return outputs;
 }
 
-function chooseDriver(capture: Capture, options: ReplayOptions): DriverManifest {
+function chooseDriver(capture: ReplayableCapture, options: ReplayOptions): DriverManifest {
   const drivers = options.drivers ?? hardwareDrivers;
   const id = options.driverId ?? capture.header.device;
   if (!id) throw new ReplaySetupError('the capture header names no device; choose a driver with --driver <id>');

@@ -22,18 +22,10 @@ export class Cms50Driver implements Driver {
 class Cms50Session {
   private readonly decoder = new Cms50Decoder();
   private readonly readings = new Cms50LiveReadings();
-  /** Settles when the hub aborts, so a pending read never delays the return. */
-  private readonly aborted: Promise<typeof ABORTED>;
   private streaming = false;
   private liveSinceTick = false;
 
-  constructor(private readonly ctx: DriverContext) {
-    const { signal } = ctx;
-    this.aborted = new Promise((resolve) => {
-      if (signal.aborted) resolve(ABORTED);
-      else signal.addEventListener('abort', () => resolve(ABORTED), { once: true });
-    });
-  }
+  constructor(private readonly ctx: DriverContext) {}
 
   async run(): Promise<void> {
     const { io, signal } = this.ctx;
@@ -90,12 +82,25 @@ class Cms50Session {
     }
   }
 
-  /** The next chunk, null once the io clock reaches `deadline` without one, or ABORTED. */
+  /**
+   * The next chunk, null once the io clock reaches `deadline` without one, or ABORTED as soon as
+   * the hub aborts, so a pending read never delays the return. The abort listener is removed once
+   * the read settles: racing every read against one long-lived abort promise (Promise.race) left a
+   * reaction, and with it the chunk, on that promise per read, so a stream of 60 packages a second
+   * grew memory without end (a 60 MB capture's replay: over 1 GB).
+   */
   private readUntil(deadline: number): Promise<Uint8Array | null | typeof ABORTED> {
-    const read = this.ctx.io.read(Math.max(0, deadline - this.ctx.io.now()));
-    // The read may outlive an abort; its late rejection must not go unhandled.
-    read.catch(() => undefined);
-    return Promise.race([read, this.aborted]);
+    const { signal } = this.ctx;
+    if (signal.aborted) return Promise.resolve(ABORTED);
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => resolve(ABORTED);
+      signal.addEventListener('abort', onAbort, { once: true });
+      // The read may outlive an abort; a late rejection then settles nothing and goes nowhere.
+      this.ctx.io
+        .read(Math.max(0, deadline - this.ctx.io.now()))
+        .then(resolve, reject)
+        .finally(() => signal.removeEventListener('abort', onAbort));
+    });
   }
 
   /** Decodes a chunk and acts on its packages; returns them for a caller waiting on a reply. */
