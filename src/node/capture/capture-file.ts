@@ -8,7 +8,6 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { CaptureParser, type Capture, type CaptureOf, type CaptureRecord, type RecordSink } from './format';
-import { RecordStore, type ReplayableCapture } from './record-store';
 
 /** Far above any real session; stops a mistaken argument (a disk image, a log) from filling memory. */
 export const MAX_CAPTURE_BYTES = 64 * 1024 * 1024;
@@ -20,17 +19,14 @@ export class CaptureFileError extends Error {
 
 const unreadable = (file: string, error: unknown) => new CaptureFileError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
 
-/** The parsed capture; throws CaptureFileError for a file that cannot be read, CaptureFormatError for a malformed one. */
-export function readCaptureFile(file: string): Promise<Capture> {
-  return readCaptureInto(file, new Array<CaptureRecord>());
-}
-
-/** As readCaptureFile, with the records in a compact store and without the comments between them. */
-export function readCaptureFileForReplay(file: string): Promise<ReplayableCapture> {
-  return readCaptureInto(file, new RecordStore());
-}
-
-async function readCaptureInto<Records extends RecordSink>(file: string, records: Records): Promise<CaptureOf<Records>> {
+/**
+ * The parsed capture; throws CaptureFileError for a file that cannot be read, CaptureFormatError
+ * for a malformed one. Its records go into `records`: an array by default, a RecordStore for a
+ * replay (compact, without the comments between records).
+ */
+export function readCaptureFile(file: string): Promise<Capture>;
+export function readCaptureFile<Records extends RecordSink>(file: string, records: Records): Promise<CaptureOf<Records>>;
+export async function readCaptureFile(file: string, records: RecordSink = new Array<CaptureRecord>()): Promise<CaptureOf<RecordSink>> {
   let size: number;
   try {
     const info = await stat(file);

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCaptureFileForReplay } from './capture-file';
+import { readCaptureFile } from './capture-file';
 import { DIRECTIONS, parseCapture, type CaptureRecord } from './format';
 import { RecordStore } from './record-store';
 
@@ -32,7 +32,7 @@ describe('RecordStore (a replay\'s compact records)', () => {
   it.each(readdirSync(capturesDir).filter((name) => name.endsWith('.cap')))('holds the records of %s as parsing its whole text does', async (name) => {
     const file = join(capturesDir, name);
     const parsed = parseCapture(readFileSync(file, 'utf8'));
-    const stored = await readCaptureFileForReplay(file);
+    const stored = await readCaptureFile(file, new RecordStore());
     expect(stored.header).toEqual(parsed.header);
     expect(stored.trailingComments).toEqual(parsed.trailingComments);
     expect(Array.from({ length: stored.records.length }, (_, i) => stored.records.at(i))).toEqual(parsed.records.map(withoutComments));

@@ -12,8 +12,8 @@ import { DeviceClosedError } from '../drivers/driver';
 import { hardwareDrivers } from '../drivers/registry';
 import { logText } from '../../shared/log-text';
 import type { DeviceCandidate, DeviceSource } from '../hub/source';
-import { readCaptureFileForReplay } from './capture-file';
-import type { ReplayableCapture } from './record-store';
+import { readCaptureFile } from './capture-file';
+import { RecordStore, type ReplayableCapture } from './record-store';
 import { RecordedSpeedClock } from './recorded-speed-clock';
 import { resolveReplayDriver } from './replay';
 import { describeMismatch, ReplayIo } from './replay-io';
@@ -37,7 +37,7 @@ const MAX_NAME_FILE_CHARS = 80;
  * CaptureFormatError or ReplaySetupError, all of them bad input.
  */
 export async function loadCaptureReplay(file: string, options: CaptureReplayOptions): Promise<CaptureReplaySource> {
-  const capture = await readCaptureFileForReplay(file);
+  const capture = await readCaptureFile(file, new RecordStore());
   const log = options.log ?? (() => undefined);
   const name = basename(file).slice(0, MAX_NAME_FILE_CHARS);
   const driver = await resolveReplayDriver(capture, {

@@ -2,7 +2,8 @@
  * `replay <capture.cap> [--driver <id>] [--strict]`: runs a capture through the real driver and
  * prints NDJSON as capture-format.md specifies.
  */
-import { CaptureFileError, readCaptureFileForReplay } from '../../capture/capture-file';
+import { CaptureFileError, readCaptureFile } from '../../capture/capture-file';
+import { RecordStore } from '../../capture/record-store';
 import { CaptureFormatError } from '../../capture/format';
 import { ReplaySetupError, replayCapture } from '../../capture/replay';
 import { hardwareDrivers } from '../../drivers/registry';
@@ -28,7 +29,7 @@ Exit status: 0 replayed, 2 bad input (missing file, malformed capture, unknown d
     if (positionals.length !== 1) throw new UsageError('expects exactly one capture file');
     const [file = ''] = positionals;
     try {
-      const capture = await readCaptureFileForReplay(file);
+      const capture = await readCaptureFile(file, new RecordStore());
       for await (const output of replayCapture(capture, {
         driverId: values.driver,
         strict: values.strict ?? false,
