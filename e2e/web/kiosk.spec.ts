@@ -102,6 +102,11 @@ test('the first visit after turning kiosk mode on shows none of the staff-mode p
   for (const [size, viewport] of Object.entries({ laptop: VIEWPORTS.laptop, narrow: { width: 1024, height: 768 } })) {
     await page.setViewportSize(viewport);
     await screenshot(page, `kiosk-first-visit-${size}`);
+    // Every number the patient reads fits inside its tile: none is squeezed under the measure panel.
+    for (const metric of ['spo2', 'pulseRate', ...SPOT_MEASUREMENTS.map((spot) => spot.metric)]) {
+      const [shown, within] = await Promise.all([tileValue(page, metric).boundingBox(), tile(page, metric).first().boundingBox()]);
+      expect(shown!.y + shown!.height, `${metric} at ${size}`).toBeLessThanOrEqual(within!.y + within!.height);
+    }
   }
   await page.setViewportSize(VIEWPORTS.kiosk);
 
