@@ -32,6 +32,9 @@ export default {
   reporters: ['html', 'json', 'clear-text', 'progress'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  // Build output and other runs' results are not sources: a Playwright run rewriting test-results
+  // while the sandbox is copied would fail the copy.
+  ignorePatterns: ['out', 'test-results', 'reports'],
   tempDirName: '.stryker-tmp',
   cleanTempDir: true,
   thresholds: { high: 90, low: 80, break: null },

@@ -34,6 +34,21 @@ describe('invokeContract', () => {
     expect(requestMeasurement).toHaveBeenCalledWith({ deviceId: 'cuff' }, { actor: NURSE, screen: nurseScreen });
   });
 
+  it('answers a failing handler with its reason, cut to 2,000 characters, whether or not anyone listens for faults', async () => {
+    const requestMeasurement = () => {
+      throw new Error('x'.repeat(5_000));
+    };
+    const { host } = fakeHost({ requestMeasurement });
+    const faults: string[] = [];
+    for (const onFault of [undefined, (line: string) => faults.push(line)]) {
+      expect(await invokeContract(host.handlers, nurseScreen, 'requestMeasurement', { deviceId: 'cuff' }, onFault)).toEqual({
+        ok: false,
+        error: { code: 'failed', message: 'x'.repeat(2_000) },
+      });
+    }
+    expect(faults).toEqual(['requestMeasurement failed']);
+  });
+
   it('hands each handler the actor of the session that carried the call', async () => {
     const physician = { id: 'd1', name: 'Dr Lee', role: 'physician' } as const;
     const requestMeasurement = vi.fn(() => undefined);

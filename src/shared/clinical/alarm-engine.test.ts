@@ -257,6 +257,8 @@ describe('escalation', () => {
       ['physiological:bodyTemperature:high', 'medium'],
       ['technical:scale:low-battery', 'low'],
     ]);
+    // The nurse reads which device needs a battery, not only that one does.
+    expect(shown(state)[1]!.alarm.message).toBe('scale: battery low');
   });
 
   it('does not escalate an acknowledged alarm', () => {
