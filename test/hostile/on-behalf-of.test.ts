@@ -55,7 +55,10 @@ describe('acting on behalf of the remote clinician', () => {
     const nurse = await signedIn(station, 'nurse');
     expect(await acknowledgeAs(nurse, 'made-up')).toBe('forbidden');
     expect(await snapshotAs(nurse, 'made-up')).toBe('forbidden');
-    expect(relayRefusals(station, nurse.userId)).toEqual([null, null]);
+    expect(relayRefusals(station, nurse.userId)).toEqual([null]);
+    // A screen retrying as fast as the connection lets it leaves one entry a minute, with the count at the end.
+    for (let retry = 0; retry < 200; retry++) await acknowledgeAs(nurse, 'made-up');
+    expect(relayRefusals(station, nurse.userId)).toEqual([null]);
     expect(attachments(station)).toBe(0);
   });
 
@@ -96,7 +99,7 @@ describe('acting on behalf of the remote clinician', () => {
     await host.call('endVisit', { visitId: visit.visitId });
     expect(await acknowledgeAs(host, visit.visitId)).toBe('forbidden');
     expect(attachments(station)).toBe(1);
-    expect(relayRefusals(station, host.userId)).toEqual([visit.visitId, visit.visitId, visit.visitId, visit.visitId, null]);
-    expect(relayRefusals(station, other.userId)).toEqual([visit.visitId, visit.visitId]);
+    expect(relayRefusals(station, host.userId)).toEqual([visit.visitId, null]);
+    expect(relayRefusals(station, other.userId)).toEqual([visit.visitId]);
   });
 });
