@@ -92,6 +92,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const secret = Buffer.from(token);
   const pageSecret = randomBytes(24).toString('base64url');
+  const pageSecretBytes = Buffer.from(pageSecret);
   const pagePath = `${PAGE_PATH_ROOT}${pageSecret}/`;
   const server = createServer();
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
@@ -123,7 +124,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return null;
     }
     const page = splitPagePath(url.pathname);
-    const underPagePath = page !== null && sameSecret(page.secret, Buffer.from(pageSecret));
+    const underPagePath = page !== null && sameSecret(page.secret, pageSecretBytes);
     if (page && !underPagePath) return null;
     if (page) url.pathname = page.rest;
     const queryToken = url.searchParams.get('token');
