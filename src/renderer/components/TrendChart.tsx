@@ -12,7 +12,7 @@ import { METRIC_DEFINITIONS, type Metric } from '../../shared/vitals';
 import { displayUnit, formatClock, formatClockMinutes, formatValue } from '../format/display-format';
 import { canonicalUnit, type PanelTrend, type TrendPanel } from './trend-model';
 
-const HEIGHT = 170;
+const HEIGHT = 200;
 
 /** The colour family of each parameter, as on the monitor's tiles (styles.css variables). */
 const METRIC_COLOURS: Partial<Record<Metric, string>> = {
