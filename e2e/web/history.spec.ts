@@ -73,6 +73,16 @@ test('history charts and flowsheet show the cuff beside per-minute oximetry, ove
     await screenshot(page, `history-table-${size.width}x${size.height}`);
   }
 
+  // Scrolled, each row's time stays beside its readings; only the column headings stay on top.
+  await table.locator('xpath=..').evaluate((scroller: HTMLElement) => {
+    scroller.style.maxHeight = '5rem';
+    scroller.scrollTop = scroller.scrollHeight;
+  });
+  const firstRow = table.locator('tbody tr').first();
+  const rowTime = (await firstRow.locator('th').boundingBox())!;
+  const rowReading = (await firstRow.locator('td').first().boundingBox())!;
+  expect(Math.abs(rowTime.y - rowReading.y)).toBeLessThan(1);
+
   // A reload keeps the encounter's history: it comes back from the records.
   await page.reload();
   await station.signIn(page);
