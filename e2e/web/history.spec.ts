@@ -37,6 +37,12 @@ test('history charts and flowsheet show the cuff beside per-minute oximetry, ove
   await page.mouse.move(box.x + box.width - 4, box.y + box.height / 2);
   await expect(spo2Chart.locator('.u-legend .u-series').first().locator('.u-value')).toHaveText(/^\d{2}:\d{2}:\d{2}$/);
   await expect(spo2Chart.locator('.u-legend .u-series').nth(1).locator('.u-value')).toHaveText(/^\d+ %$/);
+  // The band is the alarm limits of the parameter drawn: the cuff's systolic, or its diastolic once systolic is hidden.
+  const bpPlot = page.locator('[data-role="trend-chart"][data-trend="bp"] [role="group"]');
+  await expect(bpPlot).toHaveAttribute('aria-label', /; Systolic alarm limits 90 to 180$/);
+  await page.locator('[data-action="history-filter"][data-history-metric="systolic"]').uncheck();
+  await expect(bpPlot).toHaveAttribute('aria-label', /; Diastolic alarm limits 40 to 110$/);
+  await page.locator('[data-action="history-filter"][data-history-metric="systolic"]').check();
 
   for (const window of ['15min', '8h', '24h', 'encounter', '1h']) {
     await choose(page, 'history-window', 'data-window', window).click();

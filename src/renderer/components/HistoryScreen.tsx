@@ -9,7 +9,7 @@ import { displayUnit, formatClock, formatClockMinutes, formatDate, formatValue }
 import { flowsheetColumns, flowsheetRows, type FlowsheetCell, type FlowsheetRow } from './flowsheet';
 import { mergeHistory } from './session-history';
 import { TrendChart } from './TrendChart';
-import { canonicalUnit, panelTrend, TREND_PANELS, TREND_WINDOWS, windowBounds, type TrendWindowId } from './trend-model';
+import { bandLimits, canonicalUnit, panelTrend, TREND_PANELS, TREND_WINDOWS, windowBounds, type TrendWindowId } from './trend-model';
 
 /** Readings asked of the records at a time. */
 const HISTORY_PAGE = 500;
@@ -216,7 +216,7 @@ export function HistoryScreen({ store, api, limits }: { store: StationStore; api
       </div>
       {view === 'chart' ? (
         <div className="trend-grid" data-role="history-charts">
-          {panels.map(({ panel, trend }) => trend && <TrendChart key={panel.id} panel={panel} trend={trend} window={window} limits={limits?.[panel.metrics[0]!] ?? null} />)}
+          {panels.map(({ panel, trend }) => trend && <TrendChart key={panel.id} panel={panel} trend={trend} window={window} band={bandLimits(trend, limits)} />)}
           {panels.every(({ trend }) => trend === null) && <p className="history-empty">No readings in this window.</p>}
         </div>
       ) : rows.length > 0 ? (

@@ -10,7 +10,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { MetricLimits } from '../../shared/clinical/alarm-limits';
 import { METRIC_DEFINITIONS, type Metric } from '../../shared/vitals';
 import { displayUnit, formatClock, formatClockMinutes, formatValue } from '../format/display-format';
-import { canonicalUnit, type PanelTrend, type TrendPanel } from './trend-model';
+import { canonicalUnit, type LimitBand, type PanelTrend, type TrendPanel } from './trend-model';
 
 const HEIGHT = 200;
 
@@ -83,16 +83,16 @@ function chartOptions(panel: TrendPanel, trend: PanelTrend, window: { from: numb
   };
 }
 
-export function TrendChart({ panel, trend, window, limits }: { panel: TrendPanel; trend: PanelTrend; window: { from: number; to: number }; limits: MetricLimits | null }) {
+export function TrendChart({ panel, trend, window, band }: { panel: TrendPanel; trend: PanelTrend; window: { from: number; to: number }; band: LimitBand | null }) {
   const holder = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | null>(null);
 
   // A new chart when what it is set up with changes (series, axis, window, limits); data alone is swapped in place.
-  const setup = `${trend.metrics.join()}|${trend.range.min}|${trend.range.max}|${window.from}|${window.to}|${limits?.low}|${limits?.high}`;
+  const setup = `${trend.metrics.join()}|${trend.range.min}|${trend.range.max}|${window.from}|${window.to}|${band?.metric}|${band?.limits.low}|${band?.limits.high}`;
   useEffect(() => {
     const element = holder.current;
     if (!element) return;
-    const plot = new uPlot(chartOptions(panel, trend, window, limits, element.clientWidth), trend.data, element);
+    const plot = new uPlot(chartOptions(panel, trend, window, band?.limits ?? null, element.clientWidth), trend.data, element);
     chart.current = plot;
     const resize = new ResizeObserver(() => plot.setSize({ width: element.clientWidth, height: HEIGHT }));
     resize.observe(element);
@@ -108,17 +108,18 @@ export function TrendChart({ panel, trend, window, limits }: { panel: TrendPanel
     chart.current?.setData(trend.data, false);
   }, [trend.data]);
 
-  const limitWords = limits === null ? '' : `; alarm limits ${limits.low ?? 'off'} to ${limits.high ?? 'off'}`;
+  const limitWords = band === null ? '' : `${METRIC_DEFINITIONS[band.metric].label} alarm limits ${band.limits.low ?? 'off'} to ${band.limits.high ?? 'off'}`;
   return (
     <figure className="trend" data-role="trend-chart" data-trend={panel.id}>
       <figcaption className="trend-caption">
         {panel.label} <span className="trend-range">{displayUnit(panel.metrics[0]!, canonicalUnit(panel.metrics[0]!))}</span>
+        {band && <span className="trend-range">{limitWords}</span>}
       </figcaption>
       <div
         ref={holder}
         className="trend-plot"
         role="group"
-        aria-label={`${panel.label} from ${formatClockMinutes(window.from)} to ${formatClockMinutes(window.to)}, axis ${trend.range.min} to ${trend.range.max}${limitWords}`}
+        aria-label={`${panel.label} from ${formatClockMinutes(window.from)} to ${formatClockMinutes(window.to)}, axis ${trend.range.min} to ${trend.range.max}${band === null ? '' : `; ${limitWords}`}`}
       />
     </figure>
   );

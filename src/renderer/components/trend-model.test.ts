@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Metric } from '../../shared/vitals';
 import type { ReadingEntry } from '../station/station-model';
 import { entryOf } from './history-test-support';
-import { axisRange, panelTrend, TREND_PANELS, windowBounds } from './trend-model';
+import { axisRange, bandLimits, panelTrend, TREND_PANELS, windowBounds } from './trend-model';
 
 const T0 = Date.UTC(2026, 11, 7, 9, 0, 0);
 const panel = (id: string) => TREND_PANELS.find((candidate) => candidate.id === id)!;
@@ -67,5 +67,22 @@ describe('panel trends', () => {
       [120, undefined],
       [undefined, 80],
     ]);
+  });
+});
+
+describe('limit bands', () => {
+  const limits = { systolic: { low: 90, high: 180 }, diastolic: { low: 40, high: 110 }, pulseRate: { low: 50, high: 120 }, heartRate: { low: 45, high: 130 } };
+
+  it("show the limits of the parameter drawn first, never another parameter's", () => {
+    const diastolicOnly = new Map([['diastolic', [entryOf('diastolic', T0, 80, 'mm[Hg]', 'blood-pressure-cuff')]]] as const);
+    expect(bandLimits(panelTrend(panel('bp'), diastolicOnly, T0, T0 + 1)!, limits)).toEqual({ metric: 'diastolic', limits: { low: 40, high: 110 } });
+    const ecgOnly = new Map([['heartRate', [entryOf('heartRate', T0, 72, '/min', 'ecg')]]] as const);
+    expect(bandLimits(panelTrend(panel('pulse'), ecgOnly, T0, T0 + 1)!, limits)).toEqual({ metric: 'heartRate', limits: { low: 45, high: 130 } });
+  });
+
+  it('are absent where the parameter has no limits or none are known yet', () => {
+    const weight = new Map([['bodyWeight', [entryOf('bodyWeight', T0, 72, 'kg', 'scale')]]] as const);
+    expect(bandLimits(panelTrend(panel('bodyWeight'), weight, T0, T0 + 1)!, limits)).toBeNull();
+    expect(bandLimits(panelTrend(panel('bodyWeight'), weight, T0, T0 + 1)!, null)).toBeNull();
   });
 });

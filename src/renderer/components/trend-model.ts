@@ -4,6 +4,7 @@
  * their gaps. The drawing is uPlot's (TrendChart.tsx); nothing here touches the DOM.
  */
 import uPlot from 'uplot';
+import type { MetricLimits } from '../../shared/clinical/alarm-limits';
 import { toCanonicalUnit } from '../../shared/clinical/units';
 import { METRIC_DEFINITIONS, type Metric, type UcumUnit } from '../../shared/vitals';
 import type { ReadingEntry } from '../station/station-model';
@@ -117,4 +118,19 @@ export function panelTrend(panel: TrendPanel, byMetric: ReadonlyMap<Metric, read
   }
   if (tables.length === 0) return null;
   return { data: tables.length === 1 ? tables[0]! : uPlot.join(tables), metrics, range: axisRange(panel, values) };
+}
+
+export interface LimitBand {
+  metric: Metric;
+  limits: MetricLimits;
+}
+
+/**
+ * The alarm limits a panel's band shows: those of the first parameter it draws, since each of a
+ * panel's parameters has limits of its own (systolic 90-180 mmHg is no band for a diastolic line).
+ */
+export function bandLimits(trend: PanelTrend, limits: Partial<Record<Metric, MetricLimits>> | null): LimitBand | null {
+  const metric = trend.metrics[0]!;
+  const metricLimits = limits?.[metric];
+  return metricLimits ? { metric, limits: metricLimits } : null;
 }
