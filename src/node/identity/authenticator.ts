@@ -336,6 +336,11 @@ export class Authenticator {
     return state.throttledUntil + this.throttle.forgetAfterMs <= this.now() ? NO_FAILURES : state;
   }
 
+  /** How many names that are not accounts have failures held: what a flood of made-up names costs in memory. */
+  get unknownNamesRemembered(): number {
+    return this.unknownNameFailures.size;
+  }
+
   private rememberUnknownName(name: string, state: FailureState): void {
     // Re-inserted, so the map stays in order of last update and forgotten entries leave from its front.
     this.unknownNameFailures.delete(name);

@@ -11,7 +11,7 @@ export function stationOptionsFromSettings(
   storage: SettingsStorage,
   settings: StationSettings,
   warn: (line: string) => void,
-): Pick<StationOptions, 'retention' | 'inactivityLockMs' | 'hardware' | 'pollIntervalMs' | 'kiosk' | 'locale'> {
+): Pick<StationOptions, 'retention' | 'inactivityLockMs' | 'hardware' | 'pollIntervalMs' | 'kiosk' | 'locale' | 'fhirServer'> {
   return {
     retention: settings.retention,
     inactivityLockMs: settings.access.inactivityLockMinutes * 60_000,
@@ -19,5 +19,6 @@ export function stationOptionsFromSettings(
     pollIntervalMs: settings.devices.pollIntervalMs,
     kiosk: kioskFromSettings(storage, settings, warn),
     locale: settings.display.locale,
+    fhirServer: settings.fhirServer,
   };
 }
