@@ -12,6 +12,10 @@ import { MEASUREMENT_SOURCES, METRICS, UCUM_UNITS, type MeasurementSource, type 
 import type { RecordsDb } from './database';
 import { decodeSamples, encodeSamples } from './waveform-blob';
 
+/** What an outbox row announces; the sync worker turns it into FHIR resources. */
+export const OUTBOX_KINDS = ['patient', 'visit', 'reading', 'news2-charted', 'news2-score'] as const;
+export type OutboxKind = (typeof OUTBOX_KINDS)[number];
+
 export class RecordInputError extends Error {
   override name = 'RecordInputError';
 }
@@ -123,7 +127,7 @@ export const DEFAULT_RETENTION: RetentionPolicy = { waveformDays: 7, numericDays
 const DAY_MS = 86_400_000;
 
 /** Every table holding a patient's data, erased with the patient and checked empty afterwards. */
-const PATIENT_TABLES = ['readings', 'waveform_segments', 'alarms', 'alarm_limit_changes', 'news2_charted', 'news2_scores', 'notes', 'consents', 'attachments', 'visits'] as const;
+const PATIENT_TABLES = ['outbox', 'readings', 'waveform_segments', 'alarms', 'alarm_limit_changes', 'news2_charted', 'news2_scores', 'notes', 'consents', 'attachments', 'visits'] as const;
 export type PatientTable = (typeof PATIENT_TABLES)[number];
 
 function patientFromRow(row: Record<string, unknown>): PatientRecord {
@@ -166,21 +170,41 @@ export class RecordStore {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /**
+   * Runs `write` and queues the record for the FHIR server in one transaction (a savepoint inside
+   * the caller's, e.g. the recorder's batch): a record is never kept without being announced, nor
+   * announced without being kept.
+   */
+  #withOutbox(kind: OutboxKind, recordId: string, patientId: string, write: () => void): void {
+    this.db.transaction(() => {
+      write();
+      this.#enqueue(kind, recordId, patientId);
+    })();
+  }
+
+  #enqueue(kind: OutboxKind, recordId: string, patientId: string): void {
+    this.db.prepare('INSERT INTO outbox (kind, record_id, patient_id, queued_at) VALUES (?, ?, ?, ?)').run(kind, recordId, patientId, this.now());
+  }
+
   createPatient(details: PatientDetails): PatientRecord {
     const valid = parse(PatientDetailsSchema, details, 'patient details');
     const patient: PatientRecord = { ...valid, id: randomUUID(), createdAt: this.now() };
-    this.db
-      .prepare('INSERT INTO patients (id, given_name, family_name, birth_date, gender, identifier, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(patient.id, patient.givenName, patient.familyName, patient.birthDate, patient.gender, patient.identifier, patient.createdAt);
+    this.#withOutbox('patient', patient.id, patient.id, () =>
+      this.db
+        .prepare('INSERT INTO patients (id, given_name, family_name, birth_date, gender, identifier, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(patient.id, patient.givenName, patient.familyName, patient.birthDate, patient.gender, patient.identifier, patient.createdAt),
+    );
     return patient;
   }
 
   updatePatient(id: string, details: PatientDetails): PatientRecord {
     const valid = parse(PatientDetailsSchema, details, 'patient details');
-    const changed = this.db
-      .prepare('UPDATE patients SET given_name = ?, family_name = ?, birth_date = ?, gender = ?, identifier = ? WHERE id = ?')
-      .run(valid.givenName, valid.familyName, valid.birthDate, valid.gender, valid.identifier, id).changes;
-    if (changed === 0) throw new RecordInputError('no such patient');
+    this.#withOutbox('patient', id, id, () => {
+      const changed = this.db
+        .prepare('UPDATE patients SET given_name = ?, family_name = ?, birth_date = ?, gender = ?, identifier = ? WHERE id = ?')
+        .run(valid.givenName, valid.familyName, valid.birthDate, valid.gender, valid.identifier, id).changes;
+      if (changed === 0) throw new RecordInputError('no such patient');
+    });
     return this.requirePatient(id);
   }
 
@@ -218,13 +242,19 @@ export class RecordStore {
   startVisit(patientId: string, startedBy: string): Visit {
     this.requirePatient(patientId);
     const visit: Visit = { id: randomUUID(), patientId, startedAt: this.now(), startedBy, endedAt: null };
-    this.db.prepare('INSERT INTO visits (id, patient_id, started_at, started_by) VALUES (?, ?, ?, ?)').run(visit.id, patientId, visit.startedAt, startedBy);
+    this.#withOutbox('visit', visit.id, patientId, () =>
+      this.db.prepare('INSERT INTO visits (id, patient_id, started_at, started_by) VALUES (?, ?, ?, ?)').run(visit.id, patientId, visit.startedAt, startedBy),
+    );
     return visit;
   }
 
   endVisit(visitId: string): void {
-    const changed = this.db.prepare('UPDATE visits SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(this.now(), visitId).changes;
-    if (changed === 0) throw new RecordInputError('no such open visit');
+    const patientId = this.visitPatient(visitId);
+    if (patientId === null) throw new RecordInputError('no such open visit');
+    this.#withOutbox('visit', visitId, patientId, () => {
+      const changed = this.db.prepare('UPDATE visits SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(this.now(), visitId).changes;
+      if (changed === 0) throw new RecordInputError('no such open visit');
+    });
   }
 
   visitPatient(visitId: string): string | null {
@@ -239,10 +269,14 @@ export class RecordStore {
     const valid = parse(ReadingInputSchema, reading, 'reading');
     const canonical = toCanonicalUnit(valid.metric, valid.value, valid.unit);
     if (!canonical.ok) throw new RecordInputError(`reading refused: ${canonical.reason}`);
-    const id = this.db
-      .prepare('INSERT INTO readings (patient_id, visit_id, device_id, metric, value, unit, device_time, received_at, source, measurement_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(patientId, visitId, valid.deviceId, valid.metric, valid.value, valid.unit, valid.deviceTime, valid.receivedAt, valid.source, valid.measurementId).lastInsertRowid;
-    return { ...valid, id: Number(id), patientId, visitId };
+    const id = this.db.transaction(() => {
+      const rowId = this.db
+        .prepare('INSERT INTO readings (patient_id, visit_id, device_id, metric, value, unit, device_time, received_at, source, measurement_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(patientId, visitId, valid.deviceId, valid.metric, valid.value, valid.unit, valid.deviceTime, valid.receivedAt, valid.source, valid.measurementId).lastInsertRowid;
+      this.#enqueue('reading', String(rowId), patientId);
+      return Number(rowId);
+    })();
+    return { ...valid, id, patientId, visitId };
   }
 
   readings(patientId: string): StoredReading[] {
@@ -297,16 +331,20 @@ export class RecordStore {
 
   recordNews2Charted(patientId: string, visitId: string | null, charted: News2ChartedInput): void {
     const valid = parse(News2ChartedInputSchema, charted, 'charted NEWS2 observation');
-    this.db
-      .prepare('INSERT INTO news2_charted (id, patient_id, visit_id, kind, value, entered_by, entered_role, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(valid.id, patientId, visitId, valid.kind, JSON.stringify(valid.value), valid.enteredBy, valid.enteredRole, valid.enteredAt);
+    this.#withOutbox('news2-charted', valid.id, patientId, () =>
+      this.db
+        .prepare('INSERT INTO news2_charted (id, patient_id, visit_id, kind, value, entered_by, entered_role, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(valid.id, patientId, visitId, valid.kind, JSON.stringify(valid.value), valid.enteredBy, valid.enteredRole, valid.enteredAt),
+    );
   }
 
   recordNews2Score(patientId: string, visitId: string | null, score: News2ScoreInput): void {
     const valid = parse(News2ScoreInputSchema, score, 'NEWS2 score');
-    this.db
-      .prepare('INSERT INTO news2_scores (id, patient_id, visit_id, scored_at, total, risk, scores, charted_inputs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(valid.id, patientId, visitId, valid.scoredAt, valid.total, valid.risk, JSON.stringify(valid.scores), JSON.stringify(valid.chartedInputs));
+    this.#withOutbox('news2-score', valid.id, patientId, () =>
+      this.db
+        .prepare('INSERT INTO news2_scores (id, patient_id, visit_id, scored_at, total, risk, scores, charted_inputs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(valid.id, patientId, visitId, valid.scoredAt, valid.total, valid.risk, JSON.stringify(valid.scores), JSON.stringify(valid.chartedInputs)),
+    );
   }
 
   /** The patient's charted NEWS2 observations and scores, oldest first. */
