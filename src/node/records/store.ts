@@ -158,6 +158,32 @@ function readingFromRow(row: Record<string, unknown>): StoredReading {
   };
 }
 
+function chartedFromRow(row: Record<string, unknown>): StoredNews2Charted {
+  return {
+    id: row.id as string,
+    patientId: row.patient_id as string,
+    visitId: row.visit_id as string | null,
+    kind: row.kind as StoredNews2Charted['kind'],
+    value: JSON.parse(row.value as string) as StoredNews2Charted['value'],
+    enteredBy: row.entered_by as string,
+    enteredRole: row.entered_role as string,
+    enteredAt: row.entered_at as number,
+  };
+}
+
+function scoreFromRow(row: Record<string, unknown>): StoredNews2Score {
+  return {
+    id: row.id as string,
+    patientId: row.patient_id as string,
+    visitId: row.visit_id as string | null,
+    scoredAt: row.scored_at as number,
+    total: row.total as number,
+    risk: row.risk as string,
+    scores: JSON.parse(row.scores as string) as Record<string, number>,
+    chartedInputs: JSON.parse(row.charted_inputs as string) as string[],
+  };
+}
+
 function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
   const result = schema.safeParse(input);
   if (!result.success) throw new RecordInputError(`${what}: ${result.error.issues.map((i) => `${i.path.join('.') || 'value'} ${i.message}`).join('; ')}`);
@@ -182,8 +208,9 @@ export class RecordStore {
     })();
   }
 
-  #enqueue(kind: OutboxKind, recordId: string, patientId: string): void {
-    this.db.prepare('INSERT INTO outbox (kind, record_id, patient_id, queued_at) VALUES (?, ?, ?, ?)').run(kind, recordId, patientId, this.now());
+  /** `groupKey`: rows sharing one are sent in the same batch (the parts of one measurement make one FHIR panel). */
+  #enqueue(kind: OutboxKind, recordId: string, patientId: string, groupKey: string | null = null): void {
+    this.db.prepare('INSERT INTO outbox (kind, record_id, patient_id, group_key, queued_at) VALUES (?, ?, ?, ?, ?)').run(kind, recordId, patientId, groupKey, this.now());
   }
 
   createPatient(details: PatientDetails): PatientRecord {
@@ -257,6 +284,39 @@ export class RecordStore {
     });
   }
 
+  /** The visits of `ids` that exist (the sync worker loads what its outbox items announce). */
+  visitsByIds(ids: readonly string[]): Visit[] {
+    return this.#rowsByIds('visits', 'id', ids).map((row) => ({
+      id: row.id as string,
+      patientId: row.patient_id as string,
+      startedAt: row.started_at as number,
+      startedBy: row.started_by as string,
+      endedAt: row.ended_at as number | null,
+    }));
+  }
+
+  /** The readings of `ids` that still exist, in the order of readings(). */
+  readingsByIds(ids: readonly number[]): StoredReading[] {
+    return this.#rowsByIds('readings', 'id', ids)
+      .map(readingFromRow)
+      .sort((a, b) => a.receivedAt - b.receivedAt || a.id - b.id);
+  }
+
+  /** The charted NEWS2 observations and scores of these ids that still exist. */
+  news2ByIds(chartedIds: readonly string[], scoreIds: readonly string[]): { charted: StoredNews2Charted[]; scores: StoredNews2Score[] } {
+    return { charted: this.#rowsByIds('news2_charted', 'id', chartedIds).map(chartedFromRow), scores: this.#rowsByIds('news2_scores', 'id', scoreIds).map(scoreFromRow) };
+  }
+
+  #rowsByIds(table: 'visits' | 'readings' | 'news2_charted' | 'news2_scores', column: 'id', ids: readonly (string | number)[]): Record<string, unknown>[] {
+    const rows: Record<string, unknown>[] = [];
+    // Chunks stay far below SQLite's limit on bound parameters.
+    for (let start = 0; start < ids.length; start += 500) {
+      const chunk = ids.slice(start, start + 500);
+      rows.push(...(this.db.prepare(`SELECT * FROM ${table} WHERE ${column} IN (${chunk.map(() => '?').join(', ')})`).all(...chunk) as Record<string, unknown>[]));
+    }
+    return rows;
+  }
+
   visitPatient(visitId: string): string | null {
     return (this.db.prepare('SELECT patient_id FROM visits WHERE id = ?').pluck().get(visitId) as string | undefined) ?? null;
   }
@@ -273,7 +333,7 @@ export class RecordStore {
       const rowId = this.db
         .prepare('INSERT INTO readings (patient_id, visit_id, device_id, metric, value, unit, device_time, received_at, source, measurement_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
         .run(patientId, visitId, valid.deviceId, valid.metric, valid.value, valid.unit, valid.deviceTime, valid.receivedAt, valid.source, valid.measurementId).lastInsertRowid;
-      this.#enqueue('reading', String(rowId), patientId);
+      this.#enqueue('reading', String(rowId), patientId, valid.measurementId);
       return Number(rowId);
     })();
     return { ...valid, id, patientId, visitId };
@@ -349,26 +409,8 @@ export class RecordStore {
 
   /** The patient's charted NEWS2 observations and scores, oldest first. */
   news2Record(patientId: string): { charted: StoredNews2Charted[]; scores: StoredNews2Score[] } {
-    const charted = (this.db.prepare('SELECT * FROM news2_charted WHERE patient_id = ? ORDER BY entered_at, rowid').all(patientId) as Record<string, unknown>[]).map((row) => ({
-      id: row.id as string,
-      patientId: row.patient_id as string,
-      visitId: row.visit_id as string | null,
-      kind: row.kind as StoredNews2Charted['kind'],
-      value: JSON.parse(row.value as string) as StoredNews2Charted['value'],
-      enteredBy: row.entered_by as string,
-      enteredRole: row.entered_role as string,
-      enteredAt: row.entered_at as number,
-    }));
-    const scores = (this.db.prepare('SELECT * FROM news2_scores WHERE patient_id = ? ORDER BY scored_at, rowid').all(patientId) as Record<string, unknown>[]).map((row) => ({
-      id: row.id as string,
-      patientId: row.patient_id as string,
-      visitId: row.visit_id as string | null,
-      scoredAt: row.scored_at as number,
-      total: row.total as number,
-      risk: row.risk as string,
-      scores: JSON.parse(row.scores as string) as Record<string, number>,
-      chartedInputs: JSON.parse(row.charted_inputs as string) as string[],
-    }));
+    const charted = (this.db.prepare('SELECT * FROM news2_charted WHERE patient_id = ? ORDER BY entered_at, rowid').all(patientId) as Record<string, unknown>[]).map(chartedFromRow);
+    const scores = (this.db.prepare('SELECT * FROM news2_scores WHERE patient_id = ? ORDER BY scored_at, rowid').all(patientId) as Record<string, unknown>[]).map(scoreFromRow);
     return { charted, scores };
   }
 

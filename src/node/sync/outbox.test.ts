@@ -109,6 +109,18 @@ describe('outbox states', () => {
     expect(outbox.counts()).toMatchObject({ waiting: 0, inFlight: 5 });
   });
 
+  it('takes the other parts of a measurement along, past the limit, so one blood pressure travels in one batch', async () => {
+    const { store, outbox } = await open();
+    const patient = store.createPatient(PATIENT);
+    const cuff = { deviceId: 'cuff-1', unit: 'mm[Hg]', deviceTime: null, receivedAt: 5, measurementId: 'm-1' } as const;
+    const systolic = store.recordReading(patient.id, null, { ...cuff, metric: 'systolic', value: 128 });
+    const spo2 = store.recordReading(patient.id, null, SPO2);
+    const diastolic = store.recordReading(patient.id, null, { ...cuff, metric: 'diastolic', value: 82 });
+    outbox.markSent(outbox.claim(1, 30_000));
+    expect(outbox.claim(1, 30_000).map((item) => item.recordId)).toEqual([systolic.id, diastolic.id].map(String));
+    expect(outbox.claim(1, 30_000).map((item) => item.recordId)).toEqual([String(spo2.id)]);
+  });
+
   it("a dead worker's claim is taken again once its lease ends, not before", async () => {
     const { outbox, clock } = await withReadings(1);
     const claimed = outbox.claim(10, 30_000);

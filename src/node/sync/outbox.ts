@@ -20,6 +20,8 @@ export interface OutboxItem {
   kind: OutboxKind;
   recordId: string;
   patientId: string;
+  /** Items sharing one travel together (the parts of one measurement); null for most. */
+  groupKey: string | null;
   queuedAt: number;
   /** Failed sends so far (a refusal that parked it counts too). */
   attempts: number;
@@ -48,6 +50,7 @@ function itemFromRow(row: Record<string, unknown>): OutboxItem {
     kind: row.kind as OutboxKind,
     recordId: row.record_id as string,
     patientId: row.patient_id as string,
+    groupKey: row.group_key as string | null,
     queuedAt: row.queued_at as number,
     attempts: row.attempts as number,
   };
@@ -70,13 +73,19 @@ export class Outbox {
     return this.db
       .transaction(() => {
         const now = this.now();
-        const rows = this.db
-          .prepare(
-            `SELECT * FROM outbox WHERE (state = 'waiting' AND next_attempt_at <= @now) OR (state = 'in-flight' AND lease_until <= @now)
-             ORDER BY seq LIMIT @limit`,
-          )
-          .all({ now, limit }) as Record<string, unknown>[];
-        const items = rows.map(itemFromRow);
+        const due = `((state = 'waiting' AND next_attempt_at <= @now) OR (state = 'in-flight' AND lease_until <= @now))`;
+        const rows = this.db.prepare(`SELECT * FROM outbox WHERE ${due} ORDER BY seq LIMIT @limit`).all({ now, limit }) as Record<string, unknown>[];
+        // The rest of a measurement some of whose parts were taken comes along, past the limit if need be:
+        // split over two batches, one blood-pressure reading would reach the server as two panels.
+        const taken = new Set(rows.map((row) => row.seq as number));
+        const groups = this.db.prepare(`SELECT * FROM outbox WHERE group_key = @group AND ${due} ORDER BY seq`);
+        for (const group of new Set(rows.flatMap((row) => (row.group_key === null ? [] : [row.group_key as string])))) {
+          for (const row of groups.all({ group, now }) as Record<string, unknown>[]) {
+            if (!taken.has(row.seq as number)) rows.push(row);
+            taken.add(row.seq as number);
+          }
+        }
+        const items = rows.map(itemFromRow).sort((a, b) => a.seq - b.seq);
         this.#update(items, `state = 'in-flight', lease_until = ?`, [now + leaseMs]);
         return items;
       })
@@ -111,6 +120,14 @@ export class Outbox {
   /** Staff's "Send now": waiting items are due at once, whatever their backoff said; returns how many. */
   dueNow(): number {
     return this.db.prepare(`UPDATE outbox SET next_attempt_at = 0 WHERE state = 'waiting' AND next_attempt_at > 0`).run().changes;
+  }
+
+  /** When the next item falls due (its backoff ends, or a dead claimant's lease); null when nothing is left to send. */
+  nextDueAt(): number | null {
+    return this.db
+      .prepare(`SELECT min(CASE state WHEN 'waiting' THEN next_attempt_at ELSE lease_until END) FROM outbox WHERE state IN ('waiting', 'in-flight')`)
+      .pluck()
+      .get() as number | null;
   }
 
   counts(): OutboxCounts {
