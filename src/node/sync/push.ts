@@ -15,6 +15,7 @@ import { transactionEntries } from '../fhir/transaction-entries';
 import type { RecordStore } from '../records/store';
 import { retryDelayMs } from './backoff';
 import { loadBatchRecords } from './batch-records';
+import { withFreshFullUrls } from './fresh-full-urls';
 import type { Outbox, OutboxItem } from './outbox';
 
 /** What the sync needs of h-fhirserver's FhirClient. A network failure or timeout rejects. */
@@ -124,7 +125,7 @@ export class SyncPusher {
   async #ask(entries: BundleEntry[], signal: AbortSignal | undefined): Promise<Answer> {
     let response: Awaited<ReturnType<TransactionClient['transaction']>>;
     try {
-      response = await this.client.transaction({ resourceType: 'Bundle', type: 'transaction', entry: entries }, { signal });
+      response = await this.client.transaction({ resourceType: 'Bundle', type: 'transaction', entry: withFreshFullUrls(entries) }, { signal });
     } catch (error) {
       const timeout = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
       return { kind: 'retry', retryAfterMs: null, answer: timeout ? 'timeout' : 'network' };
