@@ -60,9 +60,9 @@ export class StationIds {
     return { system: URI_IDENTIFIER_SYSTEM, value: this.fullUrl(kind, recordId) };
   }
 
-  /** A reference to a resource of this bundle. */
-  reference<T extends Resource = Resource>(kind: RecordKind, recordId: string | number): Reference<T> {
-    return { reference: this.fullUrl(kind, recordId) };
+  /** A reference to a resource of this bundle; a urn:uuid says nothing of its type, so `type` does. */
+  reference<T extends Resource>(type: T['resourceType'], kind: RecordKind, recordId: string | number): Reference<T> {
+    return { reference: this.fullUrl(kind, recordId), type };
   }
 
   /** A reference by identifier only, to a resource outside this bundle (a station user, a record sent before). */

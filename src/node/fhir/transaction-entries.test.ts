@@ -1,5 +1,6 @@
 import type { BundleEntry, Observation, Patient, Provenance } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
+import { bundleProblems } from '../../../test/fhir/fhir-validation';
 import type { PatientRecord, StoredNews2Charted, StoredNews2Score, StoredReading } from '../records/store';
 import type { VisitRecord } from './encounter';
 import { transactionEntries, type SyncRecords } from './transaction-entries';
@@ -73,7 +74,7 @@ describe('transactionEntries', () => {
     expect(references.length).toBeGreaterThan(10);
     for (const reference of references) expect(fullUrls).toContain(reference.slice('"reference":"'.length, -1));
     const news2 = resourcesOf<Observation>(entries, 'Observation').find((observation) => observation.valueInteger === 1);
-    expect(news2?.derivedFrom?.[0]).toEqual({ reference: entries.find((entry) => (entry.resource as Observation).performer)?.fullUrl });
+    expect(news2?.derivedFrom?.[0]).toEqual({ reference: entries.find((entry) => (entry.resource as Observation).performer)?.fullUrl, type: 'Observation' });
     expect(news2?.derivedFrom?.[1]).toMatchObject({ type: 'Observation', identifier: { system: 'urn:ietf:rfc:3986' } });
   });
 
@@ -92,6 +93,10 @@ describe('transactionEntries', () => {
     expect(provenance.target.map((target) => target.reference)).toEqual(entries.filter((entry) => ['Encounter', 'Observation'].includes(entry.resource?.resourceType ?? '')).map((entry) => entry.fullUrl));
     expect(provenance.agent.map((agent) => agent.type?.coding?.[0]?.code)).toEqual(['assembler', 'author']);
     expect(provenance.recorded).toBe(new Date(OPTIONS.recordedAt).toISOString());
+  });
+
+  it('makes a transaction Bundle that passes R4 base, the vital-signs profiles, FHIR.js and our own checks', () => {
+    expect(bundleProblems({ resourceType: 'Bundle', type: 'transaction', entry: entries })).toEqual([]);
   });
 
   it('refuses a reading of a patient not in the batch', () => {
