@@ -5,8 +5,8 @@
  * and the memory twice over. Here each part reads the next readings page by page and stops once
  * it has about the size asked for, so each step is short and only one part exists at a time.
  */
-import { PatientBundleBuilder } from './fhir-export';
-import type { PatientRecord, RecordStore, StoredReading } from './store';
+import type { PatientRecord, RecordStore, StoredReading } from '../records/store';
+import { PatientBundleBuilder, type ExportContext } from './patient-bundle';
 
 /** Readings read from the database at a time. */
 const PAGE_READINGS = 200;
@@ -26,10 +26,11 @@ export class PatientBundleText {
     private readonly store: Pick<RecordStore, 'readingsPage' | 'news2Record'>,
     patient: PatientRecord,
     now: number,
+    context: ExportContext,
   ) {
-    this.#builder = new PatientBundleBuilder(patient);
+    this.#builder = new PatientBundleBuilder(patient, context);
     const head = JSON.stringify(this.#builder.head(now));
-    this.#head = `${head.slice(0, -1)},"entry":[${JSON.stringify(this.#builder.patientEntry())}`;
+    this.#head = `${head.slice(0, -1)},"entry":[${this.#builder.firstEntries().map((entry) => JSON.stringify(entry)).join(',')}`;
   }
 
   get done(): boolean {

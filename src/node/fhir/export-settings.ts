@@ -1,0 +1,17 @@
+/**
+ * What the station's FHIR output needs besides the records: the settings that shape it and the
+ * station's software version (its Device's version).
+ */
+import { version } from '../../../package.json';
+import type { VisitSetting } from './encounter';
+
+export const STATION_SOFTWARE_VERSION: string = version;
+
+export interface FhirSettings {
+  /** `records.patientIdentifierSystem`: the URI of the clinic's patient identifiers; null when not set. */
+  patientIdentifierSystem: string | null;
+  /** `records.careSetting`: where this station's visits take place (Encounter.class AMB or HH). */
+  careSetting: VisitSetting;
+}
+
+export const DEFAULT_FHIR_SETTINGS: FhirSettings = { patientIdentifierSystem: null, careSetting: 'station' };
