@@ -5,6 +5,7 @@ import { SessionError } from '../identity/authenticator';
 import { totpCode } from '../identity/totp';
 import type { StationRole } from '../../shared/roles';
 import { stationId } from '../audit/audit-log';
+import type { FhirSettings } from '../fhir/export-settings';
 import { StationIds } from '../fhir/stable-ids';
 import { ClinicalRecords } from './clinical-records';
 import type { ReadingInput } from './store';
@@ -15,9 +16,9 @@ const LOINC = 'http://loinc.org';
 const MDC = 'urn:iso:std:iso:11073:10101';
 const UCUM = 'http://unitsofmeasure.org';
 
-async function setUp() {
+async function setUp(fhirSettings?: FhirSettings) {
   const station = await openTestStation();
-  const records = new ClinicalRecords(station.store, station.auth, station.audit, station.clock.now);
+  const records = new ClinicalRecords(station.store, station.auth, station.audit, station.clock.now, fhirSettings);
   const signIn = async (role: StationRole, patientId: string | null = null) => {
     const username = `${role}-${Math.random().toString(36).slice(2, 8)}`;
     const { user } = await station.users.create({ username, role, password: 'a long enough password' });
@@ -224,6 +225,18 @@ describe('FHIR R4 export', () => {
     expect(codesOf(pi)).toEqual(['loinc:61006-3', 'mdc:150488']);
     expect(pi.category[0].coding[0].code).toBe('vital-signs');
     expect(pi.valueQuantity).toEqual({ value: 2.1, unit: '%', system: UCUM, code: '%' });
+  });
+
+  it('files the clinic identifier under the configured system and each visit as an Encounter of the station’s care setting', async () => {
+    const s = await setUp({ patientIdentifierSystem: 'https://clinic.example/mrn', careSetting: 'home' });
+    const visitId = s.records.startVisit(s.nurse, s.patient.id);
+    s.records.recordReadings(s.nurse, s.patient.id, visitId, [reading('spo2', 97, '%')]);
+    const bundle = s.records.exportPatient(await s.signIn('physician'), s.patient.id);
+    const ids = new StationIds(stationId(s.db));
+    expect(resources(bundle)[0]?.identifier[0]).toMatchObject({ system: 'https://clinic.example/mrn', value: 'MRN-1' });
+    const encounter = resources(bundle).find((r) => r.resourceType === 'Encounter')!;
+    expect(encounter).toMatchObject({ id: ids.uuid('visit', visitId), class: { code: 'HH' }, status: 'in-progress' });
+    expect(observationsOf(bundle)[0]?.encounter).toEqual({ reference: ids.fullUrl('visit', visitId), type: 'Encounter' });
   });
 
   it('gives a lone systolic a panel whose diastolic says why it is absent', async () => {

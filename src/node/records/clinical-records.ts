@@ -18,8 +18,8 @@ export class ClinicalRecords {
     private readonly auth: Authenticator,
     private readonly audit: AuditLog,
     private readonly now: () => number = Date.now,
-    /** Read at every export: an administrator may change them meanwhile. */
-    private readonly fhirSettings: () => FhirSettings = () => DEFAULT_FHIR_SETTINGS,
+    /** The settings' `records` section, which shapes the FHIR export. */
+    private readonly fhirSettings: FhirSettings = DEFAULT_FHIR_SETTINGS,
   ) {}
 
   createPatient(sessionId: string, details: PatientDetails): PatientRecord {
@@ -136,7 +136,7 @@ export class ClinicalRecords {
   }
 
   private exportContext(patientId: string): ExportContext {
-    return { stationId: stationId(this.store.db), softwareVersion: STATION_SOFTWARE_VERSION, visits: this.store.patientVisits(patientId), ...this.fhirSettings() };
+    return { stationId: stationId(this.store.db), softwareVersion: STATION_SOFTWARE_VERSION, visits: this.store.patientVisits(patientId), ...this.fhirSettings };
   }
 
   /** Erasure on request: every row of the patient removed and checked gone, then the WAL emptied. */

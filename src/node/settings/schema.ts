@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ALARM_METRICS, adultDefaultLimits, METRIC_ALARM_RULES, type AlarmMetric, type MetricLimits } from '../../shared/clinical/alarm-limits';
+import { DEFAULT_FHIR_SETTINGS, type FhirSettings } from '../fhir/export-settings';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../records/store';
 
 const httpUrl = z
@@ -85,6 +86,23 @@ const RetentionSchema = z.object({
   attachmentDays: days.default(DEFAULT_RETENTION.attachmentDays),
 }) satisfies z.ZodType<RetentionPolicy>;
 
+/**
+ * An absolute URI (a scheme, then something): FHIR's Identifier.system is a uri, and a system
+ * like "MRN" would match nothing on a server.
+ */
+const identifierSystem = z
+  .string()
+  .max(500)
+  .refine((text) => URL.canParse(text) && /^[a-z][a-z0-9+.-]*:\S+$/i.test(text), 'must be an absolute URI such as https://clinic.example/mrn or urn:oid:1.2.3');
+
+/** What the station's FHIR records say beyond the data itself. */
+const RecordsSchema = z.object({
+  /** The URI of the clinic's patient identifiers (the record's identifier goes out under it, type MR); null: no system, no matching on it. */
+  patientIdentifierSystem: identifierSystem.nullable().default(DEFAULT_FHIR_SETTINGS.patientIdentifierSystem),
+  /** Where this station's visits take place: a station or kiosk (Encounter.class AMB) or the patient's home (HH). */
+  careSetting: z.enum(['station', 'home']).default('station'),
+}) satisfies z.ZodType<FhirSettings>;
+
 export const SETTINGS_SECTIONS = {
   devices: DevicesSchema,
   consultation: ConsultationSchema,
@@ -92,6 +110,7 @@ export const SETTINGS_SECTIONS = {
   access: AccessSchema,
   alarms: AlarmsSchema,
   retention: RetentionSchema,
+  records: RecordsSchema,
 } as const;
 export type SettingsSection = keyof typeof SETTINGS_SECTIONS;
 
@@ -102,6 +121,7 @@ export const StationSettingsSchema = z.object({
   access: AccessSchema.prefault({}),
   alarms: AlarmsSchema.prefault({}),
   retention: RetentionSchema.prefault({}),
+  records: RecordsSchema.prefault({}),
 });
 export type StationSettings = z.infer<typeof StationSettingsSchema>;
 

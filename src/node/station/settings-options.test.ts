@@ -41,6 +41,7 @@ describe('stationOptionsFromSettings', () => {
       devices: { hardware: false, pollIntervalMs: 7_000 },
       kiosk: { enabled: true, returnToPatientViewAfterMinutes: 3 },
       retention: { waveformDays: 30, numericDays: null, attachmentDays: 90 },
+      records: { patientIdentifierSystem: 'https://clinic.example/mrn', careSetting: 'home' },
     });
     const options = stationOptionsFromSettings(storage, settings, () => undefined);
     expect(options).toMatchObject({
@@ -49,6 +50,7 @@ describe('stationOptionsFromSettings', () => {
       pollIntervalMs: 7_000,
       retention: { waveformDays: 30, numericDays: null, attachmentDays: 90 },
       kiosk: { visitIdleMs: 180_000 },
+      fhir: { patientIdentifierSystem: 'https://clinic.example/mrn', careSetting: 'home' },
     });
     expect(options.kiosk?.setting.enabled).toBe(true);
   });
