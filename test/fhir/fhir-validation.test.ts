@@ -3,9 +3,9 @@
  * catch what it is for: each check fails a deliberately broken resource (negative controls) and
  * passes what the station makes.
  */
-import type { Observation, Resource } from '@medplum/fhirtypes';
+import type { Bundle, Observation, Resource } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
-import { fhirJsProblems, fhirProblems, medplumProblems, stationRuleProblems } from './fhir-validation';
+import { bundleProblems, fhirJsProblems, fhirProblems, medplumProblems, stationRuleProblems } from './fhir-validation';
 
 const HEART_RATE: Observation = {
   resourceType: 'Observation',
@@ -70,5 +70,15 @@ describe('FHIR validation of what the station exports', () => {
     expect(stationRuleProblems(systolicOnly)).toEqual(['BP panel: 0 diastolic components, expected 1']);
     const percent = { ...BP_PANEL, component: [BP_PANEL.component![0]!, { ...BP_PANEL.component![1]!, valueQuantity: { ...mmHg(80), unit: '%', code: '%' } }] };
     expect(stationRuleProblems(percent)).toEqual(['BP panel diastolic: diastolic in %, not one of mm[Hg]']);
+  });
+
+  it('passes a collection Bundle of valid resources, and fails one whose entry has neither resource nor request (bdl-5) or whose resource is broken', () => {
+    const entry = (resource: Resource, fullUrl = 'urn:uuid:3f2a7a4e-2d53-5e0b-9d0c-1f2a3b4c5d6e') => ({ fullUrl, resource });
+    const collection = (entries: Bundle['entry']): Bundle => ({ resourceType: 'Bundle', type: 'collection', entry: entries });
+    expect(bundleProblems(collection([entry(HEART_RATE), entry(BP_PANEL, 'urn:uuid:9d8c7b6a-5f4e-5d3c-8b2a-1f0e9d8c7b6a')]))).toEqual([]);
+    expect(bundleProblems(collection([entry(HEART_RATE), { fullUrl: 'urn:uuid:5b0c1c8e-0a57-5d2b-8f3e-2c4d5e6f7a8b' }])).join()).toMatch(/bdl-5/);
+    expect(bundleProblems(collection([entry(broken({ meta: {} }))]))).toEqual([
+      'entry 0 (Observation urn:uuid:3f2a7a4e-2d53-5e0b-9d0c-1f2a3b4c5d6e): Observation: pulseRate or heartRate does not claim the R4 heartrate profile',
+    ]);
   });
 });

@@ -150,10 +150,15 @@ export function fhirProblems(resource: Resource): string[] {
   return [...medplumProblems(resource), ...fhirJsProblems(resource), ...stationRuleProblems(resource)];
 }
 
+const CHECKED_SEPARATELY: Resource = { resourceType: 'Basic', code: { text: 'an entry checked on its own' } };
+
 /** Every problem of a bundle: the bundle itself (R4 base) and each entry's resource, named by its position and full URL. */
 export function bundleProblems(bundle: Bundle): string[] {
   // The bundle's own structure; its resources are checked one by one below, with their profiles.
-  const own = medplumIssues({ ...bundle, entry: bundle.entry?.map(({ resource: _resource, ...entry }) => entry) }).filter((issue) => issue.severity === 'error').map((issue) => `Bundle: ${describeIssue(issue)}`);
+  // Each stands in as a minimal valid resource, so bdl-5 (an entry without a request has a resource) still holds.
+  const own = medplumIssues({ ...bundle, entry: bundle.entry?.map((entry) => ({ ...entry, ...(entry.resource ? { resource: CHECKED_SEPARATELY } : {}) })) })
+    .filter((issue) => issue.severity === 'error')
+    .map((issue) => `Bundle: ${describeIssue(issue)}`);
   return [
     ...own,
     ...(bundle.entry ?? []).flatMap((entry, index) => (entry.resource ? fhirProblems(entry.resource).map((problem) => `entry ${index} (${entry.resource?.resourceType} ${entry.fullUrl}): ${problem}`) : [`entry ${index}: no resource`])),

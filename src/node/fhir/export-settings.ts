@@ -3,7 +3,10 @@
  * station's software version (its Device's version).
  */
 import { version } from '../../../package.json';
+import { stationId } from '../audit/audit-log';
+import type { RecordStore } from '../records/store';
 import type { VisitSetting } from './encounter';
+import type { ExportContext } from './patient-bundle';
 
 export const STATION_SOFTWARE_VERSION: string = version;
 
@@ -15,3 +18,8 @@ export interface FhirSettings {
 }
 
 export const DEFAULT_FHIR_SETTINGS: FhirSettings = { patientIdentifierSystem: null, careSetting: 'station' };
+
+/** Everything a patient's export needs besides the patient's rows, read from the records now. */
+export function patientExportContext(store: Pick<RecordStore, 'db' | 'patientVisits'>, patientId: string, settings: FhirSettings): ExportContext {
+  return { stationId: stationId(store.db), softwareVersion: STATION_SOFTWARE_VERSION, visits: store.patientVisits(patientId), ...settings };
+}

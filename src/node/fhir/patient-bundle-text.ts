@@ -5,32 +5,20 @@
  * and the memory twice over. Here each part reads the next readings page by page and stops once
  * it has about the size asked for, so each step is short and only one part exists at a time.
  */
-import type { PatientRecord, RecordStore, StoredReading } from '../records/store';
-import { PatientBundleBuilder, type ExportContext } from './patient-bundle';
-
-/** Readings read from the database at a time. */
-const PAGE_READINGS = 200;
+import type { PatientRecord } from '../records/store';
+import type { ExportContext } from './patient-bundle';
+import { PatientEntries, type PatientEntriesStore } from './patient-entries';
 
 export class PatientBundleText {
-  readonly #builder: PatientBundleBuilder;
-  /** Entries made and not yet written: a reading's, or the panels still open at the end. */
-  readonly #ready: object[] = [];
-  readonly #pending: StoredReading[] = [];
-  #after: StoredReading | null = null;
+  readonly #entries: PatientEntries;
   #head: string | null;
-  #readingsDone = 0;
-  #readingsEnded = false;
+  #first = true;
   #done = false;
 
-  constructor(
-    private readonly store: Pick<RecordStore, 'readingsPage' | 'news2Record'>,
-    patient: PatientRecord,
-    now: number,
-    context: ExportContext,
-  ) {
-    this.#builder = new PatientBundleBuilder(patient, context);
-    const head = JSON.stringify(this.#builder.head(now));
-    this.#head = `${head.slice(0, -1)},"entry":[${this.#builder.firstEntries().map((entry) => JSON.stringify(entry)).join(',')}`;
+  constructor(store: PatientEntriesStore, patient: PatientRecord, now: number, context: ExportContext) {
+    this.#entries = new PatientEntries(store, patient, context);
+    const head = JSON.stringify(this.#entries.head(now));
+    this.#head = `${head.slice(0, -1)},"entry":[`;
   }
 
   get done(): boolean {
@@ -39,7 +27,7 @@ export class PatientBundleText {
 
   /** How many of the patient's readings the parts so far have covered. */
   get readingsDone(): number {
-    return this.#readingsDone;
+    return this.#entries.readingsDone;
   }
 
   /**
@@ -51,38 +39,14 @@ export class PatientBundleText {
     let text = this.#head ?? '';
     this.#head = null;
     while (text.length < targetChars) {
-      const entry = this.#nextEntry();
+      const entry = this.#entries.next();
       if (entry === null) {
         this.#done = true;
         return `${text}]}`;
       }
-      text += `,${JSON.stringify(entry)}`;
+      text += `${this.#first ? '' : ','}${JSON.stringify(entry)}`;
+      this.#first = false;
     }
     return text;
-  }
-
-  #nextEntry(): object | null {
-    while (this.#ready.length === 0) {
-      if (this.#readingsEnded) return null;
-      const reading = this.#nextReading();
-      if (reading === null) {
-        this.#readingsEnded = true;
-        // NEWS2 is a few entries an hour: read at once, after the readings.
-        this.#ready.push(...this.#builder.finish(), ...this.#builder.news2Entries(this.store.news2Record(this.#builder.patient.id)));
-      } else {
-        this.#ready.push(...this.#builder.add(reading));
-        this.#readingsDone++;
-      }
-    }
-    return this.#ready.shift() ?? null;
-  }
-
-  #nextReading(): StoredReading | null {
-    if (this.#pending.length === 0) {
-      const page = this.store.readingsPage(this.#builder.patient.id, this.#after, PAGE_READINGS);
-      this.#after = page.at(-1) ?? this.#after;
-      this.#pending.push(...page);
-    }
-    return this.#pending.shift() ?? null;
   }
 }

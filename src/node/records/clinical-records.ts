@@ -5,8 +5,8 @@
  */
 import type { Bundle } from '@medplum/fhirtypes';
 import type { Authenticator } from '../identity/authenticator';
-import { stationId, type AuditLog } from '../audit/audit-log';
-import { DEFAULT_FHIR_SETTINGS, STATION_SOFTWARE_VERSION, type FhirSettings } from '../fhir/export-settings';
+import type { AuditLog } from '../audit/audit-log';
+import { DEFAULT_FHIR_SETTINGS, patientExportContext, type FhirSettings } from '../fhir/export-settings';
 import { buildPatientBundle, type ExportContext } from '../fhir/patient-bundle';
 import { PatientBundleText } from '../fhir/patient-bundle-text';
 import type { PatientDetails, PatientOverview, PatientRecord, ReadingInput, RecordStore, RetentionPolicy, StoredReading, WaveformInput } from './store';
@@ -136,7 +136,7 @@ export class ClinicalRecords {
   }
 
   private exportContext(patientId: string): ExportContext {
-    return { stationId: stationId(this.store.db), softwareVersion: STATION_SOFTWARE_VERSION, visits: this.store.patientVisits(patientId), ...this.fhirSettings };
+    return patientExportContext(this.store, patientId, this.fhirSettings);
   }
 
   /** Erasure on request: every row of the patient removed and checked gone, then the WAL emptied. */

@@ -2,8 +2,9 @@
 import type { Verb } from '../verb';
 import { auditVerifyVerb } from './audit-verify';
 import { devicesVerb } from './devices';
+import { exportVerb } from './export';
 import { news2Verb } from './news2';
 import { recordVerb } from './record';
 import { replayVerb } from './replay';
 
-export const verbs: readonly Verb[] = [replayVerb, recordVerb, devicesVerb, news2Verb, auditVerifyVerb];
+export const verbs: readonly Verb[] = [replayVerb, recordVerb, devicesVerb, news2Verb, auditVerifyVerb, exportVerb];
