@@ -54,6 +54,14 @@ describe('transactionEntries', () => {
     expect(entries.map((entry) => entry.resource?.resourceType)).toEqual(['Patient', 'Device', 'Device', 'Device', 'Encounter', 'Observation', 'Observation', 'Observation', 'Observation', 'Provenance']);
   });
 
+  it('gives no identifier or reference by identifier the value of any full URL: a server resolving the urn:uuids rewrites every string equal to one', () => {
+    // Medplum replaces each resolved fullUrl everywhere in the Bundle; an identifier equal to one would be stored as "Patient/<id>" and never match again.
+    const fullUrls = new Set(entries.map((entry) => entry.fullUrl));
+    const identifierValues = [...JSON.stringify(entries).matchAll(/"system":"urn:ietf:rfc:3986","value":"([^"]+)"/g)].map((match) => match[1]);
+    expect(identifierValues.length).toBeGreaterThan(entries.length - 1);
+    expect(identifierValues.filter((value) => fullUrls.has(value))).toEqual([]);
+  });
+
   it('gives the same records the same entries, and another station other ids', () => {
     expect(transactionEntries(STATION, records, OPTIONS)).toEqual(entries);
     const elsewhere = transactionEntries('fedcba9876543210fedcba9876543210', records, OPTIONS);

@@ -125,7 +125,7 @@ describe('FHIR R4 export', () => {
     expect(bundle.entry?.[0]?.fullUrl).toBe(ids.fullUrl('patient', s.patient.id));
     // The station, then each peripheral once, before its first reading.
     expect(resources(bundle).filter((r) => r.resourceType === 'Device').map((d) => d.identifier[0].value)).toEqual(
-      [ids.fullUrl('station', ids.stationId), ids.fullUrl('device', 'dev'), ids.fullUrl('device', 'omron')],
+      [ids.identifier('station', ids.stationId).value, ids.identifier('device', 'dev').value, ids.identifier('device', 'omron').value],
     );
     const observations = observationsOf(bundle);
     // BP's three readings form one panel.
