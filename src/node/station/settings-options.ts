@@ -11,7 +11,7 @@ export function stationOptionsFromSettings(
   storage: SettingsStorage,
   settings: StationSettings,
   warn: (line: string) => void,
-): Pick<StationOptions, 'retention' | 'fhir' | 'inactivityLockMs' | 'hardware' | 'pollIntervalMs' | 'kiosk'> {
+): Pick<StationOptions, 'retention' | 'fhir' | 'inactivityLockMs' | 'hardware' | 'pollIntervalMs' | 'kiosk' | 'fhirServer'> {
   return {
     retention: settings.retention,
     fhir: settings.records,
@@ -19,5 +19,6 @@ export function stationOptionsFromSettings(
     hardware: settings.devices.hardware,
     pollIntervalMs: settings.devices.pollIntervalMs,
     kiosk: kioskFromSettings(storage, settings, warn),
+    fhirServer: settings.fhirServer,
   };
 }

@@ -6,5 +6,6 @@ import { exportVerb } from './export';
 import { news2Verb } from './news2';
 import { recordVerb } from './record';
 import { replayVerb } from './replay';
+import { syncKeyVerb } from './sync-key';
 
-export const verbs: readonly Verb[] = [replayVerb, recordVerb, devicesVerb, news2Verb, auditVerifyVerb, exportVerb];
+export const verbs: readonly Verb[] = [replayVerb, recordVerb, devicesVerb, news2Verb, auditVerifyVerb, exportVerb, syncKeyVerb];
