@@ -64,7 +64,7 @@ export function peripheralDevice(peripheral: PeripheralRecord, ids: StationIds):
     ...(type ? { type } : {}),
     ...(peripheral.driverId ? { version: [{ type: { text: `driver ${peripheral.driverId}` }, value: peripheral.driverVersion ?? 'unknown' }] } : {}),
     ...(properties.length > 0 ? { property: properties } : {}),
-    parent: ids.reference<Device>('station', ids.stationId),
+    parent: ids.reference<Device>('Device', 'station', ids.stationId),
   };
 }
 

@@ -28,7 +28,7 @@ export function encounterResource(visit: VisitRecord, ids: StationIds): Encounte
     identifier: [ids.identifier('visit', visit.id)],
     status: visit.endedAt === null ? 'in-progress' : 'finished',
     class: CLASS_OF[visit.setting],
-    subject: ids.reference<Patient>('patient', visit.patientId),
+    subject: ids.reference<Patient>('Patient', 'patient', visit.patientId),
     period: { start: new Date(visit.startedAt).toISOString(), ...(visit.endedAt !== null ? { end: new Date(visit.endedAt).toISOString() } : {}) },
   };
 }

@@ -20,12 +20,12 @@ export interface ResourceLinks {
 export function bundleLinks(ids: StationIds, visitsInBundle: ReadonlySet<string> | 'all'): ResourceLinks {
   return {
     ids,
-    subject: (patientId) => ids.reference('patient', patientId),
+    subject: (patientId) => ids.reference('Patient', 'patient', patientId),
     encounter: (visitId) => {
       if (visitId === null) return undefined;
-      return visitsInBundle === 'all' || visitsInBundle.has(visitId) ? ids.reference('visit', visitId) : ids.logicalReference('Encounter', 'visit', visitId);
+      return visitsInBundle === 'all' || visitsInBundle.has(visitId) ? ids.reference('Encounter', 'visit', visitId) : ids.logicalReference('Encounter', 'visit', visitId);
     },
-    device: (deviceId) => ids.reference('device', deviceId),
+    device: (deviceId) => ids.reference('Device', 'device', deviceId),
     person: (userId) => ids.logicalReference('Practitioner', 'person', userId),
   };
 }

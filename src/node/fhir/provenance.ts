@@ -20,7 +20,7 @@ export function batchProvenance(ids: StationIds, targets: readonly Reference[], 
     target: [...targets],
     recorded,
     agent: [
-      { type: { coding: [{ system: PARTICIPANT_TYPE, code: 'assembler', display: 'Assembler' }] }, who: ids.reference<Device>('station', ids.stationId) },
+      { type: { coding: [{ system: PARTICIPANT_TYPE, code: 'assembler', display: 'Assembler' }] }, who: ids.reference<Device>('Device', 'station', ids.stationId) },
       ...authors.map((who) => ({ type: { coding: [{ system: PARTICIPANT_TYPE, code: 'author', display: 'Author' }] }, who })),
     ],
   };

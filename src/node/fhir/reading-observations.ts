@@ -16,7 +16,7 @@ export class ReadingObservations {
   constructor(private readonly links: ResourceLinks) {}
 
   /** The Observations this reading completes (none while it waits for the rest of its panel). */
-  add(reading: StoredReading): Observation[] {
+  add(reading: StoredReading): (Observation & { id: string })[] {
     const part = reading.metric;
     if (!isBpPart(part)) return [readingObservation(reading, this.links)];
     const key = reading.measurementId ?? `${reading.deviceId}\u0000${reading.deviceTime ?? reading.receivedAt}`;
@@ -28,8 +28,8 @@ export class ReadingObservations {
   }
 
   /** The panels still open. A mean pressure without systolic or diastolic is no panel: it goes out on its own (8478-0). */
-  finish(): Observation[] {
-    const observations: Observation[] = [];
+  finish(): (Observation & { id: string })[] {
+    const observations: (Observation & { id: string })[] = [];
     for (const parts of this.#panels.values()) {
       if (parts.systolic || parts.diastolic) observations.push(bloodPressurePanel(parts, this.links));
       else if (parts.meanArterialPressure) observations.push(readingObservation(parts.meanArterialPressure, this.links));

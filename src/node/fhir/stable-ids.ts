@@ -6,9 +6,12 @@
  * (each names its records under its own id). SHA-1 here only spreads names over the UUID space;
  * nothing relies on it being hard to invert.
  *
- * The identifier is that UUID as a URI (system urn:ietf:rfc:3986, FHIR's "the value is a URI"),
- * so a conditional create on it (`ifNoneExist: identifier=urn:ietf:rfc:3986|urn:uuid:...`) finds
- * a resource sent before, whatever id the server gave it.
+ * The identifier is a second name-based UUID of the same record, as a URI (system
+ * urn:ietf:rfc:3986, FHIR's "the value is a URI"), so a conditional create on it (`ifNoneExist:
+ * identifier=urn:ietf:rfc:3986|urn:uuid:...`) finds a resource sent before, whatever id the server
+ * gave it. It must differ from the entry's fullUrl: a server resolving a transaction replaces each
+ * fullUrl in every string of the Bundle (Medplum does), so an identifier equal to it would be
+ * stored as "Patient/<id>" and never match again.
  */
 import { createHash } from 'node:crypto';
 import type { Identifier, Reference, Resource } from '@medplum/fhirtypes';
@@ -57,12 +60,12 @@ export class StationIds {
   }
 
   identifier(kind: RecordKind, recordId: string | number): Identifier {
-    return { system: URI_IDENTIFIER_SYSTEM, value: this.fullUrl(kind, recordId) };
+    return { system: URI_IDENTIFIER_SYSTEM, value: `urn:uuid:${nameBasedUuid(`identifier/${this.stationId}/${kind}/${recordId}`)}` };
   }
 
-  /** A reference to a resource of this bundle. */
-  reference<T extends Resource = Resource>(kind: RecordKind, recordId: string | number): Reference<T> {
-    return { reference: this.fullUrl(kind, recordId) };
+  /** A reference to a resource of this bundle; a urn:uuid says nothing of its type, so `type` does. */
+  reference<T extends Resource>(type: T['resourceType'], kind: RecordKind, recordId: string | number): Reference<T> {
+    return { reference: this.fullUrl(kind, recordId), type };
   }
 
   /** A reference by identifier only, to a resource outside this bundle (a station user, a record sent before). */

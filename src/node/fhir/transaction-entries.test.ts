@@ -1,5 +1,6 @@
 import type { BundleEntry, Observation, Patient, Provenance } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
+import { bundleProblems } from '../../../test/fhir/fhir-validation';
 import type { PatientRecord, StoredNews2Charted, StoredNews2Score, StoredReading } from '../records/store';
 import type { VisitRecord } from './encounter';
 import { transactionEntries, type SyncRecords } from './transaction-entries';
@@ -53,6 +54,14 @@ describe('transactionEntries', () => {
     expect(entries.map((entry) => entry.resource?.resourceType)).toEqual(['Patient', 'Device', 'Device', 'Device', 'Encounter', 'Observation', 'Observation', 'Observation', 'Observation', 'Provenance']);
   });
 
+  it('gives no identifier or reference by identifier the value of any full URL: a server resolving the urn:uuids rewrites every string equal to one', () => {
+    // Medplum replaces each resolved fullUrl everywhere in the Bundle; an identifier equal to one would be stored as "Patient/<id>" and never match again.
+    const fullUrls = new Set(entries.map((entry) => entry.fullUrl));
+    const identifierValues = [...JSON.stringify(entries).matchAll(/"system":"urn:ietf:rfc:3986","value":"([^"]+)"/g)].map((match) => match[1]);
+    expect(identifierValues.length).toBeGreaterThan(entries.length - 1);
+    expect(identifierValues.filter((value) => fullUrls.has(value))).toEqual([]);
+  });
+
   it('gives the same records the same entries, and another station other ids', () => {
     expect(transactionEntries(STATION, records, OPTIONS)).toEqual(entries);
     const elsewhere = transactionEntries('fedcba9876543210fedcba9876543210', records, OPTIONS);
@@ -73,7 +82,7 @@ describe('transactionEntries', () => {
     expect(references.length).toBeGreaterThan(10);
     for (const reference of references) expect(fullUrls).toContain(reference.slice('"reference":"'.length, -1));
     const news2 = resourcesOf<Observation>(entries, 'Observation').find((observation) => observation.valueInteger === 1);
-    expect(news2?.derivedFrom?.[0]).toEqual({ reference: entries.find((entry) => (entry.resource as Observation).performer)?.fullUrl });
+    expect(news2?.derivedFrom?.[0]).toEqual({ reference: entries.find((entry) => (entry.resource as Observation).performer)?.fullUrl, type: 'Observation' });
     expect(news2?.derivedFrom?.[1]).toMatchObject({ type: 'Observation', identifier: { system: 'urn:ietf:rfc:3986' } });
   });
 
@@ -92,6 +101,10 @@ describe('transactionEntries', () => {
     expect(provenance.target.map((target) => target.reference)).toEqual(entries.filter((entry) => ['Encounter', 'Observation'].includes(entry.resource?.resourceType ?? '')).map((entry) => entry.fullUrl));
     expect(provenance.agent.map((agent) => agent.type?.coding?.[0]?.code)).toEqual(['assembler', 'author']);
     expect(provenance.recorded).toBe(new Date(OPTIONS.recordedAt).toISOString());
+  });
+
+  it('makes a transaction Bundle that passes R4 base, the vital-signs profiles, FHIR.js and our own checks', () => {
+    expect(bundleProblems({ resourceType: 'Bundle', type: 'transaction', entry: entries })).toEqual([]);
   });
 
   it('refuses a reading of a patient not in the batch', () => {

@@ -90,7 +90,7 @@ export function transactionEntries(stationId: string, records: SyncRecords, opti
   const readingResources = [...records.readings.flatMap((reading) => observations.add(reading)), ...observations.finish()];
   const chartedInBatch = new Set(records.news2.charted.map((charted) => charted.id));
   const chartedRef = (chartedId: string): Reference<Observation> =>
-    chartedInBatch.has(chartedId) ? ids.reference('news2-charted', chartedId) : ids.logicalReference('Observation', 'news2-charted', chartedId);
+    chartedInBatch.has(chartedId) ? ids.reference('Observation', 'news2-charted', chartedId) : ids.logicalReference('Observation', 'news2-charted', chartedId);
   const news2Resources = [
     ...records.news2.charted.map((charted) => chartedObservation(charted, links)),
     ...records.news2.scores.map((score) => news2ScoreObservation(score, links, chartedRef)),
@@ -111,7 +111,7 @@ export function transactionEntries(stationId: string, records: SyncRecords, opti
   const authors = [...new Set(records.news2.charted.map((charted) => charted.enteredBy))].map((userId) => links.person(userId));
   const provenance = batchProvenance(
     ids,
-    clinicalEntries.map((entry) => ({ reference: entry.fullUrl })),
+    clinicalEntries.map((entry) => ({ reference: entry.fullUrl, type: entry.resource?.resourceType })),
     authors,
     new Date(options.recordedAt).toISOString(),
   );

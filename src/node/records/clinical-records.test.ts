@@ -1,8 +1,12 @@
+import type { Bundle } from '@medplum/fhirtypes';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SessionError } from '../identity/authenticator';
 import { totpCode } from '../identity/totp';
 import type { StationRole } from '../../shared/roles';
+import { stationId } from '../audit/audit-log';
+import type { FhirSettings } from '../fhir/export-settings';
+import { StationIds } from '../fhir/stable-ids';
 import { ClinicalRecords } from './clinical-records';
 import type { ReadingInput } from './store';
 import { openTestStation } from './test-support';
@@ -12,9 +16,9 @@ const LOINC = 'http://loinc.org';
 const MDC = 'urn:iso:std:iso:11073:10101';
 const UCUM = 'http://unitsofmeasure.org';
 
-async function setUp() {
+async function setUp(fhirSettings?: FhirSettings) {
   const station = await openTestStation();
-  const records = new ClinicalRecords(station.store, station.auth, station.audit, station.clock.now);
+  const records = new ClinicalRecords(station.store, station.auth, station.audit, station.clock.now, fhirSettings);
   const signIn = async (role: StationRole, patientId: string | null = null) => {
     const username = `${role}-${Math.random().toString(36).slice(2, 8)}`;
     const { user } = await station.users.create({ username, role, password: 'a long enough password' });
@@ -38,7 +42,8 @@ const reading = (metric: ReadingInput['metric'], value: number, unit: ReadingInp
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions walk FHIR JSON freely; a wrong path fails the test
 type Resource = Record<string, any>;
-const resources = (bundle: Record<string, unknown>) => (bundle.entry as { fullUrl: string; resource: Resource }[]).map((e) => e.resource);
+const resources = (bundle: Bundle) => (bundle.entry ?? []).map((e) => e.resource as Resource);
+const observationsOf = (bundle: Bundle) => resources(bundle).filter((r) => r.resourceType === 'Observation');
 const codesOf = (resource: Resource) => (resource.code.coding as { system: string; code: string }[]).map((c) => `${c.system === LOINC ? 'loinc' : c.system === MDC ? 'mdc' : c.system}:${c.code}`);
 
 describe('clinical records: permissions and audit', () => {
@@ -104,23 +109,29 @@ describe('FHIR R4 export', () => {
     return { s, bundle: s.records.exportPatient(physician, s.patient.id) };
   }
 
-  it('is a Bundle of the Patient and vital-signs Observations referencing it', async () => {
+  it('is a Bundle of the Patient, the Devices and vital-signs Observations referencing them', async () => {
     const { s, bundle } = await exported();
     expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'collection' });
-    const [patient, ...observations] = resources(bundle);
-    expect(patient).toEqual({
+    const ids = new StationIds(stationId(s.db));
+    const patient = resources(bundle)[0]!;
+    expect(patient).toMatchObject({
       resourceType: 'Patient',
-      id: s.patient.id,
-      identifier: [{ value: 'MRN-1' }],
+      id: ids.uuid('patient', s.patient.id),
+      identifier: [{ value: 'MRN-1', type: { coding: [{ code: 'MR' }] } }, { ...ids.identifier('patient', s.patient.id), use: 'secondary' }],
       name: [{ family: 'Fairweather', given: ['Imogen'] }],
       gender: 'female',
       birthDate: '1950-07-21',
     });
-    expect((bundle.entry as { fullUrl: string }[])[0]?.fullUrl).toBe(`urn:uuid:${s.patient.id}`);
+    expect(bundle.entry?.[0]?.fullUrl).toBe(ids.fullUrl('patient', s.patient.id));
+    // The station, then each peripheral once, before its first reading.
+    expect(resources(bundle).filter((r) => r.resourceType === 'Device').map((d) => d.identifier[0].value)).toEqual(
+      [ids.identifier('station', ids.stationId).value, ids.identifier('device', 'dev').value, ids.identifier('device', 'omron').value],
+    );
+    const observations = observationsOf(bundle);
     // BP's three readings form one panel.
     expect(observations).toHaveLength(8);
     for (const observation of observations) {
-      expect(observation).toMatchObject({ resourceType: 'Observation', status: 'final', subject: { reference: `urn:uuid:${s.patient.id}` } });
+      expect(observation).toMatchObject({ resourceType: 'Observation', status: 'final', subject: { reference: ids.fullUrl('patient', s.patient.id), type: 'Patient' } });
       expect(observation.effectiveDateTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
       if (observation.valueQuantity) expect(Object.keys(observation.valueQuantity).sort()).toEqual(['code', 'system', 'unit', 'value']);
     }
@@ -131,7 +142,7 @@ describe('FHIR R4 export', () => {
 
   it('codes oxygen saturation with 2708-6 and 59408-5 (and MDC), pulse as heart rate in /min', async () => {
     const { bundle } = await exported();
-    const observations = resources(bundle).slice(1);
+    const observations = observationsOf(bundle);
     const spo2 = observations.find((o) => codesOf(o).includes('loinc:2708-6'))!;
     expect(codesOf(spo2)).toEqual(['loinc:2708-6', 'loinc:59408-5', 'mdc:150456']);
     expect(spo2.meta.profile).toEqual(['http://hl7.org/fhir/StructureDefinition/oxygensat']);
@@ -143,7 +154,7 @@ describe('FHIR R4 export', () => {
 
   it("codes a cuff's pulse MDC_PULS_RATE_NON_INV (149546), not the oximeter's 149530", async () => {
     const { bundle } = await exported();
-    const pulses = resources(bundle).slice(1).filter((o) => codesOf(o).includes('loinc:8867-4'));
+    const pulses = observationsOf(bundle).filter((o) => codesOf(o).includes('loinc:8867-4'));
     expect(pulses.map((o) => [o.valueQuantity.value, codesOf(o)])).toEqual([
       [72, ['loinc:8867-4', 'mdc:149530']],
       [64, ['loinc:8867-4', 'mdc:149546']],
@@ -194,7 +205,7 @@ describe('FHIR R4 export', () => {
 
   it('keeps °F, converts ounces to kg (not in the bodyweight value set) and glucose to mg/dL for 41653-7', async () => {
     const { bundle } = await exported();
-    const observations = resources(bundle).slice(1);
+    const observations = observationsOf(bundle);
     expect(observations.find((o) => codesOf(o).includes('loinc:8310-5'))!.valueQuantity).toEqual({ value: 98.6, unit: '[degF]', system: UCUM, code: '[degF]' });
     const weight = observations.find((o) => codesOf(o).includes('loinc:29463-7'))!;
     expect(weight.valueQuantity.code).toBe('kg');
@@ -209,18 +220,30 @@ describe('FHIR R4 export', () => {
 
   it('exports the perfusion index as an Observation coded LOINC 61006-3 and MDC 150488', async () => {
     const { bundle } = await exported();
-    const pi = resources(bundle).slice(1).find((o) => codesOf(o).includes('loinc:61006-3'))!;
+    const pi = observationsOf(bundle).find((o) => codesOf(o).includes('loinc:61006-3'))!;
     expect(pi).toBeDefined();
     expect(codesOf(pi)).toEqual(['loinc:61006-3', 'mdc:150488']);
     expect(pi.category[0].coding[0].code).toBe('vital-signs');
     expect(pi.valueQuantity).toEqual({ value: 2.1, unit: '%', system: UCUM, code: '%' });
   });
 
+  it('files the clinic identifier under the configured system and each visit as an Encounter of the station’s care setting', async () => {
+    const s = await setUp({ patientIdentifierSystem: 'https://clinic.example/mrn', careSetting: 'home' });
+    const visitId = s.records.startVisit(s.nurse, s.patient.id);
+    s.records.recordReadings(s.nurse, s.patient.id, visitId, [reading('spo2', 97, '%')]);
+    const bundle = s.records.exportPatient(await s.signIn('physician'), s.patient.id);
+    const ids = new StationIds(stationId(s.db));
+    expect(resources(bundle)[0]?.identifier[0]).toMatchObject({ system: 'https://clinic.example/mrn', value: 'MRN-1' });
+    const encounter = resources(bundle).find((r) => r.resourceType === 'Encounter')!;
+    expect(encounter).toMatchObject({ id: ids.uuid('visit', visitId), class: { code: 'HH' }, status: 'in-progress' });
+    expect(observationsOf(bundle)[0]?.encounter).toEqual({ reference: ids.fullUrl('visit', visitId), type: 'Encounter' });
+  });
+
   it('gives a lone systolic a panel whose diastolic says why it is absent', async () => {
     const s = await setUp();
     s.records.recordReadings(s.nurse, s.patient.id, null, [reading('systolic', 120, 'mm[Hg]')]);
     const bundle = s.records.exportPatient(await s.signIn('administrator'), s.patient.id);
-    const panel = resources(bundle)[1]!;
+    const panel = observationsOf(bundle)[0]!;
     expect(panel.component[1].dataAbsentReason.coding[0].code).toBe('unknown');
     expect(panel.component).toHaveLength(2);
     expect(s.audit.entries().at(-1)).toMatchObject({ action: 'record.export', object: s.patient.id, role: 'administrator' });

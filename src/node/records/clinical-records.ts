@@ -3,10 +3,12 @@
  * role matrix (and a kiosk's patient scope), and every view, change, export, erasure and alarm
  * acknowledgement leaves an audit entry in the same transaction as the change itself.
  */
+import type { Bundle } from '@medplum/fhirtypes';
 import type { Authenticator } from '../identity/authenticator';
 import type { AuditLog } from '../audit/audit-log';
-import { buildPatientBundle } from './fhir-export';
-import { PatientBundleText } from './fhir-export-text';
+import { DEFAULT_FHIR_SETTINGS, patientExportContext, type FhirSettings } from '../fhir/export-settings';
+import { buildPatientBundle, type ExportContext } from '../fhir/patient-bundle';
+import { PatientBundleText } from '../fhir/patient-bundle-text';
 import type { PatientDetails, PatientOverview, PatientRecord, ReadingInput, RecordStore, RetentionPolicy, StoredReading, WaveformInput } from './store';
 import { DEFAULT_RETENTION, RecordInputError } from './store';
 
@@ -16,6 +18,8 @@ export class ClinicalRecords {
     private readonly auth: Authenticator,
     private readonly audit: AuditLog,
     private readonly now: () => number = Date.now,
+    /** The settings' `records` section, which shapes the FHIR export. */
+    private readonly fhirSettings: FhirSettings = DEFAULT_FHIR_SETTINGS,
   ) {}
 
   createPatient(sessionId: string, details: PatientDetails): PatientRecord {
@@ -120,15 +124,19 @@ export class ClinicalRecords {
     );
   }
 
-  /** The patient's record as a FHIR R4 Bundle (Patient + Observations). */
-  exportPatient(sessionId: string, patientId: string): Record<string, unknown> {
+  /** The patient's record as a FHIR R4 Bundle (Patient, Devices, Encounters, Observations). */
+  exportPatient(sessionId: string, patientId: string): Bundle {
     const patient = this.exportedPatient(sessionId, patientId);
-    return buildPatientBundle(patient, this.store.readings(patientId), this.store.news2Record(patientId), this.now());
+    return buildPatientBundle(patient, this.store.readings(patientId), this.store.news2Record(patientId), this.now(), this.exportContext(patientId));
   }
 
   /** The same bundle as JSON text to be written out a part at a time (a long record); audited once, here. */
   openPatientExport(sessionId: string, patientId: string): PatientBundleText {
-    return new PatientBundleText(this.store, this.exportedPatient(sessionId, patientId), this.now());
+    return new PatientBundleText(this.store, this.exportedPatient(sessionId, patientId), this.now(), this.exportContext(patientId));
+  }
+
+  private exportContext(patientId: string): ExportContext {
+    return patientExportContext(this.store, patientId, this.fhirSettings);
   }
 
   /** Erasure on request: every row of the patient removed and checked gone, then the WAL emptied. */

@@ -414,6 +414,12 @@ export class RecordStore {
     return { charted, scores };
   }
 
+  /** The patient's visits, oldest first. */
+  patientVisits(patientId: string): Visit[] {
+    const rows = this.db.prepare('SELECT * FROM visits WHERE patient_id = ? ORDER BY started_at, id').all(patientId) as Record<string, unknown>[];
+    return rows.map((row) => ({ id: row.id as string, patientId: row.patient_id as string, startedAt: row.started_at as number, startedBy: row.started_by as string, endedAt: row.ended_at as number | null }));
+  }
+
   /** `raisedAt` is when the alarm engine raised it, when that was before it reached the records. */
   raiseAlarm(patientId: string, visitId: string | null, alarm: { priority: AlarmPriority; condition: string }, raisedAt = this.now()): StoredAlarm {
     const stored: StoredAlarm = { id: randomUUID(), patientId, visitId, ...alarm, raisedAt, acknowledgedAt: null, acknowledgedBy: null };

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ALARM_METRICS, adultDefaultLimits, METRIC_ALARM_RULES, type AlarmMetric, type MetricLimits } from '../../shared/clinical/alarm-limits';
+import { DEFAULT_FHIR_SETTINGS, type FhirSettings } from '../fhir/export-settings';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../records/store';
 import { checkedUrl } from '../sync/https-transport';
 
@@ -103,6 +104,23 @@ const RetentionSchema = z.object({
   attachmentDays: days.default(DEFAULT_RETENTION.attachmentDays),
 }) satisfies z.ZodType<RetentionPolicy>;
 
+/**
+ * An absolute URI (a scheme, then something): FHIR's Identifier.system is a uri, and a system
+ * like "MRN" would match nothing on a server.
+ */
+const identifierSystem = z
+  .string()
+  .max(500)
+  .refine((text) => URL.canParse(text) && /^[a-z][a-z0-9+.-]*:\S+$/i.test(text), 'must be an absolute URI such as https://clinic.example/mrn or urn:oid:1.2.3');
+
+/** What the station's FHIR records say beyond the data itself. */
+const RecordsSchema = z.object({
+  /** The URI of the clinic's patient identifiers (the record's identifier goes out under it, type MR); null: no system, no matching on it. */
+  patientIdentifierSystem: identifierSystem.nullable().default(DEFAULT_FHIR_SETTINGS.patientIdentifierSystem),
+  /** Where this station's visits take place: a station or kiosk (Encounter.class AMB) or the patient's home (HH). */
+  careSetting: z.enum(['station', 'home']).default('station'),
+}) satisfies z.ZodType<FhirSettings>;
+
 /** https://, or http:// to this machine only (src/node/sync/https-transport.ts says why). */
 const fhirUrl = z
   .string()
@@ -148,6 +166,7 @@ export const SETTINGS_SECTIONS = {
   alarms: AlarmsSchema,
   retention: RetentionSchema,
   display: DisplaySchema,
+  records: RecordsSchema,
   fhirServer: FhirServerSchema,
 } as const;
 export type SettingsSection = keyof typeof SETTINGS_SECTIONS;
@@ -160,6 +179,7 @@ export const StationSettingsSchema = z.object({
   alarms: AlarmsSchema.prefault({}),
   retention: RetentionSchema.prefault({}),
   display: DisplaySchema.prefault({}),
+  records: RecordsSchema.prefault({}),
   fhirServer: FhirServerSchema.prefault({}),
 });
 export type StationSettings = z.infer<typeof StationSettingsSchema>;

@@ -109,6 +109,17 @@ describe('settings', () => {
     expect(warnings[0]).toMatch(warning);
   });
 
+  it.each(['https://clinic.example/mrn', 'urn:oid:2.16.840.1.113883.2.1.4.1'])('takes %s as the patient identifier system', (system) => {
+    const saved = saveSettings(confSettingsStorage(tempDataDir()), { ...DEFAULT_SETTINGS, records: { patientIdentifierSystem: system, careSetting: 'home' } });
+    expect(saved.records).toEqual({ patientIdentifierSystem: system, careSetting: 'home' });
+  });
+
+  it.each(['MRN', 'clinic mrn', ''])('refuses %j as the patient identifier system, keeping the stored settings', (system) => {
+    const storage = confSettingsStorage(tempDataDir());
+    expect(() => saveSettings(storage, { ...DEFAULT_SETTINGS, records: { patientIdentifierSystem: system } })).toThrow(/records\.patientIdentifierSystem: must be an absolute URI/);
+    expect(storage.read()).toBeUndefined();
+  });
+
   it('applies alarm default overrides on top of the adult defaults', () => {
     const limits = alarmDefaultLimits({ ...DEFAULT_SETTINGS, alarms: { defaultLimits: { spo2: { low: 88 }, pulseRate: { high: 130 } } } });
     expect(limits.spo2).toEqual({ low: 88, high: null });

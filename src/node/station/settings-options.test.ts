@@ -42,6 +42,7 @@ describe('stationOptionsFromSettings', () => {
       kiosk: { enabled: true, returnToPatientViewAfterMinutes: 3 },
       retention: { waveformDays: 30, numericDays: null, attachmentDays: 90 },
       display: { locale: 'en-GB' },
+      records: { patientIdentifierSystem: 'https://clinic.example/mrn', careSetting: 'home' },
     });
     const options = stationOptionsFromSettings(storage, settings, () => undefined);
     expect(options).toMatchObject({
@@ -51,6 +52,7 @@ describe('stationOptionsFromSettings', () => {
       retention: { waveformDays: 30, numericDays: null, attachmentDays: 90 },
       kiosk: { visitIdleMs: 180_000 },
       locale: 'en-GB',
+      fhir: { patientIdentifierSystem: 'https://clinic.example/mrn', careSetting: 'home' },
     });
     expect(options.kiosk?.setting.enabled).toBe(true);
   });

@@ -11,9 +11,10 @@ export function stationOptionsFromSettings(
   storage: SettingsStorage,
   settings: StationSettings,
   warn: (line: string) => void,
-): Pick<StationOptions, 'retention' | 'inactivityLockMs' | 'hardware' | 'pollIntervalMs' | 'kiosk' | 'locale' | 'fhirServer'> {
+): Pick<StationOptions, 'retention' | 'fhir' | 'inactivityLockMs' | 'hardware' | 'pollIntervalMs' | 'kiosk' | 'locale' | 'fhirServer'> {
   return {
     retention: settings.retention,
+    fhir: settings.records,
     inactivityLockMs: settings.access.inactivityLockMinutes * 60_000,
     hardware: settings.devices.hardware,
     pollIntervalMs: settings.devices.pollIntervalMs,

@@ -14,6 +14,7 @@ import { PeripheralHub } from '../hub/hub';
 import { NodeHidSource } from '../hub/node-hid-source';
 import { SerialPortSource } from '../hub/serialport-source';
 import type { DeviceSource } from '../hub/source';
+import type { FhirSettings } from '../fhir/export-settings';
 import type { StationKeyProvider } from '../records/key-provider';
 import type { RetentionPolicy } from '../records/store';
 import { createSimulator, isScenarioName, SCENARIO_NAMES, systemClock, type Simulator } from '../simulator';
@@ -48,6 +49,8 @@ export interface StationOptions {
   keyProvider: StationKeyProvider;
   /** How long recorded data is kept (settings); DEFAULT_RETENTION otherwise. */
   retention?: RetentionPolicy;
+  /** What the FHIR records say beyond the data (settings `records`); DEFAULT_FHIR_SETTINGS otherwise. */
+  fhir?: FhirSettings;
   /** How long an unused screen stays unlocked (settings); DEFAULT_INACTIVITY_LOCK_MS otherwise. */
   inactivityLockMs?: number;
   /** Attach the simulated peripherals. */
@@ -131,6 +134,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
     dataDir: options.dataDir,
     keyProvider: options.keyProvider,
     retention: options.retention,
+    fhir: options.fhir,
     inactivityLockMs: options.inactivityLockMs,
     log,
   });

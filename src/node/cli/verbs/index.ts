@@ -2,9 +2,10 @@
 import type { Verb } from '../verb';
 import { auditVerifyVerb } from './audit-verify';
 import { devicesVerb } from './devices';
+import { exportVerb } from './export';
 import { news2Verb } from './news2';
 import { recordVerb } from './record';
 import { replayVerb } from './replay';
 import { syncKeyVerb } from './sync-key';
 
-export const verbs: readonly Verb[] = [replayVerb, recordVerb, devicesVerb, news2Verb, auditVerifyVerb, syncKeyVerb];
+export const verbs: readonly Verb[] = [replayVerb, recordVerb, devicesVerb, news2Verb, auditVerifyVerb, exportVerb, syncKeyVerb];

@@ -83,7 +83,7 @@ function parseSeconds(text: string): number {
   return seconds;
 }
 
-async function exists(path: string): Promise<boolean> {
+export async function exists(path: string): Promise<boolean> {
   try {
     await access(path);
     return true;

@@ -11,7 +11,7 @@ import { newKeyProvider, tempDataDir } from '../../records/test-support';
 import { CurrentEncounter, type Encounter } from './encounter';
 import { RecorderThread, startRecorderWorker } from './recorder-thread';
 import { RecorderFlushError, StationRecorder, type StationRecorderOptions } from './station-recorder';
-import { buildPatientBundle } from '../../records/fhir-export';
+import { buildPatientBundle } from '../../fhir/patient-bundle';
 import { ManualClock } from '../../simulator/clock';
 import { News2Service } from '../clinical/news2-service';
 
@@ -235,8 +235,9 @@ describe('NEWS2 in the records', () => {
     expect(record.scores[0]?.chartedInputs.sort()).toEqual(record.charted.map((c) => c.id).sort());
 
     const patient = store.requirePatient(encounter.patientId);
+    const context = { stationId: 'station-0001', patientIdentifierSystem: null, careSetting: 'station' as const, softwareVersion: '1.0.0', visits: store.patientVisits(patient.id) };
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions walk FHIR JSON freely; a wrong path fails the test
-    const bundle = buildPatientBundle(patient, [], record, T0) as { entry: { fullUrl: string; resource: Record<string, any> }[] };
+    const bundle = buildPatientBundle(patient, [], record, T0, context) as { entry: { fullUrl: string; resource: Record<string, any> }[] };
     const resources = bundle.entry.map((e) => e.resource);
     const score = resources.find((r) => r.code?.coding?.some((c: { code: string }) => c.code === '1104051000000101'))!;
     expect(score).toMatchObject({ resourceType: 'Observation', status: 'final', valueInteger: 3 });

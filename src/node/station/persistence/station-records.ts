@@ -8,6 +8,7 @@ import { openAuditLog, type AuditLog } from '../../audit/audit-log';
 import { Authenticator, type AuthenticatorOptions } from '../../identity/authenticator';
 import { UserDirectory } from '../../identity/users';
 import type { Actor } from '../../../shared/clinical/actor';
+import type { FhirSettings } from '../../fhir/export-settings';
 import { ClinicalRecords } from '../../records/clinical-records';
 import { openRecordsDatabase, type RecordsDb } from '../../records/database';
 import type { StationKeyProvider } from '../../records/key-provider';
@@ -33,6 +34,8 @@ export interface StationRecordsOptions {
   keyProvider: StationKeyProvider;
   log: (line: string) => void;
   retention?: RetentionPolicy;
+  /** What the FHIR records say beyond the data (settings `records`). */
+  fhir?: FhirSettings;
   /** How long an unused session stays unlocked (settings). */
   inactivityLockMs?: number;
   recorder?: Pick<StationRecorderOptions, 'flushIntervalMs' | 'flushAtPending' | 'segmentMs'>;
@@ -70,7 +73,7 @@ export async function openStationRecords(options: StationRecordsOptions): Promis
     const users = new UserDirectory(db);
     const authenticatorOptions: AuthenticatorOptions = options.inactivityLockMs === undefined ? {} : { inactivityLockMs: options.inactivityLockMs };
     const authenticator = new Authenticator(users, audit, authenticatorOptions);
-    const clinical = new ClinicalRecords(store, authenticator, audit);
+    const clinical = new ClinicalRecords(store, authenticator, audit, Date.now, options.fhir);
     const retention = options.retention ?? DEFAULT_RETENTION;
     const prune = () => {
       try {

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EXPORT_CHUNK_CHARS, type ExportChunk } from '../../../shared/contract-records';
-import type { PatientBundleText } from '../../records/fhir-export-text';
+import type { PatientBundleText } from '../../fhir/patient-bundle-text';
 import { RecordInputError } from '../../records/store';
 
 /** An export nobody reads for this long is dropped. */

@@ -218,8 +218,11 @@ describe('FHIR export', () => {
     }
     expect(parts.length).toBeGreaterThan(3);
     expect(part.readingsDone).toBe(3_000);
-    const bundle = JSON.parse(parts.join('')) as { entry: unknown[] };
-    expect(bundle.entry).toHaveLength(1 + 3_000);
+    const bundle = JSON.parse(parts.join('')) as { entry: { resource: { resourceType: string } }[] };
+    const count = (type: string) => bundle.entry.filter((entry) => entry.resource.resourceType === type).length;
+    // The Patient, the visit's Encounter, the station's and the peripheral's Devices, and every reading.
+    expect([count('Patient'), count('Encounter'), count('Device'), count('Observation')]).toEqual([1, 1, 2, 3_000]);
+    expect(bundle.entry).toHaveLength(1 + 1 + 2 + 3_000);
     expect(await refusal(physician, 'readPatientExportChunk', { exportId: exported.exportId, index: part.index + 1 })).toEqual(gone);
     // One export, one audit entry, however many parts it took.
     expect(bench.auditSince(0).filter((entry) => entry.action === 'record.export')).toHaveLength(1);

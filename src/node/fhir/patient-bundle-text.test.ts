@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPatientBundle } from './fhir-export';
-import { PatientBundleText } from './fhir-export-text';
-import type { ReadingInput } from './store';
-import { openTestStation, type TestStation } from './test-support';
+import type { ReadingInput } from '../records/store';
+import { openTestStation, type TestStation } from '../records/test-support';
+import { buildPatientBundle, type ExportContext } from './patient-bundle';
+import { PatientBundleText } from './patient-bundle-text';
 
 let station: TestStation;
 beforeAll(async () => {
@@ -26,14 +26,11 @@ const readings = fc.array(
   { maxLength: 60 },
 );
 
-/** The bundle with its random ids (bundle, observations) and time stamp replaced by placeholders. */
-function withoutRandomIds(bundle: Record<string, unknown>): unknown {
-  const ids = new Map<string, string>();
-  const placeholder = (id: string) => ids.get(id) ?? (ids.set(id, `id-${ids.size}`), `id-${ids.size - 1}`);
-  const entries = (bundle.entry as { fullUrl: string; resource: Record<string, unknown> }[]).map(({ resource }) =>
-    resource.resourceType === 'Patient' ? resource : { ...resource, id: placeholder(resource.id as string) },
-  );
-  return { ...bundle, id: 'bundle', entry: entries };
+const CONTEXT: ExportContext = { stationId: 'station-0001', patientIdentifierSystem: null, careSetting: 'station', softwareVersion: '1.0.0', visits: [] };
+
+/** The bundle with its random id replaced: every resource id is stable, only the bundle's own is new each time. */
+function withoutBundleId(bundle: object): unknown {
+  return { ...bundle, id: 'bundle' };
 }
 
 describe('a bundle written a part at a time', () => {
@@ -48,12 +45,12 @@ describe('a bundle written a part at a time', () => {
         });
         station.db.transaction(() => inputs.forEach((input) => station.store.recordReading(patient.id, null, input)))();
 
-        const text = new PatientBundleText(station.store, patient, station.clock.now());
+        const text = new PatientBundleText(station.store, patient, station.clock.now(), CONTEXT);
         const parts: string[] = [];
         while (!text.done) parts.push(text.next(partChars));
         expect(text.readingsDone).toBe(inputs.length);
-        const whole = buildPatientBundle(patient, station.store.readings(patient.id), station.store.news2Record(patient.id), station.clock.now());
-        expect(withoutRandomIds(JSON.parse(parts.join('')) as Record<string, unknown>)).toEqual(withoutRandomIds(whole));
+        const whole = buildPatientBundle(patient, station.store.readings(patient.id), station.store.news2Record(patient.id), station.clock.now(), CONTEXT);
+        expect(withoutBundleId(JSON.parse(parts.join('')) as object)).toEqual(withoutBundleId(whole));
         // Every part but the last reaches the size asked for, and none runs over by more than an entry.
         for (const part of parts.slice(0, -1)) expect(part.length).toBeGreaterThanOrEqual(partChars);
         for (const part of parts) expect(part.length).toBeLessThan(partChars + 2_000);
@@ -75,14 +72,15 @@ describe('a bundle written a part at a time', () => {
       },
       news2Record: (patientId: string) => station.store.news2Record(patientId),
     };
-    const text = new PatientBundleText(store, patient, station.clock.now());
+    const text = new PatientBundleText(store, patient, station.clock.now(), CONTEXT);
     const parts = [text.next(10_000)];
     record(500);
     while (!text.done) parts.push(text.next(10_000));
     // The reading recorded meanwhile comes with the third page; an empty page ends the record.
     expect(pages).toEqual([200, 200, 51, 0]);
     expect(text.readingsDone).toBe(451);
-    expect((JSON.parse(parts.join('')) as { entry: unknown[] }).entry).toHaveLength(452);
+    // The Patient, the station's Device, the oximeter's Device and the 451 Observations.
+    expect((JSON.parse(parts.join('')) as { entry: unknown[] }).entry).toHaveLength(454);
     expect(() => text.next(10_000)).toThrow('the export is complete');
   });
 });
