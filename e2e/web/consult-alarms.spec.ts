@@ -51,10 +51,12 @@ test("a desaturation's high-priority alarm reaches the clinician, who acknowledg
   await expect(news2).toHaveAttribute('data-news2-state', 'refused');
   await expect(news2.locator('[data-news2-problem="consciousness"]')).toContainText('Cannot score: consciousness (ACVPU) missing');
   await expect(doctor.locator('[data-action="enter-news2"]')).toHaveCount(0);
-  await news2.scrollIntoViewIfNeeded();
+  // At laptop size NEWS2 opens with one click, over the video.
+  await doctor.locator('[data-action="show-news2"]').click();
+  await expect(news2).toBeVisible();
   await screenshot(doctor, 'consult-news2-clinician-laptop');
 
-  await doctor.locator('#clinician-vitals-heading').scrollIntoViewIfNeeded();
+  await doctor.locator('[data-action="close-news2"]').click();
   await screenshot(doctor, 'consult-alarm-clinician-laptop');
   expect(await seriousAxeViolations(doctor)).toEqual([]);
 

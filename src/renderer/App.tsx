@@ -121,6 +121,8 @@ export function App({ store, display, access, station }: { store: StationStore; 
           <StationVisit
             api={getStationApi()}
             onCallActivity={reportCallActivity}
+            // Only while the visit is on screen: the monitor has the tiles (and their page hooks) otherwise.
+            vitals={screen === 'visit' ? <VitalTiles tiles={view.tiles.filter((tile) => tile.state !== 'absent')} /> : undefined}
             onClose={() => {
               setVisitOpen(false);
               setScreen('monitor');

@@ -7,8 +7,10 @@
  */
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { DeviceInfo } from '../../shared/contract';
+import { canStartMeasurement, deviceStateWords } from '../../shared/device-state-words';
 import type { CallState, ConsultCall } from '../consult/call';
 import { callIsOver } from '../visit/call-status';
+import type { CallLayout } from '../visit/CallStage';
 import { AlarmBanner } from '../alarms/AlarmBanner';
 import { News2Panel } from '../news2/News2Panel';
 import { ChatPanel } from '../consult/ChatPanel';
@@ -20,16 +22,24 @@ import { ClinicianSession, type ClinicianSessionView, type RequestView } from '.
 import { captureVideoStill } from './video-still';
 import '../consult/consult-vitals.css';
 
-export function ClinicianVitals({ call, state }: { call: ConsultCall | null; state: CallState | null }) {
+/**
+ * The link to the station for as long as the call runs; once the visit is over the session and
+ * everything it received about the patient are dropped.
+ */
+export function useClinicianSession(call: ConsultCall | null, state: CallState | null): ClinicianSession | null {
   const over = callIsOver(state);
-  // Once the visit is over the session and everything it received about the patient are dropped.
   const session = useMemo(() => (call && !over ? new ClinicianSession(call.dataChannel) : null), [call, over]);
   useEffect(() => {
     if (!session) return;
     session.start();
     return () => session.dispose();
   }, [session]);
-  if (over) {
+  return session;
+}
+
+/** The column beside the patient video: alarms, pleth and numerics that never scroll, and NEWS2. */
+export function ClinicianVitals({ session, state, layout, onLayout }: { session: ClinicianSession | null; state: CallState | null; layout: CallLayout; onLayout(layout: CallLayout): void }) {
+  if (callIsOver(state)) {
     return (
       <p className="vitals-note" data-role="vitals-over">
         The visit is over. The patient’s vitals are no longer shown here.
@@ -37,24 +47,59 @@ export function ClinicianVitals({ call, state }: { call: ConsultCall | null; sta
     );
   }
   if (!session) return <p className="vitals-note">Live vitals appear here once the call is connected.</p>;
-  return <SessionVitals session={session} admitted={state?.admitted ?? false} />;
+  return <SessionVitals session={session} admitted={state?.admitted ?? false} layout={layout} onLayout={onLayout} />;
 }
 
-function SessionVitals({ session, admitted }: { session: ClinicianSession; admitted: boolean }) {
+/** The clinician's actions in the side column, away from the numerics: requests, a still, the chat. */
+export function ClinicianActions({ session }: { session: ClinicianSession }) {
   const view = useSyncExternalStore(session.subscribe, session.getView);
   const store = session.store;
+  return (
+    <>
+      {store && <StationDevices session={session} store={store} view={view} />}
+      {store && <SnapshotControl session={session} view={view} />}
+      <ChatPanel lines={view.chat} otherName="Station" onSend={(text) => session.sendChat(text)} disabled={!view.linked} />
+    </>
+  );
+}
+
+const LAYOUT_WORDS: Record<CallLayout, string> = { 'video-large': 'Video large', 'vitals-large': 'Vitals large' };
+
+function SessionVitals({ session, admitted, layout, onLayout }: { session: ClinicianSession; admitted: boolean; layout: CallLayout; onLayout(layout: CallLayout): void }) {
+  const view = useSyncExternalStore(session.subscribe, session.getView);
+  const store = session.store;
+  const [news2Open, setNews2Open] = useState(false);
   return (
     <section className="clinician-vitals" data-role="vitals-link" data-linked={view.linked ? 'true' : 'false'} aria-labelledby="clinician-vitals-heading">
       <div className="clinician-vitals-header">
         <h2 id="clinician-vitals-heading" className="panel-heading">
           Patient vitals
         </h2>
+        <div className="clinician-view-controls" role="group" aria-label="Layout">
+          {(['video-large', 'vitals-large'] as const).map((choice) => (
+            <button key={choice} type="button" className="layout-button" data-action="call-layout" data-layout={choice} aria-pressed={layout === choice} onClick={() => onLayout(choice)}>
+              {LAYOUT_WORDS[choice]}
+            </button>
+          ))}
+          {view.news2 && (
+            <button type="button" className="layout-button news2-toggle" data-action="show-news2" aria-expanded={news2Open} aria-controls="clinician-news2" onClick={() => setNews2Open(!news2Open)}>
+              NEWS2
+            </button>
+          )}
+        </div>
         <LinkStatus view={view} admitted={admitted} />
       </div>
       {view.alarms && <RemoteAlarms session={session} view={view} alarms={view.alarms} />}
       {/* Before the station's first answer the link status above says what the page waits for. */}
-      {store && <RemoteMonitor session={session} store={store} view={view} />}
-      <ChatPanel lines={view.chat} otherName="Station" onSend={(text) => session.sendChat(text)} disabled={!view.linked} />
+      {store && <RemoteMonitor session={session} store={store} />}
+      {view.news2 && store && (
+        <div id="clinician-news2" className="clinician-news2" data-open={news2Open ? 'true' : 'false'}>
+          <button type="button" className="layout-button news2-close" data-action="close-news2" onClick={() => setNews2Open(false)}>
+            Close NEWS2
+          </button>
+          <RemoteNews2 store={store} news2={view.news2} />
+        </div>
+      )}
     </section>
   );
 }
@@ -76,7 +121,7 @@ function LinkStatus({ view, admitted }: { view: ClinicianSessionView; admitted: 
   );
 }
 
-function RemoteMonitor({ session, store, view }: { session: ClinicianSession; store: StationStore; view: ClinicianSessionView }) {
+function RemoteMonitor({ session, store }: { session: ClinicianSession; store: StationStore }) {
   const display = useMemo(() => new DisplayLoop(store), [store]);
   useEffect(() => {
     display.start();
@@ -92,14 +137,21 @@ function RemoteMonitor({ session, store, view }: { session: ClinicianSession; st
         <PlethWaveform store={store} display={display} tile={stationView.tiles.find((tile) => tile.metric === 'spo2')} />
       </div>
       <div className="clinician-tiles">
-        {/* Metrics the station has never measured would only push the rest out of the narrow column. */}
+        {/* Metrics the station has never measured would only take room from the ones it has. */}
         <VitalTiles tiles={stationView.tiles.filter((tile) => tile.state !== 'absent')} ageAt={now} />
       </div>
-      {view.news2 && <News2Panel state={view.news2} deviceName={(deviceId) => stationView.devices.find((device) => device.id === deviceId)?.name ?? deviceId} />}
-      <RemoteDevices devices={stationView.devices} requests={view.requests} onRequest={(deviceId) => session.requestMeasurement(deviceId)} />
-      <SnapshotControl session={session} view={view} />
     </>
   );
+}
+
+function RemoteNews2({ store, news2 }: { store: StationStore; news2: NonNullable<ClinicianSessionView['news2']> }) {
+  const stationView = useSyncExternalStore(store.subscribe, store.getView);
+  return <News2Panel state={news2} deviceName={(deviceId) => stationView.devices.find((device) => device.id === deviceId)?.name ?? deviceId} />;
+}
+
+function StationDevices({ session, store, view }: { session: ClinicianSession; store: StationStore; view: ClinicianSessionView }) {
+  const stationView = useSyncExternalStore(store.subscribe, store.getView);
+  return <RemoteDevices devices={stationView.devices} requests={view.requests} onRequest={(deviceId) => session.requestMeasurement(deviceId)} />;
 }
 
 /**
@@ -130,7 +182,6 @@ const REQUEST_WORDS: Record<RequestView['status'], string> = {
   declined: 'Declined at the station',
   failed: 'Could not start',
 };
-const CANNOT_MEASURE: ReadonlySet<DeviceInfo['state']> = new Set(['connecting', 'measuring', 'disconnected', 'error']);
 
 function RemoteDevices({ devices, requests, onRequest }: { devices: readonly DeviceInfo[]; requests: ClinicianSessionView['requests']; onRequest(deviceId: string): void }) {
   if (devices.length === 0) return <p className="vitals-note">No devices at the station.</p>;
@@ -142,9 +193,11 @@ function RemoteDevices({ devices, requests, onRequest }: { devices: readonly Dev
         return (
           <li key={device.id} className="clinician-device" data-device-id={device.id} data-device-state={device.state}>
             <span className="clinician-device-name">{device.name}</span>
-            <span className={`device-state state-${device.state}`}>{device.state}</span>
+            <span className={`device-state state-${device.state}`} data-role="device-state">
+              {deviceStateWords(device.state)}
+            </span>
             {device.canRequestMeasurement && (
-              <button type="button" className="action-button" data-action="request-measurement" disabled={waiting || CANNOT_MEASURE.has(device.state)} onClick={() => onRequest(device.id)}>
+              <button type="button" className="action-button" data-action="request-measurement" disabled={waiting || !canStartMeasurement(device.state)} onClick={() => onRequest(device.id)}>
                 Request measurement
               </button>
             )}

@@ -2,19 +2,9 @@ import { useState } from 'react';
 import type { DeviceInfo } from '../../shared/contract';
 import type { StationStore } from '../station/station-store';
 import { conditionWords } from '../station/station-model';
+import { canStartMeasurement, deviceStateWords } from '../../shared/device-state-words';
 
-const STATE_WORDS: Record<DeviceInfo['state'], string> = {
-  connecting: 'Connecting',
-  streaming: 'Streaming',
-  measuring: 'Measuring',
-  idle: 'Ready',
-  'probe-off': 'Probe off',
-  disconnected: 'Disconnected',
-  error: 'Error',
-};
 const TRANSPORT_WORDS: Record<DeviceInfo['transport'], string> = { hid: 'USB', serial: 'USB serial', simulated: 'Simulated' };
-/** States in which a measurement request cannot start one. */
-const CANNOT_MEASURE: ReadonlySet<DeviceInfo['state']> = new Set(['connecting', 'measuring', 'disconnected', 'error']);
 
 export function DevicePanel({ devices, store }: { devices: readonly DeviceInfo[]; store: StationStore }) {
   return (
@@ -54,7 +44,7 @@ function DeviceCard({ device, store }: { device: DeviceInfo; store: StationStore
           {device.name}
         </h3>
         <span className={`device-state state-${device.state}`} data-role="device-state">
-          {STATE_WORDS[device.state]}
+          {deviceStateWords(device.state)}
         </span>
       </div>
       <p className="device-meta">
@@ -68,7 +58,7 @@ function DeviceCard({ device, store }: { device: DeviceInfo; store: StationStore
         </p>
       ) : null}
       {device.canRequestMeasurement ? (
-        <button type="button" className="action-button" data-action="request-measurement" disabled={request.pending || CANNOT_MEASURE.has(device.state)} onClick={() => void start()}>
+        <button type="button" className="action-button" data-action="request-measurement" disabled={request.pending || !canStartMeasurement(device.state)} onClick={() => void start()}>
           {device.state === 'measuring' || request.pending ? 'Measuring…' : 'Start measurement'}
         </button>
       ) : null}

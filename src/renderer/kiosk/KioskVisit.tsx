@@ -5,6 +5,7 @@
  */
 import { useCallback, useLayoutEffect, useState, useSyncExternalStore } from 'react';
 import type { DeviceInfo, StationApi } from '../../shared/contract';
+import { canStartMeasurement } from '../../shared/device-state-words';
 import type { AccessStore } from '../access/access-store';
 import { failureText } from '../access/failure-text';
 import { PlethWaveform } from '../components/PlethWaveform';
@@ -79,9 +80,6 @@ export function KioskVisit({ api, access, store, display, onFinished }: KioskVis
   );
 }
 
-/** States in which a measurement cannot be started. */
-const CANNOT_MEASURE: ReadonlySet<DeviceInfo['state']> = new Set(['connecting', 'measuring', 'disconnected', 'error']);
-
 /** The devices the patient starts themselves (a blood-pressure cuff, a thermometer, a scale), each with what to do. */
 function KioskMeasurements({ devices, store }: { devices: readonly DeviceInfo[]; store: StationStore }) {
   const measurable = devices.filter((device) => device.canRequestMeasurement);
@@ -112,7 +110,7 @@ function KioskMeasurement({ device, store }: { device: DeviceInfo; store: Statio
   const measuring = pending || device.state === 'measuring';
   return (
     <div className="kiosk-measurement" data-device-id={device.id} data-device-state={device.state}>
-      <button type="button" className="kiosk-button" data-action="request-measurement" disabled={measuring || CANNOT_MEASURE.has(device.state)} onClick={() => void start()}>
+      <button type="button" className="kiosk-button" data-action="request-measurement" disabled={measuring || !canStartMeasurement(device.state)} onClick={() => void start()}>
         {measuring ? `Measuring… (${device.name})` : device.name}
       </button>
       {device.action ? <p className="kiosk-hint">{device.action}</p> : null}

@@ -19,11 +19,20 @@ interface CallStageProps {
   onEnd(): void;
   /** Shown over the remote video area while not connected (the station's admit button). */
   waitingAction?: ReactNode;
-  /** Side panel content below the preview (the visit link, the vitals). */
+  /** Side panel content below the preview (the visit link, the chat, the clinician's actions). */
   aside?: ReactNode;
+  /**
+   * The patient's vitals, never inside the scrolling side column: beside the video on the clinician's
+   * page, a compact strip under it at the station.
+   */
+  vitals?: ReactNode;
+  /** Which of video and vitals gets the room (the clinician's choice); the station has one layout. */
+  layout?: CallLayout;
 }
 
-export function CallStage({ role, call, state, remoteStream, media, onEnd, waitingAction, aside }: CallStageProps) {
+export type CallLayout = 'video-large' | 'vitals-large';
+
+export function CallStage({ role, call, state, remoteStream, media, onEnd, waitingAction, aside, vitals, layout }: CallStageProps) {
   const quality = useCallQuality(call, state?.phase === 'connected');
   const other = role === 'station' ? 'clinician' : 'patient';
   const showRemote = state?.phase === 'connected' && remoteStream !== null;
@@ -34,7 +43,7 @@ export function CallStage({ role, call, state, remoteStream, media, onEnd, waiti
     if (over) release();
   }, [over, release]);
   return (
-    <div className="call-stage" data-call-phase={state?.phase ?? 'starting'}>
+    <div className="call-stage" data-call-phase={state?.phase ?? 'starting'} data-call-role={role} data-layout={layout}>
       <section className="call-remote" aria-label={`Video of the ${other}`}>
         <VideoView stream={remoteStream} role="remote-video" label={`Video of the ${other}`} />
         {!showRemote && (
@@ -45,6 +54,7 @@ export function CallStage({ role, call, state, remoteStream, media, onEnd, waiti
         )}
         {showRemote && state?.relayOnly && <span className="call-badge">Relayed</span>}
       </section>
+      {vitals && <div className="call-vitals">{vitals}</div>}
       <aside className="call-side" aria-label="Your camera and the visit">
         <div className="call-preview">
           <VideoView stream={media.stream} role="local-video" label="Your camera" mirrored />

@@ -7,10 +7,10 @@
  */
 import { useCallback, useMemo, useState } from 'react';
 import { LINK_TOKEN_PARAM, SIGNAL_PATH } from '../../shared/consult/protocol';
-import { ClinicianVitals } from '../clinician/ClinicianVitals';
+import { ClinicianActions, ClinicianVitals, useClinicianSession } from '../clinician/ClinicianVitals';
 import { refusalOf, type CallState } from '../consult/call';
 import { checkVisitToken } from '../consult/signalling-client';
-import { CallStage } from './CallStage';
+import { CallStage, type CallLayout } from './CallStage';
 import { useConsultCall } from './useConsultCall';
 import { useLocalMedia } from './useLocalMedia';
 
@@ -44,6 +44,22 @@ export function parseVisitLink(href: string): VisitLink | null {
 
 const seatKey = (token: string) => `vitalbridge-seat:${token.slice(-24)}`;
 
+/**
+ * The physician's layout choice, kept in this browser's localStorage: it is a preference of the
+ * physician's own screen, not of the station or the patient, holds no patient data, and should hold
+ * for the next visit too (sessionStorage would forget it with the tab).
+ */
+const LAYOUT_KEY = 'vitalbridge-clinician-layout';
+
+function useRememberedLayout(): [CallLayout, (layout: CallLayout) => void] {
+  const [layout, setLayout] = useState<CallLayout>(() => (localStorage.getItem(LAYOUT_KEY) === 'vitals-large' ? 'vitals-large' : 'video-large'));
+  const choose = useCallback((choice: CallLayout) => {
+    localStorage.setItem(LAYOUT_KEY, choice);
+    setLayout(choice);
+  }, []);
+  return [layout, choose];
+}
+
 export function ClinicianApp() {
   const [link, setLink] = useState<VisitLink | null>(() => parseVisitLink(window.location.href));
   if (!link) return <PasteLink onLink={setLink} />;
@@ -65,6 +81,8 @@ function ClinicianVisit({ link }: { link: VisitLink }) {
   );
   const rememberSeat = useCallback((seat: string) => sessionStorage.setItem(seatKey(link.token), seat), [link.token]);
   const { call, state, remoteStream } = useConsultCall(session, media.stream, rememberSeat);
+  const vitals = useClinicianSession(call, state);
+  const [layout, setLayout] = useRememberedLayout();
 
   const check = async () => {
     setJoin({ step: 'checking' });
@@ -113,11 +131,9 @@ function ClinicianVisit({ link }: { link: VisitLink }) {
         remoteStream={remoteStream}
         media={media}
         onEnd={() => call?.end()}
-        aside={
-          <section className="vitals-slot" data-slot="clinician-vitals" aria-label="Patient vitals">
-            <ClinicianVitals call={call} state={state} />
-          </section>
-        }
+        layout={layout}
+        vitals={<ClinicianVitals session={vitals} state={state} layout={layout} onLayout={setLayout} />}
+        aside={vitals && <ClinicianActions session={vitals} />}
       />
     </main>
   );
