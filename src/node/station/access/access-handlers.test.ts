@@ -123,6 +123,15 @@ describe('user management', () => {
     ]);
   });
 
+  it('removes an administrator while another one remains', async () => {
+    const [first, second] = [await bench.account('administrator'), await bench.account('administrator')];
+    const screen = await signedIn(first);
+
+    handlers.removeUser({ userId: second.id }, asAdministrator(screen));
+    expect(bench.station.users.get(second.id)).toBeNull();
+    expect(bench.station.users.count('administrator')).toBe(1);
+  });
+
   it('refuses removing your own account and the last administrator, changing nothing', async () => {
     const administrator = await bench.account('administrator');
     const screen = await signedIn(administrator);

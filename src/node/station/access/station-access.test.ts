@@ -62,7 +62,7 @@ describe('StationAccess', () => {
     expect(screen.authorize('patient.view')).toMatchObject({ id: kiosk.id, role: 'kiosk' });
     expect(screen.maySeePatient()).toBe(true);
     bench.patient.id = 'patient-2';
-    expect(() => screen.authorize('patient.view')).toThrow(AccessDeniedError);
+    expect(() => screen.authorize('patient.view')).toThrow(new AccessDeniedError('this kiosk session only shows its own patient'));
     expect(screen.maySeePatient()).toBe(false);
 
     // Administrators run the station but see no clinical data.
@@ -70,6 +70,29 @@ describe('StationAccess', () => {
     expect(screen.authorize('user.manage')).toMatchObject({ id: administrator.id, role: 'administrator' });
     expect(screen.maySeePatient()).toBe(false);
     expect(() => screen.authorize('patient.view')).toThrow(new AccessDeniedError('Your role (administrator) may not do that'));
+  });
+
+  it('lets a fault of the station itself through instead of passing it off as a refusal', async () => {
+    const nurse = await bench.account('nurse');
+    const screen = bench.screen().access;
+    await screen.signIn(nurse.credentials());
+    const fault = new Error('the records database is closed');
+    Object.defineProperty(bench.patient, 'id', {
+      get: () => {
+        throw fault;
+      },
+    });
+    expect(() => screen.authorize('patient.view')).toThrow(fault);
+    expect(() => screen.authorize('patient.view')).not.toThrow(AccessDeniedError);
+
+    // The inactivity lock cannot be audited: the screen reports the fault, it does not show itself signed out.
+    const idle = bench.screen().access;
+    await idle.signIn((await bench.account('nurse')).credentials());
+    bench.station.clock.advance(INACTIVITY_LOCK_MS);
+    vi.spyOn(bench.station.audit, 'append').mockImplementationOnce(() => {
+      throw fault;
+    });
+    expect(() => idle.state()).toThrow(fault);
   });
 
   it('names the account signed in at a screen, and shows no name for a session that has no account', async () => {
@@ -162,7 +185,6 @@ describe('StationAccess', () => {
     // A closed screen is gone from the station: its connection hears nothing more.
     const toldClosed = screens[0]!.notified.length;
     bench.access.sweep();
-    bench.access.signOutEveryScreen();
     expect(screens[0]!.notified).toHaveLength(toldClosed);
     bench.access.close();
     for (const session of sessions) expect(() => bench.station.auth.isLocked(session)).toThrow(new SessionError('unknown-session'));
