@@ -79,6 +79,23 @@ const AlarmsSchema = z.object({
   }
 });
 
+/** A BCP 47 tag Intl accepts ("en-GB", "de-CH"); anything else is refused, not guessed at. */
+const localeTag = z
+  .string()
+  .max(35)
+  .refine((tag) => {
+    try {
+      return Intl.getCanonicalLocales(tag).length === 1;
+    } catch {
+      return false;
+    }
+  }, 'must be a BCP 47 locale tag such as en-GB');
+
+const DisplaySchema = z.object({
+  /** The locale dates and times follow on every screen (still 24-hour, month in words); null: the browser's. */
+  locale: localeTag.nullable().default(null),
+});
+
 const days = z.number().int().min(1).max(36_500).nullable();
 const RetentionSchema = z.object({
   waveformDays: days.default(DEFAULT_RETENTION.waveformDays),
@@ -130,6 +147,7 @@ export const SETTINGS_SECTIONS = {
   access: AccessSchema,
   alarms: AlarmsSchema,
   retention: RetentionSchema,
+  display: DisplaySchema,
   fhirServer: FhirServerSchema,
 } as const;
 export type SettingsSection = keyof typeof SETTINGS_SECTIONS;
@@ -141,6 +159,7 @@ export const StationSettingsSchema = z.object({
   access: AccessSchema.prefault({}),
   alarms: AlarmsSchema.prefault({}),
   retention: RetentionSchema.prefault({}),
+  display: DisplaySchema.prefault({}),
   fhirServer: FhirServerSchema.prefault({}),
 });
 export type StationSettings = z.infer<typeof StationSettingsSchema>;

@@ -73,6 +73,8 @@ export interface StationOptions {
   kiosk?: { setting: KioskSetting; visitIdleMs: number };
   /** What the program around the core does for a kiosk (the Electron window); web mode has none. */
   shell?: StationShell;
+  /** The locale the screens format dates and times in (settings `display.locale`); null: each screen's own. */
+  locale?: string | null;
   log?: (message: string) => void;
 }
 
@@ -195,7 +197,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
   const handlers: StationHandlers = {
     getSnapshot: (_input, { screen }) => {
       patientViews.viewed(screen);
-      return { devices: hub.devices(), latest: patientReadings.latest(), now: Date.now() };
+      return { devices: hub.devices(), latest: patientReadings.latest(), now: Date.now(), locale: options.locale ?? null };
     },
     ...createEncounterHistoryHandler({ clinical: records.clinical, encounter: () => records.encounter, views: patientViews }),
     requestMeasurement: ({ deviceId }) => {
