@@ -15,7 +15,8 @@
  *
  * Each module is scored against its own tests only, so a module's tests have to catch its bugs
  * themselves, and a run stays small enough for the two shared cores.
- * Prints one Markdown row per module: module | mutants | killed | survived | score | date.
+ * Prints one Markdown row per module: mutants, killed, timeout, survived, no coverage, score,
+ * whether the TypeScript checker ran, wall time and date (the README table's columns).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -38,18 +39,23 @@ export interface ModuleScore {
   module: string;
   /** Mutants that compiled and ran (or had no test): the score's denominator. */
   mutants: number;
-  /** Killed by a failing test or by a timeout (an endless loop the tests notice). */
+  /** Killed by a failing test. */
   killed: number;
-  /** Survived, or ran no test at all. */
+  /** Ran into the time limit: an endless loop the tests notice, counted as detected. */
+  timeout: number;
+  /** Ran the tests that cover it and none failed. */
   survived: number;
+  /** No test executes its code, counted as undetected. */
+  noCoverage: number;
   score: number;
 }
 
 export function scoreOf(module: string, results: readonly MutantResult[]): ModuleScore {
-  const killed = results.filter((r) => r.status === 'Killed' || r.status === 'Timeout').length;
-  const survived = results.filter((r) => r.status === 'Survived' || r.status === 'NoCoverage').length;
-  const mutants = killed + survived;
-  return { module, mutants, killed, survived, score: mutants === 0 ? 100 : (100 * killed) / mutants };
+  const count = (status: MutantResult['status']): number => results.filter((r) => r.status === status).length;
+  const [killed, timeout, survived, noCoverage] = [count('Killed'), count('Timeout'), count('Survived'), count('NoCoverage')];
+  const mutants = killed + timeout + survived + noCoverage;
+  const detected = killed + timeout;
+  return { module, mutants, killed, timeout, survived, noCoverage, score: mutants === 0 ? 100 : (100 * detected) / mutants };
 }
 
 const silent: Logger = {
@@ -101,8 +107,15 @@ async function runModule(
   return scoreOf(name, await new Stryker(options).runMutationTest());
 }
 
-const row = (s: ModuleScore, date: string): string =>
-  `| ${s.module} | ${s.mutants} | ${s.killed} | ${s.survived} | ${s.score.toFixed(1)} % | ${date} |`;
+interface RunFacts {
+  typeCheck: boolean;
+  wallSeconds: number;
+  date: string;
+}
+
+const row = (s: ModuleScore, run: RunFacts): string =>
+  `| ${s.module} | ${s.mutants} | ${s.killed} | ${s.timeout} | ${s.survived} | ${s.noCoverage} | ${s.score.toFixed(1)} % | ` +
+  `${run.typeCheck ? 'on' : 'off'} | ${Math.floor(run.wallSeconds / 60)} min ${Math.round(run.wallSeconds % 60)} s | ${run.date} |`;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -127,23 +140,28 @@ async function main(): Promise<number> {
   }
   const names = positionals.length > 0 ? positionals : Object.keys(MODULES);
   const date = new Date().toISOString().slice(0, 10);
-  const scores: ModuleScore[] = [];
+  const typeCheck = !sample && !values['skip-type-check'];
+  const scores: { score: ModuleScore; run: RunFacts }[] = [];
   const broken: string[] = [];
   for (const name of names) {
     const started = Date.now();
     try {
-      const score = await runModule(name, MODULES[name]!, sample, !sample && !values['skip-type-check']);
-      scores.push(score);
-      process.stdout.write(`${name}: ${score.score.toFixed(1)} % in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+      const score = await runModule(name, MODULES[name]!, sample, typeCheck);
+      const wallSeconds = (Date.now() - started) / 1000;
+      scores.push({ score, run: { typeCheck, wallSeconds, date } });
+      process.stdout.write(`${name}: ${score.score.toFixed(1)} % in ${wallSeconds.toFixed(0)} s\n`);
     } catch (error) {
       // A module whose tests fail unmutated has no score; the others still get theirs.
       broken.push(name);
       process.stderr.write(`${name}: no score, ${error instanceof Error ? error.message : String(error)}\n`);
     }
   }
-  process.stdout.write(`\n| Module | Mutants | Killed | Survived | Score | Date |\n| --- | ---: | ---: | ---: | ---: | --- |\n`);
-  for (const score of scores) process.stdout.write(`${row(score, date)}\n`);
-  const failing = sample ? scores.filter((s) => s.score < threshold) : [];
+  process.stdout.write(
+    '\n| Module | Mutants | Killed | Timeout | Survived | No coverage | Score | Checker | Wall time | Date |\n' +
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |\n',
+  );
+  for (const { score, run } of scores) process.stdout.write(`${row(score, run)}\n`);
+  const failing = sample ? scores.map(({ score }) => score).filter((s) => s.score < threshold) : [];
   for (const s of failing) process.stderr.write(`${s.module}: sampled mutation score ${s.score.toFixed(1)} % is under ${threshold} %\n`);
   return failing.length > 0 || broken.length > 0 ? 1 : 0;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { can, isPatientScoped, PROTECTED_ACTIONS, requiresSecondFactor, STATION_ROLES, type ProtectedAction, type StationRole } from './roles';
+import { can, isPatientScoped, isStationRole, PROTECTED_ACTIONS, requiresSecondFactor, STATION_ROLES, type ProtectedAction, type StationRole } from './roles';
 
 /** The matrix written out a second time, by action, as a reviewer would read it. */
 const ALLOWED: Record<ProtectedAction, readonly StationRole[]> = {
@@ -50,5 +50,13 @@ describe('role matrix', () => {
   it('demands a second factor from everyone but the kiosk, and scopes only the kiosk to one patient', () => {
     expect(STATION_ROLES.filter(requiresSecondFactor)).toEqual(['nurse', 'physician', 'administrator']);
     expect(STATION_ROLES.filter(isPatientScoped)).toEqual(['kiosk']);
+  });
+
+  it('recognises exactly the station roles as a role read back from storage', () => {
+    for (const role of STATION_ROLES) expect(isStationRole(role)).toBe(true);
+    // A tampered or corrupt account row must not pass as a role, whatever its spelling or type.
+    for (const value of ['root', 'Nurse', ' nurse', '', 'kiosk,nurse', null, undefined, 1, ['nurse'], { role: 'nurse' }]) {
+      expect(isStationRole(value), JSON.stringify(value)).toBe(false);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/run-cli';
@@ -57,6 +57,24 @@ function rehashFrom(station: TestStation, fromSeq: number, key: Buffer | null): 
   station.db.prepare('UPDATE audit_head SET seq = ?, hash = ?').run(last, rowOf(station, last).hash);
 }
 
+/**
+ * Writes `count` entries straight into the table as the log writes them (each linked to the one
+ * before, the head on the last), hashed under `key`, or plain SHA-256 as an older VitalBridge did.
+ */
+function writeChain(station: TestStation, count: number, key: Buffer | null, fields: (seq: number) => Pick<AuditRow, 'time' | 'object'>): void {
+  const where = station.db.prepare(`SELECT value FROM meta WHERE key = 'station_id'`).pluck().get() as string;
+  const insert = station.db.prepare('INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  let prev = GENESIS_HASH;
+  station.db.transaction(() => {
+    for (let seq = 1; seq <= count; seq++) {
+      const row = { seq, actor: 'user-1', role: 'nurse', action: 'patient.view', ...fields(seq), station: where, prev_hash: prev };
+      prev = forgedHash(row, key);
+      insert.run(seq, row.time, row.actor, row.role, row.action, row.object, where, row.prev_hash, prev);
+    }
+    station.db.prepare('INSERT INTO audit_head (singleton, seq, hash) VALUES (1, ?, ?)').run(count, prev);
+  })();
+}
+
 async function cli(dataDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
@@ -86,6 +104,29 @@ describe('audit log', () => {
     expect(key).not.toEqual(Buffer.from(readFileSync(join(station.dataDir, 'data.key'), 'utf8').trim(), 'hex'));
     for (const entry of entries) expect(entry.hash).toBe(forgedHash(rowOf(station, entry.seq), key));
     expect(station.audit.verify()).toEqual({ ok: true, entries: 8 });
+    expect(station.audit.count()).toBe(8);
+  });
+
+  it('verifies a log that has no entry yet', async () => {
+    const station = await openTestStation();
+    expect(station.audit.count()).toBe(0);
+    expect(station.audit.verify()).toEqual({ ok: true, entries: 0 });
+  });
+
+  it('verifies a log longer than one page of the check (10,000 entries) to its end', async () => {
+    const station = await openTestStation();
+    const entries = 10_001;
+    // Written straight into the table: appending 10,001 entries one by one takes several times longer.
+    writeChain(station, entries, auditKeyOf(station.dataDir), () => ({ time: '2025-01-15T09:00:01.000Z', object: null }));
+    expect(station.audit.verify()).toEqual({ ok: true, entries });
+  });
+
+  it('refuses to open the log of a records database that has lost its station id', async () => {
+    const station = await openTestStation();
+    station.db.prepare(`DELETE FROM meta WHERE key = 'station_id'`).run();
+    await expect(openAuditLog(station.db, { dataDir: station.dataDir, keyProvider: new FileKeyProvider(station.dataDir).auditKeyProvider() })).rejects.toThrow(
+      new Error('the records database has no station id'),
+    );
   });
 
   it('hashes to a known-answer vector (HMAC-SHA256 for keyed entries, SHA-256 for entries from before keying)', () => {
@@ -161,6 +202,21 @@ describe('audit log', () => {
     expect(station.audit.verify()).toEqual({ ok: false, firstBadSeq: 7, reason: 'entries 7 to 8 are missing' });
   });
 
+  it('detects a removed record of the newest entry', async () => {
+    const station = await stationWithLog();
+    station.db.prepare('DELETE FROM audit_head').run();
+    expect(station.audit.verify()).toEqual({ ok: false, firstBadSeq: 8, reason: 'the record of the newest entry is missing' });
+  });
+
+  it('detects an entry added after the newest one, with a correct hash, when the recorded head was left alone', async () => {
+    const station = await stationWithLog();
+    const row = { ...rowOf(station, 8), seq: 9, actor: 'user-9', prev_hash: rowOf(station, 8).hash };
+    station.db
+      .prepare('INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(row.seq, row.time, row.actor, row.role, row.action, row.object, row.station, row.prev_hash, forgedHash(row, auditKeyOf(station.dataDir)));
+    expect(station.audit.verify()).toEqual({ ok: false, firstBadSeq: 9, reason: 'entries after 8 were added outside the log' });
+  });
+
   it('detects reordered entries', async () => {
     const station = await stationWithLog();
     dropGuards(station);
@@ -225,6 +281,29 @@ describe('audit log against a forger who recomputes hashes', () => {
     station.db.prepare('DELETE FROM audit_log WHERE seq >= 7').run();
     station.db.prepare('UPDATE audit_head SET seq = 6, hash = ?').run(rowOf(station, 6).hash);
     expect(station.audit.verify()).toEqual({ ok: false, firstBadSeq: 7, reason: 'entries 7 to 8 are missing (signed checkpoint of 2025-01-15T09:00:08.000Z)' });
+  });
+
+  it('detects a tail cut back to an older checkpoint: the newest checkpoint is the one that counts', async () => {
+    const station = await openTestStation();
+    for (const half of [1, 2]) {
+      for (let i = 0; i < 4; i++) station.audit.append({ actor: 'user-1', role: 'nurse', action: 'patient.view', object: `half-${half}` });
+      station.clock.advance(1_000);
+      station.audit.checkpoint();
+    }
+    dropGuards(station);
+    station.db.prepare('DELETE FROM audit_log WHERE seq > 4').run();
+    station.db.prepare('UPDATE audit_head SET seq = 4, hash = ?').run(rowOf(station, 4).hash);
+    expect(station.audit.verify()).toEqual({ ok: false, firstBadSeq: 5, reason: 'entries 5 to 8 are missing (signed checkpoint of 2025-01-15T09:00:02.000Z)' });
+  });
+
+  it('checkpoints the very first entry, so removing it together with the head is detected', async () => {
+    const station = await openTestStation();
+    station.audit.append({ actor: 'user-1', role: 'nurse', action: 'patient.view', object: null });
+    station.audit.checkpoint();
+    dropGuards(station);
+    station.db.prepare('DELETE FROM audit_log').run();
+    station.db.prepare('DELETE FROM audit_head').run();
+    expect(station.audit.verify()).toMatchObject({ ok: false, firstBadSeq: 1, reason: expect.stringMatching(/^entries 1 to 1 are missing \(signed checkpoint/) });
   });
 
   it('detects an altered entry with the whole chain re-hashed without the audit key (plain SHA-256, or the records key)', async () => {
@@ -301,15 +380,7 @@ describe('an audit log written before the chain was keyed', () => {
     const station = await openTestStation();
     rmSync(join(station.dataDir, AuditAnchor.FILE_NAME));
     rmSync(join(station.dataDir, 'audit.key'));
-    const where = station.db.prepare(`SELECT value FROM meta WHERE key = 'station_id'`).pluck().get() as string;
-    let prev = GENESIS_HASH;
-    for (let seq = 1; seq <= entries; seq++) {
-      const row = { seq, time: `2024-06-0${seq}T10:00:00.000Z`, actor: 'user-1', role: 'nurse', action: 'patient.view', object: `old-${seq}`, station: where, prev_hash: prev };
-      const hash = forgedHash(row, null);
-      station.db.prepare('INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(seq, row.time, row.actor, row.role, row.action, row.object, where, prev, hash);
-      station.db.prepare('INSERT INTO audit_head (singleton, seq, hash) VALUES (1, ?, ?) ON CONFLICT (singleton) DO UPDATE SET seq = excluded.seq, hash = excluded.hash').run(seq, hash);
-      prev = hash;
-    }
+    writeChain(station, entries, null, (seq) => ({ time: `2024-06-0${seq}T10:00:00.000Z`, object: `old-${seq}` }));
     return station;
   }
   const reopen = (station: TestStation) => openAuditLog(station.db, { dataDir: station.dataDir, keyProvider: new FileKeyProvider(station.dataDir).auditKeyProvider() });
@@ -349,6 +420,14 @@ describe('audit-verify verb', () => {
     const result = await cli(station.dataDir);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('audit log tampered: first bad entry seq 3 (entry 3 was altered)\n');
+  });
+
+  it('refuses to check a keyed log whose audit key is gone, and creates no new key', async () => {
+    const station = await stationWithLog();
+    station.db.close();
+    rmSync(join(station.dataDir, 'audit.key'));
+    expect(await cli(station.dataDir)).toMatchObject({ code: 1, stderr: expect.stringContaining('the audit log is keyed (audit.anchor) but its audit key is missing') });
+    expect(existsSync(join(station.dataDir, 'audit.key'))).toBe(false);
   });
 
   it('fails with a clear message for a folder without records, and creates nothing there', async () => {

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UserInputError } from '../../identity/users';
 import { createAccessHandlers, type AccessHandlers } from './access-handlers';
-import { auditHead, openAccessBench, PASSWORD, type AccessBench, type TestAccount, type TestScreen } from './access-test-support';
+import { TOTP_STEP_MS } from '../../identity/totp';
+import { auditHead, INACTIVITY_LOCK_MS, openAccessBench, PASSWORD, type AccessBench, type TestAccount, type TestScreen } from './access-test-support';
 
 let bench: AccessBench;
 let handlers: AccessHandlers;
@@ -31,7 +32,12 @@ describe('first-run enrolment', () => {
     const created = await enrol(screen, 'admin.first');
     expect(created.user).toMatchObject({ username: 'admin.first', role: 'administrator' });
     expect(created.totpEnrolmentUri).toMatch(/^otpauth:\/\/totp\/VitalBridge:admin\.first\?secret=[A-Z2-7]{32}&/);
-    expect(bench.auditSince(0).map(({ action, actor, object }) => ({ action, actor, object }))).toContainEqual({ action: 'user.manage', actor: created.user.id, object: created.user.id });
+    expect(bench.auditSince(0).map(({ action, actor, role, object }) => ({ action, actor, role, object }))).toContainEqual({
+      action: 'user.manage',
+      actor: created.user.id,
+      role: 'administrator',
+      object: created.user.id,
+    });
     expect(screen.access.state()).toMatchObject({ needsEnrolment: false, user: null });
 
     await expect(enrol(bench.screen(), 'admin.second')).rejects.toThrow(new UserInputError('This station already has its administrator: ask them to create your account'));
@@ -49,6 +55,30 @@ describe('first-run enrolment', () => {
     await expect(enrol(bench.screen(), 'admin.a', 'short')).rejects.toThrow('at least 10 characters');
     await expect(enrol(bench.screen(), 'x')).rejects.toThrow(UserInputError);
     expect((await enrol(bench.screen(), 'admin.a')).user.username).toBe('admin.a');
+  });
+});
+
+describe('session handlers', () => {
+  it("sign-in, activity, lock, unlock and sign-out act on the calling screen's own session", async () => {
+    const nurse = await bench.account('nurse');
+    const screen = bench.screen();
+    const bystander = bench.screen();
+    const context = { screen: screen.access };
+
+    expect(await handlers.signIn(nurse.credentials(), context)).toMatchObject({ ok: true, state: { user: { userId: nurse.id, locked: false } } });
+    expect(bystander.access.state().user).toBeNull();
+    // Activity reported through the contract postpones the inactivity lock: without it the screen
+    // would have locked after INACTIVITY_LOCK_MS.
+    bench.station.clock.advance(INACTIVITY_LOCK_MS - 1);
+    expect(await handlers.reportActivity(undefined, context)).toBeUndefined();
+    bench.station.clock.advance(INACTIVITY_LOCK_MS - 1);
+    expect(screen.access.state().user?.locked).toBe(false);
+
+    expect((await handlers.lockSession(undefined, context)).user).toMatchObject({ userId: nurse.id, locked: true });
+    bench.station.clock.advance(TOTP_STEP_MS);
+    expect(await handlers.unlockSession(nurse.credentials(), context)).toMatchObject({ ok: true, state: { user: { userId: nurse.id, locked: false } } });
+    expect((await handlers.signOut(undefined, context)).user).toBeNull();
+    expect(() => screen.access.authorize('patient.view')).toThrow('Sign in first');
   });
 });
 
@@ -91,6 +121,15 @@ describe('user management', () => {
       `session.sign-out ${nurse.id} null`,
       `user.manage ${administrator.id} ${nurse.id}`,
     ]);
+  });
+
+  it('removes an administrator while another one remains', async () => {
+    const [first, second] = [await bench.account('administrator'), await bench.account('administrator')];
+    const screen = await signedIn(first);
+
+    handlers.removeUser({ userId: second.id }, asAdministrator(screen));
+    expect(bench.station.users.get(second.id)).toBeNull();
+    expect(bench.station.users.count('administrator')).toBe(1);
   });
 
   it('refuses removing your own account and the last administrator, changing nothing', async () => {

@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SessionError } from '../../identity/authenticator';
 import { TOTP_STEP_MS } from '../../identity/totp';
 import { auditHead, INACTIVITY_LOCK_MS, openAccessBench, type AccessBench } from './access-test-support';
-import { AccessDeniedError, SCREEN_ATTEMPTS } from './station-access';
+import { AccessDeniedError, SCREEN_ATTEMPTS, StationAccess } from './station-access';
 
 let bench: AccessBench;
 beforeEach(async () => {
@@ -62,7 +62,7 @@ describe('StationAccess', () => {
     expect(screen.authorize('patient.view')).toMatchObject({ id: kiosk.id, role: 'kiosk' });
     expect(screen.maySeePatient()).toBe(true);
     bench.patient.id = 'patient-2';
-    expect(() => screen.authorize('patient.view')).toThrow(AccessDeniedError);
+    expect(() => screen.authorize('patient.view')).toThrow(new AccessDeniedError('this kiosk session only shows its own patient'));
     expect(screen.maySeePatient()).toBe(false);
 
     // Administrators run the station but see no clinical data.
@@ -70,6 +70,41 @@ describe('StationAccess', () => {
     expect(screen.authorize('user.manage')).toMatchObject({ id: administrator.id, role: 'administrator' });
     expect(screen.maySeePatient()).toBe(false);
     expect(() => screen.authorize('patient.view')).toThrow(new AccessDeniedError('Your role (administrator) may not do that'));
+  });
+
+  it('lets a fault of the station itself through instead of passing it off as a refusal', async () => {
+    const nurse = await bench.account('nurse');
+    const screen = bench.screen().access;
+    await screen.signIn(nurse.credentials());
+    const fault = new Error('the records database is closed');
+    Object.defineProperty(bench.patient, 'id', {
+      get: () => {
+        throw fault;
+      },
+    });
+    expect(() => screen.authorize('patient.view')).toThrow(fault);
+    expect(() => screen.authorize('patient.view')).not.toThrow(AccessDeniedError);
+
+    // The inactivity lock cannot be audited: the screen reports the fault, it does not show itself signed out.
+    const idle = bench.screen().access;
+    await idle.signIn((await bench.account('nurse')).credentials());
+    bench.station.clock.advance(INACTIVITY_LOCK_MS);
+    vi.spyOn(bench.station.audit, 'append').mockImplementationOnce(() => {
+      throw fault;
+    });
+    expect(() => idle.state()).toThrow(fault);
+  });
+
+  it('names the account signed in at a screen, and shows no name for a session that has no account', async () => {
+    const nurse = await bench.account('nurse');
+    const screen = bench.screen().access;
+    await screen.signIn(nurse.credentials());
+    expect(screen.state().user?.username).toBe(nurse.username);
+    expect(screen.authorize('patient.view').name).toBe(nurse.username);
+
+    // The station's own kiosk session belongs to no user account: the screen must still open it.
+    expect(screen.adopt(bench.station.auth.openKioskSession(bench.patient.id)).user).toMatchObject({ role: 'kiosk', username: '' });
+    expect(screen.authorize('patient.view')).toMatchObject({ role: 'kiosk', name: '' });
   });
 
   it('unlocks only for the same person with a code not used before', async () => {
@@ -147,9 +182,66 @@ describe('StationAccess', () => {
     screens[0]!.access.close();
     expect(() => bench.station.auth.isLocked(sessions[0]!)).toThrow(SessionError);
     expect(bench.station.auth.isLocked(sessions[1]!)).toBe(false);
+    // A closed screen is gone from the station: its connection hears nothing more.
+    const toldClosed = screens[0]!.notified.length;
+    bench.access.sweep();
+    expect(screens[0]!.notified).toHaveLength(toldClosed);
     bench.access.close();
     for (const session of sessions) expect(() => bench.station.auth.isLocked(session)).toThrow(new SessionError('unknown-session'));
     expect(actions(start)).toEqual(nurses.map((nurse) => `session.sign-out ${nurse.id}`));
+  });
+
+  it('signing out every screen (a kiosk visit ended) ends each session and tells each screen once; a screen nobody used hears nothing', async () => {
+    const screens = [bench.screen(), bench.screen()];
+    const nurses = [await bench.account('nurse'), await bench.account('nurse')];
+    for (const [index, { access }] of screens.entries()) await access.signIn(nurses[index]!.credentials());
+    const untouched = bench.screen();
+    const told = screens.map(({ notified }) => notified.length);
+    const start = auditHead(bench);
+
+    bench.access.signOutEveryScreen();
+    bench.access.sweep();
+    for (const [index, { access, notified }] of screens.entries()) {
+      expect(access.state().user).toBeNull();
+      expect(notified.slice(told[index]).map((state) => state.user)).toEqual([null]);
+    }
+    expect(untouched.notified).toEqual([]);
+    expect(actions(start)).toEqual(nurses.map((nurse) => `session.sign-out ${nurse.id}`));
+    expect(() => untouched.access.lock()).toThrow(new AccessDeniedError('Not signed in at this screen'));
+  });
+
+  it('sweeps on its own every sweepIntervalMs, once a second by default', async () => {
+    const nurse = await bench.account('nurse');
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      for (const [sweepIntervalMs, period] of [
+        [undefined, 1_000],
+        [60_000, 60_000],
+      ] as const) {
+        const access = new StationAccess({
+          authenticator: bench.station.auth,
+          users: bench.station.users,
+          currentPatientId: () => bench.patient.id,
+          kiosk: () => ({ enabled: false, visitOpen: false }),
+          inactivityLockMs: INACTIVITY_LOCK_MS,
+          sweepIntervalMs,
+        });
+        const notified: unknown[] = [];
+        const screen = access.openScreen((state) => notified.push(state.user));
+        await screen.signIn(nurse.credentials());
+        bench.station.clock.advance(TOTP_STEP_MS);
+        const told = notified.length;
+        // The account's sessions end elsewhere (the account was removed): only the sweep tells the screen.
+        bench.station.auth.signOutUser(nurse.id);
+        vi.advanceTimersByTime(period - 1);
+        expect(notified, `interval ${period}`).toHaveLength(told);
+        vi.advanceTimersByTime(1);
+        expect(notified.slice(told), `interval ${period}`).toEqual([null]);
+        access.close();
+      }
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('reports a refused sign-in without a session, and a throttled one with its wait', async () => {
