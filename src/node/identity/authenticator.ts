@@ -117,7 +117,8 @@ export class Authenticator {
   private readonly inactivityLockMs: number;
   private readonly throttle: Required<ThrottlePolicy>;
   private readonly passwordChecks: PasswordCheckGate;
-  private readonly refusals: RefusalAudit;
+  /** Refusals are written at most twice a minute per person; the station's relay refusals share this one aggregator and its timer. */
+  readonly refusals: RefusalAudit;
   /** Verified against when the user name is unknown, so timing does not reveal which names exist. */
   private readonly decoyHash: Promise<string>;
 
