@@ -55,9 +55,11 @@ export function useWebStation(extraArgs: readonly string[] = [], setup: WebStati
     await info.attach('station stderr', { body: station.stderr(), contentType: 'text/plain' });
     const pages = browser.contexts().flatMap((context) => context.pages());
     for (const [index, page] of pages.entries()) {
+      // A page may close meanwhile (axe's own, the test's code still running after a timeout).
       const snapshot = await page.locator('body').ariaSnapshot({ timeout: 5_000 }).catch((error: unknown) => `(no snapshot: ${String(error)})`);
+      const title = await page.title().catch(() => 'closed');
       // Named by title, not address: the address carries the station's or the visit's secrets.
-      await info.attach(`page ${index + 1} at the failure (${await page.title()})`, { body: snapshot, contentType: 'text/yaml' });
+      await info.attach(`page ${index + 1} at the failure (${title})`, { body: snapshot, contentType: 'text/yaml' });
     }
   });
   test.afterAll(async () => {
