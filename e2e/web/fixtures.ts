@@ -44,10 +44,23 @@ export function useWebStation(extraArgs: readonly string[] = [], setup: WebStati
     test.setTimeout(150_000);
     station = await startWebStation(extraArgs, setup);
   });
-  // A failure on the page is often explained by the station's own log (a fault, a crash).
-  test.afterEach(async () => {
+  // A failure on the page is often explained by the station's own log (a fault, a crash), and by
+  // what each page showed. Playwright's own page snapshot of a timed-out test (error-context.md) is
+  // taken only after the afterAll below has stopped the station, so it always reads "Lost the
+  // connection to the station" (issue 10 item 12 was misdiagnosed from it): these are taken now,
+  // with the station still running.
+  test.afterEach(async ({ browser }) => {
     const info = test.info();
-    if (station && info.status !== info.expectedStatus) await info.attach('station stderr', { body: station.stderr(), contentType: 'text/plain' });
+    if (!station || info.status === info.expectedStatus) return;
+    await info.attach('station stderr', { body: station.stderr(), contentType: 'text/plain' });
+    const pages = browser.contexts().flatMap((context) => context.pages());
+    for (const [index, page] of pages.entries()) {
+      // A page may close meanwhile (axe's own, the test's code still running after a timeout).
+      const snapshot = await page.locator('body').ariaSnapshot({ timeout: 5_000 }).catch((error: unknown) => `(no snapshot: ${String(error)})`);
+      const title = await page.title().catch(() => 'closed');
+      // Named by title, not address: the address carries the station's or the visit's secrets.
+      await info.attach(`page ${index + 1} at the failure (${title})`, { body: snapshot, contentType: 'text/yaml' });
+    }
   });
   test.afterAll(async () => {
     await station?.stop();

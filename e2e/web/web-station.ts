@@ -33,16 +33,22 @@ export interface WebStationSetup {
   firstRun?: boolean;
   /** Runs on the data folder before the station starts (settings, more accounts). */
   prepare?(dataDir: string): Promise<void>;
+  /**
+   * An existing station's folder and its accounts (a restart on the same records): nobody is
+   * enrolled, and stop() leaves the folder to the caller.
+   */
+  folder?: { dataDir: string; accounts: StationAccounts };
 }
 
 export async function startWebStation(extraArgs: readonly string[] = [], setup: WebStationSetup = {}): Promise<WebStation> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'vitalbridge-e2e-'));
-  const accounts = new StationAccounts(dataDir);
+  const dataDir = setup.folder?.dataDir ?? (await mkdtemp(join(tmpdir(), 'vitalbridge-e2e-')));
+  const accounts = setup.folder?.accounts ?? new StationAccounts(dataDir);
+  const removeFolder = () => (setup.folder ? Promise.resolve() : rm(dataDir, { recursive: true, force: true }));
   try {
-    if (!setup.firstRun) await accounts.create('administrator');
+    if (!setup.firstRun && !setup.folder) await accounts.create('administrator');
     await setup.prepare?.(dataDir);
   } catch (error) {
-    await rm(dataDir, { recursive: true, force: true });
+    await removeFolder();
     throw error;
   }
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/node/web/main.ts', '--simulate', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
@@ -55,7 +61,7 @@ export async function startWebStation(extraArgs: readonly string[] = [], setup: 
   child.once('exit', (code, signal) => (stderr += `[e2e] the station process exited (code ${code}, signal ${signal})\n`));
   const stop = async () => {
     await stopProcess(child);
-    await rm(dataDir, { recursive: true, force: true });
+    await removeFolder();
   };
   try {
     const url = await stationUiAnnounced(child, () => stderr);

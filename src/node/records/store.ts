@@ -317,6 +317,19 @@ export class RecordStore {
     return rows;
   }
 
+  /** The visit started last (the previous launch's, at a start), or null in a new installation. */
+  latestVisit(): Visit | null {
+    const row = this.db.prepare('SELECT * FROM visits ORDER BY started_at DESC, rowid DESC LIMIT 1').get() as Record<string, unknown> | undefined;
+    if (!row) return null;
+    return { id: row.id as string, patientId: row.patient_id as string, startedAt: row.started_at as number, startedBy: row.started_by as string, endedAt: row.ended_at as number | null };
+  }
+
+  /** Opens an ended visit again (the same patient at a restarted station); an open one stays as it is. */
+  reopenVisit(visitId: string): void {
+    const changed = this.db.prepare('UPDATE visits SET ended_at = NULL WHERE id = ?').run(visitId).changes;
+    if (changed === 0) throw new RecordInputError('no such visit');
+  }
+
   visitPatient(visitId: string): string | null {
     return (this.db.prepare('SELECT patient_id FROM visits WHERE id = ?').pluck().get(visitId) as string | undefined) ?? null;
   }

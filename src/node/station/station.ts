@@ -29,6 +29,7 @@ import { KioskController, type StationShell } from './kiosk/kiosk-controller';
 import { createKioskHandlers } from './kiosk/kiosk-handlers';
 import { memoryKioskSetting, type KioskSetting } from './kiosk/kiosk-setting';
 import { PatientReadings } from './kiosk/patient-readings';
+import { chartedByStationUser, savedNews2 } from './persistence/news2-resume';
 import type { ContractHost, StationHandlers } from './contract-session';
 import { FrameBatcher, type FrameBatcherOptions } from './frame-batcher';
 import { openStationRecords, type StationRecords } from './persistence/station-records';
@@ -136,6 +137,8 @@ export async function createStation(options: StationOptions): Promise<Station> {
     retention: options.retention,
     fhir: options.fhir,
     inactivityLockMs: options.inactivityLockMs,
+    // A kiosk's next person is a new patient; a staff-mode station carries on with the patient it had.
+    resumeEncounter: !(options.kiosk?.setting.enabled ?? false),
     log,
   });
   const access = new StationAccess({
@@ -181,6 +184,10 @@ export async function createStation(options: StationOptions): Promise<Station> {
   }
   records.recorder.recordAlarmLog(clinical.alarms.current().log);
   clinical.alarms.feed.subscribe((state) => records.recorder.recordAlarmLog(state.log));
+  // A resumed encounter's NEWS2 (charted entries with their original times, the trend) as filed before the restart.
+  const news2Record = records.store.news2Record(records.encounter.patientId);
+  records.recorder.resumeNews2(news2Record);
+  clinical.news2.restore(savedNews2(news2Record, records.encounter, chartedByStationUser(records.users)));
   clinical.news2.feed.subscribe((state) => records.recorder.recordNews2(state));
   const kiosk = new KioskController({
     setting: options.kiosk?.setting ?? memoryKioskSetting(),

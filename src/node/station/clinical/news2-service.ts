@@ -85,11 +85,19 @@ export class News2Service {
     return this.feed.current;
   }
 
+  /**
+   * The encounter's charted entries and trend as the records hold them (a restarted station):
+   * each entry keeps its original time, so one charted too long ago counts as stale, not current.
+   */
+  restore(saved: { manual: ManualNews2Entries; trend: readonly News2TrendPoint[] }): void {
+    this.#manual = saved.manual;
+    this.#trend = saved.trend.slice(-MAX_NEWS2_TREND_POINTS);
+    this.#publish(false);
+  }
+
   /** A new patient (the next kiosk visit): nothing charted, no trend; scored afresh from the readings source. */
   reset(): void {
-    this.#manual = {};
-    this.#trend = [];
-    this.#publish(false);
+    this.restore({ manual: {}, trend: [] });
   }
 
   /** Re-scores from the current readings; call when a reading that NEWS2 uses or the device list changes. */

@@ -2,8 +2,10 @@
  * The station's "current encounter": an anonymous patient record plus an open visit row, under
  * which everything the devices measure is filed. Every launch opens one; a kiosk opens the next
  * one when a patient finishes their visit (startNext), so each kiosk visit is a patient of its own.
- * A nurse can later give the patient a name (namePatient); a new launch starts a new anonymous
- * patient, because the station cannot know that the same person sat down again.
+ * A nurse can later give the patient a name (namePatient). A staff-mode station that restarts (a
+ * power cut, an update) carries on with the previous launch's patient and visit, as a bedside
+ * monitor does; a kiosk's launch starts a new anonymous patient, because the kiosk cannot know that
+ * the same person sat down again.
  *
  * patientId and visitId are read at every use (the recorder tags each item as it queues it): they
  * change when the next encounter starts.
@@ -32,9 +34,20 @@ export class CurrentEncounter implements Encounter {
     this.#current = opened;
   }
 
-  /** Creates the anonymous patient and opens the launch's visit, audited as station actions, in one transaction. */
-  static start(store: RecordStore, audit: AuditLog): CurrentEncounter {
-    return new CurrentEncounter(store, audit, store.db.transaction(() => openAnonymous(store, audit)).immediate());
+  /**
+   * Opens the launch's encounter, audited as station actions, in one transaction: with `resume`,
+   * the visit the previous launch had (the same patient at a restarted staff-mode station, whose
+   * records and NEWS2 trend carry on), else (and in a new installation) a new anonymous patient.
+   */
+  static start(store: RecordStore, audit: AuditLog, options: { resume?: boolean } = {}): CurrentEncounter {
+    const open = (): Encounter => {
+      const previous = options.resume ? store.latestVisit() : null;
+      if (!previous) return openAnonymous(store, audit);
+      store.reopenVisit(previous.id);
+      audit.append({ ...STATION_ACTOR, action: 'visit.start', object: previous.id });
+      return { patientId: previous.patientId, visitId: previous.id };
+    };
+    return new CurrentEncounter(store, audit, store.db.transaction(open).immediate());
   }
 
   get patientId(): string {

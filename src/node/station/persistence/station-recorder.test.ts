@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stationReading, type StationReading, type WaveformBatch } from '../../../shared/contract';
@@ -14,6 +14,7 @@ import { RecorderFlushError, StationRecorder, type StationRecorderOptions } from
 import { buildPatientBundle } from '../../fhir/patient-bundle';
 import { ManualClock } from '../../simulator/clock';
 import { News2Service } from '../clinical/news2-service';
+import { savedNews2 } from './news2-resume';
 
 const T0 = Date.UTC(2025, 0, 15, 9);
 const nurse: Actor = { id: 'user-7', name: 'Nurse Ada', role: 'nurse' };
@@ -45,7 +46,13 @@ async function setUp(options: Pick<StationRecorderOptions, 'flushAtPending' | 'f
   // A long interval: the tests flush explicitly unless they are about the interval.
   const recorder = new StationRecorder({ writer: new RecorderThread({ dataDir, key, log, start }), encounter: switching, log, flushIntervalMs: 3_600_000, ...options });
   open.push({ db, recorder });
-  return { db, store, audit, encounter, switchEncounter, recorder, lines, threads };
+  // The recorder a restarted station opens on the same folder.
+  const restartRecorder = (resumed: Encounter) => {
+    const next = new StationRecorder({ writer: new RecorderThread({ dataDir, key, log }), encounter: resumed, log, flushIntervalMs: 3_600_000 });
+    open.push({ db, recorder: next });
+    return next;
+  };
+  return { db, store, audit, encounter, switchEncounter, recorder, restartRecorder, lines, threads };
 }
 
 afterEach(async () => {
@@ -253,6 +260,79 @@ describe('NEWS2 in the records', () => {
     const acvpu = resources.find((r) => r.code?.coding?.[0]?.code === '80288-4')!;
     expect(acvpu.valueCodeableConcept.coding[0]).toMatchObject({ system: 'http://snomed.info/sct', code: '248234008' });
     news2.stop();
+  });
+});
+
+describe('NEWS2 after a restart', () => {
+  it('a restarted staff-mode station carries on with the visit: trend and charted entries come back with their original times, nothing is filed twice, and an old entry goes stale', async () => {
+    const { store, audit, encounter, recorder, restartRecorder } = await setUp();
+    const clock = new ManualClock(T0);
+    const device = (metric: StationReading['metric'], value: number, unit: StationReading['unit'], seq: number) =>
+      stationReading({ source: 'pulse-oximeter', deviceId: 'dev', metric, value, unit, deviceTime: null, receivedAt: clock.now(), seq });
+    const readings = {
+      latest: () => [device('spo2', 96, '%', 1), device('systolic', 118, 'mm[Hg]', 2), device('pulseRate', 95, '/min', 3), device('bodyTemperature', 37.2, 'Cel', 4)],
+      devices: () => [],
+    };
+    const before = new News2Service({ clock, readings });
+    before.feed.subscribe((state) => recorder.recordNews2(state));
+    before.enter({ respiratoryRate: 22, consciousness: 'A', onOxygen: false }, nurse);
+    await clock.advance(5 * 60_000);
+    // RR 26 scores 3 (a red score), pulse 95 scores 1: total 4, low-medium.
+    before.enter({ respiratoryRate: 26 }, nurse);
+    const trendBefore = before.current().trend;
+    expect(trendBefore).toEqual([
+      { at: T0, total: 3, risk: 'low' },
+      { at: T0 + 5 * 60_000, total: 4, risk: 'low-medium' },
+    ]);
+    await recorder.flush();
+    before.stop();
+    encounter.end();
+
+    await clock.advance(60_000);
+    const resumed = CurrentEncounter.start(store, audit, { resume: true });
+    expect({ patientId: resumed.patientId, visitId: resumed.visitId }).toEqual({ patientId: encounter.patientId, visitId: encounter.visitId });
+    const record = store.news2Record(resumed.patientId);
+    const after = new News2Service({ clock, readings });
+    const recorderAfter = restartRecorder(resumed);
+    recorderAfter.resumeNews2(record);
+    after.restore(savedNews2(record, resumed, (id, role) => ({ id, role, name: 'Nurse Ada' })));
+    after.feed.subscribe((state) => recorderAfter.recordNews2(state));
+
+    const state = after.current();
+    expect(state.trend).toEqual(trendBefore);
+    expect(state.manual).toEqual({
+      respiratoryRate: { value: 26, enteredBy: nurse, enteredAt: T0 + 5 * 60_000 },
+      consciousness: { value: 'A', enteredBy: nurse, enteredAt: T0 },
+      onOxygen: { value: false, enteredBy: nurse, enteredAt: T0 },
+    });
+    expect(state.assessment.ok && state.assessment.result.total).toBe(4);
+    after.refresh();
+    await recorderAfter.flush();
+    expect(store.news2Record(resumed.patientId).charted).toHaveLength(4);
+    expect(store.news2Record(resumed.patientId).scores.map((score) => score.scoredAt)).toEqual([T0, T0 + 5 * 60_000]);
+
+    // ACVPU and oxygen were charted at T0: 31 minutes on they are stale, not current, and nothing is scored.
+    await clock.advance(25 * 60_000);
+    after.refresh();
+    const stale = after.current().assessment;
+    expect(stale.ok).toBe(false);
+    expect(!stale.ok && stale.problems.filter((problem) => problem.reason === 'stale').map((problem) => problem.input).sort()).toEqual(['consciousness', 'onOxygen']);
+    expect(after.current().trend).toEqual(trendBefore);
+    after.stop();
+  });
+
+  it('a new patient (a kiosk launch or the next kiosk visit) and another visit of the same patient bring back nothing', async () => {
+    const { store, audit, encounter } = await setUp();
+    store.recordNews2Charted(encounter.patientId, encounter.visitId, { id: randomUUID(), kind: 'respiratoryRate', value: 18, enteredBy: 'user-7', enteredRole: 'nurse', enteredAt: T0 });
+    store.recordNews2Score(encounter.patientId, encounter.visitId, { id: randomUUID(), scoredAt: T0, total: 1, risk: 'low', scores: {}, chartedInputs: [] });
+    const lookup = (id: string, role: Actor['role']) => ({ id, role, name: 'Nurse Ada' });
+    expect(savedNews2(store.news2Record(encounter.patientId), encounter, lookup).trend).toHaveLength(1);
+
+    const kioskLaunch = CurrentEncounter.start(store, audit);
+    expect(kioskLaunch.patientId).not.toBe(encounter.patientId);
+    expect(savedNews2(store.news2Record(kioskLaunch.patientId), kioskLaunch, lookup)).toEqual({ manual: {}, trend: [] });
+    const laterVisit = { patientId: encounter.patientId, visitId: store.startVisit(encounter.patientId, 'station').id };
+    expect(savedNews2(store.news2Record(encounter.patientId), laterVisit, lookup)).toEqual({ manual: {}, trend: [] });
   });
 });
 

@@ -15,7 +15,7 @@ import type { StationReading, WaveformBatch } from '../../../shared/contract';
 import { randomUUID } from 'node:crypto';
 import type { AlarmLogEntry } from '../../../shared/clinical/alarm-engine';
 import type { News2StatePayload } from '../../../shared/contract-clinical';
-import { NEWS2_CHARTED_KINDS } from '../../records/store';
+import { NEWS2_CHARTED_KINDS, type StoredNews2Charted, type StoredNews2Score } from '../../records/store';
 import type { BatchWriter, EncounterTag, RecordedWrite } from './recorder-batch';
 import type { Encounter } from './encounter';
 
@@ -162,6 +162,15 @@ export class StationRecorder {
   }
 
   /**
+   * What the records already hold of the encounter's NEWS2 (a resumed encounter): those charted
+   * entries and scores are not queued again, and new scores name the stored entries they used.
+   */
+  resumeNews2(record: { charted: readonly StoredNews2Charted[]; scores: readonly StoredNews2Score[] }): void {
+    for (const entry of record.charted) this.#charted.set(chartedKey(entry.kind, entry.enteredAt), entry.id);
+    for (const score of record.scores) this.#lastScoredAt = Math.max(this.#lastScoredAt, score.scoredAt);
+  }
+
+  /**
    * Takes the NEWS2 state as it stands and queues what is new: each charted observation (who,
    * when) once, and the score of each new trend point with its sub-scores and the charted
    * observations it was derived from.
@@ -171,7 +180,7 @@ export class StationRecorder {
     for (const kind of NEWS2_CHARTED_KINDS) {
       const entry = state.manual[kind];
       if (!entry) continue;
-      const key = `${kind}\u0000${entry.enteredAt}`;
+      const key = chartedKey(kind, entry.enteredAt);
       let id = this.#charted.get(key);
       if (id === undefined) {
         id = randomUUID();
@@ -297,4 +306,9 @@ export class StationRecorder {
     }
     return null;
   }
+}
+
+/** One charted NEWS2 entry: its kind and when it was entered. */
+function chartedKey(kind: string, enteredAt: number): string {
+  return `${kind}\u0000${enteredAt}`;
 }

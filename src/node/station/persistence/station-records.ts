@@ -1,8 +1,8 @@
 /**
  * The station's encrypted records as createStation uses them: opens the database in the data
  * folder with the injected key provider, prunes by the retention policy at start and daily, opens
- * the launch's encounter, and records what the hub emits until close() — which writes what is
- * queued, ends the encounter's visit and closes the database cleanly.
+ * the launch's encounter (or resumes the previous launch's), and records what the hub emits until
+ * close() — which writes what is queued, ends the encounter's visit and closes the database cleanly.
  */
 import { openAuditLog, type AuditLog } from '../../audit/audit-log';
 import { Authenticator, type AuthenticatorOptions } from '../../identity/authenticator';
@@ -39,6 +39,8 @@ export interface StationRecordsOptions {
   /** How long an unused session stays unlocked (settings). */
   inactivityLockMs?: number;
   recorder?: Pick<StationRecorderOptions, 'flushIntervalMs' | 'flushAtPending' | 'segmentMs'>;
+  /** Carry on with the previous launch's patient and visit (a staff-mode station), instead of a new anonymous patient (a kiosk). */
+  resumeEncounter?: boolean;
 }
 
 export interface StationRecords {
@@ -96,7 +98,7 @@ export async function openStationRecords(options: StationRecordsOptions): Promis
     const checkpoints = setInterval(checkpoint, AUDIT_CHECKPOINT_MS);
     checkpoints.unref();
 
-    const encounter = CurrentEncounter.start(store, audit);
+    const encounter = CurrentEncounter.start(store, audit, { resume: options.resumeEncounter ?? false });
     const recorder = new StationRecorder({ writer: new RecorderThread({ dataDir: options.dataDir, key: key.key, log }), encounter, log, ...options.recorder });
     const detachments: (() => void)[] = [];
     let closing: Promise<void> | undefined;
