@@ -83,7 +83,7 @@ export function App({ store, display, access, station }: { store: StationStore; 
         <main className="monitor" aria-label="Monitor">
           <section className="monitor-main" aria-label="Vital signs">
             <PlethWaveform store={store} display={display} tile={view.tiles.find((tile) => tile.metric === 'spo2')} />
-            <VitalTiles tiles={view.tiles} />
+            <VitalTiles tiles={view.tiles} alarmState={clinicalView.alarms} />
           </section>
           <DevicePanel devices={view.devices} store={store} />
         </main>

@@ -52,7 +52,8 @@ export function StationShell({ api, access, store, renderStation, renderKiosk }:
 
   const soundControl = <AlarmSoundControl sound={sound} />;
   const bannersOf = (soundControlBeside?: ReactNode) => (
-    <div className="app-banners">
+    // Focusable: on the monitor the banners keep a fixed height and further alarms scroll inside it.
+    <div className="app-banners" tabIndex={0} role="region" aria-label="Alarms and connection">
       <ConnectionBanner connection={connection} />
       <StationAlarms clinical={clinical} view={clinicalView} soundControl={soundControlBeside} />
     </div>
