@@ -55,25 +55,27 @@ export function App({ store, display, access, station }: { store: StationStore; 
                 {label}
               </button>
             ))}
-            {!can(user.role, 'visit.start') ? null : visitOpen ? (
+            {can(user.role, 'visit.start') && visitOpen ? (
               <button type="button" className="nav-button" aria-current={screen === 'visit' ? 'page' : undefined} data-screen-link="visit" onClick={() => setScreen('visit')}>
                 Video visit
               </button>
-            ) : (
-              <button
-                type="button"
-                className="nav-button"
-                data-action="start-visit"
-                onClick={() => {
-                  setVisitOpen(true);
-                  setScreen('visit');
-                }}
-              >
-                Start video visit
-              </button>
-            )}
+            ) : null}
           </nav>
         )}
+        {/* Starting a visit is an action, not a screen: a primary button outside the screens' nav. */}
+        {!locked && can(user.role, 'visit.start') && !visitOpen ? (
+          <button
+            type="button"
+            className="primary-action"
+            data-action="start-visit"
+            onClick={() => {
+              setVisitOpen(true);
+              setScreen('visit');
+            }}
+          >
+            Start video visit
+          </button>
+        ) : null}
         {!locked && <SignedInBar user={user} access={access} />}
       </header>
       {station.banners}
