@@ -9,6 +9,7 @@ import { StationVisit } from './visit/StationVisit';
 import { getStationApi } from './transport';
 import { AlarmsScreen } from './alarms/StationAlarms';
 import { News2Screen } from './news2/News2Screen';
+import { News2Summary } from './news2/News2Summary';
 import { TrainingScreen } from './training/TrainingPanel';
 import { actorMay } from '../shared/clinical/actor';
 import { can, type ProtectedAction } from '../shared/roles';
@@ -85,7 +86,7 @@ export function App({ store, display, access, station }: { store: StationStore; 
         <main className="monitor" aria-label="Monitor">
           <section className="monitor-main" aria-label="Vital signs">
             <PlethWaveform store={store} display={display} tile={view.tiles.find((tile) => tile.metric === 'spo2')} />
-            <VitalTiles tiles={view.tiles} alarmState={clinicalView.alarms} />
+            <VitalTiles tiles={view.tiles} alarmState={clinicalView.alarms} after={<News2Summary state={clinicalView.news2} onOpen={() => setScreen('news2')} />} />
           </section>
           <DevicePanel devices={view.devices} store={store} />
         </main>

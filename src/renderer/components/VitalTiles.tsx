@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { METRIC_DEFINITIONS, type Metric } from '../../shared/vitals';
 import type { TileView } from '../station/station-model';
 import { displayUnit, formatAge, formatClock, formatDeviceTime, formatValue } from '../format/display-format';
@@ -11,8 +12,9 @@ const STATE_WORDS = { stale: 'Stale', invalid: 'Invalid' } as const;
 /**
  * `ageAt`: station time to show each value's age against (the clinician's page, where data travels).
  * `alarmState`: the station's alarms and limits, so each tile shows its parameter's alarm and limits.
+ * `after`: a further tile-sized item at the end of the grid (the monitor's NEWS2 summary).
  */
-export function VitalTiles({ tiles, ageAt, alarmState = null }: { tiles: readonly TileView[]; ageAt?: number; alarmState?: TileAlarmState | null }) {
+export function VitalTiles({ tiles, ageAt, alarmState = null, after }: { tiles: readonly TileView[]; ageAt?: number; alarmState?: TileAlarmState | null; after?: ReactNode }) {
   const byMetric = new Map(tiles.map((tile) => [tile.metric, tile]));
   const tileOf = (metric: Metric): TileView => byMetric.get(metric) ?? { metric, state: 'absent', entry: null, reason: 'No reading yet', caution: null };
   const others = tiles.filter((tile) => !PRIMARY.includes(tile.metric) && !BLOOD_PRESSURE.includes(tile.metric));
@@ -34,6 +36,7 @@ export function VitalTiles({ tiles, ageAt, alarmState = null }: { tiles: readonl
       {others.map((tile) => (
         <VitalTile key={tile.metric} tile={tile} size="small" ageAt={ageAt} alarmState={alarmState} />
       ))}
+      {after}
     </div>
   );
 }
