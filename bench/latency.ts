@@ -14,6 +14,7 @@ import { FrameBatcher } from '../src/node/station/frame-batcher';
 import { createSimulator } from '../src/node/simulator';
 import { ensureRendererBuild } from '../src/node/web/renderer-build';
 import { fixedActorScreen } from '../src/node/station/access/fixed-actor-screen';
+import { standInHandlers } from '../src/node/station/stand-in-handlers';
 import { startWebHost } from '../src/node/web/web-host';
 import type { FrameShownReport } from '../src/renderer/station/display-loop';
 import { launchChromium, percentile } from './chromium';
@@ -63,14 +64,13 @@ async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'vitalbridge-bench-'));
   const web = await startWebHost({
     host: {
-      handlers: {
+      handlers: standInHandlers({
         getSnapshot: () => ({ devices: hub.devices(), latest: hub.latest(), now: Date.now() }),
-        getEncounterHistory: () => ({ readings: [], next: null }),
         requestMeasurement: ({ deviceId }) => {
           hub.requestMeasurement(deviceId);
           return undefined;
         },
-      },
+      }),
       subscribe: (sink) => batcher.subscribe(sink),
       // The benchmark measures the data path, not sign-in: its screen is a nurse already signed in.
       openScreen: () => fixedActorScreen({ id: 'bench-nurse', name: 'Benchmark nurse', role: 'nurse' }),

@@ -12,6 +12,7 @@ import { createWebSocketApi, type WebSocketLike } from '../src/renderer/transpor
 import type { ContractHost } from '../src/node/station/contract-session';
 import { FrameBatcher } from '../src/node/station/frame-batcher';
 import { fixedActorScreen } from '../src/node/station/access/fixed-actor-screen';
+import { standInHandlers } from '../src/node/station/stand-in-handlers';
 import { startWebHost, type WebHost } from '../src/node/web/web-host';
 
 const device: DeviceInfo = { id: 'ox', driverId: 'sim-oximeter', name: 'Oximeter', transport: 'simulated', state: 'streaming', condition: 'ok', canRequestMeasurement: false };
@@ -31,13 +32,12 @@ beforeEach(async () => {
   batcher = new FrameBatcher({ frameMs: 5 });
   batcher.pushDevices([device]);
   host = {
-    handlers: {
+    handlers: standInHandlers({
       getSnapshot: () => ({ devices: [device], latest: [], now: 42 }),
-      getEncounterHistory: () => ({ readings: [], next: null }),
       requestMeasurement: ({ deviceId }) => {
         throw new Error(`no device with id ${deviceId}`);
       },
-    },
+    }),
     subscribe: (sink) => batcher.subscribe(sink),
     openScreen: () => fixedActorScreen({ id: 'test-nurse', name: 'Test nurse', role: 'nurse' }),
   };

@@ -10,6 +10,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { WEB_SOCKET_PATH } from '../src/shared/contract';
 import { fixedActorScreen } from '../src/node/station/access/fixed-actor-screen';
+import { standInHandlers } from '../src/node/station/stand-in-handlers';
 import { FrameBatcher } from '../src/node/station/frame-batcher';
 import { MAX_UNSENT_BYTES, startWebHost, type WebHost } from '../src/node/web/web-host';
 
@@ -24,7 +25,7 @@ beforeEach(async () => {
   const device = { id: 'ox', driverId: 'sim-oximeter', name: 'Oximeter'.repeat(20), transport: 'simulated', state: 'streaming', condition: 'ok', canRequestMeasurement: false } as const;
   web = await startWebHost({
     host: {
-      handlers: { getSnapshot: () => ({ devices: Array.from({ length: 50 }, (_, i) => ({ ...device, id: `ox-${i}` })), latest: [], now: 42 }), getEncounterHistory: () => ({ readings: [], next: null }), requestMeasurement: () => undefined },
+      handlers: standInHandlers({ getSnapshot: () => ({ devices: Array.from({ length: 50 }, (_, i) => ({ ...device, id: `ox-${i}` })), latest: [], now: 42 }) }),
       subscribe: (sink) => batcher.subscribe(sink),
       openScreen: () => fixedActorScreen({ id: 'test-nurse', name: 'Test nurse', role: 'nurse' }),
     },

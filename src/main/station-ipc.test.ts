@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { IPC_CHANNELS, type InvokeResult, type Snapshot } from '../shared/contract';
 import { fixedActorScreen } from '../node/station/access/fixed-actor-screen';
+import { standInHandlers } from '../node/station/stand-in-handlers';
 import type { ContractHost } from '../node/station/contract-session';
 import type { FrameSink } from '../node/station/frame-batcher';
 import { APP_ENTRY_URL } from './app-origin';
@@ -19,7 +20,7 @@ const { serveStationOverIpc } = await import('./station-ipc');
 const sinks: FrameSink[] = [];
 const snapshot: Snapshot = { devices: [], latest: [], now: 1 };
 const host: ContractHost = {
-  handlers: { getSnapshot: () => snapshot, getEncounterHistory: () => ({ readings: [], next: null }), requestMeasurement: () => undefined },
+  handlers: standInHandlers({ getSnapshot: () => snapshot }),
   subscribe(sink) {
     sinks.push(sink);
     return { pause: () => undefined, resume: () => undefined, close: () => undefined };

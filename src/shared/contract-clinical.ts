@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { ROLES } from './clinical/actor';
-import { TECHNICAL_CONDITIONS } from './clinical/alarm-engine';
+import { TECHNICAL_CONDITIONS } from './clinical/technical-conditions';
 import { ALARM_METRICS } from './clinical/alarm-limits';
 import { ALARM_PRIORITIES } from './clinical/alarm-presentation';
 import { CONSCIOUSNESS_LEVELS, NEWS2_PARAMETERS, NEWS2_RISKS, News2InputSchema } from './clinical/news2';

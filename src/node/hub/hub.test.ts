@@ -5,7 +5,8 @@ import { StationReadingSchema, WaveformBatchSchema, DeviceInfoSchema } from '../
 import { parseCapture } from '../capture/format';
 import { cms50Manifest } from '../drivers/cms50/manifest';
 import { liveWire, type RawLiveFields } from '../drivers/cms50/test-bytes';
-import { PeripheralHub, type PeripheralHubOptions, type RecordIo } from './hub';
+import { PeripheralHub, type PeripheralHubOptions } from './hub';
+import type { RecordIo } from './opened-device';
 import { NodeHidSource } from './node-hid-source';
 import type { DeviceSource } from './source';
 import { SerialPortSource } from './serialport-source';

@@ -14,11 +14,11 @@ import { DeviceClosedError, type DeviceActivity, type DeviceIo, type Driver, typ
 import { conditionGuidance, describeError, driverFailureGuidance, openFailureGuidance, UNPLUGGED, type Guidance } from './guidance';
 import { matchManifest } from './matching';
 import { recordToFile } from './record-to-file';
+import type { OpenDeviceIo, RecordIo } from './opened-device';
 import type { DeviceCandidate, DeviceSource } from './source';
 import { TypedEmitter } from './typed-emitter';
 import { WaveformTimeline } from './waveform-timeline';
 
-export type OpenDeviceIo = DeviceIo & { close(): Promise<void> };
 type DeviceState = (typeof DEVICE_STATES)[number];
 
 export interface HubEvents extends Record<string, unknown> {
@@ -28,16 +28,6 @@ export interface HubEvents extends Record<string, unknown> {
   waveform: WaveformBatch;
 }
 
-/** What a recording needs to know about the device whose traffic it captures. */
-export interface RecordingTarget {
-  deviceId: string;
-  manifest: DriverManifest;
-  candidate: DeviceCandidate;
-  outPath: string;
-}
-
-/** Wraps a freshly opened io so everything that passes through it is written to a capture. */
-export type RecordIo = (io: OpenDeviceIo, target: RecordingTarget) => Promise<OpenDeviceIo>;
 
 export interface PeripheralHubOptions {
   sources: readonly DeviceSource[];

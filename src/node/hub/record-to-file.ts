@@ -6,7 +6,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { RecordingIo } from '../capture/recording-io';
 import type { CaptureHeader } from '../capture/format';
-import type { OpenDeviceIo, RecordIo, RecordingTarget } from './hub';
+import type { OpenDeviceIo, RecordIo, RecordingTarget } from './opened-device';
 
 export const recordToFile: RecordIo = async (io, target) => {
   const out = createWriteStream(target.outPath, { flags: 'wx', encoding: 'utf8' });

@@ -117,7 +117,8 @@ export class Authenticator {
   private readonly inactivityLockMs: number;
   private readonly throttle: Required<ThrottlePolicy>;
   private readonly passwordChecks: PasswordCheckGate;
-  private readonly refusals: RefusalAudit;
+  /** Refusals are written at most twice a minute per person; the station's relay refusals share this one aggregator and its timer. */
+  readonly refusals: RefusalAudit;
   /** Verified against when the user name is unknown, so timing does not reveal which names exist. */
   private readonly decoyHash: Promise<string>;
 
@@ -333,6 +334,11 @@ export class Authenticator {
   /** The failures still counted: a streak is forgotten `forgetAfterMs` after its wait ended. */
   private remembered(state: FailureState): FailureState {
     return state.throttledUntil + this.throttle.forgetAfterMs <= this.now() ? NO_FAILURES : state;
+  }
+
+  /** How many names that are not accounts have failures held: what a flood of made-up names costs in memory. */
+  get unknownNamesRemembered(): number {
+    return this.unknownNameFailures.size;
   }
 
   private rememberUnknownName(name: string, state: FailureState): void {

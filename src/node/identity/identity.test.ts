@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openTestStation, TEST_SCRYPT_COST, type TestStation } from '../records/test-support';
-import { Authenticator, DEFAULT_THROTTLE, SessionError } from './authenticator';
+import { Authenticator, DEFAULT_THROTTLE, kioskActorId, SessionError } from './authenticator';
 import { repeatedRefusals } from './refusal-audit';
 import { hashPassword, verifyPassword } from './password';
 import { base32Encode, checkTotp, hotp, totpCode, TOTP_STEP_MS } from './totp';
@@ -194,6 +194,27 @@ describe('sign-in', () => {
     for (const username of ['nurse.ada', 'ghost']) expect(await station.auth.signIn({ username, password: 'wrong password!' })).toEqual({ ok: false, reason: 'invalid-credentials' });
   }, 60_000);
 
+  it('forgets a streak exactly when its wait has been over for the forgetting time, not a millisecond earlier', async () => {
+    const station = await stationWithNurse();
+    for (let i = 0; i <= THROTTLE.freeAttempts; i++) await station.auth.signIn({ username: 'nurse.ada', password: 'wrong password!' });
+    // The last failure started the first wait: forgotten forgetAfterMs after that wait ends.
+    station.clock.advance(THROTTLE.baseDelayMs + DEFAULT_THROTTLE.forgetAfterMs! - 1);
+    expect(await station.auth.signIn({ username: 'nurse.ada', password: 'wrong password!' })).toEqual({ ok: false, reason: 'throttled', retryAfterMs: 2 * THROTTLE.baseDelayMs });
+    const again = await stationWithNurse();
+    for (let i = 0; i <= THROTTLE.freeAttempts; i++) await again.auth.signIn({ username: 'nurse.ada', password: 'wrong password!' });
+    again.clock.advance(THROTTLE.baseDelayMs + DEFAULT_THROTTLE.forgetAfterMs!);
+    expect(await again.auth.signIn({ username: 'nurse.ada', password: 'wrong password!' })).toEqual({ ok: false, reason: 'invalid-credentials' });
+  });
+
+  it('lets go of made-up names once their streaks are forgotten, so a flood of names cannot grow memory without end', async () => {
+    const station = await stationWithNurse();
+    for (let i = 0; i < 50; i++) await station.auth.signIn({ username: `made-up-${i}`, password: 'wrong password!' });
+    expect(station.auth.unknownNamesRemembered).toBe(50);
+    station.clock.advance(DEFAULT_THROTTLE.forgetAfterMs!);
+    await station.auth.signIn({ username: 'one-more', password: 'wrong password!' });
+    expect(station.auth.unknownNamesRemembered).toBe(1);
+  });
+
   it('survives hostile input types without throwing', async () => {
     const station = await stationWithNurse();
     const hostile = { username: 42, password: { $ne: null }, totp: ['123456'] } as unknown as Parameters<typeof station.auth.signIn>[0];
@@ -260,6 +281,24 @@ describe('sessions', () => {
     station.auth.signOut(station.sessionId);
     expect(() => station.auth.authorize(station.sessionId, 'patient.list')).toThrow(new SessionError('unknown-session'));
     expect(() => station.auth.authorize('made-up', 'patient.list')).toThrow(new SessionError('unknown-session'));
+  });
+
+  it('opens a kiosk visit without credentials, as the kiosk acting for that patient only', async () => {
+    const station = await openTestStation();
+    const session = station.auth.openKioskSession('patient-a');
+    expect(session).toMatchObject({ userId: kioskActorId('patient-a'), role: 'kiosk', patientScope: 'patient-a' });
+    expect(station.auth.authorize(session.id, 'patient.view', 'patient-a').role).toBe('kiosk');
+    expect(() => station.auth.authorize(session.id, 'patient.view', 'patient-b')).toThrow(new SessionError('other-patient'));
+  });
+
+  it('takes a sign-in for a protected action only from a role allowed it, and audits the refusal without opening a session', async () => {
+    const station = await stationWithNurse();
+    const { user: admin } = await station.users.create({ username: 'admin.grace', role: 'administrator', password: PASSWORD });
+    const nurse = await station.auth.signInFor('kiosk.leave', { username: 'nurse.ada', password: PASSWORD, totp: totpCode(station.secret, station.clock.time) });
+    expect(nurse).toEqual({ ok: false, reason: 'not-permitted' });
+    expect(station.audit.entries().at(-1)).toMatchObject({ actor: station.userId, role: 'nurse', action: 'session.sign-in-refused' });
+    const granted = await station.auth.signInFor('kiosk.leave', { username: 'admin.grace', password: PASSWORD, totp: totpCode(admin.totpSecret!, station.clock.time) });
+    expect(granted).toMatchObject({ ok: true, session: { userId: admin.id, role: 'administrator', patientScope: null } });
   });
 
   it('binds a kiosk session to the current patient and needs no second factor', async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { stationReading, type Snapshot } from '../../shared/contract';
 import { invokeContract, openContractSession, type ContractHost, type StationHandlers } from './contract-session';
 import { fixedActorScreen } from './access/fixed-actor-screen';
+import { standInHandlers } from './stand-in-handlers';
 import type { ScreenAccess } from './access/station-access';
 
 const NURSE = { id: 'n1', name: 'Nurse Ada', role: 'nurse' } as const;
@@ -15,7 +16,7 @@ function fakeHost(handlers: Partial<StationHandlers> = {}, screen: ScreenAccess 
   const sinks: FrameSink[] = [];
   const subscription = { pause: vi.fn(), resume: vi.fn(), close: vi.fn() };
   const host: ContractHost = {
-    handlers: { getSnapshot: () => snapshot, getEncounterHistory: () => ({ readings: [], next: null }), requestMeasurement: () => undefined, ...handlers },
+    handlers: standInHandlers({ getSnapshot: () => snapshot, ...handlers }),
     subscribe(sink) {
       sinks.push(sink);
       return subscription;

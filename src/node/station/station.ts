@@ -37,7 +37,6 @@ import { createVisitHandlers, type VisitConnector } from './visits';
 import { createPatientViewAudit } from './records/patient-views';
 import { createEncounterHistoryHandler } from './records/encounter-history';
 import { createRecordsHandlers } from './records/records-handlers';
-import { RefusalAudit } from '../identity/refusal-audit';
 
 export interface StationOptions {
   /** Where the station keeps its files; created (owner-only) when missing. */
@@ -152,12 +151,11 @@ export async function createStation(options: StationOptions): Promise<Station> {
   });
   batcher.pushDevices(hub.devices());
   const patientReadings = new PatientReadings(hub);
-  const relayRefusals = new RefusalAudit(records.audit);
   const hostedVisits = new HostedVisits({
     clinicianConnected: async (visitId) => (await options.consult?.()?.clinicianConnected(visitId)) ?? false,
     // A forged or stale relay is audited under the person whose screen sent it; a made-up visit id is not repeated.
     // Repeats within a minute are counted in one entry, so a screen retrying cannot flood the trail.
-    onRefused: ({ actor, visitId }) => relayRefusals.refused(actor.id, actor.role, 'visit.relay-refused', visitId),
+    onRefused: ({ actor, visitId }) => records.authenticator.refusals.refused(actor.id, actor.role, 'visit.relay-refused', visitId),
   });
   const clinical = createClinicalStation({
     hub: patientReadings,
@@ -236,7 +234,6 @@ export async function createStation(options: StationOptions): Promise<Station> {
         kiosk.close();
         clinical.close();
         access.close();
-        relayRefusals.close();
         batcher.close();
         await hub.close();
         await records.close();

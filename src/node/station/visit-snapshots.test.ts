@@ -4,6 +4,7 @@ import { fakePng } from '../../shared/consult/test-fixtures';
 import { invokeContract } from './contract-session';
 import { fixedActorScreen } from './access/fixed-actor-screen';
 import { HostedVisits } from './hosted-visits';
+import { standInHandlers } from './stand-in-handlers';
 import { createVisitSnapshotHandlers, MAX_SNAPSHOTS_PER_VISIT } from './visit-snapshots';
 
 const chunks = (png: Uint8Array, snapshotId = 'snap-1', size = 40, visitId = 'v1') => {
@@ -29,7 +30,7 @@ function bench({ admitted = true } = {}) {
   return { kept, hosted, handlers, save };
 }
 
-const contractHandlers = (handlers: ReturnType<typeof bench>['handlers']) => ({ getSnapshot: () => ({ devices: [], latest: [], now: 0 }), getEncounterHistory: () => ({ readings: [], next: null }), requestMeasurement: () => undefined, ...handlers });
+const contractHandlers = (handlers: ReturnType<typeof bench>['handlers']) => standInHandlers(handlers);
 
 describe('saveVisitSnapshot', () => {
   it('hands the reassembled PNG to the records once the last chunk arrives', async () => {

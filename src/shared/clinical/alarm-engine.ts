@@ -17,10 +17,9 @@ import type { AlarmMetric, LimitChangeRecord, LimitChangeRequest, LimitSide, Met
 import { ALARM_METRICS, METRIC_ALARM_RULES, adultDefaultLimits, changeLimits, isAlarmMetric } from './alarm-limits';
 import type { AlarmPriority, AlarmVisual } from './alarm-presentation';
 import { ALARM_PRIORITIES, ALARM_VISUALS, PRIORITY_RANK, alarmAnnouncement } from './alarm-presentation';
+import type { TechnicalCondition } from './technical-conditions';
 import { toCanonicalUnit } from './units';
 
-export const TECHNICAL_CONDITIONS = ['disconnected', 'probe-off', 'no-data', 'weak-signal', 'low-battery'] as const;
-export type TechnicalCondition = (typeof TECHNICAL_CONDITIONS)[number];
 
 interface TechnicalRule {
   priority: AlarmPriority;

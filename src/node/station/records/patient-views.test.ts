@@ -4,6 +4,7 @@ import { ClinicalRecords } from '../../records/clinical-records';
 import { auditHead, openAccessBench, type AccessBench } from '../access/access-test-support';
 import type { ScreenAccess } from '../access/station-access';
 import { invokeContract, type ContractHandlers } from '../contract-session';
+import { standInHandlers } from '../stand-in-handlers';
 import { ANONYMOUS_PATIENT } from '../../records/anonymous-patient';
 import { createPatientViewAudit } from './patient-views';
 
@@ -16,14 +17,12 @@ beforeEach(async () => {
   bench.patient.id = store.createPatient(ANONYMOUS_PATIENT).id;
   const views = createPatientViewAudit({ clinical: new ClinicalRecords(store, auth, audit, clock.now), currentPatientId: () => bench.patient.id });
   // The station's getSnapshot, reduced to what this test looks at.
-  handlers = {
+  handlers = standInHandlers({
     getSnapshot: (_input, { screen }) => {
       views.viewed(screen);
       return { devices: [], latest: [], now: clock.now() };
     },
-    getEncounterHistory: () => ({ readings: [], next: null }),
-    requestMeasurement: () => undefined,
-  };
+  });
 });
 afterEach(() => bench.close());
 

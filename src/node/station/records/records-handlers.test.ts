@@ -7,6 +7,7 @@ import type { ReadingInput } from '../../records/store';
 import { auditHead, openAccessBench, type AccessBench } from '../access/access-test-support';
 import type { ScreenAccess } from '../access/station-access';
 import { invokeContract, type ContractHandlers } from '../contract-session';
+import { standInHandlers } from '../stand-in-handlers';
 import { CurrentEncounter } from '../persistence/encounter';
 import { createEncounterHistoryHandler } from './encounter-history';
 import { createPatientViewAudit } from './patient-views';
@@ -26,16 +27,17 @@ beforeEach(async () => {
   encounter = CurrentEncounter.start(store, audit);
   bench.patient.id = encounter.patientId;
   const clinical = new ClinicalRecords(store, auth, audit, clock.now);
-  handlers = {
-    getSnapshot: () => ({ devices: [], latest: [], now: clock.now() }),
-    requestMeasurement: () => undefined,
-    ...createEncounterHistoryHandler({
-      clinical,
-      encounter: () => encounter,
-      views: createPatientViewAudit({ clinical, currentPatientId: () => encounter.patientId }),
-    }),
-    ...createRecordsHandlers({ store, clinical, audit, encounter: () => encounter, now: clock.now }),
-  };
+  handlers = standInHandlers(
+    {
+      ...createEncounterHistoryHandler({
+        clinical,
+        encounter: () => encounter,
+        views: createPatientViewAudit({ clinical, currentPatientId: () => encounter.patientId }),
+      }),
+      ...createRecordsHandlers({ store, clinical, audit, encounter: () => encounter, now: clock.now }),
+    },
+    clock.now,
+  );
 });
 afterEach(() => bench.close());
 
