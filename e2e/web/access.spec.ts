@@ -40,6 +40,31 @@ async function attemptSignIn(page: Page, traffic: readonly ContractMessage[], de
   await expect.poll(() => answersTo(traffic, 'signIn').length).toBe(answered + 1);
 }
 
+/** The text of `element` and the offsets of the characters that start a new line on the screen. */
+function lineStarts(element: Element): { text: string; starts: number[] } {
+  const text = element.textContent ?? '';
+  const tops: number[] = [];
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let offset = 0; offset < (node.textContent ?? '').length; offset++) {
+      const range = document.createRange();
+      range.setStart(node, offset);
+      range.setEnd(node, offset + 1);
+      tops.push(Math.round(range.getBoundingClientRect().top));
+    }
+  }
+  return { text, starts: tops.flatMap((top, index) => (top > (tops[index - 1] ?? top) ? [index] : [])) };
+}
+
+/** The enrolment address wraps (it is longer than its column) and only right after a separator. */
+async function expectUriWrapsAtSeparators(page: Page): Promise<void> {
+  const { text, starts } = await page.locator('[data-role="totp-uri"]').evaluate(lineStarts);
+  expect(starts.length).toBeGreaterThan(0);
+  // Each break shown as "…before|after…", so a failure names where the address was cut.
+  const around = (start: number) => `${text.slice(start - 6, start)}|${text.slice(start, start + 6)}`;
+  expect(starts.map(around)).toEqual(starts.filter((start) => '/:?&='.includes(text.charAt(start - 1))).map(around));
+}
+
 async function signOut(page: Page): Promise<void> {
   await page.locator('[data-action="sign-out"]').click();
   await expect(signInForm(page)).toBeVisible();
@@ -87,6 +112,7 @@ test.describe('first run', () => {
     await page.locator('[data-action="create-user"]').click();
     const nurseUri = (await page.locator('[data-role="totp-uri"]').innerText()).trim();
     expect(nurseUri).toMatch(/^otpauth:\/\/totp\/VitalBridge:nurse\.first\?secret=/);
+    await expectUriWrapsAtSeparators(page);
     await expect(page.locator('[data-user="nurse.first"]')).toContainText('Nurse');
     await expect(page.locator('[data-user="admin.first"]')).toContainText('Administrator');
     // The alarm sound's state sits under the header's title: without an alarm the screen starts
