@@ -243,10 +243,24 @@ test.describe('a station in use', () => {
     const physician = await station.signIn(doctor, 'physician');
     await doctor.locator('[data-screen-link="alarms"]').click();
     const pulse = doctor.locator('[data-role="alarm-limits"] [data-limit-metric="pulseRate"]');
+    // Out of its safe bounds: our message beside the field, nothing sent (no browser tooltip).
+    await pulse.getByLabel(/^Pulse high limit/).fill('300');
+    await pulse.getByLabel('Reason for changing the Pulse limits').fill('Athlete, resting rate high');
+    await pulse.getByRole('button', { name: 'Save' }).click();
+    await expect(pulse.locator('[data-role="limit-problem"]')).toHaveText('Pulse high limit must be between 60 and 200 /min');
+    await expect(pulse.getByLabel(/^Pulse high limit/)).toHaveAttribute('aria-invalid', 'true');
+    await expect(pulse.getByRole('status')).toHaveCount(0);
+    // Inside the bounds but with no reason: refused, with the reason asked for.
     await pulse.getByLabel(/^Pulse high limit/).fill('130');
+    await pulse.getByLabel('Reason for changing the Pulse limits').fill('');
+    await pulse.getByRole('button', { name: 'Save' }).click();
+    await expect(pulse.locator('[data-role="limit-problem"]')).toHaveText('Give the reason for this change: it is kept with the change.');
+    await expect(doctor.locator('[data-role="limit-changes"]')).toHaveCount(0);
+    await screenshot(doctor, 'access-limits-problems-laptop');
     await pulse.getByLabel('Reason for changing the Pulse limits').fill('Athlete, resting rate high');
     await pulse.getByRole('button', { name: 'Save' }).click();
     await expect(pulse.getByRole('status')).toHaveText('Saved');
+    await expect(pulse.locator('[data-role="limit-problem"]')).toHaveCount(0);
     const log = doctor.locator('[data-role="limit-changes"]');
     await expect(log).toContainText('Pulse high 120 → 130');
     await expect(log).toContainText(`by ${physician.username} (Athlete, resting rate high)`);
