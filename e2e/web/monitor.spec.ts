@@ -50,17 +50,20 @@ test('a measurement started from the device panel fills the blood-pressure tiles
     expect(Number(await tileValue(page, metric).innerText())).toBeGreaterThan(20);
   }
   await page.getByRole('button', { name: 'Session history' }).click();
-  await expect(page.locator('[data-history-metric="systolic"]').first()).toBeVisible();
-  await expect(page.locator('[data-trend="spo2"] polyline').first()).toBeVisible();
-  const systolic = (await page.locator('[data-history-metric="systolic"]').first().textContent()) ?? '';
+  await expect(page.locator('[data-trend="spo2"] canvas')).toBeVisible();
+  await page.locator('[data-action="history-view"][data-view="table"]').click();
+  const cuffSystolic = page.locator('tr[data-row-kind="spot"] td[data-history-metric="systolic"]:not(:empty)').first();
+  await expect(cuffSystolic).toHaveText(/^\d+$/);
+  const systolic = await cuffSystolic.innerText();
 
   // The history is the encounter's, from the records: signing out and in again (or a reload) keeps it.
   await page.locator('[data-action="sign-out"]').click();
   await station.signIn(page);
   await page.getByRole('button', { name: 'Session history' }).click();
   await expect(page.locator('[data-role="history-status"]')).not.toHaveAttribute('data-loaded', '0', { timeout: 10_000 });
-  await expect(page.locator('[data-history-metric="systolic"]').first()).toHaveText(systolic);
-  await expect(page.locator('[data-trend="systolic"]')).toBeVisible();
+  await expect(page.locator('[data-trend="bp"] canvas')).toBeVisible();
+  await page.locator('[data-action="history-view"][data-view="table"]').click();
+  await expect(cuffSystolic).toHaveText(systolic);
   for (const viewport of [VIEWPORTS.laptop, { width: 1024, height: 768 }]) {
     await page.setViewportSize(viewport);
     expect(await seriousAxeViolations(page)).toEqual([]);

@@ -18,6 +18,11 @@ test('a replayed capture shows its values with the device time', async ({ page }
   await expect(tile(page, 'systolic')).toHaveAttribute('data-state', 'stale');
   await expect(tile(page, 'systolic').locator('time')).toHaveText('2008-04-21 16:18:38');
   await page.getByRole('button', { name: 'Session history' }).click();
-  await expect(page.locator('[data-history-metric="systolic"]')).toHaveCount(2);
+  // Measured in 2008: only the window since the encounter began reaches back to them, dated in the table.
+  await page.locator('[data-action="history-window"][data-window="encounter"]').click();
+  await page.locator('[data-action="history-view"][data-view="table"]').click();
+  const systolic = page.locator('tr[data-row-kind="spot"] td[data-history-metric="systolic"]');
+  await expect(systolic).toHaveText(['119', /^\d+$/]);
+  await expect(page.locator('tr[data-row-kind="spot"] th').first()).toHaveText(/^(21 Apr 2008|Apr 21, 2008) 16:18:38$/);
   await screenshot(page, 'history-replay');
 });

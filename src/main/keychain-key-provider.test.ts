@@ -6,6 +6,7 @@ import { openRecordsDatabase } from '../node/records/database';
 import { FileKeyProvider, KEY_FILE_NAME } from '../node/records/key-provider';
 import { RecordStore } from '../node/records/store';
 import { tempDataDir } from '../node/records/test-support';
+import { loadStationSigningKey } from '../node/sync/station-signing-key';
 import { desktopKeyProvider, KeychainKeyProvider, SEALED_KEY_FILE_NAME, type SafeStorageLike } from './keychain-key-provider';
 
 /** Stands in for Electron safeStorage: AES-like sealing is not the point, only that the file is not the key. */
@@ -78,5 +79,16 @@ describe('keychain key provider (Electron safeStorage)', () => {
     const allowed = desktopKeyProvider(dataDir, fakeKeychain('basic_text'), { VITALBRIDGE_ALLOW_KEY_FILE: '1' }, (line) => lines.push(line));
     expect(allowed).toBeInstanceOf(FileKeyProvider);
     expect(lines[0]).toMatch(/^records: WARNING: VITALBRIDGE_ALLOW_KEY_FILE=1: the records key is a plain file/);
+  });
+
+  it('seals the sync key in its own file, and opens a signing key pair the CLI created in the same folder', async () => {
+    const dataDir = tempDataDir();
+    const fromCli = await loadStationSigningKey(dataDir, new FileKeyProvider(dataDir).syncKeyProvider());
+    const keychain = fakeKeychain();
+    const desktop = new KeychainKeyProvider(dataDir, keychain, () => {});
+    expect((await loadStationSigningKey(dataDir, desktop.syncKeyProvider())).publicJwk).toEqual(fromCli.publicJwk);
+    expect(existsSync(join(dataDir, 'sync.key.sealed'))).toBe(true);
+    const syncKey = await desktop.syncKeyProvider().getDataKey({ create: false });
+    expect(syncKey!.equals((await desktop.getDataKey({ create: true }))!)).toBe(false);
   });
 });

@@ -20,6 +20,7 @@ import {
   DataKeyError,
   FileKeyProvider,
   KEY_FILE_NAME,
+  SYNC_KEY_FILE,
   writeFileExclusively,
   type DataKeyProvider,
   type KeyFile,
@@ -50,6 +51,10 @@ export class KeychainKeyProvider implements StationKeyProvider {
 
   auditKeyProvider(): DataKeyProvider {
     return new KeychainKeyProvider(this.dataDir, this.safeStorage, this.log, AUDIT_KEY_FILE);
+  }
+
+  syncKeyProvider(): DataKeyProvider {
+    return new KeychainKeyProvider(this.dataDir, this.safeStorage, this.log, SYNC_KEY_FILE);
   }
 
   async getDataKey({ create }: { create: boolean }): Promise<Buffer | null> {

@@ -92,7 +92,7 @@ export function App({ store, display, access, station }: { store: StationStore; 
         </main>
       ) : screen === 'history' ? (
         <main className="history" aria-label="Session history">
-          <HistoryScreen store={store} api={getStationApi()} />
+          <HistoryScreen store={store} api={getStationApi()} limits={clinicalView.alarms?.limits ?? null} />
         </main>
       ) : screen === 'alarms' ? (
         <main className="clinical-screen" aria-label="Alarms">

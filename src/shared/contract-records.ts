@@ -39,6 +39,35 @@ export type NamePatientInput = z.infer<typeof NamePatientSchema>;
 
 export const UNNAMED_PATIENT_LABEL = 'Unnamed patient';
 
+/** How many of the FHIR server's patients one search answers; more means the search must be narrowed. */
+export const MAX_SERVER_PATIENTS = 20;
+
+/** A search of the FHIR server's patients: the clinic's identifier (`value` or `system|value`), or family name and birth date. */
+export const ServerPatientQuerySchema = z.union([
+  z.strictObject({ identifier: z.string().trim().min(1).max(200) }),
+  z.strictObject({ familyName: personName, birthDate: BirthDateSchema }),
+]);
+export type ServerPatientQuery = z.infer<typeof ServerPatientQuerySchema>;
+
+/** One of the server's Patients as the name form shows it (the server is untrusted: every field bounded). */
+export const ServerPatientSchema = z.object({
+  /** The Patient's logical id on the server. */
+  serverId: z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/),
+  identifier: z.object({ system: z.string().max(500).nullable(), value: z.string().min(1).max(100) }).nullable(),
+  givenName: z.string().max(200).nullable(),
+  familyName: z.string().max(200).nullable(),
+  birthDate: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/).nullable(),
+  gender: z.enum(PATIENT_GENDERS).nullable(),
+});
+export type ServerPatient = z.infer<typeof ServerPatientSchema>;
+
+export const ServerPatientSearchSchema = z.object({
+  patients: z.array(ServerPatientSchema).max(MAX_SERVER_PATIENTS),
+  /** The server has more matches than shown. */
+  more: z.boolean(),
+});
+export type ServerPatientSearch = z.infer<typeof ServerPatientSearchSchema>;
+
 export const PatientSummarySchema = z.object({
   id,
   /** The patient's name, or UNNAMED_PATIENT_LABEL while nobody has named them. */
@@ -113,6 +142,8 @@ export const recordsMethods = {
   listPatients: { input: z.undefined(), output: z.array(PatientSummarySchema).max(100_000) },
   /** Names the station's current patient (the anonymous one of this encounter). */
   nameCurrentPatient: { input: NamePatientSchema, output: PatientSummarySchema },
+  /** Searches the FHIR server's patients (settings fhirServer), to name the current patient as the server knows them; audited. */
+  findServerPatients: { input: ServerPatientQuerySchema, output: ServerPatientSearchSchema },
   /** Starts the patient's FHIR R4 Bundle (audited once) and answers its first part. */
   exportPatientRecord: { input: z.strictObject({ patientId: id }), output: PatientExportSchema },
   /** The next part of an export this session started, in order (the last index again repeats its answer); the last part ends the export. */

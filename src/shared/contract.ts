@@ -120,6 +120,8 @@ export const SnapshotSchema = z.object({
   devices: z.array(DeviceInfoSchema),
   latest: z.array(StationReadingSchema),
   now: z.number(),
+  /** The station's `display.locale` setting for dates and times; null or absent: the screen's own. */
+  locale: z.string().max(35).nullable().optional(),
 });
 export type Snapshot = z.infer<typeof SnapshotSchema>;
 

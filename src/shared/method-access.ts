@@ -57,6 +57,8 @@ export const METHOD_REQUIREMENTS: { [M in GuardedMethodName]: MethodRequirement<
   finishKioskVisit: 'visit.end',
   listPatients: 'patient.list',
   nameCurrentPatient: 'patient.edit',
+  // Looking the patient up on the server is part of naming them.
+  findServerPatients: 'patient.edit',
   exportPatientRecord: 'record.export',
   readPatientExportChunk: 'record.export',
   erasePatientRecord: 'record.erase',

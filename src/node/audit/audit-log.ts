@@ -30,6 +30,8 @@ export const AUDIT_ACTIONS = [
   'session.unlock',
   'session.sign-out',
   'records.retention-prune',
+  // A nurse or physician searched the FHIR server's patients (who searched; never what for).
+  'patient.server-search',
   // A screen tried to act for a remote clinician outside its own admitted, connected visit.
   'visit.relay-refused',
   'audit.chain-keyed',

@@ -245,7 +245,7 @@ describe('erasure on request', () => {
     }
     const admin = await s.signIn('administrator');
     const erased = s.records.erasePatient(admin, s.patient.id);
-    expect(erased).toEqual({ patients: 1, readings: 1, waveform_segments: 1, alarms: 1, alarm_limit_changes: 0, news2_charted: 1, news2_scores: 1, notes: 1, consents: 1, attachments: 1, visits: 1 });
+    expect(erased).toEqual({ patients: 1, outbox: 5, readings: 1, waveform_segments: 1, alarms: 1, alarm_limit_changes: 0, news2_charted: 1, news2_scores: 1, notes: 1, consents: 1, attachments: 1, visits: 1 });
     expect(Object.values(s.store.patientRowCounts(s.patient.id)).every((n) => n === 0)).toBe(true);
     expect(s.store.patientRowCounts(other.id)).toEqual(erased);
     expect(s.audit.entries().at(-1)).toMatchObject({ action: 'record.erase', object: s.patient.id, actor: expect.any(String), role: 'administrator' });

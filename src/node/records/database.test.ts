@@ -119,7 +119,7 @@ describe('schema migrations', () => {
     const db = await openRecordsDatabase({ dataDir: tempDataDir(), keyProvider: newKeyProvider(key) });
     expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all();
-    expect(tables).toEqual(['alarm_limit_changes', 'alarms', 'attachments', 'audit_head', 'audit_log', 'consents', 'meta', 'news2_charted', 'news2_scores', 'notes', 'patients', 'readings', 'users', 'visits', 'waveform_segments']);
+    expect(tables).toEqual(['alarm_limit_changes', 'alarms', 'attachments', 'audit_head', 'audit_log', 'consents', 'meta', 'news2_charted', 'news2_scores', 'notes', 'outbox', 'patients', 'readings', 'users', 'visits', 'waveform_segments']);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     db.close();
@@ -128,7 +128,9 @@ describe('schema migrations', () => {
   it('upgrades a database at version N-1 and keeps its data', async () => {
     const dataDir = tempDataDir();
     const old = await openRecordsDatabase({ dataDir, keyProvider: newKeyProvider(key), migrations: MIGRATIONS.slice(0, LATEST_SCHEMA_VERSION - 1) });
-    const patient = new RecordStore(old).createPatient(PATIENT);
+    // As the previous version's store wrote it (today's also writes the outbox row that version lacks).
+    old.prepare(`INSERT INTO patients (id, given_name, family_name, gender, created_at) VALUES ('p-1', 'Zebediah', 'Quartermaine', 'male', 1)`).run();
+    const patient = { id: 'p-1' };
     expect(schemaVersion(old)).toBe(LATEST_SCHEMA_VERSION - 1);
     old.close();
     const db = await openRecordsDatabase({ dataDir, keyProvider: fixedKey(key) });

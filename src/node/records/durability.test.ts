@@ -8,11 +8,10 @@
  * through tsx would cost most of a second per iteration.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleChildProcesses, type ChildBundle } from '../../../test/child-bundle';
 import { openRecordsDatabase } from './database';
 import { FileKeyProvider } from './key-provider';
 import { RecordStore } from './store';
@@ -20,9 +19,7 @@ import { tempDataDir } from './test-support';
 
 const ITERATIONS = 50;
 const repoRoot = join(import.meta.dirname, '../../..');
-// Inside the repository so the bundle resolves the native module from node_modules.
-const bundleDir = join(repoRoot, 'node_modules/.cache/vitalbridge-tests', `durability-${process.pid}`);
-const bundle = join(bundleDir, 'durability-writer.mjs');
+let children: ChildBundle;
 
 /** Small seeded PRNG (mulberry32), so a failing run can be repeated with DURABILITY_SEED. */
 function random(seed: number): () => number {
@@ -39,7 +36,7 @@ function random(seed: number): () => number {
 /** Runs the writer until it has acknowledged `killAfterAcks` readings (0: as soon as it exists), then SIGKILLs it. */
 function runAndKill(dataDir: string, firstReceivedAt: number, killAfterAcks: number): Promise<number[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundle, dataDir, String(firstReceivedAt)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [children.path('durability-writer'), dataDir, String(firstReceivedAt)], { stdio: ['ignore', 'pipe', 'pipe'] });
     const acked: number[] = [];
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -60,25 +57,18 @@ function runAndKill(dataDir: string, firstReceivedAt: number, killAfterAcks: num
 
 describe('durability under SIGKILL', () => {
   beforeAll(async () => {
-    mkdirSync(bundleDir, { recursive: true });
-    await build({
-      // The recorder starts its worker from the file beside it with its own extension: recorder-worker.mjs.
-      entryPoints: {
+    // The recorder starts its worker from the file beside it with its own extension: recorder-worker.mjs.
+    children = await bundleChildProcesses(
+      'durability',
+      {
         'durability-writer': join(import.meta.dirname, 'durability-writer.ts'),
         'recorder-worker': join(repoRoot, 'src/node/station/persistence/recorder-worker.ts'),
       },
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      outdir: bundleDir,
-      outExtension: { '.js': '.mjs' },
-      external: ['better-sqlite3-multiple-ciphers'],
-      logLevel: 'error',
-    });
+      ['better-sqlite3-multiple-ciphers'],
+    );
   });
 
-  afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
+  afterAll(() => children.remove());
 
   it(`keeps every acknowledged reading across ${ITERATIONS} kills at random points`, { timeout: 120_000 }, async () => {
     const seed = Number(process.env.DURABILITY_SEED ?? Date.now() % 1_000_000);

@@ -18,6 +18,8 @@ export interface DataKeyProvider {
 export interface StationKeyProvider extends DataKeyProvider {
   /** The audit chain's HMAC key, kept the same way as the records key but in its own file, never the same key. */
   auditKeyProvider(): DataKeyProvider;
+  /** The key that seals the FHIR sync's private signing key (src/node/sync/station-signing-key.ts), kept like the others in its own file. */
+  syncKeyProvider(): DataKeyProvider;
 }
 
 export class DataKeyError extends Error {
@@ -34,6 +36,7 @@ export interface KeyFile {
 
 export const DATA_KEY_FILE: KeyFile = { plain: 'data.key', sealed: 'data.key.sealed', label: 'data key' };
 export const AUDIT_KEY_FILE: KeyFile = { plain: 'audit.key', sealed: 'audit.key.sealed', label: 'audit key' };
+export const SYNC_KEY_FILE: KeyFile = { plain: 'sync.key', sealed: 'sync.key.sealed', label: 'sync key' };
 export const KEY_FILE_NAME = DATA_KEY_FILE.plain;
 
 /**
@@ -54,6 +57,10 @@ export class FileKeyProvider implements StationKeyProvider {
 
   auditKeyProvider(): DataKeyProvider {
     return new FileKeyProvider(this.dataDir, this.log, AUDIT_KEY_FILE);
+  }
+
+  syncKeyProvider(): DataKeyProvider {
+    return new FileKeyProvider(this.dataDir, this.log, SYNC_KEY_FILE);
   }
 
   async getDataKey({ create }: { create: boolean }): Promise<Buffer | null> {

@@ -223,6 +223,41 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    description: 'the sync outbox: one row per record to send to the FHIR server, written in the transaction that writes the record',
+    up(db) {
+      // state: waiting (due at next_attempt_at) -> in-flight (claimed by a sync worker until
+      // lease_until; a worker that died leaves it to be claimed again) -> sent | parked (a
+      // permanent refusal, with the server's OperationOutcome in outcome). seq is the send order.
+      db.exec(`
+        CREATE TABLE outbox (
+          seq INTEGER PRIMARY KEY,
+          kind TEXT NOT NULL CHECK (kind IN ('patient', 'visit', 'reading', 'news2-charted', 'news2-score')),
+          record_id TEXT NOT NULL,
+          patient_id TEXT NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+          -- Rows that must travel in one batch: the parts of one measurement (one blood-pressure panel).
+          group_key TEXT,
+          queued_at INTEGER NOT NULL,
+          state TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting', 'in-flight', 'sent', 'parked')),
+          attempts INTEGER NOT NULL DEFAULT 0,
+          next_attempt_at INTEGER NOT NULL DEFAULT 0,
+          lease_until INTEGER,
+          sent_at INTEGER,
+          outcome TEXT
+        ) STRICT;
+        CREATE INDEX outbox_by_state ON outbox(state, seq);
+        CREATE INDEX outbox_by_patient ON outbox(patient_id);
+        CREATE INDEX outbox_by_group ON outbox(group_key) WHERE group_key IS NOT NULL;
+        -- What was recorded before this version has never been sent either: it is the first backlog.
+        INSERT INTO outbox (kind, record_id, patient_id, queued_at) SELECT 'patient', id, id, created_at FROM patients ORDER BY created_at;
+        INSERT INTO outbox (kind, record_id, patient_id, queued_at) SELECT 'visit', id, patient_id, started_at FROM visits ORDER BY started_at;
+        INSERT INTO outbox (kind, record_id, patient_id, group_key, queued_at) SELECT 'reading', id, patient_id, measurement_id, received_at FROM readings ORDER BY received_at, id;
+        INSERT INTO outbox (kind, record_id, patient_id, queued_at) SELECT 'news2-charted', id, patient_id, entered_at FROM news2_charted ORDER BY entered_at;
+        INSERT INTO outbox (kind, record_id, patient_id, queued_at) SELECT 'news2-score', id, patient_id, scored_at FROM news2_scores ORDER BY scored_at;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -12,6 +12,10 @@ import { MEASUREMENT_SOURCES, METRICS, UCUM_UNITS, type MeasurementSource, type 
 import type { RecordsDb } from './database';
 import { decodeSamples, encodeSamples } from './waveform-blob';
 
+/** What an outbox row announces; the sync worker turns it into FHIR resources. */
+export const OUTBOX_KINDS = ['patient', 'visit', 'reading', 'news2-charted', 'news2-score'] as const;
+export type OutboxKind = (typeof OUTBOX_KINDS)[number];
+
 export class RecordInputError extends Error {
   override name = 'RecordInputError';
 }
@@ -123,7 +127,7 @@ export const DEFAULT_RETENTION: RetentionPolicy = { waveformDays: 7, numericDays
 const DAY_MS = 86_400_000;
 
 /** Every table holding a patient's data, erased with the patient and checked empty afterwards. */
-const PATIENT_TABLES = ['readings', 'waveform_segments', 'alarms', 'alarm_limit_changes', 'news2_charted', 'news2_scores', 'notes', 'consents', 'attachments', 'visits'] as const;
+const PATIENT_TABLES = ['outbox', 'readings', 'waveform_segments', 'alarms', 'alarm_limit_changes', 'news2_charted', 'news2_scores', 'notes', 'consents', 'attachments', 'visits'] as const;
 export type PatientTable = (typeof PATIENT_TABLES)[number];
 
 function patientFromRow(row: Record<string, unknown>): PatientRecord {
@@ -154,6 +158,32 @@ function readingFromRow(row: Record<string, unknown>): StoredReading {
   };
 }
 
+function chartedFromRow(row: Record<string, unknown>): StoredNews2Charted {
+  return {
+    id: row.id as string,
+    patientId: row.patient_id as string,
+    visitId: row.visit_id as string | null,
+    kind: row.kind as StoredNews2Charted['kind'],
+    value: JSON.parse(row.value as string) as StoredNews2Charted['value'],
+    enteredBy: row.entered_by as string,
+    enteredRole: row.entered_role as string,
+    enteredAt: row.entered_at as number,
+  };
+}
+
+function scoreFromRow(row: Record<string, unknown>): StoredNews2Score {
+  return {
+    id: row.id as string,
+    patientId: row.patient_id as string,
+    visitId: row.visit_id as string | null,
+    scoredAt: row.scored_at as number,
+    total: row.total as number,
+    risk: row.risk as string,
+    scores: JSON.parse(row.scores as string) as Record<string, number>,
+    chartedInputs: JSON.parse(row.charted_inputs as string) as string[],
+  };
+}
+
 function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
   const result = schema.safeParse(input);
   if (!result.success) throw new RecordInputError(`${what}: ${result.error.issues.map((i) => `${i.path.join('.') || 'value'} ${i.message}`).join('; ')}`);
@@ -166,21 +196,42 @@ export class RecordStore {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /**
+   * Runs `write` and queues the record for the FHIR server in one transaction (a savepoint inside
+   * the caller's, e.g. the recorder's batch): a record is never kept without being announced, nor
+   * announced without being kept.
+   */
+  #withOutbox(kind: OutboxKind, recordId: string, patientId: string, write: () => void): void {
+    this.db.transaction(() => {
+      write();
+      this.#enqueue(kind, recordId, patientId);
+    })();
+  }
+
+  /** `groupKey`: rows sharing one are sent in the same batch (the parts of one measurement make one FHIR panel). */
+  #enqueue(kind: OutboxKind, recordId: string, patientId: string, groupKey: string | null = null): void {
+    this.db.prepare('INSERT INTO outbox (kind, record_id, patient_id, group_key, queued_at) VALUES (?, ?, ?, ?, ?)').run(kind, recordId, patientId, groupKey, this.now());
+  }
+
   createPatient(details: PatientDetails): PatientRecord {
     const valid = parse(PatientDetailsSchema, details, 'patient details');
     const patient: PatientRecord = { ...valid, id: randomUUID(), createdAt: this.now() };
-    this.db
-      .prepare('INSERT INTO patients (id, given_name, family_name, birth_date, gender, identifier, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(patient.id, patient.givenName, patient.familyName, patient.birthDate, patient.gender, patient.identifier, patient.createdAt);
+    this.#withOutbox('patient', patient.id, patient.id, () =>
+      this.db
+        .prepare('INSERT INTO patients (id, given_name, family_name, birth_date, gender, identifier, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(patient.id, patient.givenName, patient.familyName, patient.birthDate, patient.gender, patient.identifier, patient.createdAt),
+    );
     return patient;
   }
 
   updatePatient(id: string, details: PatientDetails): PatientRecord {
     const valid = parse(PatientDetailsSchema, details, 'patient details');
-    const changed = this.db
-      .prepare('UPDATE patients SET given_name = ?, family_name = ?, birth_date = ?, gender = ?, identifier = ? WHERE id = ?')
-      .run(valid.givenName, valid.familyName, valid.birthDate, valid.gender, valid.identifier, id).changes;
-    if (changed === 0) throw new RecordInputError('no such patient');
+    this.#withOutbox('patient', id, id, () => {
+      const changed = this.db
+        .prepare('UPDATE patients SET given_name = ?, family_name = ?, birth_date = ?, gender = ?, identifier = ? WHERE id = ?')
+        .run(valid.givenName, valid.familyName, valid.birthDate, valid.gender, valid.identifier, id).changes;
+      if (changed === 0) throw new RecordInputError('no such patient');
+    });
     return this.requirePatient(id);
   }
 
@@ -218,13 +269,52 @@ export class RecordStore {
   startVisit(patientId: string, startedBy: string): Visit {
     this.requirePatient(patientId);
     const visit: Visit = { id: randomUUID(), patientId, startedAt: this.now(), startedBy, endedAt: null };
-    this.db.prepare('INSERT INTO visits (id, patient_id, started_at, started_by) VALUES (?, ?, ?, ?)').run(visit.id, patientId, visit.startedAt, startedBy);
+    this.#withOutbox('visit', visit.id, patientId, () =>
+      this.db.prepare('INSERT INTO visits (id, patient_id, started_at, started_by) VALUES (?, ?, ?, ?)').run(visit.id, patientId, visit.startedAt, startedBy),
+    );
     return visit;
   }
 
   endVisit(visitId: string): void {
-    const changed = this.db.prepare('UPDATE visits SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(this.now(), visitId).changes;
-    if (changed === 0) throw new RecordInputError('no such open visit');
+    const patientId = this.visitPatient(visitId);
+    if (patientId === null) throw new RecordInputError('no such open visit');
+    this.#withOutbox('visit', visitId, patientId, () => {
+      const changed = this.db.prepare('UPDATE visits SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(this.now(), visitId).changes;
+      if (changed === 0) throw new RecordInputError('no such open visit');
+    });
+  }
+
+  /** The visits of `ids` that exist (the sync worker loads what its outbox items announce). */
+  visitsByIds(ids: readonly string[]): Visit[] {
+    return this.#rowsByIds('visits', 'id', ids).map((row) => ({
+      id: row.id as string,
+      patientId: row.patient_id as string,
+      startedAt: row.started_at as number,
+      startedBy: row.started_by as string,
+      endedAt: row.ended_at as number | null,
+    }));
+  }
+
+  /** The readings of `ids` that still exist, in the order of readings(). */
+  readingsByIds(ids: readonly number[]): StoredReading[] {
+    return this.#rowsByIds('readings', 'id', ids)
+      .map(readingFromRow)
+      .sort((a, b) => a.receivedAt - b.receivedAt || a.id - b.id);
+  }
+
+  /** The charted NEWS2 observations and scores of these ids that still exist. */
+  news2ByIds(chartedIds: readonly string[], scoreIds: readonly string[]): { charted: StoredNews2Charted[]; scores: StoredNews2Score[] } {
+    return { charted: this.#rowsByIds('news2_charted', 'id', chartedIds).map(chartedFromRow), scores: this.#rowsByIds('news2_scores', 'id', scoreIds).map(scoreFromRow) };
+  }
+
+  #rowsByIds(table: 'visits' | 'readings' | 'news2_charted' | 'news2_scores', column: 'id', ids: readonly (string | number)[]): Record<string, unknown>[] {
+    const rows: Record<string, unknown>[] = [];
+    // Chunks stay far below SQLite's limit on bound parameters.
+    for (let start = 0; start < ids.length; start += 500) {
+      const chunk = ids.slice(start, start + 500);
+      rows.push(...(this.db.prepare(`SELECT * FROM ${table} WHERE ${column} IN (${chunk.map(() => '?').join(', ')})`).all(...chunk) as Record<string, unknown>[]));
+    }
+    return rows;
   }
 
   visitPatient(visitId: string): string | null {
@@ -239,10 +329,14 @@ export class RecordStore {
     const valid = parse(ReadingInputSchema, reading, 'reading');
     const canonical = toCanonicalUnit(valid.metric, valid.value, valid.unit);
     if (!canonical.ok) throw new RecordInputError(`reading refused: ${canonical.reason}`);
-    const id = this.db
-      .prepare('INSERT INTO readings (patient_id, visit_id, device_id, metric, value, unit, device_time, received_at, source, measurement_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(patientId, visitId, valid.deviceId, valid.metric, valid.value, valid.unit, valid.deviceTime, valid.receivedAt, valid.source, valid.measurementId).lastInsertRowid;
-    return { ...valid, id: Number(id), patientId, visitId };
+    const id = this.db.transaction(() => {
+      const rowId = this.db
+        .prepare('INSERT INTO readings (patient_id, visit_id, device_id, metric, value, unit, device_time, received_at, source, measurement_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(patientId, visitId, valid.deviceId, valid.metric, valid.value, valid.unit, valid.deviceTime, valid.receivedAt, valid.source, valid.measurementId).lastInsertRowid;
+      this.#enqueue('reading', String(rowId), patientId, valid.measurementId);
+      return Number(rowId);
+    })();
+    return { ...valid, id, patientId, visitId };
   }
 
   readings(patientId: string): StoredReading[] {
@@ -297,40 +391,26 @@ export class RecordStore {
 
   recordNews2Charted(patientId: string, visitId: string | null, charted: News2ChartedInput): void {
     const valid = parse(News2ChartedInputSchema, charted, 'charted NEWS2 observation');
-    this.db
-      .prepare('INSERT INTO news2_charted (id, patient_id, visit_id, kind, value, entered_by, entered_role, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(valid.id, patientId, visitId, valid.kind, JSON.stringify(valid.value), valid.enteredBy, valid.enteredRole, valid.enteredAt);
+    this.#withOutbox('news2-charted', valid.id, patientId, () =>
+      this.db
+        .prepare('INSERT INTO news2_charted (id, patient_id, visit_id, kind, value, entered_by, entered_role, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(valid.id, patientId, visitId, valid.kind, JSON.stringify(valid.value), valid.enteredBy, valid.enteredRole, valid.enteredAt),
+    );
   }
 
   recordNews2Score(patientId: string, visitId: string | null, score: News2ScoreInput): void {
     const valid = parse(News2ScoreInputSchema, score, 'NEWS2 score');
-    this.db
-      .prepare('INSERT INTO news2_scores (id, patient_id, visit_id, scored_at, total, risk, scores, charted_inputs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(valid.id, patientId, visitId, valid.scoredAt, valid.total, valid.risk, JSON.stringify(valid.scores), JSON.stringify(valid.chartedInputs));
+    this.#withOutbox('news2-score', valid.id, patientId, () =>
+      this.db
+        .prepare('INSERT INTO news2_scores (id, patient_id, visit_id, scored_at, total, risk, scores, charted_inputs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(valid.id, patientId, visitId, valid.scoredAt, valid.total, valid.risk, JSON.stringify(valid.scores), JSON.stringify(valid.chartedInputs)),
+    );
   }
 
   /** The patient's charted NEWS2 observations and scores, oldest first. */
   news2Record(patientId: string): { charted: StoredNews2Charted[]; scores: StoredNews2Score[] } {
-    const charted = (this.db.prepare('SELECT * FROM news2_charted WHERE patient_id = ? ORDER BY entered_at, rowid').all(patientId) as Record<string, unknown>[]).map((row) => ({
-      id: row.id as string,
-      patientId: row.patient_id as string,
-      visitId: row.visit_id as string | null,
-      kind: row.kind as StoredNews2Charted['kind'],
-      value: JSON.parse(row.value as string) as StoredNews2Charted['value'],
-      enteredBy: row.entered_by as string,
-      enteredRole: row.entered_role as string,
-      enteredAt: row.entered_at as number,
-    }));
-    const scores = (this.db.prepare('SELECT * FROM news2_scores WHERE patient_id = ? ORDER BY scored_at, rowid').all(patientId) as Record<string, unknown>[]).map((row) => ({
-      id: row.id as string,
-      patientId: row.patient_id as string,
-      visitId: row.visit_id as string | null,
-      scoredAt: row.scored_at as number,
-      total: row.total as number,
-      risk: row.risk as string,
-      scores: JSON.parse(row.scores as string) as Record<string, number>,
-      chartedInputs: JSON.parse(row.charted_inputs as string) as string[],
-    }));
+    const charted = (this.db.prepare('SELECT * FROM news2_charted WHERE patient_id = ? ORDER BY entered_at, rowid').all(patientId) as Record<string, unknown>[]).map(chartedFromRow);
+    const scores = (this.db.prepare('SELECT * FROM news2_scores WHERE patient_id = ? ORDER BY scored_at, rowid').all(patientId) as Record<string, unknown>[]).map(scoreFromRow);
     return { charted, scores };
   }
 

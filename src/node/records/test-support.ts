@@ -20,11 +20,15 @@ export function tempDataDir(): string {
 
 /**
  * A folder's keys as a real provider hands them out: for a new folder none until asked to create
- * one, then `key`; for an `existing` one, `key` at once. The audit key is a different key derived from it.
+ * one, then `key`; for an `existing` one, `key` at once. The audit and sync keys are different keys derived from it.
  */
 export function memoryKeyProvider(key: Buffer, { existing }: { existing: boolean }): StationKeyProvider {
   const provider = (value: Buffer): DataKeyProvider => ({ getDataKey: async ({ create }) => (create || existing ? value : null) });
-  return { ...provider(key), auditKeyProvider: () => provider(createHash('sha256').update('audit key of ').update(key).digest()) };
+  return {
+    ...provider(key),
+    auditKeyProvider: () => provider(createHash('sha256').update('audit key of ').update(key).digest()),
+    syncKeyProvider: () => provider(createHash('sha256').update('sync key of ').update(key).digest()),
+  };
 }
 
 export const newKeyProvider = (key: Buffer): StationKeyProvider => memoryKeyProvider(key, { existing: false });

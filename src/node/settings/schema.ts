@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ALARM_METRICS, adultDefaultLimits, METRIC_ALARM_RULES, type AlarmMetric, type MetricLimits } from '../../shared/clinical/alarm-limits';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../records/store';
+import { checkedUrl } from '../sync/https-transport';
 
 const httpUrl = z
   .string()
@@ -78,12 +79,66 @@ const AlarmsSchema = z.object({
   }
 });
 
+/** A BCP 47 tag Intl accepts ("en-GB", "de-CH"); anything else is refused, not guessed at. */
+const localeTag = z
+  .string()
+  .max(35)
+  .refine((tag) => {
+    try {
+      return Intl.getCanonicalLocales(tag).length === 1;
+    } catch {
+      return false;
+    }
+  }, 'must be a BCP 47 locale tag such as en-GB');
+
+const DisplaySchema = z.object({
+  /** The locale dates and times follow on every screen (still 24-hour, month in words); null: the browser's. */
+  locale: localeTag.nullable().default(null),
+});
+
 const days = z.number().int().min(1).max(36_500).nullable();
 const RetentionSchema = z.object({
   waveformDays: days.default(DEFAULT_RETENTION.waveformDays),
   numericDays: days.default(DEFAULT_RETENTION.numericDays),
   attachmentDays: days.default(DEFAULT_RETENTION.attachmentDays),
 }) satisfies z.ZodType<RetentionPolicy>;
+
+/** https://, or http:// to this machine only (src/node/sync/https-transport.ts says why). */
+const fhirUrl = z
+  .string()
+  .max(2_000)
+  .refine((text) => {
+    try {
+      checkedUrl(text);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an https:// URL (http:// only to this machine)');
+
+/**
+ * Where the records are sent (FHIR R4) and how the station signs in there. No secret lives here: the
+ * SMART key pair is sealed in the data folder, a static bearer token comes from VITALBRIDGE_FHIR_TOKEN.
+ */
+const FhirServerSchema = z
+  .object({
+    /** The server's FHIR base URL; null: the records stay on the station. */
+    baseUrl: fhirUrl.nullable().default(null),
+    /** 'smart': SMART Backend Services with the station's key pair; 'bearer': VITALBRIDGE_FHIR_TOKEN; 'none': an open server (tests, a local proxy). */
+    auth: z.enum(['smart', 'bearer', 'none']).default('smart'),
+    /** The client id the server's administrator registered the station's JWKS under (SMART). */
+    clientId: z.string().trim().min(1).max(200).nullable().default(null),
+    /** The server's OAuth token endpoint (SMART; from its .well-known/smart-configuration). */
+    tokenUrl: fhirUrl.nullable().default(null),
+    /** A PEM file of CAs trusted besides the system's (a clinic's own CA). */
+    extraCaFile: z.string().min(1).max(4_096).nullable().default(null),
+  })
+  .check((context) => {
+    const { baseUrl, auth, clientId, tokenUrl } = context.value;
+    if (baseUrl === null || auth !== 'smart') return;
+    if (clientId === null) context.issues.push({ code: 'custom', input: clientId, path: ['clientId'], message: 'SMART Backend Services needs the client id the server registered' });
+    if (tokenUrl === null) context.issues.push({ code: 'custom', input: tokenUrl, path: ['tokenUrl'], message: "SMART Backend Services needs the server's token URL" });
+  });
 
 export const SETTINGS_SECTIONS = {
   devices: DevicesSchema,
@@ -92,6 +147,8 @@ export const SETTINGS_SECTIONS = {
   access: AccessSchema,
   alarms: AlarmsSchema,
   retention: RetentionSchema,
+  display: DisplaySchema,
+  fhirServer: FhirServerSchema,
 } as const;
 export type SettingsSection = keyof typeof SETTINGS_SECTIONS;
 
@@ -102,6 +159,8 @@ export const StationSettingsSchema = z.object({
   access: AccessSchema.prefault({}),
   alarms: AlarmsSchema.prefault({}),
   retention: RetentionSchema.prefault({}),
+  display: DisplaySchema.prefault({}),
+  fhirServer: FhirServerSchema.prefault({}),
 });
 export type StationSettings = z.infer<typeof StationSettingsSchema>;
 

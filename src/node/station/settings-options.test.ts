@@ -41,6 +41,7 @@ describe('stationOptionsFromSettings', () => {
       devices: { hardware: false, pollIntervalMs: 7_000 },
       kiosk: { enabled: true, returnToPatientViewAfterMinutes: 3 },
       retention: { waveformDays: 30, numericDays: null, attachmentDays: 90 },
+      display: { locale: 'en-GB' },
     });
     const options = stationOptionsFromSettings(storage, settings, () => undefined);
     expect(options).toMatchObject({
@@ -49,14 +50,20 @@ describe('stationOptionsFromSettings', () => {
       pollIntervalMs: 7_000,
       retention: { waveformDays: 30, numericDays: null, attachmentDays: 90 },
       kiosk: { visitIdleMs: 180_000 },
+      locale: 'en-GB',
     });
     expect(options.kiosk?.setting.enabled).toBe(true);
   });
 
   it('maps the defaults to a five-minute lock, hardware on and the default retention', () => {
     const options = stationOptionsFromSettings(confSettingsStorage(tempDataDir()), DEFAULT_SETTINGS, () => undefined);
-    expect(options).toMatchObject({ inactivityLockMs: 300_000, hardware: true, pollIntervalMs: 2_000, retention: DEFAULT_SETTINGS.retention, kiosk: { visitIdleMs: 300_000 } });
+    expect(options).toMatchObject({ inactivityLockMs: 300_000, hardware: true, pollIntervalMs: 2_000, retention: DEFAULT_SETTINGS.retention, kiosk: { visitIdleMs: 300_000 }, locale: null });
     expect(options.kiosk?.setting.enabled).toBe(false);
+  });
+
+  it('admits only locale tags Intl accepts as the display locale', () => {
+    expect(StationSettingsSchema.safeParse({ display: { locale: 'de-CH' } }).success).toBe(true);
+    for (const locale of ['', 'not a locale', 'en_US!']) expect(StationSettingsSchema.safeParse({ display: { locale } }).success).toBe(false);
   });
 
   it('keeps turning kiosk mode on or off in the settings file, leaving the other sections as stored', () => {

@@ -11,12 +11,14 @@ export function stationOptionsFromSettings(
   storage: SettingsStorage,
   settings: StationSettings,
   warn: (line: string) => void,
-): Pick<StationOptions, 'retention' | 'inactivityLockMs' | 'hardware' | 'pollIntervalMs' | 'kiosk'> {
+): Pick<StationOptions, 'retention' | 'inactivityLockMs' | 'hardware' | 'pollIntervalMs' | 'kiosk' | 'locale' | 'fhirServer'> {
   return {
     retention: settings.retention,
     inactivityLockMs: settings.access.inactivityLockMinutes * 60_000,
     hardware: settings.devices.hardware,
     pollIntervalMs: settings.devices.pollIntervalMs,
     kiosk: kioskFromSettings(storage, settings, warn),
+    locale: settings.display.locale,
+    fhirServer: settings.fhirServer,
   };
 }

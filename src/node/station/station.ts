@@ -37,6 +37,9 @@ import { createVisitHandlers, type VisitConnector } from './visits';
 import { createPatientViewAudit } from './records/patient-views';
 import { createEncounterHistoryHandler } from './records/encounter-history';
 import { createRecordsHandlers } from './records/records-handlers';
+import { createPatientLookupHandler } from './records/patient-lookup-handler';
+import { openFhirConnection } from '../sync/fhir-connection';
+import type { StationSettings } from '../settings/schema';
 
 export interface StationOptions {
   /** Where the station keeps its files; created (owner-only) when missing. */
@@ -64,10 +67,14 @@ export interface StationOptions {
   batcher?: FrameBatcherOptions;
   /** Where video visits are created (known once the consultation server runs); null: none available. */
   consult?: () => VisitConnector | null;
+  /** The FHIR server (settings fhirServer); none otherwise. */
+  fhirServer?: StationSettings['fhirServer'];
   /** Kiosk mode as the settings keep it; off and not kept across restarts otherwise. */
   kiosk?: { setting: KioskSetting; visitIdleMs: number };
   /** What the program around the core does for a kiosk (the Electron window); web mode has none. */
   shell?: StationShell;
+  /** The locale the screens format dates and times in (settings `display.locale`); null: each screen's own. */
+  locale?: string | null;
   log?: (message: string) => void;
 }
 
@@ -190,7 +197,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
   const handlers: StationHandlers = {
     getSnapshot: (_input, { screen }) => {
       patientViews.viewed(screen);
-      return { devices: hub.devices(), latest: patientReadings.latest(), now: Date.now() };
+      return { devices: hub.devices(), latest: patientReadings.latest(), now: Date.now(), locale: options.locale ?? null };
     },
     ...createEncounterHistoryHandler({ clinical: records.clinical, encounter: () => records.encounter, views: patientViews }),
     requestMeasurement: ({ deviceId }) => {
@@ -208,6 +215,11 @@ export async function createStation(options: StationOptions): Promise<Station> {
     ...clinical.handlers,
     ...createKioskHandlers(kiosk),
     ...createRecordsHandlers({ store: records.store, clinical: records.clinical, audit: records.audit, encounter: () => records.encounter }),
+    ...createPatientLookupHandler({
+      audit: records.audit,
+      connect: async () =>
+        options.fhirServer ? openFhirConnection({ settings: options.fhirServer, dataDir: options.dataDir, keyProvider: options.keyProvider, env: process.env }) : null,
+    }),
   };
 
   let closing: Promise<void> | undefined;

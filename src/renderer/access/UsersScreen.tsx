@@ -7,13 +7,12 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { StationApi } from '../../shared/contract';
 import { MIN_PASSWORD_LENGTH, type CreatedUser, type SignedInUser, type UserSummary } from '../../shared/contract-access';
 import { STATION_ROLES, type StationRole } from '../../shared/roles';
+import { formatDateTime } from '../format/display-format';
 import { failureText, isForbidden } from './failure-text';
 import { ActionsColumnHeading, ChoiceField, FormProblem, SubmitRow } from './FormParts';
 import { ROLE_NAMES } from './SessionControls';
 import { TotpEnrolment } from './TotpEnrolment';
 import { useStationAction } from './use-station-action';
-
-const createdFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 export function UsersScreen({ api, me }: { api: StationApi; me: SignedInUser }) {
   const [users, setUsers] = useState<readonly UserSummary[] | null>(null);
@@ -93,7 +92,7 @@ function UserTable({ users, me, onRemove }: { users: readonly UserSummary[]; me:
                 {user.id === me.userId && <span className="users-you"> (you)</span>}
               </td>
               <td>{ROLE_NAMES[user.role]}</td>
-              <td>{createdFormat.format(user.createdAt)}</td>
+              <td>{formatDateTime(user.createdAt)}</td>
               <td className="users-actions">
                 {confirming === user.id ? (
                   <span className="users-confirm" role="group" aria-label={`Remove ${user.username}?`}>

@@ -1,22 +1,27 @@
 import { useCallback, useEffect, useState } from 'react';
+import type { MetricLimits } from '../../shared/clinical/alarm-limits';
 import type { HistoryCursor, StationApi, StationReading } from '../../shared/contract';
-import { METRICS, METRIC_DEFINITIONS } from '../../shared/vitals';
+import { METRICS, METRIC_DEFINITIONS, type Metric } from '../../shared/vitals';
 import { failureText, isForbidden } from '../access/failure-text';
 import type { StationStore } from '../station/station-store';
 import type { ReadingEntry } from '../station/station-model';
-import { displayUnit, formatClock, formatDeviceTime, formatValue } from '../format/display-format';
-import { mergeHistory, readingKey } from './session-history';
+import { displayUnit, formatClock, formatClockMinutes, formatDate, formatValue } from '../format/display-format';
+import { flowsheetColumns, flowsheetRows, type FlowsheetCell, type FlowsheetRow } from './flowsheet';
+import { mergeHistory } from './session-history';
 import { TrendChart } from './TrendChart';
+import { bandLimits, canonicalUnit, panelTrend, TREND_PANELS, TREND_WINDOWS, windowBounds, type TrendWindowId } from './trend-model';
 
-/** Rows in the readings table; the trends cover everything loaded. */
-const TABLE_ROWS = 200;
 /** Readings asked of the records at a time. */
 const HISTORY_PAGE = 500;
+/** Pages loaded by themselves to fill a long window (20,000 readings, about 2 h of oximetry); more on request. */
+const AUTO_PAGES = 40;
+const MINUTE_MS = 60_000;
 
 interface RecordedHistory {
   readings: readonly StationReading[];
   /** Where the older readings start; null once all are loaded. */
   next: HistoryCursor | null;
+  pages: number;
 }
 
 /** The current encounter's readings from the records, newest pages first, and a way to load older ones. */
@@ -35,7 +40,7 @@ function useRecordedHistory(api: StationApi) {
     fetchPage(null).then(
       (page) => {
         if (!current) return;
-        setRecorded(page);
+        setRecorded({ ...page, pages: 1 });
         setProblem(null);
       },
       (failure: unknown) => {
@@ -52,7 +57,7 @@ function useRecordedHistory(api: StationApi) {
     setLoading(true);
     try {
       const page = await fetchPage(recorded.next);
-      setRecorded((earlier) => ({ readings: [...(earlier?.readings ?? []), ...page.readings], next: page.next }));
+      setRecorded((earlier) => ({ readings: [...(earlier?.readings ?? []), ...page.readings], next: page.next, pages: (earlier?.pages ?? 0) + 1 }));
       setProblem(null);
     } catch (failure) {
       showFailure(failure);
@@ -64,19 +69,91 @@ function useRecordedHistory(api: StationApi) {
   return { recorded, problem, loading, loadEarlier };
 }
 
-/** Session readings (the current encounter's, from the records and live): a trend per metric and the latest readings as a table. */
-export function HistoryScreen({ store, api }: { store: StationStore; api: StationApi }) {
+function PressedButton({ pressed, onClick, children, ...hooks }: { pressed: boolean; onClick: () => void; children: string } & Record<`data-${string}`, string>) {
+  return (
+    <button type="button" className="history-choice" aria-pressed={pressed} onClick={onClick} {...hooks}>
+      {children}
+    </button>
+  );
+}
+
+function CellText({ metric, cell, row }: { metric: Metric; cell: FlowsheetCell; row: FlowsheetRow }) {
+  const unit = canonicalUnit(metric);
+  const value = formatValue(metric, cell.value, unit);
+  if (row.kind === 'spot' || cell.min === cell.max) return <>{value}</>;
+  return (
+    <>
+      {value} <span className="flowsheet-range" data-role="min-max">{`${formatValue(metric, cell.min, unit)}–${formatValue(metric, cell.max, unit)}`}</span>
+    </>
+  );
+}
+
+/** Rows of another day than `now` carry their date (a cuff's memory can hold readings from years ago). */
+function Flowsheet({ rows, now }: { rows: readonly FlowsheetRow[]; now: number }) {
+  const columns = flowsheetColumns(rows);
+  const today = formatDate(now);
+  return (
+    <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="readings-heading">
+      <table className="readings-table flowsheet" data-role="history-table">
+        <caption className="flowsheet-note">Readings, newest first: oximetry as the median of each minute with its lowest–highest, spot measurements each in a row of their own.</caption>
+        <thead>
+          <tr>
+            <th scope="col">Time</th>
+            {columns.map((metric) => (
+              <th scope="col" key={metric} className="numeric" data-history-metric={metric}>
+                {METRIC_DEFINITIONS[metric].label} ({displayUnit(metric, canonicalUnit(metric))})
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={`${row.kind}-${row.at}-${columns.find((metric) => row.cells[metric]) ?? ''}`} data-row-kind={row.kind} className={`flowsheet-${row.kind}`}>
+              <th scope="row">
+                {formatDate(row.at) === today ? '' : `${formatDate(row.at)} `}
+                {row.kind === 'minute' ? `${formatClockMinutes(row.at)} (per min)` : formatClock(row.at)}
+              </th>
+              {columns.map((metric) => {
+                const cell = row.cells[metric];
+                return (
+                  <td key={metric} className="numeric" data-history-metric={metric}>
+                    {cell ? <CellText metric={metric} cell={cell} row={row} /> : ''}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Session readings (the current encounter's, from the records and live) as trend charts or a flowsheet, over a chosen window. */
+export function HistoryScreen({ store, api, limits }: { store: StationStore; api: StationApi; limits: Partial<Record<Metric, MetricLimits>> | null }) {
   const { recorded, problem, loading, loadEarlier } = useRecordedHistory(api);
-  const byMetric = METRICS.map((metric) => ({ metric, entries: mergeHistory(recorded?.readings ?? [], store.history(metric), metric) }));
-  const withData = byMetric.filter(({ entries }) => entries.length > 0);
-  const rows: ReadingEntry[] = withData
-    .flatMap(({ entries }) => entries)
-    .sort((a, b) => b.measuredAt - a.measuredAt)
-    .slice(0, TABLE_ROWS);
-  const deviceNames = new Map(store.getView().devices.map((device) => [device.id, device.name]));
+  const [windowId, setWindowId] = useState<TrendWindowId>('1h');
+  const [view, setView] = useState<'chart' | 'table'>('chart');
+  const [hidden, setHidden] = useState<ReadonlySet<Metric>>(new Set());
+
+  const byMetric = new Map(METRICS.map((metric) => [metric, mergeHistory(recorded?.readings ?? [], store.history(metric), metric)] as const));
+  const all: ReadingEntry[] = [...byMetric.values()].flat();
+  const measured = METRICS.filter((metric) => byMetric.get(metric)!.length > 0);
+  const earliest = all.length === 0 ? null : Math.min(...all.map((entry) => entry.measuredAt));
+  // The axis ends at the next whole minute, so a chart is set up again once a minute, not on every reading.
+  const now = Math.ceil(store.stationNow() / MINUTE_MS) * MINUTE_MS;
+  const window = windowBounds(windowId, now, earliest);
+  const missingEarlier = recorded?.next != null && (windowId === 'encounter' || earliest === null || window.from < earliest);
+
+  useEffect(() => {
+    if (missingEarlier && !loading && recorded !== null && recorded.pages < AUTO_PAGES) void loadEarlier();
+  });
+
+  const shown = new Set(measured.filter((metric) => !hidden.has(metric)));
   const status = (
     <div className="history-status" data-role="history-status" data-loaded={recorded?.readings.length ?? 0}>
       {problem && <p role="alert">{problem}</p>}
+      {missingEarlier && earliest !== null && <p>Shown from {formatClock(earliest)}; earlier readings of this window are not loaded yet.</p>}
       {recorded?.next && (
         <button type="button" data-action="load-earlier-history" disabled={loading} onClick={() => void loadEarlier()}>
           Load earlier readings
@@ -85,7 +162,7 @@ export function HistoryScreen({ store, api }: { store: StationStore; api: Statio
     </div>
   );
 
-  if (withData.length === 0) {
+  if (measured.length === 0) {
     return (
       <>
         <p className="history-empty">{recorded === null && problem === null ? 'Loading the recorded readings…' : 'No readings in this session yet.'}</p>
@@ -93,50 +170,61 @@ export function HistoryScreen({ store, api }: { store: StationStore; api: Statio
       </>
     );
   }
+  const panels = TREND_PANELS.map((panel) => ({ panel, trend: panelTrend({ ...panel, metrics: panel.metrics.filter((metric) => shown.has(metric)) }, byMetric, window.from, window.to) }));
+  const rows = view === 'table' ? flowsheetRows(all, shown, window.from, window.to) : [];
   return (
-    <>
-      <section className="trends" aria-labelledby="trends-heading">
-        <h2 id="trends-heading" className="panel-heading">
-          Trends
+    <section className="trends history-view" aria-labelledby="readings-heading">
+      <div className="history-controls">
+        <h2 id="readings-heading" className="panel-heading">
+          {view === 'chart' ? 'Trends' : 'Flowsheet'} · {formatDate(window.to)}
         </h2>
-        <div className="trend-grid">
-          {withData.map(({ metric, entries }) => (
-            <TrendChart key={metric} metric={metric} entries={entries} />
+        <div role="group" aria-label="Time window" className="history-choices">
+          {TREND_WINDOWS.map(({ id, label }) => (
+            <PressedButton key={id} pressed={windowId === id} onClick={() => setWindowId(id)} data-action="history-window" data-window={id}>
+              {label}
+            </PressedButton>
           ))}
         </div>
-      </section>
-      <section className="readings" aria-labelledby="readings-heading">
-        <h2 id="readings-heading" className="panel-heading">
-          Readings (latest {rows.length})
-        </h2>
-        <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="readings-heading">
-          <table className="readings-table">
-            <thead>
-              <tr>
-                <th scope="col">Measured</th>
-                <th scope="col">Vital sign</th>
-                <th scope="col" className="numeric">
-                  Value
-                </th>
-                <th scope="col">Unit</th>
-                <th scope="col">Device</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map(({ reading, measuredAt }) => (
-                <tr key={readingKey(reading)} data-history-metric={reading.metric}>
-                  <td>{reading.deviceTime === null ? formatClock(measuredAt) : `${formatDeviceTime(reading.deviceTime)} (device clock)`}</td>
-                  <td>{METRIC_DEFINITIONS[reading.metric].label}</td>
-                  <td className="numeric">{formatValue(reading.metric, reading.value, reading.unit)}</td>
-                  <td>{displayUnit(reading.metric, reading.unit)}</td>
-                  <td>{deviceNames.get(reading.deviceId) ?? reading.deviceId}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <div role="group" aria-label="View" className="history-choices">
+          <PressedButton pressed={view === 'chart'} onClick={() => setView('chart')} data-action="history-view" data-view="chart">
+            Chart
+          </PressedButton>
+          <PressedButton pressed={view === 'table'} onClick={() => setView('table')} data-action="history-view" data-view="table">
+            Table
+          </PressedButton>
         </div>
-        {status}
-      </section>
-    </>
+        <fieldset className="history-filter">
+          <legend>Parameters</legend>
+          {measured.map((metric) => (
+            <label key={metric}>
+              <input
+                type="checkbox"
+                checked={!hidden.has(metric)}
+                data-action="history-filter"
+                data-history-metric={metric}
+                onChange={(event) => {
+                  const next = new Set(hidden);
+                  if (event.target.checked) next.delete(metric);
+                  else next.add(metric);
+                  setHidden(next);
+                }}
+              />{' '}
+              {METRIC_DEFINITIONS[metric].label}
+            </label>
+          ))}
+        </fieldset>
+      </div>
+      {view === 'chart' ? (
+        <div className="trend-grid" data-role="history-charts">
+          {panels.map(({ panel, trend }) => trend && <TrendChart key={panel.id} panel={panel} trend={trend} window={window} band={bandLimits(trend, limits)} />)}
+          {panels.every(({ trend }) => trend === null) && <p className="history-empty">No readings in this window.</p>}
+        </div>
+      ) : rows.length > 0 ? (
+        <Flowsheet rows={rows} now={window.to} />
+      ) : (
+        <p className="history-empty">No readings in this window.</p>
+      )}
+      {status}
+    </section>
   );
 }

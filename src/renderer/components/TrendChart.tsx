@@ -1,68 +1,126 @@
+/**
+ * One parameter's trend, drawn by uPlot (a maintained canvas charting library, already the
+ * reference in bench:render): clock-time axis, a value axis in the parameter's unit over its
+ * clinical range, gaps where data is missing, the alarm limits in force as a band, and a cursor
+ * whose legend reads the exact value and time. The live pleth sweep stays our own renderer.
+ */
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { MetricLimits } from '../../shared/clinical/alarm-limits';
 import { METRIC_DEFINITIONS, type Metric } from '../../shared/vitals';
-import type { ReadingEntry } from '../station/station-model';
-import { displayUnit, formatClock, formatValue } from '../format/display-format';
+import { displayUnit, formatClock, formatClockMinutes, formatValue } from '../format/display-format';
+import { canonicalUnit, type LimitBand, type PanelTrend, type TrendPanel } from './trend-model';
 
-const WIDTH = 320;
-const HEIGHT = 96;
-const MARGIN = 6;
-/** Drawn points per chart; longer sessions are thinned evenly. */
-const MAX_POINTS = 400;
+const HEIGHT = 200;
 
-/** Polylines of the metric's session readings, broken where the metric went stale between readings. */
-export function trendSegments(entries: readonly ReadingEntry[], metric: Metric): { segments: [number, number][][]; min: number; max: number } | null {
-  const shown = thin(entries);
-  if (shown.length === 0) return null;
-  const values = shown.map((entry) => entry.reading.value);
-  const min = Math.min(...values);
-  const max = Math.max(...values);
-  const first = shown[0]!.measuredAt;
-  const last = shown[shown.length - 1]!.measuredAt;
-  const x = (at: number) => MARGIN + (last === first ? (WIDTH - 2 * MARGIN) / 2 : ((at - first) / (last - first)) * (WIDTH - 2 * MARGIN));
-  const y = (value: number) => (max === min ? HEIGHT / 2 : HEIGHT - MARGIN - ((value - min) / (max - min)) * (HEIGHT - 2 * MARGIN));
-  const segments: [number, number][][] = [];
-  let previous: ReadingEntry | null = null;
-  for (const entry of shown) {
-    const gap = previous === null || entry.measuredAt - previous.measuredAt > METRIC_DEFINITIONS[metric].staleAfterMs;
-    if (gap) segments.push([]);
-    segments[segments.length - 1]!.push([x(entry.measuredAt), y(entry.reading.value)]);
-    previous = entry;
-  }
-  return { segments, min, max };
+/** The colour family of each parameter, as on the monitor's tiles (styles.css variables). */
+const METRIC_COLOURS: Partial<Record<Metric, string>> = {
+  spo2: '--spo2',
+  perfusionIndex: '--spo2',
+  pulseRate: '--pulse',
+  heartRate: '--pulse',
+  systolic: '--pressure',
+  diastolic: '--pressure',
+  meanArterialPressure: '--pressure',
+  bodyTemperature: '--temperature',
+};
+const cssColour = (name: string): string => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#d6c8ff';
+const metricColour = (metric: Metric): string => cssColour(METRIC_COLOURS[metric] ?? '--other');
+
+/** Shades the band between the low and high limit and marks each limit with a dashed line. */
+function limitBand(limits: MetricLimits | null): (u: uPlot) => void {
+  return (u) => {
+    if (limits === null || (limits.low === null && limits.high === null)) return;
+    const { ctx, bbox } = u;
+    const y = (value: number | null, edge: number) => (value === null ? edge : Math.min(Math.max(u.valToPos(value, 'y', true), bbox.top), bbox.top + bbox.height));
+    const top = y(limits.high, bbox.top);
+    const bottom = y(limits.low, bbox.top + bbox.height);
+    ctx.save();
+    ctx.fillStyle = 'rgba(76, 255, 122, 0.07)';
+    ctx.fillRect(bbox.left, top, bbox.width, bottom - top);
+    ctx.strokeStyle = cssColour('--muted');
+    ctx.setLineDash([6, 4]);
+    ctx.lineWidth = 1;
+    for (const limit of [limits.low, limits.high]) {
+      if (limit === null) continue;
+      ctx.beginPath();
+      ctx.moveTo(bbox.left, y(limit, 0));
+      ctx.lineTo(bbox.left + bbox.width, y(limit, 0));
+      ctx.stroke();
+    }
+    ctx.restore();
+  };
 }
 
-function thin(entries: readonly ReadingEntry[]): ReadingEntry[] {
-  const ordered = [...entries].sort((a, b) => a.measuredAt - b.measuredAt);
-  if (ordered.length <= MAX_POINTS) return ordered;
-  const step = ordered.length / MAX_POINTS;
-  return Array.from({ length: MAX_POINTS }, (_, i) => ordered[Math.floor(i * step)]!).concat(ordered[ordered.length - 1]!);
+function chartOptions(panel: TrendPanel, trend: PanelTrend, window: { from: number; to: number }, limits: MetricLimits | null, width: number): uPlot.Options {
+  const unit = canonicalUnit(panel.metrics[0]!);
+  const symbol = displayUnit(panel.metrics[0]!, unit);
+  const axisColour = cssColour('--muted');
+  const grid = { stroke: 'rgba(169, 180, 192, 0.15)', width: 1 };
+  return {
+    width,
+    height: HEIGHT,
+    ms: 1,
+    scales: { x: { time: true, range: () => [window.from, window.to] }, y: { range: () => [trend.range.min, trend.range.max] } },
+    axes: [
+      { stroke: axisColour, grid, ticks: grid, values: (_u, splits) => splits.map((at) => formatClockMinutes(at)) },
+      { stroke: axisColour, grid, ticks: grid, label: symbol, labelSize: 18, size: 44, values: (_u, splits) => splits.map((value) => String(value)) },
+    ],
+    series: [
+      { label: 'Time', value: (_u, at) => (at == null ? '—' : formatClock(at)) },
+      ...trend.metrics.map((metric) => ({
+        label: METRIC_DEFINITIONS[metric].label,
+        stroke: metricColour(metric),
+        width: 2,
+        // Spot measurements are single points: always mark them; a dense oximetry line needs no dots.
+        points: { show: (u: uPlot, seriesIndex: number) => Array.from(u.data[seriesIndex]!).filter((value) => value != null).length < 200, size: 6 },
+        value: (_u: uPlot, value: number | null) => (value == null ? '—' : `${formatValue(metric, value, unit)} ${symbol}`),
+      })),
+    ],
+    legend: { live: true },
+    hooks: { drawClear: [limitBand(limits)] },
+  };
 }
 
-export function TrendChart({ metric, entries }: { metric: Metric; entries: readonly ReadingEntry[] }) {
-  const trend = trendSegments(entries, metric);
-  if (!trend) return null;
-  const definition = METRIC_DEFINITIONS[metric];
-  const unit = entries[entries.length - 1]!.reading.unit;
-  const symbol = displayUnit(metric, unit);
-  const times = entries.map((entry) => entry.measuredAt);
-  const summary = `${definition.label} trend: ${entries.length} readings from ${formatClock(Math.min(...times))} to ${formatClock(Math.max(...times))}, between ${formatValue(metric, trend.min, unit)} and ${formatValue(metric, trend.max, unit)} ${symbol}`;
+export function TrendChart({ panel, trend, window, band }: { panel: TrendPanel; trend: PanelTrend; window: { from: number; to: number }; band: LimitBand | null }) {
+  const holder = useRef<HTMLDivElement>(null);
+  const chart = useRef<uPlot | null>(null);
+
+  // A new chart when what it is set up with changes (series, axis, window, limits); data alone is swapped in place.
+  const setup = `${trend.metrics.join()}|${trend.range.min}|${trend.range.max}|${window.from}|${window.to}|${band?.metric}|${band?.limits.low}|${band?.limits.high}`;
+  useEffect(() => {
+    const element = holder.current;
+    if (!element) return;
+    const plot = new uPlot(chartOptions(panel, trend, window, band?.limits ?? null, element.clientWidth), trend.data, element);
+    chart.current = plot;
+    const resize = new ResizeObserver(() => plot.setSize({ width: element.clientWidth, height: HEIGHT }));
+    resize.observe(element);
+    return () => {
+      resize.disconnect();
+      plot.destroy();
+      chart.current = null;
+    };
+    // trend.data is handed over by the effect below; rebuilding for it would reset the cursor every second.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [setup, panel]);
+  useEffect(() => {
+    chart.current?.setData(trend.data, false);
+  }, [trend.data]);
+
+  const limitWords = band === null ? '' : `${METRIC_DEFINITIONS[band.metric].label} alarm limits ${band.limits.low ?? 'off'} to ${band.limits.high ?? 'off'}`;
   return (
-    <figure className="trend" data-trend={metric}>
+    <figure className="trend" data-role="trend-chart" data-trend={panel.id}>
       <figcaption className="trend-caption">
-        {definition.label}{' '}
-        <span className="trend-range">
-          {formatValue(metric, trend.min, unit)}–{formatValue(metric, trend.max, unit)} {symbol}
-        </span>
+        {panel.label} <span className="trend-range">{displayUnit(panel.metrics[0]!, canonicalUnit(panel.metrics[0]!))}</span>
+        {band && <span className="trend-range">{limitWords}</span>}
       </figcaption>
-      <svg className="trend-chart" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={summary} preserveAspectRatio="none">
-        {trend.segments.map((segment, index) =>
-          // A lone reading (a spot check, or one between gaps) is a dot; a line needs two.
-          segment.length === 1 ? (
-            <circle key={index} cx={segment[0]![0]} cy={segment[0]![1]} r={4} className={`trend-dot trend-${metric}`} />
-          ) : (
-            <polyline key={index} points={segment.map(([px, py]) => `${px.toFixed(1)},${py.toFixed(1)}`).join(' ')} className={`trend-line trend-${metric}`} vectorEffect="non-scaling-stroke" />
-          ),
-        )}
-      </svg>
+      <div
+        ref={holder}
+        className="trend-plot"
+        role="group"
+        aria-label={`${panel.label} from ${formatClockMinutes(window.from)} to ${formatClockMinutes(window.to)}, axis ${trend.range.min} to ${trend.range.max}${band === null ? '' : `; ${limitWords}`}`}
+      />
     </figure>
   );
 }

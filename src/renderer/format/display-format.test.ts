@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { displayUnit, formatAge, formatDeviceTime, formatValue } from './display-format';
+import { afterEach, describe, expect, it } from 'vitest';
+import { displayUnit, formatAge, formatClock, formatClockMinutes, formatDate, formatDateTime, formatDeviceTime, formatValue, setDisplayLocale } from './display-format';
 
 describe('display format', () => {
   it('shows UCUM codes as the symbols clinicians read', () => {
@@ -35,5 +35,35 @@ describe('display format', () => {
       '119 min old',
       '2 h old',
     ]);
+  });
+});
+
+describe('dates and times', () => {
+  const afternoon = new Date(2026, 11, 7, 14, 5, 9).getTime();
+  const pastMidnight = new Date(2026, 11, 7, 0, 5, 0).getTime();
+  afterEach(() => setDisplayLocale(null));
+
+  it('keeps the 24-hour clock in a locale whose habit is 12-hour', () => {
+    setDisplayLocale('en-US');
+    expect(formatClock(afternoon)).toBe('14:05:09');
+    expect(formatClockMinutes(afternoon)).toBe('14:05');
+    expect(formatClockMinutes(pastMidnight)).toBe('00:05');
+    expect(formatDateTime(afternoon)).toBe('Dec 7, 2026, 14:05');
+  });
+
+  it('writes dates with the month in words, never as 12/7/26', () => {
+    setDisplayLocale('en-GB');
+    expect(formatDate(afternoon)).toBe('7 Dec 2026');
+    expect(formatDateTime(afternoon)).toBe('7 Dec 2026, 14:05');
+    for (const locale of ['en-US', 'de-DE', 'fr-FR', 'ja-JP']) {
+      setDisplayLocale(locale);
+      expect(formatDate(afternoon)).not.toMatch(/\d{1,2}[/.-]\d{1,2}[/.-]\d{2}/);
+      expect(formatDate(afternoon)).toContain('2026');
+    }
+  });
+
+  it('keeps Latin digits, so a time reads like the values beside it', () => {
+    setDisplayLocale('ar-EG');
+    expect(formatClock(afternoon)).toBe('14:05:09');
   });
 });

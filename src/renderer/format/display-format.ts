@@ -47,13 +47,43 @@ export function formatValue(metric: Metric, value: number, unit: UcumUnit): stri
   return value.toFixed(decimals(metric, unit));
 }
 
-const pad = (n: number): string => String(n).padStart(2, '0');
+/**
+ * Dates and times, one format across the app (issue 11): 24-hour clock times whatever the locale's
+ * habit (a 12-hour "2:05 PM" is one missed letter from a wrong dose time), dates with the month in
+ * words ("7 Dec 2026"; "Dec 7, 2026" in en-US), never the ambiguous "12/7/26". The locale is the
+ * station's `display.locale` setting, the browser's own when that is unset; digits stay Latin so a
+ * time reads like the values beside it.
+ */
+const TIME_OPTIONS = { hourCycle: 'h23', numberingSystem: 'latn' } as const satisfies Intl.DateTimeFormatOptions;
+const DATE_OPTIONS = { day: 'numeric', month: 'short', year: 'numeric', numberingSystem: 'latn' } as const satisfies Intl.DateTimeFormatOptions;
 
-/** Local wall-clock time of a station timestamp, to the second. */
-export function formatClock(epochMs: number): string {
-  const date = new Date(epochMs);
-  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+function dateTimeFormats(locale: string | undefined) {
+  return {
+    clock: new Intl.DateTimeFormat(locale, { ...TIME_OPTIONS, hour: '2-digit', minute: '2-digit', second: '2-digit' }),
+    minutes: new Intl.DateTimeFormat(locale, { ...TIME_OPTIONS, hour: '2-digit', minute: '2-digit' }),
+    date: new Intl.DateTimeFormat(locale, DATE_OPTIONS),
+    dateTime: new Intl.DateTimeFormat(locale, { ...DATE_OPTIONS, ...TIME_OPTIONS, hour: '2-digit', minute: '2-digit' }),
+  };
 }
+
+let formats = dateTimeFormats(undefined);
+
+/** Follows the station's locale setting (null: the browser's); the settings schema admits only tags Intl accepts. */
+export function setDisplayLocale(locale: string | null): void {
+  formats = dateTimeFormats(locale ?? undefined);
+}
+
+/** Local wall-clock time of a station timestamp, to the second: "14:05:09". */
+export const formatClock = (epochMs: number): string => formats.clock.format(epochMs);
+
+/** Local wall-clock time to the minute: "14:05" (chart axes, flowsheet rows). */
+export const formatClockMinutes = (epochMs: number): string => formats.minutes.format(epochMs);
+
+/** The local date: "7 Dec 2026". */
+export const formatDate = (epochMs: number): string => formats.date.format(epochMs);
+
+/** Local date and time to the minute: "7 Dec 2026, 14:05". */
+export const formatDateTime = (epochMs: number): string => formats.dateTime.format(epochMs);
 
 /** A device's own timestamp as it gave it: date and time, without inventing a zone. */
 export function formatDeviceTime(text: string): string {

@@ -7,9 +7,8 @@ import { useState } from 'react';
 import type { StationApi } from '../../shared/contract';
 import type { AuditTrailCheck } from '../../shared/contract-records';
 import { FormProblem } from '../access/FormParts';
+import { formatClock } from '../format/display-format';
 import { useStationAction } from '../access/use-station-action';
-
-const checkedFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
 
 export function AuditTrailPanel({ api }: { api: StationApi }) {
   const [check, setCheck] = useState<{ result: AuditTrailCheck; at: number } | null>(null);
@@ -56,7 +55,7 @@ function AuditResult({ result, at }: { result: AuditTrailCheck; at: number }) {
         <dt>Newest entry</dt>
         <dd>{result.head ? `${result.head.seq} (hash ${result.head.hash.slice(0, 16)}…)` : 'none'}</dd>
         <dt>Checked</dt>
-        <dd>{checkedFormat.format(at)}</dd>
+        <dd>{formatClock(at)}</dd>
       </dl>
     </div>
   );

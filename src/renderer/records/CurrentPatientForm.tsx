@@ -5,9 +5,10 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { StationApi } from '../../shared/contract';
-import { NamePatientSchema, PATIENT_GENDERS, type NamePatientInput, type PatientSummary } from '../../shared/contract-records';
+import { NamePatientSchema, PATIENT_GENDERS, type NamePatientInput, type PatientSummary, type ServerPatient } from '../../shared/contract-records';
 import { ChoiceField, FormProblem, SubmitRow } from '../access/FormParts';
 import { useStationAction } from '../access/use-station-action';
+import { ServerPatientSearch } from './ServerPatientSearch';
 
 const GENDER_NAMES: Record<(typeof PATIENT_GENDERS)[number], string> = { female: 'Female', male: 'Male', other: 'Other', unknown: 'Unknown' };
 
@@ -22,6 +23,16 @@ export function CurrentPatientForm({ api, current, onNamed }: { api: StationApi;
   const [identifier, setIdentifier] = useState('');
   const { busy, problem, setProblem, run } = useStationAction();
   const [named, setNamed] = useState<string | null>(null);
+
+  /** The server's details replace everything typed, so no field of another person is left mixed in; what the server lacks is left empty. */
+  const choose = (patient: ServerPatient) => {
+    setGivenName(patient.givenName ?? '');
+    setFamilyName(patient.familyName ?? '');
+    // Only a full date fits the form's date field; a partial one (a year) is left to the nurse.
+    setBirthDate(patient.birthDate?.length === 10 ? patient.birthDate : '');
+    setGender(patient.gender ?? 'unknown');
+    setIdentifier(patient.identifier?.value ?? '');
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -75,6 +86,7 @@ export function CurrentPatientForm({ api, current, onNamed }: { api: StationApi;
           <span>Identifier (optional, e.g. MRN)</span>
           <input name="identifier" autoComplete="off" maxLength={100} value={identifier} onChange={(event) => setIdentifier(event.target.value)} />
         </label>
+        <ServerPatientSearch api={api} identifier={identifier} familyName={familyName} birthDate={birthDate} onChoose={choose} />
         <FormProblem problem={problem} role="name-patient-error" />
         {named && (
           <p className="records-notice" role="status" data-role="name-patient-done">

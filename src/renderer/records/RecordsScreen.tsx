@@ -11,14 +11,13 @@ import type { PatientSummary } from '../../shared/contract-records';
 import { can } from '../../shared/roles';
 import { failureText, isForbidden } from '../access/failure-text';
 import { ActionsColumnHeading, FormProblem } from '../access/FormParts';
+import { formatDateTime } from '../format/display-format';
 import { AuditTrailPanel } from './AuditTrailPanel';
 import { CurrentPatientForm } from './CurrentPatientForm';
 import { EraseDialog, erasedSummary } from './EraseDialog';
 import { fetchPatientRecord, saveFile, type ExportProgress } from './record-export';
 import '../access/access.css';
 import './records.css';
-
-const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
 
 export function RecordsScreen({ api, user }: { api: StationApi; user: SignedInUser }) {
   const [patients, setPatients] = useState<readonly PatientSummary[] | null>(null);
@@ -154,9 +153,9 @@ function PatientTable({ patients, mayExport, mayErase, exporting, onExport, onEr
                   {patient.displayName}
                   {patient.current && <span className="records-current">Current patient</span>}
                 </th>
-                <td className="records-time">{timeFormat.format(patient.createdAt)}</td>
+                <td className="records-time">{formatDateTime(patient.createdAt)}</td>
                 <td>{patient.readingCount.toLocaleString()}</td>
-                <td className="records-time">{patient.lastReadingAt === null ? '—' : timeFormat.format(patient.lastReadingAt)}</td>
+                <td className="records-time">{patient.lastReadingAt === null ? '—' : formatDateTime(patient.lastReadingAt)}</td>
                 {(mayExport || mayErase) && (
                   <td>
                     <div className="records-actions">

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { stationReading, type DeviceInfo, type Snapshot, type StationReading } from '../../shared/contract';
 import { FakeStationApi } from '../../../e2e/web/harness/fake-station-api';
 import { deferred, ScriptedStationApi, settle } from '../access/scripted-station-api';
+import { formatDate, setDisplayLocale } from '../format/display-format';
 import { StationStore, type StoreEnvironment } from './station-store';
 
 const T0 = 1_736_935_200_000;
@@ -52,6 +53,16 @@ describe('StationStore', () => {
     const view = store.getView();
     expect(view.connection.state).toBe('connected');
     expect(view.tiles.find((tile) => tile.metric === 'spo2')).toMatchObject({ state: 'live' });
+  });
+
+  it("formats dates in the station's locale setting once the snapshot brings it", async () => {
+    setDisplayLocale('en-GB');
+    try {
+      await startedStore(new FakeStationApi({ devices: [oximeter], latest: [], now: T0, locale: 'en-US' }));
+      expect(formatDate(new Date(2026, 11, 7, 12).getTime())).toBe('Dec 7, 2026');
+    } finally {
+      setDisplayLocale(null);
+    }
   });
 
   it('re-renders when a tile ages into stale, without any new event', async () => {

@@ -6,6 +6,7 @@
 import type { DeviceInfo, FrameBatch, StationApi, WaveformBatch } from '../../shared/contract';
 import type { Metric } from '../../shared/vitals';
 import { WaveformChannel } from '../waveform/waveform-channel';
+import { setDisplayLocale } from '../format/display-format';
 import { isForbidden } from '../access/failure-text';
 import { StationModel, type ReadingEntry, type TileView } from './station-model';
 
@@ -121,6 +122,7 @@ export class StationStore {
       const answeredAt = this.environment.localNow();
       // The station's clock stamps every reading; align to it, splitting the round trip evenly.
       this.clockOffset = snapshot.now - (requestedAt + answeredAt) / 2;
+      setDisplayLocale(snapshot.locale ?? null);
       this.model.applySnapshot(snapshot, this.stationNow());
       this.connection = { state: 'connected', message: null };
     } catch (error) {

@@ -46,6 +46,7 @@ const GUARDED_CALLS: readonly GuardedCall[] = [
   { method: 'finishKioskVisit', input: undefined, needs: 'visit.end' },
   { method: 'listPatients', input: undefined, needs: 'patient.list' },
   { method: 'nameCurrentPatient', input: { givenName: 'Ada', familyName: 'Byron', gender: 'female' }, needs: 'patient.edit' },
+  { method: 'findServerPatients', input: { identifier: 'MRN-1' }, needs: 'patient.edit' },
   { method: 'exportPatientRecord', input: { patientId: 'p1' }, needs: 'record.export' },
   { method: 'readPatientExportChunk', input: { exportId: 'e1', index: 1 }, needs: 'record.export' },
   { method: 'erasePatientRecord', input: { patientId: 'p1' }, needs: 'record.erase' },

@@ -14,7 +14,8 @@ import { isAnonymousPatient } from '../../records/anonymous-patient';
 import type { CurrentEncounter } from '../persistence/encounter';
 import { PendingExports } from './patient-exports';
 
-export type RecordsHandlers = Pick<StationHandlers, keyof typeof recordsMethods>;
+/** All of the records methods but the FHIR server's patient search (./patient-lookup-handler.ts). */
+export type RecordsHandlers = Pick<StationHandlers, Exclude<keyof typeof recordsMethods, 'findServerPatients'>>;
 
 export interface RecordsHandlerOptions {
   store: RecordStore;

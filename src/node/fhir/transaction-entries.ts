@@ -1,0 +1,120 @@
+/**
+ * The entries of a FHIR `transaction` Bundle for a set of records, each a conditional create.
+ *
+ *   transactionEntries(stationId: string, records: SyncRecords, options: TransactionOptions): BundleEntry[]
+ *
+ * - `stationId`: the records' station id (meta table, `stationId(db)` in src/node/audit/audit-log.ts).
+ * - `records`: as the store returns them: the patients concerned, their visits (with where each
+ *   took place), the peripherals known, readings, NEWS2 charted observations and scores. Every
+ *   reading, visit and NEWS2 row must belong to one of `records.patients`.
+ * - `options.patientIdentifierSystem`: the `records.patientIdentifierSystem` setting, or null.
+ * - `options.softwareVersion`: the station's version, for its Device.
+ * - `options.recordedAt`: ms since epoch, the batch's Provenance.recorded.
+ *
+ * Every entry is `{ fullUrl: 'urn:uuid:<stable uuid>', resource, request: { method: 'POST', url:
+ * '<Type>', ifNoneExist: 'identifier=<system>|<value>' } }` (the Provenance, which has no
+ * identifier element, matches on `_tag=` instead). Entries reference each other by those
+ * urn:uuids, which the server replaces with the ids it assigns or finds; so the same records sent
+ * twice (a retry after a timeout or a crash) create nothing twice. The Patient, the station's
+ * Device, each peripheral a reading names and each visit given are entries of their own in every
+ * batch that needs them (a conditional create of something already there costs a search). A visit
+ * not given, or a charted NEWS2 input not in the batch, is referenced by its identifier.
+ * The last entry is the batch's Provenance, targeting its Observations and Encounters.
+ */
+import type { BundleEntry, Identifier, Observation, Reference, Resource } from '@medplum/fhirtypes';
+import type { PatientRecord, StoredNews2Charted, StoredNews2Score, StoredReading } from '../records/store';
+import { peripheralDevice, stationDevice, type PeripheralRecord } from './devices';
+import { encounterResource, type VisitRecord } from './encounter';
+import { bundleLinks } from './links';
+import { chartedObservation, news2ScoreObservation } from './news2';
+import { clinicIdentifier, patientResource } from './patient';
+import { batchProvenance } from './provenance';
+import { ReadingObservations } from './reading-observations';
+import { StationIds } from './stable-ids';
+
+export interface SyncRecords {
+  patients: readonly PatientRecord[];
+  visits: readonly VisitRecord[];
+  devices: readonly PeripheralRecord[];
+  readings: readonly StoredReading[];
+  news2: { charted: readonly StoredNews2Charted[]; scores: readonly StoredNews2Score[] };
+}
+
+export interface TransactionOptions {
+  patientIdentifierSystem: string | null;
+  softwareVersion: string;
+  recordedAt: number;
+}
+
+type Identified = Resource & { id: string; identifier?: Identifier[] };
+
+const searchToken = (identifier: Identifier) => `${identifier.system ?? ''}|${identifier.value ?? ''}`;
+
+/** A conditional create of `resource` matching on `match` (a search on its identifier or tag). */
+function conditionalCreate(resource: Identified, match: string): BundleEntry {
+  // The server assigns the id: a POST carries none.
+  const { id, ...body } = resource;
+  return { fullUrl: `urn:uuid:${id}`, resource: body as Resource, request: { method: 'POST', url: resource.resourceType, ifNoneExist: match } };
+}
+
+/** Matches on the resource's first identifier: the clinic's for a Patient that has one with a system, else the station's. */
+function byIdentifier(resource: Identified): BundleEntry {
+  const identifier = resource.identifier?.find((candidate) => candidate.system !== undefined);
+  if (!identifier) throw new Error(`a ${resource.resourceType} without an identifier cannot be created conditionally`);
+  return conditionalCreate(resource, `identifier=${searchToken(identifier)}`);
+}
+
+export function transactionEntries(stationId: string, records: SyncRecords, options: TransactionOptions): BundleEntry[] {
+  const ids = new StationIds(stationId);
+  const patients = new Map(records.patients.map((patient) => [patient.id, patient]));
+  const ownPatient = (row: { patientId: string }, what: string) => {
+    if (!patients.has(row.patientId)) throw new Error(`a ${what} of a patient not in the batch`);
+  };
+  records.readings.forEach((row) => ownPatient(row, 'reading'));
+  records.visits.forEach((row) => ownPatient(row, 'visit'));
+  records.news2.charted.forEach((row) => ownPatient(row, 'charted NEWS2 observation'));
+  records.news2.scores.forEach((row) => ownPatient(row, 'NEWS2 score'));
+
+  const links = bundleLinks(ids, new Set(records.visits.map((visit) => visit.id)));
+
+  // Every peripheral a reading names, with what is known of it (at least its kind, from the reading).
+  const known = new Map(records.devices.map((device) => [device.deviceId, device]));
+  const peripherals = new Map<string, PeripheralRecord>();
+  for (const reading of records.readings) {
+    if (peripherals.has(reading.deviceId)) continue;
+    const device = known.get(reading.deviceId);
+    peripherals.set(reading.deviceId, { ...device, deviceId: reading.deviceId, source: device?.source ?? reading.source });
+  }
+
+  const observations = new ReadingObservations(links);
+  const readingResources = [...records.readings.flatMap((reading) => observations.add(reading)), ...observations.finish()];
+  const chartedInBatch = new Set(records.news2.charted.map((charted) => charted.id));
+  const chartedRef = (chartedId: string): Reference<Observation> =>
+    chartedInBatch.has(chartedId) ? ids.reference('news2-charted', chartedId) : ids.logicalReference('Observation', 'news2-charted', chartedId);
+  const news2Resources = [
+    ...records.news2.charted.map((charted) => chartedObservation(charted, links)),
+    ...records.news2.scores.map((score) => news2ScoreObservation(score, links, chartedRef)),
+  ];
+  const encounters = records.visits.map((visit) => encounterResource(visit, ids));
+  const clinical = [...encounters, ...readingResources, ...news2Resources] as Identified[];
+
+  const patientEntries = records.patients.map((patient) => {
+    const resource = patientResource(patient, ids, options.patientIdentifierSystem);
+    const clinic = clinicIdentifier(patient, options.patientIdentifierSystem);
+    // The clinic's identifier finds the patient the clinic already has; without one, the station's.
+    return conditionalCreate(resource, `identifier=${searchToken(clinic?.system ? clinic : ids.identifier('patient', patient.id))}`);
+  });
+  const deviceEntries = [stationDevice(ids, options.softwareVersion), ...[...peripherals.values()].map((peripheral) => peripheralDevice(peripheral, ids))].map(byIdentifier);
+  const clinicalEntries = clinical.map(byIdentifier);
+  if (clinicalEntries.length === 0) return [...patientEntries, ...deviceEntries];
+
+  const authors = [...new Set(records.news2.charted.map((charted) => charted.enteredBy))].map((userId) => links.person(userId));
+  const provenance = batchProvenance(
+    ids,
+    clinicalEntries.map((entry) => ({ reference: entry.fullUrl })),
+    authors,
+    new Date(options.recordedAt).toISOString(),
+  );
+  const tag = provenance.meta?.tag?.[0];
+  return [...patientEntries, ...deviceEntries, ...clinicalEntries, conditionalCreate(provenance, `_tag=${tag?.system ?? ''}|${tag?.code ?? ''}`)];
+}

@@ -1,0 +1,38 @@
+/**
+ * The records an outbox batch announces, loaded as h-fhirmodel's transactionEntries wants them.
+ * An item whose record is gone (pruned by retention before it could be sent) is returned apart,
+ * so the caller parks it with that reason instead of losing it without a word.
+ */
+import type { VisitRecord } from '../fhir/encounter';
+import type { SyncRecords } from '../fhir/transaction-entries';
+import type { PatientRecord, RecordStore } from '../records/store';
+import type { OutboxItem } from './outbox';
+
+export interface BatchRecords {
+  records: SyncRecords;
+  /** Items whose record no longer exists. */
+  gone: OutboxItem[];
+}
+
+export function loadBatchRecords(store: RecordStore, items: readonly OutboxItem[]): BatchRecords {
+  const idsOf = (kind: OutboxItem['kind']) => items.filter((item) => item.kind === kind).map((item) => item.recordId);
+  // The records do not keep where a visit took place yet; every visit so far is one at the station.
+  const visits: VisitRecord[] = store.visitsByIds(idsOf('visit')).map((visit) => ({ ...visit, setting: 'station' }));
+  const readings = store.readingsByIds(idsOf('reading').map(Number));
+  const news2 = store.news2ByIds(idsOf('news2-charted'), idsOf('news2-score'));
+  const patients = new Map<string, PatientRecord>();
+  for (const patientId of new Set(items.map((item) => item.patientId))) {
+    const patient = store.getPatient(patientId);
+    if (patient) patients.set(patientId, patient);
+  }
+  const present = new Set([
+    ...[...patients.keys()].map((id) => `patient:${id}`),
+    ...visits.map((visit) => `visit:${visit.id}`),
+    ...readings.map((reading) => `reading:${reading.id}`),
+    ...news2.charted.map((charted) => `news2-charted:${charted.id}`),
+    ...news2.scores.map((score) => `news2-score:${score.id}`),
+  ]);
+  const gone = items.filter((item) => !present.has(`${item.kind}:${item.recordId}`));
+  // A patient travels with every batch that holds their data, whether or not their own row is due.
+  return { records: { patients: [...patients.values()], visits, devices: [], readings, news2 }, gone };
+}

@@ -1,0 +1,109 @@
+import type { Bundle, Observation } from '@medplum/fhirtypes';
+import { describe, expect, it } from 'vitest';
+import { openRecordsDatabase } from '../records/database';
+import { FileKeyProvider } from '../records/key-provider';
+import { RecordStore } from '../records/store';
+import { tempDataDir, TestClock } from '../records/test-support';
+import { Outbox } from './outbox';
+import { SyncPusher, type TransactionClient } from './push';
+
+const PATIENT = { givenName: 'Ada', familyName: 'Byron', birthDate: '1955-12-10', gender: 'female', identifier: null } as const;
+
+type Reply = Awaited<ReturnType<TransactionClient['transaction']>> | Error;
+
+/** Answers each transaction as `reply` says; by default as a server that stored every entry. */
+class ScriptedClient implements TransactionClient {
+  readonly bundles: Bundle[] = [];
+  constructor(public reply: (bundle: Bundle) => Reply = stored) {}
+  async transaction(bundle: Bundle): Promise<Awaited<ReturnType<TransactionClient['transaction']>>> {
+    this.bundles.push(bundle);
+    const answer = this.reply(bundle);
+    if (answer instanceof Error) throw answer;
+    return answer;
+  }
+}
+
+function stored(bundle: Bundle): Reply {
+  return { status: 200, retryAfterMs: null, body: { resourceType: 'Bundle', type: 'transaction-response', entry: (bundle.entry ?? []).map(() => ({ response: { status: '201 Created' } })) } };
+}
+
+async function station(readingCount: number, maxEntries = 500) {
+  const dataDir = tempDataDir();
+  const clock = new TestClock();
+  const db = await openRecordsDatabase({ dataDir, keyProvider: new FileKeyProvider(dataDir) });
+  const store = new RecordStore(db, clock.now);
+  const outbox = new Outbox(db, clock.now);
+  const patient = store.createPatient(PATIENT);
+  for (let i = 0; i < readingCount; i += 1) store.recordReading(patient.id, null, { deviceId: 'ox-1', metric: 'spo2', value: 90 + (i % 10), unit: '%', deviceTime: null, receivedAt: clock.time + i * 1_000 });
+  const client = new ScriptedClient();
+  const audited: string[] = [];
+  const pusher = new SyncPusher(store, outbox, client, {
+    stationId: '0123456789abcdef0123456789abcdef',
+    patientIdentifierSystem: null,
+    softwareVersion: '0.0.0-test',
+    maxEntries,
+    leaseMs: 60_000,
+    now: clock.now,
+    random: () => 0.5,
+    audit: (line) => audited.push(line),
+  });
+  return { db, store, outbox, client, audited, pusher, clock, patient };
+}
+
+const observationValues = (bundle: Bundle) =>
+  (bundle.entry ?? []).flatMap((entry) => (entry.resource?.resourceType === 'Observation' ? [(entry.resource as Observation).valueQuantity?.value] : []));
+
+describe('sync push', () => {
+  it('sends the oldest items first in Bundles of at most maxEntries entries, marks them sent and audits counts only', async () => {
+    const s = await station(30, 12);
+    const first = await s.pusher.push();
+    expect(s.client.bundles[0]!.type).toBe('transaction');
+    expect(s.client.bundles[0]!.entry!.length).toBeLessThanOrEqual(12);
+    expect(first).toMatchObject({ answer: 200, retrying: 0, parked: 0 });
+    while ((await s.pusher.push()).answer !== null);
+    expect(s.client.bundles.every((bundle) => bundle.entry!.length <= 12)).toBe(true);
+    expect(s.client.bundles.flatMap(observationValues)).toEqual(s.store.readings(s.patient.id).map((reading) => reading.value));
+    expect(s.outbox.counts()).toMatchObject({ waiting: 0, inFlight: 0, sent: 31, parked: 0 });
+    expect(JSON.parse(s.audited[0]!)).toEqual({ items: first.sent, entries: s.client.bundles[0]!.entry!.length, seq: [1, first.sent], answer: 200 });
+    expect(s.audited.join('\n')).not.toMatch(/Ada|Byron|spo2/);
+  });
+
+  it.each([
+    ['503 with Retry-After', { status: 503, retryAfterMs: 30_000, body: null }, 503, 30_000],
+    ['429 with Retry-After', { status: 429, retryAfterMs: 45_000, body: null }, 429, 45_000],
+    ['401 after the client re-authenticated', { status: 401, retryAfterMs: null, body: null }, 401, 500],
+    ['408', { status: 408, retryAfterMs: null, body: null }, 408, 500],
+    ['a network error', new TypeError('fetch failed'), 'network', 500],
+    ['a timeout', Object.assign(new Error('timed out'), { name: 'TimeoutError' }), 'timeout', 500],
+    ['a 200 that does not account for every entry', { status: 200, retryAfterMs: null, body: { resourceType: 'Bundle', type: 'transaction-response', entry: [] } }, 200, 500],
+  ] as const)('keeps the batch waiting after %s and tries again only when its backoff ends', async (_name, reply, answer, delayMs) => {
+    const s = await station(3);
+    s.client.reply = () => reply;
+    expect(await s.pusher.push()).toMatchObject({ sent: 0, retrying: 4, parked: 0, answer });
+    expect(s.outbox.counts()).toMatchObject({ waiting: 4, sent: 0 });
+    s.clock.advance(delayMs - 1);
+    expect((await s.pusher.push()).answer).toBeNull();
+    s.clock.advance(1);
+    s.client.reply = stored;
+    expect(await s.pusher.push()).toMatchObject({ sent: 4, answer: 200 });
+  });
+
+  it('parks only what the server refuses on its own, with its OperationOutcome, and sends the rest', async () => {
+    const s = await station(10);
+    const outcome = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'invalid', diagnostics: 'value 93 refused' }] };
+    s.client.reply = (bundle) => (observationValues(bundle).includes(93) ? { status: 422, retryAfterMs: null, body: outcome } : stored(bundle));
+    const report = await s.pusher.push();
+    expect(report).toMatchObject({ sent: 10, parked: 1, retrying: 0 });
+    const [parked] = s.outbox.parked();
+    expect(JSON.parse(parked!.outcome)).toEqual(outcome);
+    expect(s.store.readings(s.patient.id).find((reading) => String(reading.id) === parked!.recordId)?.value).toBe(93);
+    expect(s.outbox.counts()).toMatchObject({ waiting: 0, parked: 1, sent: 10 });
+  });
+
+  it('parks an item whose record was pruned before it was sent, saying so, instead of dropping it', async () => {
+    const s = await station(2);
+    s.db.prepare('DELETE FROM readings WHERE id = (SELECT min(id) FROM readings)').run();
+    expect(await s.pusher.push()).toMatchObject({ sent: 2, parked: 1 });
+    expect(s.outbox.parked()[0]!.outcome).toMatch(/removed \(retention or erasure\) before it could be sent/);
+  });
+});

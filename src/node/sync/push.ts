@@ -1,0 +1,169 @@
+/**
+ * One push: claim the oldest due outbox items, send them as one FHIR transaction Bundle of at most
+ * `maxEntries` entries, and settle every item from the server's answer:
+ * - 2xx with a transaction-response of one 2xx entry per entry sent: sent;
+ * - 401 (the client has already re-authenticated once), 408, 429, 5xx, a timeout, a network error,
+ *   or a 2xx answer that does not say what happened: tried again later with backoff (./backoff.ts),
+ *   never sooner than Retry-After. Resending is safe: every entry is a conditional create;
+ * - any other 4xx is a refusal of the content. A transaction is all or nothing, so a refused batch
+ *   is split in halves and each half sent again, until the items the server refuses on their own
+ *   are parked with its OperationOutcome and everything else is sent.
+ * Each answer is audited (counts, outbox sequence numbers and the HTTP status, never content).
+ */
+import type { Bundle, BundleEntry } from '@medplum/fhirtypes';
+import { transactionEntries } from '../fhir/transaction-entries';
+import type { RecordStore } from '../records/store';
+import { retryDelayMs } from './backoff';
+import { loadBatchRecords } from './batch-records';
+import { withFreshFullUrls } from './fresh-full-urls';
+import type { Outbox, OutboxItem } from './outbox';
+
+/** What the sync needs of h-fhirserver's FhirClient. A network failure or timeout rejects. */
+export interface TransactionClient {
+  transaction(bundle: Bundle, options: { signal?: AbortSignal }): Promise<{ status: number; body: unknown; retryAfterMs: number | null }>;
+}
+
+export const DEFAULT_MAX_ENTRIES = 500;
+
+export interface PushOptions {
+  stationId: string;
+  patientIdentifierSystem: string | null;
+  softwareVersion: string;
+  /** Entries per Bundle (setting sync.maxEntries, default 500). */
+  maxEntries: number;
+  /** How long a claim holds before another worker may take the items (longer than a request may take). */
+  leaseMs: number;
+  now: () => number;
+  random?: () => number;
+  /** One line per server answer for the audit log: ids and counts only. */
+  audit: (object: string) => void;
+}
+
+export interface PushReport {
+  sent: number;
+  retrying: number;
+  parked: number;
+  /** The last HTTP status, or 'network' / 'timeout'; null when nothing was due. */
+  answer: number | 'network' | 'timeout' | null;
+}
+
+type Answer = { kind: 'sent' } | { kind: 'retry'; retryAfterMs: number | null; answer: PushReport['answer'] } | { kind: 'refused'; outcome: string; answer: number };
+
+const NOT_SENT = 'the record was removed (retention or erasure) before it could be sent';
+
+export class SyncPusher {
+  constructor(
+    private readonly store: RecordStore,
+    private readonly outbox: Outbox,
+    private readonly client: TransactionClient,
+    private readonly options: PushOptions,
+  ) {}
+
+  async push(signal?: AbortSignal): Promise<PushReport> {
+    const report: PushReport = { sent: 0, retrying: 0, parked: 0, answer: null };
+    const claimed = this.outbox.claim(this.options.maxEntries, this.options.leaseMs);
+    if (claimed.length === 0) return report;
+    const { items, gone } = this.#fit(claimed);
+    if (gone.length > 0) {
+      this.outbox.park(gone, JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found', diagnostics: NOT_SENT }] }));
+      report.parked += gone.length;
+      this.options.audit(JSON.stringify({ parked: gone.length, seq: seqRange(gone), reason: 'record removed' }));
+    }
+    if (items.length > 0) await this.#send(items, report, signal);
+    return report;
+  }
+
+  /** Drops whole groups from the end of the claim (back to waiting) until its Bundle fits in maxEntries. */
+  #fit(claimed: OutboxItem[]): { items: OutboxItem[]; gone: OutboxItem[] } {
+    let items = claimed;
+    for (;;) {
+      const { gone } = loadBatchRecords(this.store, items);
+      const goneSeqs = new Set(gone.map((item) => item.seq));
+      const excess = this.#entries(items).length - this.options.maxEntries;
+      if (excess <= 0 || items.length <= 1) return { items: items.filter((item) => !goneSeqs.has(item.seq)), gone };
+      const { head, rest } = splitTail(items, Math.min(items.length - 1, excess));
+      // A claim that is one group too big for a Bundle is sent whole rather than never.
+      if (head.length === 0) return { items: items.filter((item) => !goneSeqs.has(item.seq)), gone };
+      this.outbox.release(rest);
+      items = head;
+    }
+  }
+
+  #entries(items: readonly OutboxItem[]): BundleEntry[] {
+    const { records } = loadBatchRecords(this.store, items);
+    if (records.patients.length === 0) return [];
+    const { stationId, patientIdentifierSystem, softwareVersion, now } = this.options;
+    return transactionEntries(stationId, records, { patientIdentifierSystem, softwareVersion, recordedAt: now() });
+  }
+
+  async #send(items: OutboxItem[], report: PushReport, signal: AbortSignal | undefined): Promise<void> {
+    const entries = this.#entries(items);
+    const answer = await this.#ask(entries, signal);
+    report.answer = answer.kind === 'sent' ? 200 : answer.answer;
+    this.options.audit(JSON.stringify({ items: items.length, entries: entries.length, seq: seqRange(items), answer: report.answer }));
+    if (answer.kind === 'sent') {
+      this.outbox.markSent(items);
+      report.sent += items.length;
+      return;
+    }
+    if (answer.kind === 'retry') {
+      const attempt = Math.max(...items.map((item) => item.attempts)) + 1;
+      this.outbox.retryLater(items, retryDelayMs(attempt, answer.retryAfterMs, this.options.random));
+      report.retrying += items.length;
+      return;
+    }
+    const { head, rest } = splitTail(items, Math.floor(items.length / 2));
+    if (head.length === 0 || rest.length === 0) {
+      this.outbox.park(items, answer.outcome);
+      report.parked += items.length;
+      return;
+    }
+    await this.#send(head, report, signal);
+    await this.#send(rest, report, signal);
+  }
+
+  async #ask(entries: BundleEntry[], signal: AbortSignal | undefined): Promise<Answer> {
+    let response: Awaited<ReturnType<TransactionClient['transaction']>>;
+    try {
+      response = await this.client.transaction({ resourceType: 'Bundle', type: 'transaction', entry: withFreshFullUrls(entries) }, { signal });
+    } catch (error) {
+      const timeout = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      return { kind: 'retry', retryAfterMs: null, answer: timeout ? 'timeout' : 'network' };
+    }
+    const { status, body, retryAfterMs } = response;
+    if (status >= 200 && status < 300) {
+      // Only a full account of every entry proves the batch stored; anything less is sent again.
+      return answeredEveryEntry(body, entries.length) ? { kind: 'sent' } : { kind: 'retry', retryAfterMs, answer: status };
+    }
+    if (status === 401 || status === 408 || status === 429 || status >= 500 || status < 400) return { kind: 'retry', retryAfterMs, answer: status };
+    return { kind: 'refused', outcome: outcomeText(body, status), answer: status };
+  }
+}
+
+function answeredEveryEntry(body: unknown, count: number): boolean {
+  const bundle = body as Bundle | null;
+  if (bundle?.resourceType !== 'Bundle' || bundle.type !== 'transaction-response') return false;
+  const entries = bundle.entry ?? [];
+  return entries.length === count && entries.every((entry) => /^2\d\d\b/.test(entry.response?.status ?? ''));
+}
+
+/** The server's OperationOutcome as it sent it (bounded), or one saying what came instead. */
+function outcomeText(body: unknown, status: number): string {
+  if ((body as { resourceType?: unknown } | null)?.resourceType === 'OperationOutcome') return JSON.stringify(body).slice(0, 20_000);
+  return JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'processing', diagnostics: `HTTP ${status} without an OperationOutcome` }] });
+}
+
+/**
+ * The items split before about `drop` of their last ones, never splitting a group: a group with a
+ * member past the cut goes with the rest whole.
+ */
+function splitTail(items: readonly OutboxItem[], drop: number): { head: OutboxItem[]; rest: OutboxItem[] } {
+  const cut = items.length - drop;
+  const cutGroups = new Set(items.slice(cut).flatMap((item) => (item.groupKey === null ? [] : [item.groupKey])));
+  const goesLater = (item: OutboxItem, index: number) => index >= cut || (item.groupKey !== null && cutGroups.has(item.groupKey));
+  return { head: items.filter((item, index) => !goesLater(item, index)), rest: items.filter(goesLater) };
+}
+
+function seqRange(items: readonly OutboxItem[]): [number, number] {
+  return [items[0]!.seq, items[items.length - 1]!.seq];
+}
