@@ -40,6 +40,31 @@ async function attemptSignIn(page: Page, traffic: readonly ContractMessage[], de
   await expect.poll(() => answersTo(traffic, 'signIn').length).toBe(answered + 1);
 }
 
+/** The text of `element` and the offsets of the characters that start a new line on the screen. */
+function lineStarts(element: Element): { text: string; starts: number[] } {
+  const text = element.textContent ?? '';
+  const tops: number[] = [];
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let offset = 0; offset < (node.textContent ?? '').length; offset++) {
+      const range = document.createRange();
+      range.setStart(node, offset);
+      range.setEnd(node, offset + 1);
+      tops.push(Math.round(range.getBoundingClientRect().top));
+    }
+  }
+  return { text, starts: tops.flatMap((top, index) => (top > (tops[index - 1] ?? top) ? [index] : [])) };
+}
+
+/** The enrolment address wraps (it is longer than its column) and only right after a separator. */
+async function expectUriWrapsAtSeparators(page: Page): Promise<void> {
+  const { text, starts } = await page.locator('[data-role="totp-uri"]').evaluate(lineStarts);
+  expect(starts.length).toBeGreaterThan(0);
+  // Each break shown as "…before|after…", so a failure names where the address was cut.
+  const around = (start: number) => `${text.slice(start - 6, start)}|${text.slice(start, start + 6)}`;
+  expect(starts.map(around)).toEqual(starts.filter((start) => '/:?&='.includes(text.charAt(start - 1))).map(around));
+}
+
 async function signOut(page: Page): Promise<void> {
   await page.locator('[data-action="sign-out"]').click();
   await expect(signInForm(page)).toBeVisible();
@@ -87,6 +112,7 @@ test.describe('first run', () => {
     await page.locator('[data-action="create-user"]').click();
     const nurseUri = (await page.locator('[data-role="totp-uri"]').innerText()).trim();
     expect(nurseUri).toMatch(/^otpauth:\/\/totp\/VitalBridge:nurse\.first\?secret=/);
+    await expectUriWrapsAtSeparators(page);
     await expect(page.locator('[data-user="nurse.first"]')).toContainText('Nurse');
     await expect(page.locator('[data-user="admin.first"]')).toContainText('Administrator');
     // The alarm sound's state sits under the header's title: without an alarm the screen starts
@@ -217,10 +243,24 @@ test.describe('a station in use', () => {
     const physician = await station.signIn(doctor, 'physician');
     await doctor.locator('[data-screen-link="alarms"]').click();
     const pulse = doctor.locator('[data-role="alarm-limits"] [data-limit-metric="pulseRate"]');
+    // Out of its safe bounds: our message beside the field, nothing sent (no browser tooltip).
+    await pulse.getByLabel(/^Pulse high limit/).fill('300');
+    await pulse.getByLabel('Reason for changing the Pulse limits').fill('Athlete, resting rate high');
+    await pulse.getByRole('button', { name: 'Save' }).click();
+    await expect(pulse.locator('[data-role="limit-problem"]')).toHaveText('Pulse high limit must be between 60 and 200 /min');
+    await expect(pulse.getByLabel(/^Pulse high limit/)).toHaveAttribute('aria-invalid', 'true');
+    await expect(pulse.getByRole('status')).toHaveCount(0);
+    // Inside the bounds but with no reason: refused, with the reason asked for.
     await pulse.getByLabel(/^Pulse high limit/).fill('130');
+    await pulse.getByLabel('Reason for changing the Pulse limits').fill('');
+    await pulse.getByRole('button', { name: 'Save' }).click();
+    await expect(pulse.locator('[data-role="limit-problem"]')).toHaveText('Give the reason for this change: it is kept with the change.');
+    await expect(doctor.locator('[data-role="limit-changes"]')).toHaveCount(0);
+    await screenshot(doctor, 'access-limits-problems-laptop');
     await pulse.getByLabel('Reason for changing the Pulse limits').fill('Athlete, resting rate high');
     await pulse.getByRole('button', { name: 'Save' }).click();
     await expect(pulse.getByRole('status')).toHaveText('Saved');
+    await expect(pulse.locator('[data-role="limit-problem"]')).toHaveCount(0);
     const log = doctor.locator('[data-role="limit-changes"]');
     await expect(log).toContainText('Pulse high 120 → 130');
     await expect(log).toContainText(`by ${physician.username} (Athlete, resting rate high)`);

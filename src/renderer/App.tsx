@@ -9,6 +9,7 @@ import { StationVisit } from './visit/StationVisit';
 import { getStationApi } from './transport';
 import { AlarmsScreen } from './alarms/StationAlarms';
 import { News2Screen } from './news2/News2Screen';
+import { News2Summary } from './news2/News2Summary';
 import { TrainingScreen } from './training/TrainingPanel';
 import { actorMay } from '../shared/clinical/actor';
 import { can, type ProtectedAction } from '../shared/roles';
@@ -55,25 +56,27 @@ export function App({ store, display, access, station }: { store: StationStore; 
                 {label}
               </button>
             ))}
-            {!can(user.role, 'visit.start') ? null : visitOpen ? (
+            {can(user.role, 'visit.start') && visitOpen ? (
               <button type="button" className="nav-button" aria-current={screen === 'visit' ? 'page' : undefined} data-screen-link="visit" onClick={() => setScreen('visit')}>
                 Video visit
               </button>
-            ) : (
-              <button
-                type="button"
-                className="nav-button"
-                data-action="start-visit"
-                onClick={() => {
-                  setVisitOpen(true);
-                  setScreen('visit');
-                }}
-              >
-                Start video visit
-              </button>
-            )}
+            ) : null}
           </nav>
         )}
+        {/* Starting a visit is an action, not a screen: a primary button outside the screens' nav. */}
+        {!locked && can(user.role, 'visit.start') && !visitOpen ? (
+          <button
+            type="button"
+            className="primary-action"
+            data-action="start-visit"
+            onClick={() => {
+              setVisitOpen(true);
+              setScreen('visit');
+            }}
+          >
+            Start video visit
+          </button>
+        ) : null}
         {!locked && <SignedInBar user={user} access={access} />}
       </header>
       {station.banners}
@@ -83,7 +86,7 @@ export function App({ store, display, access, station }: { store: StationStore; 
         <main className="monitor" aria-label="Monitor">
           <section className="monitor-main" aria-label="Vital signs">
             <PlethWaveform store={store} display={display} tile={view.tiles.find((tile) => tile.metric === 'spo2')} />
-            <VitalTiles tiles={view.tiles} />
+            <VitalTiles tiles={view.tiles} alarmState={clinicalView.alarms} after={<News2Summary state={clinicalView.news2} onOpen={() => setScreen('news2')} />} />
           </section>
           <DevicePanel devices={view.devices} store={store} />
         </main>

@@ -50,21 +50,21 @@ export function StationShell({ api, access, store, renderStation, renderKiosk }:
   usePatientDataFollowsAccess(access, store, clinical);
   useActivityReports(access, gate.screen === 'signed-in');
 
-  const soundControl = <AlarmSoundControl sound={sound} />;
   const bannersOf = (soundControlBeside?: ReactNode) => (
-    <div className="app-banners">
+    // Focusable: on the monitor the banners keep a fixed height and further alarms scroll inside it.
+    <div className="app-banners" tabIndex={0} role="region" aria-label="Alarms and connection">
       <ConnectionBanner connection={connection} />
       <StationAlarms clinical={clinical} view={clinicalView} soundControl={soundControlBeside} />
     </div>
   );
   // A kiosk shows the patient's screens whoever is signed in; its way out is an administrator's sign-in there.
   // It draws its own header, so its alarm sound's control stays beside the alarm banner.
-  if (kiosk) return renderKiosk(bannersOf(soundControl));
+  if (kiosk) return renderKiosk(bannersOf(<AlarmSoundControl sound={sound} askToEnable={false} />));
   const banners = bannersOf();
   const title = (
     <div className="app-title-block">
       <h1 className="app-title">VitalBridge</h1>
-      {soundControl}
+      <AlarmSoundControl sound={sound} />
     </div>
   );
   if (gate.screen === 'signed-in' || gate.screen === 'locked') {

@@ -3,8 +3,8 @@
  * hand, and the otpauth:// URI itself. The core never shows it again, so the screen says so and
  * waits for the person to confirm they have it.
  */
-import { useMemo } from 'react';
-import { enrolmentSecret, groupedForTyping, qrPath } from './totp-enrolment';
+import { Fragment, useMemo } from 'react';
+import { enrolmentSecret, groupedForTyping, qrPath, uriWrapSegments } from './totp-enrolment';
 
 export interface TotpEnrolmentProps {
   username: string;
@@ -41,7 +41,12 @@ export function TotpEnrolment({ username, uri, audience, doneLabel, onDone }: To
           </dd>
           <dt>Enrolment address</dt>
           <dd className="totp-uri" data-role="totp-uri">
-            {uri}
+            {uriWrapSegments(uri).map((segment, index) => (
+              <Fragment key={index}>
+                {index > 0 && <wbr />}
+                {segment}
+              </Fragment>
+            ))}
           </dd>
         </dl>
       </div>

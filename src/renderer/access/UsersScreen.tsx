@@ -112,7 +112,8 @@ function UserTable({ users, me, onRemove }: { users: readonly UserSummary[]; me:
                       Keep
                     </button>
                   </span>
-                ) : (
+                ) : user.id === me.userId ? null : (
+                  // The station refuses removing yourself; the screen does not offer it.
                   <button type="button" className="access-button" data-action="remove-user" aria-label={`Remove ${user.username}`} onClick={() => setConfirming(user.id)}>
                     Remove
                   </button>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { enrolmentSecret, groupedForTyping, qrPath } from './totp-enrolment';
+import { enrolmentSecret, groupedForTyping, qrPath, uriWrapSegments } from './totp-enrolment';
 
 const URI = 'otpauth://totp/VitalBridge:nurse1?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=VitalBridge&algorithm=SHA1&digits=6&period=30';
 
@@ -40,5 +40,13 @@ describe('the enrolment QR code', () => {
       expect(dark.has(`0 ${i}`)).toBe(false);
       expect(dark.has(`${i} 3`)).toBe(false);
     }
+  });
+});
+
+describe('where the enrolment address may wrap', () => {
+  it('is after each separator only, so the label, secret and issuer stay whole', () => {
+    const uri = 'otpauth://totp/VitalBridge:nurse.first?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=VitalBridge';
+    expect(uriWrapSegments(uri)).toEqual(['otpauth:', '/', '/', 'totp/', 'VitalBridge:', 'nurse.first?', 'secret=', 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&', 'issuer=', 'VitalBridge']);
+    expect(uriWrapSegments(uri).join('')).toBe(uri);
   });
 });

@@ -23,6 +23,14 @@ export function groupedForTyping(secret: string): string {
   return (secret.match(/.{1,4}/g) ?? []).join(' ');
 }
 
+/**
+ * The URI cut after each of its separators (`/`, `:`, `?`, `&`, `=`), so the screen can let a long
+ * line wrap there and never inside the label, the secret or the issuer.
+ */
+export function uriWrapSegments(uri: string): string[] {
+  return uri.split(/(?<=[/:?&=])/);
+}
+
 /** The QR spec's quiet zone: four light modules around the code, or scanners miss it. */
 const QUIET_ZONE_MODULES = 4;
 

@@ -7,6 +7,7 @@ import type { CSSProperties } from 'react';
 import type { AlarmStatePayload, PresentedAlarmPayload } from '../../shared/contract-clinical';
 import { formatClock } from '../format/display-format';
 import { PRIORITY_WORDS, alarmValueText, liveAnnouncement } from './alarm-words';
+import { alarmLampStyle } from './tile-alarm';
 import './alarms.css';
 
 export interface AlarmBannerProps {
@@ -70,8 +71,8 @@ function AlarmRow({ shown, canAcknowledge, onAcknowledge }: { shown: PresentedAl
   const measured = alarmValueText(alarm.metric, alarm.value, alarm.unit, alarm.limit);
   const value = measured && alarm.latched ? `last ${measured}` : measured;
   const status = alarm.latched ? 'Condition ended: acknowledge' : alarm.acknowledged ? `Acknowledged by ${alarm.acknowledged.by.name}` : null;
-  const period = visual.flashHz > 0 ? `${1000 / visual.flashHz}ms` : undefined;
-  // The colour comes from ALARM_VISUALS, the one definition of the IEC 60601-1-8 signal.
+  // The colour and flash rate come from ALARM_VISUALS, the one definition of the IEC 60601-1-8 signal.
+  const lamp = alarmLampStyle(visual);
   const colour = { '--alarm-colour': visual.colour } as CSSProperties;
   return (
     <li
@@ -83,7 +84,7 @@ function AlarmRow({ shown, canAcknowledge, onAcknowledge }: { shown: PresentedAl
       data-latched={alarm.latched}
       data-audible={shown.audible}
     >
-      <span className={`alarm-lamp${visual.flashHz > 0 ? ' alarm-lamp-flashing' : ''}`} style={period ? { animationDuration: period } : undefined} aria-hidden="true" />
+      <span className={`alarm-lamp${lamp.flashing ? ' alarm-lamp-flashing' : ''}`} style={lamp.style} aria-hidden="true" />
       <span className="alarm-priority">
         <span aria-hidden="true">{visual.marker} </span>
         {PRIORITY_WORDS[alarm.priority]}

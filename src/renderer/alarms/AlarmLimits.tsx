@@ -9,6 +9,7 @@ import { ALARM_METRICS, METRIC_ALARM_RULES, type AlarmMetric, type LimitSide } f
 import { METRIC_DEFINITIONS } from '../../shared/vitals';
 import { displayUnit, formatClock } from '../format/display-format';
 import type { LimitChange } from './clinical-store';
+import { limitDraftProblems, type LimitDraft, type LimitDraftProblems } from './limit-draft';
 
 export interface AlarmLimitsProps {
   limits: AlarmStatePayload['limits'];
@@ -83,11 +84,16 @@ function LimitCell({ metric, side, value }: { metric: AlarmMetric; side: LimitSi
 }
 
 function EditableLimitRow({ metric, limits, onChange }: { metric: AlarmMetric; limits: { low: number | null; high: number | null }; onChange: AlarmLimitsProps['onChange'] }) {
-  const [draft, setDraft] = useState({ low: limits.low?.toString() ?? '', high: limits.high?.toString() ?? '', reason: '' });
+  const [draft, setDraft] = useState<LimitDraft>({ low: limits.low?.toString() ?? '', high: limits.high?.toString() ?? '', reason: '' });
   const [outcome, setOutcome] = useState<string | null>(null);
+  const [problems, setProblems] = useState<LimitDraftProblems>({});
   const label = METRIC_DEFINITIONS[metric].label;
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    const found = limitDraftProblems(metric, draft);
+    setProblems(found);
+    setOutcome(null);
+    if (Object.keys(found).length > 0) return;
     const change: LimitChange = { metric, ...(draft.reason.trim() && { reason: draft.reason.trim() }) };
     for (const side of ['low', 'high'] as const) {
       if (METRIC_ALARM_RULES[metric][side] !== null && draft[side].trim() !== '') change[side] = Number(draft[side]);
@@ -116,6 +122,8 @@ function EditableLimitRow({ metric, limits, onChange }: { metric: AlarmMetric; l
                 <input
                   form={formId}
                   type="number"
+                  aria-invalid={problems[side] !== undefined}
+                  aria-describedby={problems[side] ? `${formId}-${side}-problem` : undefined}
                   className="limit-input"
                   aria-label={`${label} ${side} limit (${unitOf(metric)}, ${rule.min}–${rule.max})`}
                   min={rule.min}
@@ -127,17 +135,37 @@ function EditableLimitRow({ metric, limits, onChange }: { metric: AlarmMetric; l
                 <span className="limit-bounds" aria-hidden="true">
                   {rule.min}–{rule.max}
                 </span>
+                {problems[side] ? (
+                  <span className="limit-problem" id={`${formId}-${side}-problem`} data-role="limit-problem" role="alert">
+                    {problems[side]}
+                  </span>
+                ) : null}
               </>
             )}
           </td>
         );
       })}
       <td>
-        <form id={formId} className="limit-form" onSubmit={(event) => void submit(event)}>
-          <input type="text" className="limit-reason" aria-label={`Reason for changing the ${label} limits`} placeholder="Reason" value={draft.reason} onChange={(event) => setDraft({ ...draft, reason: event.target.value })} />
+        {/* noValidate: the problems are ours, next to their fields, not the browser's tooltip. */}
+        <form id={formId} className="limit-form" noValidate onSubmit={(event) => void submit(event)}>
+          <input
+            type="text"
+            className="limit-reason"
+            aria-label={`Reason for changing the ${label} limits`}
+            aria-invalid={problems.reason !== undefined}
+            aria-describedby={problems.reason ? `${formId}-reason-problem` : undefined}
+            placeholder="Reason"
+            value={draft.reason}
+            onChange={(event) => setDraft({ ...draft, reason: event.target.value })}
+          />
           <button type="submit" className="alarm-button">
             Save
           </button>
+          {problems.reason ? (
+            <span className="limit-problem" id={`${formId}-reason-problem`} data-role="limit-problem" role="alert">
+              {problems.reason}
+            </span>
+          ) : null}
           {outcome ? <span role="status">{outcome}</span> : null}
         </form>
       </td>

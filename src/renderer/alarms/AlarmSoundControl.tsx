@@ -6,8 +6,12 @@
 import { useSyncExternalStore } from 'react';
 import type { AlarmSound } from './alarm-sound';
 
-export function AlarmSoundControl({ sound }: { sound: AlarmSound }) {
-  const enabled = useSyncExternalStore(sound.subscribe, sound.isEnabled);
+/**
+ * `askToEnable`: false on the kiosk, whose patients are not asked to switch on the staff's alarm
+ * sound; it starts on their first touch (AlarmSound.enableOnFirstGesture) and nothing shows until then.
+ */
+export function AlarmSoundControl({ sound, askToEnable = true }: { sound: AlarmSound; askToEnable?: boolean }) {
+  const enabled = useSyncExternalStore(sound.subscribe, sound.isEnabled, sound.isEnabled);
   if (enabled) {
     return (
       <p className="alarm-sound alarm-sound-on" data-role="alarm-sound" data-sound="on">
@@ -15,6 +19,7 @@ export function AlarmSoundControl({ sound }: { sound: AlarmSound }) {
       </p>
     );
   }
+  if (!askToEnable) return null;
   return (
     <button type="button" className="alarm-sound alarm-sound-off" data-action="enable-alarm-sound" data-sound="off" onClick={() => sound.enable()}>
       Sound off: click to enable alarm sound

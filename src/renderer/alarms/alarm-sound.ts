@@ -6,6 +6,9 @@
 import type { AlarmPriority } from '../../shared/clinical/alarm-presentation';
 import { AlarmSoundScheduler, WebAudioPulseOutput, type ScheduledPulse } from './alarm-audio';
 
+/** The events that can carry a user activation (pointerup for touch, pointerdown for a mouse). */
+const GESTURES = ['pointerdown', 'pointerup', 'keydown'] as const;
+
 /** Well under the lookahead, so the queue never runs dry even when the page's timers are throttled. */
 const PUMP_EVERY_MS = 250;
 
@@ -39,9 +42,15 @@ export class AlarmSound {
     return () => this.#listeners.delete(listener);
   };
 
-  /** Must run inside a user gesture's handler; later calls do nothing. */
+  /**
+   * Must run inside a user gesture's handler. A later call resumes the audio context if the browser
+   * kept it suspended (a touch's pointerdown is no user activation; its pointerup is).
+   */
   enable(): void {
-    if (this.#scheduler) return;
+    if (this.#scheduler) {
+      if (this.#context?.state === 'suspended') void this.#context.resume();
+      return;
+    }
     const context = this.createContext();
     void context.resume();
     this.#context = context;
@@ -58,18 +67,20 @@ export class AlarmSound {
     this.#scheduler?.setPriority(priority);
   }
 
-  /** Enables the sound on the first click, tap or key press anywhere in the document. */
-  enableOnFirstGesture(target: Document): () => void {
+  /**
+   * Enables the sound on the first click, tap or key press anywhere in the document, and keeps
+   * listening until the audio really runs: on a touch screen (the kiosk) the first finger down is no
+   * user activation, so the browser holds the context suspended until the finger lifts.
+   */
+  enableOnFirstGesture(target: EventTarget): () => void {
     const onGesture = () => {
       this.enable();
-      remove();
+      if (this.#context?.state === 'running') remove();
     };
     const remove = () => {
-      target.removeEventListener('pointerdown', onGesture, true);
-      target.removeEventListener('keydown', onGesture, true);
+      for (const type of GESTURES) target.removeEventListener(type, onGesture, true);
     };
-    target.addEventListener('pointerdown', onGesture, true);
-    target.addEventListener('keydown', onGesture, true);
+    for (const type of GESTURES) target.addEventListener(type, onGesture, true);
     return remove;
   }
 

@@ -1,20 +1,27 @@
+import type { ReactNode } from 'react';
 import { METRIC_DEFINITIONS, type Metric } from '../../shared/vitals';
 import type { TileView } from '../station/station-model';
 import { displayUnit, formatAge, formatClock, formatDeviceTime, formatValue } from '../format/display-format';
+import { alarmLampStyle, tileAlarmOf, tileLimitsOf, type TileAlarm, type TileAlarmState, type TileLimits } from '../alarms/tile-alarm';
+import { PRIORITY_WORDS } from '../alarms/alarm-words';
 
 const BLOOD_PRESSURE: readonly Metric[] = ['systolic', 'diastolic', 'meanArterialPressure'];
 const PRIMARY: readonly Metric[] = ['spo2', 'pulseRate'];
 const STATE_WORDS = { stale: 'Stale', invalid: 'Invalid' } as const;
 
-/** `ageAt`: station time to show each value's age against (the clinician's page, where data travels). */
-export function VitalTiles({ tiles, ageAt }: { tiles: readonly TileView[]; ageAt?: number }) {
+/**
+ * `ageAt`: station time to show each value's age against (the clinician's page, where data travels).
+ * `alarmState`: the station's alarms and limits, so each tile shows its parameter's alarm and limits.
+ * `after`: a further tile-sized item at the end of the grid (the monitor's NEWS2 summary).
+ */
+export function VitalTiles({ tiles, ageAt, alarmState = null, after }: { tiles: readonly TileView[]; ageAt?: number; alarmState?: TileAlarmState | null; after?: ReactNode }) {
   const byMetric = new Map(tiles.map((tile) => [tile.metric, tile]));
   const tileOf = (metric: Metric): TileView => byMetric.get(metric) ?? { metric, state: 'absent', entry: null, reason: 'No reading yet', caution: null };
   const others = tiles.filter((tile) => !PRIMARY.includes(tile.metric) && !BLOOD_PRESSURE.includes(tile.metric));
   return (
     <div className="tiles">
       {PRIMARY.map((metric) => (
-        <VitalTile key={metric} tile={tileOf(metric)} size="large" ageAt={ageAt} />
+        <VitalTile key={metric} tile={tileOf(metric)} size="large" ageAt={ageAt} alarmState={alarmState} />
       ))}
       <section className="tile-group" aria-labelledby="bp-heading">
         <h3 id="bp-heading" className="tile-group-label">
@@ -22,30 +29,51 @@ export function VitalTiles({ tiles, ageAt }: { tiles: readonly TileView[]; ageAt
         </h3>
         <div className="tile-group-members">
           {BLOOD_PRESSURE.map((metric) => (
-            <VitalTile key={metric} tile={tileOf(metric)} size="member" ageAt={ageAt} />
+            <VitalTile key={metric} tile={tileOf(metric)} size="member" ageAt={ageAt} alarmState={alarmState} />
           ))}
         </div>
       </section>
       {others.map((tile) => (
-        <VitalTile key={tile.metric} tile={tile} size="small" ageAt={ageAt} />
+        <VitalTile key={tile.metric} tile={tile} size="small" ageAt={ageAt} alarmState={alarmState} />
       ))}
+      {after}
     </div>
   );
 }
 
-function VitalTile({ tile, size, ageAt }: { tile: TileView; size: 'large' | 'small' | 'member'; ageAt: number | undefined }) {
+interface VitalTileProps {
+  tile: TileView;
+  size: 'large' | 'small' | 'member';
+  ageAt: number | undefined;
+  alarmState: TileAlarmState | null;
+}
+
+function VitalTile({ tile, size, ageAt, alarmState }: VitalTileProps) {
   const definition = METRIC_DEFINITIONS[tile.metric];
   const reading = tile.entry?.reading ?? null;
   const unit = reading?.unit ?? definition.units[0]!;
   // Only live and stale tiles carry a number; a stale one is marked, an invalid one shows none.
   const value = reading && (tile.state === 'live' || tile.state === 'stale') ? formatValue(tile.metric, reading.value, unit) : '---';
   const labelId = `tile-label-${tile.metric}`;
+  const alarm = tileAlarmOf(tile.metric, alarmState);
+  const limits = tileLimitsOf(tile.metric, alarmState);
+  const lamp = alarm ? alarmLampStyle(alarm.visual, alarm.acknowledged) : null;
   return (
-    <article className={`tile tile-${size}`} data-metric={tile.metric} data-state={tile.state} aria-labelledby={labelId}>
+    <article
+      className={`tile tile-${size}${alarm ? ` tile-in-alarm alarm-${alarm.priority}` : ''}`}
+      style={lamp?.style}
+      data-metric={tile.metric}
+      data-state={tile.state}
+      data-alarm-priority={alarm?.priority}
+      data-alarm-acknowledged={alarm ? alarm.acknowledged : undefined}
+      aria-labelledby={labelId}
+    >
+      {lamp ? <span className={`alarm-lamp tile-alarm-lamp${lamp.flashing ? ' alarm-lamp-flashing' : ''}`} style={lamp.style} data-role="alarm-lamp" aria-hidden="true" /> : null}
       <header className="tile-header">
         <h3 id={labelId} className="tile-label">
           {definition.label}
         </h3>
+        {alarm ? <TileAlarmChip alarm={alarm} /> : null}
         {tile.state === 'stale' || tile.state === 'invalid' ? <span className={`tile-badge badge-${tile.state}`}>{STATE_WORDS[tile.state]}</span> : null}
       </header>
       <p className="tile-reading">
@@ -55,6 +83,7 @@ function VitalTile({ tile, size, ageAt }: { tile: TileView; size: 'large' | 'sma
         <span className="tile-unit" data-role="unit" data-ucum={unit}>
           {displayUnit(tile.metric, unit)}
         </span>
+        {limits ? <LimitsBeside metric={tile.metric} limits={limits} /> : null}
       </p>
       <p className="tile-detail">
         {tile.reason ?? tile.caution ?? ''}
@@ -80,6 +109,35 @@ function MeasuredAt({ entry }: { entry: NonNullable<TileView['entry']> }) {
           <time dateTime={deviceTime}>{formatDeviceTime(deviceTime)}</time> (device clock)
         </>
       )}
+    </span>
+  );
+}
+
+function TileAlarmChip({ alarm }: { alarm: TileAlarm }) {
+  return (
+    <span className="alarm-priority tile-alarm-chip" data-role="tile-alarm">
+      <span aria-hidden="true">{alarm.visual.marker} </span>
+      {alarm.acknowledged ? 'Acknowledged' : PRIORITY_WORDS[alarm.priority]}
+    </span>
+  );
+}
+
+/** The alarm limits, high over low as on a bedside monitor, in the metric's canonical unit (alarm-limits.ts). */
+function LimitsBeside({ metric, limits }: { metric: Metric; limits: TileLimits }) {
+  const unit = METRIC_DEFINITIONS[metric].units[0]!;
+  const side = (name: 'high' | 'low') => {
+    const limit = limits[name];
+    return (
+      <span className="tile-limit" data-role={`limit-${name}`} data-off={limit === null}>
+        <span className="visually-hidden">{name} alarm limit </span>
+        {limit === null ? 'alarm off' : formatValue(metric, limit, unit)}
+      </span>
+    );
+  };
+  return (
+    <span className="tile-limits" data-role="alarm-limits">
+      {side('high')}
+      {side('low')}
     </span>
   );
 }

@@ -128,6 +128,15 @@ export type LimitChangeOutcome =
   | { ok: true; limits: Record<AlarmMetric, MetricLimits>; records: LimitChangeRecord[] }
   | { ok: false; error: string };
 
+/** Why `value` cannot be the metric's `side` limit (no such limit, or outside its safe bounds); null when it can. */
+export function limitValueProblem(metric: AlarmMetric, side: LimitSide, value: number): string | null {
+  const { label, units } = METRIC_DEFINITIONS[metric];
+  const sideRule = METRIC_ALARM_RULES[metric][side];
+  if (sideRule === null) return `${label} has no ${side} alarm limit`;
+  if (!Number.isFinite(value) || value < sideRule.min || value > sideRule.max) return `${label} ${side} limit must be between ${sideRule.min} and ${sideRule.max} ${units[0]}`;
+  return null;
+}
+
 /** Only a physician may change limits (they are a prescription), only inside the safe bounds, and low must stay below high. */
 export function changeLimits(
   current: Record<AlarmMetric, MetricLimits>,
@@ -139,17 +148,13 @@ export function changeLimits(
   const rule = METRIC_ALARM_RULES[request.metric];
   if (rule === undefined) return { ok: false, error: `${String(request.metric)} has no alarm limits` };
   const label = METRIC_DEFINITIONS[request.metric].label;
-  const unit = METRIC_DEFINITIONS[request.metric].units[0];
   const next: MetricLimits = { ...current[request.metric] };
   const records: LimitChangeRecord[] = [];
   for (const side of ['low', 'high'] as const) {
     const value = request[side];
     if (value === undefined) continue;
-    const sideRule = rule[side];
-    if (sideRule === null) return { ok: false, error: `${label} has no ${side} alarm limit` };
-    if (!Number.isFinite(value) || value < sideRule.min || value > sideRule.max) {
-      return { ok: false, error: `${label} ${side} limit must be between ${sideRule.min} and ${sideRule.max} ${unit}` };
-    }
+    const problem = limitValueProblem(request.metric, side, value);
+    if (problem !== null) return { ok: false, error: problem };
     if (value !== next[side]) records.push({ metric: request.metric, side, oldValue: next[side], newValue: value, by: actor, at: now, reason: request.reason ?? null });
     next[side] = value;
   }
