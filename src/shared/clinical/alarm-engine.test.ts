@@ -330,6 +330,13 @@ describe('technical alarms', () => {
     expect(only(state).alarm.key).toBe('technical:oximeter:disconnected');
   });
 
+  it('ends physiological conditions of a device that failed, as of one that was unplugged', () => {
+    let state = stream(withOximeter(), T0, T0 + 6 * S, 97, 135);
+    expect(only(state).alarm.key).toBe('physiological:pulseRate:high');
+    state = applyDevices(state, [device('oximeter', { state: 'error' })], T0 + 7 * S);
+    expect(shown(state).map((alarm) => alarm.alarm.key)).not.toContain('physiological:pulseRate:high');
+  });
+
   it('does not report a device that never connected as disconnected', () => {
     const state = applyDevices(createAlarmEngine(T0), [device('oximeter', { state: 'error', condition: 'ok' })], T0);
     expect(shown(tickAlarms(state, T0 + 60 * S))).toHaveLength(0);
