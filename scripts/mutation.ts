@@ -47,7 +47,8 @@ export interface ModuleScore {
   survived: number;
   /** No test executes its code, counted as undetected. */
   noCoverage: number;
-  score: number;
+  /** Null when nothing was scored: every mutant drawn was static (module-level data, ignoreStatic). */
+  score: number | null;
 }
 
 export function scoreOf(module: string, results: readonly MutantResult[]): ModuleScore {
@@ -55,7 +56,7 @@ export function scoreOf(module: string, results: readonly MutantResult[]): Modul
   const [killed, timeout, survived, noCoverage] = [count('Killed'), count('Timeout'), count('Survived'), count('NoCoverage')];
   const mutants = killed + timeout + survived + noCoverage;
   const detected = killed + timeout;
-  return { module, mutants, killed, timeout, survived, noCoverage, score: mutants === 0 ? 100 : (100 * detected) / mutants };
+  return { module, mutants, killed, timeout, survived, noCoverage, score: mutants === 0 ? null : (100 * detected) / mutants };
 }
 
 const silent: Logger = {
@@ -113,8 +114,10 @@ interface RunFacts {
   date: string;
 }
 
+const percent = (score: number | null): string => (score === null ? 'n/a' : `${score.toFixed(1)} %`);
+
 const row = (s: ModuleScore, run: RunFacts): string =>
-  `| ${s.module} | ${s.mutants} | ${s.killed} | ${s.timeout} | ${s.survived} | ${s.noCoverage} | ${s.score.toFixed(1)} % | ` +
+  `| ${s.module} | ${s.mutants} | ${s.killed} | ${s.timeout} | ${s.survived} | ${s.noCoverage} | ${percent(s.score)} | ` +
   `${run.typeCheck ? 'on' : 'off'} | ${Math.floor(run.wallSeconds / 60)} min ${Math.round(run.wallSeconds % 60)} s | ${run.date} |`;
 
 async function main(): Promise<number> {
@@ -149,7 +152,7 @@ async function main(): Promise<number> {
       const score = await runModule(name, MODULES[name]!, sample, typeCheck);
       const wallSeconds = (Date.now() - started) / 1000;
       scores.push({ score, run: { typeCheck, wallSeconds, date } });
-      process.stdout.write(`${name}: ${score.score.toFixed(1)} % in ${wallSeconds.toFixed(0)} s\n`);
+      process.stdout.write(`${name}: ${percent(score.score)} in ${wallSeconds.toFixed(0)} s\n`);
     } catch (error) {
       // A module whose tests fail unmutated has no score; the others still get theirs.
       broken.push(name);
@@ -161,8 +164,10 @@ async function main(): Promise<number> {
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |\n',
   );
   for (const { score, run } of scores) process.stdout.write(`${row(score, run)}\n`);
-  const failing = sample ? scores.map(({ score }) => score).filter((s) => s.score < threshold) : [];
-  for (const s of failing) process.stderr.write(`${s.module}: sampled mutation score ${s.score.toFixed(1)} % is under ${threshold} %\n`);
+  const failing = sample ? scores.map(({ score }) => score).filter((s) => s.score !== null && s.score < threshold) : [];
+  for (const s of failing) process.stderr.write(`${s.module}: sampled mutation score ${percent(s.score)} is under ${threshold} %\n`);
+  // Said, not hidden behind a 100 %: such a module's sample tested nothing this time.
+  for (const { score } of scores) if (sample && score.score === null) process.stdout.write(`${score.module}: every sampled mutant was static data, which Stryker does not score; its full run is in the README\n`);
   return failing.length > 0 || broken.length > 0 ? 1 : 0;
 }
 
