@@ -2,13 +2,13 @@
  * What the station's FHIR output needs besides the records: the settings that shape it and the
  * station's software version (its Device's version).
  */
-import { version } from '../../../package.json';
+import packageJson from '../../../package.json' with { type: 'json' };
 import { stationId } from '../audit/audit-log';
 import type { RecordStore } from '../records/store';
 import type { VisitSetting } from './encounter';
 import type { ExportContext } from './patient-bundle';
 
-export const STATION_SOFTWARE_VERSION: string = version;
+export const STATION_SOFTWARE_VERSION: string = packageJson.version;
 
 export interface FhirSettings {
   /** `records.patientIdentifierSystem`: the URI of the clinic's patient identifiers; null when not set. */
