@@ -32,7 +32,8 @@ async function openRecords<T>(dataDir: string, read: (db: Awaited<ReturnType<typ
 const station = useWebStation([], {
   prepare: (dataDir) =>
     openRecords(dataDir, (db) => {
-      const store = new RecordStore(db);
+      // A launch of yesterday: its visit ended long before this start, so the station opens a new patient.
+      const store = new RecordStore(db, () => Date.now() - 86_400_000);
       const patient = store.createPatient({ givenName: 'Erasmus', familyName: 'Earlier', birthDate: '1944-02-29', gender: 'male', identifier: 'MRN-OLD-1' });
       const visit = store.startVisit(patient.id, 'station');
       for (const [metric, value, unit] of [['spo2', 96, '%'], ['pulseRate', 71, '/min'], ['spo2', 95, '%']] as const) {
@@ -116,16 +117,24 @@ test('a physician names the current patient and exports the record as a FHIR bun
   const bundle = JSON.parse(await readFile(await download.path(), 'utf8')) as { resourceType: string; type: string; entry: { resource: Resource }[] };
   expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'collection' });
   const resources = bundle.entry.map((entry) => entry.resource);
-  expect(resources.filter((resource) => resource.resourceType === 'Patient')).toEqual([
-    expect.objectContaining({ id: currentId, name: [{ family: 'Okonkwo-Smith', given: ['Zoë'] }], gender: 'female', birthDate: '1961-05-17', identifier: [{ value: 'MRN-4711' }] }),
+  // The Patient's id is derived from the station and the record (stable across exports), not the record's own id.
+  const patients = resources.filter((resource) => resource.resourceType === 'Patient');
+  expect(patients).toEqual([
+    expect.objectContaining({
+      name: [{ family: 'Okonkwo-Smith', given: ['Zoë'] }],
+      gender: 'female',
+      birthDate: '1961-05-17',
+      identifier: expect.arrayContaining([expect.objectContaining({ use: 'usual', value: 'MRN-4711', type: expect.objectContaining({ coding: [expect.objectContaining({ code: 'MR' })] }) })]),
+    }),
   ]);
+  const patientReference = { reference: `urn:uuid:${patients[0]!.id as string}`, type: 'Patient' };
   const observations = resources.filter((resource) => resource.resourceType === 'Observation') as (Resource & { code: { coding: Coding[] }; valueQuantity?: { system: string; code: string; value: number } })[];
   const oxygen = observations.filter((observation) => observation.code.coding.some((coding) => coding.system === LOINC && coding.code === '59408-5'));
   expect(oxygen.length).toBeGreaterThan(0);
   for (const observation of oxygen) {
     expect(observation.code.coding).toEqual(expect.arrayContaining([expect.objectContaining({ system: LOINC, code: '2708-6' })]));
     expect(observation.valueQuantity).toMatchObject({ system: UCUM, code: '%' });
-    expect(observation.subject).toEqual({ reference: `urn:uuid:${currentId}` });
+    expect(observation.subject).toEqual(patientReference);
   }
   const pulse = observations.filter((observation) => observation.code.coding.some((coding) => coding.system === LOINC && coding.code === '8867-4'));
   expect(pulse.length).toBeGreaterThan(0);
@@ -182,7 +191,7 @@ test('an administrator erases a patient of an earlier launch, and the audit trai
 
   await expect(dialog).toHaveCount(0);
   await expect(row(page, earlierPatientId)).toHaveCount(0);
-  await expect(page.locator('[data-role="records-notice"]')).toHaveText("Erased Erasmus Earlier's record: removed 1 patient record, 3 readings, 1 visit.");
+  await expect(page.locator('[data-role="records-notice"]')).toHaveText("Erased Erasmus Earlier's record: removed 1 patient record, 6 FHIR sync queue entries, 3 readings, 1 visit.");
   await expect(currentRow(page)).toBeVisible();
 
   await page.locator('[data-action="verify-audit"]').click();

@@ -20,6 +20,9 @@ const TABLE_WORDS: Record<string, [string, string]> = {
   consents: ['consent', 'consents'],
   attachments: ['attachment', 'attachments'],
   visits: ['visit', 'visits'],
+  news2_charted: ['NEWS2 observation', 'NEWS2 observations'],
+  news2_scores: ['NEWS2 score', 'NEWS2 scores'],
+  outbox: ['FHIR sync queue entry', 'FHIR sync queue entries'],
 };
 
 export function erasedSummary(removed: Record<string, number>): string {

@@ -3,9 +3,12 @@
  * which everything the devices measure is filed. Every launch opens one; a kiosk opens the next
  * one when a patient finishes their visit (startNext), so each kiosk visit is a patient of its own.
  * A nurse can later give the patient a name (namePatient). A staff-mode station that restarts (a
- * power cut, an update) carries on with the previous launch's patient and visit, as a bedside
- * monitor does; a kiosk's launch starts a new anonymous patient, because the kiosk cannot know that
- * the same person sat down again.
+ * crash, a power cut, an update) carries on with the previous launch's patient and visit, as a
+ * bedside monitor does; but one that was off longer than RESUME_WITHIN_MS (overnight, or moved to
+ * the next patient) starts a new anonymous patient, as a monitor discharges automatically after
+ * being off a while: staff mode has no other way to a new patient, so the next person must never
+ * be filed under the last one. A kiosk's launch always starts a new anonymous patient, because
+ * the kiosk cannot know that the same person sat down again.
  *
  * patientId and visitId are read at every use (the recorder tags each item as it queues it): they
  * change when the next encounter starts.
@@ -17,6 +20,9 @@ import { type PatientDetails, type PatientRecord, type RecordStore } from '../..
 
 /** The station itself, as the audit trail names it for what it does on its own. */
 export const STATION_ACTOR = { actor: 'station', role: 'system' } as const;
+
+/** How long after a clean stop a staff-mode station still carries on with its patient at the next launch. */
+export const RESUME_WITHIN_MS = 30 * 60_000;
 
 export interface Encounter {
   readonly patientId: string;
@@ -36,13 +42,15 @@ export class CurrentEncounter implements Encounter {
 
   /**
    * Opens the launch's encounter, audited as station actions, in one transaction: with `resume`,
-   * the visit the previous launch had (the same patient at a restarted staff-mode station, whose
+   * the visit the previous launch had if it is still open (a crash) or ended at most
+   * RESUME_WITHIN_MS before `now` (the same patient at a restarted staff-mode station, whose
    * records and NEWS2 trend carry on), else (and in a new installation) a new anonymous patient.
    */
-  static start(store: RecordStore, audit: AuditLog, options: { resume?: boolean } = {}): CurrentEncounter {
+  static start(store: RecordStore, audit: AuditLog, options: { resume?: boolean; now?: number } = {}): CurrentEncounter {
+    const now = options.now ?? Date.now();
     const open = (): Encounter => {
       const previous = options.resume ? store.latestVisit() : null;
-      if (!previous) return openAnonymous(store, audit);
+      if (!previous || (previous.endedAt !== null && now - previous.endedAt > RESUME_WITHIN_MS)) return openAnonymous(store, audit);
       store.reopenVisit(previous.id);
       audit.append({ ...STATION_ACTOR, action: 'visit.start', object: previous.id });
       return { patientId: previous.patientId, visitId: previous.id };

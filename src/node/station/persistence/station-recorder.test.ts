@@ -6,9 +6,10 @@ import type { Actor } from '../../../shared/clinical/actor';
 import type { AlarmLogEntry } from '../../../shared/clinical/alarm-engine';
 import { openAuditLog } from '../../audit/audit-log';
 import { openRecordsDatabase, type RecordsDb } from '../../records/database';
+import { ANONYMOUS_PATIENT } from '../../records/anonymous-patient';
 import { RecordStore } from '../../records/store';
 import { newKeyProvider, tempDataDir } from '../../records/test-support';
-import { CurrentEncounter, type Encounter } from './encounter';
+import { CurrentEncounter, RESUME_WITHIN_MS, type Encounter } from './encounter';
 import { RecorderThread, startRecorderWorker } from './recorder-thread';
 import { RecorderFlushError, StationRecorder, type StationRecorderOptions } from './station-recorder';
 import { buildPatientBundle } from '../../fhir/patient-bundle';
@@ -319,6 +320,20 @@ describe('NEWS2 after a restart', () => {
     expect(!stale.ok && stale.problems.filter((problem) => problem.reason === 'stale').map((problem) => problem.input).sort()).toEqual(['consciousness', 'onOxygen']);
     expect(after.current().trend).toEqual(trendBefore);
     after.stop();
+  });
+
+  it('carries on with the patient after a crash or a short stop, but a station off longer than RESUME_WITHIN_MS starts a new anonymous patient', async () => {
+    const { store, audit, encounter } = await setUp();
+    const open = (now: number) => CurrentEncounter.start(store, audit, { resume: true, now });
+    // A crash leaves the visit open: carried on however long the station was off.
+    expect(open(Date.now() + 24 * 3_600_000).visitId).toBe(encounter.visitId);
+    encounter.end();
+    const endedAt = store.latestVisit()!.endedAt!;
+    expect(open(endedAt + RESUME_WITHIN_MS).visitId).toBe(encounter.visitId);
+    store.endVisit(encounter.visitId);
+    const next = open(store.latestVisit()!.endedAt! + RESUME_WITHIN_MS + 1);
+    expect(next.patientId).not.toBe(encounter.patientId);
+    expect(store.getPatient(next.patientId)).toMatchObject(ANONYMOUS_PATIENT);
   });
 
   it('a new patient (a kiosk launch or the next kiosk visit) and another visit of the same patient bring back nothing', async () => {
