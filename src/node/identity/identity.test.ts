@@ -161,6 +161,20 @@ describe('sign-in', () => {
     expect(right).toMatchObject({ ok: false, reason: 'throttled' });
   });
 
+  it('counts a guess that arrives while earlier guesses at the same name are still being checked', async () => {
+    const station = await stationWithNurse();
+    const auth = new Authenticator(station.users, station.audit, { now: station.clock.now, throttle: { freeAttempts: 100, baseDelayMs: 30_000, maxDelayMs: 30_000 } });
+    const guess = () => auth.signIn({ username: 'nurse.ada', password: 'wrong password!' });
+    const first = guess();
+    const queued = [guess(), guess()];
+    await first;
+    // One turn of the event loop: the next queued guess is now being checked when the late one arrives.
+    await new Promise((resolve) => setImmediate(resolve));
+    const late = guess();
+    await Promise.all([...queued, late]);
+    expect(station.users.findByUsername('nurse.ada')?.failedAttempts).toBe(4);
+  });
+
   it('caps the wait and keeps throttling state across a restart', async () => {
     const station = await stationWithNurse();
     for (let i = 0; i < 12; i++) {
