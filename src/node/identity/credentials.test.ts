@@ -23,6 +23,11 @@ describe('password policy and stored hashes', () => {
     expect(await verifyPassword('correct horse battery', stored)).toBe(true);
   });
 
+  it('verifies a hash stored with a cost parameter at the accepted maximum of 32', async () => {
+    const stored = await hashPassword('correct horse battery', { logN: 10, r: 1, p: 32 });
+    expect(await verifyPassword('correct horse battery', stored)).toBe(true);
+  });
+
   it('verifies a password typed in another Unicode normal form (the same characters)', async () => {
     const composed = 'Zoë-Müller-2024'.normalize('NFC');
     const decomposed = composed.normalize('NFD');

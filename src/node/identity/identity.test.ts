@@ -330,6 +330,8 @@ describe('sessions', () => {
     const station = await openTestStation();
     const session = station.auth.openKioskSession('patient-a');
     expect(session).toMatchObject({ userId: kioskActorId('patient-a'), role: 'kiosk', patientScope: 'patient-a' });
+    // The audit trail names the visit by its patient, so two patients' visits are told apart.
+    expect(station.audit.entries().at(-1)).toMatchObject({ actor: 'kiosk:patient-a', role: 'kiosk', action: 'session.sign-in', object: 'patient-a' });
     expect(station.auth.authorize(session.id, 'patient.view', 'patient-a').role).toBe('kiosk');
     expect(() => station.auth.authorize(session.id, 'patient.view', 'patient-b')).toThrow(new SessionError('other-patient'));
   });
@@ -340,6 +342,10 @@ describe('sessions', () => {
     const nurse = await station.auth.signInFor('kiosk.leave', { username: 'nurse.ada', password: PASSWORD, totp: totpCode(station.secret, station.clock.time) });
     expect(nurse).toEqual({ ok: false, reason: 'not-permitted' });
     expect(station.audit.entries().at(-1)).toMatchObject({ actor: station.userId, role: 'nurse', action: 'session.sign-in-refused' });
+    expect(await station.auth.signInFor('kiosk.leave', { username: 'admin.grace', password: 'wrong password!', totp: totpCode(admin.totpSecret!, station.clock.time) })).toEqual({
+      ok: false,
+      reason: 'invalid-credentials',
+    });
     const granted = await station.auth.signInFor('kiosk.leave', { username: 'admin.grace', password: PASSWORD, totp: totpCode(admin.totpSecret!, station.clock.time) });
     expect(granted).toMatchObject({ ok: true, session: { userId: admin.id, role: 'administrator', patientScope: null } });
   });
