@@ -23,6 +23,11 @@ describe('password policy and stored hashes', () => {
     expect(await verifyPassword('correct horse battery', stored)).toBe(true);
   });
 
+  it('verifies a hash stored with a cost parameter at the accepted maximum of 32', async () => {
+    const stored = await hashPassword('correct horse battery', { logN: 10, r: 1, p: 32 });
+    expect(await verifyPassword('correct horse battery', stored)).toBe(true);
+  });
+
   it('verifies a password typed in another Unicode normal form (the same characters)', async () => {
     const composed = 'Zoë-Müller-2024'.normalize('NFC');
     const decomposed = composed.normalize('NFD');
@@ -137,6 +142,29 @@ describe('user directory', () => {
     expect(admin.user.totpSecret).toHaveLength(20);
     expect(admin.totpEnrolmentUri).toContain(`secret=${base32Encode(admin.user.totpSecret!)}`);
     expect([users.count(), users.count('kiosk'), users.count('administrator'), users.count('nurse')]).toEqual([2, 1, 1, 0]);
+  });
+
+  it('names every rule a new account breaks, one after another', async () => {
+    const { users } = await openTestStation();
+    const input = { username: 'a', role: 'janitor', password: 'correct horse battery' } as unknown as Parameters<typeof users.create>[0];
+    await expect(users.create(input)).rejects.toThrow(/^user names are 2–64 letters, digits, dots, dashes or underscores; .*kiosk/);
+  });
+
+  it("lists accounts oldest first for the administrator, accounts made in the same millisecond by name", async () => {
+    const { users, clock } = await openTestStation();
+    for (const username of ['zoe', 'yann']) await users.create({ username, role: 'nurse', password: 'correct horse battery' });
+    clock.advance(1);
+    await users.create({ username: 'adam', role: 'physician', password: 'correct horse battery' });
+    expect(users.list().map(({ username, role }) => `${username} ${role}`)).toEqual(['yann nurse', 'zoe nurse', 'adam physician']);
+  });
+
+  it('refuses to load an account whose role was altered, past the schema, to one the station does not know', async () => {
+    const { users, db } = await openTestStation();
+    const { user } = await users.create({ username: 'nurse.ada', role: 'nurse', password: 'correct horse battery' });
+    db.pragma('ignore_check_constraints = ON');
+    db.prepare("UPDATE users SET role = 'superuser' WHERE id = ?").run(user.id);
+    expect(() => users.get(user.id)).toThrow('a user account has an unknown role');
+    expect(() => users.findByUsername('nurse.ada')).toThrow('a user account has an unknown role');
   });
 
   it('removes an account once and says when there is no such account', async () => {

@@ -161,6 +161,20 @@ describe('sign-in', () => {
     expect(right).toMatchObject({ ok: false, reason: 'throttled' });
   });
 
+  it('counts a guess that arrives while earlier guesses at the same name are still being checked', async () => {
+    const station = await stationWithNurse();
+    const auth = new Authenticator(station.users, station.audit, { now: station.clock.now, throttle: { freeAttempts: 100, baseDelayMs: 30_000, maxDelayMs: 30_000 } });
+    const guess = () => auth.signIn({ username: 'nurse.ada', password: 'wrong password!' });
+    const first = guess();
+    const queued = [guess(), guess()];
+    await first;
+    // One turn of the event loop: the next queued guess is now being checked when the late one arrives.
+    await new Promise((resolve) => setImmediate(resolve));
+    const late = guess();
+    await Promise.all([...queued, late]);
+    expect(station.users.findByUsername('nurse.ada')?.failedAttempts).toBe(4);
+  });
+
   it('caps the wait and keeps throttling state across a restart', async () => {
     const station = await stationWithNurse();
     for (let i = 0; i < 12; i++) {
@@ -213,6 +227,35 @@ describe('sign-in', () => {
     station.clock.advance(DEFAULT_THROTTLE.forgetAfterMs!);
     await station.auth.signIn({ username: 'one-more', password: 'wrong password!' });
     expect(station.auth.unknownNamesRemembered).toBe(1);
+  });
+
+  it("audits a throttled account's refusals under its id and role, and an unknown name's as unidentified", async () => {
+    const station = await stationWithNurse();
+    // Every failure starts a wait longer than the audit's one-minute window, so the refusal after
+    // that minute opens a new audit entry from the throttled check itself.
+    const auth = new Authenticator(station.users, station.audit, { now: station.clock.now, throttle: { freeAttempts: 0, baseDelayMs: 5 * 60_000, maxDelayMs: 5 * 60_000 } });
+    for (const username of ['nurse.ada', 'ghost']) expect(await auth.signIn({ username, password: 'wrong password!' })).toMatchObject({ reason: 'throttled' });
+    station.clock.advance(60_000);
+    for (const username of ['nurse.ada', 'ghost']) expect(await auth.signIn({ username, password: PASSWORD })).toMatchObject({ reason: 'throttled' });
+    expect(station.audit.entries().map(({ actor, role, object }) => [actor, role, object])).toEqual([
+      [station.userId, 'nurse', null],
+      ['unidentified', 'unidentified', null],
+      [station.userId, 'nurse', null],
+      ['unidentified', 'unidentified', null],
+    ]);
+  });
+
+  it("throttles an unknown name however it is capitalised or padded, as an account's name is", async () => {
+    const station = await stationWithNurse();
+    for (const username of ['ghost', 'GHOST', ' Ghost ']) expect(await station.auth.signIn({ username, password: 'wrong password!' })).toEqual({ ok: false, reason: 'invalid-credentials' });
+    expect(await station.auth.signIn({ username: 'gHoSt', password: 'wrong password!' })).toEqual({ ok: false, reason: 'throttled', retryAfterMs: THROTTLE.baseDelayMs });
+  });
+
+  it('refuses a staff account whose second-factor secret is missing, rather than letting the password alone in', async () => {
+    const station = await stationWithNurse();
+    station.db.prepare('UPDATE users SET totp_secret = NULL WHERE id = ?').run(station.userId);
+    expect(await station.auth.signIn({ username: 'nurse.ada', password: PASSWORD, totp: '123456' })).toEqual({ ok: false, reason: 'invalid-credentials' });
+    expect(await station.auth.signIn({ username: 'nurse.ada', password: PASSWORD })).toEqual({ ok: false, reason: 'invalid-credentials' });
   });
 
   it('survives hostile input types without throwing', async () => {
@@ -287,6 +330,8 @@ describe('sessions', () => {
     const station = await openTestStation();
     const session = station.auth.openKioskSession('patient-a');
     expect(session).toMatchObject({ userId: kioskActorId('patient-a'), role: 'kiosk', patientScope: 'patient-a' });
+    // The audit trail names the visit by its patient, so two patients' visits are told apart.
+    expect(station.audit.entries().at(-1)).toMatchObject({ actor: 'kiosk:patient-a', role: 'kiosk', action: 'session.sign-in', object: 'patient-a' });
     expect(station.auth.authorize(session.id, 'patient.view', 'patient-a').role).toBe('kiosk');
     expect(() => station.auth.authorize(session.id, 'patient.view', 'patient-b')).toThrow(new SessionError('other-patient'));
   });
@@ -297,8 +342,87 @@ describe('sessions', () => {
     const nurse = await station.auth.signInFor('kiosk.leave', { username: 'nurse.ada', password: PASSWORD, totp: totpCode(station.secret, station.clock.time) });
     expect(nurse).toEqual({ ok: false, reason: 'not-permitted' });
     expect(station.audit.entries().at(-1)).toMatchObject({ actor: station.userId, role: 'nurse', action: 'session.sign-in-refused' });
+    expect(await station.auth.signInFor('kiosk.leave', { username: 'admin.grace', password: 'wrong password!', totp: totpCode(admin.totpSecret!, station.clock.time) })).toEqual({
+      ok: false,
+      reason: 'invalid-credentials',
+    });
     const granted = await station.auth.signInFor('kiosk.leave', { username: 'admin.grace', password: PASSWORD, totp: totpCode(admin.totpSecret!, station.clock.time) });
     expect(granted).toMatchObject({ ok: true, session: { userId: admin.id, role: 'administrator', patientScope: null } });
+  });
+
+  it('locks after five minutes without use by default, and after the configured time when one is set', async () => {
+    const byDefault = await openTestStation();
+    const visit = byDefault.auth.openKioskSession('patient-a');
+    byDefault.clock.advance(5 * 60_000 - 1);
+    expect(byDefault.auth.isLocked(visit.id)).toBe(false);
+    byDefault.clock.advance(1);
+    expect(byDefault.auth.isLocked(visit.id)).toBe(true);
+    const shorter = await openTestStation(undefined, { inactivityLockMs: 2 * 60_000 });
+    const ward = shorter.auth.openKioskSession('patient-a');
+    shorter.clock.advance(2 * 60_000 - 1);
+    expect(shorter.auth.isLocked(ward.id)).toBe(false);
+    shorter.clock.advance(1);
+    expect(shorter.auth.isLocked(ward.id)).toBe(true);
+  });
+
+  it('says in words why a session cannot be used', async () => {
+    const station = await signedIn();
+    expect(() => station.auth.authorize('made-up', 'patient.list')).toThrow('not signed in');
+    expect(() => station.auth.authorize(station.sessionId, 'record.erase')).toThrow('this role may not do that');
+    station.auth.lock(station.sessionId);
+    expect(() => station.auth.authorize(station.sessionId, 'patient.list')).toThrow('the session is locked; sign in again to unlock it');
+    const visit = station.auth.openKioskSession('patient-a');
+    expect(() => station.auth.authorize(visit.id, 'patient.view', 'patient-b')).toThrow('this kiosk session only shows its own patient');
+  });
+
+  it('refuses to lock, unlock or report on a session it does not know, and signing out twice ends it once', async () => {
+    const station = await signedIn();
+    const right = { username: 'nurse.ada', password: PASSWORD, totp: totpCode(station.secret, station.clock.time + TOTP_STEP_MS) };
+    expect(() => station.auth.lock('made-up')).toThrow(new SessionError('unknown-session'));
+    await expect(station.auth.unlock('made-up', right)).rejects.toThrow(new SessionError('unknown-session'));
+    expect(() => station.auth.isLocked('made-up')).toThrow(new SessionError('unknown-session'));
+    station.auth.signOut(station.sessionId);
+    expect(() => station.auth.signOut(station.sessionId)).not.toThrow();
+    expect(auditActions(station).filter((action) => action === 'session.sign-out')).toHaveLength(1);
+  });
+
+  it('audits a lock once, however often the screen is locked', async () => {
+    const station = await signedIn();
+    station.auth.lock(station.sessionId);
+    station.auth.lock(station.sessionId);
+    station.clock.advance(10 * 60_000);
+    expect(station.auth.isLocked(station.sessionId)).toBe(true);
+    expect(auditActions(station).filter((action) => action === 'session.lock')).toHaveLength(1);
+  });
+
+  it("ends every session of a removed account and nobody else's", async () => {
+    const station = await signedIn();
+    const second = await station.auth.signIn({ username: 'nurse.ada', password: PASSWORD, totp: totpCode(station.secret, station.clock.time + TOTP_STEP_MS) });
+    if (!second.ok) throw new Error('second sign-in failed');
+    const visit = station.auth.openKioskSession('patient-a');
+    station.auth.signOutUser(station.userId);
+    for (const id of [station.sessionId, second.session.id]) expect(() => station.auth.authorize(id, 'patient.list')).toThrow(new SessionError('unknown-session'));
+    expect(station.auth.authorize(visit.id, 'patient.view', 'patient-a').role).toBe('kiosk');
+  });
+
+  it('keeps a locked session locked once its account is removed, even against another valid account', async () => {
+    const station = await signedIn();
+    const { user: bob } = await station.users.create({ username: 'dr.bob', role: 'physician', password: 'another long password' });
+    station.auth.lock(station.sessionId);
+    station.users.remove(station.userId);
+    const bobs = { username: 'dr.bob', password: 'another long password', totp: totpCode(bob.totpSecret!, station.clock.time) };
+    expect(await station.auth.unlock(station.sessionId, bobs)).toEqual({ ok: false, reason: 'invalid-credentials' });
+    expect(station.auth.isLocked(station.sessionId)).toBe(true);
+    expect(station.audit.entries().at(-1)).toMatchObject({ actor: station.userId, role: 'nurse', action: 'session.sign-in-refused' });
+  });
+
+  it("refuses an unlock with the owner's password and code under another name, and leaves that code unused", async () => {
+    const station = await signedIn();
+    station.auth.lock(station.sessionId);
+    const owners = { username: 'someone-else', password: PASSWORD, totp: totpCode(station.secret, station.clock.time + TOTP_STEP_MS) };
+    expect(await station.auth.unlock(station.sessionId, owners)).toEqual({ ok: false, reason: 'invalid-credentials' });
+    expect(station.auth.isLocked(station.sessionId)).toBe(true);
+    expect((await station.auth.unlock(station.sessionId, { ...owners, username: 'nurse.ada' })).ok).toBe(true);
   });
 
   it('binds a kiosk session to the current patient and needs no second factor', async () => {
