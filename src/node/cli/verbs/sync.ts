@@ -3,19 +3,14 @@
  * (section fhirServer), or says how far it is. The same SyncPusher as the station's background
  * sync; both may run on one data folder, since a claim is a lease (src/node/sync/outbox.ts).
  */
-import { openAuditLog } from '../../audit/audit-log';
-import { stationId } from '../../audit/audit-log';
-import { STATION_SOFTWARE_VERSION } from '../../fhir/export-settings';
 import { openRecordsDatabase, type RecordsDb } from '../../records/database';
 import { FileKeyProvider } from '../../records/key-provider';
-import { RecordStore } from '../../records/store';
 import { confSettingsStorage } from '../../settings/json-storage';
 import type { StationSettings } from '../../settings/schema';
 import { loadSettings } from '../../settings/settings';
-import { openFhirConnection } from '../../sync/fhir-connection';
-import { DEFAULT_TIMEOUT_MS } from '../../sync/https-transport';
+import { openSync } from '../../sync/open-sync';
 import { Outbox } from '../../sync/outbox';
-import { SyncPusher, type PushReport } from '../../sync/push';
+import type { PushReport } from '../../sync/push';
 import { pushUntilNothingDue, pushUntilStopped } from '../../sync/sync-loop';
 import { failureReason, formatSyncStatus, syncStatus } from '../../sync/sync-status';
 import { EXIT_FAILURE, EXIT_OK, UsageError, parseVerbArgs, type Verb, type VerbContext } from '../verb';
@@ -52,33 +47,29 @@ failed or refused (one line on stderr saying why) or the records cannot be opene
     const settings = loadSettings(confSettingsStorage(ctx.dataDir), (line) => ctx.stderr(`sync: ${line}\n`));
     const db = await openRecordsDatabase({ dataDir: ctx.dataDir, keyProvider: new FileKeyProvider(ctx.dataDir) });
     try {
-      const outbox = new Outbox(db);
       if (values.status) {
-        ctx.stdout(formatSyncStatus(syncStatus(outbox, settings.fhirServer.baseUrl)));
+        ctx.stdout(formatSyncStatus(syncStatus(new Outbox(db), settings.fhirServer.baseUrl)));
         return EXIT_OK;
       }
-      return await send(db, outbox, settings, ctx, values.once === true);
+      return await send(db, settings, ctx, values.once === true);
     } finally {
       db.close();
     }
   },
 };
 
-async function send(db: RecordsDb, outbox: Outbox, settings: StationSettings, ctx: VerbContext, once: boolean): Promise<number> {
-  const keyProvider = new FileKeyProvider(ctx.dataDir);
-  const client = await openFhirConnection({ settings: settings.fhirServer, dataDir: ctx.dataDir, keyProvider, env: process.env });
-  if (client === null) return fail(ctx, 'no FHIR server is set (settings fhirServer.baseUrl)');
-  const audit = await openAuditLog(db, { dataDir: ctx.dataDir, keyProvider: keyProvider.auditKeyProvider() });
-  const pusher = new SyncPusher(new RecordStore(db), outbox, client, {
-    stationId: stationId(db),
+async function send(db: RecordsDb, settings: StationSettings, ctx: VerbContext, once: boolean): Promise<number> {
+  const sync = await openSync({
+    db,
+    dataDir: ctx.dataDir,
+    keyProvider: new FileKeyProvider(ctx.dataDir),
+    env: process.env,
+    fhirServer: settings.fhirServer,
     patientIdentifierSystem: settings.records.patientIdentifierSystem,
-    softwareVersion: STATION_SOFTWARE_VERSION,
-    maxEntries: settings.fhirServer.maxEntries,
-    // Longer than a request may take, so a live claim is never taken over.
-    leaseMs: 2 * DEFAULT_TIMEOUT_MS,
-    now: Date.now,
-    audit: (object) => audit.append({ actor: 'cli', role: 'system', action: 'sync.push', object }),
+    actor: 'cli',
   });
+  if (sync === null) return fail(ctx, 'no FHIR server is set (settings fhirServer.baseUrl)');
+  const { pusher, outbox, audit } = sync;
   const run = { pusher, outbox, signal: ctx.signal, now: Date.now };
   try {
     if (!once) {
