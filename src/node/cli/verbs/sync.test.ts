@@ -1,9 +1,8 @@
 import type { Observation } from '@medplum/fhirtypes';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { indexFhirDefinitions, startFhirTestServer, type FhirTestServer } from '../../../../test/fhir-server/fhir-test-server';
-import { readAuditEntries } from '../../audit/audit-log';
 import { FileKeyProvider } from '../../records/key-provider';
-import { openTestStation } from '../../records/test-support';
+import { auditTrail, openTestStation } from '../../records/test-support';
 import { confSettingsStorage } from '../../settings/json-storage';
 import { DEFAULT_SETTINGS } from '../../settings/schema';
 import { saveSettings } from '../../settings/settings';
@@ -54,15 +53,6 @@ const sync = (...args: string[]) => syncCli(args).done;
 
 async function observationValues(fhir: FhirTestServer) {
   return ((await fhir.resources('Observation')) as Observation[]).map((observation) => observation.valueQuantity?.value).sort();
-}
-
-async function auditTrail(dataDir: string) {
-  const station = await openTestStation(dataDir);
-  try {
-    return readAuditEntries(station.db).map(({ actor, role, action, object }) => ({ actor, role, action, object }));
-  } finally {
-    station.db.close();
-  }
 }
 
 describe('sync verb', { timeout: 120_000 }, () => {
