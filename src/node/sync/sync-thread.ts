@@ -20,7 +20,7 @@ export interface SyncWorkerData extends SyncSettings {
 }
 
 export type ToSyncWorker = { type: 'stop' };
-export type FromSyncWorker = { type: 'report'; report: PushReport; at: number } | { type: 'failed'; reason: string } | { type: 'closed' };
+export type FromSyncWorker = { type: 'report'; report: PushReport } | { type: 'failed'; reason: string };
 
 export interface StationSyncStatus extends SyncStatus {
   /** Why the last push failed (e.g. "the server refused the station's key"), until one succeeds; null when all is well. */

@@ -26,7 +26,7 @@ try {
   const sync = await openSync({ db, dataDir: data.dataDir, keyProvider, env: data.env, fhirServer: data.fhirServer, patientIdentifierSystem: data.patientIdentifierSystem, actor: 'station' });
   if (sync) {
     try {
-      await pushUntilStopped({ ...sync, signal: stop.signal, now: Date.now, idlePollMs: data.idlePollMs, onReport: (report) => reply({ type: 'report', report, at: Date.now() }) });
+      await pushUntilStopped({ ...sync, signal: stop.signal, now: Date.now, idlePollMs: data.idlePollMs, onReport: (report) => reply({ type: 'report', report }) });
     } finally {
       sync.audit.checkpoint();
     }
@@ -35,6 +35,6 @@ try {
   reply({ type: 'failed', reason: error instanceof Error ? error.message : String(error) });
 } finally {
   db.close();
-  reply({ type: 'closed' });
+  // The thread ends here; the station learns it from the worker's exit.
   port.close();
 }
