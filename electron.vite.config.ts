@@ -12,6 +12,8 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           // The station recorder's writer thread: started from out/main/recorder-worker.js, beside the code that starts it.
           'recorder-worker': resolve(__dirname, 'src/node/station/persistence/recorder-worker.ts'),
+          // The FHIR sync's thread (src/node/sync/sync-thread.ts), likewise.
+          'sync-worker': resolve(__dirname, 'src/node/sync/sync-worker.ts'),
         },
       },
     },

@@ -32,6 +32,8 @@ export const AUDIT_ACTIONS = [
   'records.retention-prune',
   // A nurse or physician searched the FHIR server's patients (who searched; never what for).
   'patient.server-search',
+  // One answer of the FHIR server to a sync push: counts, outbox sequence numbers and the status only.
+  'sync.push',
   // A screen tried to act for a remote clinician outside its own admitted, connected visit.
   'visit.relay-refused',
   'audit.chain-keyed',

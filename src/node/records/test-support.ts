@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openAuditLog, type AuditLog } from '../audit/audit-log';
+import { openAuditLog, readAuditEntries, type AuditLog } from '../audit/audit-log';
 import { Authenticator, type AuthenticatorOptions } from '../identity/authenticator';
 import type { ScryptCost } from '../identity/password';
 import { UserDirectory } from '../identity/users';
@@ -57,4 +57,14 @@ export async function openTestStation(dataDir = tempDataDir(), authOptions: Auth
   const audit = await openAuditLog(db, { dataDir, keyProvider: new FileKeyProvider(dataDir).auditKeyProvider(), now: clock.now });
   const users = new UserDirectory(db, clock.now, TEST_SCRYPT_COST);
   return { dataDir, db, clock, store: new RecordStore(db, clock.now), audit, users, auth: new Authenticator(users, audit, { now: clock.now, ...authOptions }) };
+}
+
+/** The audit trail of a data folder's records (who, role, action, object), opened and closed again. */
+export async function auditTrail(dataDir: string) {
+  const station = await openTestStation(dataDir);
+  try {
+    return readAuditEntries(station.db).map(({ actor, role, action, object }) => ({ actor, role, action, object }));
+  } finally {
+    station.db.close();
+  }
 }

@@ -150,6 +150,8 @@ const FhirServerSchema = z
     tokenUrl: fhirUrl.nullable().default(null),
     /** A PEM file of CAs trusted besides the system's (a clinic's own CA). */
     extraCaFile: z.string().min(1).max(4_096).nullable().default(null),
+    /** Entries per transaction Bundle the sync sends (Medplum takes at most 8 conditional creates in one). */
+    maxEntries: z.number().int().min(1).max(1_000).default(500),
   })
   .check((context) => {
     const { baseUrl, auth, clientId, tokenUrl } = context.value;

@@ -15,7 +15,7 @@ import { NodeHidSource } from '../hub/node-hid-source';
 import { SerialPortSource } from '../hub/serialport-source';
 import type { DeviceSource } from '../hub/source';
 import type { FhirSettings } from '../fhir/export-settings';
-import type { StationKeyProvider } from '../records/key-provider';
+import type { DataKeyProvider, StationKeyProvider } from '../records/key-provider';
 import type { RetentionPolicy } from '../records/store';
 import { createSimulator, isScenarioName, SCENARIO_NAMES, systemClock, type Simulator } from '../simulator';
 import { DEFAULT_INACTIVITY_LOCK_MS } from '../identity/authenticator';
@@ -41,6 +41,8 @@ import { createEncounterHistoryHandler } from './records/encounter-history';
 import { createRecordsHandlers } from './records/records-handlers';
 import { createPatientLookupHandler } from './records/patient-lookup-handler';
 import { openFhirConnection } from '../sync/fhir-connection';
+import { Outbox } from '../sync/outbox';
+import { SyncThread } from '../sync/sync-thread';
 import type { StationSettings } from '../settings/schema';
 
 export interface StationOptions {
@@ -87,6 +89,8 @@ export interface Station extends ContractHost {
   readonly scenario: string | null;
   /** The encrypted records: the launch's encounter and everything recorded under it. */
   readonly records: StationRecords;
+  /** The background FHIR sync, when settings name a server (fhirServer.baseUrl); null otherwise. */
+  readonly sync: SyncThread | null;
   close(): Promise<void>;
 }
 
@@ -204,6 +208,14 @@ export async function createStation(options: StationOptions): Promise<Station> {
     log,
   });
 
+  // A sync that cannot start (a key missing) is logged; monitoring goes on without it.
+  const sync = options.fhirServer?.baseUrl
+    ? await startSync(options, options.fhirServer, records, log).catch((error: unknown) => {
+        log(`sync: not started: ${logError(error)}`);
+        return null;
+      })
+    : null;
+
   const patientViews = createPatientViewAudit({ clinical: records.clinical, currentPatientId: () => records.encounter.patientId });
   const handlers: StationHandlers = {
     getSnapshot: (_input, { screen }) => {
@@ -238,6 +250,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
     handlers,
     scenario: simulator?.scenario ?? null,
     records,
+    sync,
     openScreen: (notify) => access.openScreen(notify),
     subscribe(sink) {
       const frames = batcher.subscribe(sink);
@@ -259,11 +272,36 @@ export async function createStation(options: StationOptions): Promise<Station> {
         access.close();
         batcher.close();
         await hub.close();
+        await sync?.close();
         await records.close();
       })();
       return closing;
     },
   };
+}
+
+/** The sync thread, with the keys it needs read here (the desktop app's key provider lives in this thread). */
+async function startSync(options: StationOptions, fhirServer: StationSettings['fhirServer'], records: StationRecords, log: (message: string) => void): Promise<SyncThread> {
+  const required = async (provider: DataKeyProvider, create: boolean, label: string) => {
+    const key = await provider.getDataKey({ create });
+    if (!key) throw new Error(`the sync cannot start: the ${label} is missing`);
+    return key;
+  };
+  const keys = {
+    data: await required(options.keyProvider, false, 'data key'),
+    audit: await required(options.keyProvider.auditKeyProvider(), false, 'audit key'),
+    // Only SMART signs with the station's key pair; the sync key is created with it on first use.
+    sync: fhirServer.auth === 'smart' ? await required(options.keyProvider.syncKeyProvider(), true, 'sync key') : new Uint8Array(0),
+  };
+  return new SyncThread({
+    dataDir: options.dataDir,
+    keys,
+    env: process.env,
+    fhirServer,
+    patientIdentifierSystem: options.fhir?.patientIdentifierSystem ?? null,
+    outbox: new Outbox(records.store.db),
+    log,
+  });
 }
 
 /** A capture that cannot be replayed is a usage error, named with the flag that gave it. */

@@ -14,7 +14,8 @@ import { loadStationSigningKey } from './station-signing-key';
 export const BEARER_TOKEN_VARIABLE = 'VITALBRIDGE_FHIR_TOKEN';
 
 export interface FhirConnectionOptions {
-  settings: StationSettings['fhirServer'];
+  /** The connection's part of the section (the batch size is the sync's). */
+  settings: Omit<StationSettings['fhirServer'], 'maxEntries'>;
   dataDir: string;
   keyProvider: StationKeyProvider;
   env: NodeJS.ProcessEnv;

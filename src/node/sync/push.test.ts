@@ -4,6 +4,7 @@ import { openRecordsDatabase } from '../records/database';
 import { FileKeyProvider } from '../records/key-provider';
 import { RecordStore } from '../records/store';
 import { tempDataDir, TestClock } from '../records/test-support';
+import { AuthorizationError } from './access-token';
 import { Outbox } from './outbox';
 import { SyncPusher, type TransactionClient } from './push';
 
@@ -75,6 +76,7 @@ describe('sync push', () => {
     ['408', { status: 408, retryAfterMs: null, body: null }, 408, 500],
     ['a network error', new TypeError('fetch failed'), 'network', 500],
     ['a timeout', Object.assign(new Error('timed out'), { name: 'TimeoutError' }), 'timeout', 500],
+    ["the token endpoint refusing the station's key", new AuthorizationError('token endpoint refused the station: HTTP 401'), 'key-refused', 500],
     ['a 200 that does not account for every entry', { status: 200, retryAfterMs: null, body: { resourceType: 'Bundle', type: 'transaction-response', entry: [] } }, 200, 500],
   ] as const)('keeps the batch waiting after %s and tries again only when its backoff ends', async (_name, reply, answer, delayMs) => {
     const s = await station(3);

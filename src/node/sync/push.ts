@@ -13,6 +13,7 @@
 import type { Bundle, BundleEntry } from '@medplum/fhirtypes';
 import { transactionEntries } from '../fhir/transaction-entries';
 import type { RecordStore } from '../records/store';
+import { AuthorizationError } from './access-token';
 import { retryDelayMs } from './backoff';
 import { loadBatchRecords } from './batch-records';
 import { withFreshFullUrls } from './fresh-full-urls';
@@ -43,8 +44,12 @@ export interface PushReport {
   sent: number;
   retrying: number;
   parked: number;
-  /** The last HTTP status, or 'network' / 'timeout'; null when nothing was due. */
-  answer: number | 'network' | 'timeout' | null;
+  /**
+   * The last HTTP status, or 'network' / 'timeout', or 'key-refused' when the token endpoint
+   * refused the station's key (retried with backoff like any failure: an administrator may
+   * register the key meanwhile); null when nothing was due.
+   */
+  answer: number | 'network' | 'timeout' | 'key-refused' | null;
 }
 
 type Answer = { kind: 'sent' } | { kind: 'retry'; retryAfterMs: number | null; answer: PushReport['answer'] } | { kind: 'refused'; outcome: string; answer: number };
@@ -127,6 +132,7 @@ export class SyncPusher {
     try {
       response = await this.client.transaction({ resourceType: 'Bundle', type: 'transaction', entry: withFreshFullUrls(entries) }, { signal });
     } catch (error) {
+      if (error instanceof AuthorizationError) return { kind: 'retry', retryAfterMs: null, answer: 'key-refused' };
       const timeout = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
       return { kind: 'retry', retryAfterMs: null, answer: timeout ? 'timeout' : 'network' };
     }

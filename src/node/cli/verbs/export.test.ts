@@ -3,9 +3,9 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundleProblems } from '../../../../test/fhir/fhir-validation';
-import { readAuditEntries, stationId } from '../../audit/audit-log';
+import { stationId } from '../../audit/audit-log';
 import { StationIds } from '../../fhir/stable-ids';
-import { openTestStation } from '../../records/test-support';
+import { auditTrail, openTestStation } from '../../records/test-support';
 import { confSettingsStorage } from '../../settings/json-storage';
 import { DEFAULT_SETTINGS } from '../../settings/schema';
 import { saveSettings } from '../../settings/settings';
@@ -35,15 +35,6 @@ async function exportCli(...args: string[]) {
   let stderr = '';
   const code = await runCli(['export', ...args], { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text), signal: new AbortController().signal });
   return { code, stdout, stderr };
-}
-
-async function auditTrail(dataDir: string) {
-  const station = await openTestStation(dataDir);
-  try {
-    return readAuditEntries(station.db).map(({ actor, role, action, object }) => ({ actor, role, action, object }));
-  } finally {
-    station.db.close();
-  }
 }
 
 describe('export verb', { timeout: 60_000 }, () => {

@@ -6,6 +6,7 @@ import { exportVerb } from './export';
 import { news2Verb } from './news2';
 import { recordVerb } from './record';
 import { replayVerb } from './replay';
+import { syncVerb } from './sync';
 import { syncKeyVerb } from './sync-key';
 
-export const verbs: readonly Verb[] = [replayVerb, recordVerb, devicesVerb, news2Verb, auditVerifyVerb, exportVerb, syncKeyVerb];
+export const verbs: readonly Verb[] = [replayVerb, recordVerb, devicesVerb, news2Verb, auditVerifyVerb, exportVerb, syncVerb, syncKeyVerb];

@@ -6,10 +6,10 @@
  * worker starts after a short, growing pause.
  */
 import { existsSync } from 'node:fs';
-import { extname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker, workerUrl } from '../../worker-start';
 import { type BatchOutcome, type BatchWriter, describeWriteError, type RecordedWrite } from './recorder-batch';
 
 /** What a worker is started with. The key never leaves memory: not argv, not env, not a log line. */
@@ -21,20 +21,10 @@ export interface RecorderWorkerData {
 export type ToRecorderWorker = { type: 'write'; writes: readonly RecordedWrite[] } | { type: 'close' };
 export type FromRecorderWorker = { type: 'outcome'; outcome: BatchOutcome } | { type: 'closed' };
 
-/**
- * The worker entry sits beside this module and is built to the same extension: .ts when running
- * from source (tsx, vitest), .js in out/main (an input of electron.vite.config.ts), .mjs in the
- * durability test's bundle.
- */
-const WORKER_URL = new URL(`./recorder-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+const WORKER_URL = workerUrl('recorder-worker', import.meta.url);
 
 export function startRecorderWorker(data: RecorderWorkerData): Worker {
-  if (!WORKER_URL.pathname.endsWith('.ts')) return new Worker(WORKER_URL, { workerData: data });
-  // From source: tsx's loader hooks do not reach worker threads (privatenumber/tsx#354), so the
-  // worker registers them itself before importing its entry.
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(WORKER_URL.href)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData: data });
+  return startWorker(WORKER_URL, data);
 }
 
 const FIRST_RESTART_DELAY_MS = 200;

@@ -1,0 +1,108 @@
+/**
+ * npm run bench:sync [-- --smoke]: a station back online after a week offline. One oximeter's
+ * backlog (SpO₂ and pulse once a minute for 7 days) plus spot measurements (blood pressure and
+ * temperature four times a day) is flushed to the test FHIR server (Medplum's router, in a process
+ * of its own: bench/fhir-server-process.ts) by the station's sync thread (SyncThread), as the
+ * station does. Printed: time to flush, server-side resources per second, and the station's
+ * event-loop delay (perf_hooks monitorEventLoopDelay) during the flush against the idle loop
+ * measured in the same run. `--smoke`: a 3-hour backlog, seconds.
+ * Batches are 8 entries (fhirServer.maxEntries): Medplum takes no more conditional creates in one.
+ */
+import { spawn } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { openRecordsDatabase } from '../src/node/records/database';
+import { FileKeyProvider } from '../src/node/records/key-provider';
+import { RecordStore } from '../src/node/records/store';
+import { tempDataDir } from '../src/node/records/test-support';
+import { DEFAULT_SETTINGS } from '../src/node/settings/schema';
+import { Outbox } from '../src/node/sync/outbox';
+import { SyncThread } from '../src/node/sync/sync-thread';
+
+const SMOKE = process.argv.includes('--smoke');
+const BACKLOG_MINUTES = SMOKE ? 3 * 60 : 7 * 24 * 60;
+const SPOTS_EVERY_MINUTES = 6 * 60;
+const IDLE_MS = SMOKE ? 1_000 : 5_000;
+/** How often the bench (like a Sync panel) asks the status while flushing. */
+const STATUS_EVERY_MS = 1_000;
+
+async function stationWithBacklog(): Promise<string> {
+  const dataDir = tempDataDir();
+  const db = await openRecordsDatabase({ dataDir, keyProvider: new FileKeyProvider(dataDir) });
+  const store = new RecordStore(db);
+  const patient = store.createPatient({ givenName: 'Bench', familyName: 'Patient', birthDate: '1950-01-01', gender: 'female', identifier: null });
+  const start = Date.now() - BACKLOG_MINUTES * 60_000;
+  db.transaction(() => {
+    for (let minute = 0; minute < BACKLOG_MINUTES; minute += 1) {
+      const receivedAt = start + minute * 60_000;
+      const oximeter = { deviceId: 'ox-1', deviceTime: null, receivedAt, source: 'pulse-oximeter' } as const;
+      store.recordReading(patient.id, null, { ...oximeter, metric: 'spo2', unit: '%', value: 93 + (minute % 5) });
+      store.recordReading(patient.id, null, { ...oximeter, metric: 'pulseRate', unit: '/min', value: 70 + (minute % 15) });
+      if (minute % SPOTS_EVERY_MINUTES !== 0) continue;
+      const cuff = { deviceId: 'cuff-1', unit: 'mm[Hg]', deviceTime: null, receivedAt, source: 'blood-pressure-cuff', measurementId: `bp-${minute}` } as const;
+      store.recordReading(patient.id, null, { ...cuff, metric: 'systolic', value: 125 + (minute % 9) });
+      store.recordReading(patient.id, null, { ...cuff, metric: 'diastolic', value: 80 + (minute % 7) });
+      store.recordReading(patient.id, null, { deviceId: 'thermo-1', deviceTime: null, receivedAt, metric: 'bodyTemperature', unit: 'Cel', value: 36.8 });
+    }
+  })();
+  db.close();
+  return dataDir;
+}
+
+function startServer() {
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./fhir-server-process.ts', import.meta.url).pathname], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => String((await lines.next()).value);
+  return {
+    baseUrl: next(),
+    async counts(): Promise<Record<string, number>> {
+      child.stdin.write('count\n');
+      return JSON.parse(await next()) as Record<string, number>;
+    },
+    stop: () => new Promise<void>((resolve) => child.once('exit', () => resolve()).kill('SIGTERM')),
+  };
+}
+
+/** The event loop's delay (ms) over `run`. */
+async function loopDelay(run: () => Promise<void>) {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  await run();
+  histogram.disable();
+  return { p50: histogram.percentile(50) / 1e6, p99: histogram.percentile(99) / 1e6, max: histogram.max / 1e6 };
+}
+
+const dataDir = await stationWithBacklog();
+const server = startServer();
+const baseUrl = await server.baseUrl;
+const keyProvider = new FileKeyProvider(dataDir);
+const keys = { data: (await keyProvider.getDataKey({ create: false }))!, audit: (await keyProvider.auditKeyProvider().getDataKey({ create: true }))!, sync: new Uint8Array(0) };
+const db = await openRecordsDatabase({ dataDir, keyProvider });
+const outbox = new Outbox(db);
+const items = outbox.counts().waiting;
+
+const idle = await loopDelay(() => sleep(IDLE_MS));
+let flushMs = 0;
+const flushing = await loopDelay(async () => {
+  const started = performance.now();
+  const sync = new SyncThread({ dataDir, keys, env: {}, fhirServer: { ...DEFAULT_SETTINGS.fhirServer, baseUrl, auth: 'none', maxEntries: 8 }, patientIdentifierSystem: null, outbox, log: (line) => console.warn(line) });
+  for (;;) {
+    const status = sync.status();
+    if (status.problem) throw new Error(status.problem);
+    if (status.waiting + status.inFlight === 0) break;
+    await sleep(STATUS_EVERY_MS);
+  }
+  flushMs = performance.now() - started;
+  await sync.close();
+});
+const counts = await server.counts();
+const resources = Object.values(counts).reduce((sum, count) => sum + count, 0);
+db.close();
+await server.stop();
+
+const ms = (value: number) => `${value.toFixed(2)} ms`;
+console.log(`bench:sync${SMOKE ? ' --smoke' : ''}: ${BACKLOG_MINUTES / 60 / 24 >= 1 ? `${BACKLOG_MINUTES / 1440} days` : `${BACKLOG_MINUTES / 60} hours`} of one oximeter a minute + spot BP and temperature every ${SPOTS_EVERY_MINUTES / 60} h: ${items} outbox items`);
+console.log(`flush: ${(flushMs / 1000).toFixed(1)} s (status looked at every ${STATUS_EVERY_MS} ms), server holds ${resources} resources ${JSON.stringify(counts)}, ${(resources / (flushMs / 1000)).toFixed(0)} resources/s`);
+console.log(`event-loop delay idle:     p50 ${ms(idle.p50)}, p99 ${ms(idle.p99)}, max ${ms(idle.max)} (${IDLE_MS / 1000} s)`);
+console.log(`event-loop delay flushing: p50 ${ms(flushing.p50)}, p99 ${ms(flushing.p99)}, max ${ms(flushing.max)} (p99 ${ms(flushing.p99 - idle.p99)} over idle)`);
