@@ -1,6 +1,6 @@
 /** Test helpers: a fresh data folder with an open records database, on a clock the test moves. */
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openAuditLog, readAuditEntries, type AuditLog } from '../audit/audit-log';
@@ -16,6 +16,19 @@ export const TEST_SCRYPT_COST: ScryptCost = { logN: 10, r: 8, p: 1 };
 
 export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'vb-records-'));
+}
+
+const trackedDirs: string[] = [];
+
+/** A temporary data folder that removeTrackedTempDirs deletes (a test file's afterEach). */
+export function trackedTempDir(): string {
+  const dir = tempDataDir();
+  trackedDirs.push(dir);
+  return dir;
+}
+
+export function removeTrackedTempDirs(): void {
+  for (const dir of trackedDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /**

@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Bundle } from '@medplum/fhirtypes';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { indexFhirDefinitions, startFhirTestServer, type FhirTestServer } from '../../../test/fhir-server/fhir-test-server';
 import { FileKeyProvider } from '../records/key-provider';
+import { removeTrackedTempDirs, trackedTempDir } from '../records/test-support';
 import { AuthorizationError, bearerAuthorization, noAuthorization, SmartBackendAuthorization, SYNC_SCOPES } from './access-token';
 import { FhirClient, retryAfterMs } from './fhir-client';
 import { checkedUrl, createTransport, TransportError } from './https-transport';
@@ -29,20 +29,15 @@ function bundle(value: string): Bundle {
   };
 }
 
-const dirs: string[] = [];
 let server: FhirTestServer | undefined;
 afterEach(async () => {
   await server?.stop();
   server = undefined;
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  removeTrackedTempDirs();
 });
 beforeAll(indexFhirDefinitions, 120_000);
 
-function dataDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'vb-sync-'));
-  dirs.push(dir);
-  return dir;
-}
+const dataDir = trackedTempDir;
 
 const stationKey = (dir: string): Promise<StationSigningKey> => loadStationSigningKey(dir, new FileKeyProvider(dir).syncKeyProvider());
 

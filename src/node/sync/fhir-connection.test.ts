@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { indexFhirDefinitions, startFhirTestServer, type FhirTestServer } from '../../../test/fhir-server/fhir-test-server';
 import { FileKeyProvider } from '../records/key-provider';
+import { removeTrackedTempDirs, trackedTempDir } from '../records/test-support';
 import { SETTINGS_SECTIONS, StationSettingsSchema } from '../settings/schema';
 import { saveSettings, type SettingsStorage } from '../settings/settings';
 import { openFhirConnection } from './fhir-connection';
@@ -12,19 +10,14 @@ import { readStationJwks } from './station-signing-key';
 const fhirServerSettings = (value: unknown) => SETTINGS_SECTIONS.fhirServer.safeParse(value);
 
 let server: FhirTestServer | undefined;
-const dirs: string[] = [];
 afterEach(async () => {
   await server?.stop();
   server = undefined;
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  removeTrackedTempDirs();
 });
 beforeAll(indexFhirDefinitions, 120_000);
 
-function dataDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'vb-fhir-connection-'));
-  dirs.push(dir);
-  return dir;
-}
+const dataDir = trackedTempDir;
 
 describe('fhirServer settings', () => {
   it('default to no server, refuse plain http to another machine, and need client id and token URL for SMART', () => {
