@@ -88,13 +88,44 @@ test.describe('live vitals in a video visit', () => {
     await expect(doctor.locator('[data-chat-author="them"] [data-role="chat-text"]')).toHaveText('Yes, loud and clear');
 
     // The clinician asks for a blood pressure; the station shows it, the patient starts it, the result arrives.
+    // The request is a row of the banner area, after the alarms: it moves no numeric on the visit
+    // screen or the monitor, and covers no alarm.
+    const stationPage = patient.page;
+    const tileBoxes = () =>
+      stationPage.locator('[data-metric]:visible').evaluateAll((tiles) => tiles.map((element) => `${element.getAttribute('data-metric')} ${JSON.stringify(element.getBoundingClientRect())}`));
+    await stationPage.locator('[data-screen-link="monitor"]').click();
+    await expect(tile(stationPage, 'spo2')).toHaveAttribute('data-state', 'live');
+    const monitorBefore = await tileBoxes();
+    await stationPage.locator('[data-screen-link="visit"]').click();
+    const visitBefore = await tileBoxes();
+    expect(visitBefore.length).toBeGreaterThan(0);
     const cuff = doctor.locator('[data-device-id]', { hasText: 'blood-pressure' });
     await cuff.locator('[data-action="request-measurement"]').click();
     await expect(cuff.locator('[data-role="request-status"]')).toHaveAttribute('data-status', 'awaiting-confirmation');
-    const banner = patient.page.locator('[data-role="measurement-request"]');
+    const banner = stationPage.locator('[data-role="measurement-request"]');
     await expect(banner).toContainText('blood-pressure cuff');
     await expect(banner).toContainText('cuff on the bare upper arm');
-    await screenshot(patient.page, 'consult-vitals-station-request-laptop');
+    await screenshot(stationPage, 'consult-vitals-station-request-laptop');
+    expect(await tileBoxes()).toEqual(visitBefore);
+    await stationPage.locator('[data-screen-link="monitor"]').click();
+    await expect(banner).toContainText('blood-pressure cuff');
+    expect(await tileBoxes()).toEqual(monitorBefore);
+    // In the banner area after the alarm banner, under the header: over nothing (it used to float over the header and the alarms).
+    const placement = await stationPage.evaluate(() => {
+      const request = document.querySelector('[data-role="measurement-request"]')!;
+      const alarms = document.querySelector('.station-alarms')!;
+      return {
+        inBannerArea: document.querySelector('.app-banners')!.contains(request),
+        afterAlarms: (alarms.compareDocumentPosition(request) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0,
+        belowHeader: request.getBoundingClientRect().top >= document.querySelector('.app-header')!.getBoundingClientRect().bottom,
+      };
+    });
+    expect(placement).toEqual({ inBannerArea: true, afterAlarms: true, belowHeader: true });
+    // Whole inside the monitor's reserved banner row: nothing of it scrolls out of sight.
+    expect(await stationPage.locator('.app-banners').evaluate((area) => area.scrollHeight - area.clientHeight)).toBe(0);
+    await screenshot(stationPage, 'consult-vitals-station-request-monitor-laptop');
+    expect(await seriousAxeViolations(stationPage)).toEqual([]);
+    await stationPage.locator('[data-screen-link="visit"]').click();
     await banner.locator('[data-action="confirm-measurement-request"]').click();
     await expect(cuff.locator('[data-role="request-status"]')).toHaveAttribute('data-status', 'started');
     await expect(banner).toHaveCount(0);

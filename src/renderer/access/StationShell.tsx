@@ -5,7 +5,7 @@
  * the alarm sound's control on every one of those screens: an alarm is never hidden by a sign-in
  * or a lock.
  */
-import { Fragment, useSyncExternalStore, type ReactNode } from 'react';
+import { Fragment, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { SignedInUser } from '../../shared/contract-access';
 import type { StationApi } from '../../shared/contract';
 import type { ClinicalStore, ClinicalView } from '../alarms/clinical-store';
@@ -13,6 +13,7 @@ import { AlarmSoundControl } from '../alarms/AlarmSoundControl';
 import { StationAlarms } from '../alarms/StationAlarms';
 import { useClinicalStation } from '../alarms/use-clinical-station';
 import { ConnectionBanner } from '../components/ConnectionBanner';
+import { RequestSlotContext } from '../consult/request-slot';
 import type { StationStore } from '../station/station-store';
 import { AccessScreen } from './AccessScreen';
 import type { AccessStore } from './access-store';
@@ -50,16 +51,20 @@ export function StationShell({ api, access, store, renderStation, renderKiosk }:
   usePatientDataFollowsAccess(access, store, clinical);
   useActivityReports(access, gate.screen === 'signed-in');
 
+  const [requestSlot, setRequestSlot] = useState<HTMLElement | null>(null);
   const bannersOf = (soundControlBeside?: ReactNode) => (
     // Focusable: on the monitor the banners keep a fixed height and further alarms scroll inside it.
     <div className="app-banners" tabIndex={0} role="region" aria-label="Alarms and connection">
       <ConnectionBanner connection={connection} />
       <StationAlarms clinical={clinical} view={clinicalView} soundControl={soundControlBeside} />
+      {/* The clinician's measurement requests, after the alarms (StationVitalsSharing renders into it). */}
+      <div className="request-slot" ref={setRequestSlot} />
     </div>
   );
+  const withRequestSlot = (screens: ReactNode) => <RequestSlotContext.Provider value={requestSlot}>{screens}</RequestSlotContext.Provider>;
   // A kiosk shows the patient's screens whoever is signed in; its way out is an administrator's sign-in there.
   // It draws its own header, so its alarm sound's control stays beside the alarm banner.
-  if (kiosk) return renderKiosk(bannersOf(<AlarmSoundControl sound={sound} askToEnable={false} />));
+  if (kiosk) return withRequestSlot(renderKiosk(bannersOf(<AlarmSoundControl sound={sound} askToEnable={false} />)));
   const banners = bannersOf();
   const title = (
     <div className="app-title-block">
@@ -69,7 +74,7 @@ export function StationShell({ api, access, store, renderStation, renderKiosk }:
   );
   if (gate.screen === 'signed-in' || gate.screen === 'locked') {
     const station = { user: gate.user, locked: gate.screen === 'locked', inactivityLockMs: gate.inactivityLockMs, clinical, clinicalView, banners, title };
-    return <Fragment key={gate.user.userId}>{renderStation(station)}</Fragment>;
+    return withRequestSlot(<Fragment key={gate.user.userId}>{renderStation(station)}</Fragment>);
   }
   return (
     <div className="app" data-access={gate.screen}>

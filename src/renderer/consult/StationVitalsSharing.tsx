@@ -1,13 +1,15 @@
 /**
  * The station's part of sharing vitals in a visit: runs the VitalsPublisher for the call, shows the
- * clinician's measurement requests as a banner over every screen of the station (a portal, so it
- * shows on the monitor too), and the chat in the visit's side panel.
+ * clinician's measurement requests in the banner area of every screen of the station (a portal into
+ * the shell's RequestSlotContext, so they show on the monitor too, after the alarms), and the chat
+ * in the visit's side panel.
  */
-import { useEffect, useMemo, useSyncExternalStore } from 'react';
+import { useContext, useEffect, useMemo, useSyncExternalStore } from 'react';
 import { createPortal } from 'react-dom';
 import type { StationApi } from '../../shared/contract';
 import type { ConsultCall } from './call';
 import { ChatPanel, type ChatPanelLine } from './ChatPanel';
+import { RequestSlotContext } from './request-slot';
 import { VitalsPublisher, type MeasurementRequestView, type PublisherView } from './vitals-publisher';
 import './consult-vitals.css';
 
@@ -29,10 +31,13 @@ function usePublisher(api: StationApi, call: ConsultCall | null, visitId: string
 
 function SharingView({ publisher }: { publisher: VitalsPublisher }) {
   const view = useSyncExternalStore(publisher.subscribe, publisher.getView);
+  const requestSlot = useContext(RequestSlotContext);
   const lines: ChatPanelLine[] = view.chat.map((line) => ({ id: line.id, author: line.from === 'station' ? 'me' : line.from === 'clinician' ? 'them' : 'notice', text: line.text, at: line.at }));
+  const requests = view.requests.length > 0 ? <RequestBanner requests={view.requests} publisher={publisher} /> : null;
   return (
     <>
-      {view.requests.length > 0 && createPortal(<RequestBanner requests={view.requests} publisher={publisher} />, document.body)}
+      {/* Without a shell's banner area (never in the app), the requests stay in the side panel rather than nowhere. */}
+      {requests && (requestSlot ? createPortal(requests, requestSlot) : requests)}
       <ChatPanel lines={lines} otherName="Clinician" onSend={(text) => publisher.sendChat(text)} />
       <SharingStatus view={view} />
     </>
