@@ -21,6 +21,11 @@ const CLASS_OF: Record<VisitSetting, Coding> = {
   video: { system: ACT_CODE_SYSTEM, code: 'VR', display: 'virtual' },
 };
 
+/** Where a visit took place: a video visit whatever the station's care setting, else that setting (`records.careSetting`). */
+export function visitRecord(visit: Visit, careSetting: VisitSetting): VisitRecord {
+  return { ...visit, setting: visit.hadVideo ? 'video' : careSetting };
+}
+
 export function encounterResource(visit: VisitRecord, ids: StationIds): Encounter & { id: string } {
   return {
     resourceType: 'Encounter',

@@ -100,6 +100,24 @@ export interface Visit {
   startedAt: number;
   startedBy: string;
   endedAt: number | null;
+  /** A video visit ran during it: the patient's consent to one was recorded under it (consent comes before any call). */
+  hadVideo: boolean;
+}
+
+/** The scope of the consent recorded before each video visit (station-records.ts), `video-visit/<statement version>`. */
+export const VIDEO_VISIT_CONSENT_SCOPE = 'video-visit';
+
+const VISIT_COLUMNS = `visits.*, EXISTS (SELECT 1 FROM consents WHERE consents.visit_id = visits.id AND consents.granted = 1 AND consents.scope LIKE '${VIDEO_VISIT_CONSENT_SCOPE}/%') AS had_video`;
+
+function visitFromRow(row: Record<string, unknown>): Visit {
+  return {
+    id: row.id as string,
+    patientId: row.patient_id as string,
+    startedAt: row.started_at as number,
+    startedBy: row.started_by as string,
+    endedAt: row.ended_at as number | null,
+    hadVideo: row.had_video === 1,
+  };
 }
 
 export type AlarmPriority = 'high' | 'medium' | 'low';
@@ -268,7 +286,7 @@ export class RecordStore {
 
   startVisit(patientId: string, startedBy: string): Visit {
     this.requirePatient(patientId);
-    const visit: Visit = { id: randomUUID(), patientId, startedAt: this.now(), startedBy, endedAt: null };
+    const visit: Visit = { id: randomUUID(), patientId, startedAt: this.now(), startedBy, endedAt: null, hadVideo: false };
     this.#withOutbox('visit', visit.id, patientId, () =>
       this.db.prepare('INSERT INTO visits (id, patient_id, started_at, started_by) VALUES (?, ?, ?, ?)').run(visit.id, patientId, visit.startedAt, startedBy),
     );
@@ -286,13 +304,7 @@ export class RecordStore {
 
   /** The visits of `ids` that exist (the sync worker loads what its outbox items announce). */
   visitsByIds(ids: readonly string[]): Visit[] {
-    return this.#rowsByIds('visits', 'id', ids).map((row) => ({
-      id: row.id as string,
-      patientId: row.patient_id as string,
-      startedAt: row.started_at as number,
-      startedBy: row.started_by as string,
-      endedAt: row.ended_at as number | null,
-    }));
+    return this.#rowsByIds('visits', 'id', ids, VISIT_COLUMNS).map(visitFromRow);
   }
 
   /** The readings of `ids` that still exist, in the order of readings(). */
@@ -307,21 +319,20 @@ export class RecordStore {
     return { charted: this.#rowsByIds('news2_charted', 'id', chartedIds).map(chartedFromRow), scores: this.#rowsByIds('news2_scores', 'id', scoreIds).map(scoreFromRow) };
   }
 
-  #rowsByIds(table: 'visits' | 'readings' | 'news2_charted' | 'news2_scores', column: 'id', ids: readonly (string | number)[]): Record<string, unknown>[] {
+  #rowsByIds(table: 'visits' | 'readings' | 'news2_charted' | 'news2_scores', column: 'id', ids: readonly (string | number)[], columns = '*'): Record<string, unknown>[] {
     const rows: Record<string, unknown>[] = [];
     // Chunks stay far below SQLite's limit on bound parameters.
     for (let start = 0; start < ids.length; start += 500) {
       const chunk = ids.slice(start, start + 500);
-      rows.push(...(this.db.prepare(`SELECT * FROM ${table} WHERE ${column} IN (${chunk.map(() => '?').join(', ')})`).all(...chunk) as Record<string, unknown>[]));
+      rows.push(...(this.db.prepare(`SELECT ${columns} FROM ${table} WHERE ${column} IN (${chunk.map(() => '?').join(', ')})`).all(...chunk) as Record<string, unknown>[]));
     }
     return rows;
   }
 
   /** The visit started last (the previous launch's, at a start), or null in a new installation. */
   latestVisit(): Visit | null {
-    const row = this.db.prepare('SELECT * FROM visits ORDER BY started_at DESC, rowid DESC LIMIT 1').get() as Record<string, unknown> | undefined;
-    if (!row) return null;
-    return { id: row.id as string, patientId: row.patient_id as string, startedAt: row.started_at as number, startedBy: row.started_by as string, endedAt: row.ended_at as number | null };
+    const row = this.db.prepare(`SELECT ${VISIT_COLUMNS} FROM visits ORDER BY started_at DESC, rowid DESC LIMIT 1`).get() as Record<string, unknown> | undefined;
+    return row ? visitFromRow(row) : null;
   }
 
   /** Opens an ended visit again (the same patient at a restarted station); an open one stays as it is. */
@@ -429,8 +440,8 @@ export class RecordStore {
 
   /** The patient's visits, oldest first. */
   patientVisits(patientId: string): Visit[] {
-    const rows = this.db.prepare('SELECT * FROM visits WHERE patient_id = ? ORDER BY started_at, id').all(patientId) as Record<string, unknown>[];
-    return rows.map((row) => ({ id: row.id as string, patientId: row.patient_id as string, startedAt: row.started_at as number, startedBy: row.started_by as string, endedAt: row.ended_at as number | null }));
+    const rows = this.db.prepare(`SELECT ${VISIT_COLUMNS} FROM visits WHERE patient_id = ? ORDER BY started_at, id`).all(patientId) as Record<string, unknown>[];
+    return rows.map(visitFromRow);
   }
 
   /** `raisedAt` is when the alarm engine raised it, when that was before it reached the records. */

@@ -14,7 +14,7 @@ import { PeripheralHub } from '../hub/hub';
 import { NodeHidSource } from '../hub/node-hid-source';
 import { SerialPortSource } from '../hub/serialport-source';
 import type { DeviceSource } from '../hub/source';
-import type { FhirSettings } from '../fhir/export-settings';
+import { DEFAULT_FHIR_SETTINGS, type FhirSettings } from '../fhir/export-settings';
 import type { DataKeyProvider, StationKeyProvider } from '../records/key-provider';
 import type { RetentionPolicy } from '../records/store';
 import { createSimulator, isScenarioName, SCENARIO_NAMES, systemClock, type Simulator } from '../simulator';
@@ -299,6 +299,7 @@ async function startSync(options: StationOptions, fhirServer: StationSettings['f
     env: process.env,
     fhirServer,
     patientIdentifierSystem: options.fhir?.patientIdentifierSystem ?? null,
+    careSetting: options.fhir?.careSetting ?? DEFAULT_FHIR_SETTINGS.careSetting,
     outbox: new Outbox(records.store.db),
     log,
   });
