@@ -104,5 +104,5 @@ export function isPatientScoped(role: StationRole): boolean {
   return role === 'kiosk';
 }
 
-export const isStationRole = (value: unknown): value is StationRole =>
-  typeof value === 'string' && (STATION_ROLES as readonly string[]).includes(value);
+// includes() compares with ===, so a value of any other type is simply not found.
+export const isStationRole = (value: unknown): value is StationRole => (STATION_ROLES as readonly unknown[]).includes(value);
