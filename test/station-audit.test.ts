@@ -92,6 +92,8 @@ describe('audit completeness at the station', () => {
     const asPhysician = await signedIn('dr.lee', physician);
     const asNurse = await signedIn('nurse.ada', nurse);
     expect(await asPhysician('pauseAlarmAudio', { durationMs: 60_000 })).toMatchObject({ ok: true });
+    // The station itself refuses a change without a reason, whatever the screen checked: nothing changes, nothing is audited.
+    expect(await asPhysician('setAlarmLimits', { metric: 'spo2', low: 85 })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/needs a reason/) } });
     expect(await asPhysician('setAlarmLimits', { metric: 'spo2', low: 88, reason: 'COPD' })).toMatchObject({ ok: true });
     expect(await asNurse('setAlarmLimits', { metric: 'spo2', low: 86 })).toMatchObject({ ok: false });
     expect(await asPhysician('enterNews2Observation', { respiratoryRate: 18, spo2Scale2: true })).toMatchObject({ ok: true });

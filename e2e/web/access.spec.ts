@@ -264,9 +264,14 @@ test.describe('a station in use', () => {
     const log = doctor.locator('[data-role="limit-changes"]');
     await expect(log).toContainText('Pulse high 120 → 130');
     await expect(log).toContainText(`by ${physician.username} (Athlete, resting rate high)`);
-    // The editor fits the laptop's panel: nothing scrolls sideways, so no measurement's name is cut off.
-    const sidewaysOverflow = await doctor.locator('[data-role="alarm-limits"]').evaluate((table) => table.parentElement!.scrollWidth - table.parentElement!.clientWidth);
-    expect(sidewaysOverflow).toBe(0);
+    // The editor fits the laptop's panel: nothing scrolls sideways, so no measurement's name is cut off,
+    // and nothing scrolls inside it, so every row is in sight at once.
+    const overflow = await doctor.locator('[data-role="alarm-limits"]').evaluate((table) => {
+      const scroller = table.parentElement!;
+      return { sideways: scroller.scrollWidth - scroller.clientWidth, down: scroller.scrollHeight - scroller.clientHeight };
+    });
+    expect(overflow).toEqual({ sideways: 0, down: 0 });
+    expect(await seriousAxeViolations(doctor)).toEqual([]);
     await screenshot(doctor, 'access-limits-physician-laptop');
 
     await expect(nurseLimits.locator('[data-limit-metric="pulseRate"]')).toContainText('130');

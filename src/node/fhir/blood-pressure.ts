@@ -18,15 +18,20 @@ export type BpParts = Partial<Record<BpPart, StoredReading>>;
 export const isBpPart = (metric: string): metric is BpPart => (BP_PARTS as readonly string[]).includes(metric);
 
 /** The parts that arrived first names the panel: its id is that reading's, whatever arrives later. */
-function panelKey(parts: BpParts): StoredReading {
+function firstPart(parts: BpParts): StoredReading {
   const present = BP_PARTS.flatMap((part) => (parts[part] ? [parts[part]] : []));
   const first = present.reduce<StoredReading | undefined>((lowest, reading) => (lowest === undefined || reading.id < lowest.id ? reading : lowest), undefined);
   if (!first) throw new Error('a blood pressure panel needs at least one reading');
   return first;
 }
 
+/** The record id the panel of these parts is named after (its resource id and identifier derive from it). */
+export function panelRecordId(parts: BpParts): number {
+  return firstPart(parts).id;
+}
+
 export function bloodPressurePanel(parts: BpParts, links: ResourceLinks): Observation & { id: string } {
-  const first = panelKey(parts);
+  const first = firstPart(parts);
   const timed = parts.systolic ?? parts.diastolic ?? first;
   const component = (metric: BpPart): ObservationComponent => {
     const reading = parts[metric];

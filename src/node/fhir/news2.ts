@@ -1,6 +1,6 @@
 /**
  * NEWS2 as Observations: what staff charted by hand (performer: who charted it) and each score,
- * derived from the charted observations it used.
+ * derived from the charted observations and device readings it used.
  */
 import type { Observation, Reference } from '@medplum/fhirtypes';
 import { LOINC_SYSTEM, METRIC_DEFINITIONS, type Coding } from '../../shared/vitals';
@@ -77,12 +77,19 @@ const NEWS2_PARAMETER_TEXT: Record<string, string> = {
   temperature: 'temperature',
 };
 
+/** How to point at a score's inputs: an entry of the same bundle by its urn:uuid, one sent in another batch by its identifier. */
+export interface News2InputRefs {
+  charted(chartedId: string): Reference<Observation>;
+  /** The Observation a device reading became; undefined when that reading is no longer in the records. */
+  reading(readingId: number): Reference<Observation> | undefined;
+}
+
 /**
  * A NEWS2 result: the total as the value, each parameter's sub-score a component, derived from
- * the charted observations it used. `chartedRef` says how to point at one: an entry of the same
- * bundle by its urn:uuid, one sent earlier by its identifier.
+ * the charted observations and the device readings it used.
  */
-export function news2ScoreObservation(score: StoredNews2Score, links: ResourceLinks, chartedRef: (chartedId: string) => Reference<Observation>): Observation & { id: string } {
+export function news2ScoreObservation(score: StoredNews2Score, links: ResourceLinks, inputs: News2InputRefs): Observation & { id: string } {
+  const derivedFrom = [...score.chartedInputs.map((id) => inputs.charted(id)), ...score.readingInputs.flatMap((id) => inputs.reading(id) ?? [])];
   return {
     ...observationBase(links, { kind: 'news2-score', recordId: score.id, effective: new Date(score.scoredAt).toISOString(), category: 'survey', profile: null, patientId: score.patientId, visitId: score.visitId }),
     code: { coding: [NEWS2_TOTAL], text: 'NEWS2 total score' },
@@ -90,6 +97,6 @@ export function news2ScoreObservation(score: StoredNews2Score, links: ResourceLi
     interpretation: [{ text: `${score.risk} clinical risk` }],
     // No SNOMED codes for the sub-scores could be verified here: each is named in text.
     component: Object.entries(score.scores).map(([parameter, value]) => ({ code: { text: `NEWS2 ${NEWS2_PARAMETER_TEXT[parameter] ?? parameter} sub-score` }, valueInteger: value })),
-    ...(score.chartedInputs.length > 0 ? { derivedFrom: score.chartedInputs.map(chartedRef) } : {}),
+    ...(derivedFrom.length > 0 ? { derivedFrom } : {}),
   };
 }

@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { randomUUID } from 'node:crypto';
+import type { Observation } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReadingInput } from '../records/store';
 import { openTestStation, type TestStation } from '../records/test-support';
@@ -22,7 +24,7 @@ const KINDS = [
   ['perfusionIndex', '%', 3.1],
 ] as const;
 const readings = fc.array(
-  fc.record({ kind: fc.integer({ min: 0, max: KINDS.length - 1 }), device: fc.constantFrom('cuff', 'ox'), second: fc.integer({ min: 0, max: 20 }), stored: fc.boolean() }),
+  fc.record({ kind: fc.integer({ min: 0, max: KINDS.length - 1 }), device: fc.constantFrom('cuff', 'ox'), second: fc.integer({ min: 0, max: 20 }), stored: fc.boolean(), scored: fc.boolean() }),
   { maxLength: 60 },
 );
 
@@ -44,6 +46,9 @@ describe('a bundle written a part at a time', () => {
           return { deviceId: device, metric, unit, value, deviceTime: stored ? new Date(at).toISOString().slice(0, 19) : null, receivedAt: at };
         });
         station.db.transaction(() => inputs.forEach((input) => station.store.recordReading(patient.id, null, input)))();
+        // A NEWS2 score derived from up to five of the readings: the bundle names the Observation each became.
+        const deviceInputs = inputs.filter((_, index) => drawn[index]!.scored).slice(0, 5);
+        station.store.recordNews2Score(patient.id, null, { id: randomUUID(), scoredAt: Date.UTC(2025, 0, 15, 9, 1), total: 0, risk: 'low', scores: {}, chartedInputs: [], deviceInputs });
 
         const text = new PatientBundleText(station.store, patient, station.clock.now(), CONTEXT);
         const parts: string[] = [];
@@ -51,6 +56,10 @@ describe('a bundle written a part at a time', () => {
         expect(text.readingsDone).toBe(inputs.length);
         const whole = buildPatientBundle(patient, station.store.readings(patient.id), station.store.news2Record(patient.id), station.clock.now(), CONTEXT);
         expect(withoutBundleId(JSON.parse(parts.join('')) as object)).toEqual(withoutBundleId(whole));
+        const score = whole.entry?.find((entry) => entry.resource?.resourceType === 'Observation' && entry.resource.code?.text === 'NEWS2 total score')?.resource as Observation;
+        const entryUrls = new Set(whole.entry?.map((entry) => entry.fullUrl));
+        expect(score.derivedFrom ?? []).toHaveLength(deviceInputs.length);
+        for (const input of score.derivedFrom ?? []) expect(entryUrls).toContain(input.reference);
         // Every part but the last reaches the size asked for, and none runs over by more than an entry.
         for (const part of parts.slice(0, -1)) expect(part.length).toBeGreaterThanOrEqual(partChars);
         for (const part of parts) expect(part.length).toBeLessThan(partChars + 2_000);
@@ -71,6 +80,7 @@ describe('a bundle written a part at a time', () => {
         return page;
       },
       news2Record: (patientId: string) => station.store.news2Record(patientId),
+      news2InputReadings: (scores: Parameters<typeof station.store.news2InputReadings>[0]) => station.store.news2InputReadings(scores),
     };
     const text = new PatientBundleText(store, patient, station.clock.now(), CONTEXT);
     const parts = [text.next(10_000)];

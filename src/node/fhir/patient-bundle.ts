@@ -5,15 +5,15 @@
  * blood-pressure panels, and NEWS2. Resource ids are the stable ones of ./stable-ids.ts, so the
  * same record exported twice gives the same ids.
  */
-import type { Bundle, BundleEntry, Observation, Reference, Resource } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, Observation, Resource } from '@medplum/fhirtypes';
 import { randomUUID } from 'node:crypto';
 import type { PatientRecord, StoredNews2Charted, StoredNews2Score, StoredReading, Visit } from '../records/store';
 import { peripheralDevice, stationDevice } from './devices';
 import { encounterResource, visitRecord, type VisitSetting } from './encounter';
 import { bundleLinks, type ResourceLinks } from './links';
-import { chartedObservation, news2ScoreObservation } from './news2';
+import { chartedObservation, news2ScoreObservation, type News2InputRefs } from './news2';
 import { patientResource } from './patient';
-import { ReadingObservations } from './reading-observations';
+import { observationKeys, ReadingObservations } from './reading-observations';
 import { StationIds } from './stable-ids';
 
 /** What an export needs beyond the patient's rows. */
@@ -73,13 +73,24 @@ export class PatientBundleBuilder {
     return [...this.#encounterOnce(reading.visitId), ...this.#deviceOnce(reading), ...this.#observations.add(reading).map(entryOf)];
   }
 
-  /** The charted NEWS2 observations and the scores derived from them. */
-  news2Entries(record: News2Rows): BundleEntry[] {
-    const chartedRef = (chartedId: string): Reference<Observation> => this.#ids.reference('Observation', 'news2-charted', chartedId);
+  /**
+   * The charted NEWS2 observations and the scores derived from them and from device readings;
+   * `inputReadings` holds those readings with the other parts of their measurements
+   * (RecordStore.news2InputReadings), to name the Observation each became.
+   */
+  news2Entries(record: News2Rows, inputReadings: readonly StoredReading[]): BundleEntry[] {
+    const readingKeys = observationKeys(inputReadings, this.#links);
+    const inputs: News2InputRefs = {
+      charted: (chartedId) => this.#ids.reference('Observation', 'news2-charted', chartedId),
+      reading: (readingId) => {
+        const key = readingKeys.get(readingId);
+        return key && this.#ids.reference<Observation>('Observation', key.kind, key.recordId);
+      },
+    };
     return [
       ...[...record.charted, ...record.scores].flatMap((row) => this.#encounterOnce(row.visitId)),
       ...record.charted.map((charted) => entryOf(chartedObservation(charted, this.#links))),
-      ...record.scores.map((score) => entryOf(news2ScoreObservation(score, this.#links, chartedRef))),
+      ...record.scores.map((score) => entryOf(news2ScoreObservation(score, this.#links, inputs))),
     ];
   }
 
@@ -106,6 +117,6 @@ export function buildPatientBundle(patient: PatientRecord, readings: readonly St
   const builder = new PatientBundleBuilder(patient, context);
   return {
     ...builder.head(now),
-    entry: [...builder.firstEntries(), ...readings.flatMap((reading) => builder.add(reading)), ...builder.finish(), ...builder.news2Entries(news2)],
+    entry: [...builder.firstEntries(), ...readings.flatMap((reading) => builder.add(reading)), ...builder.finish(), ...builder.news2Entries(news2, readings)],
   };
 }

@@ -11,7 +11,7 @@ import { PatientBundleBuilder, type ExportContext } from './patient-bundle';
 /** Readings read from the database at a time. */
 const PAGE_READINGS = 200;
 
-export type PatientEntriesStore = Pick<RecordStore, 'readingsPage' | 'news2Record'>;
+export type PatientEntriesStore = Pick<RecordStore, 'readingsPage' | 'news2Record' | 'news2InputReadings'>;
 
 export class PatientEntries {
   readonly #builder: PatientBundleBuilder;
@@ -49,7 +49,8 @@ export class PatientEntries {
       if (reading === null) {
         this.#readingsEnded = true;
         // NEWS2 is a few entries an hour: read at once, after the readings.
-        this.#ready.push(...this.#builder.finish(), ...this.#builder.news2Entries(this.store.news2Record(this.#builder.patient.id)));
+        const news2 = this.store.news2Record(this.#builder.patient.id);
+        this.#ready.push(...this.#builder.finish(), ...this.#builder.news2Entries(news2, this.store.news2InputReadings(news2.scores)));
       } else {
         this.#ready.push(...this.#builder.add(reading));
         this.#readingsDone++;

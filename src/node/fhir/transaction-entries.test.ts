@@ -4,6 +4,7 @@ import { bundleProblems } from '../../../test/fhir/fhir-validation';
 import type { PatientRecord, StoredNews2Charted, StoredNews2Score, StoredReading } from '../records/store';
 import type { VisitRecord } from './encounter';
 import { transactionEntries, type SyncRecords } from './transaction-entries';
+import { StationIds } from './stable-ids';
 
 const STATION = '0123456789abcdef0123456789abcdef';
 const AT = Date.UTC(2025, 0, 15, 9, 0);
@@ -18,6 +19,8 @@ function reading(fields: Partial<StoredReading> & Pick<StoredReading, 'metric' |
 const systolic = reading({ metric: 'systolic', value: 128, unit: 'mm[Hg]', measurementId: 'm-1' });
 const spo2 = reading({ metric: 'spo2', value: 97, unit: '%', deviceId: 'simulated:oximeter', source: 'pulse-oximeter' });
 const diastolic = reading({ metric: 'diastolic', value: 82, unit: 'mm[Hg]', measurementId: 'm-1' });
+/** A temperature sent in an earlier batch that the score used. */
+const temperature = reading({ metric: 'bodyTemperature', value: 37.1, unit: 'Cel', deviceId: 'simulated:thermometer', source: 'thermometer' });
 const charted: StoredNews2Charted = { id: '9a5c8f0e-1d7a-4f7e-9d0c-2a3b4c5d6e7f', patientId: 'p-1', visitId: 'v-1', kind: 'respiratoryRate', value: 18, enteredBy: 'u-nurse', enteredRole: 'nurse', enteredAt: AT + 30_000 };
 const score: StoredNews2Score = {
   id: '1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d',
@@ -28,13 +31,15 @@ const score: StoredNews2Score = {
   risk: 'low',
   scores: { respiratoryRate: 0, spo2: 1 },
   chartedInputs: [charted.id, '2c3d4e5f-6071-4b8c-9d0e-1f2a3b4c5d6e'],
+  // The diastolic names the panel its measurement became; 9999 is a reading no longer in the records.
+  readingInputs: [spo2.id, diastolic.id, temperature.id, 9999],
 };
 const records: SyncRecords = {
   patients: [patient],
   visits: [visit],
   devices: [{ deviceId: 'simulated:cuff', manufacturer: 'Omron', model: 'HEM-790IT', vendorId: 0x0590, productId: 0x0028, driverId: 'omron-hem-790it', driverVersion: '1' }],
   readings: [systolic, spo2, diastolic],
-  news2: { charted: [charted], scores: [score] },
+  news2: { charted: [charted], scores: [score], inputReadings: [systolic, spo2, diastolic, temperature] },
 };
 
 const resourcesOf = <T>(entries: BundleEntry[], type: string) => entries.filter((entry) => entry.resource?.resourceType === type).map((entry) => entry.resource as T);
@@ -84,6 +89,19 @@ describe('transactionEntries', () => {
     const news2 = resourcesOf<Observation>(entries, 'Observation').find((observation) => observation.valueInteger === 1);
     expect(news2?.derivedFrom?.[0]).toEqual({ reference: entries.find((entry) => (entry.resource as Observation).performer)?.fullUrl, type: 'Observation' });
     expect(news2?.derivedFrom?.[1]).toMatchObject({ type: 'Observation', identifier: { system: 'urn:ietf:rfc:3986' } });
+  });
+
+  it('derives the NEWS2 score from the device readings it used: the Observation each became, in the batch by urn:uuid, sent before by identifier', () => {
+    const observations = entries.filter((entry) => entry.resource?.resourceType === 'Observation');
+    const fullUrlOf = (code: string) => observations.find((entry) => (entry.resource as Observation).code?.coding?.some((coding) => coding.code === code))?.fullUrl;
+    const news2 = resourcesOf<Observation>(entries, 'Observation').find((observation) => observation.valueInteger === 1);
+    expect(news2?.derivedFrom?.slice(2)).toEqual([
+      { reference: fullUrlOf('59408-5'), type: 'Observation' },
+      { reference: fullUrlOf('85354-9'), type: 'Observation' },
+      { type: 'Observation', identifier: new StationIds(STATION).identifier('reading', temperature.id) },
+    ]);
+    expect(fullUrlOf('59408-5')).toBeDefined();
+    expect(fullUrlOf('85354-9')).toBeDefined();
   });
 
   it('sends the cuff’s systolic and diastolic as one panel, with the reading’s subject, encounter and device', () => {

@@ -18,18 +18,18 @@
  * twice (a retry after a timeout or a crash) create nothing twice. The Patient, the station's
  * Device, each peripheral a reading names and each visit given are entries of their own in every
  * batch that needs them (a conditional create of something already there costs a search). A visit
- * not given, or a charted NEWS2 input not in the batch, is referenced by its identifier.
+ * not given, or a NEWS2 input (charted or a device reading) not in the batch, is referenced by its identifier.
  * The last entry is the batch's Provenance, targeting its Observations and Encounters.
  */
-import type { BundleEntry, Identifier, Observation, Reference, Resource } from '@medplum/fhirtypes';
+import type { BundleEntry, Identifier, Observation, Resource } from '@medplum/fhirtypes';
 import type { PatientRecord, StoredNews2Charted, StoredNews2Score, StoredReading } from '../records/store';
 import { peripheralDevice, stationDevice, type PeripheralRecord } from './devices';
 import { encounterResource, type VisitRecord } from './encounter';
 import { bundleLinks } from './links';
-import { chartedObservation, news2ScoreObservation } from './news2';
+import { chartedObservation, news2ScoreObservation, type News2InputRefs } from './news2';
 import { clinicIdentifier, patientResource } from './patient';
 import { batchProvenance } from './provenance';
-import { ReadingObservations } from './reading-observations';
+import { observationKeys, ReadingObservations } from './reading-observations';
 import { StationIds } from './stable-ids';
 
 export interface SyncRecords {
@@ -37,7 +37,11 @@ export interface SyncRecords {
   visits: readonly VisitRecord[];
   devices: readonly PeripheralRecord[];
   readings: readonly StoredReading[];
-  news2: { charted: readonly StoredNews2Charted[]; scores: readonly StoredNews2Score[] };
+  /**
+   * `inputReadings`: the device readings the scores used, with the other parts of their
+   * measurements (RecordStore.news2InputReadings), to name the Observation each became.
+   */
+  news2: { charted: readonly StoredNews2Charted[]; scores: readonly StoredNews2Score[]; inputReadings: readonly StoredReading[] };
 }
 
 export interface TransactionOptions {
@@ -88,12 +92,21 @@ export function transactionEntries(stationId: string, records: SyncRecords, opti
 
   const observations = new ReadingObservations(links);
   const readingResources = [...records.readings.flatMap((reading) => observations.add(reading)), ...observations.finish()];
+  const inBatch = new Set(readingResources.map((resource) => resource.id));
   const chartedInBatch = new Set(records.news2.charted.map((charted) => charted.id));
-  const chartedRef = (chartedId: string): Reference<Observation> =>
-    chartedInBatch.has(chartedId) ? ids.reference('Observation', 'news2-charted', chartedId) : ids.logicalReference('Observation', 'news2-charted', chartedId);
+  const readingKeys = observationKeys(records.news2.inputReadings, links);
+  const inputs: News2InputRefs = {
+    charted: (chartedId) =>
+      chartedInBatch.has(chartedId) ? ids.reference('Observation', 'news2-charted', chartedId) : ids.logicalReference('Observation', 'news2-charted', chartedId),
+    reading: (readingId) => {
+      const key = readingKeys.get(readingId);
+      if (!key) return undefined;
+      return inBatch.has(ids.uuid(key.kind, key.recordId)) ? ids.reference<Observation>('Observation', key.kind, key.recordId) : ids.logicalReference<Observation>('Observation', key.kind, key.recordId);
+    },
+  };
   const news2Resources = [
     ...records.news2.charted.map((charted) => chartedObservation(charted, links)),
-    ...records.news2.scores.map((score) => news2ScoreObservation(score, links, chartedRef)),
+    ...records.news2.scores.map((score) => news2ScoreObservation(score, links, inputs)),
   ];
   const encounters = records.visits.map((visit) => encounterResource(visit, ids));
   const clinical = [...encounters, ...readingResources, ...news2Resources] as Identified[];

@@ -294,7 +294,7 @@ describe('erasure on request', () => {
       s.store.raiseAlarm(patientId, visitId, { priority: 'low', condition: 'x' });
       const charted = randomUUID();
       s.store.recordNews2Charted(patientId, visitId, { id: charted, kind: 'consciousness', value: 'A', enteredBy: 'n', enteredRole: 'nurse', enteredAt: 1 });
-      s.store.recordNews2Score(patientId, visitId, { id: randomUUID(), scoredAt: 1, total: 0, risk: 'low', scores: { consciousness: 0 }, chartedInputs: [charted] });
+      s.store.recordNews2Score(patientId, visitId, { id: randomUUID(), scoredAt: 1, total: 0, risk: 'low', scores: { consciousness: 0 }, chartedInputs: [charted], deviceInputs: [] });
     }
     const admin = await s.signIn('administrator');
     const erased = s.records.erasePatient(admin, s.patient.id);
@@ -304,5 +304,38 @@ describe('erasure on request', () => {
     expect(s.audit.entries().at(-1)).toMatchObject({ action: 'record.erase', object: s.patient.id, actor: expect.any(String), role: 'administrator' });
     expect(s.audit.verify().ok).toBe(true);
     expect(() => s.records.erasePatient(admin, s.patient.id)).toThrow('no such patient');
+  });
+});
+
+describe('NEWS2 scores and the device readings they used', () => {
+  it('keeps the rows of the readings a score used, and finds each with the other parts of its measurement in the same patient’s record', async () => {
+    const s = await setUp();
+    const other = s.records.createPatient(s.nurse, { ...PATIENT, givenName: 'Other' });
+    const at = Date.UTC(2025, 0, 15, 8, 30);
+    const part = (patientId: string, metric: ReadingInput['metric'], value: number, unit: ReadingInput['unit'], receivedAt: number) =>
+      s.store.recordReading(patientId, null, { deviceId: 'cuff', metric, value, unit, deviceTime: null, receivedAt, source: 'blood-pressure-cuff', measurementId: 'session:1' });
+    // One measurement cut by a change of patient: its first part went to the other patient.
+    const cutOff = part(other.id, 'meanArterialPressure', 90, 'mm[Hg]', at);
+    const systolic = part(s.patient.id, 'systolic', 128, 'mm[Hg]', at + 1);
+    const diastolic = part(s.patient.id, 'diastolic', 82, 'mm[Hg]', at + 3);
+    const spo2 = s.store.recordReading(s.patient.id, null, { deviceId: 'ox', metric: 'spo2', value: 96, unit: '%', deviceTime: null, receivedAt: at + 2, source: 'pulse-oximeter' });
+    s.store.recordNews2Score(s.patient.id, null, {
+      id: randomUUID(),
+      scoredAt: at + 5,
+      total: 0,
+      risk: 'low',
+      scores: { spo2: 0, systolic: 0 },
+      chartedInputs: [],
+      // The temperature was refused as implausible and never stored: the score names what was.
+      deviceInputs: [
+        { deviceId: 'ox', metric: 'spo2', receivedAt: at + 2 },
+        { deviceId: 'cuff', metric: 'systolic', receivedAt: at + 1 },
+        { deviceId: 'thermo', metric: 'bodyTemperature', receivedAt: at + 4 },
+      ],
+    });
+    const [score] = s.store.news2Record(s.patient.id).scores;
+    expect(score?.readingInputs).toEqual([spo2.id, systolic.id]);
+    expect(s.store.news2InputReadings([score!]).map((reading) => reading.id)).toEqual([systolic.id, spo2.id, diastolic.id]);
+    expect(s.store.news2InputReadings([score!]).map((reading) => reading.id)).not.toContain(cutOff.id);
   });
 });

@@ -186,7 +186,7 @@ describe('retention', () => {
       store.recordReading(patient.id, null, { deviceId: 'ox', metric: 'spo2', value: 97, unit: '%', deviceTime: null, receivedAt: at });
       const charted = randomUUID();
       store.recordNews2Charted(patient.id, null, { id: charted, kind: 'respiratoryRate', value: 16, enteredBy: 'n', enteredRole: 'nurse', enteredAt: at });
-      store.recordNews2Score(patient.id, null, { id: randomUUID(), scoredAt: at, total: 0, risk: 'low', scores: { respiratoryRate: 0 }, chartedInputs: [charted] });
+      store.recordNews2Score(patient.id, null, { id: randomUUID(), scoredAt: at, total: 0, risk: 'low', scores: { respiratoryRate: 0 }, chartedInputs: [charted], deviceInputs: [] });
     }
     expect(store.applyRetention({ waveformDays: 7, numericDays: 365, attachmentDays: null })).toEqual({ waveformSegments: 3, readings: 1, news2Records: 2, attachments: 0 });
     expect(store.news2Record(patient.id).scores).toHaveLength(4);

@@ -258,6 +258,18 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 8,
+    description: 'a NEWS2 score keeps the device readings it was derived from, beside the charted observations',
+    up(db) {
+      // Scores filed before this version named only their charted inputs: their device inputs stay unknown ([]).
+      // The index finds the other parts of a measurement a score used (its blood-pressure panel).
+      db.exec(`
+        ALTER TABLE news2_scores ADD COLUMN reading_inputs TEXT NOT NULL DEFAULT '[]';
+        CREATE INDEX readings_by_measurement ON readings(measurement_id) WHERE measurement_id IS NOT NULL;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

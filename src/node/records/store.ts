@@ -87,11 +87,19 @@ export const News2ScoreInputSchema = z.object({
   risk: z.string().min(1).max(20),
   scores: z.record(z.string().max(40), z.number().int().min(0).max(3)),
   chartedInputs: z.array(z.uuid()).max(4),
+  /**
+   * The device readings it used (at most one per parameter a device can supply: respiration rate,
+   * SpO2, systolic pressure, pulse, temperature), as the scorer saw them with the recorder's
+   * rounded receivedAt; the store finds their rows.
+   */
+  deviceInputs: z.array(z.object({ deviceId: z.string().max(200), metric: z.enum(METRICS), receivedAt: z.number().int().nonnegative() })).max(5),
 });
 export type News2ScoreInput = z.infer<typeof News2ScoreInputSchema>;
-export interface StoredNews2Score extends News2ScoreInput {
+export interface StoredNews2Score extends Omit<News2ScoreInput, 'deviceInputs'> {
   patientId: string;
   visitId: string | null;
+  /** The rows of the device readings it used that were stored (one refused as implausible is not). */
+  readingInputs: number[];
 }
 
 export interface Visit {
@@ -199,6 +207,7 @@ function scoreFromRow(row: Record<string, unknown>): StoredNews2Score {
     risk: row.risk as string,
     scores: JSON.parse(row.scores as string) as Record<string, number>,
     chartedInputs: JSON.parse(row.charted_inputs as string) as string[],
+    readingInputs: JSON.parse(row.reading_inputs as string) as number[],
   };
 }
 
@@ -319,7 +328,29 @@ export class RecordStore {
     return { charted: this.#rowsByIds('news2_charted', 'id', chartedIds).map(chartedFromRow), scores: this.#rowsByIds('news2_scores', 'id', scoreIds).map(scoreFromRow) };
   }
 
-  #rowsByIds(table: 'visits' | 'readings' | 'news2_charted' | 'news2_scores', column: 'id', ids: readonly (string | number)[], columns = '*'): Record<string, unknown>[] {
+  /**
+   * The device readings these NEWS2 scores used that still exist, each with the other parts of its
+   * measurement: what an export needs to name the Observation each reading became.
+   */
+  news2InputReadings(scores: readonly StoredNews2Score[]): StoredReading[] {
+    const used = this.readingsByIds([...new Set(scores.flatMap((score) => score.readingInputs))]);
+    // A measurement cut by a change of patient is two panels, one in each patient's record.
+    const patientOf = new Map(used.flatMap((reading) => (reading.measurementId === null ? [] : [[reading.measurementId, reading.patientId] as const])));
+    const parts = this.#rowsByIds('readings', 'measurement_id', [...patientOf.keys()])
+      .map(readingFromRow)
+      .filter((part) => patientOf.get(part.measurementId ?? '') === part.patientId);
+    // A reading without a measurement id belongs with what its device gave at the same time (as an export groups it).
+    const sameTime = this.db.prepare(
+      'SELECT * FROM readings WHERE patient_id = ? AND device_id = ? AND measurement_id IS NULL AND (device_time = ? OR (? IS NULL AND device_time IS NULL AND received_at = ?))',
+    );
+    const timeMates = used
+      .filter((reading) => reading.measurementId === null)
+      .flatMap((reading) => (sameTime.all(reading.patientId, reading.deviceId, reading.deviceTime, reading.deviceTime, reading.receivedAt) as Record<string, unknown>[]).map(readingFromRow));
+    const byId = new Map([...used, ...parts, ...timeMates].map((reading) => [reading.id, reading]));
+    return [...byId.values()].sort((a, b) => a.receivedAt - b.receivedAt || a.id - b.id);
+  }
+
+  #rowsByIds(table: 'visits' | 'readings' | 'news2_charted' | 'news2_scores', column: 'id' | 'measurement_id', ids: readonly (string | number)[], columns = '*'): Record<string, unknown>[] {
     const rows: Record<string, unknown>[] = [];
     // Chunks stay far below SQLite's limit on bound parameters.
     for (let start = 0; start < ids.length; start += 500) {
@@ -424,11 +455,17 @@ export class RecordStore {
 
   recordNews2Score(patientId: string, visitId: string | null, score: News2ScoreInput): void {
     const valid = parse(News2ScoreInputSchema, score, 'NEWS2 score');
-    this.#withOutbox('news2-score', valid.id, patientId, () =>
+    this.#withOutbox('news2-score', valid.id, patientId, () => {
+      // The readings were queued before the score and are written by now (earlier in this batch or before it).
+      const findReading = this.db.prepare('SELECT id FROM readings WHERE patient_id = ? AND device_id = ? AND metric = ? AND received_at = ? ORDER BY id DESC LIMIT 1');
+      const readingInputs = valid.deviceInputs.flatMap(({ deviceId, metric, receivedAt }) => {
+        const row = findReading.get(patientId, deviceId, metric, receivedAt) as { id: number } | undefined;
+        return row ? [row.id] : [];
+      });
       this.db
-        .prepare('INSERT INTO news2_scores (id, patient_id, visit_id, scored_at, total, risk, scores, charted_inputs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(valid.id, patientId, visitId, valid.scoredAt, valid.total, valid.risk, JSON.stringify(valid.scores), JSON.stringify(valid.chartedInputs)),
-    );
+        .prepare('INSERT INTO news2_scores (id, patient_id, visit_id, scored_at, total, risk, scores, charted_inputs, reading_inputs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(valid.id, patientId, visitId, valid.scoredAt, valid.total, valid.risk, JSON.stringify(valid.scores), JSON.stringify(valid.chartedInputs), JSON.stringify(readingInputs));
+    });
   }
 
   /** The patient's charted NEWS2 observations and scores, oldest first. */

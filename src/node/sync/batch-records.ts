@@ -19,7 +19,8 @@ export function loadBatchRecords(store: RecordStore, items: readonly OutboxItem[
   const idsOf = (kind: OutboxItem['kind']) => items.filter((item) => item.kind === kind).map((item) => item.recordId);
   const visits = store.visitsByIds(idsOf('visit')).map((visit) => visitRecord(visit, careSetting));
   const readings = store.readingsByIds(idsOf('reading').map(Number));
-  const news2 = store.news2ByIds(idsOf('news2-charted'), idsOf('news2-score'));
+  const news2Rows = store.news2ByIds(idsOf('news2-charted'), idsOf('news2-score'));
+  const news2 = { ...news2Rows, inputReadings: store.news2InputReadings(news2Rows.scores) };
   const patients = new Map<string, PatientRecord>();
   for (const patientId of new Set(items.map((item) => item.patientId))) {
     const patient = store.getPatient(patientId);

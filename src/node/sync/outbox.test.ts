@@ -30,7 +30,7 @@ describe('outbox rows are written with the records they announce', () => {
     const chartedId = randomUUID();
     store.recordNews2Charted(patient.id, visit.id, { id: chartedId, kind: 'respiratoryRate', value: 18, enteredBy: 'nurse-1', enteredRole: 'nurse', enteredAt: 2 });
     const scoreId = randomUUID();
-    store.recordNews2Score(patient.id, visit.id, { id: scoreId, scoredAt: 3, total: 1, risk: 'low', scores: { respiratoryRate: 0 }, chartedInputs: [chartedId] });
+    store.recordNews2Score(patient.id, visit.id, { id: scoreId, scoredAt: 3, total: 1, risk: 'low', scores: { respiratoryRate: 0 }, chartedInputs: [chartedId], deviceInputs: [] });
     store.endVisit(visit.id);
     expect(announced(db)).toEqual([
       `patient:${patient.id}`,

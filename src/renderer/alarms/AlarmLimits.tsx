@@ -1,26 +1,25 @@
 /**
- * The alarm limits in force, the safe bounds a physician may set them within, and every change
- * with who and why. Editable only for a role allowed to change limits; the station checks again.
- * Pure props.
+ * The alarm limits in force and the safe bounds a physician may set them within (every change,
+ * with who and why, is in LimitChanges). Editable only for a role allowed to change limits; the
+ * station checks again. Pure props.
  */
 import { useState, type FormEvent } from 'react';
 import type { AlarmStatePayload } from '../../shared/contract-clinical';
 import { ALARM_METRICS, METRIC_ALARM_RULES, type AlarmMetric, type LimitSide } from '../../shared/clinical/alarm-limits';
 import { METRIC_DEFINITIONS } from '../../shared/vitals';
-import { displayUnit, formatClock } from '../format/display-format';
+import { displayUnit } from '../format/display-format';
 import type { LimitChange } from './clinical-store';
 import { limitDraftProblems, type LimitDraft, type LimitDraftProblems } from './limit-draft';
 
 export interface AlarmLimitsProps {
   limits: AlarmStatePayload['limits'];
-  changes: AlarmStatePayload['limitChanges'];
   editable: boolean;
   onChange(change: LimitChange): Promise<void>;
 }
 
-const unitOf = (metric: AlarmMetric) => displayUnit(metric, METRIC_DEFINITIONS[metric].units[0]!);
+export const unitOf = (metric: AlarmMetric) => displayUnit(metric, METRIC_DEFINITIONS[metric].units[0]!);
 
-export function AlarmLimits({ limits, changes, editable, onChange }: AlarmLimitsProps) {
+export function AlarmLimits({ limits, editable, onChange }: AlarmLimitsProps) {
   return (
     <section className="alarm-limits panel" aria-labelledby="alarm-limits-heading">
       <h2 id="alarm-limits-heading" className="panel-heading">
@@ -52,20 +51,6 @@ export function AlarmLimits({ limits, changes, editable, onChange }: AlarmLimits
           </tbody>
         </table>
       </div>
-      <h3 className="panel-subheading">Changes</h3>
-      {changes.length === 0 ? (
-        <p className="panel-empty">Adult defaults; no changes.</p>
-      ) : (
-        <ul className="limit-changes" data-role="limit-changes">
-          {[...changes].reverse().map((change) => (
-            <li key={`${change.at}-${change.metric}-${change.side}`}>
-              {formatClock(change.at)} · {METRIC_DEFINITIONS[change.metric].label} {change.side} {change.oldValue ?? 'none'} → {change.newValue} {unitOf(change.metric)} by{' '}
-              {change.by.name}
-              {change.reason ? ` (${change.reason})` : ''}
-            </li>
-          ))}
-        </ul>
-      )}
     </section>
   );
 }

@@ -8,6 +8,7 @@ import type { ClinicalStore, ClinicalView } from './clinical-store';
 import { AlarmBanner } from './AlarmBanner';
 import { AlarmLimits } from './AlarmLimits';
 import { AlarmLog } from './AlarmLog';
+import { LimitChanges } from './LimitChanges';
 
 /**
  * The staff screens carry the alarm sound's control in their header, where it costs no row; a
@@ -45,10 +46,12 @@ export function AlarmsScreen({ clinical, view }: { clinical: ClinicalStore; view
   if (!view.alarms) return <p className="panel-empty">Loading alarms…</p>;
   return (
     <div className="alarms-screen">
-      <AlarmLog log={view.alarms.log} />
+      <div className="alarms-log-column">
+        <AlarmLog log={view.alarms.log} />
+        <LimitChanges changes={view.alarms.limitChanges} />
+      </div>
       <AlarmLimits
         limits={view.alarms.limits}
-        changes={view.alarms.limitChanges}
         editable={view.actor !== null && actorMay(view.actor, 'alarm.change-limits')}
         onChange={(change) => clinical.setLimits(change)}
       />

@@ -22,6 +22,18 @@ describe('alarm commands from outside', () => {
     ]);
   });
 
+  it.each([[{}], [{ reason: '' }], [{ reason: '   ' }]])('refuses a change of limits without a reason (%j) and leaves the state alone', (reason) => {
+    const state = withAlarm();
+    const result = applyAlarmCommand(state, { type: 'set-limits', metric: 'systolic', low: 75, ...reason }, physician, T0 + 1);
+    expect(result).toMatchObject({ ok: false, error: expect.stringMatching(/^a change of the .+ alarm limits needs a reason/) });
+    expect(result.state).toBe(state);
+  });
+
+  it('files the reason without the spaces around it', () => {
+    const result = applyAlarmCommand(withAlarm(), { type: 'set-limits', metric: 'systolic', low: 75, reason: '  known hypotension \n' }, physician, T0 + 1);
+    expect(result.ok && result.state.limitChanges.map((change) => change.reason)).toEqual(['known hypotension']);
+  });
+
   it.each([
     [null],
     ['acknowledge'],

@@ -383,7 +383,7 @@ describe('patient limits', () => {
 
   it('applies a tightened limit to the current value, with the alarm-condition delay', () => {
     let state = stream(withOximeter(), T0, T0 + 3 * S, 92);
-    state = ok(setPatientLimits(state, { metric: 'spo2', low: 94 }, physician, T0 + 4 * S));
+    state = ok(setPatientLimits(state, { metric: 'spo2', low: 94, reason: 'target above 94 %' }, physician, T0 + 4 * S));
     state = stream(state, T0 + 5 * S, T0 + 9 * S, 92);
     expect(shown(state)).toHaveLength(0);
     state = stream(state, T0 + 10 * S, T0 + 10 * S, 92);
@@ -425,7 +425,7 @@ describe('anti-flood', () => {
 describe('state as data', () => {
   it('survives a JSON round trip unchanged and is never mutated in place', () => {
     let state = stream(withOximeter(), T0, T0 + 6 * S, 84);
-    state = ok(setPatientLimits(state, { metric: 'pulseRate', high: 110 }, physician, T0 + 7 * S));
+    state = ok(setPatientLimits(state, { metric: 'pulseRate', high: 110, reason: 'tachycardia watch' }, physician, T0 + 7 * S));
     state = ok(pauseAudio(state, nurse, T0 + 8 * S));
     expect(JSON.parse(JSON.stringify(state))).toEqual(state);
 

@@ -137,7 +137,7 @@ export function limitValueProblem(metric: AlarmMetric, side: LimitSide, value: n
   return null;
 }
 
-/** Only a physician may change limits (they are a prescription), only inside the safe bounds, and low must stay below high. */
+/** Only a physician may change limits (they are a prescription), only inside the safe bounds, low below high, and with a reason. */
 export function changeLimits(
   current: Record<AlarmMetric, MetricLimits>,
   request: LimitChangeRequest,
@@ -155,11 +155,14 @@ export function changeLimits(
     if (value === undefined) continue;
     const problem = limitValueProblem(request.metric, side, value);
     if (problem !== null) return { ok: false, error: problem };
-    if (value !== next[side]) records.push({ metric: request.metric, side, oldValue: next[side], newValue: value, by: actor, at: now, reason: request.reason ?? null });
+    if (value !== next[side]) records.push({ metric: request.metric, side, oldValue: next[side], newValue: value, by: actor, at: now, reason: null });
     next[side] = value;
   }
   if (next.low !== null && next.high !== null && next.low >= next.high) {
     return { ok: false, error: `${label} low limit (${next.low}) must be below the high limit (${next.high})` };
   }
-  return { ok: true, limits: { ...current, [request.metric]: next }, records };
+  // Limits are part of the patient's prescription: whoever changes them says why, for the record and the next clinician.
+  const reason = request.reason?.trim() ?? '';
+  if (records.length > 0 && reason === '') return { ok: false, error: `a change of the ${label} alarm limits needs a reason (for example "COPD, target 88–92 %")` };
+  return { ok: true, limits: { ...current, [request.metric]: next }, records: records.map((record) => ({ ...record, reason })) };
 }

@@ -104,7 +104,9 @@ export class AlarmService {
     const skipped: LimitChangeRecord[] = [];
     for (const [metric, metricChanges] of byMetric) {
       const sides: Partial<Record<LimitSide, number>> = Object.fromEntries(metricChanges.map((change) => [change.side, change.newValue]));
-      const outcome = setPatientLimits(state, { metric, ...sides }, metricChanges.at(-1)!.by, this.#clock.now());
+      // The reason only passes the engine's rule: the log keeps the recorded changes below, not this one.
+      const reason = metricChanges.at(-1)!.reason ?? 'set before the restart';
+      const outcome = setPatientLimits(state, { metric, ...sides, reason }, metricChanges.at(-1)!.by, this.#clock.now());
       if (outcome.ok) {
         state = outcome.state;
         restored.push(...metricChanges);

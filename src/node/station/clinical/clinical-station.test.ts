@@ -227,6 +227,7 @@ describe('alarm service over the station', () => {
     const { station: running, clock, acts } = setUp();
     expect(() => running.handlers.setAlarmLimits({ metric: 'spo2', low: 88 }, as(nurse))).toThrow(/only a physician may change alarm limits/);
     expect(() => running.handlers.setAlarmLimits({ metric: 'spo2', low: 70 }, as(physician))).toThrow('SpO₂ low limit must be between 85 and 99 %');
+    expect(() => running.handlers.setAlarmLimits({ metric: 'spo2', low: 88 }, as(physician))).toThrow(/needs a reason/);
     const state = await running.handlers.setAlarmLimits({ metric: 'spo2', low: 88, reason: 'COPD, target 88–92 %' }, as(physician));
     expect(state.limits.spo2).toEqual({ low: 88, high: null });
     expect(state.limitChanges).toEqual([

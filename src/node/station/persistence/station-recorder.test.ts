@@ -215,18 +215,15 @@ describe('station recorder', () => {
 });
 
 describe('NEWS2 in the records', () => {
-  it('files every charted observation (who, when) and every score, and the export carries them as FHIR Observations', async () => {
+  it('files every charted observation (who, when) and every score, and the export carries them as FHIR Observations derived from their inputs', async () => {
     const { store, encounter, recorder } = await setUp();
     const clock = new ManualClock(T0);
     const device = (metric: StationReading['metric'], value: number, unit: StationReading['unit'], seq: number) =>
-      stationReading({ source: 'pulse-oximeter', deviceId: 'dev', metric, value, unit, deviceTime: null, receivedAt: clock.now(), seq });
-    const news2 = new News2Service({
-      clock,
-      readings: {
-        latest: () => [device('spo2', 96, '%', 1), device('systolic', 118, 'mm[Hg]', 2), device('pulseRate', 95, '/min', 3), device('bodyTemperature', 37.2, 'Cel', 4)],
-        devices: () => [],
-      },
-    });
+      stationReading({ source: 'pulse-oximeter', deviceId: 'dev', metric, value, unit, deviceTime: null, receivedAt: clock.now() + 0.4, seq });
+    const latest = [device('spo2', 96, '%', 1), device('systolic', 118, 'mm[Hg]', 2), device('pulseRate', 95, '/min', 3), device('bodyTemperature', 37.2, 'Cel', 4)];
+    const news2 = new News2Service({ clock, readings: { latest: () => latest, devices: () => [] } });
+    // As at the station: each reading reaches the recorder before the score it changes.
+    for (const reading of latest) recorder.recordReading(reading);
     news2.feed.subscribe((state) => recorder.recordNews2(state));
     news2.enter({ respiratoryRate: 22, consciousness: 'A', onOxygen: false }, nurse);
     await recorder.flush();
@@ -245,7 +242,7 @@ describe('NEWS2 in the records', () => {
     const patient = store.requirePatient(encounter.patientId);
     const context = { stationId: 'station-0001', patientIdentifierSystem: null, careSetting: 'station' as const, softwareVersion: '1.0.0', visits: store.patientVisits(patient.id) };
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions walk FHIR JSON freely; a wrong path fails the test
-    const bundle = buildPatientBundle(patient, [], record, T0, context) as { entry: { fullUrl: string; resource: Record<string, any> }[] };
+    const bundle = buildPatientBundle(patient, store.readings(patient.id), record, T0, context) as { entry: { fullUrl: string; resource: Record<string, any> }[] };
     const resources = bundle.entry.map((e) => e.resource);
     const score = resources.find((r) => r.code?.coding?.some((c: { code: string }) => c.code === '1104051000000101'))!;
     expect(score).toMatchObject({ resourceType: 'Observation', status: 'final', valueInteger: 3 });
@@ -254,8 +251,11 @@ describe('NEWS2 in the records', () => {
     expect(score.component).toHaveLength(7);
     expect(score.component.map((c: { valueInteger: number }) => c.valueInteger).reduce((a: number, b: number) => a + b, 0)).toBe(3);
     const urls = new Set(bundle.entry.map((e) => e.fullUrl));
-    expect(score.derivedFrom).toHaveLength(3);
+    const codeAt = new Map(bundle.entry.map((e) => [e.fullUrl, e.resource.code?.coding?.[0]?.code]));
+    // The three charted observations, then the oximeter's SpO2, the systolic's panel, the pulse and the temperature.
+    expect(score.derivedFrom).toHaveLength(7);
     for (const ref of score.derivedFrom) expect(urls.has(ref.reference)).toBe(true);
+    expect(score.derivedFrom.slice(3).map((ref: { reference: string }) => codeAt.get(ref.reference))).toEqual(['2708-6', '85354-9', '8867-4', '8310-5']);
     const rr = resources.find((r) => r.code?.coding?.[0]?.code === '9279-1')!;
     expect(rr.valueQuantity).toMatchObject({ value: 22, code: '/min' });
     const acvpu = resources.find((r) => r.code?.coding?.[0]?.code === '80288-4')!;
@@ -339,7 +339,7 @@ describe('NEWS2 after a restart', () => {
   it('a new patient (a kiosk launch or the next kiosk visit) and another visit of the same patient bring back nothing', async () => {
     const { store, audit, encounter } = await setUp();
     store.recordNews2Charted(encounter.patientId, encounter.visitId, { id: randomUUID(), kind: 'respiratoryRate', value: 18, enteredBy: 'user-7', enteredRole: 'nurse', enteredAt: T0 });
-    store.recordNews2Score(encounter.patientId, encounter.visitId, { id: randomUUID(), scoredAt: T0, total: 1, risk: 'low', scores: {}, chartedInputs: [] });
+    store.recordNews2Score(encounter.patientId, encounter.visitId, { id: randomUUID(), scoredAt: T0, total: 1, risk: 'low', scores: {}, chartedInputs: [], deviceInputs: [] });
     const lookup = (id: string, role: Actor['role']) => ({ id, role, name: 'Nurse Ada' });
     expect(savedNews2(store.news2Record(encounter.patientId), encounter, lookup).trend).toHaveLength(1);
 

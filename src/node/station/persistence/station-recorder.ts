@@ -173,7 +173,9 @@ export class StationRecorder {
   /**
    * Takes the NEWS2 state as it stands and queues what is new: each charted observation (who,
    * when) once, and the score of each new trend point with its sub-scores and the charted
-   * observations it was derived from.
+   * observations and device readings it was derived from. A reading is queued before the scores
+   * it changes (the records attach to the hub before the clinical station does), so the store
+   * finds its row when it files the score.
    */
   recordNews2(state: News2StatePayload): void {
     const chartedIds: string[] = [];
@@ -198,7 +200,10 @@ export class StationRecorder {
     if (!point || point.at <= this.#lastScoredAt || !state.assessment.ok) return;
     this.#lastScoredAt = point.at;
     const { total, risk, scores } = state.assessment.result;
-    this.#enqueue({ kind: 'news2-score', encounter: this.#currentTag(), score: { id: randomUUID(), scoredAt: point.at, total, risk, scores, chartedInputs: chartedIds } });
+    const deviceInputs = Object.values(state.assessment.provenance).flatMap((used) =>
+      used.kind === 'device' ? [{ deviceId: used.deviceId, metric: used.metric, receivedAt: Math.round(used.receivedAt) }] : [],
+    );
+    this.#enqueue({ kind: 'news2-score', encounter: this.#currentTag(), score: { id: randomUUID(), scoredAt: point.at, total, risk, scores, chartedInputs: chartedIds, deviceInputs } });
   }
 
   /**
