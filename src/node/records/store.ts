@@ -156,6 +156,9 @@ const DAY_MS = 86_400_000;
 const PATIENT_TABLES = ['outbox', 'readings', 'waveform_segments', 'alarms', 'alarm_limit_changes', 'news2_charted', 'news2_scores', 'notes', 'consents', 'attachments', 'visits'] as const;
 export type PatientTable = (typeof PATIENT_TABLES)[number];
 
+/** The server link's columns; details typed by hand (no link) clear an earlier one. */
+const serverColumns = (details: PatientDetails): [string | null, string | null] => [details.serverPatient?.serverId ?? null, details.serverPatient?.identifierSystem ?? null];
+
 function patientFromRow(row: Record<string, unknown>): PatientRecord {
   return {
     id: row.id as string,
@@ -164,6 +167,9 @@ function patientFromRow(row: Record<string, unknown>): PatientRecord {
     birthDate: row.birth_date as string | null,
     gender: row.gender as PatientRecord['gender'],
     identifier: row.identifier as string | null,
+    ...(row.server_id !== null && row.server_id !== undefined
+      ? { serverPatient: { serverId: row.server_id as string, identifierSystem: row.server_identifier_system as string | null } }
+      : {}),
     createdAt: row.created_at as number,
   };
 }
@@ -245,8 +251,8 @@ export class RecordStore {
     const patient: PatientRecord = { ...valid, id: randomUUID(), createdAt: this.now() };
     this.#withOutbox('patient', patient.id, patient.id, () =>
       this.db
-        .prepare('INSERT INTO patients (id, given_name, family_name, birth_date, gender, identifier, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(patient.id, patient.givenName, patient.familyName, patient.birthDate, patient.gender, patient.identifier, patient.createdAt),
+        .prepare('INSERT INTO patients (id, given_name, family_name, birth_date, gender, identifier, server_id, server_identifier_system, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(patient.id, patient.givenName, patient.familyName, patient.birthDate, patient.gender, patient.identifier, ...serverColumns(valid), patient.createdAt),
     );
     return patient;
   }
@@ -255,8 +261,8 @@ export class RecordStore {
     const valid = parse(PatientDetailsSchema, details, 'patient details');
     this.#withOutbox('patient', id, id, () => {
       const changed = this.db
-        .prepare('UPDATE patients SET given_name = ?, family_name = ?, birth_date = ?, gender = ?, identifier = ? WHERE id = ?')
-        .run(valid.givenName, valid.familyName, valid.birthDate, valid.gender, valid.identifier, id).changes;
+        .prepare('UPDATE patients SET given_name = ?, family_name = ?, birth_date = ?, gender = ?, identifier = ?, server_id = ?, server_identifier_system = ? WHERE id = ?')
+        .run(valid.givenName, valid.familyName, valid.birthDate, valid.gender, valid.identifier, ...serverColumns(valid), id).changes;
       if (changed === 0) throw new RecordInputError('no such patient');
     });
     return this.requirePatient(id);
