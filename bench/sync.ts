@@ -86,7 +86,7 @@ const idle = await loopDelay(() => sleep(IDLE_MS));
 let flushMs = 0;
 const flushing = await loopDelay(async () => {
   const started = performance.now();
-  const sync = new SyncThread({ dataDir, keys, env: {}, fhirServer: { ...DEFAULT_SETTINGS.fhirServer, baseUrl, auth: 'none', maxEntries: 8 }, patientIdentifierSystem: null, outbox, log: (line) => console.warn(line) });
+  const sync = new SyncThread({ dataDir, keys, env: {}, fhirServer: { ...DEFAULT_SETTINGS.fhirServer, baseUrl, auth: 'none', maxEntries: 8 }, patientIdentifierSystem: null, careSetting: 'station', outbox, log: (line) => console.warn(line) });
   for (;;) {
     const status = sync.status();
     if (status.problem) throw new Error(status.problem);

@@ -2,11 +2,12 @@
  * Naming the current patient as the FHIR server knows them: the station's settings point at a real
  * FHIR test server (test/fhir-server, loopback, no authentication) holding one Patient; a nurse
  * searches it by identifier from the Records screen, chooses the match, which fills the form, and
- * names the patient. The search is audited under the nurse.
+ * names the patient, whose record keeps the server's id. The search is audited under the nurse.
  */
 import { readAuditEntries } from '../../src/node/audit/audit-log';
 import { openRecordsDatabase } from '../../src/node/records/database';
 import { FileKeyProvider } from '../../src/node/records/key-provider';
+import { RecordStore } from '../../src/node/records/store';
 import { confSettingsStorage } from '../../src/node/settings/json-storage';
 import { saveSettings } from '../../src/node/settings/settings';
 import { noAuthorization } from '../../src/node/sync/access-token';
@@ -87,6 +88,10 @@ test('a nurse finds the current patient on the FHIR server and names them as the
       ['nurse', null],
       ['nurse', null],
     ]);
+    // The record keeps the server's Patient, for the sync to send to it.
+    const store = new RecordStore(db);
+    const named = store.listPatientIds().map((id) => store.getPatient(id)).find((patient) => patient?.familyName === 'Hopper');
+    expect(named).toMatchObject({ identifier: 'MRN-2042', serverPatient: { serverId: stored!.id, identifierSystem: MRN } });
   } finally {
     db.close();
   }

@@ -16,6 +16,16 @@ const BirthDateSchema = z.iso
   .date()
   .refine((date) => date >= '1900-01-01' && Date.parse(date) <= Date.now() + 86_400_000, 'must be a date between 1900 and today');
 
+/** A Patient's logical id on the FHIR server (the server is untrusted: a plain FHIR id, nothing to build a path from). */
+const ServerIdSchema = z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/);
+
+/**
+ * The FHIR server's Patient a patient was chosen as (patient lookup): its logical id and the
+ * system of the identifier the server gave. The sync references that Patient instead of creating one.
+ */
+export const ServerPatientLinkSchema = z.strictObject({ serverId: ServerIdSchema, identifierSystem: z.string().max(500).nullable() });
+export type ServerPatientLink = z.infer<typeof ServerPatientLinkSchema>;
+
 /** Who a patient is, as the records keep it (the records store validates with this same schema). */
 export const PatientDetailsSchema = z.object({
   givenName: personName,
@@ -24,6 +34,8 @@ export const PatientDetailsSchema = z.object({
   gender: z.enum(PATIENT_GENDERS),
   /** The clinic's own identifier (e.g. MRN), if any. */
   identifier: z.string().trim().min(1).max(100).nullable(),
+  /** Present when the patient was chosen from the FHIR server's patients. */
+  serverPatient: ServerPatientLinkSchema.optional(),
 });
 export type PatientDetails = z.infer<typeof PatientDetailsSchema>;
 
@@ -34,6 +46,8 @@ export const NamePatientSchema = z.strictObject({
   birthDate: BirthDateSchema.optional(),
   gender: z.enum(PATIENT_GENDERS),
   identifier: z.string().trim().min(1).max(100).optional(),
+  /** The FHIR server's Patient the details were taken from (patient lookup), to keep with the record. */
+  serverPatient: ServerPatientLinkSchema.optional(),
 });
 export type NamePatientInput = z.infer<typeof NamePatientSchema>;
 
@@ -52,7 +66,7 @@ export type ServerPatientQuery = z.infer<typeof ServerPatientQuerySchema>;
 /** One of the server's Patients as the name form shows it (the server is untrusted: every field bounded). */
 export const ServerPatientSchema = z.object({
   /** The Patient's logical id on the server. */
-  serverId: z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/),
+  serverId: ServerIdSchema,
   identifier: z.object({ system: z.string().max(500).nullable(), value: z.string().min(1).max(100) }).nullable(),
   givenName: z.string().max(200).nullable(),
   familyName: z.string().max(200).nullable(),

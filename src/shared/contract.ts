@@ -11,6 +11,7 @@ import { clinicalEvents, clinicalMethods } from './contract-clinical';
 import { accessEvents, accessMethods } from './contract-access';
 import { kioskMethods } from './contract-kiosk';
 import { recordsMethods } from './contract-records';
+import { syncMethods } from './contract-sync';
 
 export const DEVICE_STATES = ['connecting', 'streaming', 'measuring', 'idle', 'probe-off', 'disconnected', 'error'] as const;
 
@@ -139,6 +140,7 @@ export const stationMethods = {
   ...clinicalMethods,
   ...kioskMethods,
   ...recordsMethods,
+  ...syncMethods,
 } as const;
 
 export const stationEvents = {

@@ -63,6 +63,10 @@ export const METHOD_REQUIREMENTS: { [M in GuardedMethodName]: MethodRequirement<
   readPatientExportChunk: 'record.export',
   erasePatientRecord: 'record.erase',
   verifyAuditTrail: 'audit.view',
+  getSyncStatus: 'sync.manage',
+  getSyncSummary: 'sync.status',
+  retryParkedSync: 'sync.manage',
+  sendSyncNow: 'sync.manage',
 };
 
 export const isOpenMethod = (method: StationMethodName): method is OpenMethodName => Object.prototype.hasOwnProperty.call(OPEN_METHODS, method);

@@ -27,6 +27,8 @@ const ALLOWED: Record<ProtectedAction, readonly StationRole[]> = {
   'device.manage': ['nurse', 'physician', 'administrator'],
   'settings.change': ['administrator'],
   'kiosk.leave': ['administrator'],
+  'sync.status': ['nurse'],
+  'sync.manage': ['administrator'],
 };
 
 describe('role matrix', () => {

@@ -33,6 +33,8 @@ export const PROTECTED_ACTIONS = [
   'device.manage',
   'settings.change',
   'kiosk.leave',
+  'sync.status',
+  'sync.manage',
 ] as const;
 export type ProtectedAction = (typeof PROTECTED_ACTIONS)[number];
 
@@ -49,6 +51,9 @@ export type ProtectedAction = (typeof PROTECTED_ACTIONS)[number];
  *   clinical assessment, not a reading a device takes: nurses and physicians, not the kiosk.
  * - export and erasure answer data-subject requests: physicians export for care, administrators
  *   export and erase on request; nobody clinical erases.
+ * - the FHIR sync: administrators see its detail (server, parked items and why) and may retry or
+ *   hurry it; nurses, who look after the station day to day, see a one-line status so they can
+ *   call an administrator; physicians and the kiosk's patient see nothing of it.
  * - administrators run the station (users, devices, settings, audit) but do not browse clinical
  *   content; only they may take a station out of kiosk mode, so a patient left alone at a kiosk
  *   cannot reach anything else, whoever set it up.
@@ -74,10 +79,10 @@ const NURSE_GRANTS: readonly ProtectedAction[] = [
 
 const GRANTS: Record<StationRole, readonly ProtectedAction[]> = {
   kiosk: ['patient.view', 'reading.record', 'consent.record', 'visit.start', 'visit.end', 'visit.admit-clinician'],
-  nurse: NURSE_GRANTS,
+  nurse: [...NURSE_GRANTS, 'sync.status'],
   // Everything a nurse may do, plus the prescriptions and exporting for care.
   physician: [...NURSE_GRANTS, 'alarm.change-limits', 'news2.prescribe-scale-2', 'record.export'],
-  administrator: ['patient.list', 'record.export', 'record.erase', 'user.manage', 'audit.view', 'device.manage', 'settings.change', 'kiosk.leave'],
+  administrator: ['patient.list', 'record.export', 'record.erase', 'user.manage', 'audit.view', 'device.manage', 'settings.change', 'kiosk.leave', 'sync.manage'],
 };
 
 const MATRIX: ReadonlyMap<StationRole, ReadonlySet<ProtectedAction>> = new Map(
@@ -99,5 +104,5 @@ export function isPatientScoped(role: StationRole): boolean {
   return role === 'kiosk';
 }
 
-export const isStationRole = (value: unknown): value is StationRole =>
-  typeof value === 'string' && (STATION_ROLES as readonly string[]).includes(value);
+// includes() compares with ===, so a value of any other type is simply not found.
+export const isStationRole = (value: unknown): value is StationRole => (STATION_ROLES as readonly unknown[]).includes(value);

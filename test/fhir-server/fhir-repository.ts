@@ -22,27 +22,40 @@ export function indexFhirDefinitions(): void {
   definitionsIndexed = true;
 }
 
-/** The error issues `@medplum/core` finds in one resource, each expression prefixed with `where` when given; empty when valid. */
-export function validationErrors(resource: Resource, where?: string): OperationOutcomeIssue[] {
+/**
+ * A server's own rule beyond FHIR validity, as production servers have (a profile they require, a
+ * code system they check): the error issues it finds in one resource, none when it passes.
+ */
+export type ServerRule = (resource: Resource) => OperationOutcomeIssue[];
+
+/**
+ * The error issues `@medplum/core` (and the server's `rule`, if any) finds in one resource, each
+ * expression prefixed with `where` when given; empty when valid.
+ */
+export function validationErrors(resource: Resource, where?: string, rule?: ServerRule): OperationOutcomeIssue[] {
   let issues: OperationOutcomeIssue[];
   try {
     issues = validateResource(resource);
   } catch (error) {
     issues = normalizeOperationOutcome(error).issue ?? [];
   }
-  return issues
+  return [...issues, ...(rule?.(resource) ?? [])]
     .filter((issue) => issue.severity === 'error' || issue.severity === 'fatal')
     .map((issue) => (where ? { ...issue, expression: (issue.expression ?? []).map((expression) => `${where}.resource.${expression}`) } : issue));
 }
 
 /** Every resource of a transaction or batch Bundle checked before the router stores any; null when all are valid. */
-export function bundleValidationOutcome(bundle: Bundle): OperationOutcome | null {
-  const issues = (bundle.entry ?? []).flatMap((entry, index) => (entry.resource ? validationErrors(entry.resource, `Bundle.entry[${index}]`) : []));
+export function bundleValidationOutcome(bundle: Bundle, rule?: ServerRule): OperationOutcome | null {
+  const issues = (bundle.entry ?? []).flatMap((entry, index) => (entry.resource ? validationErrors(entry.resource, `Bundle.entry[${index}]`, rule) : []));
   return issues.length > 0 ? { resourceType: 'OperationOutcome', issue: issues } : null;
 }
 
-/** The in-memory repository, refusing (as a 400 through the router) any resource `@medplum/core` finds invalid. */
+/** The in-memory repository, refusing (as a 400 through the router) any resource `@medplum/core` (or the server's rule) finds invalid. */
 export class ValidatingRepository extends MemoryRepository {
+  constructor(private readonly rule?: ServerRule) {
+    super();
+  }
+
   override async createResource<T extends Resource>(resource: T): Promise<WithId<T>> {
     this.assertValid(resource);
     return super.createResource(resource);
@@ -54,7 +67,7 @@ export class ValidatingRepository extends MemoryRepository {
   }
 
   private assertValid(resource: Resource): void {
-    const issues = validationErrors(resource);
+    const issues = validationErrors(resource, undefined, this.rule);
     if (issues.length > 0) throw new OperationOutcomeError({ resourceType: 'OperationOutcome', issue: issues });
   }
 }

@@ -22,11 +22,12 @@ import type { Bundle, OperationOutcome, OperationOutcomeIssue, Resource } from '
 import { FhirRouter } from '@medplum/fhir-router';
 import type { FhirRequest, HttpMethod } from '@medplum/fhir-router';
 import { parseBoundedJson } from '../../src/shared/bounded-json';
-import { bundleValidationOutcome, indexFhirDefinitions, ValidatingRepository } from './fhir-repository';
+import { bundleValidationOutcome, indexFhirDefinitions, ValidatingRepository, type ServerRule } from './fhir-repository';
 import { createServerAuth } from './test-server-auth';
 import type { FhirTestServerAuth, ServerAuth } from './test-server-auth';
 
 export type { FhirTestServerAuth } from './test-server-auth';
+export type { ServerRule } from './fhir-repository';
 /** Call in a beforeAll with a generous time limit: the first server of a process would otherwise index inside a test. */
 export { indexFhirDefinitions } from './fhir-repository';
 
@@ -34,6 +35,8 @@ export interface FhirTestServerOptions {
   auth?: FhirTestServerAuth;
   /** The server's clock in ms (access-token and assertion expiry); Date.now by default. */
   now?: () => number;
+  /** A rule of this server's own beyond FHIR validity; a resource it finds issues in is refused like an invalid one (400). */
+  rule?: ServerRule;
 }
 
 /** Which endpoint a fault applies to: the FHIR API (default) or the token endpoint. */
@@ -126,7 +129,7 @@ export async function startFhirTestServer(options: FhirTestServerOptions = {}): 
   indexFhirDefinitions();
   const now = options.now ?? Date.now;
   const router = new FhirRouter();
-  const repository = new ValidatingRepository();
+  const repository = new ValidatingRepository(options.rule);
   const faultQueues: Record<FaultEndpoint, Fault[]> = { fhir: [], token: [] };
   const requests: AnsweredRequest[] = [];
   const sockets = new Set<Socket>();
@@ -158,7 +161,7 @@ export async function startFhirTestServer(options: FhirTestServerOptions = {}): 
     }
     const path = url.pathname.slice(FHIR_BASE_PATH.length) || '/';
     if (path === '/' && method === 'POST') {
-      const invalid = bundleValidationOutcome(body as Bundle);
+      const invalid = bundleValidationOutcome(body as Bundle, options.rule);
       if (invalid) return { status: 400, body: invalid };
     }
     const fhirRequest: FhirRequest = {

@@ -16,11 +16,18 @@ export interface ResourceLinks {
   person(userId: string): Reference<Practitioner>;
 }
 
-/** Links where every patient and device referenced is an entry of the bundle, and so is every visit in `visitsInBundle`. */
-export function bundleLinks(ids: StationIds, visitsInBundle: ReadonlySet<string> | 'all'): ResourceLinks {
+/**
+ * Links where every device referenced is an entry of the bundle, and so is every visit in
+ * `visitsInBundle` and every patient but those in `serverPatients` (patient id → the server's
+ * logical id), which are referenced as the server's Patient.
+ */
+export function bundleLinks(ids: StationIds, visitsInBundle: ReadonlySet<string> | 'all', serverPatients: ReadonlyMap<string, string> = new Map()): ResourceLinks {
   return {
     ids,
-    subject: (patientId) => ids.reference('Patient', 'patient', patientId),
+    subject: (patientId) => {
+      const serverId = serverPatients.get(patientId);
+      return serverId === undefined ? ids.reference('Patient', 'patient', patientId) : { reference: `Patient/${serverId}`, type: 'Patient' };
+    },
     encounter: (visitId) => {
       if (visitId === null) return undefined;
       return visitsInBundle === 'all' || visitsInBundle.has(visitId) ? ids.reference('Encounter', 'visit', visitId) : ids.logicalReference('Encounter', 'visit', visitId);

@@ -9,7 +9,7 @@ import type { Bundle, BundleEntry, Observation, Resource } from '@medplum/fhirty
 import { randomUUID } from 'node:crypto';
 import type { PatientRecord, StoredNews2Charted, StoredNews2Score, StoredReading, Visit } from '../records/store';
 import { peripheralDevice, stationDevice } from './devices';
-import { encounterResource, type VisitSetting } from './encounter';
+import { encounterResource, visitRecord, type VisitSetting } from './encounter';
 import { bundleLinks, type ResourceLinks } from './links';
 import { chartedObservation, news2ScoreObservation, type News2InputRefs } from './news2';
 import { patientResource } from './patient';
@@ -103,7 +103,7 @@ export class PatientBundleBuilder {
     const visit = visitId === null ? undefined : this.#visits.get(visitId);
     if (!visit || this.#written.has(`visit/${visit.id}`)) return [];
     this.#written.add(`visit/${visit.id}`);
-    return [entryOf(encounterResource({ ...visit, setting: this.context.careSetting }, this.#ids))];
+    return [entryOf(encounterResource(visitRecord(visit, this.context.careSetting), this.#ids))];
   }
 
   #deviceOnce(reading: StoredReading): BundleEntry[] {

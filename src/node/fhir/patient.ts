@@ -16,8 +16,10 @@ const MEDICAL_RECORD_NUMBER = { coding: [{ system: V2_0203_SYSTEM, code: 'MR', d
  * The clinic's identifier of the patient, when the record has one; without a configured system it
  * goes out without one (kept, but no server can match on it).
  */
-export function clinicIdentifier(patient: PatientRecord, system: string | null): Identifier | null {
+export function clinicIdentifier(patient: PatientRecord, configuredSystem: string | null): Identifier | null {
   if (patient.identifier === null) return null;
+  // The identifier the server gave a patient chosen from its patients is under the server's system.
+  const system = patient.serverPatient?.identifierSystem ?? configuredSystem;
   return { use: 'usual', type: MEDICAL_RECORD_NUMBER, ...(system !== null ? { system } : {}), value: patient.identifier };
 }
 

@@ -11,7 +11,7 @@ const AT = Date.UTC(2025, 0, 15, 9, 0);
 const OPTIONS = { patientIdentifierSystem: 'https://hospital.example.org/mrn', softwareVersion: '0.1.0', recordedAt: AT + 60_000 };
 
 const patient: PatientRecord = { id: 'p-1', createdAt: AT, givenName: 'Imogen', familyName: 'Fairweather', birthDate: '1950-07-21', gender: 'female', identifier: 'MRN-1' };
-const visit: VisitRecord = { id: 'v-1', patientId: 'p-1', startedAt: AT, startedBy: 'u-nurse', endedAt: null, setting: 'video' };
+const visit: VisitRecord = { id: 'v-1', patientId: 'p-1', startedAt: AT, startedBy: 'u-nurse', endedAt: null, hadVideo: true, setting: 'video' };
 let nextId = 1;
 function reading(fields: Partial<StoredReading> & Pick<StoredReading, 'metric' | 'value' | 'unit'>): StoredReading {
   return { id: nextId++, patientId: 'p-1', visitId: 'v-1', deviceId: 'simulated:cuff', deviceTime: null, receivedAt: AT + nextId * 1_000, source: 'blood-pressure-cuff', measurementId: null, ...fields };

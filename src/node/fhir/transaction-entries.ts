@@ -19,6 +19,8 @@
  * Device, each peripheral a reading names and each visit given are entries of their own in every
  * batch that needs them (a conditional create of something already there costs a search). A visit
  * not given, or a NEWS2 input (charted or a device reading) not in the batch, is referenced by its identifier.
+ * A patient chosen from the server's patients (`serverPatient`, from the patient lookup) has no
+ * entry: everything references the server's Patient, `Patient/<server id>`.
  * The last entry is the batch's Provenance, targeting its Observations and Encounters.
  */
 import type { BundleEntry, Identifier, Observation, Resource } from '@medplum/fhirtypes';
@@ -79,7 +81,9 @@ export function transactionEntries(stationId: string, records: SyncRecords, opti
   records.news2.charted.forEach((row) => ownPatient(row, 'charted NEWS2 observation'));
   records.news2.scores.forEach((row) => ownPatient(row, 'NEWS2 score'));
 
-  const links = bundleLinks(ids, new Set(records.visits.map((visit) => visit.id)));
+  // A patient chosen from the server's patients is that Patient: referenced, never created again.
+  const serverPatients = new Map(records.patients.flatMap((patient) => (patient.serverPatient ? [[patient.id, patient.serverPatient.serverId] as const] : [])));
+  const links = bundleLinks(ids, new Set(records.visits.map((visit) => visit.id)), serverPatients);
 
   // Every peripheral a reading names, with what is known of it (at least its kind, from the reading).
   const known = new Map(records.devices.map((device) => [device.deviceId, device]));
@@ -108,10 +112,10 @@ export function transactionEntries(stationId: string, records: SyncRecords, opti
     ...records.news2.charted.map((charted) => chartedObservation(charted, links)),
     ...records.news2.scores.map((score) => news2ScoreObservation(score, links, inputs)),
   ];
-  const encounters = records.visits.map((visit) => encounterResource(visit, ids));
+  const encounters = records.visits.map((visit) => encounterResource(visit, ids, links.subject(visit.patientId)));
   const clinical = [...encounters, ...readingResources, ...news2Resources] as Identified[];
 
-  const patientEntries = records.patients.map((patient) => {
+  const patientEntries = records.patients.filter((patient) => !serverPatients.has(patient.id)).map((patient) => {
     const resource = patientResource(patient, ids, options.patientIdentifierSystem);
     const clinic = clinicIdentifier(patient, options.patientIdentifierSystem);
     // The clinic's identifier finds the patient the clinic already has; without one, the station's.

@@ -7,8 +7,9 @@ import type { StationRole } from '../../shared/roles';
 import { stationId } from '../audit/audit-log';
 import type { FhirSettings } from '../fhir/export-settings';
 import { StationIds } from '../fhir/stable-ids';
+import { bundleProblems } from '../../../test/fhir/fhir-validation';
 import { ClinicalRecords } from './clinical-records';
-import type { ReadingInput } from './store';
+import { VIDEO_VISIT_CONSENT_SCOPE, type ReadingInput } from './store';
 import { openTestStation } from './test-support';
 
 const PATIENT = { givenName: 'Imogen', familyName: 'Fairweather', birthDate: '1950-07-21', gender: 'female', identifier: 'MRN-1' } as const;
@@ -237,6 +238,35 @@ describe('FHIR R4 export', () => {
     const encounter = resources(bundle).find((r) => r.resourceType === 'Encounter')!;
     expect(encounter).toMatchObject({ id: ids.uuid('visit', visitId), class: { code: 'HH' }, status: 'in-progress' });
     expect(observationsOf(bundle)[0]?.encounter).toEqual({ reference: ids.fullUrl('visit', visitId), type: 'Encounter' });
+  });
+
+  it('files a visit during which a video visit ran as a virtual Encounter (class VR), valid FHIR R4, and the home station’s other visits as HH', async () => {
+    const s = await setUp({ patientIdentifierSystem: 'https://clinic.example/mrn', careSetting: 'home' });
+    const homeVisit = s.records.startVisit(s.nurse, s.patient.id);
+    s.records.recordReadings(s.nurse, s.patient.id, homeVisit, [reading('spo2', 96, '%')]);
+    s.records.endVisit(s.nurse, homeVisit);
+    const videoVisit = s.records.startVisit(s.nurse, s.patient.id);
+    // As station-records.ts files the patient's consent before the call (contract-visit.ts's statement version).
+    s.store.recordConsent(s.patient.id, videoVisit, { scope: `${VIDEO_VISIT_CONSENT_SCOPE}/video-visit-consent/1`, granted: true }, 'u-nurse');
+    s.records.recordReadings(s.nurse, s.patient.id, videoVisit, [reading('spo2', 97, '%')]);
+    const bundle = s.records.exportPatient(await s.signIn('physician'), s.patient.id);
+    const ids = new StationIds(stationId(s.db));
+    const encounters = resources(bundle).filter((r) => r.resourceType === 'Encounter');
+    expect(encounters.map((encounter) => [encounter.id, encounter.class])).toEqual([
+      [ids.uuid('visit', homeVisit), { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'HH', display: 'home health' }],
+      [ids.uuid('visit', videoVisit), { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'VR', display: 'virtual' }],
+    ]);
+    expect(bundleProblems(bundle)).toEqual([]);
+  });
+
+  it('does not make a visit virtual for a refused consent or one of another scope', async () => {
+    const s = await setUp();
+    const visitId = s.records.startVisit(s.nurse, s.patient.id);
+    s.store.recordConsent(s.patient.id, visitId, { scope: `${VIDEO_VISIT_CONSENT_SCOPE}/video-visit-consent/1`, granted: false }, 'u-nurse');
+    s.store.recordConsent(s.patient.id, visitId, { scope: 'research/1', granted: true }, 'u-nurse');
+    s.records.recordReadings(s.nurse, s.patient.id, visitId, [reading('spo2', 97, '%')]);
+    const bundle = s.records.exportPatient(await s.signIn('physician'), s.patient.id);
+    expect(resources(bundle).find((r) => r.resourceType === 'Encounter')?.class.code).toBe('AMB');
   });
 
   it('gives a lone systolic a panel whose diastolic says why it is absent', async () => {

@@ -270,6 +270,17 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 9,
+    description: "a patient chosen from the FHIR server's patient lookup keeps the server's logical id and the system of its identifier",
+    up(db) {
+      // Null for every patient before this version and for any named by hand: the sync then creates the Patient conditionally.
+      db.exec(`
+        ALTER TABLE patients ADD COLUMN server_id TEXT;
+        ALTER TABLE patients ADD COLUMN server_identifier_system TEXT;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -108,6 +108,24 @@ export interface Visit {
   startedAt: number;
   startedBy: string;
   endedAt: number | null;
+  /** A video visit ran during it: the patient's consent to one was recorded under it (consent comes before any call). */
+  hadVideo: boolean;
+}
+
+/** The scope of the consent recorded before each video visit (station-records.ts), `video-visit/<statement version>`. */
+export const VIDEO_VISIT_CONSENT_SCOPE = 'video-visit';
+
+const VISIT_COLUMNS = `visits.*, EXISTS (SELECT 1 FROM consents WHERE consents.visit_id = visits.id AND consents.granted = 1 AND consents.scope LIKE '${VIDEO_VISIT_CONSENT_SCOPE}/%') AS had_video`;
+
+function visitFromRow(row: Record<string, unknown>): Visit {
+  return {
+    id: row.id as string,
+    patientId: row.patient_id as string,
+    startedAt: row.started_at as number,
+    startedBy: row.started_by as string,
+    endedAt: row.ended_at as number | null,
+    hadVideo: row.had_video === 1,
+  };
 }
 
 export type AlarmPriority = 'high' | 'medium' | 'low';
@@ -138,6 +156,9 @@ const DAY_MS = 86_400_000;
 const PATIENT_TABLES = ['outbox', 'readings', 'waveform_segments', 'alarms', 'alarm_limit_changes', 'news2_charted', 'news2_scores', 'notes', 'consents', 'attachments', 'visits'] as const;
 export type PatientTable = (typeof PATIENT_TABLES)[number];
 
+/** The server link's columns; details typed by hand (no link) clear an earlier one. */
+const serverColumns = (details: PatientDetails): [string | null, string | null] => [details.serverPatient?.serverId ?? null, details.serverPatient?.identifierSystem ?? null];
+
 function patientFromRow(row: Record<string, unknown>): PatientRecord {
   return {
     id: row.id as string,
@@ -146,6 +167,9 @@ function patientFromRow(row: Record<string, unknown>): PatientRecord {
     birthDate: row.birth_date as string | null,
     gender: row.gender as PatientRecord['gender'],
     identifier: row.identifier as string | null,
+    ...(row.server_id !== null && row.server_id !== undefined
+      ? { serverPatient: { serverId: row.server_id as string, identifierSystem: row.server_identifier_system as string | null } }
+      : {}),
     createdAt: row.created_at as number,
   };
 }
@@ -227,8 +251,8 @@ export class RecordStore {
     const patient: PatientRecord = { ...valid, id: randomUUID(), createdAt: this.now() };
     this.#withOutbox('patient', patient.id, patient.id, () =>
       this.db
-        .prepare('INSERT INTO patients (id, given_name, family_name, birth_date, gender, identifier, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(patient.id, patient.givenName, patient.familyName, patient.birthDate, patient.gender, patient.identifier, patient.createdAt),
+        .prepare('INSERT INTO patients (id, given_name, family_name, birth_date, gender, identifier, server_id, server_identifier_system, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(patient.id, patient.givenName, patient.familyName, patient.birthDate, patient.gender, patient.identifier, ...serverColumns(valid), patient.createdAt),
     );
     return patient;
   }
@@ -237,8 +261,8 @@ export class RecordStore {
     const valid = parse(PatientDetailsSchema, details, 'patient details');
     this.#withOutbox('patient', id, id, () => {
       const changed = this.db
-        .prepare('UPDATE patients SET given_name = ?, family_name = ?, birth_date = ?, gender = ?, identifier = ? WHERE id = ?')
-        .run(valid.givenName, valid.familyName, valid.birthDate, valid.gender, valid.identifier, id).changes;
+        .prepare('UPDATE patients SET given_name = ?, family_name = ?, birth_date = ?, gender = ?, identifier = ?, server_id = ?, server_identifier_system = ? WHERE id = ?')
+        .run(valid.givenName, valid.familyName, valid.birthDate, valid.gender, valid.identifier, ...serverColumns(valid), id).changes;
       if (changed === 0) throw new RecordInputError('no such patient');
     });
     return this.requirePatient(id);
@@ -277,7 +301,7 @@ export class RecordStore {
 
   startVisit(patientId: string, startedBy: string): Visit {
     this.requirePatient(patientId);
-    const visit: Visit = { id: randomUUID(), patientId, startedAt: this.now(), startedBy, endedAt: null };
+    const visit: Visit = { id: randomUUID(), patientId, startedAt: this.now(), startedBy, endedAt: null, hadVideo: false };
     this.#withOutbox('visit', visit.id, patientId, () =>
       this.db.prepare('INSERT INTO visits (id, patient_id, started_at, started_by) VALUES (?, ?, ?, ?)').run(visit.id, patientId, visit.startedAt, startedBy),
     );
@@ -295,13 +319,7 @@ export class RecordStore {
 
   /** The visits of `ids` that exist (the sync worker loads what its outbox items announce). */
   visitsByIds(ids: readonly string[]): Visit[] {
-    return this.#rowsByIds('visits', 'id', ids).map((row) => ({
-      id: row.id as string,
-      patientId: row.patient_id as string,
-      startedAt: row.started_at as number,
-      startedBy: row.started_by as string,
-      endedAt: row.ended_at as number | null,
-    }));
+    return this.#rowsByIds('visits', 'id', ids, VISIT_COLUMNS).map(visitFromRow);
   }
 
   /** The readings of `ids` that still exist, in the order of readings(). */
@@ -338,21 +356,20 @@ export class RecordStore {
     return [...byId.values()].sort((a, b) => a.receivedAt - b.receivedAt || a.id - b.id);
   }
 
-  #rowsByIds(table: 'visits' | 'readings' | 'news2_charted' | 'news2_scores', column: 'id' | 'measurement_id', ids: readonly (string | number)[]): Record<string, unknown>[] {
+  #rowsByIds(table: 'visits' | 'readings' | 'news2_charted' | 'news2_scores', column: 'id' | 'measurement_id', ids: readonly (string | number)[], columns = '*'): Record<string, unknown>[] {
     const rows: Record<string, unknown>[] = [];
     // Chunks stay far below SQLite's limit on bound parameters.
     for (let start = 0; start < ids.length; start += 500) {
       const chunk = ids.slice(start, start + 500);
-      rows.push(...(this.db.prepare(`SELECT * FROM ${table} WHERE ${column} IN (${chunk.map(() => '?').join(', ')})`).all(...chunk) as Record<string, unknown>[]));
+      rows.push(...(this.db.prepare(`SELECT ${columns} FROM ${table} WHERE ${column} IN (${chunk.map(() => '?').join(', ')})`).all(...chunk) as Record<string, unknown>[]));
     }
     return rows;
   }
 
   /** The visit started last (the previous launch's, at a start), or null in a new installation. */
   latestVisit(): Visit | null {
-    const row = this.db.prepare('SELECT * FROM visits ORDER BY started_at DESC, rowid DESC LIMIT 1').get() as Record<string, unknown> | undefined;
-    if (!row) return null;
-    return { id: row.id as string, patientId: row.patient_id as string, startedAt: row.started_at as number, startedBy: row.started_by as string, endedAt: row.ended_at as number | null };
+    const row = this.db.prepare(`SELECT ${VISIT_COLUMNS} FROM visits ORDER BY started_at DESC, rowid DESC LIMIT 1`).get() as Record<string, unknown> | undefined;
+    return row ? visitFromRow(row) : null;
   }
 
   /** Opens an ended visit again (the same patient at a restarted station); an open one stays as it is. */
@@ -466,8 +483,8 @@ export class RecordStore {
 
   /** The patient's visits, oldest first. */
   patientVisits(patientId: string): Visit[] {
-    const rows = this.db.prepare('SELECT * FROM visits WHERE patient_id = ? ORDER BY started_at, id').all(patientId) as Record<string, unknown>[];
-    return rows.map((row) => ({ id: row.id as string, patientId: row.patient_id as string, startedAt: row.started_at as number, startedBy: row.started_by as string, endedAt: row.ended_at as number | null }));
+    const rows = this.db.prepare(`SELECT ${VISIT_COLUMNS} FROM visits WHERE patient_id = ? ORDER BY started_at, id`).all(patientId) as Record<string, unknown>[];
+    return rows.map(visitFromRow);
   }
 
   /** `raisedAt` is when the alarm engine raised it, when that was before it reached the records. */

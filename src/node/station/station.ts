@@ -14,7 +14,7 @@ import { PeripheralHub } from '../hub/hub';
 import { NodeHidSource } from '../hub/node-hid-source';
 import { SerialPortSource } from '../hub/serialport-source';
 import type { DeviceSource } from '../hub/source';
-import type { FhirSettings } from '../fhir/export-settings';
+import { DEFAULT_FHIR_SETTINGS, type FhirSettings } from '../fhir/export-settings';
 import type { DataKeyProvider, StationKeyProvider } from '../records/key-provider';
 import type { RetentionPolicy } from '../records/store';
 import { createSimulator, isScenarioName, SCENARIO_NAMES, systemClock, type Simulator } from '../simulator';
@@ -43,6 +43,7 @@ import { createPatientLookupHandler } from './records/patient-lookup-handler';
 import { openFhirConnection } from '../sync/fhir-connection';
 import { Outbox } from '../sync/outbox';
 import { SyncThread } from '../sync/sync-thread';
+import { createSyncHandlers, type StationSync } from './sync/sync-handlers';
 import type { StationSettings } from '../settings/schema';
 
 export interface StationOptions {
@@ -208,12 +209,19 @@ export async function createStation(options: StationOptions): Promise<Station> {
     log,
   });
 
-  // A sync that cannot start (a key missing) is logged; monitoring goes on without it.
-  const sync = options.fhirServer?.baseUrl
-    ? await startSync(options, options.fhirServer, records, log).catch((error: unknown) => {
-        log(`sync: not started: ${logError(error)}`);
-        return null;
-      })
+  // A sync that cannot start (a key missing) is logged and shown on the Sync panel; monitoring goes on without it.
+  let syncState: StationSync = { state: 'not-configured' };
+  const fhirServer = options.fhirServer;
+  const server = fhirServer?.baseUrl;
+  const sync = fhirServer && server
+    ? await startSync(options, fhirServer, records, log).then(
+        (thread) => ((syncState = { state: 'running', thread }), thread),
+        (error: unknown) => {
+          log(`sync: not started: ${logError(error)}`);
+          syncState = { state: 'not-running', server, problem: error instanceof Error ? error.message : String(error) };
+          return null;
+        },
+      )
     : null;
 
   const patientViews = createPatientViewAudit({ clinical: records.clinical, currentPatientId: () => records.encounter.patientId });
@@ -243,6 +251,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
       connect: async () =>
         options.fhirServer ? openFhirConnection({ settings: options.fhirServer, dataDir: options.dataDir, keyProvider: options.keyProvider, env: process.env }) : null,
     }),
+    ...createSyncHandlers({ sync: syncState, audit: records.audit }),
   };
 
   let closing: Promise<void> | undefined;
@@ -299,6 +308,7 @@ async function startSync(options: StationOptions, fhirServer: StationSettings['f
     env: process.env,
     fhirServer,
     patientIdentifierSystem: options.fhir?.patientIdentifierSystem ?? null,
+    careSetting: options.fhir?.careSetting ?? DEFAULT_FHIR_SETTINGS.careSetting,
     outbox: new Outbox(records.store.db),
     log,
   });

@@ -3,7 +3,7 @@
  * An item whose record is gone (pruned by retention before it could be sent) is returned apart,
  * so the caller parks it with that reason instead of losing it without a word.
  */
-import type { VisitRecord } from '../fhir/encounter';
+import { visitRecord, type VisitSetting } from '../fhir/encounter';
 import type { SyncRecords } from '../fhir/transaction-entries';
 import type { PatientRecord, RecordStore } from '../records/store';
 import type { OutboxItem } from './outbox';
@@ -14,10 +14,10 @@ export interface BatchRecords {
   gone: OutboxItem[];
 }
 
-export function loadBatchRecords(store: RecordStore, items: readonly OutboxItem[]): BatchRecords {
+/** `careSetting`: where the station's visits take place (`records.careSetting`); a visit with video is a video visit wherever. */
+export function loadBatchRecords(store: RecordStore, items: readonly OutboxItem[], careSetting: VisitSetting): BatchRecords {
   const idsOf = (kind: OutboxItem['kind']) => items.filter((item) => item.kind === kind).map((item) => item.recordId);
-  // The records do not keep where a visit took place yet; every visit so far is one at the station.
-  const visits: VisitRecord[] = store.visitsByIds(idsOf('visit')).map((visit) => ({ ...visit, setting: 'station' }));
+  const visits = store.visitsByIds(idsOf('visit')).map((visit) => visitRecord(visit, careSetting));
   const readings = store.readingsByIds(idsOf('reading').map(Number));
   const news2Rows = store.news2ByIds(idsOf('news2-charted'), idsOf('news2-score'));
   const news2 = { ...news2Rows, inputReadings: store.news2InputReadings(news2Rows.scores) };

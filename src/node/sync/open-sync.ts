@@ -4,7 +4,7 @@
  * and the station's sync thread (./sync-worker.ts); null when no FHIR server is set.
  */
 import { openAuditLog, stationId, type AuditLog } from '../audit/audit-log';
-import { STATION_SOFTWARE_VERSION } from '../fhir/export-settings';
+import { STATION_SOFTWARE_VERSION, type FhirSettings } from '../fhir/export-settings';
 import type { RecordsDb } from '../records/database';
 import type { StationKeyProvider } from '../records/key-provider';
 import { RecordStore } from '../records/store';
@@ -17,6 +17,7 @@ import { SyncPusher } from './push';
 export interface SyncSettings {
   fhirServer: StationSettings['fhirServer'];
   patientIdentifierSystem: string | null;
+  careSetting: FhirSettings['careSetting'];
 }
 
 export interface OpenSyncOptions extends SyncSettings {
@@ -43,6 +44,7 @@ export async function openSync(options: OpenSyncOptions): Promise<OpenSync | nul
   const pusher = new SyncPusher(new RecordStore(db), outbox, client, {
     stationId: stationId(db),
     patientIdentifierSystem: options.patientIdentifierSystem,
+    careSetting: options.careSetting,
     softwareVersion: STATION_SOFTWARE_VERSION,
     maxEntries: fhirServer.maxEntries,
     // Longer than a request may take, so a live claim is never taken over.

@@ -6,7 +6,10 @@ import { RecordStore } from '../records/store';
 import { tempDataDir, TestClock } from '../records/test-support';
 import { AuthorizationError } from './access-token';
 import { Outbox } from './outbox';
-import { SyncPusher, type TransactionClient } from './push';
+import { SyncPusher, type PushOptions, type TransactionClient } from './push';
+import type { Encounter } from '@medplum/fhirtypes';
+import { VIDEO_VISIT_CONSENT_SCOPE } from '../records/store';
+import { StationIds } from '../fhir/stable-ids';
 
 const PATIENT = { givenName: 'Ada', familyName: 'Byron', birthDate: '1955-12-10', gender: 'female', identifier: null } as const;
 
@@ -28,7 +31,7 @@ function stored(bundle: Bundle): Reply {
   return { status: 200, retryAfterMs: null, body: { resourceType: 'Bundle', type: 'transaction-response', entry: (bundle.entry ?? []).map(() => ({ response: { status: '201 Created' } })) } };
 }
 
-async function station(readingCount: number, maxEntries = 500) {
+async function station(readingCount: number, maxEntries = 500, careSetting: PushOptions['careSetting'] = 'station') {
   const dataDir = tempDataDir();
   const clock = new TestClock();
   const db = await openRecordsDatabase({ dataDir, keyProvider: new FileKeyProvider(dataDir) });
@@ -41,6 +44,7 @@ async function station(readingCount: number, maxEntries = 500) {
   const pusher = new SyncPusher(store, outbox, client, {
     stationId: '0123456789abcdef0123456789abcdef',
     patientIdentifierSystem: null,
+    careSetting,
     softwareVersion: '0.0.0-test',
     maxEntries,
     leaseMs: 60_000,
@@ -55,6 +59,21 @@ const observationValues = (bundle: Bundle) =>
   (bundle.entry ?? []).flatMap((entry) => (entry.resource?.resourceType === 'Observation' ? [(entry.resource as Observation).valueQuantity?.value] : []));
 
 describe('sync push', () => {
+  it("sends each visit with the station's care setting as its class (HH at home), and one with a video visit as VR (virtual)", async () => {
+    const s = await station(0, 500, 'home');
+    const atHome = s.store.startVisit(s.patient.id, 'u-nurse');
+    const withVideo = s.store.startVisit(s.patient.id, 'u-nurse');
+    s.store.recordConsent(s.patient.id, withVideo.id, { scope: `${VIDEO_VISIT_CONSENT_SCOPE}/video-visit-consent/1`, granted: true }, 'u-nurse');
+    expect(await s.pusher.push()).toMatchObject({ answer: 200, retrying: 0, parked: 0 });
+    const encounters = s.client.bundles[0]!.entry!.flatMap((entry) => (entry.resource?.resourceType === 'Encounter' ? [entry.resource as Encounter] : []));
+    const ids = new StationIds('0123456789abcdef0123456789abcdef');
+    const which = (encounter: Encounter) => (encounter.identifier?.[0]?.value === ids.identifier('visit', atHome.id).value ? 'at home' : 'with video');
+    expect(encounters.map((encounter) => [which(encounter), encounter.class.code])).toEqual([
+      ['at home', 'HH'],
+      ['with video', 'VR'],
+    ]);
+  });
+
   it('sends the oldest items first in Bundles of at most maxEntries entries, marks them sent and audits counts only', async () => {
     const s = await station(30, 12);
     const first = await s.pusher.push();

@@ -11,6 +11,7 @@
  * Each answer is audited (counts, outbox sequence numbers and the HTTP status, never content).
  */
 import type { Bundle, BundleEntry } from '@medplum/fhirtypes';
+import type { VisitSetting } from '../fhir/encounter';
 import { transactionEntries } from '../fhir/transaction-entries';
 import type { RecordStore } from '../records/store';
 import { AuthorizationError } from './access-token';
@@ -29,6 +30,8 @@ export const DEFAULT_MAX_ENTRIES = 500;
 export interface PushOptions {
   stationId: string;
   patientIdentifierSystem: string | null;
+  /** `records.careSetting`: where the station's visits take place (Encounter.class). */
+  careSetting: VisitSetting;
   softwareVersion: string;
   /** Entries per Bundle (setting sync.maxEntries, default 500). */
   maxEntries: number;
@@ -82,7 +85,7 @@ export class SyncPusher {
   #fit(claimed: OutboxItem[]): { items: OutboxItem[]; gone: OutboxItem[] } {
     let items = claimed;
     for (;;) {
-      const { gone } = loadBatchRecords(this.store, items);
+      const { gone } = loadBatchRecords(this.store, items, this.options.careSetting);
       const goneSeqs = new Set(gone.map((item) => item.seq));
       const excess = this.#entries(items).length - this.options.maxEntries;
       if (excess <= 0 || items.length <= 1) return { items: items.filter((item) => !goneSeqs.has(item.seq)), gone };
@@ -95,7 +98,7 @@ export class SyncPusher {
   }
 
   #entries(items: readonly OutboxItem[]): BundleEntry[] {
-    const { records } = loadBatchRecords(this.store, items);
+    const { records } = loadBatchRecords(this.store, items, this.options.careSetting);
     if (records.patients.length === 0) return [];
     const { stationId, patientIdentifierSystem, softwareVersion, now } = this.options;
     return transactionEntries(stationId, records, { patientIdentifierSystem, softwareVersion, recordedAt: now() });

@@ -43,6 +43,7 @@ async function syncingStation(fhir: FhirTestServer, readingCount: number, maxEnt
   const pusher = new SyncPusher(store, outbox, fetchTransactionClient(fhir.baseUrl), {
     stationId: '0123456789abcdef0123456789abcdef',
     patientIdentifierSystem: null,
+    careSetting: 'station',
     softwareVersion: '0.0.0-test',
     maxEntries,
     leaseMs: 60_000,

@@ -19,6 +19,7 @@ const outbox = new Outbox(db);
 const pusher = new SyncPusher(new RecordStore(db), outbox, fetchTransactionClient(baseUrl), {
   stationId: '0123456789abcdef0123456789abcdef',
   patientIdentifierSystem: null,
+    careSetting: 'station',
   softwareVersion: '0.0.0-test',
   // Medplum refuses transactions with conditional creates of more than 8 entries.
   maxEntries: 8,

@@ -38,17 +38,48 @@ export async function pushUntilNothingDue(run: SyncRun): Promise<SyncRound> {
 }
 
 /**
+ * Cuts the loop's sleep short: staff pressed "Send now" or "Retry", which made items due that the
+ * sleeping loop would otherwise find only at its next look. A wake-up while the loop is pushing
+ * is kept for its next sleep, so none is lost.
+ */
+export class SyncWakeUp {
+  #wake: (() => void) | null = null;
+  #pending = false;
+
+  wake(): void {
+    if (this.#wake) this.#wake();
+    else this.#pending = true;
+  }
+
+  /** Resolves after `ms`, at a wake-up, or when `signal` aborts. */
+  async sleep(ms: number, signal: AbortSignal): Promise<void> {
+    if (this.#pending) {
+      this.#pending = false;
+      return;
+    }
+    const cut = new AbortController();
+    this.#wake = () => cut.abort();
+    try {
+      await sleep(ms, undefined, { signal: AbortSignal.any([signal, cut.signal]) }).catch((error: unknown) => {
+        if (!signal.aborted && !cut.signal.aborted) throw error;
+      });
+    } finally {
+      this.#wake = null;
+    }
+  }
+}
+
+/**
  * Rounds of pushUntilNothingDue until stopped. Between rounds it sleeps until the next item falls
  * due, but at most `idlePollMs`: records written meanwhile (by the station, or another process on
- * the same data folder) are due at once and nothing announces them.
+ * the same data folder) are due at once and nothing announces them; `wakeUp` ends a sleep early.
  */
-export async function pushUntilStopped(run: SyncRun & { idlePollMs: number }): Promise<void> {
+export async function pushUntilStopped(run: SyncRun & { idlePollMs: number; wakeUp?: SyncWakeUp }): Promise<void> {
+  const wakeUp = run.wakeUp ?? new SyncWakeUp();
   while (!run.signal.aborted) {
     await pushUntilNothingDue(run);
     const due = run.outbox.nextDueAt();
     const wait = due === null ? run.idlePollMs : Math.min(run.idlePollMs, Math.max(0, due - run.now()));
-    await sleep(wait, undefined, { signal: run.signal }).catch((error: unknown) => {
-      if (!run.signal.aborted) throw error;
-    });
+    await wakeUp.sleep(wait, run.signal);
   }
 }

@@ -19,7 +19,8 @@ export interface SyncWorkerData extends SyncSettings {
   idlePollMs: number;
 }
 
-export type ToSyncWorker = { type: 'stop' };
+/** `wake`: items were made due (staff's Retry or Send now); push now rather than at the next look. */
+export type ToSyncWorker = { type: 'stop' } | { type: 'wake' };
 export type FromSyncWorker = { type: 'report'; report: PushReport } | { type: 'failed'; reason: string };
 
 export interface StationSyncStatus extends SyncStatus {
@@ -28,8 +29,8 @@ export interface StationSyncStatus extends SyncStatus {
 }
 
 export interface SyncThreadOptions extends Omit<SyncWorkerData, 'idlePollMs'> {
-  /** The main thread's outbox over the station's connection: counts for the status only. */
-  outbox: Pick<Outbox, 'counts' | 'parked'>;
+  /** The main thread's outbox over the station's connection: counts for the status, and staff's Retry and Send now. */
+  outbox: Pick<Outbox, 'counts' | 'parked' | 'retryParked' | 'dueNow'>;
   idlePollMs?: number;
   /** Diagnostics; lines never carry values, names or keys. */
   log: (line: string) => void;
@@ -73,6 +74,21 @@ export class SyncThread {
 
   status(): StationSyncStatus {
     return { ...syncStatus(this.#outbox, this.#server), problem: this.#problem };
+  }
+
+  /** Staff's "Retry": every parked item waits again, due now, and the worker is woken; returns how many. */
+  retryParked(): number {
+    return this.#woken(this.#outbox.retryParked());
+  }
+
+  /** Staff's "Send now": waiting items are due at once and the worker is woken; returns how many were held back. */
+  sendNow(): number {
+    return this.#woken(this.#outbox.dueNow());
+  }
+
+  #woken(count: number): number {
+    this.#worker.postMessage({ type: 'wake' } satisfies ToSyncWorker);
+    return count;
   }
 
   /** Stops after the push in progress (its request is abandoned and retried later); resolves once the thread has ended. */

@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openRecordsDatabase } from '../records/database';
 import type { DataKeyProvider, StationKeyProvider } from '../records/key-provider';
 import { openSync } from './open-sync';
-import { pushUntilStopped } from './sync-loop';
+import { pushUntilStopped, SyncWakeUp } from './sync-loop';
 import type { FromSyncWorker, SyncWorkerData, ToSyncWorker } from './sync-thread';
 
 const port = parentPort;
@@ -15,18 +15,20 @@ if (!port) throw new Error('sync-worker runs only as a worker thread');
 const data = workerData as SyncWorkerData;
 const reply = (message: FromSyncWorker) => port.postMessage(message);
 const stop = new AbortController();
+const wakeUp = new SyncWakeUp();
 port.on('message', (message: ToSyncWorker) => {
   if (message.type === 'stop') stop.abort();
+  if (message.type === 'wake') wakeUp.wake();
 });
 
 const fixed = (key: Uint8Array): DataKeyProvider => ({ getDataKey: async () => Buffer.from(key) });
 const keyProvider: StationKeyProvider = { ...fixed(data.keys.data), auditKeyProvider: () => fixed(data.keys.audit), syncKeyProvider: () => fixed(data.keys.sync) };
 const db = await openRecordsDatabase({ dataDir: data.dataDir, keyProvider });
 try {
-  const sync = await openSync({ db, dataDir: data.dataDir, keyProvider, env: data.env, fhirServer: data.fhirServer, patientIdentifierSystem: data.patientIdentifierSystem, actor: 'station' });
+  const sync = await openSync({ db, dataDir: data.dataDir, keyProvider, env: data.env, fhirServer: data.fhirServer, patientIdentifierSystem: data.patientIdentifierSystem, careSetting: data.careSetting, actor: 'station' });
   if (sync) {
     try {
-      await pushUntilStopped({ ...sync, signal: stop.signal, now: Date.now, idlePollMs: data.idlePollMs, onReport: (report) => reply({ type: 'report', report }) });
+      await pushUntilStopped({ ...sync, signal: stop.signal, now: Date.now, idlePollMs: data.idlePollMs, wakeUp, onReport: (report) => reply({ type: 'report', report }) });
     } finally {
       sync.audit.checkpoint();
     }

@@ -5,7 +5,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { StationApi } from '../../shared/contract';
-import { NamePatientSchema, PATIENT_GENDERS, type NamePatientInput, type PatientSummary, type ServerPatient } from '../../shared/contract-records';
+import { NamePatientSchema, PATIENT_GENDERS, type NamePatientInput, type PatientSummary, type ServerPatient, type ServerPatientLink } from '../../shared/contract-records';
 import { ChoiceField, FormProblem, SubmitRow } from '../access/FormParts';
 import { useStationAction } from '../access/use-station-action';
 import { ServerPatientSearch } from './ServerPatientSearch';
@@ -21,6 +21,8 @@ export function CurrentPatientForm({ api, current, onNamed }: { api: StationApi;
   const [birthDate, setBirthDate] = useState('');
   const [gender, setGender] = useState<NamePatientInput['gender']>('unknown');
   const [identifier, setIdentifier] = useState('');
+  /** The server's Patient the fields came from; kept with the record so the sync sends to that Patient. Typing another identifier drops it. */
+  const [serverPatient, setServerPatient] = useState<ServerPatientLink | null>(null);
   const { busy, problem, setProblem, run } = useStationAction();
   const [named, setNamed] = useState<string | null>(null);
 
@@ -32,6 +34,7 @@ export function CurrentPatientForm({ api, current, onNamed }: { api: StationApi;
     setBirthDate(patient.birthDate?.length === 10 ? patient.birthDate : '');
     setGender(patient.gender ?? 'unknown');
     setIdentifier(patient.identifier?.value ?? '');
+    setServerPatient({ serverId: patient.serverId, identifierSystem: patient.identifier?.system ?? null });
   };
 
   const submit = async (event: FormEvent) => {
@@ -43,6 +46,7 @@ export function CurrentPatientForm({ api, current, onNamed }: { api: StationApi;
       gender,
       ...(birthDate.trim() && { birthDate: birthDate.trim() }),
       ...(identifier.trim() && { identifier: identifier.trim() }),
+      ...(serverPatient && { serverPatient }),
     });
     if (!parsed.success) {
       const fields = [...new Set(parsed.error.issues.map((issue) => FIELD_NAMES[String(issue.path[0])] ?? String(issue.path[0])))];
@@ -84,7 +88,16 @@ export function CurrentPatientForm({ api, current, onNamed }: { api: StationApi;
         <ChoiceField label="Gender" name="gender" value={gender} choices={PATIENT_GENDERS} choiceNames={GENDER_NAMES} onChange={setGender} />
         <label className="access-field">
           <span>Identifier (optional, e.g. MRN)</span>
-          <input name="identifier" autoComplete="off" maxLength={100} value={identifier} onChange={(event) => setIdentifier(event.target.value)} />
+          <input
+            name="identifier"
+            autoComplete="off"
+            maxLength={100}
+            value={identifier}
+            onChange={(event) => {
+              setIdentifier(event.target.value);
+              setServerPatient(null);
+            }}
+          />
         </label>
         <ServerPatientSearch api={api} identifier={identifier} familyName={familyName} birthDate={birthDate} onChoose={choose} />
         <FormProblem problem={problem} role="name-patient-error" />

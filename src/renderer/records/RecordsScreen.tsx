@@ -1,7 +1,8 @@
 /**
  * The records screen: every patient the station holds, with the FHIR export (physicians and
  * administrators) and erasure on request (administrators); naming the anonymous current patient
- * (nurses and physicians); and checking the audit trail (administrators). The core checks every
+ * (nurses and physicians); the FHIR sync (administrators: the Sync panel; nurses: one line); and
+ * checking the audit trail (administrators). The core checks every
  * one of these again and audits it; the screen only offers what the role may do.
  */
 import { useCallback, useEffect, useState } from 'react';
@@ -13,6 +14,7 @@ import { failureText, isForbidden } from '../access/failure-text';
 import { ActionsColumnHeading, FormProblem } from '../access/FormParts';
 import { formatDateTime } from '../format/display-format';
 import { AuditTrailPanel } from './AuditTrailPanel';
+import { SyncPanel, SyncStatusLine } from './SyncPanel';
 import { CurrentPatientForm } from './CurrentPatientForm';
 import { EraseDialog, erasedSummary } from './EraseDialog';
 import { fetchPatientRecord, saveFile, type ExportProgress } from './record-export';
@@ -73,6 +75,8 @@ export function RecordsScreen({ api, user }: { api: StationApi; user: SignedInUs
   const current = patients?.find((patient) => patient.current) ?? null;
   const mayName = can(user.role, 'patient.edit');
   const mayVerify = can(user.role, 'audit.view');
+  const mayManageSync = can(user.role, 'sync.manage');
+  const maySeeSyncLine = can(user.role, 'sync.status');
 
   return (
     <div className="records-screen">
@@ -108,9 +112,11 @@ export function RecordsScreen({ api, user }: { api: StationApi; user: SignedInUs
           />
         )}
       </section>
-      {(mayName || mayVerify) && (
+      {(mayName || mayVerify || mayManageSync || maySeeSyncLine) && (
         <div className="records-side">
+          {maySeeSyncLine && <SyncStatusLine api={api} />}
           {mayName && <CurrentPatientForm api={api} current={current} onNamed={listAgain} />}
+          {mayManageSync && <SyncPanel api={api} />}
           {mayVerify && <AuditTrailPanel api={api} />}
         </div>
       )}

@@ -66,6 +66,7 @@ async function send(db: RecordsDb, settings: StationSettings, ctx: VerbContext, 
     env: process.env,
     fhirServer: settings.fhirServer,
     patientIdentifierSystem: settings.records.patientIdentifierSystem,
+    careSetting: settings.records.careSetting,
     actor: 'cli',
   });
   if (sync === null) return fail(ctx, 'no FHIR server is set (settings fhirServer.baseUrl)');

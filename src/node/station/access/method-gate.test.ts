@@ -51,6 +51,10 @@ const GUARDED_CALLS: readonly GuardedCall[] = [
   { method: 'readPatientExportChunk', input: { exportId: 'e1', index: 1 }, needs: 'record.export' },
   { method: 'erasePatientRecord', input: { patientId: 'p1' }, needs: 'record.erase' },
   { method: 'verifyAuditTrail', input: undefined, needs: 'audit.view' },
+  { method: 'getSyncStatus', input: undefined, needs: 'sync.manage' },
+  { method: 'getSyncSummary', input: undefined, needs: 'sync.status' },
+  { method: 'retryParkedSync', input: undefined, needs: 'sync.manage' },
+  { method: 'sendSyncNow', input: undefined, needs: 'sync.manage' },
 ];
 
 const OPEN: Record<string, 'anyone' | 'session'> = {

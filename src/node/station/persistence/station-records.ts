@@ -13,7 +13,7 @@ import { ClinicalRecords } from '../../records/clinical-records';
 import { openRecordsDatabase, type RecordsDb } from '../../records/database';
 import type { StationKeyProvider } from '../../records/key-provider';
 import { RememberedKey } from '../../records/remembered-key';
-import { DEFAULT_RETENTION, RecordStore, type RetentionPolicy } from '../../records/store';
+import { DEFAULT_RETENTION, RecordStore, VIDEO_VISIT_CONSENT_SCOPE, type RetentionPolicy } from '../../records/store';
 import { logError } from '../../../shared/log-text';
 import type { HubEvents } from '../../hub/hub';
 import { CurrentEncounter } from './encounter';
@@ -113,7 +113,7 @@ export async function openStationRecords(options: StationRecordsOptions): Promis
       recorder,
       recordVisitConsent({ statementVersion }, recordedBy) {
         db.transaction(() => {
-          const id = store.recordConsent(encounter.patientId, encounter.visitId, { scope: `video-visit/${statementVersion}`, granted: true }, recordedBy.id);
+          const id = store.recordConsent(encounter.patientId, encounter.visitId, { scope: `${VIDEO_VISIT_CONSENT_SCOPE}/${statementVersion}`, granted: true }, recordedBy.id);
           audit.append({ actor: recordedBy.id, role: recordedBy.role, action: 'consent.record', object: id });
         }).immediate();
       },

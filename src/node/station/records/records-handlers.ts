@@ -56,9 +56,9 @@ export function createRecordsHandlers(options: RecordsHandlerOptions): RecordsHa
       return clinical.listPatients(screen.sessionId()).map((patient) => summary(patient, currentPatientId));
     },
 
-    nameCurrentPatient: ({ givenName, familyName, birthDate, gender, identifier }, { actor }) => {
+    nameCurrentPatient: ({ givenName, familyName, birthDate, gender, identifier, serverPatient }, { actor }) => {
       const encounter = options.encounter();
-      encounter.namePatient({ givenName, familyName, gender, birthDate: birthDate ?? null, identifier: identifier ?? null }, actor);
+      encounter.namePatient({ givenName, familyName, gender, birthDate: birthDate ?? null, identifier: identifier ?? null, ...(serverPatient && { serverPatient }) }, actor);
       const [named] = store.patientOverviews(encounter.patientId);
       if (!named) throw new RecordInputError('The current patient is no longer in the records');
       return summary(named, encounter.patientId);
