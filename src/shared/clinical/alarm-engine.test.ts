@@ -711,6 +711,16 @@ describe('what sounds and in what order', () => {
     expect(shown(state).map((a) => a.alarm.key)).toEqual(['physiological:pulseRate:high', 'physiological:systolic:low', 'physiological:glucose:low']);
   });
 
+  it('lists an alarm raised from a reading that arrived late before a newer one of the same priority', () => {
+    let state = applyDevices(createAlarmEngine(T0), [device('cuff')], T0);
+    state = applyReading(state, reading('systolic', 80, T0 + 10 * S, 'cuff', 'mm[Hg]'));
+    state = applyReading(state, reading('glucose', 60, T0 + 5 * S, 'cuff', 'mg/dL'));
+    expect(shown(state).map((a) => [a.alarm.key, a.alarm.raisedAt])).toEqual([
+      ['physiological:glucose:low', T0 + 5 * S],
+      ['physiological:systolic:low', T0 + 10 * S],
+    ]);
+  });
+
   it('sounds the medium signal for a medium alarm alone', () => {
     const state = stream(withOximeter(), T0, T0 + 6 * S, 97, 130);
     expect(presentAlarms(state, state.now).audiblePriority).toBe('medium');
