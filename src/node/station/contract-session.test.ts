@@ -122,8 +122,20 @@ describe('invokeContract', () => {
     const bad = { ...snapshot, latest: [stationReading({ source: 'pulse-oximeter', deviceId: 'ox', metric: 'spo2', value: Number.NaN, unit: '%', deviceTime: null, receivedAt: 1, seq: 0 })] };
     const handlers = fakeHost({ getSnapshot: () => bad as Snapshot }).host.handlers;
     const result = await invokeContract(handlers, nurseScreen, 'getSnapshot', undefined, (message) => faults.push(message));
-    expect(result).toMatchObject({ ok: false, error: { code: 'failed' } });
+    expect(result).toEqual({ ok: false, error: { code: 'failed', message: 'getSnapshot produced an invalid answer' } });
     expect(faults).toEqual(['getSnapshot produced an answer outside the contract']);
+  });
+
+  it('answers a handler that throws something other than an Error with the method name only, never the thrown value', async () => {
+    const faults: unknown[] = [];
+    const handlers = fakeHost({
+      requestMeasurement: () => {
+        throw 'patient Jane Doe, MRN 12345';
+      },
+    }).host.handlers;
+    const result = await invokeContract(handlers, nurseScreen, 'requestMeasurement', { deviceId: 'cuff' }, (message, error) => faults.push([message, error]));
+    expect(result).toEqual({ ok: false, error: { code: 'failed', message: 'requestMeasurement failed' } });
+    expect(faults).toEqual([['requestMeasurement failed', 'patient Jane Doe, MRN 12345']]);
   });
 
   it('answers every arbitrary message with a result and never throws', async () => {
@@ -167,6 +179,15 @@ describe('openContractSession', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]?.[0]).toBe('frame');
     expect(faults).toEqual(['frame event outside the contract was not sent', 'devices event outside the contract was not sent']);
+  });
+
+  it('withholds an invalid event even when nobody listens for faults', () => {
+    const { host, sinks } = fakeHost();
+    const sent: string[] = [];
+    openContractSession(host, { sendEvent: (event) => sent.push(event) });
+    expect(() => sinks[0]?.send('devices', [{ id: 'ox' } as never])).not.toThrow();
+    sinks[0]?.send('frame', { readings: [], waveforms: [] });
+    expect(sent).toEqual(['frame']);
   });
 
   it('hands the transport’s readiness and the screen’s visibility to the subscription', () => {

@@ -34,6 +34,14 @@ describe('alarm commands from outside', () => {
     expect(result.ok && result.state.limitChanges.map((change) => change.reason)).toEqual(['known hypotension']);
   });
 
+  it('says which field of a refused command is wrong, each of them, or that the command as a whole is', () => {
+    const state = withAlarm();
+    expect(applyAlarmCommand(state, null, physician, T0 + 1)).toMatchObject({ error: 'invalid alarm command (command: Invalid input: expected object, received null)' });
+    expect(applyAlarmCommand(state, { type: 'set-limits', metric: 'spo2', low: '85', high: '95' }, physician, T0 + 1)).toMatchObject({
+      error: 'invalid alarm command (low: Invalid input: expected number, received string; high: Invalid input: expected number, received string)',
+    });
+  });
+
   it.each([
     [null],
     ['acknowledge'],

@@ -3,7 +3,18 @@ import { stationReading, type DeviceInfo, type StationReading } from '../contrac
 import type { Metric, UcumUnit } from '../vitals';
 import type { Actor } from './actor';
 import type { AlarmEngineState } from './alarm-engine';
-import { acknowledgeAlarm, applyDevices, applyReading, createAlarmEngine, pauseAudio, presentAlarms, setPatientLimits, tickAlarms } from './alarm-engine';
+import {
+  acknowledgeAlarm,
+  applyDevices,
+  applyReading,
+  createAlarmEngine,
+  enterStandby,
+  leaveStandby,
+  pauseAudio,
+  presentAlarms,
+  setPatientLimits,
+  tickAlarms,
+} from './alarm-engine';
 
 const T0 = 1_750_000_000_000;
 const S = 1_000;
@@ -442,5 +453,287 @@ describe('state as data', () => {
       state = applyReading(state, reading('systolic', 120, T0 + i * 60 * S + S, 'cuff', 'mm[Hg]'));
     }
     expect(state.log.map((entry) => entry.alarmId)).toEqual(['A4', 'A5', 'A6', 'A7', 'A8']);
+  });
+});
+
+describe('limits, staleness and the clock, at their exact boundaries', () => {
+  it('alarms only beyond a limit: a value exactly at the limit is inside it', () => {
+    let state = stream(withOximeter(), T0, T0 + 10 * S, 90, 120);
+    expect(shown(state)).toHaveLength(0);
+    state = applyDevices(state, [device('oximeter'), device('cuff')], T0 + 11 * S);
+    state = applyReading(state, reading('systolic', 90, T0 + 11 * S, 'cuff', 'mm[Hg]'));
+    state = applyReading(state, reading('diastolic', 40, T0 + 11 * S, 'cuff', 'mm[Hg]'));
+    expect(shown(state)).toHaveLength(0);
+    state = applyReading(state, reading('systolic', 180, T0 + 12 * S, 'cuff', 'mm[Hg]'));
+    expect(shown(state)).toHaveLength(0);
+    state = applyReading(state, reading('systolic', 180.5, T0 + 13 * S, 'cuff', 'mm[Hg]'));
+    expect(only(state).alarm).toMatchObject({ key: 'physiological:systolic:high', limit: 180 });
+  });
+
+  it('ends a physiological condition once its value is older than the expected interval, not before', () => {
+    // Pulse 130 for 7 s raises a medium alarm; then the oximeter stays listed as streaming but sends nothing.
+    let state = stream(withOximeter(), T0, T0 + 6 * S, 97, 130);
+    expect(only(state).alarm.key).toBe('physiological:pulseRate:high');
+    state = tickAlarms(state, T0 + 16 * S);
+    expect(shown(state).map((a) => a.alarm.key)).toContain('physiological:pulseRate:high');
+    state = tickAlarms(state, T0 + 16 * S + 1);
+    // The last pulse is 10 s old: no longer shown as current; the silence is its own alarm.
+    expect(shown(state).map((a) => a.alarm.key).sort()).toEqual(['technical:oximeter:no-data:pulseRate', 'technical:oximeter:no-data:spo2']);
+    expect(state.log[0]).toMatchObject({ key: 'physiological:pulseRate:high', clearedAt: T0 + 16 * S + 1 });
+  });
+
+  it('continues an alarm whose condition returns just inside the re-raise window, and raises a new one at its end', () => {
+    // Systolic has no alarm-condition delay, so the return is judged at the very reading.
+    const base = applyDevices(createAlarmEngine(T0), [device('cuff')], T0);
+    let state = applyReading(base, reading('systolic', 80, T0, 'cuff', 'mm[Hg]'));
+    state = applyReading(state, reading('systolic', 120, T0 + S, 'cuff', 'mm[Hg]'));
+    const inside = applyReading(state, reading('systolic', 80, T0 + 31 * S - 1, 'cuff', 'mm[Hg]'));
+    expect(inside.log).toEqual([expect.objectContaining({ alarmId: 'A1', recurrences: 1, clearedAt: null })]);
+    const atEnd = applyReading(state, reading('systolic', 80, T0 + 31 * S, 'cuff', 'mm[Hg]'));
+    expect(atEnd.log.map((entry) => entry.alarmId)).toEqual(['A1', 'A2']);
+  });
+
+  it('does not turn its clock back for a reading that arrives late', () => {
+    let state = stream(withOximeter(), T0, T0 + 60 * S, 97);
+    state = applyReading(state, reading('spo2', 97, T0 + 30 * S));
+    expect(state.now).toBe(T0 + 60 * S);
+  });
+});
+
+describe('alarm bookkeeping a clinician reads', () => {
+  it('names a lost device and a weak signal in the message', () => {
+    let state = stream(withOximeter(), T0, T0 + 5 * S, 97);
+    state = applyDevices(state, [device('cuff', { condition: 'weak-signal' })], T0 + 6 * S);
+    state = tickAlarms(state, T0 + 16 * S);
+    expect(shown(state).map((a) => a.announcement)).toEqual([
+      'Medium priority alarm: oximeter disconnected. Not acknowledged.',
+      'Low priority alarm: cuff: weak signal. Not acknowledged.',
+    ]);
+  });
+
+  it('gives a pulse in words, with its unit, in the announcement', () => {
+    const state = stream(withOximeter(), T0, T0 + 6 * S, 97, 130);
+    expect(only(state).announcement).toBe('Medium priority alarm: Pulse high, 130 per minute (limit 120 per minute). Not acknowledged.');
+  });
+
+  it('records the clearing of the alarm that ended, not of the newest one', () => {
+    let state = stream(withOximeter(), T0, T0 + 6 * S, 97, 130);
+    state = stream(state, T0 + 7 * S, T0 + 13 * S, 84, 130);
+    expect(state.log.map((entry) => entry.key)).toEqual(['physiological:pulseRate:high', 'physiological:spo2:low']);
+    state = stream(state, T0 + 14 * S, T0 + 14 * S, 84, 80);
+    expect(state.log.map((entry) => entry.clearedAt)).toEqual([T0 + 14 * S, null]);
+  });
+
+  it('counts no recurrence while a condition simply persists, and logs no worst value for a technical alarm', () => {
+    let state = stream(withOximeter(), T0, T0 + 60 * S, 84);
+    expect(state.log).toEqual([expect.objectContaining({ key: 'physiological:spo2:low', recurrences: 0, worstValue: 84 })]);
+    state = applyDevices(state, [], T0 + 61 * S);
+    for (let t = T0 + 64 * S; t <= T0 + 70 * S; t += S) state = tickAlarms(state, t);
+    expect(state.log[1]).toMatchObject({ key: 'technical:oximeter:disconnected', firstValue: null, worstValue: null, recurrences: 0 });
+  });
+
+  it('keeps a returning high alarm unlatched, so acknowledging it silences it but keeps it on screen while the condition lasts', () => {
+    let state = stream(withOximeter(), T0, T0 + 6 * S, 84);
+    state = stream(state, T0 + 7 * S, T0 + 7 * S, 96);
+    expect(only(state).alarm.latched).toBe(true);
+    state = stream(state, T0 + 8 * S, T0 + 14 * S, 84);
+    expect(only(state).alarm).toMatchObject({ conditionPresent: true, latched: false, recurrences: 1 });
+    state = ok(acknowledgeAlarm(state, 'A1', nurse, T0 + 15 * S));
+    expect(only(state)).toMatchObject({ audible: false, alarm: { id: 'A1', conditionPresent: true } });
+  });
+
+  it('does not latch a technical alarm, even one escalated to high priority', () => {
+    let state = stream(withOximeter(), T0, T0, 97);
+    state = applyDevices(state, [], T0 + S);
+    state = tickAlarms(state, T0 + 4 * S);
+    state = tickAlarms(state, T0 + 130 * S);
+    expect(only(state).alarm).toMatchObject({ key: 'technical:oximeter:disconnected', priority: 'high' });
+    state = applyDevices(state, [device('oximeter')], T0 + 131 * S);
+    expect(state.alarms.find((alarm) => alarm.id === 'A1')).toMatchObject({ key: 'technical:oximeter:disconnected', conditionPresent: false, latched: false });
+    expect(shown(state).map((a) => a.alarm.key)).not.toContain('technical:oximeter:disconnected');
+  });
+});
+
+describe('escalation limits', () => {
+  it('never escalates when escalation is configured off', () => {
+    let state = applyDevices(createAlarmEngine(T0, { escalateAfterMs: null }), [device('cuff')], T0);
+    state = applyReading(state, reading('systolic', 80, T0, 'cuff', 'mm[Hg]'));
+    state = tickAlarms(state, T0 + 1_000 * S);
+    expect(only(state).alarm).toMatchObject({ priority: 'medium', escalatedAt: null });
+  });
+
+  it('escalates a low alarm one level only, however long it goes on', () => {
+    let state = applyDevices(createAlarmEngine(T0), [device('thermometer')], T0);
+    state = applyReading(state, reading('bodyTemperature', 39.6, T0, 'thermometer', 'Cel'));
+    state = tickAlarms(state, T0 + 200 * S);
+    state = tickAlarms(state, T0 + 400 * S);
+    expect(only(state).alarm).toMatchObject({ basePriority: 'low', priority: 'medium', escalatedAt: T0 + 200 * S });
+  });
+
+  it('leaves a high alarm as it is, so an audio pause keeps covering it', () => {
+    let state = stream(withOximeter(), T0, T0 + 6 * S, 84);
+    state = ok(pauseAudio(state, nurse, T0 + 7 * S, 300 * S));
+    state = stream(state, T0 + 8 * S, T0 + 200 * S, 84);
+    expect(only(state).alarm.escalatedAt).toBeNull();
+    expect(state.log[0]!.escalatedAt).toBeNull();
+    expect(presentAlarms(state, state.now).audiblePriority).toBeNull();
+  });
+});
+
+describe('acknowledging the right alarm', () => {
+  it('acknowledges the alarm named, not another one shown', () => {
+    let state = stream(withOximeter(), T0, T0 + 6 * S, 97, 130);
+    state = stream(state, T0 + 7 * S, T0 + 13 * S, 84, 130);
+    state = ok(acknowledgeAlarm(state, 'A2', nurse, T0 + 14 * S));
+    expect(shown(state).map((a) => [a.alarm.id, a.alarm.acknowledged?.by ?? null])).toEqual([
+      ['A2', nurse],
+      ['A1', null],
+    ]);
+  });
+
+  it('refuses to acknowledge an alarm that ended without latching and is no longer shown', () => {
+    let state = stream(withOximeter(), T0, T0 + 6 * S, 97, 130);
+    state = stream(state, T0 + 7 * S, T0 + 7 * S, 97, 80);
+    expect(state.alarms).toHaveLength(1);
+    expect(acknowledgeAlarm(state, 'A1', nurse, T0 + 8 * S)).toMatchObject({ ok: false, error: 'no active alarm A1' });
+  });
+
+  it('keeps following the device of an acknowledged physiological alarm', () => {
+    let state = stream(withOximeter(), T0, T0 + 6 * S, 84);
+    state = ok(acknowledgeAlarm(state, 'A1', nurse, T0 + 7 * S));
+    state = tickAlarms(state, T0 + 8 * S);
+    expect(only(state).alarm).toMatchObject({ id: 'A1', conditionPresent: true });
+    expect(state.devices.oximeter).toBeDefined();
+  });
+
+  it('closing a latched alarm leaves every other alarm on screen', () => {
+    let state = stream(withOximeter(), T0, T0 + 6 * S, 84, 130);
+    state = stream(state, T0 + 7 * S, T0 + 7 * S, 96, 130);
+    expect(shown(state).map((a) => [a.alarm.id, a.alarm.latched])).toEqual([
+      ['A1', true],
+      ['A2', false],
+    ]);
+    state = ok(acknowledgeAlarm(state, 'A1', nurse, T0 + 8 * S));
+    expect(shown(state).map((a) => a.alarm.id)).toEqual(['A2']);
+  });
+
+  it('forgets only the values of a device whose disconnection was acknowledged', () => {
+    let state = applyDevices(createAlarmEngine(T0), [device('oximeter'), device('cuff')], T0);
+    state = applyReading(state, reading('systolic', 80, T0, 'cuff', 'mm[Hg]'));
+    state = stream(state, T0, T0 + 2 * S, 97);
+    state = applyDevices(state, [device('cuff')], T0 + 3 * S);
+    state = tickAlarms(state, T0 + 6 * S);
+    const lost = shown(state).find((a) => a.alarm.key === 'technical:oximeter:disconnected')!;
+    state = ok(acknowledgeAlarm(state, lost.alarm.id, nurse, T0 + 7 * S));
+    state = tickAlarms(state, T0 + 8 * S);
+    expect(shown(state).map((a) => a.alarm.key)).toEqual(['physiological:systolic:low']);
+  });
+
+  it('does not judge a forgotten device\'s old value as current when it is plugged in again', () => {
+    let state = applyDevices(createAlarmEngine(T0), [device('cuff')], T0);
+    state = applyReading(state, reading('systolic', 80, T0, 'cuff', 'mm[Hg]'));
+    state = applyDevices(state, [], T0 + S);
+    state = tickAlarms(state, T0 + 4 * S);
+    state = ok(acknowledgeAlarm(state, only(state).alarm.id, nurse, T0 + 5 * S));
+    state = applyDevices(state, [device('cuff', { state: 'idle' })], T0 + 6 * S);
+    expect(shown(state)).toEqual([]);
+  });
+});
+
+describe('a device known only from its readings', () => {
+  it('is followed like a streaming one: its silence raises no-data', () => {
+    let state = createAlarmEngine(T0);
+    state = applyReading(state, reading('spo2', 97, T0));
+    state = tickAlarms(state, T0 + 10 * S + 1);
+    expect(only(state).alarm.key).toBe('technical:oximeter:no-data:spo2');
+  });
+
+  it('counts as connected: its disappearance from the hub\'s list raises a disconnection', () => {
+    let state = applyReading(createAlarmEngine(T0), reading('spo2', 97, T0));
+    state = applyDevices(state, [], T0 + S);
+    state = tickAlarms(state, T0 + 4 * S);
+    expect(only(state).alarm.key).toBe('technical:oximeter:disconnected');
+  });
+});
+
+describe('the log limit', () => {
+  it('never drops the entry of an alarm still open, however old', () => {
+    let state = applyDevices(createAlarmEngine(T0, { maxLogEntries: 3 }), [device('cuff')], T0);
+    state = applyReading(state, reading('glucose', 60, T0, 'cuff', 'mg/dL'));
+    for (let i = 1; i <= 4; i++) {
+      state = applyReading(state, reading('systolic', 80, T0 + i * 60 * S, 'cuff', 'mm[Hg]'));
+      state = applyReading(state, reading('systolic', 120, T0 + i * 60 * S + S, 'cuff', 'mm[Hg]'));
+    }
+    expect(only(state).alarm).toMatchObject({ id: 'A1', key: 'physiological:glucose:low' });
+    expect(state.log.map((entry) => entry.alarmId)).toEqual(['A1', 'A4', 'A5']);
+  });
+
+  it('keeps every open alarm\'s entry even when they alone exceed the limit', () => {
+    let state = applyDevices(createAlarmEngine(T0, { maxLogEntries: 1 }), [device('cuff')], T0);
+    state = applyReading(state, reading('systolic', 80, T0, 'cuff', 'mm[Hg]'));
+    state = applyReading(state, reading('diastolic', 30, T0, 'cuff', 'mm[Hg]'));
+    expect(state.log.map((entry) => entry.key)).toEqual(['physiological:systolic:low', 'physiological:diastolic:low']);
+  });
+});
+
+describe('standby between patients', () => {
+  it('closes every open alarm, logging when it ended, and raises nothing while no patient is connected', () => {
+    let state = stream(withOximeter(), T0, T0 + 6 * S, 84);
+    state = enterStandby(state, T0 + 7 * S);
+    expect(state.standby).toBe(true);
+    expect(shown(state)).toEqual([]);
+    expect(state.log[0]).toMatchObject({ key: 'physiological:spo2:low', clearedAt: T0 + 7 * S });
+    state = stream(state, T0 + 8 * S, T0 + 60 * S, 84);
+    state = applyDevices(state, [], T0 + 61 * S);
+    state = tickAlarms(state, T0 + 120 * S);
+    expect(shown(state)).toEqual([]);
+    expect(state.log).toHaveLength(1);
+  });
+
+  it('judges the readings present when standby ends, each condition after its own delay from then', () => {
+    let state = enterStandby(withOximeter(), T0);
+    state = stream(state, T0 + S, T0 + 10 * S, 84);
+    state = leaveStandby(state, T0 + 10 * S);
+    expect(state.standby).toBe(false);
+    state = stream(state, T0 + 11 * S, T0 + 15 * S, 84);
+    expect(shown(state)).toEqual([]);
+    state = stream(state, T0 + 16 * S, T0 + 16 * S, 84);
+    expect(only(state).alarm).toMatchObject({ key: 'physiological:spo2:low', raisedAt: T0 + 16 * S });
+  });
+});
+
+describe('what sounds and in what order', () => {
+  it('lists alarms of one priority oldest first', () => {
+    let state = applyDevices(createAlarmEngine(T0), [device('oximeter'), device('cuff')], T0);
+    state = stream(state, T0, T0 + 6 * S, 97, 130);
+    state = applyReading(state, reading('systolic', 80, T0 + 7 * S, 'cuff', 'mm[Hg]'));
+    state = applyReading(state, reading('glucose', 60, T0 + 8 * S, 'cuff', 'mg/dL'));
+    expect(shown(state).map((a) => a.alarm.key)).toEqual(['physiological:pulseRate:high', 'physiological:systolic:low', 'physiological:glucose:low']);
+  });
+
+  it('lists an alarm raised from a reading that arrived late before a newer one of the same priority', () => {
+    let state = applyDevices(createAlarmEngine(T0), [device('cuff')], T0);
+    state = applyReading(state, reading('systolic', 80, T0 + 10 * S, 'cuff', 'mm[Hg]'));
+    state = applyReading(state, reading('glucose', 60, T0 + 5 * S, 'cuff', 'mg/dL'));
+    expect(shown(state).map((a) => [a.alarm.key, a.alarm.raisedAt])).toEqual([
+      ['physiological:glucose:low', T0 + 5 * S],
+      ['physiological:systolic:low', T0 + 10 * S],
+    ]);
+  });
+
+  it('sounds the medium signal for a medium alarm alone', () => {
+    const state = stream(withOximeter(), T0, T0 + 6 * S, 97, 130);
+    expect(presentAlarms(state, state.now).audiblePriority).toBe('medium');
+  });
+
+  it('silences an alarm raised at the very moment of the pause, and sounds again from the moment the pause ends', () => {
+    let state = stream(withOximeter(), T0, T0 + 6 * S, 84);
+    state = ok(pauseAudio(state, nurse, T0 + 6 * S, 60 * S));
+    expect(presentAlarms(state, T0 + 66 * S - 1)).toMatchObject({ audiblePriority: null, audioPausedUntil: T0 + 66 * S });
+    expect(presentAlarms(state, T0 + 66 * S)).toMatchObject({ audiblePriority: 'high', audioPausedUntil: null });
+  });
+
+  it('says how long a pause may last when it refuses one', () => {
+    expect(pauseAudio(withOximeter(), nurse, T0, 301 * S)).toMatchObject({ ok: false, error: 'audio pause must last more than 0 and at most 300 s' });
   });
 });

@@ -97,6 +97,14 @@ describe('IEC 60601-1-8 auditory bursts', () => {
       1_000 + 2 * burst.repeatIntervalMs!,
     ]);
   });
+
+  it('plays nothing that would start at the end of the span', () => {
+    const burst = auditoryBurst('medium');
+    const schedule = auditorySchedule('medium', 1_000, 1_000 + burst.repeatIntervalMs!);
+    expect(schedule.map((p) => p.startMs)).toEqual(burst.pulses.map((p) => 1_000 + p.startMs));
+    const lastPulseStart = burst.pulses.at(-1)!.startMs;
+    expect(auditorySchedule('medium', 0, lastPulseStart)).toHaveLength(burst.pulses.length - 1);
+  });
 });
 
 describe('text alternative', () => {

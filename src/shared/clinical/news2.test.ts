@@ -160,6 +160,7 @@ describe('NEWS2 input validation', () => {
   it('refuses unknown keys, so a misspelt input is not silently ignored', () => {
     const parsed = parseNews2Input({ ...normal, sp02: 90 });
     expect(parsed).toEqual({ ok: false, errors: ['unknown input sp02'] });
+    expect(parseNews2Input({ ...normal, sp02: 90, pulze: 80 })).toEqual({ ok: false, errors: ['unknown input sp02, pulze'] });
   });
 
   it('refuses things that are not an object', () => {

@@ -29,7 +29,7 @@ describe('unit conversion keeps the device resolution', () => {
   });
 
   it('counts significant digits of the shortest decimal form, trailing integer zeros included', () => {
-    expect([0.2, 5.5, 98.6, 150, 1200, 0.05, 0, 1e-7, 12.25].map(significantDigits)).toEqual([1, 2, 3, 3, 4, 1, 1, 1, 4]);
+    expect([0.2, 5.5, 98.6, 150, 1200, 0.05, 0, 1e-7, 12.25, 1.5e-7, 1.25e21].map(significantDigits)).toEqual([1, 2, 3, 3, 4, 1, 1, 1, 4, 2, 3]);
   });
 
   it('rounds every conversion to the significant digits of the source value, and only that far (property)', () => {
@@ -55,5 +55,32 @@ describe('unit conversion keeps the device resolution', () => {
       ),
       { numRuns: 2_000 },
     );
+  });
+});
+
+describe('a value that cannot be a reading is refused with the reason', () => {
+  it('refuses a unit the metric is never measured in', () => {
+    expect(toCanonicalUnit('spo2', 95, 'kg')).toEqual({ ok: false, reason: 'SpO₂ cannot be measured in kg', logReason: 'SpO₂ cannot be measured in kg' });
+  });
+
+  it('refuses a number that is not finite', () => {
+    for (const value of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(toCanonicalUnit('spo2', value, '%')).toEqual({ ok: false, reason: 'SpO₂ is not a number', logReason: 'SpO₂ is not a number' });
+    }
+  });
+
+  it('refuses a value outside the physically possible range, naming it on screen but keeping it out of the log', () => {
+    expect(toCanonicalUnit('bodyWeight', 5000, '[lb_av]')).toEqual({
+      ok: false,
+      reason: 'Weight 5000 [lb_av] is outside the possible range 0–500 kg',
+      logReason: 'Weight outside the possible range 0–500 kg',
+    });
+  });
+
+  it('accepts the ends of the possible range and nothing beyond them', () => {
+    expect(toCanonicalUnit('bodyTemperature', 25, 'Cel')).toEqual({ ok: true, value: 25, unit: 'Cel' });
+    expect(toCanonicalUnit('bodyTemperature', 45, 'Cel')).toEqual({ ok: true, value: 45, unit: 'Cel' });
+    expect(toCanonicalUnit('bodyTemperature', 24.9, 'Cel').ok).toBe(false);
+    expect(toCanonicalUnit('bodyTemperature', 45.1, 'Cel').ok).toBe(false);
   });
 });

@@ -62,6 +62,18 @@ describe('CMS50 real-time package', () => {
     expect(onlyFrame(hex('01 e9 80 c0 80 ff ff ff ff'))).toMatchObject({ probeError: true, pleth: 0x40, pulseRate: null, spo2: null, perfusionIndex: null });
   });
 
+  it('reads each status flag from its own bit', () => {
+    const flags = (status: number) => {
+      const frame = onlyFrame(liveWire({ status, pleth: 40, bargraph: 2, pulse: 70, spo2: 96, piHundredths: 300 }));
+      return [frame.searchingTooLong, frame.lowSpo2, frame.pulseBeep, frame.probeError];
+    };
+    expect(flags(0x05)).toEqual([false, false, false, false]);
+    expect(flags(0x15)).toEqual([true, false, false, false]);
+    expect(flags(0x25)).toEqual([false, true, false, false]);
+    expect(flags(0x45)).toEqual([false, false, true, false]);
+    expect(flags(0x85)).toEqual([false, false, false, true]);
+  });
+
   it('flags searching from bit 7 of the pleth byte and keeps the sample', () => {
     expect(onlyFrame(liveWire({ status: 0x10, pleth: 0x80 | 33, bargraph: 0x10, pulse: 0xff, spo2: 0x7f, piHundredths: 0xffff }))).toMatchObject({
       searching: true,

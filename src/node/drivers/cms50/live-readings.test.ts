@@ -61,6 +61,17 @@ describe('CMS50 live readings', () => {
     expect(statuses(readings.accept(goodFrame({ spo2: null, pulseRate: null }), 20))).toEqual([]);
   });
 
+  it('keeps reporting the one valid number while the other is marked invalid', () => {
+    expect(new Cms50LiveReadings().accept(goodFrame({ spo2: null }), 0)).toEqual([
+      { type: 'status', condition: 'ok' },
+      { type: 'observation', metric: 'pulseRate', value: 65, unit: '/min', time: null },
+    ]);
+    expect(new Cms50LiveReadings().accept(goodFrame({ pulseRate: null }), 0)).toEqual([
+      { type: 'status', condition: 'ok' },
+      { type: 'observation', metric: 'spo2', value: 97, unit: '%', time: null },
+    ]);
+  });
+
   it('sends pleth in chunks of six samples and flushes before any other output', () => {
     const readings = new Cms50LiveReadings();
     const outputs: DriverOutput[] = [];

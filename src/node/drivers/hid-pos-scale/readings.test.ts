@@ -78,6 +78,15 @@ describe('ScaleReadings', () => {
     expect(feed(STALE, data(4, POUNDS, 0, 1200))).toEqual([status('device-fault', 'implausible weight 1200 [lb_av]')]);
   });
 
+  it('accepts the heaviest plausible weight, 500 kg, and nothing above it', () => {
+    expect(feed(STALE, data(4, KILOGRAMS, 0, 500))).toEqual([status('ok', 'stable'), weight(500, 'kg')]);
+    expect(feed(STALE, data(4, KILOGRAMS, -1, 5001))).toEqual([status('device-fault', 'implausible weight 500.1 kg')]);
+  });
+
+  it('reports the weight again when the scale switches unit while stable: 70 lb is not 70 kg', () => {
+    expect(feed(STALE, data(4, KILOGRAMS, 0, 70), data(4, POUNDS, 0, 70))).toEqual([status('ok', 'stable'), weight(70, 'kg'), weight(70, '[lb_av]')]);
+  });
+
   it('reports an unreadable report and ignores the scale’s other reports', () => {
     expect(feed(STALE, Uint8Array.of(0x03, 0x04), Uint8Array.of(0x01, 0x00))).toEqual([status('device-fault', 'unreadable report: data report of 2 bytes, expected 6')]);
   });

@@ -35,6 +35,25 @@ describe('decodeScaleReport', () => {
     expect(report(0x03, 0x04, 0x0b)).toEqual({ kind: 'malformed', reason: 'data report of 3 bytes, expected 6' });
   });
 
+  it('reads the exponent byte as signed: 0x7f is 10^127, 0x80 is 10^-128', () => {
+    const powerOfTen = (bytes: number[]) => {
+      const decoded = report(...bytes);
+      return decoded.kind === 'data' && 'value' in decoded.weight ? Math.round(Math.log10(decoded.weight.value)) : null;
+    };
+    expect(powerOfTen([0x03, 0x04, 0x03, 0x7f, 0x01, 0x00])).toBe(127);
+    expect(powerOfTen([0x03, 0x04, 0x03, 0x80, 0x01, 0x00])).toBe(-128);
+  });
+
+  it('gives the nearest number to the decimal weight, whichever way the exponent points', () => {
+    // 3 × 10^-1 multiplied out is 0.30000000000000004, and 3 / 10^-4 is 30000.000000000004.
+    expect(report(0x03, 0x04, 0x03, 0xff, 0x03, 0x00)).toEqual({ kind: 'data', status: 4, weight: { value: 0.3, unit: 'kg' } });
+    expect(report(0x03, 0x04, 0x02, 0x04, 0x03, 0x00)).toEqual({ kind: 'data', status: 4, weight: { value: 30_000, unit: 'g' } });
+  });
+
+  it('strips a leading 0x00 only from a report longer than a data report, so a 6-byte report of id 0 stays another report', () => {
+    expect(report(0x00, 0x03, 0x04, 0x03, 0x00, 0x01)).toEqual({ kind: 'other', reportId: 0 });
+  });
+
   it('converts to kilograms for plausibility checks', () => {
     expect(inKilograms({ value: 1, unit: '[lb_av]' })).toBe(0.45359237);
     expect(inKilograms({ value: 16, unit: '[oz_av]' })).toBeCloseTo(0.45359237, 12);

@@ -60,9 +60,9 @@ describe('parseReply', () => {
     expect(parseReply(new Uint8Array(0), 14)).toEqual({ kind: 'incomplete' });
   });
 
-  it('rejects an answer longer than the command allows', () => {
-    expect(parseReply(bytes('4f 4b 00 00 10 00 01 11 00'), 5).kind).toBe('invalid');
-    expect(parseReply(bytes('4f 4b 4f'), 0).kind).toBe('invalid');
+  it('rejects an answer longer than the command allows, saying by how much', () => {
+    expect(parseReply(bytes('4f 4b 00 00 10 00 01 11 00'), 5)).toEqual({ kind: 'invalid', reason: 'reply is 9 bytes, expected 8' });
+    expect(parseReply(bytes('4f 4b 4f'), 0)).toEqual({ kind: 'invalid', reason: '1 unexpected bytes after OK' });
   });
 
   it('recognises NO as "not ready"', () => {
@@ -119,19 +119,25 @@ describe('decodeStoredReading', () => {
   };
 
   it.each([
-    ['month 13', { mo: 13 }],
-    ['month 0', { mo: 0 }],
-    ['30 February', { mo: 2, d: 30 }],
-    ['29 February of a common year', { y: 9, mo: 2, d: 29 }],
-    ['hour 24', { h: 24 }],
-    ['minute 60', { mi: 60 }],
-    ['second 60', { s: 60 }],
-    ['zero pulse', { pulse: 0 }],
-    ['zero systolic', { sys: 0, dia: 0 }],
-    ['diastolic equal to systolic', { dia: 129 }],
-    ['diastolic above systolic', { sys: 70, dia: 90 }],
-  ])('rejects an impossible reading: %s', (_name, fields) => {
-    expect(decodeStoredReading(reading(fields)).ok).toBe(false);
+    ['month 13', { mo: 13 }, 'impossible timestamp 2008-13-21 16:10:46'],
+    ['month 0', { mo: 0 }, 'impossible timestamp 2008-0-21 16:10:46'],
+    ['30 February', { mo: 2, d: 30 }, 'impossible timestamp 2008-2-30 16:10:46'],
+    ['29 February of a common year', { y: 9, mo: 2, d: 29 }, 'impossible timestamp 2009-2-29 16:10:46'],
+    ['hour 24', { h: 24 }, 'impossible timestamp 2008-4-21 24:10:46'],
+    ['minute 60', { mi: 60 }, 'impossible timestamp 2008-4-21 16:60:46'],
+    ['second 60', { s: 60 }, 'impossible timestamp 2008-4-21 16:10:60'],
+    ['zero pulse', { pulse: 0 }, 'zero pressure or pulse'],
+    ['zero systolic', { sys: 0 }, 'zero pressure or pulse'],
+    ['zero systolic and diastolic', { sys: 0, dia: 0 }, 'zero pressure or pulse'],
+    ['zero diastolic', { dia: 0 }, 'zero pressure or pulse'],
+    ['diastolic equal to systolic', { dia: 129 }, 'diastolic 129 not below systolic 129'],
+    ['diastolic above systolic', { sys: 70, dia: 90 }, 'diastolic 90 not below systolic 70'],
+  ])('rejects an impossible reading, saying why: %s', (_name, fields, reason) => {
+    expect(decodeStoredReading(reading(fields))).toEqual({ ok: false, reason });
+  });
+
+  it('rejects a reading of the wrong length', () => {
+    expect(decodeStoredReading(new Uint8Array(12))).toEqual({ ok: false, reason: 'reading is 12 bytes, expected 13' });
   });
 
   it('accepts 29 February of a leap year', () => {

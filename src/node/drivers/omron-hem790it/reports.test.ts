@@ -59,6 +59,16 @@ describe('sameOutputReport', () => {
     expect(sameOutputReport(bytes('05 56 45 52 30 30 00 00'), bytes('05 56 45 52 30 31 00 00'))).toBe(false);
   });
 
+  it('matches two full pieces of seven counted bytes', () => {
+    expect(sameOutputReport(bytes('07 47 4d 45 00 01 00 05'), bytes('07 47 4d 45 00 01 00 05'))).toBe(true);
+  });
+
+  it('refuses a report of the wrong size on either side, even when its counted bytes match', () => {
+    expect(sameOutputReport(bytes('02 4f 4b 00 00 00 00 00'), bytes('02 4f 4b'))).toBe(false);
+    expect(sameOutputReport(bytes('02 4f 4b'), bytes('02 4f 4b 00 00 00 00 00'))).toBe(false);
+    expect(sameOutputReport(bytes('02 4f 4b 00 00 00 00 00 00'), bytes('02 4f 4b 00 00 00 00 00'))).toBe(false);
+  });
+
   it('refuses malformed reports', () => {
     expect(sameOutputReport(bytes('08 00 00 00 00 00 00 00'), bytes('08 00 00 00 00 00 00 00'))).toBe(false);
     expect(sameOutputReport(bytes('02 4f 4b'), bytes('02 4f 4b'))).toBe(false);
