@@ -10,7 +10,7 @@ import { consultVitalsMethods } from './contract-consult-vitals';
 import { clinicalEvents, clinicalMethods } from './contract-clinical';
 import { accessEvents, accessMethods } from './contract-access';
 import { kioskMethods } from './contract-kiosk';
-import { recordsMethods } from './contract-records';
+import { recordsEvents, recordsMethods } from './contract-records';
 
 export const DEVICE_STATES = ['connecting', 'streaming', 'measuring', 'idle', 'probe-off', 'disconnected', 'error'] as const;
 
@@ -146,6 +146,7 @@ export const stationEvents = {
   frame: FrameBatchSchema,
   ...accessEvents,
   ...clinicalEvents,
+  ...recordsEvents,
 } as const;
 
 export type StationMethodName = keyof typeof stationMethods;

@@ -56,6 +56,7 @@ export const METHOD_REQUIREMENTS: { [M in GuardedMethodName]: MethodRequirement<
   enableKiosk: 'settings.change',
   finishKioskVisit: 'visit.end',
   listPatients: 'patient.list',
+  getCurrentPatient: 'patient.view',
   nameCurrentPatient: 'patient.edit',
   // Looking the patient up on the server is part of naming them.
   findServerPatients: 'patient.edit',

@@ -39,6 +39,7 @@ import { createVisitHandlers, type VisitConnector } from './visits';
 import { createPatientViewAudit } from './records/patient-views';
 import { createEncounterHistoryHandler } from './records/encounter-history';
 import { createRecordsHandlers } from './records/records-handlers';
+import { createCurrentPatientHandler, PatientChanges } from './records/current-patient';
 import { createPatientLookupHandler } from './records/patient-lookup-handler';
 import { openFhirConnection } from '../sync/fhir-connection';
 import { Outbox } from '../sync/outbox';
@@ -169,7 +170,10 @@ export async function createStation(options: StationOptions): Promise<Station> {
   });
   batcher.pushDevices(hub.devices());
   const patientReadings = new PatientReadings(hub);
+  const patientChanges = new PatientChanges((error) => log(`a screen stopped receiving patient changes: ${logError(error)}`));
+  const stopFollowingEncounter = records.encounter.onChange(() => patientChanges.changed());
   const hostedVisits = new HostedVisits({
+    onChange: () => patientChanges.changed(),
     clinicianConnected: async (visitId) => (await options.consult?.()?.clinicianConnected(visitId)) ?? false,
     // A forged or stale relay is audited under the person whose screen sent it; a made-up visit id is not repeated.
     // Repeats within a minute are counted in one entry, so a screen retrying cannot flood the trail.
@@ -238,6 +242,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
     ...clinical.handlers,
     ...createKioskHandlers(kiosk),
     ...createRecordsHandlers({ store: records.store, clinical: records.clinical, audit: records.audit, encounter: () => records.encounter }),
+    ...createCurrentPatientHandler({ store: records.store, encounter: () => records.encounter, videoVisit: () => hostedVisits.hosting(), views: patientViews }),
     ...createPatientLookupHandler({
       audit: records.audit,
       connect: async () =>
@@ -255,12 +260,14 @@ export async function createStation(options: StationOptions): Promise<Station> {
     subscribe(sink) {
       const frames = batcher.subscribe(sink);
       const clinicalState = clinical.subscribe(sink);
+      const patient = patientChanges.subscribe(sink);
       return {
         pause: () => frames.pause(),
         resume: () => frames.resume(),
         close() {
           frames.close();
           clinicalState.close();
+          patient.close();
         },
       };
     },
@@ -268,6 +275,8 @@ export async function createStation(options: StationOptions): Promise<Station> {
       closing ??= (async () => {
         simulator?.stop();
         kiosk.close();
+        stopFollowingEncounter();
+        patientChanges.close();
         clinical.close();
         access.close();
         batcher.close();
