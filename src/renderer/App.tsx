@@ -19,6 +19,8 @@ import { LockScreen, SignedInBar } from './access/SessionControls';
 import { UsersScreen } from './access/UsersScreen';
 import { KioskSettingsScreen } from './kiosk/KioskSettingsScreen';
 import { RecordsScreen } from './records/RecordsScreen';
+import { PatientBanner } from './patient/PatientBanner';
+import { useCurrentPatient } from './patient/use-current-patient';
 import './visit/visit.css';
 
 type Screen = 'monitor' | 'history' | 'visit' | 'alarms' | 'news2' | 'training' | 'records' | 'users' | 'kiosk';
@@ -34,6 +36,8 @@ const SCREENS: readonly { id: Exclude<Screen, 'visit'>; label: string; requires:
   { id: 'users', label: 'Users', requires: 'user.manage' },
   { id: 'kiosk', label: 'Kiosk', requires: 'settings.change' },
 ];
+/** The screens about the current patient, which carry the patient banner. */
+const CLINICAL_SCREENS: ReadonlySet<Screen> = new Set(['monitor', 'history', 'visit', 'alarms', 'news2', 'training']);
 
 export function App({ store, display, access, station }: { store: StationStore; display: DisplayLoop; access: AccessStore; station: SignedInStation }) {
   const { user, locked, clinical, clinicalView } = station;
@@ -44,9 +48,14 @@ export function App({ store, display, access, station }: { store: StationStore; 
   const [visitOpen, setVisitOpen] = useState(false);
   const reportCallActivity = useCallback(() => access.reportActivity(), [access]);
   useLayoutEffect(() => display.markCommitted(view.version), [display, view.version]);
+  const seesPatient = can(user.role, 'patient.view');
+  const patient = useCurrentPatient(getStationApi(), seesPatient && !locked);
+  const showsBanner = seesPatient && !locked && CLINICAL_SCREENS.has(screen);
+  // Naming happens on the Records screen's form; only those who may name and reach it get the button.
+  const mayName = can(user.role, 'patient.edit') && screens.some(({ id }) => id === 'records');
 
   return (
-    <div className="app" data-screen={locked ? undefined : screen} data-access={locked ? 'locked' : 'signed-in'}>
+    <div className="app" data-screen={locked ? undefined : screen} data-access={locked ? 'locked' : 'signed-in'} data-patient-banner={showsBanner ? '' : undefined}>
       <header className="app-header">
         {station.title}
         {!locked && (
@@ -80,6 +89,7 @@ export function App({ store, display, access, station }: { store: StationStore; 
         {!locked && <SignedInBar user={user} access={access} />}
       </header>
       {station.banners}
+      {showsBanner ? <PatientBanner patient={patient} now={new Date()} onNamePatient={mayName ? () => setScreen('records') : undefined} /> : null}
       {locked ? (
         <LockScreen user={user} inactivityLockMs={station.inactivityLockMs} access={access} />
       ) : screen === 'monitor' ? (
