@@ -96,7 +96,7 @@ export function App({ store, display, access, station }: { store: StationStore; 
         <main className="monitor" aria-label="Monitor">
           <section className="monitor-main" aria-label="Vital signs">
             <PlethWaveform store={store} display={display} tile={view.tiles.find((tile) => tile.metric === 'spo2')} />
-            <VitalTiles tiles={view.tiles} alarmState={clinicalView.alarms} after={<News2Summary state={clinicalView.news2} onOpen={() => setScreen('news2')} />} />
+            <VitalTiles tiles={view.tiles} slots={view.monitorSlots} alarmState={clinicalView.alarms} after={<News2Summary state={clinicalView.news2} onOpen={() => setScreen('news2')} />} />
           </section>
           <DevicePanel devices={view.devices} store={store} />
         </main>

@@ -26,6 +26,8 @@ export const DeviceInfoSchema = z.object({
   /** What the user should do next (plug in, put finger in, install the udev rule, ...). */
   action: z.string().max(1000).optional(),
   canRequestMeasurement: z.boolean(),
+  /** The parameters this kind of device measures (its driver's manifest), so the monitor shows a tile for each. */
+  metrics: z.array(z.enum(METRICS)).max(METRICS.length),
 });
 export type DeviceInfo = z.infer<typeof DeviceInfoSchema>;
 
@@ -122,6 +124,8 @@ export const SnapshotSchema = z.object({
   now: z.number(),
   /** The station's `display.locale` setting for dates and times; null or absent: the screen's own. */
   locale: z.string().max(35).nullable().optional(),
+  /** The station's `display.alwaysShowMetrics` setting: parameters the monitor shows even when nothing measures them. */
+  alwaysShow: z.array(z.enum(METRICS)).max(METRICS.length).optional(),
 });
 export type Snapshot = z.infer<typeof SnapshotSchema>;
 

@@ -11,7 +11,7 @@ export function stationOptionsFromSettings(
   storage: SettingsStorage,
   settings: StationSettings,
   warn: (line: string) => void,
-): Pick<StationOptions, 'retention' | 'fhir' | 'inactivityLockMs' | 'hardware' | 'pollIntervalMs' | 'kiosk' | 'locale' | 'fhirServer'> {
+): Pick<StationOptions, 'retention' | 'fhir' | 'inactivityLockMs' | 'hardware' | 'pollIntervalMs' | 'kiosk' | 'locale' | 'alwaysShowMetrics' | 'fhirServer'> {
   return {
     retention: settings.retention,
     fhir: settings.records,
@@ -20,6 +20,7 @@ export function stationOptionsFromSettings(
     pollIntervalMs: settings.devices.pollIntervalMs,
     kiosk: kioskFromSettings(storage, settings, warn),
     locale: settings.display.locale,
+    alwaysShowMetrics: settings.display.alwaysShowMetrics,
     fhirServer: settings.fhirServer,
   };
 }

@@ -45,6 +45,7 @@ import { openFhirConnection } from '../sync/fhir-connection';
 import { Outbox } from '../sync/outbox';
 import { SyncThread } from '../sync/sync-thread';
 import type { StationSettings } from '../settings/schema';
+import type { Metric } from '../../shared/vitals';
 
 export interface StationOptions {
   /** Where the station keeps its files; created (owner-only) when missing. */
@@ -82,6 +83,8 @@ export interface StationOptions {
   shell?: StationShell;
   /** The locale the screens format dates and times in (settings `display.locale`); null: each screen's own. */
   locale?: string | null;
+  /** Parameters the monitor shows even when nothing measures them (settings `display.alwaysShowMetrics`). */
+  alwaysShowMetrics?: readonly Metric[];
   log?: (message: string) => void;
 }
 
@@ -224,7 +227,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
   const handlers: StationHandlers = {
     getSnapshot: (_input, { screen }) => {
       patientViews.viewed(screen);
-      return { devices: hub.devices(), latest: patientReadings.latest(), now: Date.now(), locale: options.locale ?? null };
+      return { devices: hub.devices(), latest: patientReadings.latest(), now: Date.now(), locale: options.locale ?? null, alwaysShow: [...(options.alwaysShowMetrics ?? [])] };
     },
     ...createEncounterHistoryHandler({ clinical: records.clinical, encounter: () => records.encounter, views: patientViews }),
     requestMeasurement: ({ deviceId }) => {

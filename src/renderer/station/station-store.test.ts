@@ -34,7 +34,7 @@ class ManualEnvironment implements StoreEnvironment {
   }
 }
 
-const oximeter: DeviceInfo = { id: 'ox-1', driverId: 'sim-oximeter', name: 'Oximeter', transport: 'simulated', state: 'streaming', condition: 'ok', canRequestMeasurement: false };
+const oximeter: DeviceInfo = { id: 'ox-1', driverId: 'sim-oximeter', name: 'Oximeter', transport: 'simulated', state: 'streaming', condition: 'ok', canRequestMeasurement: false, metrics: ['spo2', 'pulseRate', 'perfusionIndex'] };
 const spo2 = (value: number, receivedAt: number, seq: number): StationReading => stationReading({ source: 'pulse-oximeter', deviceId: 'ox-1', metric: 'spo2', value, unit: '%', deviceTime: null, receivedAt, seq });
 
 async function startedStore(api = new FakeStationApi({ devices: [oximeter], latest: [spo2(95, T0 - 1_000, 1)], now: T0 + 5_000 })) {
