@@ -11,6 +11,7 @@ import { clinicalEvents, clinicalMethods } from './contract-clinical';
 import { accessEvents, accessMethods } from './contract-access';
 import { kioskMethods } from './contract-kiosk';
 import { recordsEvents, recordsMethods } from './contract-records';
+import { monitorSettingsEvents, monitorSettingsMethods } from './contract-monitor-settings';
 
 export const DEVICE_STATES = ['connecting', 'streaming', 'measuring', 'idle', 'probe-off', 'disconnected', 'error'] as const;
 
@@ -143,6 +144,7 @@ export const stationMethods = {
   ...clinicalMethods,
   ...kioskMethods,
   ...recordsMethods,
+  ...monitorSettingsMethods,
 } as const;
 
 export const stationEvents = {
@@ -151,6 +153,7 @@ export const stationEvents = {
   ...accessEvents,
   ...clinicalEvents,
   ...recordsEvents,
+  ...monitorSettingsEvents,
 } as const;
 
 export type StationMethodName = keyof typeof stationMethods;

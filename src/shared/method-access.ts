@@ -64,6 +64,8 @@ export const METHOD_REQUIREMENTS: { [M in GuardedMethodName]: MethodRequirement<
   readPatientExportChunk: 'record.export',
   erasePatientRecord: 'record.erase',
   verifyAuditTrail: 'audit.view',
+  getMonitorSettings: 'settings.change',
+  setMonitorSettings: 'settings.change',
 };
 
 export const isOpenMethod = (method: StationMethodName): method is OpenMethodName => Object.prototype.hasOwnProperty.call(OPEN_METHODS, method);

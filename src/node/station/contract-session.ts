@@ -25,6 +25,7 @@ import type { Actor } from '../../shared/clinical/actor';
 import type { AccessState, accessMethods } from '../../shared/contract-access';
 import type { kioskMethods } from '../../shared/contract-kiosk';
 import type { recordsMethods } from '../../shared/contract-records';
+import type { monitorSettingsMethods } from '../../shared/contract-monitor-settings';
 import { isOpenMethod, PATIENT_EVENTS, requiredAction, type OpenMethodName } from '../../shared/method-access';
 import { AccessDeniedError, type ScreenAccess } from './access/station-access';
 import type { FrameSink, FrameSubscription } from './frame-batcher';
@@ -49,7 +50,8 @@ type ServiceMethodName =
   | keyof typeof clinicalMethods
   | keyof typeof visitMethods
   | keyof typeof kioskMethods
-  | keyof typeof recordsMethods;
+  | keyof typeof recordsMethods
+  | keyof typeof monitorSettingsMethods;
 
 export type StationHandlers = { [M in StationMethodName]: Handler<M> };
 

@@ -5,6 +5,8 @@
 import type { SettingsStorage } from '../settings/settings';
 import type { StationSettings } from '../settings/schema';
 import { kioskFromSettings } from './kiosk/kiosk-setting';
+import { storedValue } from '../settings/stored-value';
+import type { Metric } from '../../shared/vitals';
 import type { StationOptions } from './station';
 
 export function stationOptionsFromSettings(
@@ -20,7 +22,7 @@ export function stationOptionsFromSettings(
     pollIntervalMs: settings.devices.pollIntervalMs,
     kiosk: kioskFromSettings(storage, settings, warn),
     locale: settings.display.locale,
-    alwaysShowMetrics: settings.display.alwaysShowMetrics,
+    alwaysShowMetrics: storedValue<readonly Metric[]>(storage, settings.display.alwaysShowMetrics, (stored, next) => ({ ...stored, display: { ...stored.display, alwaysShowMetrics: [...next] } }), warn),
     fhirServer: settings.fhirServer,
   };
 }

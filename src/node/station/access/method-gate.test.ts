@@ -52,6 +52,8 @@ const GUARDED_CALLS: readonly GuardedCall[] = [
   { method: 'readPatientExportChunk', input: { exportId: 'e1', index: 1 }, needs: 'record.export' },
   { method: 'erasePatientRecord', input: { patientId: 'p1' }, needs: 'record.erase' },
   { method: 'verifyAuditTrail', input: undefined, needs: 'audit.view' },
+  { method: 'getMonitorSettings', input: undefined, needs: 'settings.change' },
+  { method: 'setMonitorSettings', input: { alwaysShow: ['respiratoryRate'] }, needs: 'settings.change' },
 ];
 
 const OPEN: Record<string, 'anyone' | 'session'> = {

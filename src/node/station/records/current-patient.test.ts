@@ -8,7 +8,8 @@ import { invokeContract, type ContractHandlers } from '../contract-session';
 import { HostedVisits } from '../hosted-visits';
 import { CurrentEncounter } from '../persistence/encounter';
 import { standInHandlers } from '../stand-in-handlers';
-import { createCurrentPatientHandler, PatientChanges } from './current-patient';
+import { ScreenBroadcast } from '../screen-broadcast';
+import { createCurrentPatientHandler } from './current-patient';
 import { createPatientViewAudit } from './patient-views';
 
 const NAMED = { givenName: 'Imogen', familyName: 'Fairweather', birthDate: '1950-07-21', gender: 'female', identifier: 'MRN-1' } as const;
@@ -16,7 +17,7 @@ const NAMED = { givenName: 'Imogen', familyName: 'Fairweather', birthDate: '1950
 let bench: AccessBench;
 let encounter: CurrentEncounter;
 let hosted: HostedVisits;
-let changes: PatientChanges;
+let changes: ScreenBroadcast;
 let signals: number;
 let handlers: ContractHandlers;
 
@@ -25,7 +26,7 @@ beforeEach(async () => {
   const { store, audit, auth, clock } = bench.station;
   encounter = CurrentEncounter.start(store, audit);
   bench.patient.id = encounter.patientId;
-  changes = new PatientChanges((error) => {
+  changes = new ScreenBroadcast((error) => {
     throw error;
   });
   signals = 0;
@@ -35,8 +36,8 @@ beforeEach(async () => {
       signals++;
     },
   });
-  encounter.onChange(() => changes.changed());
-  hosted = new HostedVisits({ clinicianConnected: async () => false, onRefused: () => undefined, onChange: () => changes.changed() });
+  encounter.onChange(() => changes.send('patientChanged', {}));
+  hosted = new HostedVisits({ clinicianConnected: async () => false, onRefused: () => undefined, onChange: () => changes.send('patientChanged', {}) });
   const clinical = new ClinicalRecords(store, auth, audit, clock.now);
   handlers = standInHandlers(
     createCurrentPatientHandler({
@@ -136,25 +137,5 @@ describe('getCurrentPatient', () => {
     const next = await currentPatient(screen);
     expect(next.givenName).toBeNull();
     expect(next.encounterStartedAt).toBe(bench.station.clock.now());
-  });
-});
-
-describe('PatientChanges', () => {
-  it('stops sending to a closed subscription and drops a screen whose sink throws, reporting it', () => {
-    const reported: unknown[] = [];
-    const feed = new PatientChanges((error) => reported.push(error));
-    const received: string[] = [];
-    const closed = feed.subscribe({ send: () => received.push('closed') });
-    feed.subscribe({
-      send: () => {
-        throw new Error('socket gone');
-      },
-    });
-    feed.subscribe({ send: () => received.push('open') });
-    closed.close();
-    feed.changed();
-    feed.changed();
-    expect(received).toEqual(['open', 'open']);
-    expect(reported).toHaveLength(1);
   });
 });

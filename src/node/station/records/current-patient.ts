@@ -8,7 +8,6 @@ import { isPatientScoped } from '../../../shared/roles';
 import { isAnonymousPatient } from '../../records/anonymous-patient';
 import type { RecordStore } from '../../records/store';
 import type { StationHandlers } from '../contract-session';
-import type { FrameSink, FrameSubscription } from '../frame-batcher';
 import type { CurrentEncounter } from '../persistence/encounter';
 import type { PatientViewAudit } from './patient-views';
 
@@ -46,36 +45,4 @@ export function createCurrentPatientHandler(options: CurrentPatientOptions): Pic
       };
     },
   };
-}
-
-/** Tells every subscribed screen that the current patient's details may have changed. */
-export class PatientChanges {
-  readonly #sinks = new Set<FrameSink>();
-
-  constructor(private readonly onSinkError: (error: unknown) => void) {}
-
-  subscribe(sink: FrameSink): FrameSubscription {
-    this.#sinks.add(sink);
-    return {
-      // Not paused for a hidden window: the signal is tiny, and a screen shown again must not name the previous patient.
-      pause: () => undefined,
-      resume: () => undefined,
-      close: () => this.#sinks.delete(sink),
-    };
-  }
-
-  changed(): void {
-    for (const sink of [...this.#sinks]) {
-      try {
-        sink.send('patientChanged', {});
-      } catch (error) {
-        this.#sinks.delete(sink);
-        this.onSinkError(error);
-      }
-    }
-  }
-
-  close(): void {
-    this.#sinks.clear();
-  }
 }
