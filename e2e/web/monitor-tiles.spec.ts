@@ -97,6 +97,39 @@ test.describe('with the simulated devices', () => {
       await screenshot(page, `monitor-device-added-${size.width}x${size.height}`);
     }
   });
+
+  test('an administrator sets glucose to always show: a nurse’s monitor shows its tile at once, and no longer once unset', async ({ page, browser }) => {
+    test.setTimeout(120_000);
+    await page.goto(station.url);
+    await station.signIn(page);
+    await expect(tile(page, 'spo2')).toHaveAttribute('data-state', 'live', { timeout: 20_000 });
+    await expect(tile(page, 'glucose')).toHaveCount(0);
+
+    const adminContext = await browser.newContext({ viewport: SIZES[0] });
+    const admin = await adminContext.newPage();
+    await admin.goto(station.url);
+    await station.signIn(admin, 'administrator');
+    await admin.locator('[data-screen-link="monitor-settings"]').click();
+    const glucose = admin.locator('input[data-always-show="glucose"]');
+    await expect(glucose).toBeEnabled();
+    await expect(glucose).not.toBeChecked();
+    await glucose.check();
+    await admin.locator('[data-action="save-monitor-settings"]').click();
+    await expect(admin.locator('[data-role="monitor-settings-saved"]')).toBeVisible();
+    for (const size of SIZES) {
+      await admin.setViewportSize(size);
+      expect(await seriousAxeViolations(admin), `${size.width}x${size.height}`).toEqual([]);
+      await screenshot(admin, `monitor-settings-${size.width}x${size.height}`);
+    }
+
+    await expect(tile(page, 'glucose')).toHaveAttribute('data-state', 'absent');
+    expect(await shownMetrics(page)).toEqual([...SIMULATED, 'glucose'].sort());
+    await glucose.uncheck();
+    await admin.locator('[data-action="save-monitor-settings"]').click();
+    await expect(admin.locator('[data-role="monitor-settings-saved"]')).toBeVisible();
+    await expect(tile(page, 'glucose')).toHaveCount(0);
+    await adminContext.close();
+  });
 });
 
 test.describe('with respiratory rate always shown', () => {

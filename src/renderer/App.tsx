@@ -20,10 +20,11 @@ import { UsersScreen } from './access/UsersScreen';
 import { KioskSettingsScreen } from './kiosk/KioskSettingsScreen';
 import { RecordsScreen } from './records/RecordsScreen';
 import { PatientBanner } from './patient/PatientBanner';
+import { MonitorSettingsScreen } from './settings/MonitorSettingsScreen';
 import { useCurrentPatient } from './patient/use-current-patient';
 import './visit/visit.css';
 
-type Screen = 'monitor' | 'history' | 'visit' | 'alarms' | 'news2' | 'training' | 'records' | 'users' | 'kiosk';
+type Screen = 'monitor' | 'history' | 'visit' | 'alarms' | 'news2' | 'training' | 'records' | 'users' | 'monitor-settings' | 'kiosk';
 /** The nav, in order; each screen shows to the roles that may do what it `requires` (roles.ts). */
 const SCREENS: readonly { id: Exclude<Screen, 'visit'>; label: string; requires: ProtectedAction }[] = [
   { id: 'monitor', label: 'Monitor', requires: 'patient.view' },
@@ -34,6 +35,7 @@ const SCREENS: readonly { id: Exclude<Screen, 'visit'>; label: string; requires:
   // Running the station (administrators): records and kiosk screens join here.
   { id: 'records', label: 'Records', requires: 'patient.list' },
   { id: 'users', label: 'Users', requires: 'user.manage' },
+  { id: 'monitor-settings', label: 'Monitor tiles', requires: 'settings.change' },
   { id: 'kiosk', label: 'Kiosk', requires: 'settings.change' },
 ];
 /** The screens about the current patient, which carry the patient banner. */
@@ -123,6 +125,10 @@ export function App({ store, display, access, station }: { store: StationStore; 
       ) : screen === 'users' ? (
         <main className="clinical-screen" aria-label="Users">
           <UsersScreen api={getStationApi()} me={user} />
+        </main>
+      ) : screen === 'monitor-settings' ? (
+        <main className="clinical-screen" aria-label="Monitor tiles">
+          <MonitorSettingsScreen api={getStationApi()} />
         </main>
       ) : screen === 'kiosk' ? (
         <main className="clinical-screen" aria-label="Kiosk">

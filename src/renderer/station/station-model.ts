@@ -103,7 +103,7 @@ export class StationModel {
   applySnapshot(snapshot: Snapshot, now: number): void {
     // A device list that arrived as an event while the snapshot was in flight is the newer one.
     if (!this.hasDeviceList) this.setDevices(snapshot.devices, now);
-    this.alwaysShow = snapshot.alwaysShow ?? [];
+    this.setAlwaysShow(snapshot.alwaysShow ?? []);
     for (const reading of snapshot.latest) this.addReading(reading);
   }
 
@@ -117,6 +117,11 @@ export class StationModel {
       if (!trustworthy(before)) continue;
       if (!after || !trustworthy(after)) this.interruptedAt.set(id, now);
     }
+  }
+
+  /** The station's always-shown parameters (settings), from the snapshot and whenever an administrator changes them. */
+  setAlwaysShow(metrics: readonly Metric[]): void {
+    this.alwaysShow = metrics;
   }
 
   applyFrame(frame: FrameBatch): void {

@@ -55,6 +55,14 @@ describe('StationStore', () => {
     expect(view.tiles.find((tile) => tile.metric === 'spo2')).toMatchObject({ state: 'live' });
   });
 
+  it('shows a parameter on the monitor once an administrator sets it to always show, without a new snapshot', async () => {
+    const { api, store } = await startedStore();
+    expect(store.getView().monitorSlots).toEqual(['spo2', 'pulseRate', 'perfusionIndex', 'summary']);
+    api.emit('monitorSettings', { alwaysShow: ['respiratoryRate'] });
+    expect(store.getView().monitorSlots).toEqual(['spo2', 'pulseRate', 'perfusionIndex', 'summary', 'respiratoryRate']);
+    expect(api.calls.filter((call) => call.method === 'getSnapshot')).toHaveLength(1);
+  });
+
   it("formats dates in the station's locale setting once the snapshot brings it", async () => {
     setDisplayLocale('en-GB');
     try {

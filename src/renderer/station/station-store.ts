@@ -89,6 +89,10 @@ export class StationStore {
         this.changed();
       }),
       this.api.on('frame', (frame) => this.applyFrame(frame)),
+      this.api.on('monitorSettings', ({ alwaysShow }) => {
+        this.model.setAlwaysShow(alwaysShow);
+        this.changed();
+      }),
     );
     await this.loadSnapshot(SNAPSHOT_RETRY_MIN_MS);
   }
