@@ -81,7 +81,7 @@ export function KioskVisit({ api, access, store, display, onFinished }: KioskVis
         <div className="kiosk-vitals">
           <section className="kiosk-signs" aria-label="Vital signs">
             <PlethWaveform store={store} display={display} tile={view.tiles.find((tile) => tile.metric === 'spo2')} />
-            <VitalTiles tiles={view.tiles} />
+            <VitalTiles tiles={view.tiles} slots={view.monitorSlots} />
           </section>
           <KioskMeasurements devices={view.devices} store={store} />
         </div>
