@@ -15,7 +15,7 @@ import { fixedActorScreen } from '../src/node/station/access/fixed-actor-screen'
 import { standInHandlers } from '../src/node/station/stand-in-handlers';
 import { startWebHost, type WebHost } from '../src/node/web/web-host';
 
-const device: DeviceInfo = { id: 'ox', driverId: 'sim-oximeter', name: 'Oximeter', transport: 'simulated', state: 'streaming', condition: 'ok', canRequestMeasurement: false };
+const device: DeviceInfo = { id: 'ox', driverId: 'sim-oximeter', name: 'Oximeter', transport: 'simulated', state: 'streaming', condition: 'ok', canRequestMeasurement: false, metrics: ['spo2', 'pulseRate', 'perfusionIndex'] };
 const spo2 = (value: number, seq: number): StationReading => stationReading({ source: 'pulse-oximeter', deviceId: 'ox', metric: 'spo2', value, unit: '%', deviceTime: null, receivedAt: 1_000 + seq, seq });
 
 let rendererDir: string;

@@ -22,7 +22,7 @@ beforeEach(async () => {
   rendererDir = await mkdtemp(join(tmpdir(), 'vb-renderer-'));
   await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>station</title>');
   batcher = new FrameBatcher({ frameMs: 5 });
-  const device = { id: 'ox', driverId: 'sim-oximeter', name: 'Oximeter'.repeat(20), transport: 'simulated', state: 'streaming', condition: 'ok', canRequestMeasurement: false } as const;
+  const device = { id: 'ox', driverId: 'sim-oximeter', name: 'Oximeter'.repeat(20), transport: 'simulated', state: 'streaming', condition: 'ok', canRequestMeasurement: false, metrics: ['spo2', 'pulseRate', 'perfusionIndex'] as ('spo2' | 'pulseRate' | 'perfusionIndex')[] } as const;
   web = await startWebHost({
     host: {
       handlers: standInHandlers({ getSnapshot: () => ({ devices: Array.from({ length: 50 }, (_, i) => ({ ...device, id: `ox-${i}` })), latest: [], now: 42 }) }),

@@ -72,8 +72,12 @@ test('both ends of a visit keep the vitals in view: sizes, layout choice, NEWS2,
   const stationWords = new Map<string, string>();
   for (const card of await cuffCard.all()) stationWords.set((await card.getAttribute('data-device-id'))!, (await card.locator('[data-role="device-state"]').textContent())!.trim());
 
+  const videoVisitField = nurse.locator('[data-role="patient-banner"] [data-field="video-visit"] dd');
+  await expect(videoVisitField).toHaveText('none');
   await nurse.locator('[data-action="start-visit"]').click();
   await nurse.locator('[data-action="consent-accept"]').click();
+  // The patient banner says a video visit is running (the core's patientChanged signal when it started).
+  await expect(videoVisitField).toHaveText('running');
   const linkBox = nurse.locator('[data-role="visit-link-box"]');
   const link = (await nurse.locator('[data-role="visit-link"]').innerText({ timeout: 20_000 })).trim();
   await expect(linkBox).toHaveJSProperty('open', true);

@@ -19,9 +19,12 @@ import { LockScreen, SignedInBar } from './access/SessionControls';
 import { UsersScreen } from './access/UsersScreen';
 import { KioskSettingsScreen } from './kiosk/KioskSettingsScreen';
 import { RecordsScreen } from './records/RecordsScreen';
+import { PatientBanner } from './patient/PatientBanner';
+import { MonitorSettingsScreen } from './settings/MonitorSettingsScreen';
+import { useCurrentPatient } from './patient/use-current-patient';
 import './visit/visit.css';
 
-type Screen = 'monitor' | 'history' | 'visit' | 'alarms' | 'news2' | 'training' | 'records' | 'users' | 'kiosk';
+type Screen = 'monitor' | 'history' | 'visit' | 'alarms' | 'news2' | 'training' | 'records' | 'users' | 'monitor-settings' | 'kiosk';
 /** The nav, in order; each screen shows to the roles that may do what it `requires` (roles.ts). */
 const SCREENS: readonly { id: Exclude<Screen, 'visit'>; label: string; requires: ProtectedAction }[] = [
   { id: 'monitor', label: 'Monitor', requires: 'patient.view' },
@@ -32,8 +35,11 @@ const SCREENS: readonly { id: Exclude<Screen, 'visit'>; label: string; requires:
   // Running the station (administrators): records and kiosk screens join here.
   { id: 'records', label: 'Records', requires: 'patient.list' },
   { id: 'users', label: 'Users', requires: 'user.manage' },
+  { id: 'monitor-settings', label: 'Monitor tiles', requires: 'settings.change' },
   { id: 'kiosk', label: 'Kiosk', requires: 'settings.change' },
 ];
+/** The screens about the current patient, which carry the patient banner. */
+const CLINICAL_SCREENS: ReadonlySet<Screen> = new Set(['monitor', 'history', 'visit', 'alarms', 'news2', 'training']);
 
 export function App({ store, display, access, station }: { store: StationStore; display: DisplayLoop; access: AccessStore; station: SignedInStation }) {
   const { user, locked, clinical, clinicalView } = station;
@@ -44,9 +50,14 @@ export function App({ store, display, access, station }: { store: StationStore; 
   const [visitOpen, setVisitOpen] = useState(false);
   const reportCallActivity = useCallback(() => access.reportActivity(), [access]);
   useLayoutEffect(() => display.markCommitted(view.version), [display, view.version]);
+  const seesPatient = can(user.role, 'patient.view');
+  const patient = useCurrentPatient(getStationApi(), seesPatient && !locked);
+  const showsBanner = seesPatient && !locked && CLINICAL_SCREENS.has(screen);
+  // Naming happens on the Records screen's form; only those who may name and reach it get the button.
+  const mayName = can(user.role, 'patient.edit') && screens.some(({ id }) => id === 'records');
 
   return (
-    <div className="app" data-screen={locked ? undefined : screen} data-access={locked ? 'locked' : 'signed-in'}>
+    <div className="app" data-screen={locked ? undefined : screen} data-access={locked ? 'locked' : 'signed-in'} data-patient-banner={showsBanner ? '' : undefined}>
       <header className="app-header">
         {station.title}
         {!locked && (
@@ -80,13 +91,14 @@ export function App({ store, display, access, station }: { store: StationStore; 
         {!locked && <SignedInBar user={user} access={access} />}
       </header>
       {station.banners}
+      {showsBanner ? <PatientBanner patient={patient} now={new Date()} onNamePatient={mayName ? () => setScreen('records') : undefined} /> : null}
       {locked ? (
         <LockScreen user={user} inactivityLockMs={station.inactivityLockMs} access={access} />
       ) : screen === 'monitor' ? (
         <main className="monitor" aria-label="Monitor">
           <section className="monitor-main" aria-label="Vital signs">
             <PlethWaveform store={store} display={display} tile={view.tiles.find((tile) => tile.metric === 'spo2')} />
-            <VitalTiles tiles={view.tiles} alarmState={clinicalView.alarms} after={<News2Summary state={clinicalView.news2} onOpen={() => setScreen('news2')} />} />
+            <VitalTiles tiles={view.tiles} slots={view.monitorSlots} alarmState={clinicalView.alarms} after={<News2Summary state={clinicalView.news2} onOpen={() => setScreen('news2')} />} />
           </section>
           <DevicePanel devices={view.devices} store={store} />
         </main>
@@ -113,6 +125,10 @@ export function App({ store, display, access, station }: { store: StationStore; 
       ) : screen === 'users' ? (
         <main className="clinical-screen" aria-label="Users">
           <UsersScreen api={getStationApi()} me={user} />
+        </main>
+      ) : screen === 'monitor-settings' ? (
+        <main className="clinical-screen" aria-label="Monitor tiles">
+          <MonitorSettingsScreen api={getStationApi()} />
         </main>
       ) : screen === 'kiosk' ? (
         <main className="clinical-screen" aria-label="Kiosk">

@@ -82,6 +82,31 @@ export const ServerPatientSearchSchema = z.object({
 });
 export type ServerPatientSearch = z.infer<typeof ServerPatientSearchSchema>;
 
+/**
+ * The patient the station is filing readings under, as the patient banner shows them. Staff get
+ * every detail; a kiosk session (the patient themselves, at a public screen) gets the given name
+ * only: no family name, identifier, birth date or sex, whatever the record holds.
+ */
+export const CurrentPatientSchema = z.strictObject({
+  /** Null while nobody has named the patient. */
+  givenName: personName.nullable(),
+  familyName: personName.nullable(),
+  identifier: z.string().max(100).nullable(),
+  birthDate: z.iso.date().nullable(),
+  /** Null when unknown (or not for this screen). */
+  gender: z.enum(PATIENT_GENDERS).nullable(),
+  /** When the current encounter (visit row) began, station wall clock. */
+  encounterStartedAt: z.number().int().nonnegative(),
+  /** A video visit is running at this station. */
+  videoVisit: z.boolean(),
+});
+export type CurrentPatient = z.infer<typeof CurrentPatientSchema>;
+
+/** Sent when the current patient's details may have changed (named, next patient, video visit started or ended); carries nothing, the screen asks getCurrentPatient again. */
+export const recordsEvents = {
+  patientChanged: z.strictObject({}),
+} as const;
+
 export const PatientSummarySchema = z.object({
   id,
   /** The patient's name, or UNNAMED_PATIENT_LABEL while nobody has named them. */
@@ -154,6 +179,8 @@ export type AuditTrailCheck = z.infer<typeof AuditTrailCheckSchema>;
 
 export const recordsMethods = {
   listPatients: { input: z.undefined(), output: z.array(PatientSummarySchema).max(100_000) },
+  /** The station's current patient for the patient banner (audited as a view; a kiosk session gets the given name only). */
+  getCurrentPatient: { input: z.undefined(), output: CurrentPatientSchema },
   /** Names the station's current patient (the anonymous one of this encounter). */
   nameCurrentPatient: { input: NamePatientSchema, output: PatientSummarySchema },
   /** Searches the FHIR server's patients (settings fhirServer), to name the current patient as the server knows them; audited. */

@@ -10,7 +10,8 @@ import { consultVitalsMethods } from './contract-consult-vitals';
 import { clinicalEvents, clinicalMethods } from './contract-clinical';
 import { accessEvents, accessMethods } from './contract-access';
 import { kioskMethods } from './contract-kiosk';
-import { recordsMethods } from './contract-records';
+import { recordsEvents, recordsMethods } from './contract-records';
+import { monitorSettingsEvents, monitorSettingsMethods } from './contract-monitor-settings';
 import { syncMethods } from './contract-sync';
 
 export const DEVICE_STATES = ['connecting', 'streaming', 'measuring', 'idle', 'probe-off', 'disconnected', 'error'] as const;
@@ -27,6 +28,8 @@ export const DeviceInfoSchema = z.object({
   /** What the user should do next (plug in, put finger in, install the udev rule, ...). */
   action: z.string().max(1000).optional(),
   canRequestMeasurement: z.boolean(),
+  /** The parameters this kind of device measures (its driver's manifest), so the monitor shows a tile for each. */
+  metrics: z.array(z.enum(METRICS)).max(METRICS.length),
 });
 export type DeviceInfo = z.infer<typeof DeviceInfoSchema>;
 
@@ -123,6 +126,8 @@ export const SnapshotSchema = z.object({
   now: z.number(),
   /** The station's `display.locale` setting for dates and times; null or absent: the screen's own. */
   locale: z.string().max(35).nullable().optional(),
+  /** The station's `display.alwaysShowMetrics` setting: parameters the monitor shows even when nothing measures them. */
+  alwaysShow: z.array(z.enum(METRICS)).max(METRICS.length).optional(),
 });
 export type Snapshot = z.infer<typeof SnapshotSchema>;
 
@@ -141,6 +146,7 @@ export const stationMethods = {
   ...kioskMethods,
   ...recordsMethods,
   ...syncMethods,
+  ...monitorSettingsMethods,
 } as const;
 
 export const stationEvents = {
@@ -148,6 +154,8 @@ export const stationEvents = {
   frame: FrameBatchSchema,
   ...accessEvents,
   ...clinicalEvents,
+  ...recordsEvents,
+  ...monitorSettingsEvents,
 } as const;
 
 export type StationMethodName = keyof typeof stationMethods;

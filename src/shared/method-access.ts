@@ -56,6 +56,7 @@ export const METHOD_REQUIREMENTS: { [M in GuardedMethodName]: MethodRequirement<
   enableKiosk: 'settings.change',
   finishKioskVisit: 'visit.end',
   listPatients: 'patient.list',
+  getCurrentPatient: 'patient.view',
   nameCurrentPatient: 'patient.edit',
   // Looking the patient up on the server is part of naming them.
   findServerPatients: 'patient.edit',
@@ -67,6 +68,8 @@ export const METHOD_REQUIREMENTS: { [M in GuardedMethodName]: MethodRequirement<
   getSyncSummary: 'sync.status',
   retryParkedSync: 'sync.manage',
   sendSyncNow: 'sync.manage',
+  getMonitorSettings: 'settings.change',
+  setMonitorSettings: 'settings.change',
 };
 
 export const isOpenMethod = (method: StationMethodName): method is OpenMethodName => Object.prototype.hasOwnProperty.call(OPEN_METHODS, method);

@@ -78,7 +78,7 @@ describe('PeripheralHub discovery and matching', () => {
     await advance(0);
 
     expect(hub.devices()).toEqual([
-      { id: OXIMETER_ID, driverId: 'test-hid-oximeter', name: 'Test oximeter', transport: 'hid', state: 'streaming', condition: 'ok', canRequestMeasurement: true },
+      { id: OXIMETER_ID, driverId: 'test-hid-oximeter', name: 'Test oximeter', transport: 'hid', state: 'streaming', condition: 'ok', canRequestMeasurement: true, metrics: ['spo2', 'pulseRate', 'bodyTemperature'] },
     ]);
     expect(oximeter.openCount).toBe(1);
     for (const list of devicesEvents) for (const info of list) expect(DeviceInfoSchema.parse(info)).toEqual(info);

@@ -549,6 +549,7 @@ function deviceInfo(device: ManagedDevice): DeviceInfo {
     condition: device.condition,
     ...(device.guidance === undefined ? {} : { reason: device.guidance.reason, action: device.guidance.action }),
     canRequestMeasurement: device.manifest.canRequestMeasurement,
+    metrics: [...device.manifest.metrics],
   };
 }
 

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ALARM_METRICS, adultDefaultLimits, METRIC_ALARM_RULES, type AlarmMetric, type MetricLimits } from '../../shared/clinical/alarm-limits';
 import { DEFAULT_FHIR_SETTINGS, type FhirSettings } from '../fhir/export-settings';
+import { METRICS } from '../../shared/vitals';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../records/store';
 import { checkedUrl } from '../sync/https-transport';
 
@@ -95,6 +96,12 @@ const localeTag = z
 const DisplaySchema = z.object({
   /** The locale dates and times follow on every screen (still 24-hour, month in words); null: the browser's. */
   locale: localeTag.nullable().default(null),
+  /** Parameters the monitor shows even when no device measures them and they have no value yet (a ward that always charts them). */
+  alwaysShowMetrics: z
+    .array(z.enum(METRICS))
+    .max(METRICS.length)
+    .refine((metrics) => new Set(metrics).size === metrics.length, 'must not name a parameter twice')
+    .default([]),
 });
 
 const days = z.number().int().min(1).max(36_500).nullable();

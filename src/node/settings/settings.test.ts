@@ -19,12 +19,13 @@ describe('settings', () => {
       consultation: { serverUrl: null, relayOnly: false },
       retention: { waveformDays: 7, numericDays: 3_650, attachmentDays: 365 },
       alarms: { defaultLimits: {} },
+      display: { locale: null, alwaysShowMetrics: [] },
     });
   });
 
   it('saves, validates and reads back through conf, owner-only', () => {
     const dataDir = tempDataDir();
-    const changed = { ...DEFAULT_SETTINGS, consultation: { ...DEFAULT_SETTINGS.consultation, serverUrl: 'https://consult.example' }, alarms: { defaultLimits: { spo2: { low: 88 } } } };
+    const changed = { ...DEFAULT_SETTINGS, consultation: { ...DEFAULT_SETTINGS.consultation, serverUrl: 'https://consult.example' }, alarms: { defaultLimits: { spo2: { low: 88 } } }, display: { locale: null, alwaysShowMetrics: ['respiratoryRate' as const] } };
     saveSettings(confSettingsStorage(dataDir), changed);
     expect(load(dataDir)).toEqual({ settings: changed, warnings: [] });
     expect(statSync(join(dataDir, SETTINGS_FILE_NAME)).mode & 0o777).toBe(0o600);
@@ -36,6 +37,8 @@ describe('settings', () => {
     [{ alarms: { defaultLimits: { pulseRate: { low: 90, high: 80 } } } }, /low \(90\) must be below high \(80\)/],
     [{ consultation: { serverUrl: 'javascript:alert(1)' } }, /consultation.serverUrl: must be an http\(s\) URL/],
     [{ retention: { waveformDays: 0 } }, /retention.waveformDays/],
+    [{ display: { locale: null, alwaysShowMetrics: ['spo2', 'heartbeat'] } }, /display.alwaysShowMetrics.1/],
+    [{ display: { locale: null, alwaysShowMetrics: ['respiratoryRate', 'respiratoryRate'] } }, /display.alwaysShowMetrics: must not name a parameter twice/],
   ])('refuses to save %j, leaving the stored settings alone', (change, message) => {
     const dataDir = tempDataDir();
     saveSettings(confSettingsStorage(dataDir), DEFAULT_SETTINGS);

@@ -26,6 +26,7 @@ import type { AccessState, accessMethods } from '../../shared/contract-access';
 import type { kioskMethods } from '../../shared/contract-kiosk';
 import type { recordsMethods } from '../../shared/contract-records';
 import type { syncMethods } from '../../shared/contract-sync';
+import type { monitorSettingsMethods } from '../../shared/contract-monitor-settings';
 import { isOpenMethod, PATIENT_EVENTS, requiredAction, type OpenMethodName } from '../../shared/method-access';
 import { AccessDeniedError, type ScreenAccess } from './access/station-access';
 import type { FrameSink, FrameSubscription } from './frame-batcher';
@@ -51,7 +52,8 @@ type ServiceMethodName =
   | keyof typeof visitMethods
   | keyof typeof kioskMethods
   | keyof typeof recordsMethods
-  | keyof typeof syncMethods;
+  | keyof typeof syncMethods
+  | keyof typeof monitorSettingsMethods;
 
 export type StationHandlers = { [M in StationMethodName]: Handler<M> };
 

@@ -16,7 +16,7 @@ const reading = (metric: StationReading['metric'], value: number, extra: Partial
     ...extra,
   });
 const pleth = (startedAt: number, samples: number[], deviceId = 'ox'): WaveformBatch => ({ deviceId, metric: 'pleth', rateHz: 60, startedAt, samples });
-const device: DeviceInfo = { id: 'ox', driverId: 'cms50', name: 'Oximeter', transport: 'hid', state: 'streaming', condition: 'ok', canRequestMeasurement: false };
+const device: DeviceInfo = { id: 'ox', driverId: 'cms50', name: 'Oximeter', transport: 'hid', state: 'streaming', condition: 'ok', canRequestMeasurement: false, metrics: ['spo2', 'pulseRate', 'perfusionIndex'] };
 
 function recordingSink(ready: () => boolean = () => true) {
   const frames: FrameBatch[] = [];

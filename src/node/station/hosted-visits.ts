@@ -33,6 +33,8 @@ export interface HostedVisitsOptions {
   /** Whether the consultation server has this visit's admitted clinician connected now. */
   clinicianConnected(visitId: string): Promise<boolean>;
   onRefused(refusal: RelayRefusal): void;
+  /** A visit started or ended (the patient banner says whether one is running). */
+  onChange?: () => void;
 }
 
 export class HostedVisits {
@@ -45,6 +47,12 @@ export class HostedVisits {
 
   started(visitId: string, screen: ScreenAccess): void {
     this.#visits.set(visitId, { screen, admitted: false, snapshots: new Map() });
+    this.#options.onChange?.();
+  }
+
+  /** Whether a video visit is running at this station. */
+  hosting(): boolean {
+    return this.#visits.size > 0;
   }
 
   /** The screen that started the visit lets its clinician in; false for any other screen or visit. */
@@ -57,7 +65,9 @@ export class HostedVisits {
 
   /** The visit is over: its relays stop and its bookkeeping goes; false if it was not hosted here. */
   ended(visitId: string): boolean {
-    return this.#visits.delete(visitId);
+    const ended = this.#visits.delete(visitId);
+    if (ended) this.#options.onChange?.();
+    return ended;
   }
 
   /**

@@ -5,13 +5,15 @@
 import type { SettingsStorage } from '../settings/settings';
 import type { StationSettings } from '../settings/schema';
 import { kioskFromSettings } from './kiosk/kiosk-setting';
+import { storedValue } from '../settings/stored-value';
+import type { Metric } from '../../shared/vitals';
 import type { StationOptions } from './station';
 
 export function stationOptionsFromSettings(
   storage: SettingsStorage,
   settings: StationSettings,
   warn: (line: string) => void,
-): Pick<StationOptions, 'retention' | 'fhir' | 'inactivityLockMs' | 'hardware' | 'pollIntervalMs' | 'kiosk' | 'locale' | 'fhirServer'> {
+): Pick<StationOptions, 'retention' | 'fhir' | 'inactivityLockMs' | 'hardware' | 'pollIntervalMs' | 'kiosk' | 'locale' | 'alwaysShowMetrics' | 'fhirServer'> {
   return {
     retention: settings.retention,
     fhir: settings.records,
@@ -20,6 +22,7 @@ export function stationOptionsFromSettings(
     pollIntervalMs: settings.devices.pollIntervalMs,
     kiosk: kioskFromSettings(storage, settings, warn),
     locale: settings.display.locale,
+    alwaysShowMetrics: storedValue<readonly Metric[]>(storage, settings.display.alwaysShowMetrics, (stored, next) => ({ ...stored, display: { ...stored.display, alwaysShowMetrics: [...next] } }), warn),
     fhirServer: settings.fhirServer,
   };
 }

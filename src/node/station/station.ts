@@ -39,12 +39,17 @@ import { createVisitHandlers, type VisitConnector } from './visits';
 import { createPatientViewAudit } from './records/patient-views';
 import { createEncounterHistoryHandler } from './records/encounter-history';
 import { createRecordsHandlers } from './records/records-handlers';
+import { createCurrentPatientHandler } from './records/current-patient';
+import { ScreenBroadcast } from './screen-broadcast';
+import { createMonitorSettingsHandlers } from './monitor-settings';
 import { createPatientLookupHandler } from './records/patient-lookup-handler';
 import { openFhirConnection } from '../sync/fhir-connection';
 import { Outbox } from '../sync/outbox';
 import { SyncThread } from '../sync/sync-thread';
 import { createSyncHandlers, type StationSync } from './sync/sync-handlers';
 import type { StationSettings } from '../settings/schema';
+import type { Metric } from '../../shared/vitals';
+import { memoryValue, type StoredValue } from '../settings/stored-value';
 
 export interface StationOptions {
   /** Where the station keeps its files; created (owner-only) when missing. */
@@ -82,6 +87,8 @@ export interface StationOptions {
   shell?: StationShell;
   /** The locale the screens format dates and times in (settings `display.locale`); null: each screen's own. */
   locale?: string | null;
+  /** Parameters the monitor shows even when nothing measures them (settings `display.alwaysShowMetrics`); none and not kept otherwise. */
+  alwaysShowMetrics?: StoredValue<readonly Metric[]>;
   log?: (message: string) => void;
 }
 
@@ -170,7 +177,11 @@ export async function createStation(options: StationOptions): Promise<Station> {
   });
   batcher.pushDevices(hub.devices());
   const patientReadings = new PatientReadings(hub);
+  const broadcast = new ScreenBroadcast((error) => log(`a screen stopped receiving station events: ${logError(error)}`));
+  const patientChanged = () => broadcast.send('patientChanged', {});
+  const stopFollowingEncounter = records.encounter.onChange(patientChanged);
   const hostedVisits = new HostedVisits({
+    onChange: patientChanged,
     clinicianConnected: async (visitId) => (await options.consult?.()?.clinicianConnected(visitId)) ?? false,
     // A forged or stale relay is audited under the person whose screen sent it; a made-up visit id is not repeated.
     // Repeats within a minute are counted in one entry, so a screen retrying cannot flood the trail.
@@ -224,11 +235,12 @@ export async function createStation(options: StationOptions): Promise<Station> {
       )
     : null;
 
+  const alwaysShow = options.alwaysShowMetrics ?? memoryValue<readonly Metric[]>([]);
   const patientViews = createPatientViewAudit({ clinical: records.clinical, currentPatientId: () => records.encounter.patientId });
   const handlers: StationHandlers = {
     getSnapshot: (_input, { screen }) => {
       patientViews.viewed(screen);
-      return { devices: hub.devices(), latest: patientReadings.latest(), now: Date.now(), locale: options.locale ?? null };
+      return { devices: hub.devices(), latest: patientReadings.latest(), now: Date.now(), locale: options.locale ?? null, alwaysShow: [...alwaysShow.value] };
     },
     ...createEncounterHistoryHandler({ clinical: records.clinical, encounter: () => records.encounter, views: patientViews }),
     requestMeasurement: ({ deviceId }) => {
@@ -246,6 +258,8 @@ export async function createStation(options: StationOptions): Promise<Station> {
     ...clinical.handlers,
     ...createKioskHandlers(kiosk),
     ...createRecordsHandlers({ store: records.store, clinical: records.clinical, audit: records.audit, encounter: () => records.encounter }),
+    ...createMonitorSettingsHandlers({ setting: alwaysShow, audit: records.audit, announce: (settings) => broadcast.send('monitorSettings', settings) }),
+    ...createCurrentPatientHandler({ store: records.store, encounter: () => records.encounter, videoVisit: () => hostedVisits.hosting(), views: patientViews }),
     ...createPatientLookupHandler({
       audit: records.audit,
       connect: async () =>
@@ -264,12 +278,14 @@ export async function createStation(options: StationOptions): Promise<Station> {
     subscribe(sink) {
       const frames = batcher.subscribe(sink);
       const clinicalState = clinical.subscribe(sink);
+      const stationEvents = broadcast.subscribe(sink);
       return {
         pause: () => frames.pause(),
         resume: () => frames.resume(),
         close() {
           frames.close();
           clinicalState.close();
+          stationEvents.close();
         },
       };
     },
@@ -277,6 +293,8 @@ export async function createStation(options: StationOptions): Promise<Station> {
       closing ??= (async () => {
         simulator?.stop();
         kiosk.close();
+        stopFollowingEncounter();
+        broadcast.close();
         clinical.close();
         access.close();
         batcher.close();

@@ -215,7 +215,8 @@ export function HistoryScreen({ store, api, limits }: { store: StationStore; api
         </fieldset>
       </div>
       {view === 'chart' ? (
-        <div className="trend-grid" data-role="history-charts">
+        // Focusable: below the patient banner a small screen scrolls the charts, and a keyboard must reach them too.
+        <div className="trend-grid" data-role="history-charts" tabIndex={0} role="region" aria-label="Trend charts">
           {panels.map(({ panel, trend }) => trend && <TrendChart key={panel.id} panel={panel} trend={trend} window={window} band={bandLimits(trend, limits)} />)}
           {panels.every(({ trend }) => trend === null) && <p className="history-empty">No readings in this window.</p>}
         </div>

@@ -1,42 +1,58 @@
-import type { ReactNode } from 'react';
+import { Fragment, type ReactNode } from 'react';
 import { METRIC_DEFINITIONS, type Metric } from '../../shared/vitals';
 import type { TileView } from '../station/station-model';
 import { displayUnit, formatAge, formatClock, formatDeviceTime, formatValue } from '../format/display-format';
 import { alarmLampStyle, tileAlarmOf, tileLimitsOf, type TileAlarm, type TileAlarmState, type TileLimits } from '../alarms/tile-alarm';
 import { PRIORITY_WORDS } from '../alarms/alarm-words';
+import { BLOOD_PRESSURE_METRICS as BLOOD_PRESSURE, type TileSlot } from '../station/tile-visibility';
 
-const BLOOD_PRESSURE: readonly Metric[] = ['systolic', 'diastolic', 'meanArterialPressure'];
 const PRIMARY: readonly Metric[] = ['spo2', 'pulseRate'];
 const STATE_WORDS = { stale: 'Stale', invalid: 'Invalid' } as const;
 
 /**
  * `ageAt`: station time to show each value's age against (the clinician's page, where data travels).
  * `alarmState`: the station's alarms and limits, so each tile shows its parameter's alarm and limits.
- * `after`: a further tile-sized item at the end of the grid (the monitor's NEWS2 summary).
+ * `after`: a further tile-sized item (the monitor's NEWS2 summary): at the end of the grid, or at `summary` in `slots`.
+ * `slots`: the tiles to show, in their places (the monitor, tile-visibility.ts); without it, SpO₂,
+ * pulse and blood pressure always, then every tile given.
  */
-export function VitalTiles({ tiles, ageAt, alarmState = null, after }: { tiles: readonly TileView[]; ageAt?: number; alarmState?: TileAlarmState | null; after?: ReactNode }) {
+export function VitalTiles({
+  tiles,
+  ageAt,
+  alarmState = null,
+  after,
+  slots,
+}: {
+  tiles: readonly TileView[];
+  ageAt?: number;
+  alarmState?: TileAlarmState | null;
+  after?: ReactNode;
+  slots?: readonly TileSlot[];
+}) {
   const byMetric = new Map(tiles.map((tile) => [tile.metric, tile]));
   const tileOf = (metric: Metric): TileView => byMetric.get(metric) ?? { metric, state: 'absent', entry: null, reason: 'No reading yet', caution: null };
-  const others = tiles.filter((tile) => !PRIMARY.includes(tile.metric) && !BLOOD_PRESSURE.includes(tile.metric));
+  const others = tiles.filter((tile) => !PRIMARY.includes(tile.metric) && !BLOOD_PRESSURE.includes(tile.metric)).map((tile) => tile.metric);
+  const placed: readonly TileSlot[] = slots ?? [...PRIMARY, 'bloodPressure', ...others, 'summary'];
   return (
     <div className="tiles">
-      {PRIMARY.map((metric) => (
-        <VitalTile key={metric} tile={tileOf(metric)} size="large" ageAt={ageAt} alarmState={alarmState} />
-      ))}
-      <section className="tile-group" aria-labelledby="bp-heading">
-        <h3 id="bp-heading" className="tile-group-label">
-          Blood pressure
-        </h3>
-        <div className="tile-group-members">
-          {BLOOD_PRESSURE.map((metric) => (
-            <VitalTile key={metric} tile={tileOf(metric)} size="member" ageAt={ageAt} alarmState={alarmState} />
-          ))}
-        </div>
-      </section>
-      {others.map((tile) => (
-        <VitalTile key={tile.metric} tile={tile} size="small" ageAt={ageAt} alarmState={alarmState} />
-      ))}
-      {after}
+      {placed.map((slot) =>
+        slot === 'summary' ? (
+          <Fragment key={slot}>{after}</Fragment>
+        ) : slot === 'bloodPressure' ? (
+          <section key={slot} className="tile-group" aria-labelledby="bp-heading">
+            <h3 id="bp-heading" className="tile-group-label">
+              Blood pressure
+            </h3>
+            <div className="tile-group-members">
+              {BLOOD_PRESSURE.map((metric) => (
+                <VitalTile key={metric} tile={tileOf(metric)} size="member" ageAt={ageAt} alarmState={alarmState} />
+              ))}
+            </div>
+          </section>
+        ) : (
+          <VitalTile key={slot} tile={tileOf(slot)} size={PRIMARY.includes(slot) ? 'large' : 'small'} ageAt={ageAt} alarmState={alarmState} />
+        ),
+      )}
     </div>
   );
 }

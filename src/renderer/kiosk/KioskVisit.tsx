@@ -13,6 +13,9 @@ import { VitalTiles } from '../components/VitalTiles';
 import type { DisplayLoop } from '../station/display-loop';
 import type { StationStore } from '../station/station-store';
 import { StationVisit } from '../visit/StationVisit';
+import { kioskGreetingName } from '../patient/patient-banner';
+import { useCurrentPatient } from '../patient/use-current-patient';
+import '../patient/patient.css';
 
 export interface KioskVisitProps {
   api: StationApi;
@@ -30,6 +33,7 @@ export function KioskVisit({ api, access, store, display, onFinished }: KioskVis
   const [problem, setProblem] = useState<string | null>(null);
   useLayoutEffect(() => display.markCommitted(view.version), [display, view.version]);
   const reportCallActivity = useCallback(() => access.reportActivity(), [access]);
+  const firstName = kioskGreetingName(useCurrentPatient(api, true));
 
   const finish = async () => {
     setFinishing(true);
@@ -49,6 +53,12 @@ export function KioskVisit({ api, access, store, display, onFinished }: KioskVis
         <h2 id="kiosk-visit-title" className="kiosk-title">
           {videoOpen ? 'Video visit' : 'Your vital signs'}
         </h2>
+        {/* The kiosk's banner: the patient's first name, or nothing at all. */}
+        {firstName !== null ? (
+          <p className="kiosk-patient-name" data-role="patient-banner">
+            <span data-field="name">{firstName}</span>
+          </p>
+        ) : null}
         {videoOpen ? null : (
           <button type="button" className="kiosk-button" data-action="start-visit" onClick={() => setVideoOpen(true)}>
             Start video visit
@@ -71,7 +81,7 @@ export function KioskVisit({ api, access, store, display, onFinished }: KioskVis
         <div className="kiosk-vitals">
           <section className="kiosk-signs" aria-label="Vital signs">
             <PlethWaveform store={store} display={display} tile={view.tiles.find((tile) => tile.metric === 'spo2')} />
-            <VitalTiles tiles={view.tiles} />
+            <VitalTiles tiles={view.tiles} slots={view.monitorSlots} />
           </section>
           <KioskMeasurements devices={view.devices} store={store} />
         </div>

@@ -12,6 +12,7 @@ const oximeter = (overrides: Partial<DeviceInfo> = {}): DeviceInfo => ({
   state: 'streaming',
   condition: 'ok',
   canRequestMeasurement: false,
+  metrics: ['spo2', 'pulseRate', 'perfusionIndex'],
   ...overrides,
 });
 const cuff = (overrides: Partial<DeviceInfo> = {}): DeviceInfo => ({
@@ -22,6 +23,7 @@ const cuff = (overrides: Partial<DeviceInfo> = {}): DeviceInfo => ({
   state: 'idle',
   condition: 'ok',
   canRequestMeasurement: true,
+  metrics: ['systolic', 'diastolic', 'meanArterialPressure', 'pulseRate'],
   ...overrides,
 });
 let seq = 0;
@@ -137,5 +139,16 @@ describe('parseDeviceTime', () => {
     expect(parseDeviceTime('2007-03-01 08:15')).toBe(new Date(2007, 2, 1, 8, 15).getTime());
     expect(parseDeviceTime('yesterday')).toBeNull();
     expect(parseDeviceTime('2007-13-45T99:99:99')).toBeNull();
+  });
+});
+
+describe('the monitor shows only what can be measured', () => {
+  it('tiles for the listed devices, a value of the encounter and the station’s always-shown parameters; a device added later goes after them', () => {
+    const model = new StationModel();
+    const weight = reading({ source: 'scale', deviceId: 'scale-gone', metric: 'bodyWeight', value: 70, unit: 'kg' });
+    model.applySnapshot({ devices: [oximeter()], latest: [weight], now: T0, alwaysShow: ['respiratoryRate'] }, T0);
+    expect(model.monitorSlots()).toEqual(['spo2', 'pulseRate', 'respiratoryRate', 'bodyWeight', 'perfusionIndex', 'summary']);
+    model.setDevices([oximeter(), cuff()], T0 + 1_000);
+    expect(model.monitorSlots()).toEqual(['spo2', 'pulseRate', 'respiratoryRate', 'bodyWeight', 'perfusionIndex', 'summary', 'bloodPressure']);
   });
 });

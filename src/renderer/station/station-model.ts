@@ -6,6 +6,7 @@
 import type { DeviceInfo, FrameBatch, Snapshot, StationReading } from '../../shared/contract';
 import type { SignalCondition } from '../../shared/readings';
 import { METRIC_DEFINITIONS, METRICS, type Metric } from '../../shared/vitals';
+import { measurableMetrics, TileLayout, type TileSlot } from './tile-visibility';
 
 /** Station time the value was measured: the device's own time for stored readings, if earlier than its arrival. */
 export function measuredAtOf(reading: StationReading): number {
@@ -88,6 +89,8 @@ export class StationModel {
   private latestByMetric = new Map<Metric, ReadingEntry>();
   private historyByMetric = new Map<Metric, ReadingEntry[]>();
   private hasDeviceList = false;
+  private alwaysShow: readonly Metric[] = [];
+  private readonly layout = new TileLayout();
 
   get devices(): readonly DeviceInfo[] {
     return this.deviceOrder;
@@ -100,6 +103,7 @@ export class StationModel {
   applySnapshot(snapshot: Snapshot, now: number): void {
     // A device list that arrived as an event while the snapshot was in flight is the newer one.
     if (!this.hasDeviceList) this.setDevices(snapshot.devices, now);
+    this.setAlwaysShow(snapshot.alwaysShow ?? []);
     for (const reading of snapshot.latest) this.addReading(reading);
   }
 
@@ -113,6 +117,11 @@ export class StationModel {
       if (!trustworthy(before)) continue;
       if (!after || !trustworthy(after)) this.interruptedAt.set(id, now);
     }
+  }
+
+  /** The station's always-shown parameters (settings), from the snapshot and whenever an administrator changes them. */
+  setAlwaysShow(metrics: readonly Metric[]): void {
+    this.alwaysShow = metrics;
   }
 
   applyFrame(frame: FrameBatch): void {
@@ -164,6 +173,11 @@ export class StationModel {
 
   tiles(now: number): TileView[] {
     return METRICS.map((metric) => this.tile(metric, now));
+  }
+
+  /** The monitor's tiles in their places (tile-visibility.ts): what a device measures, what has a value, what the station always shows. */
+  monitorSlots(): readonly TileSlot[] {
+    return this.layout.arrange(measurableMetrics({ devices: this.deviceOrder, withValue: this.latestByMetric.keys(), alwaysShow: this.alwaysShow }));
   }
 
   /** The next station time at which a tile turns stale by age alone, or null if none will. */

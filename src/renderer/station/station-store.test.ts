@@ -34,7 +34,7 @@ class ManualEnvironment implements StoreEnvironment {
   }
 }
 
-const oximeter: DeviceInfo = { id: 'ox-1', driverId: 'sim-oximeter', name: 'Oximeter', transport: 'simulated', state: 'streaming', condition: 'ok', canRequestMeasurement: false };
+const oximeter: DeviceInfo = { id: 'ox-1', driverId: 'sim-oximeter', name: 'Oximeter', transport: 'simulated', state: 'streaming', condition: 'ok', canRequestMeasurement: false, metrics: ['spo2', 'pulseRate', 'perfusionIndex'] };
 const spo2 = (value: number, receivedAt: number, seq: number): StationReading => stationReading({ source: 'pulse-oximeter', deviceId: 'ox-1', metric: 'spo2', value, unit: '%', deviceTime: null, receivedAt, seq });
 
 async function startedStore(api = new FakeStationApi({ devices: [oximeter], latest: [spo2(95, T0 - 1_000, 1)], now: T0 + 5_000 })) {
@@ -53,6 +53,14 @@ describe('StationStore', () => {
     const view = store.getView();
     expect(view.connection.state).toBe('connected');
     expect(view.tiles.find((tile) => tile.metric === 'spo2')).toMatchObject({ state: 'live' });
+  });
+
+  it('shows a parameter on the monitor once an administrator sets it to always show, without a new snapshot', async () => {
+    const { api, store } = await startedStore();
+    expect(store.getView().monitorSlots).toEqual(['spo2', 'pulseRate', 'perfusionIndex', 'summary']);
+    api.emit('monitorSettings', { alwaysShow: ['respiratoryRate'] });
+    expect(store.getView().monitorSlots).toEqual(['spo2', 'pulseRate', 'perfusionIndex', 'summary', 'respiratoryRate']);
+    expect(api.calls.filter((call) => call.method === 'getSnapshot')).toHaveLength(1);
   });
 
   it("formats dates in the station's locale setting once the snapshot brings it", async () => {

@@ -9,6 +9,7 @@ import { WaveformChannel } from '../waveform/waveform-channel';
 import { setDisplayLocale } from '../format/display-format';
 import { isForbidden } from '../access/failure-text';
 import { StationModel, type ReadingEntry, type TileView } from './station-model';
+import type { TileSlot } from './tile-visibility';
 
 export type WaveformMetric = WaveformBatch['metric'];
 
@@ -19,6 +20,8 @@ export interface StationView {
   connection: { state: 'connecting' | 'connected' | 'failed'; message: string | null };
   devices: readonly DeviceInfo[];
   tiles: readonly TileView[];
+  /** Which tiles the monitor shows, in their places. */
+  monitorSlots: readonly TileSlot[];
 }
 
 /** A frame's readings as they reached the renderer, kept until the screen has shown them. */
@@ -86,6 +89,10 @@ export class StationStore {
         this.changed();
       }),
       this.api.on('frame', (frame) => this.applyFrame(frame)),
+      this.api.on('monitorSettings', ({ alwaysShow }) => {
+        this.model.setAlwaysShow(alwaysShow);
+        this.changed();
+      }),
     );
     await this.loadSnapshot(SNAPSHOT_RETRY_MIN_MS);
   }
@@ -172,6 +179,7 @@ export class StationStore {
         connection: this.connection,
         devices: this.model.devices,
         tiles: this.model.tiles(now),
+        monitorSlots: this.model.monitorSlots(),
       };
     }
     return this.view;

@@ -24,7 +24,7 @@ const kiosk: Actor = { id: 'p1', name: 'Sam', role: 'kiosk' };
 const administrator: Actor = { id: 'a1', name: 'Admin Kim', role: 'administrator' };
 
 function device(id: string, overrides: Partial<DeviceInfo> = {}): DeviceInfo {
-  return { id, driverId: 'sim', name: id, transport: 'simulated', state: 'streaming', condition: 'ok', canRequestMeasurement: false, ...overrides };
+  return { id, driverId: 'sim', name: id, transport: 'simulated', state: 'streaming', condition: 'ok', canRequestMeasurement: false, metrics: ['spo2', 'pulseRate', 'perfusionIndex'], ...overrides };
 }
 
 let seq = 0;

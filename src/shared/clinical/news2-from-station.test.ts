@@ -82,7 +82,7 @@ describe('assembling NEWS2 input from the station', () => {
 
   it('refuses readings from a device that reports the probe is off', () => {
     const devices: DeviceInfo[] = [
-      { id: 'oximeter', driverId: 'cms50', name: 'CMS50', transport: 'hid', state: 'probe-off', condition: 'probe-off', canRequestMeasurement: false },
+      { id: 'oximeter', driverId: 'cms50', name: 'CMS50', transport: 'hid', state: 'probe-off', condition: 'probe-off', canRequestMeasurement: false, metrics: ['spo2', 'pulseRate', 'perfusionIndex'] },
     ];
     const assembled = assembleNews2Input({ latest: freshReadings(), manual: manual(), now: NOW, devices });
     expect(assembled).toMatchObject({ ok: false, problems: [{ input: 'spo2', reason: 'invalid' }, { input: 'pulse', reason: 'invalid' }] });
@@ -198,7 +198,7 @@ describe('NEWS2 assembly limits and what the nurse is told', () => {
 
   it('says which device reports what when its numbers cannot be trusted', () => {
     const devices: DeviceInfo[] = [
-      { id: 'oximeter', driverId: 'cms50', name: 'CMS50', transport: 'hid', state: 'streaming', condition: 'searching', canRequestMeasurement: false },
+      { id: 'oximeter', driverId: 'cms50', name: 'CMS50', transport: 'hid', state: 'streaming', condition: 'searching', canRequestMeasurement: false, metrics: ['spo2', 'pulseRate', 'perfusionIndex'] },
     ];
     expect(problemsOf({ latest: freshReadings(), manual: manual(), now: NOW, devices })).toEqual([
       { input: 'spo2', reason: 'invalid', detail: 'SpO₂ device CMS50 reports searching' },

@@ -9,7 +9,7 @@ export function reading(seq: number, metric: Metric = 'spo2', value = 97, device
 }
 
 export function device(id = 'sim-oximeter', overrides: Partial<DeviceInfo> = {}): DeviceInfo {
-  return { id, driverId: 'sim', name: 'Simulated oximeter', transport: 'simulated', state: 'streaming', condition: 'ok', canRequestMeasurement: false, ...overrides };
+  return { id, driverId: 'sim', name: 'Simulated oximeter', transport: 'simulated', state: 'streaming', condition: 'ok', canRequestMeasurement: false, metrics: ['spo2', 'pulseRate', 'perfusionIndex'], ...overrides };
 }
 
 /**

@@ -45,6 +45,7 @@ const GUARDED_CALLS: readonly GuardedCall[] = [
   { method: 'enableKiosk', input: undefined, needs: 'settings.change' },
   { method: 'finishKioskVisit', input: undefined, needs: 'visit.end' },
   { method: 'listPatients', input: undefined, needs: 'patient.list' },
+  { method: 'getCurrentPatient', input: undefined, needs: 'patient.view' },
   { method: 'nameCurrentPatient', input: { givenName: 'Ada', familyName: 'Byron', gender: 'female' }, needs: 'patient.edit' },
   { method: 'findServerPatients', input: { identifier: 'MRN-1' }, needs: 'patient.edit' },
   { method: 'exportPatientRecord', input: { patientId: 'p1' }, needs: 'record.export' },
@@ -55,6 +56,8 @@ const GUARDED_CALLS: readonly GuardedCall[] = [
   { method: 'getSyncSummary', input: undefined, needs: 'sync.status' },
   { method: 'retryParkedSync', input: undefined, needs: 'sync.manage' },
   { method: 'sendSyncNow', input: undefined, needs: 'sync.manage' },
+  { method: 'getMonitorSettings', input: undefined, needs: 'settings.change' },
+  { method: 'setMonitorSettings', input: { alwaysShow: ['respiratoryRate'] }, needs: 'settings.change' },
 ];
 
 const OPEN: Record<string, 'anyone' | 'session'> = {

@@ -59,13 +59,14 @@ const device = (id: string, overrides: Partial<DeviceInfo> = {}): DeviceInfo => 
   state: 'streaming',
   condition: 'ok',
   canRequestMeasurement: false,
+  metrics: ['spo2', 'pulseRate', 'perfusionIndex'],
   ...overrides,
 });
 
 /** The station's devices with nobody's finger in the oximeter: it reports probe-off, as a real one does. */
 const withEmptyOximeter = (): DeviceInfo[] => [
   device('oximeter', { state: 'probe-off', condition: 'probe-off' }),
-  device('cuff', { canRequestMeasurement: true }),
+  device('cuff', { canRequestMeasurement: true, metrics: ['systolic', 'diastolic', 'meanArterialPressure', 'pulseRate'] }),
   device('thermometer'),
 ];
 
@@ -96,7 +97,7 @@ afterEach(() => station?.close());
 function setUp(scenarios?: ScenarioPlayer) {
   const clock = new ManualClock(T0);
   const hub = new FakeHub();
-  hub.setDevices([device('oximeter'), device('cuff', { canRequestMeasurement: true }), device('thermometer')]);
+  hub.setDevices([device('oximeter'), device('cuff', { canRequestMeasurement: true, metrics: ['systolic', 'diastolic', 'meanArterialPressure', 'pulseRate'] }), device('thermometer')]);
   const hostedVisits = new HostedVisits({ clinicianConnected: async () => true, onRefused: () => undefined });
   /** The accepted acts, as the station's audit log would hear of them. */
   const acts: string[] = [];

@@ -35,6 +35,7 @@ const EMPTY_OXIMETER: DeviceInfo = {
   state: 'probe-off',
   condition: 'probe-off',
   canRequestMeasurement: false,
+metrics: ['spo2', 'pulseRate', 'perfusionIndex'],
 };
 
 /**

@@ -3,7 +3,8 @@
  * restarts (power cut, update) comes back as a kiosk instead of as a staff station left open.
  */
 import type { StationSettings } from '../../settings/schema';
-import { loadSettings, saveSettings, type SettingsStorage } from '../../settings/settings';
+import type { SettingsStorage } from '../../settings/settings';
+import { memoryValue, storedValue, type StoredValue } from '../../settings/stored-value';
 
 export interface KioskSetting {
   readonly enabled: boolean;
@@ -13,18 +14,7 @@ export interface KioskSetting {
 
 /** The setting in the station's settings storage; `enabled` is its value when the station started. */
 export function storedKioskSetting(storage: SettingsStorage, enabled: boolean, warn: (line: string) => void): KioskSetting {
-  let current = enabled;
-  return {
-    get enabled() {
-      return current;
-    },
-    set(next) {
-      // The other sections as they are stored now, so an administrator's edit of the file meanwhile survives.
-      const settings = loadSettings(storage, warn);
-      saveSettings(storage, { ...settings, kiosk: { ...settings.kiosk, enabled: next } });
-      current = next;
-    },
-  };
+  return kioskSettingOf(storedValue(storage, enabled, (settings, next) => ({ ...settings, kiosk: { ...settings.kiosk, enabled: next } }), warn));
 }
 
 /** createStation's kiosk option from the settings the host loaded (web mode and the desktop app alike). */
@@ -37,13 +27,14 @@ export function kioskFromSettings(storage: SettingsStorage, settings: StationSet
 
 /** For hosts without a settings file (tests, benchmarks): forgotten when the process ends. */
 export function memoryKioskSetting(enabled = false): KioskSetting {
-  let current = enabled;
+  return kioskSettingOf(memoryValue(enabled));
+}
+
+function kioskSettingOf(stored: StoredValue<boolean>): KioskSetting {
   return {
     get enabled() {
-      return current;
+      return stored.value;
     },
-    set(next) {
-      current = next;
-    },
+    set: (next) => stored.set(next),
   };
 }

@@ -31,6 +31,7 @@ export interface Encounter {
 
 export class CurrentEncounter implements Encounter {
   #current: Encounter;
+  readonly #listeners = new Set<() => void>();
 
   private constructor(
     private readonly store: RecordStore,
@@ -66,16 +67,28 @@ export class CurrentEncounter implements Encounter {
     return this.#current.visitId;
   }
 
+  /** Told after the patient was named or the next encounter began (screens show who the patient is). */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #changed(): void {
+    for (const listener of [...this.#listeners]) listener();
+  }
+
   /** The nurse names the patient; audited under the person's id and role, never with the name itself. */
   namePatient(details: PatientDetails, by: { id: string; role: StationRole }): PatientRecord {
     const { patientId } = this;
-    return this.store.db
+    const named = this.store.db
       .transaction(() => {
         const patient = this.store.updatePatient(patientId, details);
         this.audit.append({ actor: by.id, role: by.role, action: 'patient.edit', object: patientId });
         return patient;
       })
       .immediate();
+    this.#changed();
+    return named;
   }
 
   /**
@@ -91,6 +104,7 @@ export class CurrentEncounter implements Encounter {
         return openAnonymous(this.store, this.audit);
       })
       .immediate();
+    this.#changed();
   }
 
   /** Closes the current visit (a clean stop; after a crash the visit simply stays open). */

@@ -14,8 +14,8 @@ import { isAnonymousPatient } from '../../records/anonymous-patient';
 import type { CurrentEncounter } from '../persistence/encounter';
 import { PendingExports } from './patient-exports';
 
-/** All of the records methods but the FHIR server's patient search (./patient-lookup-handler.ts). */
-export type RecordsHandlers = Pick<StationHandlers, Exclude<keyof typeof recordsMethods, 'findServerPatients'>>;
+/** All of the records methods but the FHIR server's patient search (./patient-lookup-handler.ts) and the patient banner's (./current-patient.ts). */
+export type RecordsHandlers = Pick<StationHandlers, Exclude<keyof typeof recordsMethods, 'findServerPatients' | 'getCurrentPatient'>>;
 
 export interface RecordsHandlerOptions {
   store: RecordStore;

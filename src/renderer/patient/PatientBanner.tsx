@@ -1,0 +1,42 @@
+/**
+ * The patient banner of every clinical screen: who the patient is (or "Anonymous patient" and a
+ * way to name them), identifier, age and sex when known, when the encounter began and whether a
+ * video visit is running. Its row keeps its height whether or not the details have arrived, so
+ * nothing below it moves.
+ */
+import type { CurrentPatient } from '../../shared/contract-records';
+import { staffBannerFields } from './patient-banner';
+import './patient.css';
+
+export interface PatientBannerProps {
+  patient: CurrentPatient | null;
+  now: Date;
+  /** Opens the naming form (the Records screen); absent for those who may not name patients. */
+  onNamePatient?: () => void;
+}
+
+export function PatientBanner({ patient, now, onNamePatient }: PatientBannerProps) {
+  return (
+    <section className="patient-banner" data-role="patient-banner" aria-label="Patient" aria-busy={patient === null}>
+      {patient === null ? (
+        <span className="patient-banner-waiting">Patient details…</span>
+      ) : (
+        <>
+          <dl className="patient-banner-fields">
+            {staffBannerFields(patient, now).map(({ field, label, value }) => (
+              <div key={field} className="patient-banner-field" data-field={field}>
+                <dt className={field === 'name' ? 'visually-hidden' : undefined}>{label}</dt>
+                <dd>{value}</dd>
+              </div>
+            ))}
+          </dl>
+          {patient.givenName === null && onNamePatient ? (
+            <button type="button" className="patient-banner-action" data-action="open-patient-naming" onClick={onNamePatient}>
+              Name patient
+            </button>
+          ) : null}
+        </>
+      )}
+    </section>
+  );
+}
