@@ -25,7 +25,8 @@ export function AlarmLimits({ limits, editable, onChange }: AlarmLimitsProps) {
       <h2 id="alarm-limits-heading" className="panel-heading">
         Alarm limits
       </h2>
-      <p className="panel-note">{editable ? 'Set limits within the safe bounds under each field.' : 'Only a physician may change alarm limits.'}</p>
+      {/* The editor needs no note: each field shows its safe bounds under it, and a value outside them gets our message. */}
+      {editable ? null : <p className="panel-note">Only a physician may change alarm limits.</p>}
       <div className="table-scroll">
         <table className={`clinical-table${editable ? ' limit-editor' : ''}`} data-role="alarm-limits">
           <thead>
