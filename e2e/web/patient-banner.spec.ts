@@ -6,6 +6,7 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, screenshot, seriousAxeViolations, test, tileValue, useWebStation } from './fixtures';
+import { nameCurrentPatient } from './patient-naming';
 
 const station = useWebStation();
 
@@ -45,14 +46,7 @@ test('a nurse names the anonymous patient from the banner; every clinical screen
   await expect(field(other, 'name')).toHaveText('Anonymous patient');
 
   await page.locator('[data-action="open-patient-naming"]').click();
-  const form = page.locator('section[aria-labelledby="current-patient-title"]');
-  await form.getByLabel('Given name').fill('Zoë');
-  await form.getByLabel('Family name').fill('Okonkwo-Smith');
-  await form.getByLabel('Birth date (optional)').fill('1961-05-17');
-  await form.getByLabel('Gender').selectOption('female');
-  await form.getByLabel('Identifier (optional, e.g. MRN)').fill('MRN-4711');
-  await form.locator('[data-action="name-patient"]').click();
-  await expect(form.locator('[data-role="name-patient-done"]')).toHaveText('The current patient is now Zoë Okonkwo-Smith.');
+  await nameCurrentPatient(page);
   // The Records screen is not about the current patient's vital signs: no banner there.
   await expect(banner(page)).toHaveCount(0);
 

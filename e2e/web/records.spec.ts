@@ -12,6 +12,7 @@ import { openRecordsDatabase } from '../../src/node/records/database';
 import { FileKeyProvider } from '../../src/node/records/key-provider';
 import { RecordStore } from '../../src/node/records/store';
 import { expect, screenshot, seriousAxeViolations, test, tile, useWebStation } from './fixtures';
+import { nameCurrentPatient } from './patient-naming';
 
 const LOINC = 'http://loinc.org';
 const UCUM = 'http://unitsofmeasure.org';
@@ -81,14 +82,7 @@ test('a physician names the current patient and exports the record as a FHIR bun
   // A physician exports but never erases.
   await expect(page.locator('[data-action="erase-record"]')).toHaveCount(0);
 
-  const form = page.locator('section[aria-labelledby="current-patient-title"]');
-  await form.getByLabel('Given name').fill('Zoë');
-  await form.getByLabel('Family name').fill('Okonkwo-Smith');
-  await form.getByLabel('Birth date (optional)').fill('1961-05-17');
-  await form.getByLabel('Gender').selectOption('female');
-  await form.getByLabel('Identifier (optional, e.g. MRN)').fill('MRN-4711');
-  await form.locator('[data-action="name-patient"]').click();
-  await expect(form.locator('[data-role="name-patient-done"]')).toHaveText('The current patient is now Zoë Okonkwo-Smith.');
+  await nameCurrentPatient(page);
   await expect(currentRow(page)).toContainText('Zoë Okonkwo-Smith');
   const currentId = await currentRow(page).getAttribute('data-patient-id');
   // Readings are written once a second; the list shows them once asked again.
