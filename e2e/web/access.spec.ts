@@ -264,6 +264,15 @@ test.describe('a station in use', () => {
     const log = doctor.locator('[data-role="limit-changes"]');
     await expect(log).toContainText('Pulse high 120 → 130');
     await expect(log).toContainText(`by ${physician.username} (Athlete, resting rate high)`);
+    // A physician often changes limits because of an alarm: raise one (SpO2 under a 99 % limit) so the
+    // banner area holds an alarm row above the patient banner, the tightest the editor gets.
+    const spo2 = doctor.locator('[data-role="alarm-limits"] [data-limit-metric="spo2"]');
+    await spo2.getByLabel(/^SpO₂ low limit/).fill('99');
+    await spo2.getByLabel('Reason for changing the SpO₂ limits').fill('Test of the editor under an alarm');
+    await spo2.getByRole('button', { name: 'Save' }).click();
+    await expect(spo2.getByRole('status')).toHaveText('Saved');
+    await expect(doctor.locator('.alarm-banner [data-alarm-priority]').first()).toBeVisible({ timeout: 30_000 });
+    await screenshot(doctor, 'access-limits-physician-laptop');
     // The editor fits the laptop's panel: nothing scrolls sideways, so no measurement's name is cut off,
     // and nothing scrolls inside it, so every row is in sight at once.
     const overflow = await doctor.locator('[data-role="alarm-limits"]').evaluate((table) => {
@@ -272,7 +281,6 @@ test.describe('a station in use', () => {
     });
     expect(overflow).toEqual({ sideways: 0, down: 0 });
     expect(await seriousAxeViolations(doctor)).toEqual([]);
-    await screenshot(doctor, 'access-limits-physician-laptop');
 
     await expect(nurseLimits.locator('[data-limit-metric="pulseRate"]')).toContainText('130');
     await expect(page.locator('[data-role="limit-changes"]')).toContainText(`by ${physician.username}`);

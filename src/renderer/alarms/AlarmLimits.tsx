@@ -17,6 +17,8 @@ export interface AlarmLimitsProps {
   onChange(change: LimitChange): Promise<void>;
 }
 
+const SAVED = 'Saved';
+
 export const unitOf = (metric: AlarmMetric) => displayUnit(metric, METRIC_DEFINITIONS[metric].units[0]!);
 
 export function AlarmLimits({ limits, editable, onChange }: AlarmLimitsProps) {
@@ -72,6 +74,11 @@ function LimitCell({ metric, side, value }: { metric: AlarmMetric; side: LimitSi
 function EditableLimitRow({ metric, limits, onChange }: { metric: AlarmMetric; limits: { low: number | null; high: number | null }; onChange: AlarmLimitsProps['onChange'] }) {
   const [draft, setDraft] = useState<LimitDraft>({ low: limits.low?.toString() ?? '', high: limits.high?.toString() ?? '', reason: '' });
   const [outcome, setOutcome] = useState<string | null>(null);
+  // An edit after a save makes the button read "Save" again.
+  const edit = (next: LimitDraft) => {
+    setDraft(next);
+    setOutcome(null);
+  };
   const [problems, setProblems] = useState<LimitDraftProblems>({});
   const label = METRIC_DEFINITIONS[metric].label;
   const submit = async (event: FormEvent) => {
@@ -86,7 +93,7 @@ function EditableLimitRow({ metric, limits, onChange }: { metric: AlarmMetric; l
     }
     try {
       await onChange(change);
-      setOutcome('Saved');
+      setOutcome(SAVED);
     } catch (error) {
       setOutcome(error instanceof Error ? error.message : String(error));
     }
@@ -116,7 +123,7 @@ function EditableLimitRow({ metric, limits, onChange }: { metric: AlarmMetric; l
                   max={rule.max}
                   step="any"
                   value={draft[side]}
-                  onChange={(event) => setDraft({ ...draft, [side]: event.target.value })}
+                  onChange={(event) => edit({ ...draft, [side]: event.target.value })}
                 />
                 <span className="limit-bounds" aria-hidden="true">
                   {rule.min}–{rule.max}
@@ -142,17 +149,22 @@ function EditableLimitRow({ metric, limits, onChange }: { metric: AlarmMetric; l
             aria-describedby={problems.reason ? `${formId}-reason-problem` : undefined}
             placeholder="Reason"
             value={draft.reason}
-            onChange={(event) => setDraft({ ...draft, reason: event.target.value })}
+            onChange={(event) => edit({ ...draft, reason: event.target.value })}
           />
+          {/* A success says so on the button, costing no line (every row stays in sight); a failure gets its own line. */}
           <button type="submit" className="alarm-button">
-            Save
+            {outcome === SAVED ? 'Saved' : 'Save'}
           </button>
           {problems.reason ? (
             <span className="limit-problem" id={`${formId}-reason-problem`} data-role="limit-problem" role="alert">
               {problems.reason}
             </span>
           ) : null}
-          {outcome ? <span role="status">{outcome}</span> : null}
+          {outcome ? (
+            <span role="status" className={outcome === SAVED ? 'visually-hidden' : undefined}>
+              {outcome}
+            </span>
+          ) : null}
         </form>
       </td>
     </tr>
