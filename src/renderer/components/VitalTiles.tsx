@@ -4,7 +4,8 @@ import type { TileView } from '../station/station-model';
 import { displayUnit, formatAge, formatClock, formatDeviceTime, formatValue } from '../format/display-format';
 import { alarmLampStyle, tileAlarmOf, tileLimitsOf, type TileAlarm, type TileAlarmState, type TileLimits } from '../alarms/tile-alarm';
 import { PRIORITY_WORDS } from '../alarms/alarm-words';
-import { BLOOD_PRESSURE_METRICS as BLOOD_PRESSURE, type TileSlot } from '../station/tile-visibility';
+import { BLOOD_PRESSURE_PARTS, isBloodPressurePart } from '../../shared/blood-pressure';
+import type { TileSlot } from '../station/tile-visibility';
 
 const PRIMARY: readonly Metric[] = ['spo2', 'pulseRate'];
 const STATE_WORDS = { stale: 'Stale', invalid: 'Invalid' } as const;
@@ -31,7 +32,7 @@ export function VitalTiles({
 }) {
   const byMetric = new Map(tiles.map((tile) => [tile.metric, tile]));
   const tileOf = (metric: Metric): TileView => byMetric.get(metric) ?? { metric, state: 'absent', entry: null, reason: 'No reading yet', caution: null };
-  const others = tiles.filter((tile) => !PRIMARY.includes(tile.metric) && !BLOOD_PRESSURE.includes(tile.metric)).map((tile) => tile.metric);
+  const others = tiles.filter((tile) => !PRIMARY.includes(tile.metric) && !isBloodPressurePart(tile.metric)).map((tile) => tile.metric);
   const placed: readonly TileSlot[] = slots ?? [...PRIMARY, 'bloodPressure', ...others, 'summary'];
   return (
     <div className="tiles">
@@ -44,7 +45,7 @@ export function VitalTiles({
               Blood pressure
             </h3>
             <div className="tile-group-members">
-              {BLOOD_PRESSURE.map((metric) => (
+              {BLOOD_PRESSURE_PARTS.map((metric) => (
                 <VitalTile key={metric} tile={tileOf(metric)} size="member" ageAt={ageAt} alarmState={alarmState} />
               ))}
             </div>

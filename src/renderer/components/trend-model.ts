@@ -4,6 +4,7 @@
  * their gaps. The drawing is uPlot's (TrendChart.tsx); nothing here touches the DOM.
  */
 import uPlot from 'uplot';
+import { BLOOD_PRESSURE_PARTS } from '../../shared/blood-pressure';
 import type { MetricLimits } from '../../shared/clinical/alarm-limits';
 import { toCanonicalUnit } from '../../shared/clinical/units';
 import { METRIC_DEFINITIONS, type Metric, type UcumUnit } from '../../shared/vitals';
@@ -48,7 +49,7 @@ export interface TrendPanel {
 export const TREND_PANELS: readonly TrendPanel[] = [
   { id: 'spo2', label: 'SpO₂', metrics: ['spo2'], fixed: { min: 80, max: 100 }, step: 5 },
   { id: 'pulse', label: 'Pulse', metrics: ['pulseRate', 'heartRate'], fixed: { min: 40, max: 160 }, step: 20 },
-  { id: 'bp', label: 'Blood pressure', metrics: ['systolic', 'diastolic', 'meanArterialPressure'], fixed: { min: 40, max: 220 }, step: 20 },
+  { id: 'bp', label: 'Blood pressure', metrics: BLOOD_PRESSURE_PARTS, fixed: { min: 40, max: 220 }, step: 20 },
   { id: 'respiratoryRate', label: 'Resp. rate', metrics: ['respiratoryRate'], fixed: { min: 0, max: 40 }, step: 5 },
   { id: 'bodyTemperature', label: 'Temperature', metrics: ['bodyTemperature'], fixed: { min: 34, max: 40 }, step: 1 },
   { id: 'perfusionIndex', label: 'Perfusion index', metrics: ['perfusionIndex'], fixed: { min: 0, max: 20 }, step: 5 },

@@ -6,15 +6,15 @@
  * appear later (a device plugged in) are placed after every tile already shown, so nothing moves.
  */
 import type { DeviceInfo } from '../../shared/contract';
+import { isBloodPressurePart } from '../../shared/blood-pressure';
 import { METRICS, type Metric } from '../../shared/vitals';
 
-export const BLOOD_PRESSURE_METRICS: readonly Metric[] = ['systolic', 'diastolic', 'meanArterialPressure'];
 /** The blood pressure's parts share one tile group; `summary` is the NEWS2 summary beside the tiles. */
 export type TileSlot = Metric | 'bloodPressure' | 'summary';
 
 /** The order a monitor starts in: SpO₂ and pulse first, the blood pressure group, then the catalogue's order. */
 const FIRST: readonly TileSlot[] = ['spo2', 'pulseRate', 'bloodPressure'];
-const CANONICAL_SLOTS: readonly TileSlot[] = [...FIRST, ...METRICS.filter((metric) => !FIRST.includes(metric) && !BLOOD_PRESSURE_METRICS.includes(metric))];
+const CANONICAL_SLOTS: readonly TileSlot[] = [...FIRST, ...METRICS.filter((metric) => !FIRST.includes(metric) && !isBloodPressurePart(metric))];
 
 export interface MeasurableInputs {
   /** The station's device list: connected, and configured ones it still lists while unplugged. */
@@ -30,7 +30,7 @@ export function measurableMetrics({ devices, withValue, alwaysShow }: Measurable
   return new Set([...devices.flatMap((device) => device.metrics), ...withValue, ...alwaysShow]);
 }
 
-export const slotOf = (metric: Metric): TileSlot => (BLOOD_PRESSURE_METRICS.includes(metric) ? 'bloodPressure' : metric);
+export const slotOf = (metric: Metric): TileSlot => (isBloodPressurePart(metric) ? 'bloodPressure' : metric);
 
 /** The monitor's tile order for one screen, stable while it lives (see the file comment). */
 export class TileLayout {
