@@ -35,6 +35,11 @@ export interface AccessBench {
   patient: { id: string };
   account(role: StationRole, username?: string): Promise<TestAccount>;
   screen(): TestScreen;
+  /**
+   * A screen signed in as a new account of `role`; a kiosk screen gets the session a kiosk visit
+   * opens, bound to `patient.id`.
+   */
+  signedIn(role: StationRole): Promise<{ screen: ScreenAccess; account: TestAccount }>;
   /** The audit entries after sequence number `from` (see auditHead). */
   auditSince(from: number): AuditEntry[];
   close(): void;
@@ -53,7 +58,7 @@ export async function openAccessBench(): Promise<AccessBench> {
     sweepIntervalMs: 24 * 60 * 60_000,
   });
   let accounts = 0;
-  return {
+  const bench: AccessBench = {
     station,
     access,
     patient,
@@ -71,6 +76,16 @@ export async function openAccessBench(): Promise<AccessBench> {
       const notified: AccessState[] = [];
       return { access: access.openScreen((state) => notified.push(state)), notified };
     },
+    async signedIn(role) {
+      const account = await bench.account(role);
+      const screen = bench.screen().access;
+      if (role === 'kiosk') screen.adopt(station.auth.openKioskSession(patient.id), 'Kiosk');
+      else {
+        const outcome = await screen.signIn(account.credentials());
+        if (!outcome.ok) throw new Error(`sign-in as ${role} failed: ${outcome.reason}`);
+      }
+      return { screen, account };
+    },
     auditSince: (from) => station.audit.entries(from, 1_000_000),
     close() {
       access.close();
@@ -78,6 +93,7 @@ export async function openAccessBench(): Promise<AccessBench> {
       rmSync(station.dataDir, { recursive: true, force: true });
     },
   };
+  return bench;
 }
 
 /** The newest audit sequence number, to read what a step wrote with auditSince. */

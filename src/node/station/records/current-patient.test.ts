@@ -51,17 +51,8 @@ beforeEach(async () => {
 });
 afterEach(() => bench.close());
 
-async function signedIn(role: StationRole): Promise<ScreenAccess> {
-  const screen = bench.screen().access;
-  if (role === 'kiosk') {
-    // As a kiosk visit opens it: bound to the station's current patient.
-    screen.adopt(bench.station.auth.openKioskSession(encounter.patientId), 'Kiosk');
-    return screen;
-  }
-  const outcome = await screen.signIn((await bench.account(role)).credentials());
-  if (!outcome.ok) throw new Error(`sign-in as ${role} failed: ${outcome.reason}`);
-  return screen;
-}
+/** A kiosk screen is bound to the station's current patient (bench.patient follows the encounter), as a kiosk visit opens it. */
+const signedIn = async (role: StationRole): Promise<ScreenAccess> => (await bench.signedIn(role)).screen;
 
 async function currentPatient(screen: ScreenAccess): Promise<MethodOutput<'getCurrentPatient'>> {
   const result = await invokeContract(handlers, screen, 'getCurrentPatient', undefined);

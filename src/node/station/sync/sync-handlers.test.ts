@@ -69,13 +69,7 @@ function outboxWithParkedAndWaiting() {
 }
 
 async function signedIn(role: StationRole): Promise<{ screen: ScreenAccess; userId: string }> {
-  const account = await bench.account(role);
-  const screen = bench.screen().access;
-  if (role === 'kiosk') screen.adopt(bench.station.auth.openKioskSession(bench.patient.id), 'Kiosk');
-  else {
-    const outcome = await screen.signIn(account.credentials());
-    if (!outcome.ok) throw new Error(`${role} could not sign in`);
-  }
+  const { screen, account } = await bench.signedIn(role);
   return { screen, userId: account.id };
 }
 
