@@ -49,6 +49,8 @@ async function visitInProgress(browser: Browser): Promise<{ patient: Page; docto
   for (const page of [patient, doctor]) await expect(page.locator('[data-call-phase]')).toHaveAttribute('data-call-phase', 'connected', { timeout: 30_000 });
   await expect(doctor.locator('[data-role="vitals-link"]')).toHaveAttribute('data-linked', 'true', { timeout: 30_000 });
   await expect(tile(doctor, 'spo2')).toHaveAttribute('data-state', 'live', { timeout: 15_000 });
+  // Whom the vitals belong to, as the station's banner says: nobody has named this patient.
+  await expect(doctor.locator('[data-role="patient-banner"] [data-field="name"] dd')).toHaveText('Anonymous patient');
   for (const page of [patient, doctor]) expect(await localTrackStates(page)).toContain('live');
   return { patient, doctor, link };
 }
@@ -66,7 +68,7 @@ async function expectNothingOfThePatient(doctor: Page): Promise<void> {
   // Which words say why is not asserted here: the end-reason race is consult-call.spec's (issue 10, item 12).
   await expect(doctor.locator('[data-role="call-status"].call-status-final')).toBeVisible();
   await expect(doctor.locator('[data-role="vitals-over"]')).toHaveText('The visit is over. The patient’s vitals are no longer shown here.');
-  for (const gone of ['[data-metric]', 'canvas', '[data-device-id]', '[data-action="request-measurement"]', '[data-action="snapshot"]', '[data-role="chat"]', '[data-action="end-visit"]']) {
+  for (const gone of ['[data-role="patient-banner"]', '[data-metric]', 'canvas', '[data-device-id]', '[data-action="request-measurement"]', '[data-action="snapshot"]', '[data-role="chat"]', '[data-action="end-visit"]']) {
     await expect(doctor.locator(gone), gone).toHaveCount(0);
   }
   await expect(doctor.getByText('Reconnecting')).toHaveCount(0);

@@ -1,8 +1,8 @@
 /**
  * What each end of a video visit keeps in view, measured as bounding boxes (web mode, the simulated
  * patient desaturating ten times faster than real time so that an alarm comes):
- * - clinician at 1366x768: every numeric the station shares, the pleth and the alarm banner inside
- *   the window without scrolling, beside the patient video, numerics at least 40 px; "vitals large"
+ * - clinician at 1366x768: the station's patient banner (the nurse names the patient first), every
+ *   numeric the station shares, the pleth and the alarm banner inside the window without scrolling, beside the patient video, numerics at least 40 px; "vitals large"
  *   survives a reload; NEWS2 one click away (and shown in full at 1920x1080); requesting a
  *   measurement or a still moves no numeric; device states in the station's words;
  * - station: the live numerics, the alarm banner and the chat input inside the window; the
@@ -11,6 +11,7 @@
  */
 import type { Locator, Page } from '@playwright/test';
 import { VIDEO_VISIT_LAUNCH_OPTIONS, VIEWPORTS, expect, screenshot, seriousAxeViolations, test, tile, useWebStation } from './fixtures';
+import { nameCurrentPatient } from './patient-naming';
 
 test.use({ launchOptions: VIDEO_VISIT_LAUNCH_OPTIONS });
 
@@ -66,6 +67,9 @@ test('both ends of a visit keep the vitals in view: sizes, layout choice, NEWS2,
   };
   const nurse = await open(station.url);
   await station.signIn(nurse);
+  await nurse.locator('[data-action="open-patient-naming"]').click();
+  await nameCurrentPatient(nurse);
+  await nurse.locator('[data-screen-link="monitor"]').click();
   // The station's own word for the blood-pressure cuff's state, from its monitor.
   const cuffCard = nurse.locator('.devices [data-device-state]').filter({ has: nurse.locator('[data-role="device-state"]') });
   await expect(cuffCard.first()).toBeVisible();
@@ -86,6 +90,14 @@ test('both ends of a visit keep the vitals in view: sizes, layout choice, NEWS2,
   await doctor.locator('[data-action="join-visit"]').click();
   await nurse.locator('[data-action="admit"]').click({ timeout: 20_000 });
   await expect(doctor.locator('[data-role="vitals-link"]')).toHaveAttribute('data-linked', 'true', { timeout: 30_000 });
+
+  // Clinician: whom the vitals belong to, as the station's banner says it; the visit is this page, not repeated.
+  const doctorBanner = doctor.locator('[data-role="patient-banner"]');
+  await expect(doctorBanner.locator('[data-field="name"] dd')).toHaveText('Zoë Okonkwo-Smith');
+  await expect(doctorBanner.locator('[data-field="identifier"] dd')).toHaveText('MRN-4711');
+  await expect(doctorBanner.locator('[data-field="sex"] dd')).toHaveText('Female');
+  await expect(doctorBanner.locator('[data-field="age"] dd')).toHaveText(/^\d+ y$/);
+  await expect(doctorBanner.locator('[data-field="video-visit"]')).toHaveCount(0);
 
   // Station: the link collapses once the clinician is in; numerics and the chat input stay in the window.
   await expect(linkBox).toHaveJSProperty('open', false);
@@ -145,6 +157,7 @@ test('both ends of a visit keep the vitals in view: sizes, layout choice, NEWS2,
       expect(tileBox.y).toBeLessThan(videoBox.y + videoBox.height);
     }
     await expectInWindow(doctor, doctorAlarm);
+    await expectInWindow(doctor, doctorBanner.locator('[data-field="identifier"]'));
     expect(await doctor.evaluate(() => document.scrollingElement!.scrollWidth <= window.innerWidth)).toBe(true);
   };
   await checkClinicianView();

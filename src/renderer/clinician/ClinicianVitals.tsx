@@ -1,5 +1,5 @@
 /**
- * The patient's live vitals on the clinician's page: the station's own tiles (each with the age of
+ * The patient's live vitals on the clinician's page: the station's patient banner, its own tiles (each with the age of
  * its value) and pleth sweep, the station's alarms (the station's own AlarmBanner; the clinician
  * may acknowledge, the station core decides) and NEWS2 (the station's News2Panel, read-only), its
  * devices with a "request measurement" action, the chat, and a button that saves a still of the
@@ -15,6 +15,7 @@ import { AlarmBanner } from '../alarms/AlarmBanner';
 import { News2Panel } from '../news2/News2Panel';
 import { ChatPanel } from '../consult/ChatPanel';
 import { PlethWaveform } from '../components/PlethWaveform';
+import { PatientBanner } from '../patient/PatientBanner';
 import { VitalTiles } from '../components/VitalTiles';
 import { DisplayLoop } from '../station/display-loop';
 import type { StationStore } from '../station/station-store';
@@ -48,6 +49,15 @@ export function ClinicianVitals({ session, state, layout, onLayout }: { session:
   }
   if (!session) return <p className="vitals-note">Live vitals appear here once the call is connected.</p>;
   return <SessionVitals session={session} admitted={state?.admitted ?? false} layout={layout} onLayout={onLayout} />;
+}
+
+/**
+ * Whom the vitals belong to, as the station's own banner says it (a kiosk: the given name only).
+ * The video visit is this page itself, so the banner does not repeat it.
+ */
+export function RemotePatientBanner({ session }: { session: ClinicianSession }) {
+  const view = useSyncExternalStore(session.subscribe, session.getView);
+  return <PatientBanner patient={view.patient} now={new Date(session.stationNow())} hide={['video-visit']} />;
 }
 
 /** The clinician's actions in the side column, away from the numerics: requests, a still, the chat. */

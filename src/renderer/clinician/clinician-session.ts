@@ -3,7 +3,7 @@
  * through a ClinicianVitalsLink. Numerics, device states and waveforms reach a StationStore through
  * a StationApi made from the link (RemoteStationApi), so the page shows them with the station's own
  * tile rules: a value that is old, from a disconnected device or invalid never shows as current.
- * Chat, measurement-request progress, alarms and NEWS2 are kept here for the panel; acknowledging an
+ * Who the patient is, chat, measurement-request progress, alarms and NEWS2 are kept here for the panel; acknowledging an
  * alarm goes to the station core, which judges it as the remote physician's (and may refuse).
  */
 import {
@@ -18,6 +18,7 @@ import {
   type StationMethodName,
 } from '../../shared/contract';
 import type { News2StatePayload } from '../../shared/contract-clinical';
+import type { CurrentPatient } from '../../shared/contract-records';
 import { ClinicianVitalsLink, type ClinicianVitalsStats } from '../../shared/consult/clinician-vitals-link';
 import type { ConsultAlarms, ItemBody, MeasurementRequestStatus } from '../../shared/consult/vitals-protocol';
 import type { CallDataChannel } from '../consult/peer-data-channel';
@@ -36,6 +37,8 @@ export interface ClinicianSessionView {
   /** The station answered a hello at least once: not linked now means the link was lost. */
   everLinked: boolean;
   incompatible: boolean;
+  /** The station's patient banner, null until the station says (or while it asks after a change of patient). */
+  patient: CurrentPatient | null;
   /** Items the station could no longer send (its log overflowed while this page was away). */
   lost: number;
   chat: readonly ChatPanelLine[];
@@ -99,6 +102,7 @@ export class ClinicianSession {
   private everLinked = false;
   private incompatible = false;
   private lost = 0;
+  private patient: CurrentPatient | null = null;
   private chat: ChatPanelLine[] = [];
   private requests = new Map<string, RequestView>();
   private alarms: ConsultAlarms | null = null;
@@ -229,6 +233,9 @@ export class ClinicianSession {
       case 'news2':
         this.news2 = body.news2;
         break;
+      case 'patient':
+        this.patient = body.patient;
+        break;
       case 'chat': {
         const mine = body.from === 'clinician';
         const line: ChatPanelLine = { id: body.id, author: mine ? 'me' : 'them', text: body.text, at: body.at };
@@ -266,6 +273,7 @@ export class ClinicianSession {
       linked: this.linked,
       everLinked: this.everLinked,
       incompatible: this.incompatible,
+      patient: this.patient,
       lost: this.lost,
       chat: this.chat,
       requests: this.requests,

@@ -74,6 +74,26 @@ describe('VitalsPublisher', () => {
     expect(run.sent.at(-1)).toMatchObject({ type: 'waveform', count: 3 });
   });
 
+  it('tells the clinician who the patient is, and again after every change at the station', async () => {
+    const patients = [
+      { givenName: 'Ada', familyName: 'Lovelace', identifier: 'MRN-1', birthDate: '1950-12-10', gender: 'female', encounterStartedAt: 1, videoVisit: true },
+      { givenName: null, familyName: null, identifier: null, birthDate: null, gender: null, encounterStartedAt: 2, videoVisit: true },
+    ];
+    let answer = 0;
+    const run = await started({ getCurrentPatient: () => patients[answer] });
+    await vi.waitFor(() => expect(run.items().filter((body) => body.kind === 'patient')).toEqual([{ kind: 'patient', patient: patients[0] }]));
+    answer = 1;
+    run.emit('patientChanged', {});
+    await vi.waitFor(() =>
+      expect(run.items().filter((body) => body.kind === 'patient')).toEqual([
+        { kind: 'patient', patient: patients[0] },
+        // Unknown at once: the clinician must not go on reading the previous patient's name.
+        { kind: 'patient', patient: null },
+        { kind: 'patient', patient: patients[1] },
+      ]),
+    );
+  });
+
   it('shows a measurement request for confirmation and starts it only when confirmed', async () => {
     const run = await started({ requestMeasurement: () => undefined });
     run.receive({ type: 'request-measurement', requestId: 'r1', deviceId: cuff.id });

@@ -1,7 +1,8 @@
 /**
  * The station screen's side of live vitals during a visit: it listens to the station core
  * (StationApi `frame`, `devices`, and `alarms` / `news2` where the core has them) and publishes them
- * on the call's data channel through a StationVitalsLink, and it carries out what the clinician asks.
+ * on the call's data channel through a StationVitalsLink, with who the patient is (the banner's
+ * answer, as this screen may see it), and it carries out what the clinician asks.
  *
  * Measurement requests need a person at the station to confirm: a remote click must never inflate
  * a cuff on an arm that is not ready (or not in it). The request shows as a banner naming the device
@@ -14,6 +15,7 @@ import type { DeviceInfo, StationApi } from '../../shared/contract';
 import type { AlarmStatePayload } from '../../shared/contract-clinical';
 import { MAX_ALARMS_SENT, type ConsultAlarms, type ItemBody } from '../../shared/consult/vitals-protocol';
 import { StationVitalsLink, type ClinicianAction, type StationVitalsStats } from '../../shared/consult/station-vitals-link';
+import { CurrentPatientFeed } from '../patient/use-current-patient';
 import type { CallDataChannel } from './peer-data-channel';
 
 export interface MeasurementRequestView {
@@ -116,6 +118,12 @@ export class VitalsPublisher {
       // Stations without the clinical services never fire these two.
       api.on('alarms', (state) => this.link.publishAlarms(toConsultAlarms(state, Date.now()))),
       api.on('news2', (state) => this.link.publishNews2(state)),
+    );
+    const patient = new CurrentPatientFeed(api);
+    // Unsubscribed before the feed stops: its stop forgets the patient, which is no news for the clinician.
+    this.cleanups.push(
+      patient.subscribe(() => this.link.publishPatient(patient.current())),
+      patient.start(),
     );
     if (channel.isOpen) this.link.channelOpened();
     try {

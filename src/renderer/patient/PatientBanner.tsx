@@ -5,7 +5,7 @@
  * nothing below it moves.
  */
 import type { CurrentPatient } from '../../shared/contract-records';
-import { staffBannerFields } from './patient-banner';
+import { staffBannerFields, type BannerField } from './patient-banner';
 import './patient.css';
 
 export interface PatientBannerProps {
@@ -13,9 +13,11 @@ export interface PatientBannerProps {
   now: Date;
   /** Opens the naming form (the Records screen); absent for those who may not name patients. */
   onNamePatient?: () => void;
+  /** Fields this screen says elsewhere (the clinician's page is the video visit). */
+  hide?: readonly BannerField['field'][];
 }
 
-export function PatientBanner({ patient, now, onNamePatient }: PatientBannerProps) {
+export function PatientBanner({ patient, now, onNamePatient, hide = [] }: PatientBannerProps) {
   return (
     <section className="patient-banner" data-role="patient-banner" aria-label="Patient" aria-busy={patient === null}>
       {patient === null ? (
@@ -23,12 +25,14 @@ export function PatientBanner({ patient, now, onNamePatient }: PatientBannerProp
       ) : (
         <>
           <dl className="patient-banner-fields">
-            {staffBannerFields(patient, now).map(({ field, label, value }) => (
-              <div key={field} className="patient-banner-field" data-field={field}>
-                <dt className={field === 'name' ? 'visually-hidden' : undefined}>{label}</dt>
-                <dd>{value}</dd>
-              </div>
-            ))}
+            {staffBannerFields(patient, now)
+              .filter(({ field }) => !hide.includes(field))
+              .map(({ field, label, value }) => (
+                <div key={field} className="patient-banner-field" data-field={field}>
+                  <dt className={field === 'name' ? 'visually-hidden' : undefined}>{label}</dt>
+                  <dd>{value}</dd>
+                </div>
+              ))}
           </dl>
           {patient.givenName === null && onNamePatient ? (
             <button type="button" className="patient-banner-action" data-action="open-patient-naming" onClick={onNamePatient}>

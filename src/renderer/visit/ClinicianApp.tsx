@@ -7,7 +7,7 @@
  */
 import { useCallback, useMemo, useState } from 'react';
 import { LINK_TOKEN_PARAM, SIGNAL_PATH } from '../../shared/consult/protocol';
-import { ClinicianActions, ClinicianVitals, useClinicianSession } from '../clinician/ClinicianVitals';
+import { ClinicianActions, ClinicianVitals, RemotePatientBanner, useClinicianSession } from '../clinician/ClinicianVitals';
 import { refusalOf, type CallState } from '../consult/call';
 import { checkVisitToken } from '../consult/signalling-client';
 import { CallStage, type CallLayout } from './CallStage';
@@ -121,9 +121,13 @@ function ClinicianVisit({ link }: { link: VisitLink }) {
   }
   return (
     <main className="clinician-visit" aria-labelledby="visit-title">
-      <h1 id="visit-title" className="clinician-title">
-        VitalBridge video visit
-      </h1>
+      <header className="clinician-header">
+        <h1 id="visit-title" className="clinician-title">
+          VitalBridge video visit
+        </h1>
+        {/* Gone with the session once the visit is over, like the vitals. */}
+        {vitals && <RemotePatientBanner session={vitals} />}
+      </header>
       <CallStage
         role="clinician"
         call={call}

@@ -7,6 +7,7 @@
  */
 import type { DeviceInfo, StationReading, WaveformBatch } from '../contract';
 import type { News2StatePayload } from '../contract-clinical';
+import type { CurrentPatient } from '../contract-records';
 import { logError, logText } from '../log-text';
 import { ReplayLog } from './replay-log';
 import { encodeSamples } from './waveform-codec';
@@ -90,6 +91,8 @@ export class StationVitalsLink {
   private devices: readonly DeviceInfo[] = [];
   private alarms: ConsultAlarms | null = null;
   private news2: News2StatePayload | null = null;
+  /** Undefined until the station's screen has said anything about the patient. */
+  private patient: CurrentPatient | null | undefined = undefined;
   private clinicianPresent = false;
   private unansweredHello: Extract<ClinicianMessage, { type: 'hello' }> | null = null;
   private ackedSeq = 0;
@@ -156,6 +159,12 @@ export class StationVitalsLink {
     const trimmed = { ...news2, trend: news2.trend.slice(-MAX_NEWS2_TREND_SENT) };
     this.news2 = trimmed;
     this.publish({ kind: 'news2', news2: trimmed });
+  }
+
+  /** Who the patient is, or null while the station's screen is asking (after a change of patient). */
+  publishPatient(patient: CurrentPatient | null): void {
+    this.patient = patient;
+    this.publish({ kind: 'patient', patient });
   }
 
   /** A chat line typed at the station. */
@@ -268,6 +277,7 @@ export class StationVitalsLink {
       return;
     }
     this.clinicianPresent = true;
+    if (this.patient !== undefined) this.publishPatient(this.patient);
     this.publishDevices(this.devices);
     if (this.latestReadings.size > 0) this.publishReadings([...this.latestReadings.values()]);
     if (this.alarms) this.publishAlarms(this.alarms);

@@ -97,6 +97,30 @@ describe('station ↔ clinician vitals link', () => {
     expect(link.clinician.stats.contiguousSeq).toBe(link.station.stats.lastSeq);
   });
 
+  it('tells a fresh clinician who the patient is before anything else, and every change after', () => {
+    const link = pair();
+    const patient = { givenName: 'Ada', familyName: 'Lovelace', identifier: 'MRN-1', birthDate: '1950-12-10', gender: 'female', encounterStartedAt: 1_700_000_000_000, videoVisit: true } as const;
+    link.station.publishPatient(patient);
+    link.station.publishDevices([device()]);
+    link.connect();
+    expect(link.received.map(({ body }) => body)).toEqual([{ kind: 'patient', patient }, expect.objectContaining({ kind: 'devices' })]);
+    // A change of patient at the station: unknown at once, then the next one.
+    link.station.publishPatient(null);
+    link.station.publishPatient({ ...patient, givenName: null, familyName: null, identifier: null });
+    link.settle();
+    expect(link.received.slice(2).map(({ body }) => body)).toEqual([
+      { kind: 'patient', patient: null },
+      { kind: 'patient', patient: expect.objectContaining({ givenName: null, identifier: null }) },
+    ]);
+  });
+
+  it('says nothing of the patient to a clinician while the station has not', () => {
+    const link = pair();
+    link.station.publishDevices([device()]);
+    link.connect();
+    expect(link.received.map(({ body }) => body.kind)).toEqual(['devices']);
+  });
+
   it('replays exactly what a dropped connection lost, including items published while it was down', () => {
     const link = pair();
     link.connect();

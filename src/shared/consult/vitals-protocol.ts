@@ -4,7 +4,7 @@
  * size limits on every field; a hostile or broken message is rejected with an error, never thrown.
  *
  * Reliability: everything the clinician must not miss (numerics, device states, alarms, NEWS2,
- * chat, measurement-request progress, snapshot notices, acknowledgement answers) travels as an `item` with a sequence number
+ * who the patient is, chat, measurement-request progress, snapshot notices, acknowledgement answers) travels as an `item` with a sequence number
  * from one station-wide counter. The clinician acks its highest contiguous seq; after a reconnect
  * its `hello` names that seq and the station replays everything after it from a bounded log (or,
  * when the log no longer reaches back, sends its whole current state and says how many items were
@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { MAX_JSON_DEPTH, parseBoundedJson } from '../bounded-json';
 import { DeviceInfoSchema, StationReadingSchema } from '../contract';
 import { AlarmStateSchema, News2StateSchema, PresentedAlarmSchema } from '../contract-clinical';
+import { CurrentPatientSchema } from '../contract-records';
 import { ALARM_PRIORITIES } from '../clinical/alarm-presentation';
 import { WAVEFORM_ENCODINGS } from './waveform-codec';
 import { SnapshotChunkSchema } from './snapshot-chunk';
@@ -66,6 +67,12 @@ export const ItemBodySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('devices'), devices: z.array(DeviceInfoSchema).max(MAX_DEVICES) }),
   z.object({ kind: z.literal('alarms'), alarms: ConsultAlarmsSchema }),
   z.object({ kind: z.literal('news2'), news2: News2StateSchema }),
+  /**
+   * The station's current patient as its own screen is allowed to see them (a kiosk: the given name
+   * only), so the physician knows whom the vitals belong to; null while the station does not know
+   * (its answer after a change of patient is on its way).
+   */
+  z.object({ kind: z.literal('patient'), patient: CurrentPatientSchema.nullable() }),
   z.object({ kind: z.literal('chat'), id, from: z.enum(CHAT_AUTHORS), text: z.string().min(1).max(MAX_CHAT_CHARS), at: time }),
   z.object({
     kind: z.literal('measurement'),
