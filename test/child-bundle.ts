@@ -15,10 +15,15 @@ export interface ChildBundle {
   remove(): void;
 }
 
-/** Bundles `entryPoints` (output name → source file) as ES modules for Node 20, each to `<name>.mjs`. */
-export async function bundleChildProcesses(label: string, entryPoints: Record<string, string>, external: string[]): Promise<ChildBundle> {
+/**
+ * Bundles `entryPoints` (output name → source file) as ES modules for Node 20, each to `<name>.mjs`.
+ * `external`: the packages left to node_modules, or 'all-packages' for an entry that imports many
+ * (the CLI: only our own code is bundled).
+ */
+export async function bundleChildProcesses(label: string, entryPoints: Record<string, string>, external: string[] | 'all-packages'): Promise<ChildBundle> {
   const dir = join(repoRoot, 'node_modules/.cache/vitalbridge-tests', `${label}-${process.pid}`);
   mkdirSync(dir, { recursive: true });
-  await build({ entryPoints, bundle: true, platform: 'node', format: 'esm', target: 'node20', outdir: dir, outExtension: { '.js': '.mjs' }, external, logLevel: 'error' });
+  const packages = external === 'all-packages' ? { packages: 'external' as const } : { external };
+  await build({ entryPoints, bundle: true, platform: 'node', format: 'esm', target: 'node20', outdir: dir, outExtension: { '.js': '.mjs' }, ...packages, logLevel: 'error' });
   return { path: (name) => join(dir, `${name}.mjs`), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -159,6 +159,11 @@ const FhirServerSchema = z
     extraCaFile: z.string().min(1).max(4_096).nullable().default(null),
     /** Entries per transaction Bundle the sync sends (Medplum takes at most 8 conditional creates in one). */
     maxEntries: z.number().int().min(1).max(1_000).default(500),
+    /**
+     * How long one request may take before it counts as failed (and is retried with backoff). A
+     * claim on the outbox lasts twice this, so no process takes over a batch still on its way.
+     */
+    requestTimeoutSeconds: z.number().int().min(1).max(600).default(60),
   })
   .check((context) => {
     const { baseUrl, auth, clientId, tokenUrl } = context.value;

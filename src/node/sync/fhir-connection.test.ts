@@ -21,7 +21,7 @@ const dataDir = trackedTempDir;
 
 describe('fhirServer settings', () => {
   it('default to no server, refuse plain http to another machine, and need client id and token URL for SMART', () => {
-    expect(StationSettingsSchema.parse({}).fhirServer).toEqual({ baseUrl: null, auth: 'smart', clientId: null, tokenUrl: null, extraCaFile: null, maxEntries: 500 });
+    expect(StationSettingsSchema.parse({}).fhirServer).toEqual({ baseUrl: null, auth: 'smart', clientId: null, tokenUrl: null, extraCaFile: null, maxEntries: 500, requestTimeoutSeconds: 60 });
     expect(fhirServerSettings({ baseUrl: 'http://fhir.example.org/r4', auth: 'none' }).error?.issues[0]?.message).toBe('must be an https:// URL (http:// only to this machine)');
     expect(fhirServerSettings({ baseUrl: 'http://127.0.0.1:8080/fhir', auth: 'none' }).success).toBe(true);
     expect(fhirServerSettings({ baseUrl: 'https://fhir.example.org/r4' }).error?.issues.map((issue) => issue.path.join('.'))).toEqual(['clientId', 'tokenUrl']);
@@ -45,19 +45,31 @@ describe('openFhirConnection', () => {
   it('uses VITALBRIDGE_FHIR_TOKEN in bearer mode and refuses to start without it', async () => {
     const dir = dataDir();
     server = await startFhirTestServer({ auth: { bearer: 'from-the-environment' } });
-    const settings = { baseUrl: server.baseUrl, auth: 'bearer' as const, clientId: null, tokenUrl: null, extraCaFile: null };
+    const settings = { baseUrl: server.baseUrl, auth: 'bearer' as const, clientId: null, tokenUrl: null, extraCaFile: null, requestTimeoutSeconds: 60 };
     const client = await openFhirConnection({ settings, dataDir: dir, keyProvider: new FileKeyProvider(dir), env: { VITALBRIDGE_FHIR_TOKEN: 'from-the-environment' } });
     expect((await client!.search('Patient', {})).status).toBe(200);
     await expect(openFhirConnection({ settings, dataDir: dir, keyProvider: new FileKeyProvider(dir), env: {} })).rejects.toThrow("fhirServer.auth is 'bearer' but VITALBRIDGE_FHIR_TOKEN is not set");
+  });
+
+  it('gives up on a request the server does not answer within requestTimeoutSeconds', async () => {
+    const dir = dataDir();
+    server = await startFhirTestServer();
+    const settings = { baseUrl: server.baseUrl, auth: 'none' as const, clientId: null, tokenUrl: null, extraCaFile: null, requestTimeoutSeconds: 1 };
+    const client = await openFhirConnection({ settings, dataDir: dir, keyProvider: new FileKeyProvider(dir), env: {} });
+    // Held for 4 s: answered, had the 60 s default applied.
+    const held = server.faults.hang(1, 4_000);
+    const search = client!.search('Patient', {});
+    await held;
+    await expect(search).rejects.toThrow(/timeout|timed out|aborted/i);
   });
 
   it('signs in with the station key pair in SMART mode', async () => {
     const dir = dataDir();
     const keyProvider = new FileKeyProvider(dir);
     // First use creates the key pair; the server is registered with its JWKS, as an administrator would from `sync-key`.
-    await openFhirConnection({ settings: { baseUrl: 'https://fhir.example.org/r4', auth: 'smart', clientId: 'station-1', tokenUrl: 'https://auth.example.org/token', extraCaFile: null }, dataDir: dir, keyProvider, env: {} });
+    await openFhirConnection({ settings: { baseUrl: 'https://fhir.example.org/r4', auth: 'smart', clientId: 'station-1', tokenUrl: 'https://auth.example.org/token', extraCaFile: null, requestTimeoutSeconds: 60 }, dataDir: dir, keyProvider, env: {} });
     server = await startFhirTestServer({ auth: { smart: { clientId: 'station-1', jwks: readStationJwks(dir)! } } });
-    const client = await openFhirConnection({ settings: { baseUrl: server.baseUrl, auth: 'smart', clientId: 'station-1', tokenUrl: server.tokenUrl, extraCaFile: null }, dataDir: dir, keyProvider, env: {} });
+    const client = await openFhirConnection({ settings: { baseUrl: server.baseUrl, auth: 'smart', clientId: 'station-1', tokenUrl: server.tokenUrl, extraCaFile: null, requestTimeoutSeconds: 60 }, dataDir: dir, keyProvider, env: {} });
     expect((await client!.search('Patient', {})).status).toBe(200);
     expect(server.requests.map((request) => `${request.path} ${request.status}`)).toEqual(['/auth/token 200', '/fhir/Patient 200']);
   });

@@ -25,7 +25,7 @@ export interface FhirConnectionOptions {
 export async function openFhirConnection(options: FhirConnectionOptions): Promise<FhirClient | null> {
   const { settings, env } = options;
   if (settings.baseUrl === null) return null;
-  const transport = createTransport({ extraCaFile: settings.extraCaFile });
+  const transport = createTransport({ extraCaFile: settings.extraCaFile, timeoutMs: settings.requestTimeoutSeconds * 1_000 });
   let authorization: Authorization;
   if (settings.auth === 'bearer') {
     const token = env[BEARER_TOKEN_VARIABLE]?.trim();

@@ -10,7 +10,6 @@ import type { StationKeyProvider } from '../records/key-provider';
 import { RecordStore } from '../records/store';
 import type { StationSettings } from '../settings/schema';
 import { openFhirConnection } from './fhir-connection';
-import { DEFAULT_TIMEOUT_MS } from './https-transport';
 import { Outbox } from './outbox';
 import { SyncPusher } from './push';
 
@@ -48,7 +47,7 @@ export async function openSync(options: OpenSyncOptions): Promise<OpenSync | nul
     softwareVersion: STATION_SOFTWARE_VERSION,
     maxEntries: fhirServer.maxEntries,
     // Longer than a request may take, so a live claim is never taken over.
-    leaseMs: 2 * DEFAULT_TIMEOUT_MS,
+    leaseMs: 2 * fhirServer.requestTimeoutSeconds * 1_000,
     now: Date.now,
     audit: (object) => audit.append({ actor: options.actor, role: 'system', action: 'sync.push', object }),
   });
