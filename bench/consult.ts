@@ -1,5 +1,5 @@
 /**
- * npm run bench:consult: how long a live reading takes from the station core (the hub stamping it)
+ * npm run bench:consult [-- --smoke]: how long a live reading takes from the station core (the hub stamping it)
  * to the clinician's page in a video visit: web mode with the simulated peripherals, the station's
  * page publishing over the call's data channel, the clinician's page applying it (and the display
  * frame that first shows it). The baseline, measured in the same run between the same two pages,
@@ -14,9 +14,10 @@ import type { FrameShownReport } from '../src/renderer/station/display-loop';
 import { startWebStation } from '../e2e/web/web-station';
 import { signIn } from '../e2e/web/sign-in';
 import { launchChromium, percentile } from './chromium';
+import { smokeOr } from './smoke';
 
-const WARM_UP_MS = 3_000;
-const MEASURE_MS = 30_000;
+const WARM_UP_MS = smokeOr(3_000, 1_000);
+const MEASURE_MS = smokeOr(30_000, 2_000);
 /** The bare channel's message rate and size: about what the vitals link sends per reading item. */
 const BASELINE_INTERVAL_MS = 100;
 const BASELINE_MESSAGE_CHARS = 420;

@@ -1,5 +1,5 @@
 /**
- * npm run bench:records: what recording costs the station's event loop. Feeds the station recorder
+ * npm run bench:records [-- --smoke]: what recording costs the station's event loop. Feeds the station recorder
  * (encrypted SQLCipher database, WAL, synchronous=FULL) a synthetic load far above a real station's
  * — numerics from many devices plus 500 Hz ECG and 60 Hz pleth — paced at SPEEDUP× real time, so
  * the recorder flushes on its own interval as in the station, twice on fresh databases:
@@ -27,8 +27,9 @@ import { type BatchWriter, writeBatch } from '../src/node/station/persistence/re
 import { RecorderThread } from '../src/node/station/persistence/recorder-thread';
 import { StationRecorder } from '../src/node/station/persistence/station-recorder';
 import { percentile } from './chromium';
+import { smokeOr } from './smoke';
 
-const SIMULATED_SECONDS = 120;
+const SIMULATED_SECONDS = smokeOr(120, 10);
 /** Simulated time runs this much faster than the wall clock; the recorder flushes once per simulated second. */
 const SPEEDUP = 10;
 /** BENCH_RECORDS_DEVICES=1 measures a real single-patient station; the default is a stress load. */

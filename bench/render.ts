@@ -1,5 +1,5 @@
 /**
- * npm run bench:render: the station's sweep renderer against Smoothie Charts and uPlot, each drawing
+ * npm run bench:render [-- --smoke]: the station's sweep renderer against Smoothie Charts and uPlot, each drawing
  * the same four 500 Hz channels in a 10 s window on a 1200×600 canvas in Chromium for 8 s. Prints
  * frames per second and the renderer main thread's busy share (CDP Performance TaskDuration and
  * ScriptDuration deltas over wall time). Goal: 60 fps with at most half the busy time of the better
@@ -8,10 +8,11 @@
 import { resolve } from 'node:path';
 import { createServer } from 'vite';
 import { launchChromium } from './chromium';
+import { smokeOr } from './smoke';
 
-const MEASURE_MS = 8_000;
+const MEASURE_MS = smokeOr(8_000, 1_000);
 const SCREENSHOT_DIR = resolve(import.meta.dirname, '..', 'test-results', 'bench');
-const WARM_UP_MS = 1_000;
+const WARM_UP_MS = smokeOr(1_000, 200);
 const CONTENDERS = ['sweep', 'smoothie', 'uplot'] as const;
 type Contender = (typeof CONTENDERS)[number];
 
@@ -74,7 +75,7 @@ async function measure(browser: Awaited<ReturnType<typeof launchChromium>>, url:
 
 function report(results: Result[]): void {
   const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
-  console.log('4 channels × 500 Hz, 10 s window, 1200×600 canvas, 8 s in Chromium (headless, software raster)');
+  console.log(`4 channels × 500 Hz, 10 s window, 1200×600 canvas, ${MEASURE_MS / 1000} s in Chromium (headless, software raster)`);
   console.log(['contender'.padEnd(10), 'fps'.padStart(6), 'main-thread busy'.padStart(17), 'script'.padStart(9)].join('  '));
   for (const result of results) {
     console.log([result.contender.padEnd(10), result.fps.toFixed(1).padStart(6), percent(result.taskShare).padStart(17), percent(result.scriptShare).padStart(9)].join('  '));

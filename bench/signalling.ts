@@ -1,5 +1,5 @@
 /**
- * npm run bench:signalling [-- --visits N --messages M --no-redis]: N visits at once against the
+ * npm run bench:signalling [-- --visits N --messages M --no-redis --smoke]: N visits at once against the
  * consultation server (in memory, then two instances over a throwaway redis-server when it is
  * installed), each with a station and an auto-admitted clinician. Measures
  *   join:  clinician socket opened → welcome received (token check, seat claim, welcome)
@@ -14,6 +14,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { createConsultServer, type ConsultServer } from '../src/node/consult/server';
 import { SignalClient } from '../src/node/consult/test-client';
 import { redisAvailability, startTestRedis, type TestRedis } from '../src/node/consult/test-redis';
+import { smokeOr } from './smoke';
 
 interface Figures {
   join: number[];
@@ -104,7 +105,9 @@ function report(label: string, figures: Figures, baseline: Figures): void {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { visits: { type: 'string', default: '200' }, messages: { type: 'string', default: '10' }, 'no-redis': { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: { visits: { type: 'string', default: smokeOr('200', '10') }, messages: { type: 'string', default: smokeOr('10', '2') }, 'no-redis': { type: 'boolean' }, smoke: { type: 'boolean' } },
+  });
   const visits = Number(values.visits);
   const messages = Number(values.messages);
   if (!Number.isInteger(visits) || visits < 1 || !Number.isInteger(messages) || messages < 1) throw new Error('--visits and --messages must be positive whole numbers');
