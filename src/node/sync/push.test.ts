@@ -45,6 +45,7 @@ async function station(readingCount: number, maxEntries = 500, careSetting: Push
     stationId: '0123456789abcdef0123456789abcdef',
     patientIdentifierSystem: null,
     careSetting,
+    volume: 'minute-summaries',
     softwareVersion: '0.0.0-test',
     maxEntries,
     leaseMs: 60_000,

@@ -23,6 +23,7 @@ const pusher = new SyncPusher(new RecordStore(db), outbox, fetchTransactionClien
   softwareVersion: '0.0.0-test',
   // Medplum refuses transactions with conditional creates of more than 8 entries.
   maxEntries: 8,
+  volume: 'all-readings',
   // Short, so the next child soon claims again what a killed one left in flight.
   leaseMs: 500,
   now: Date.now,
