@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ALARM_METRICS, type AlarmMetric, type LimitChangeRecord } from '../../shared/clinical/alarm-limits';
+import type { Alarm } from '../../shared/clinical/alarm-engine';
 import { toCanonicalUnit } from '../../shared/clinical/units';
 import { STATION_ROLES, type StationRole } from '../../shared/roles';
 import { PatientDetailsSchema, type PatientDetails } from '../../shared/contract-records';
@@ -131,7 +132,7 @@ function visitFromRow(row: Record<string, unknown>): Visit {
 
 export type AlarmPriority = 'high' | 'medium' | 'low';
 /** A physiological alarm is about the patient's values; a technical one about the equipment. */
-export type AlarmKind = 'physiological' | 'technical';
+export type AlarmKind = Alarm['kind'];
 export interface StoredAlarm {
   id: string;
   patientId: string;
@@ -298,10 +299,19 @@ export class RecordStore {
    * nothing about the patient and would otherwise send an oximeter's every reading for hours.
    */
   readingsDuringAlarms(readings: readonly StoredReading[]): StoredReading[] {
-    const during = this.db.prepare(
-      `SELECT 1 FROM alarms WHERE patient_id = ? AND kind = 'physiological' AND raised_at <= ? AND (ended_at IS NULL OR ended_at >= ?) LIMIT 1`,
+    // One query per patient for the alarms that overlap their readings' span, not one per reading.
+    const overlapping = this.db.prepare(
+      `SELECT raised_at AS raisedAt, ended_at AS endedAt FROM alarms WHERE patient_id = ? AND kind = 'physiological' AND raised_at <= ? AND (ended_at IS NULL OR ended_at >= ?)`,
     );
-    return readings.filter((reading) => during.get(reading.patientId, reading.receivedAt, reading.receivedAt) !== undefined);
+    const windows = new Map<string, { raisedAt: number; endedAt: number | null }[]>();
+    for (const patientId of new Set(readings.map((reading) => reading.patientId))) {
+      const times = readings.filter((reading) => reading.patientId === patientId).map((reading) => reading.receivedAt);
+      const [first, last] = times.reduce(([low, high], time) => [Math.min(low, time), Math.max(high, time)], [Infinity, -Infinity]);
+      windows.set(patientId, overlapping.all(patientId, last, first) as { raisedAt: number; endedAt: number | null }[]);
+    }
+    return readings.filter((reading) =>
+      (windows.get(reading.patientId) ?? []).some((alarm) => alarm.raisedAt <= reading.receivedAt && (alarm.endedAt === null || alarm.endedAt >= reading.receivedAt)),
+    );
   }
 
   createPatient(details: PatientDetails): PatientRecord {
