@@ -1,7 +1,8 @@
 /**
  * npm run bench:sync [-- --smoke]: a station back online after a week offline. One oximeter's
- * backlog (SpO₂ and pulse once a minute for 7 days) plus spot measurements (blood pressure and
- * temperature four times a day) is flushed to the test FHIR server (Medplum's router, in a process
+ * backlog (SpO₂ and pulse about once a second for 7 days, 1.2 million readings, sent as the
+ * default `fhirServer.volume` says: one summary per metric and minute) plus spot measurements
+ * (blood pressure and temperature four times a day) is flushed to the test FHIR server (Medplum's router, in a process
  * of its own: bench/fhir-server-process.ts) by the station's sync thread (SyncThread), as the
  * station does. Printed: time to flush, server-side resources per second, and the station's
  * event-loop delay (perf_hooks monitorEventLoopDelay) during the flush against the idle loop
@@ -21,6 +22,8 @@ import { Outbox } from '../src/node/sync/outbox';
 import { SyncThread } from '../src/node/sync/sync-thread';
 
 const SMOKE = process.argv.includes('--smoke');
+/** The oximeter's readings, about one a second: each arrives up to 200 ms off the second, as a real one's do. */
+const READING_EVERY_MS = 1_000;
 const BACKLOG_MINUTES = SMOKE ? 3 * 60 : 7 * 24 * 60;
 const SPOTS_EVERY_MINUTES = 6 * 60;
 const IDLE_MS = SMOKE ? 1_000 : 5_000;
@@ -32,13 +35,18 @@ async function stationWithBacklog(): Promise<string> {
   const db = await openRecordsDatabase({ dataDir, keyProvider: new FileKeyProvider(dataDir) });
   const store = new RecordStore(db);
   const patient = store.createPatient({ givenName: 'Bench', familyName: 'Patient', birthDate: '1950-01-01', gender: 'female', identifier: null });
-  const start = Date.now() - BACKLOG_MINUTES * 60_000;
+  // Whole minutes, so the last summary is due when the flush starts.
+  const start = Math.floor(Date.now() / 60_000) * 60_000 - (BACKLOG_MINUTES + 2) * 60_000;
   db.transaction(() => {
     for (let minute = 0; minute < BACKLOG_MINUTES; minute += 1) {
-      const receivedAt = start + minute * 60_000;
-      const oximeter = { deviceId: 'ox-1', deviceTime: null, receivedAt, source: 'pulse-oximeter' } as const;
-      store.recordReading(patient.id, null, { ...oximeter, metric: 'spo2', unit: '%', value: 93 + (minute % 5) });
-      store.recordReading(patient.id, null, { ...oximeter, metric: 'pulseRate', unit: '/min', value: 70 + (minute % 15) });
+      const minuteStart = start + minute * 60_000;
+      for (let at = 0; at < 60_000; at += READING_EVERY_MS) {
+        const second = minute * 60 + at / 1_000;
+        const oximeter = { deviceId: 'ox-1', deviceTime: null, receivedAt: minuteStart + at + ((second * 37) % 200), source: 'pulse-oximeter' } as const;
+        store.recordReading(patient.id, null, { ...oximeter, metric: 'spo2', unit: '%', value: 93 + (second % 5) });
+        store.recordReading(patient.id, null, { ...oximeter, metric: 'pulseRate', unit: '/min', value: 70 + (second % 15) });
+      }
+      const receivedAt = minuteStart;
       if (minute % SPOTS_EVERY_MINUTES !== 0) continue;
       const cuff = { deviceId: 'cuff-1', unit: 'mm[Hg]', deviceTime: null, receivedAt, source: 'blood-pressure-cuff', measurementId: `bp-${minute}` } as const;
       store.recordReading(patient.id, null, { ...cuff, metric: 'systolic', value: 125 + (minute % 9) });
@@ -81,6 +89,7 @@ const keys = { data: (await keyProvider.getDataKey({ create: false }))!, audit: 
 const db = await openRecordsDatabase({ dataDir, keyProvider });
 const outbox = new Outbox(db);
 const items = outbox.counts().waiting;
+const readings = db.prepare('SELECT count(*) FROM readings').pluck().get() as number;
 
 const idle = await loopDelay(() => sleep(IDLE_MS));
 let flushMs = 0;
@@ -102,7 +111,7 @@ db.close();
 await server.stop();
 
 const ms = (value: number) => `${value.toFixed(2)} ms`;
-console.log(`bench:sync${SMOKE ? ' --smoke' : ''}: ${BACKLOG_MINUTES / 60 / 24 >= 1 ? `${BACKLOG_MINUTES / 1440} days` : `${BACKLOG_MINUTES / 60} hours`} of one oximeter a minute + spot BP and temperature every ${SPOTS_EVERY_MINUTES / 60} h: ${items} outbox items`);
+console.log(`bench:sync${SMOKE ? ' --smoke' : ''}: ${BACKLOG_MINUTES / 60 / 24 >= 1 ? `${BACKLOG_MINUTES / 1440} days` : `${BACKLOG_MINUTES / 60} hours`} of one oximeter's SpO₂ and pulse about every second + spot BP and temperature every ${SPOTS_EVERY_MINUTES / 60} h: ${readings} readings, ${items} outbox items (volume ${DEFAULT_SETTINGS.fhirServer.volume})`);
 console.log(`flush: ${(flushMs / 1000).toFixed(1)} s (status looked at every ${STATUS_EVERY_MS} ms), server holds ${resources} resources ${JSON.stringify(counts)}, ${(resources / (flushMs / 1000)).toFixed(0)} resources/s`);
 console.log(`event-loop delay idle:     p50 ${ms(idle.p50)}, p99 ${ms(idle.p99)}, max ${ms(idle.max)} (${IDLE_MS / 1000} s)`);
 console.log(`event-loop delay flushing: p50 ${ms(flushing.p50)}, p99 ${ms(flushing.p99)}, max ${ms(flushing.max)} (p99 ${ms(flushing.p99 - idle.p99)} over idle)`);

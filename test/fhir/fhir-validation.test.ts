@@ -44,8 +44,11 @@ describe('FHIR validation of what the station exports', () => {
     expect(medplumProblems(withoutStatus as Resource).join()).toMatch(/status/);
   });
 
-  it('medplum fails a vs-1 time (a year only) against the profile', () => {
+  it('medplum fails a vs-1 time (a year only, or a month) against the profile, and passes an Observation over a period (vs-1 as fixed)', () => {
     expect(medplumProblems(broken({ effectiveDateTime: '2025' })).join()).toMatch(/vs-1/);
+    expect(medplumProblems(broken({ effectiveDateTime: '2025-01' })).join()).toMatch(/vs-1/);
+    const { effectiveDateTime: _time, ...overAPeriod } = HEART_RATE;
+    expect(medplumProblems({ ...overAPeriod, effectivePeriod: { start: '2025-01-15T09:00:00.000Z', end: '2025-01-15T09:01:00.000Z' } })).toEqual([]);
   });
 
   it('FHIR.js fails a status outside its required value set, which medplum lets through', () => {

@@ -22,11 +22,29 @@ import { PROFILE_BASE, UCUM_SYSTEM, VITAL_SIGN_PROFILES } from '../../src/node/f
 indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
 indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
 
+/**
+ * R4's vs-1 reads `($this as dateTime).toString().length() >= 8`: on an effectivePeriod (which the
+ * profiles allow) `as dateTime` is empty, and a validator that takes an empty result as false
+ * (medplum does) rejects every Observation over a period. HL7's Java validator and Firely's
+ * replace it with `$this is dateTime implies $this.toString().length() >= 10` (a dateTime precise
+ * to the day; FirelyTeam/firely-validator-api#202, onc-healthit/inferno-program#206); so does
+ * this harness. The negative control of a year-only time still fails it.
+ */
+const VS_1_AS_FIXED = '$this is dateTime implies $this.toString().length() >= 10';
+
+function withFixedVs1(definition: StructureDefinition): StructureDefinition {
+  const element = (entry: NonNullable<NonNullable<StructureDefinition['snapshot']>['element']>[number]) => ({
+    ...entry,
+    ...(entry.constraint ? { constraint: entry.constraint.map((constraint) => (constraint.key === 'vs-1' ? { ...constraint, expression: VS_1_AS_FIXED } : constraint)) } : {}),
+  });
+  return { ...definition, ...(definition.snapshot ? { snapshot: { ...definition.snapshot, element: definition.snapshot.element?.map(element) } } : {}) };
+}
+
 const VITAL_SIGNS_PROFILES = new Map(
   (readJson('fhir/r4/profiles-others.json') as Bundle).entry
     ?.map((entry) => entry.resource as StructureDefinition)
     .filter((definition) => definition.type === 'Observation' && definition.url.startsWith(PROFILE_BASE))
-    .map((definition) => [definition.url, definition]),
+    .map((definition) => [definition.url, withFixedVs1(definition)]),
 );
 
 /**

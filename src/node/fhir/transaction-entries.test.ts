@@ -39,6 +39,7 @@ const records: SyncRecords = {
   visits: [visit],
   devices: [{ deviceId: 'simulated:cuff', manufacturer: 'Omron', model: 'HEM-790IT', vendorId: 0x0590, productId: 0x0028, driverId: 'omron-hem-790it', driverVersion: '1' }],
   readings: [systolic, spo2, diastolic],
+  summaries: [],
   news2: { charted: [charted], scores: [score], inputReadings: [systolic, spo2, diastolic, temperature] },
 };
 

@@ -6,7 +6,8 @@
  * - `stationId`: the records' station id (meta table, `stationId(db)` in src/node/audit/audit-log.ts).
  * - `records`: as the store returns them: the patients concerned, their visits (with where each
  *   took place), the peripherals known, readings, NEWS2 charted observations and scores. Every
- *   reading, visit and NEWS2 row must belong to one of `records.patients`.
+ *   reading, visit and NEWS2 row must belong to one of `records.patients`. `records.summaries`:
+ *   per-minute summaries of continuous readings (./reading-summary.ts), one Observation each.
  * - `options.patientIdentifierSystem`: the `records.patientIdentifierSystem` setting, or null.
  * - `options.softwareVersion`: the station's version, for its Device.
  * - `options.recordedAt`: ms since epoch, the batch's Provenance.recorded.
@@ -32,6 +33,7 @@ import { chartedObservation, news2ScoreObservation, type News2InputRefs } from '
 import { clinicIdentifier, patientResource } from './patient';
 import { batchProvenance } from './provenance';
 import { observationKeys, ReadingObservations } from './reading-observations';
+import { summaryObservation, type MinuteSummary } from './reading-summary';
 import { StationIds } from './stable-ids';
 
 export interface SyncRecords {
@@ -39,6 +41,7 @@ export interface SyncRecords {
   visits: readonly VisitRecord[];
   devices: readonly PeripheralRecord[];
   readings: readonly StoredReading[];
+  summaries: readonly MinuteSummary[];
   /**
    * `inputReadings`: the device readings the scores used, with the other parts of their
    * measurements (RecordStore.news2InputReadings), to name the Observation each became.
@@ -77,6 +80,7 @@ export function transactionEntries(stationId: string, records: SyncRecords, opti
     if (!patients.has(row.patientId)) throw new Error(`a ${what} of a patient not in the batch`);
   };
   records.readings.forEach((row) => ownPatient(row, 'reading'));
+  records.summaries.forEach((summary) => ownPatient(summary.key, 'reading summary'));
   records.visits.forEach((row) => ownPatient(row, 'visit'));
   records.news2.charted.forEach((row) => ownPatient(row, 'charted NEWS2 observation'));
   records.news2.scores.forEach((row) => ownPatient(row, 'NEWS2 score'));
@@ -88,14 +92,18 @@ export function transactionEntries(stationId: string, records: SyncRecords, opti
   // Every peripheral a reading names, with what is known of it (at least its kind, from the reading).
   const known = new Map(records.devices.map((device) => [device.deviceId, device]));
   const peripherals = new Map<string, PeripheralRecord>();
-  for (const reading of records.readings) {
+  for (const reading of [...records.readings, ...records.summaries.flatMap((summary) => summary.readings.slice(0, 1))]) {
     if (peripherals.has(reading.deviceId)) continue;
     const device = known.get(reading.deviceId);
     peripherals.set(reading.deviceId, { ...device, deviceId: reading.deviceId, source: device?.source ?? reading.source });
   }
 
   const observations = new ReadingObservations(links);
-  const readingResources = [...records.readings.flatMap((reading) => observations.add(reading)), ...observations.finish()];
+  const readingResources = [
+    ...records.readings.flatMap((reading) => observations.add(reading)),
+    ...observations.finish(),
+    ...records.summaries.map((summary) => summaryObservation(summary, links)),
+  ];
   const inBatch = new Set(readingResources.map((resource) => resource.id));
   const chartedInBatch = new Set(records.news2.charted.map((charted) => charted.id));
   const readingKeys = observationKeys(records.news2.inputReadings, links);

@@ -53,7 +53,7 @@ describe('clinical records: permissions and audit', () => {
     const visitId = s.records.startVisit(s.nurse, s.patient.id);
     s.records.recordReadings(s.nurse, s.patient.id, visitId, [reading('spo2', 97, '%')]);
     s.records.viewPatient(s.nurse, s.patient.id);
-    const alarm = s.store.raiseAlarm(s.patient.id, visitId, { priority: 'high', condition: 'SpO₂ low' });
+    const alarm = s.store.raiseAlarm(s.patient.id, visitId, { kind: 'physiological', priority: 'high', condition: 'SpO₂ low' });
     s.records.acknowledgeAlarm(s.nurse, alarm.id);
     s.records.endVisit(s.nurse, visitId);
     const trail = s.audit.entries().filter((e) => !e.action.startsWith('session.'));
@@ -291,7 +291,7 @@ describe('erasure on request', () => {
       s.records.writeNote(s.nurse, patientId, visitId, 'a note');
       s.records.recordConsent(s.nurse, patientId, visitId, { scope: 'video-consultation', granted: true });
       s.records.addAttachment(s.nurse, patientId, visitId, { kind: 'snapshot', mediaType: 'image/jpeg', content: Buffer.from([0xff, 0xd8]) });
-      s.store.raiseAlarm(patientId, visitId, { priority: 'low', condition: 'x' });
+      s.store.raiseAlarm(patientId, visitId, { kind: 'technical', priority: 'low', condition: 'x' });
       const charted = randomUUID();
       s.store.recordNews2Charted(patientId, visitId, { id: charted, kind: 'consciousness', value: 'A', enteredBy: 'n', enteredRole: 'nurse', enteredAt: 1 });
       s.store.recordNews2Score(patientId, visitId, { id: randomUUID(), scoredAt: 1, total: 0, risk: 'low', scores: { consciousness: 0 }, chartedInputs: [charted], deviceInputs: [] });

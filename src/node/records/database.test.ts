@@ -140,6 +140,32 @@ describe('schema migrations', () => {
     db.close();
   });
 
+  it('migration 10 rebuilds the outbox keeping every row as it was, lets it hold minute summaries once each, and gives alarms a kind and an end', async () => {
+    const dataDir = tempDataDir();
+    const old = await openRecordsDatabase({ dataDir, keyProvider: newKeyProvider(key), migrations: MIGRATIONS.slice(0, 9) });
+    old.prepare(`INSERT INTO patients (id, given_name, family_name, gender, created_at) VALUES ('p-1', 'Zebediah', 'Quartermaine', 'male', 1)`).run();
+    old.prepare(`INSERT INTO alarms (id, patient_id, priority, condition, raised_at) VALUES ('a-1', 'p-1', 'high', 'SpO₂ low', 5)`).run();
+    const insert = old.prepare(`INSERT INTO outbox (kind, record_id, patient_id, group_key, queued_at, state, attempts, next_attempt_at, sent_at, outcome) VALUES (?, ?, 'p-1', ?, ?, ?, ?, ?, ?, ?)`);
+    insert.run('patient', 'p-1', null, 1, 'sent', 0, 0, 10, null);
+    insert.run('reading', '7', 'bp-1', 2, 'parked', 3, 0, 11, '{"resourceType":"OperationOutcome"}');
+    insert.run('reading', '8', 'bp-1', 3, 'waiting', 1, 9_000, null, null);
+    const before = old.prepare('SELECT * FROM outbox ORDER BY seq').all();
+    expect(() => insert.run('reading-summary', '[]', null, 4, 'waiting', 0, 0, null, null)).toThrow(/CHECK/);
+    old.close();
+
+    const db = await openRecordsDatabase({ dataDir, keyProvider: fixedKey(key) });
+    expect(db.prepare('SELECT * FROM outbox ORDER BY seq').all()).toEqual(before);
+    const summary = db.prepare(`INSERT OR IGNORE INTO outbox (kind, record_id, patient_id, queued_at) VALUES ('reading-summary', 'minute-1', 'p-1', 4)`);
+    expect(summary.run().changes).toBe(1);
+    expect(summary.run().changes).toBe(0);
+    // A patient row is queued again at each change: only readings and summaries are once each.
+    expect(db.prepare(`INSERT INTO outbox (kind, record_id, patient_id, queued_at) VALUES ('patient', 'p-1', 'p-1', 5)`).run().changes).toBe(1);
+    expect(db.prepare(`SELECT kind, ended_at FROM alarms`).all()).toEqual([{ kind: null, ended_at: null }]);
+    expect(db.prepare(`SELECT name FROM sqlite_master WHERE tbl_name = 'outbox' AND type = 'index' ORDER BY name`).pluck().all()).toEqual(['outbox_by_group', 'outbox_by_patient', 'outbox_by_state', 'outbox_once']);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
+  });
+
   it('rolls a failing migration back completely and stays at the previous version', async () => {
     const dataDir = tempDataDir();
     (await openRecordsDatabase({ dataDir, keyProvider: newKeyProvider(key) })).close();

@@ -281,6 +281,42 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 10,
+    description: 'per-minute summaries of continuous readings in the sync outbox; alarms keep their kind and when their condition ended',
+    up(db) {
+      // SQLite cannot change a CHECK in place: the outbox is rebuilt with the new kind, keeping
+      // every row (seq and state included, so the send order and what was sent stay as they were).
+      // The unique index lets a reading or a minute's summary be queued at most once (INSERT OR IGNORE).
+      // Alarms recorded before this version have neither kind nor end: no summary sends readings
+      // individually on their account (their readings were queued one by one when recorded).
+      db.exec(`
+        CREATE TABLE outbox_v10 (
+          seq INTEGER PRIMARY KEY,
+          kind TEXT NOT NULL CHECK (kind IN ('patient', 'visit', 'reading', 'reading-summary', 'news2-charted', 'news2-score')),
+          record_id TEXT NOT NULL,
+          patient_id TEXT NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+          group_key TEXT,
+          queued_at INTEGER NOT NULL,
+          state TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting', 'in-flight', 'sent', 'parked')),
+          attempts INTEGER NOT NULL DEFAULT 0,
+          next_attempt_at INTEGER NOT NULL DEFAULT 0,
+          lease_until INTEGER,
+          sent_at INTEGER,
+          outcome TEXT
+        ) STRICT;
+        INSERT INTO outbox_v10 SELECT seq, kind, record_id, patient_id, group_key, queued_at, state, attempts, next_attempt_at, lease_until, sent_at, outcome FROM outbox;
+        DROP TABLE outbox;
+        ALTER TABLE outbox_v10 RENAME TO outbox;
+        CREATE INDEX outbox_by_state ON outbox(state, seq);
+        CREATE INDEX outbox_by_patient ON outbox(patient_id);
+        CREATE INDEX outbox_by_group ON outbox(group_key) WHERE group_key IS NOT NULL;
+        CREATE UNIQUE INDEX outbox_once ON outbox(kind, record_id) WHERE kind IN ('reading', 'reading-summary');
+        ALTER TABLE alarms ADD COLUMN kind TEXT CHECK (kind IN ('physiological', 'technical'));
+        ALTER TABLE alarms ADD COLUMN ended_at INTEGER;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

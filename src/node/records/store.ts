@@ -5,15 +5,17 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ALARM_METRICS, type AlarmMetric, type LimitChangeRecord } from '../../shared/clinical/alarm-limits';
+import type { Alarm } from '../../shared/clinical/alarm-engine';
 import { toCanonicalUnit } from '../../shared/clinical/units';
 import { STATION_ROLES, type StationRole } from '../../shared/roles';
 import { PatientDetailsSchema, type PatientDetails } from '../../shared/contract-records';
 import { MEASUREMENT_SOURCES, METRICS, UCUM_UNITS, type MeasurementSource, type Metric, type UcumUnit } from '../../shared/vitals';
 import type { RecordsDb } from './database';
+import { isContinuous, minuteStartOf, MINUTE_MS, summaryDueAt, summaryRecordId, type SummaryKey } from './minute-summaries';
 import { decodeSamples, encodeSamples } from './waveform-blob';
 
 /** What an outbox row announces; the sync worker turns it into FHIR resources. */
-export const OUTBOX_KINDS = ['patient', 'visit', 'reading', 'news2-charted', 'news2-score'] as const;
+export const OUTBOX_KINDS = ['patient', 'visit', 'reading', 'reading-summary', 'news2-charted', 'news2-score'] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
 export class RecordInputError extends Error {
@@ -129,13 +131,18 @@ function visitFromRow(row: Record<string, unknown>): Visit {
 }
 
 export type AlarmPriority = 'high' | 'medium' | 'low';
+/** A physiological alarm is about the patient's values; a technical one about the equipment. */
+export type AlarmKind = Alarm['kind'];
 export interface StoredAlarm {
   id: string;
   patientId: string;
   visitId: string | null;
+  kind: AlarmKind;
   priority: AlarmPriority;
   condition: string;
   raisedAt: number;
+  /** When its condition ended (or the alarm was closed); null while it lasts. */
+  endedAt: number | null;
   acknowledgedAt: number | null;
   acknowledgedBy: string | null;
 }
@@ -244,6 +251,67 @@ export class RecordStore {
   /** `groupKey`: rows sharing one are sent in the same batch (the parts of one measurement make one FHIR panel). */
   #enqueue(kind: OutboxKind, recordId: string, patientId: string, groupKey: string | null = null): void {
     this.db.prepare('INSERT INTO outbox (kind, record_id, patient_id, group_key, queued_at) VALUES (?, ?, ?, ?, ?)').run(kind, recordId, patientId, groupKey, this.now());
+  }
+
+  /**
+   * Queues a reading for the server: on its own, or (a continuous one) in its minute's summary,
+   * whose row the minute's first reading writes, due once the minute has closed. A reading that
+   * arrives after its summary was taken for sending goes on its own, so none is ever left out.
+   */
+  #queueReading(reading: StoredReading): void {
+    if (!isContinuous(reading)) {
+      this.#enqueue('reading', String(reading.id), reading.patientId, reading.measurementId);
+      return;
+    }
+    const minuteStart = minuteStartOf(reading.receivedAt);
+    const recordId = summaryRecordId({ patientId: reading.patientId, visitId: reading.visitId, deviceId: reading.deviceId, metric: reading.metric, minuteStart });
+    const created = this.db
+      .prepare(`INSERT OR IGNORE INTO outbox (kind, record_id, patient_id, queued_at, next_attempt_at) VALUES ('reading-summary', ?, ?, ?, ?)`)
+      .run(recordId, reading.patientId, this.now(), summaryDueAt(minuteStart)).changes;
+    if (created > 0) return;
+    const state = this.db.prepare(`SELECT state FROM outbox WHERE kind = 'reading-summary' AND record_id = ?`).pluck().get(recordId);
+    if (state !== 'waiting') this.queueOnTheirOwn([reading]);
+  }
+
+  /** Queues these readings to be sent one by one (each at most once, however often asked), due now. */
+  queueOnTheirOwn(readings: readonly Pick<StoredReading, 'id' | 'patientId' | 'measurementId'>[]): void {
+    const insert = this.db.prepare(`INSERT OR IGNORE INTO outbox (kind, record_id, patient_id, group_key, queued_at) VALUES ('reading', ?, ?, ?, ?)`);
+    this.db.transaction(() => {
+      for (const reading of readings) insert.run(String(reading.id), reading.patientId, reading.measurementId, this.now());
+    })();
+  }
+
+  /** The readings a minute summary stands for, in the order of readings(). */
+  summaryReadings(key: SummaryKey): StoredReading[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM readings WHERE patient_id = ? AND visit_id IS ? AND device_id = ? AND metric = ? AND received_at >= ? AND received_at < ? AND device_time IS NULL
+         ORDER BY received_at, id`,
+      )
+      .all(key.patientId, key.visitId, key.deviceId, key.metric, key.minuteStart, key.minuteStart + MINUTE_MS) as Record<string, unknown>[];
+    return rows.map(readingFromRow).filter(isContinuous);
+  }
+
+  /**
+   * Those of `readings` taken while a physiological alarm of their patient was raised (from its
+   * raise to the end of its condition, or still going): around an event every value counts, so
+   * these are sent on their own besides the summary. A technical alarm (a cuff unplugged) says
+   * nothing about the patient and would otherwise send an oximeter's every reading for hours.
+   */
+  readingsDuringAlarms(readings: readonly StoredReading[]): StoredReading[] {
+    // One query per patient for the alarms that overlap their readings' span, not one per reading.
+    const overlapping = this.db.prepare(
+      `SELECT raised_at AS raisedAt, ended_at AS endedAt FROM alarms WHERE patient_id = ? AND kind = 'physiological' AND raised_at <= ? AND (ended_at IS NULL OR ended_at >= ?)`,
+    );
+    const windows = new Map<string, { raisedAt: number; endedAt: number | null }[]>();
+    for (const patientId of new Set(readings.map((reading) => reading.patientId))) {
+      const times = readings.filter((reading) => reading.patientId === patientId).map((reading) => reading.receivedAt);
+      const [first, last] = times.reduce(([low, high], time) => [Math.min(low, time), Math.max(high, time)], [Infinity, -Infinity]);
+      windows.set(patientId, overlapping.all(patientId, last, first) as { raisedAt: number; endedAt: number | null }[]);
+    }
+    return readings.filter((reading) =>
+      (windows.get(reading.patientId) ?? []).some((alarm) => alarm.raisedAt <= reading.receivedAt && (alarm.endedAt === null || alarm.endedAt >= reading.receivedAt)),
+    );
   }
 
   createPatient(details: PatientDetails): PatientRecord {
@@ -394,7 +462,7 @@ export class RecordStore {
       const rowId = this.db
         .prepare('INSERT INTO readings (patient_id, visit_id, device_id, metric, value, unit, device_time, received_at, source, measurement_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
         .run(patientId, visitId, valid.deviceId, valid.metric, valid.value, valid.unit, valid.deviceTime, valid.receivedAt, valid.source, valid.measurementId).lastInsertRowid;
-      this.#enqueue('reading', String(rowId), patientId, valid.measurementId);
+      this.#queueReading({ ...valid, id: Number(rowId), patientId, visitId });
       return Number(rowId);
     })();
     return { ...valid, id, patientId, visitId };
@@ -471,6 +539,8 @@ export class RecordStore {
       this.db
         .prepare('INSERT INTO news2_scores (id, patient_id, visit_id, scored_at, total, risk, scores, charted_inputs, reading_inputs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
         .run(valid.id, patientId, visitId, valid.scoredAt, valid.total, valid.risk, JSON.stringify(valid.scores), JSON.stringify(valid.chartedInputs), JSON.stringify(readingInputs));
+      // The score names the Observations of its inputs: a continuous reading it used goes out on its own, not only in its minute's median.
+      this.queueOnTheirOwn(this.readingsByIds(readingInputs));
     });
   }
 
@@ -488,12 +558,26 @@ export class RecordStore {
   }
 
   /** `raisedAt` is when the alarm engine raised it, when that was before it reached the records. */
-  raiseAlarm(patientId: string, visitId: string | null, alarm: { priority: AlarmPriority; condition: string }, raisedAt = this.now()): StoredAlarm {
-    const stored: StoredAlarm = { id: randomUUID(), patientId, visitId, ...alarm, raisedAt, acknowledgedAt: null, acknowledgedBy: null };
+  raiseAlarm(patientId: string, visitId: string | null, alarm: { kind: AlarmKind; priority: AlarmPriority; condition: string }, raisedAt = this.now()): StoredAlarm {
+    const stored: StoredAlarm = { id: randomUUID(), patientId, visitId, ...alarm, raisedAt, endedAt: null, acknowledgedAt: null, acknowledgedBy: null };
     this.db
-      .prepare('INSERT INTO alarms (id, patient_id, visit_id, priority, condition, raised_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(stored.id, patientId, visitId, stored.priority, stored.condition, stored.raisedAt);
+      .prepare('INSERT INTO alarms (id, patient_id, visit_id, kind, priority, condition, raised_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(stored.id, patientId, visitId, stored.kind, stored.priority, stored.condition, stored.raisedAt);
     return stored;
+  }
+
+  /** Its condition ended at `endedAt`; null: it came back (the engine counts a return inside its window as the same alarm). */
+  setAlarmEnd(alarmId: string, endedAt: number | null): void {
+    this.db.prepare('UPDATE alarms SET ended_at = ? WHERE id = ?').run(endedAt, alarmId);
+  }
+
+  /**
+   * A new launch's alarm engine starts empty: an alarm a previous launch left open (a crash, a
+   * power cut) ended when that launch stopped, at the latest `at`. Without this it would count as
+   * lasting for ever. Returns how many were closed.
+   */
+  endOpenAlarms(at: number): number {
+    return this.db.prepare('UPDATE alarms SET ended_at = ? WHERE ended_at IS NULL AND kind IS NOT NULL').run(at).changes;
   }
 
   /** An alarm that escalated keeps the highest priority it reached in the record. */

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ALARM_METRICS, adultDefaultLimits, METRIC_ALARM_RULES, type AlarmMetric, type MetricLimits } from '../../shared/clinical/alarm-limits';
 import { DEFAULT_FHIR_SETTINGS, type FhirSettings } from '../fhir/export-settings';
 import { METRICS } from '../../shared/vitals';
+import { SYNC_VOLUMES } from '../records/minute-summaries';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../records/store';
 import { checkedUrl } from '../sync/https-transport';
 
@@ -164,6 +165,13 @@ const FhirServerSchema = z
      * claim on the outbox lasts twice this, so no process takes over a batch still on its way.
      */
     requestTimeoutSeconds: z.number().int().min(1).max(600).default(60),
+    /**
+     * What is sent of continuous readings (an oximeter's SpO2, pulse, perfusion index: 86,400 a day
+     * each): one Observation per device, metric and minute (median, min, max) plus every reading
+     * during a physiological alarm, or every reading. Minute summaries by default: a home kit on a
+     * poor network would otherwise owe 1.2 million Observations after a week offline.
+     */
+    volume: z.enum(SYNC_VOLUMES).default('minute-summaries'),
   })
   .check((context) => {
     const { baseUrl, auth, clientId, tokenUrl } = context.value;

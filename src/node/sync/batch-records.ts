@@ -4,6 +4,8 @@
  * so the caller parks it with that reason instead of losing it without a word.
  */
 import { visitRecord, type VisitSetting } from '../fhir/encounter';
+import type { MinuteSummary } from '../fhir/reading-summary';
+import { parseSummaryRecordId } from '../records/minute-summaries';
 import type { SyncRecords } from '../fhir/transaction-entries';
 import type { PatientRecord, RecordStore } from '../records/store';
 import type { OutboxItem } from './outbox';
@@ -19,6 +21,12 @@ export function loadBatchRecords(store: RecordStore, items: readonly OutboxItem[
   const idsOf = (kind: OutboxItem['kind']) => items.filter((item) => item.kind === kind).map((item) => item.recordId);
   const visits = store.visitsByIds(idsOf('visit')).map((visit) => visitRecord(visit, careSetting));
   const readings = store.readingsByIds(idsOf('reading').map(Number));
+  // A summary is built from the readings in the store when it is sent: its minute has closed by then.
+  const summaries: MinuteSummary[] = idsOf('reading-summary').flatMap((recordId) => {
+    const key = parseSummaryRecordId(recordId);
+    const minute = store.summaryReadings(key);
+    return minute.length > 0 ? [{ recordId, key, readings: minute }] : [];
+  });
   const news2Rows = store.news2ByIds(idsOf('news2-charted'), idsOf('news2-score'));
   const news2 = { ...news2Rows, inputReadings: store.news2InputReadings(news2Rows.scores) };
   const patients = new Map<string, PatientRecord>();
@@ -30,10 +38,11 @@ export function loadBatchRecords(store: RecordStore, items: readonly OutboxItem[
     ...[...patients.keys()].map((id) => `patient:${id}`),
     ...visits.map((visit) => `visit:${visit.id}`),
     ...readings.map((reading) => `reading:${reading.id}`),
+    ...summaries.map((summary) => `reading-summary:${summary.recordId}`),
     ...news2.charted.map((charted) => `news2-charted:${charted.id}`),
     ...news2.scores.map((score) => `news2-score:${score.id}`),
   ]);
   const gone = items.filter((item) => !present.has(`${item.kind}:${item.recordId}`));
   // A patient travels with every batch that holds their data, whether or not their own row is due.
-  return { records: { patients: [...patients.values()], visits, devices: [], readings, news2 }, gone };
+  return { records: { patients: [...patients.values()], visits, devices: [], readings, summaries, news2 }, gone };
 }

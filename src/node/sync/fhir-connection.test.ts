@@ -21,7 +21,7 @@ const dataDir = trackedTempDir;
 
 describe('fhirServer settings', () => {
   it('default to no server, refuse plain http to another machine, and need client id and token URL for SMART', () => {
-    expect(StationSettingsSchema.parse({}).fhirServer).toEqual({ baseUrl: null, auth: 'smart', clientId: null, tokenUrl: null, extraCaFile: null, maxEntries: 500, requestTimeoutSeconds: 60 });
+    expect(StationSettingsSchema.parse({}).fhirServer).toEqual({ baseUrl: null, auth: 'smart', clientId: null, tokenUrl: null, extraCaFile: null, maxEntries: 500, requestTimeoutSeconds: 60, volume: 'minute-summaries' });
     expect(fhirServerSettings({ baseUrl: 'http://fhir.example.org/r4', auth: 'none' }).error?.issues[0]?.message).toBe('must be an https:// URL (http:// only to this machine)');
     expect(fhirServerSettings({ baseUrl: 'http://127.0.0.1:8080/fhir', auth: 'none' }).success).toBe(true);
     expect(fhirServerSettings({ baseUrl: 'https://fhir.example.org/r4' }).error?.issues.map((issue) => issue.path.join('.'))).toEqual(['clientId', 'tokenUrl']);

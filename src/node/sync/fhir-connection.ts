@@ -15,7 +15,7 @@ export const BEARER_TOKEN_VARIABLE = 'VITALBRIDGE_FHIR_TOKEN';
 
 export interface FhirConnectionOptions {
   /** The connection's part of the section (the batch size is the sync's). */
-  settings: Omit<StationSettings['fhirServer'], 'maxEntries'>;
+  settings: Omit<StationSettings['fhirServer'], 'maxEntries' | 'volume'>;
   dataDir: string;
   keyProvider: StationKeyProvider;
   env: NodeJS.ProcessEnv;

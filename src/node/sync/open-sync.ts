@@ -46,6 +46,7 @@ export async function openSync(options: OpenSyncOptions): Promise<OpenSync | nul
     careSetting: options.careSetting,
     softwareVersion: STATION_SOFTWARE_VERSION,
     maxEntries: fhirServer.maxEntries,
+    volume: fhirServer.volume,
     // Longer than a request may take, so a live claim is never taken over.
     leaseMs: 2 * fhirServer.requestTimeoutSeconds * 1_000,
     now: Date.now,

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { openRecordsDatabase } from '../records/database';
 import { FileKeyProvider } from '../records/key-provider';
 import { MIGRATIONS } from '../records/migrations';
+import { minuteStartOf, summaryDueAt } from '../records/minute-summaries';
 import { RecordStore } from '../records/store';
 import { tempDataDir, TestClock } from '../records/test-support';
 import { writeBatch } from '../station/persistence/recorder-batch';
@@ -151,6 +152,26 @@ describe('outbox states', () => {
     outbox.retryLater(again, 60_000);
     expect(outbox.dueNow()).toBe(2);
     expect(outbox.claim(10, 30_000)).toHaveLength(2);
+  });
+
+  it("dueNow brings a minute summary forward only to its minute's close, never to a minute still going", async () => {
+    const { outbox, clock, store } = await open();
+    const patient = store.createPatient(PATIENT);
+    outbox.markSent(outbox.claim(10, 30_000));
+    const oximeter = { ...SPO2, source: 'pulse-oximeter' } as const;
+    const start = clock.time;
+    store.recordReading(patient.id, null, { ...oximeter, receivedAt: start + 10_000 });
+    store.recordReading(patient.id, null, { ...oximeter, receivedAt: start + 70_000 });
+    // Both minutes are still going: nothing to bring forward, nothing due.
+    expect(outbox.dueNow()).toBe(0);
+    expect(outbox.claim(10, 30_000)).toEqual([]);
+    clock.time = summaryDueAt(minuteStartOf(start + 10_000));
+    const closed = outbox.claim(10, 30_000);
+    expect(closed).toHaveLength(1);
+    // The closed minute's summary in backoff comes forward; the next minute's, still going, does not.
+    outbox.retryLater(closed, 600_000);
+    expect(outbox.dueNow()).toBe(1);
+    expect(outbox.claim(10, 30_000).map((item) => item.recordId)).toEqual(closed.map((item) => item.recordId));
   });
 
   it('parks with the reason, shows it, never claims it again until staff retry', async () => {

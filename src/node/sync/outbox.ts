@@ -13,6 +13,7 @@
  * outbox only with its patient's erasure.
  */
 import type { RecordsDb } from '../records/database';
+import { SUMMARY_DUE_AT_SQL } from '../records/minute-summaries';
 import type { OutboxKind } from '../records/store';
 
 export interface OutboxItem {
@@ -117,9 +118,13 @@ export class Outbox {
     return this.db.prepare(`UPDATE outbox SET state = 'waiting', attempts = 0, next_attempt_at = 0, outcome = NULL, sent_at = NULL WHERE state = 'parked'`).run().changes;
   }
 
-  /** Staff's "Send now": waiting items are due at once, whatever their backoff said; returns how many. */
+  /**
+   * Staff's "Send now": waiting items are due at once, whatever their backoff said, except a minute
+   * summary whose minute is still going, which stays due when its minute has closed; returns how many.
+   */
   dueNow(): number {
-    return this.db.prepare(`UPDATE outbox SET next_attempt_at = 0 WHERE state = 'waiting' AND next_attempt_at > 0`).run().changes;
+    const due = `CASE kind WHEN 'reading-summary' THEN min(next_attempt_at, ${SUMMARY_DUE_AT_SQL}) ELSE 0 END`;
+    return this.db.prepare(`UPDATE outbox SET next_attempt_at = ${due} WHERE state = 'waiting' AND next_attempt_at > ${due}`).run().changes;
   }
 
   /** When the next item falls due (its backoff ends, or a dead claimant's lease); null when nothing is left to send. */

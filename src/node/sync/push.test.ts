@@ -31,7 +31,7 @@ function stored(bundle: Bundle): Reply {
   return { status: 200, retryAfterMs: null, body: { resourceType: 'Bundle', type: 'transaction-response', entry: (bundle.entry ?? []).map(() => ({ response: { status: '201 Created' } })) } };
 }
 
-async function station(readingCount: number, maxEntries = 500, careSetting: PushOptions['careSetting'] = 'station') {
+async function station(readingCount: number, maxEntries = 500, careSetting: PushOptions['careSetting'] = 'station', volume: PushOptions['volume'] = 'minute-summaries') {
   const dataDir = tempDataDir();
   const clock = new TestClock();
   const db = await openRecordsDatabase({ dataDir, keyProvider: new FileKeyProvider(dataDir) });
@@ -45,6 +45,7 @@ async function station(readingCount: number, maxEntries = 500, careSetting: Push
     stationId: '0123456789abcdef0123456789abcdef',
     patientIdentifierSystem: null,
     careSetting,
+    volume,
     softwareVersion: '0.0.0-test',
     maxEntries,
     leaseMs: 60_000,
@@ -126,4 +127,19 @@ describe('sync push', () => {
     expect(await s.pusher.push()).toMatchObject({ sent: 2, parked: 1 });
     expect(s.outbox.parked()[0]!.outcome).toMatch(/removed \(retention or erasure\) before it could be sent/);
   });
+
+  for (const volume of ['minute-summaries', 'all-readings'] as const) {
+    it(`(${volume}) parks a minute summary whose readings were all pruned before it was sent, and sends the rest`, async () => {
+      const s = await station(0, 500, 'station', volume);
+      const oximeter = { deviceId: 'ox-1', metric: 'spo2', unit: '%', deviceTime: null, source: 'pulse-oximeter' } as const;
+      s.store.recordReading(s.patient.id, null, { ...oximeter, value: 95, receivedAt: s.clock.time });
+      s.store.recordReading(s.patient.id, null, { ...oximeter, value: 96, receivedAt: s.clock.time + 60_000 });
+      s.db.prepare('DELETE FROM readings WHERE id = (SELECT min(id) FROM readings)').run();
+      s.clock.advance(3 * 60_000);
+      while ((await s.pusher.push()).answer !== null);
+      expect(s.outbox.parked().map((item) => item.kind)).toEqual(['reading-summary']);
+      expect(s.outbox.counts()).toMatchObject({ waiting: 0, inFlight: 0, parked: 1 });
+      expect(s.client.bundles.flatMap((bundle) => observationValues(bundle))).toEqual([96]);
+    });
+  }
 });

@@ -9,10 +9,18 @@
  *   is split in halves and each half sent again, until the items the server refuses on their own
  *   are parked with its OperationOutcome and everything else is sent.
  * Each answer is audited (counts, outbox sequence numbers and the HTTP status, never content).
+ *
+ * A minute summary of continuous readings (../records/minute-summaries.ts) is sent as the
+ * `volume` setting says, decided when it is claimed (its minute has closed): with
+ * 'minute-summaries' it goes as one Observation and the minute's readings taken during a
+ * physiological alarm are queued to go on their own; with 'all-readings' every reading of the
+ * minute is queued on its own instead and the summary row is done. Queued readings are ordinary
+ * outbox items (at most once each), so they travel in Bundles of maxEntries like any other.
  */
 import type { Bundle, BundleEntry } from '@medplum/fhirtypes';
 import type { VisitSetting } from '../fhir/encounter';
 import { transactionEntries } from '../fhir/transaction-entries';
+import type { SyncVolume } from '../records/minute-summaries';
 import type { RecordStore } from '../records/store';
 import { AuthorizationError } from './access-token';
 import { retryDelayMs } from './backoff';
@@ -35,6 +43,8 @@ export interface PushOptions {
   softwareVersion: string;
   /** Entries per Bundle (setting sync.maxEntries, default 500). */
   maxEntries: number;
+  /** What is sent of continuous readings (setting fhirServer.volume). */
+  volume: SyncVolume;
   /** How long a claim holds before another worker may take the items (longer than a request may take). */
   leaseMs: number;
   now: () => number;
@@ -69,7 +79,7 @@ export class SyncPusher {
 
   async push(signal?: AbortSignal): Promise<PushReport> {
     const report: PushReport = { sent: 0, retrying: 0, parked: 0, answer: null };
-    const claimed = this.outbox.claim(this.options.maxEntries, this.options.leaseMs);
+    const claimed = this.#claim();
     if (claimed.length === 0) return report;
     const { items, gone } = this.#fit(claimed);
     if (gone.length > 0) {
@@ -79,6 +89,41 @@ export class SyncPusher {
     }
     if (items.length > 0) await this.#send(items, report, signal);
     return report;
+  }
+
+  /**
+   * The oldest due items, the volume setting applied. A claim of summaries that were all done by
+   * queueing their readings ('all-readings') is followed by another, which takes those readings:
+   * a push that sends nothing means that nothing is due.
+   */
+  #claim(): OutboxItem[] {
+    for (;;) {
+      const claimed = this.outbox.claim(this.options.maxEntries, this.options.leaseMs);
+      const items = this.#applyVolume(claimed);
+      if (items.length > 0 || claimed.length === 0) return items;
+    }
+  }
+
+  /**
+   * Queues the readings the claimed summaries send on their own, and returns the claim without
+   * the summaries that are done by that ('all-readings'). Queueing twice (a summary claimed again
+   * after a failed send) queues nothing new.
+   */
+  #applyVolume(claimed: OutboxItem[]): OutboxItem[] {
+    const summaries = claimed.filter((item) => item.kind === 'reading-summary');
+    if (summaries.length === 0) return claimed;
+    const { records } = loadBatchRecords(this.store, summaries, this.options.careSetting);
+    const minutes = records.summaries.map((summary) => summary.readings);
+    if (this.options.volume === 'all-readings') {
+      this.store.queueOnTheirOwn(minutes.flat());
+      // Done: its readings go on their own. One without readings left is parked as removed by push().
+      const done = new Set(records.summaries.map((summary) => summary.recordId));
+      const expanded = summaries.filter((item) => done.has(item.recordId));
+      this.outbox.markSent(expanded);
+      return claimed.filter((item) => !expanded.includes(item));
+    }
+    this.store.queueOnTheirOwn(this.store.readingsDuringAlarms(minutes.flat()));
+    return claimed;
   }
 
   /** Drops whole groups from the end of the claim (back to waiting) until its Bundle fits in maxEntries. */

@@ -67,6 +67,7 @@ describe('a patient chosen from the server by lookup', () => {
       // Another system in the settings: the server's own is what the chosen Patient carries.
       patientIdentifierSystem: 'https://clinic.example/mrn',
       careSetting: 'station',
+      volume: 'minute-summaries',
       softwareVersion: '0.0.0-test',
       maxEntries: 8,
       leaseMs: 60_000,

@@ -70,8 +70,9 @@ async function stationWithBacklog(baseUrl: string): Promise<string> {
     store.recordReading(patient.id, visit.id, { deviceId: 'ox-1', metric: pulse ? 'pulseRate' : 'spo2', value: pulse ? 60 + (i % 40) : 90 + (i % 10), unit: pulse ? '/min' : '%', deviceTime: null, receivedAt: start + i * 60_000, source: 'pulse-oximeter' });
   }
   db.close();
-  // Medplum refuses transactions with conditional creates of more than 8 entries.
-  const fhirServer = { ...DEFAULT_SETTINGS.fhirServer, baseUrl, auth: 'none' as const, maxEntries: 8, requestTimeoutSeconds: 3 };
+  // Medplum refuses transactions with conditional creates of more than 8 entries. Every reading on
+  // its own: each minute's summary row becomes its reading's row when claimed, the longer path.
+  const fhirServer = { ...DEFAULT_SETTINGS.fhirServer, baseUrl, auth: 'none' as const, maxEntries: 8, requestTimeoutSeconds: 3, volume: 'all-readings' as const };
   saveSettings(confSettingsStorage(dataDir), { ...DEFAULT_SETTINGS, fhirServer });
   return dataDir;
 }

@@ -4,7 +4,8 @@
  * the server's issue codes only: an OperationOutcome's diagnostics may quote the refused values
  * (patient data), so they are never shown here; the whole outcome stays in the encrypted outbox.
  */
-import type { Outbox } from './outbox';
+import { parseSummaryRecordId } from '../records/minute-summaries';
+import type { Outbox, ParkedItem } from './outbox';
 import type { PushReport } from './push';
 
 export interface ParkedStatus {
@@ -33,8 +34,18 @@ const ISSUES_LISTED = 3;
 
 export function syncStatus(outbox: Pick<Outbox, 'counts' | 'parked'>, server: string | null): SyncStatus {
   const counts = outbox.counts();
-  const parkedItems = outbox.parked(PARKED_LISTED).map(({ outcome, ...item }) => ({ ...item, reason: parkedReason(outcome) }));
+  const parkedItems = outbox.parked(PARKED_LISTED).map(({ outcome, ...item }) => ({ ...item, recordId: shownRecordId(item), reason: parkedReason(outcome) }));
   return { server, lastSuccessAt: counts.lastSentAt, waiting: counts.waiting, inFlight: counts.inFlight, parked: counts.parked, parkedItems };
+}
+
+/**
+ * A minute summary's record id names the patient, visit and device (JSON, as long as a device id);
+ * staff see its metric and minute instead, e.g. `spo2 2025-01-15T09:01Z`, short and without ids.
+ */
+function shownRecordId(item: Pick<ParkedItem, 'kind' | 'recordId'>): string {
+  if (item.kind !== 'reading-summary') return item.recordId;
+  const { metric, minuteStart } = parseSummaryRecordId(item.recordId);
+  return `${metric} ${new Date(minuteStart).toISOString().slice(0, 16)}Z`;
 }
 
 interface Issue {

@@ -24,10 +24,13 @@ export const syncVerb: Verb = {
   help: `Usage: npm run -s cli -- sync [--once] [--status] [--data-dir DIR]
 
 Sends what the records' outbox holds (patients, visits, readings, NEWS2) to the FHIR server of the
-settings (section fhirServer: baseUrl, auth, clientId, tokenUrl, maxEntries, requestTimeoutSeconds),
-oldest first, as transaction Bundles of conditional creates, so nothing is ever stored twice. A
-failed batch (an error, or no answer within requestTimeoutSeconds) waits for its backoff; a refused one is parked with the server's answer until staff retry it. Each
-answer is audited as "cli" (sync.push: counts and outbox numbers only).
+settings (section fhirServer: baseUrl, auth, clientId, tokenUrl, maxEntries, volume,
+requestTimeoutSeconds), oldest first, as transaction Bundles of conditional creates, so nothing is
+ever stored twice. A failed batch (an error, or no answer within requestTimeoutSeconds) waits for
+its backoff; a refused one is parked with the server's answer until staff retry it. Each answer is
+audited as "cli" (sync.push: counts and outbox numbers only). An oximeter's readings go as one
+summary per metric and closed minute plus those during an alarm (volume 'minute-summaries', the
+default), or each on its own ('all-readings').
 
   (no option)  keep sending, also what the station records meanwhile, until Ctrl-C or SIGTERM
   --once       send until nothing is due, then exit

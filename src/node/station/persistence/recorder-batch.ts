@@ -22,14 +22,19 @@ export type RecordedWrite =
       kind: 'alarm-raised';
       encounter: EncounterTag;
       alarmId: string;
+      alarmKind: AlarmLogEntry['kind'];
       priority: AlarmLogEntry['priority'];
       condition: string;
       raisedAt: number;
+      /** When its condition ended, if it had by the time the recorder saw it. */
+      clearedAt: number | null;
       acknowledgedBy: string | null;
     }
   /** storedId: the alarm's row, when a committed batch has reported it; otherwise its raise is in the same batch. */
   | { kind: 'alarm-escalated'; alarmId: string; storedId: string | null; priority: AlarmLogEntry['priority'] }
   | { kind: 'alarm-acknowledged'; alarmId: string; storedId: string | null; by: string }
+  /** Its condition ended (clearedAt), or came back (null). */
+  | { kind: 'alarm-cleared'; alarmId: string; storedId: string | null; clearedAt: number | null }
   | { kind: 'news2-charted'; encounter: EncounterTag; charted: News2ChartedInput }
   | { kind: 'news2-score'; encounter: EncounterTag; score: News2ScoreInput };
 
@@ -100,7 +105,8 @@ function writeOne(store: RecordStore, write: RecordedWrite, written: { readings:
       return;
     case 'alarm-raised': {
       const { patientId, visitId } = write.encounter;
-      const stored = store.raiseAlarm(patientId, visitId, { priority: write.priority, condition: write.condition }, write.raisedAt);
+      const stored = store.raiseAlarm(patientId, visitId, { kind: write.alarmKind, priority: write.priority, condition: write.condition }, write.raisedAt);
+      if (write.clearedAt !== null) store.setAlarmEnd(stored.id, write.clearedAt);
       if (write.acknowledgedBy !== null) store.acknowledgeAlarm(stored.id, write.acknowledgedBy);
       storedAlarms.set(write.alarmId, stored.id);
       written.alarms += 1;
@@ -113,11 +119,13 @@ function writeOne(store: RecordStore, write: RecordedWrite, written: { readings:
       store.recordNews2Score(write.encounter.patientId, write.encounter.visitId, write.score);
       return;
     case 'alarm-escalated':
-    case 'alarm-acknowledged': {
+    case 'alarm-acknowledged':
+    case 'alarm-cleared': {
       // The raise always precedes these in queue order, in this batch or an earlier committed one.
       const storedId = write.storedId ?? storedAlarms.get(write.alarmId);
       if (!storedId) return;
       if (write.kind === 'alarm-escalated') store.raiseAlarmPriority(storedId, write.priority);
+      else if (write.kind === 'alarm-cleared') store.setAlarmEnd(storedId, write.clearedAt);
       else store.acknowledgeAlarm(storedId, write.by);
     }
   }

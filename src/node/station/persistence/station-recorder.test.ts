@@ -198,6 +198,25 @@ describe('station recorder', () => {
     expect(store.alarmPatient((db.prepare('SELECT id FROM alarms LIMIT 1').pluck().get() as string))).toBe(encounter.patientId);
   });
 
+  it("records each alarm's kind and when its condition ended, again when it comes back and ends once more", async () => {
+    const { recorder, db } = await setUp();
+    const ends = () => db.prepare('SELECT kind, ended_at FROM alarms ORDER BY raised_at').all();
+    // Raised and already ended by the time the recorder first sees it (a flush interval can span both).
+    recorder.recordAlarmLog([logEntry({ clearedAt: T0 + 4_000 }), logEntry({ alarmId: 'A2', key: 'technical:cuff:disconnected', kind: 'technical', message: 'cuff disconnected', raisedAt: T0 + 5 })]);
+    await recorder.flush();
+    expect(ends()).toEqual([
+      { kind: 'physiological', ended_at: T0 + 4_000 },
+      { kind: 'technical', ended_at: null },
+    ]);
+    recorder.recordAlarmLog([logEntry({ clearedAt: null, recurrences: 1 })]);
+    await recorder.flush();
+    expect(ends()[0]).toEqual({ kind: 'physiological', ended_at: null });
+    recorder.recordAlarmLog([logEntry({ clearedAt: T0 + 9_000, recurrences: 1 })]);
+    recorder.recordAlarmLog([logEntry({ clearedAt: T0 + 9_000, recurrences: 1 })]);
+    await recorder.flush();
+    expect(ends()[0]).toEqual({ kind: 'physiological', ended_at: T0 + 9_000 });
+  });
+
   it('close waits for the last batch to commit and ends the worker; nothing is accepted afterwards', async () => {
     const { store, encounter, recorder, threads } = await setUp();
     let workerExited = false;

@@ -67,6 +67,7 @@ interface SeenAlarm {
   storedId: string | null;
   priority: AlarmLogEntry['priority'];
   acknowledged: boolean;
+  clearedAt: number | null;
 }
 
 export class StationRecorder {
@@ -133,22 +134,28 @@ export class StationRecorder {
     if (segment.samples.length * periodMs >= this.#segmentMs) this.#endSegment(key);
   }
 
-  /** Takes the alarm engine's log as it stands and queues whatever is new: raised, escalated, acknowledged. */
+  /** Takes the alarm engine's log as it stands and queues whatever is new: raised, escalated, acknowledged, ended (or back). */
   recordAlarmLog(log: readonly AlarmLogEntry[]): void {
     for (const entry of log) {
       const seen = this.#alarms.get(entry.alarmId);
       if (!seen) {
-        this.#alarms.set(entry.alarmId, { storedId: null, priority: entry.priority, acknowledged: entry.acknowledgedBy !== null });
+        this.#alarms.set(entry.alarmId, { storedId: null, priority: entry.priority, acknowledged: entry.acknowledgedBy !== null, clearedAt: entry.clearedAt });
         this.#enqueue({
           kind: 'alarm-raised',
           encounter: this.#currentTag(),
           alarmId: entry.alarmId,
+          alarmKind: entry.kind,
           priority: entry.priority,
           condition: entry.message,
           raisedAt: entry.raisedAt,
+          clearedAt: entry.clearedAt,
           acknowledgedBy: entry.acknowledgedBy?.id ?? null,
         });
         continue;
+      }
+      if (entry.clearedAt !== seen.clearedAt) {
+        seen.clearedAt = entry.clearedAt;
+        this.#enqueue({ kind: 'alarm-cleared', alarmId: entry.alarmId, storedId: null, clearedAt: entry.clearedAt });
       }
       if (entry.priority !== seen.priority) {
         seen.priority = entry.priority;
@@ -287,7 +294,7 @@ export class StationRecorder {
     const batch = this.#pending;
     this.#pending = [];
     for (const write of batch) {
-      if (write.kind === 'alarm-escalated' || write.kind === 'alarm-acknowledged') write.storedId ??= this.#alarms.get(write.alarmId)?.storedId ?? null;
+      if (write.kind === 'alarm-escalated' || write.kind === 'alarm-acknowledged' || write.kind === 'alarm-cleared') write.storedId ??= this.#alarms.get(write.alarmId)?.storedId ?? null;
     }
     const outcome = await this.#writer.write(batch);
     if (!outcome.committed) {

@@ -71,6 +71,8 @@ export async function openStationRecords(options: StationRecordsOptions): Promis
   const db = await openRecordsDatabase({ dataDir: options.dataDir, keyProvider: key });
   try {
     const store = new RecordStore(db);
+    // This launch's alarm engine starts empty: what the last one left open has ended.
+    store.endOpenAlarms(Date.now());
     const audit = await openAuditLog(db, { dataDir: options.dataDir, keyProvider: options.keyProvider.auditKeyProvider() });
     const users = new UserDirectory(db);
     const authenticatorOptions: AuthenticatorOptions = options.inactivityLockMs === undefined ? {} : { inactivityLockMs: options.inactivityLockMs };
