@@ -133,7 +133,7 @@ describe('CMS50D+ v4.6 frame (MarkMLl/Contec_cms50dplus)', async () => {
       { type: 'status', condition: 'ok' },
       { type: 'observation', metric: 'spo2', value: 99, unit: '%', time: null },
       { type: 'observation', metric: 'pulseRate', value: 61, unit: '/min', time: null },
-      { type: 'waveform', metric: 'pleth', rateHz: 60, samples: [85] },
+      { type: 'waveform', metric: 'pleth', rateHz: 60, samples: [85], scale: { min: 0, max: 127 } },
     ]);
     // The driver's first write, A7, stands where the recording has A1, so the replay releases the
     // frame then. It arrives while the driver awaits the 0x0C for A7 and is shown as live data; the

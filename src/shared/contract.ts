@@ -90,6 +90,10 @@ export function stationReading(fields: Omit<StationReading, 'loinc' | 'mdc' | 'p
   return { measurementId: null, ...fields, ...readingCodes(fields.metric, fields.source), provenance: fields.deviceTime === null ? 'live' : 'stored' };
 }
 
+export const RawScaleSchema = z
+  .strictObject({ min: z.number().finite(), max: z.number().finite() })
+  .refine((scale) => scale.max > scale.min, 'a raw scale spans from min up to a larger max');
+
 export const WaveformBatchSchema = z.object({
   deviceId: z.string().max(200),
   metric: z.enum(['pleth', 'ecg']),
@@ -97,6 +101,8 @@ export const WaveformBatchSchema = z.object({
   /** Station wall clock of the first sample; consecutive chunks with a gap show the gap. */
   startedAt: z.number(),
   samples: z.array(z.number().finite()).max(100_000),
+  /** The raw range the device declares for these samples (readings.ts RawScale); absent when it declares none. */
+  scale: RawScaleSchema.optional(),
 });
 export type WaveformBatch = z.infer<typeof WaveformBatchSchema>;
 

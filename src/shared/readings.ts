@@ -25,6 +25,14 @@ export interface WaveformChunk {
   rateHz: number;
   /** The device's own sample values, in device order. */
   samples: number[];
+  /** The range the device's raw samples span (a pleth has no physical unit): exports scale by it. */
+  scale?: RawScale;
+}
+
+/** A device's raw sample range, e.g. the CMS50 pleth's 7 bits, 0..127 (device-protocols.md, package 0x01 byte 3). */
+export interface RawScale {
+  min: number;
+  max: number;
 }
 
 /** Device-reported conditions that decide whether its numbers can be trusted right now. */

@@ -50,7 +50,7 @@ describe('FHIR export of the real captures', { timeout: 60_000 }, () => {
       expect(bundle.entry?.filter((entry) => entry.resource?.resourceType === 'Observation').length).toBeGreaterThan(0);
       expect(bundleProblems(bundle)).toEqual([]);
 
-      const entries = transactionEntries(context.stationId, { patients: [patient], visits: context.visits.map((v) => ({ ...v, setting: 'station' as const })), devices: [], readings, summaries: [], news2: { charted: [], scores: [], inputReadings: [] } }, { ...SETTINGS, softwareVersion: context.softwareVersion, recordedAt: AT });
+      const entries = transactionEntries(context.stationId, { patients: [patient], visits: context.visits.map((v) => ({ ...v, setting: 'station' as const })), devices: [], readings, summaries: [], pleth: [], news2: { charted: [], scores: [], inputReadings: [] } }, { ...SETTINGS, softwareVersion: context.softwareVersion, recordedAt: AT });
       const transaction: Bundle = { resourceType: 'Bundle', type: 'transaction', entry: entries };
       expect(bundleProblems(transaction)).toEqual([]);
     } finally {

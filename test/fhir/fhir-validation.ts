@@ -148,9 +148,32 @@ function bloodPressureProblems(observation: Observation): string[] {
   return problems;
 }
 
+/**
+ * A pleth segment (MDC 150452, src/node/fhir/pleth-segment.ts): a one-dimensional SampledData of
+ * raw integers, a dimensionless UCUM origin, a positive period and factor, and no more than 10 s
+ * of samples between effectivePeriod's start and end.
+ */
+function plethProblems(observation: Observation): string[] {
+  const sampled = observation.valueSampledData;
+  if (!sampled) return ['pleth: no valueSampledData'];
+  const problems: string[] = [];
+  if (sampled.dimensions !== 1) problems.push(`pleth: ${sampled.dimensions} dimensions, expected 1`);
+  if (!(sampled.period > 0)) problems.push(`pleth: period ${sampled.period} ms is not positive`);
+  if (!(typeof sampled.factor === 'number' && sampled.factor > 0)) problems.push(`pleth: factor ${sampled.factor} is not positive`);
+  if (sampled.origin.system !== UCUM_SYSTEM || sampled.origin.code !== '1' || typeof sampled.origin.value !== 'number') problems.push('pleth: origin is not a dimensionless UCUM quantity');
+  const samples = (sampled.data ?? '').split(' ');
+  if (!samples.every((sample) => /^-?\d+$/.test(sample))) problems.push('pleth: data are not raw integers');
+  const { start, end } = observation.effectivePeriod ?? {};
+  const spanMs = start && end ? Date.parse(end) - Date.parse(start) : NaN;
+  if (!(Math.abs(spanMs - samples.length * sampled.period) < 1)) problems.push(`pleth: effectivePeriod of ${spanMs} ms is not its ${samples.length} samples`);
+  if (spanMs > 10_000) problems.push(`pleth: a segment of ${spanMs} ms, more than 10 s`);
+  return problems;
+}
+
 /** Our own rules; only Observations have any. */
 export function stationRuleProblems(resource: Resource): string[] {
   if (resource.resourceType !== 'Observation') return [];
+  if (resource.code.coding?.some((coding) => coding.system === MDC_SYSTEM && coding.code === '150452')) return plethProblems(resource);
   if (resource.code.coding?.some((coding) => coding.system === LOINC_SYSTEM && coding.code === '85354-9')) return bloodPressureProblems(resource);
   const metrics = metricsOf(resource);
   if (metrics.length === 0) return resource.valueQuantity ? quantityProblems('Observation', resource.valueQuantity, []) : [];

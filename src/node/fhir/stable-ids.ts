@@ -30,6 +30,7 @@ export type RecordKind =
   | 'reading'
   | 'bp-panel'
   | 'reading-summary'
+  | 'pleth-segment'
   | 'news2-charted'
   | 'news2-score'
   | 'person'

@@ -40,6 +40,7 @@ const records: SyncRecords = {
   devices: [{ deviceId: 'simulated:cuff', manufacturer: 'Omron', model: 'HEM-790IT', vendorId: 0x0590, productId: 0x0028, driverId: 'omron-hem-790it', driverVersion: '1' }],
   readings: [systolic, spo2, diastolic],
   summaries: [],
+  pleth: [],
   news2: { charted: [charted], scores: [score], inputReadings: [systolic, spo2, diastolic, temperature] },
 };
 

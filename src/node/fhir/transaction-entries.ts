@@ -8,6 +8,7 @@
  *   took place), the peripherals known, readings, NEWS2 charted observations and scores. Every
  *   reading, visit and NEWS2 row must belong to one of `records.patients`. `records.summaries`:
  *   per-minute summaries of continuous readings (./reading-summary.ts), one Observation each.
+ *   `records.pleth`: pleth segments staff asked to send (./pleth-segment.ts), one Observation each.
  * - `options.patientIdentifierSystem`: the `records.patientIdentifierSystem` setting, or null.
  * - `options.softwareVersion`: the station's version, for its Device.
  * - `options.recordedAt`: ms since epoch, the batch's Provenance.recorded.
@@ -25,13 +26,14 @@
  * The last entry is the batch's Provenance, targeting its Observations and Encounters.
  */
 import type { BundleEntry, Identifier, Observation, Resource } from '@medplum/fhirtypes';
-import type { PatientRecord, StoredNews2Charted, StoredNews2Score, StoredReading } from '../records/store';
+import type { PatientRecord, StoredNews2Charted, StoredNews2Score, StoredReading, StoredWaveform } from '../records/store';
 import { peripheralDevice, stationDevice, type PeripheralRecord } from './devices';
 import { encounterResource, type VisitRecord } from './encounter';
 import { bundleLinks } from './links';
 import { chartedObservation, news2ScoreObservation, type News2InputRefs } from './news2';
 import { clinicIdentifier, patientResource } from './patient';
 import { batchProvenance } from './provenance';
+import { plethObservation } from './pleth-segment';
 import { observationKeys, ReadingObservations } from './reading-observations';
 import { summaryObservation, type MinuteSummary } from './reading-summary';
 import { StationIds } from './stable-ids';
@@ -42,6 +44,8 @@ export interface SyncRecords {
   devices: readonly PeripheralRecord[];
   readings: readonly StoredReading[];
   summaries: readonly MinuteSummary[];
+  /** Pleth segments staff asked to send (RecordStore.queueVisitPleth), one SampledData Observation each (./pleth-segment.ts). */
+  pleth: readonly StoredWaveform[];
   /**
    * `inputReadings`: the device readings the scores used, with the other parts of their
    * measurements (RecordStore.news2InputReadings), to name the Observation each became.
@@ -81,6 +85,7 @@ export function transactionEntries(stationId: string, records: SyncRecords, opti
   };
   records.readings.forEach((row) => ownPatient(row, 'reading'));
   records.summaries.forEach((summary) => ownPatient(summary.key, 'reading summary'));
+  records.pleth.forEach((segment) => ownPatient(segment, 'pleth segment'));
   records.visits.forEach((row) => ownPatient(row, 'visit'));
   records.news2.charted.forEach((row) => ownPatient(row, 'charted NEWS2 observation'));
   records.news2.scores.forEach((row) => ownPatient(row, 'NEWS2 score'));
@@ -97,12 +102,17 @@ export function transactionEntries(stationId: string, records: SyncRecords, opti
     const device = known.get(reading.deviceId);
     peripherals.set(reading.deviceId, { ...device, deviceId: reading.deviceId, source: device?.source ?? reading.source });
   }
+  // Only an oximeter records a pleth.
+  for (const segment of records.pleth) {
+    if (!peripherals.has(segment.deviceId)) peripherals.set(segment.deviceId, { ...known.get(segment.deviceId), deviceId: segment.deviceId, source: known.get(segment.deviceId)?.source ?? 'pulse-oximeter' });
+  }
 
   const observations = new ReadingObservations(links);
   const readingResources = [
     ...records.readings.flatMap((reading) => observations.add(reading)),
     ...observations.finish(),
     ...records.summaries.map((summary) => summaryObservation(summary, links)),
+    ...records.pleth.map((segment) => plethObservation(segment, links)),
   ];
   const inBatch = new Set(readingResources.map((resource) => resource.id));
   const chartedInBatch = new Set(records.news2.charted.map((charted) => charted.id));

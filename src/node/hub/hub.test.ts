@@ -187,6 +187,16 @@ describe('PeripheralHub readings', () => {
     expect(waveforms.map((batch) => batch.startedAt - t0)).toEqual([-100, 0, 2_010]);
     expect(waveforms[1]?.samples).toEqual([15, 16, 17, 18, 19]);
   });
+
+  it("forwards the raw scale a driver declares with its pleth, and drops a chunk whose scale is not a range, with a logged reason", async () => {
+    const oximeter = hid.attach(OXIMETER);
+    await startHub();
+    oximeter.send(TEST_REPORT.pleth, 10, 11);
+    oximeter.send(TEST_REPORT.plethUpsideDownScale, 12, 13);
+    await advance(10);
+    expect(waveforms.map((batch) => [batch.samples, batch.scale])).toEqual([[[10, 11], { min: 0, max: 255 }]]);
+    expect(logged.join('\n')).toMatch(/pleth: bad raw scale/);
+  });
 });
 
 describe('PeripheralHub states and plug cycles', () => {

@@ -5,7 +5,7 @@
  * Node host and under the CLI.
  */
 import { randomUUID } from 'node:crypto';
-import { stationReading, type DEVICE_STATES, type DeviceInfo, type StationReading, type WaveformBatch } from '../../shared/contract';
+import { RawScaleSchema, stationReading, type DEVICE_STATES, type DeviceInfo, type StationReading, type WaveformBatch } from '../../shared/contract';
 import { toCanonicalUnit } from '../../shared/clinical/units';
 import { SIGNAL_CONDITIONS, type DriverOutput, type Observation, type SignalCondition, type WaveformChunk } from '../../shared/readings';
 import { isMetric, UCUM_UNITS, type Metric } from '../../shared/vitals';
@@ -504,7 +504,8 @@ export class PeripheralHub extends TypedEmitter<HubEvents> {
       device.waveforms.set(chunk.metric, timeline);
     }
     const startedAt = timeline.place(receivedAt, chunk.rateHz, chunk.samples.length);
-    this.emit('waveform', { deviceId: device.id, metric: chunk.metric, rateHz: chunk.rateHz, startedAt, samples: [...chunk.samples] });
+    const scale = chunk.scale ? { scale: { min: chunk.scale.min, max: chunk.scale.max } } : {};
+    this.emit('waveform', { deviceId: device.id, metric: chunk.metric, rateHz: chunk.rateHz, startedAt, samples: [...chunk.samples], ...scale });
   }
 
   /** While a session runs, its state follows what the driver reports. */
@@ -608,5 +609,6 @@ function waveformProblem(chunk: WaveformChunk): string | undefined {
   if (typeof chunk.rateHz !== 'number' || !(chunk.rateHz > 0 && chunk.rateHz <= MAX_WAVEFORM_RATE_HZ)) return `${chunk.metric}: implausible sample rate ${String(chunk.rateHz)}`;
   if (!Array.isArray(chunk.samples) || chunk.samples.length === 0 || chunk.samples.length > MAX_WAVEFORM_SAMPLES) return `${chunk.metric}: bad sample count`;
   if (!chunk.samples.every((sample) => typeof sample === 'number' && Number.isFinite(sample))) return `${chunk.metric}: non-numeric sample`;
+  if (chunk.scale !== undefined && !RawScaleSchema.safeParse(chunk.scale).success) return `${chunk.metric}: bad raw scale`;
   return undefined;
 }

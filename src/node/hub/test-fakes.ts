@@ -190,11 +190,12 @@ export class FakeSerialPort implements SerialPortHandle {
 }
 
 /** Report commands of the HID test driver. */
-export const TEST_REPORT = { spo2: 1, probeOff: 2, probeOk: 3, pleth: 4, crash: 0xee, finish: 0xf0, temperatureF: 5, pulseRate: 6, spo2InWrongUnit: 7 } as const;
+export const TEST_REPORT = { spo2: 1, probeOff: 2, probeOk: 3, pleth: 4, crash: 0xee, finish: 0xf0, temperatureF: 5, pulseRate: 6, spo2InWrongUnit: 7, plethUpsideDownScale: 8 } as const;
 
 /**
  * A small HID driver for hub tests. Report `[command, value, ...]`: spo2 / pulseRate /
- * temperature °F observations, probe status, a pleth chunk of the following bytes at 50 Hz, a
+ * temperature °F observations, probe status, a pleth chunk of the following bytes at 50 Hz (on a
+ * byte's scale 0..255, or on one whose max is below its min), a
  * crash (throws), or a normal end of session. Counts requestMeasurement calls.
  */
 export class TestHidDriver implements Driver {
@@ -227,7 +228,10 @@ export class TestHidDriver implements Driver {
             ctx.emit({ type: 'status', condition: 'ok' });
             break;
           case TEST_REPORT.pleth:
-            ctx.emit({ type: 'waveform', metric: 'pleth', rateHz: 50, samples: [...report.subarray(1)] });
+            ctx.emit({ type: 'waveform', metric: 'pleth', rateHz: 50, samples: [...report.subarray(1)], scale: { min: 0, max: 255 } });
+            break;
+          case TEST_REPORT.plethUpsideDownScale:
+            ctx.emit({ type: 'waveform', metric: 'pleth', rateHz: 50, samples: [...report.subarray(1)], scale: { min: 255, max: 0 } });
             break;
           case TEST_REPORT.crash:
             throw new Error('corrupt frame from device');

@@ -317,6 +317,41 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 11,
+    description: "a waveform segment keeps its device's raw scale; the pleth of a visit can be queued for the FHIR server on staff's request",
+    up(db) {
+      // Rebuilt as in version 10 to add the kind; 'pleth-segment' joins the unique index, so a
+      // second request for the same visit queues no segment twice. Segments recorded before this
+      // version have no scale (null): nothing says what their raw numbers mean, so none is sent.
+      db.exec(`
+        ALTER TABLE waveform_segments ADD COLUMN raw_min REAL;
+        ALTER TABLE waveform_segments ADD COLUMN raw_max REAL;
+        CREATE INDEX waveforms_by_visit ON waveform_segments(visit_id, started_at) WHERE visit_id IS NOT NULL;
+        CREATE TABLE outbox_v11 (
+          seq INTEGER PRIMARY KEY,
+          kind TEXT NOT NULL CHECK (kind IN ('patient', 'visit', 'reading', 'reading-summary', 'news2-charted', 'news2-score', 'pleth-segment')),
+          record_id TEXT NOT NULL,
+          patient_id TEXT NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+          group_key TEXT,
+          queued_at INTEGER NOT NULL,
+          state TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting', 'in-flight', 'sent', 'parked')),
+          attempts INTEGER NOT NULL DEFAULT 0,
+          next_attempt_at INTEGER NOT NULL DEFAULT 0,
+          lease_until INTEGER,
+          sent_at INTEGER,
+          outcome TEXT
+        ) STRICT;
+        INSERT INTO outbox_v11 SELECT seq, kind, record_id, patient_id, group_key, queued_at, state, attempts, next_attempt_at, lease_until, sent_at, outcome FROM outbox;
+        DROP TABLE outbox;
+        ALTER TABLE outbox_v11 RENAME TO outbox;
+        CREATE INDEX outbox_by_state ON outbox(state, seq);
+        CREATE INDEX outbox_by_patient ON outbox(patient_id);
+        CREATE INDEX outbox_by_group ON outbox(group_key) WHERE group_key IS NOT NULL;
+        CREATE UNIQUE INDEX outbox_once ON outbox(kind, record_id) WHERE kind IN ('reading', 'reading-summary', 'pleth-segment');
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -8,6 +8,7 @@ import { ALARM_METRICS, type AlarmMetric, type LimitChangeRecord } from '../../s
 import type { Alarm } from '../../shared/clinical/alarm-engine';
 import { toCanonicalUnit } from '../../shared/clinical/units';
 import { STATION_ROLES, type StationRole } from '../../shared/roles';
+import { RawScaleSchema } from '../../shared/contract';
 import { PatientDetailsSchema, type PatientDetails } from '../../shared/contract-records';
 import { MEASUREMENT_SOURCES, METRICS, UCUM_UNITS, type MeasurementSource, type Metric, type UcumUnit } from '../../shared/vitals';
 import type { RecordsDb } from './database';
@@ -15,7 +16,7 @@ import { isContinuous, minuteStartOf, MINUTE_MS, summaryDueAt, summaryRecordId, 
 import { decodeSamples, encodeSamples } from './waveform-blob';
 
 /** What an outbox row announces; the sync worker turns it into FHIR resources. */
-export const OUTBOX_KINDS = ['patient', 'visit', 'reading', 'reading-summary', 'news2-charted', 'news2-score'] as const;
+export const OUTBOX_KINDS = ['patient', 'visit', 'reading', 'reading-summary', 'news2-charted', 'news2-score', 'pleth-segment'] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
 export class RecordInputError extends Error {
@@ -61,8 +62,19 @@ export const WaveformInputSchema = z.object({
   rateHz: z.number().positive().max(10_000),
   startedAt: z.number().int().nonnegative(),
   samples: z.array(z.number().finite()).min(1).max(100_000),
+  /** The device's raw range for these samples; null when it declared none (and in rows recorded before it was kept). */
+  scale: RawScaleSchema.nullable().default(null),
 });
-export type WaveformInput = z.infer<typeof WaveformInputSchema>;
+export type WaveformInput = z.input<typeof WaveformInputSchema>;
+export type StoredWaveform = z.output<typeof WaveformInputSchema> & { id: number; patientId: string; visitId: string | null };
+
+/** What a request to send a visit's pleth did: segments newly queued, queued before, and kept but not sendable. */
+export interface PlethQueueResult {
+  queued: number;
+  alreadyQueued: number;
+  /** Segments without a raw scale (recorded before it was kept): their numbers have no stated meaning. */
+  unscaled: number;
+}
 
 /** What staff chart by hand for NEWS2 (news2-from-station.ts ManualNews2Entries), kept with who and when. */
 export const NEWS2_CHARTED_KINDS = ['respiratoryRate', 'consciousness', 'onOxygen', 'spo2Scale2'] as const;
@@ -178,6 +190,20 @@ function patientFromRow(row: Record<string, unknown>): PatientRecord {
       ? { serverPatient: { serverId: row.server_id as string, identifierSystem: row.server_identifier_system as string | null } }
       : {}),
     createdAt: row.created_at as number,
+  };
+}
+
+function waveformFromRow(row: Record<string, unknown>): StoredWaveform {
+  return {
+    id: row.id as number,
+    patientId: row.patient_id as string,
+    visitId: row.visit_id as string | null,
+    deviceId: row.device_id as string,
+    metric: row.metric as StoredWaveform['metric'],
+    rateHz: row.rate_hz as number,
+    startedAt: row.started_at as number,
+    samples: decodeSamples(row.samples as Buffer),
+    scale: row.raw_max === null ? null : { min: row.raw_min as number, max: row.raw_max as number },
   };
 }
 
@@ -424,7 +450,7 @@ export class RecordStore {
     return [...byId.values()].sort((a, b) => a.receivedAt - b.receivedAt || a.id - b.id);
   }
 
-  #rowsByIds(table: 'visits' | 'readings' | 'news2_charted' | 'news2_scores', column: 'id' | 'measurement_id', ids: readonly (string | number)[], columns = '*'): Record<string, unknown>[] {
+  #rowsByIds(table: 'visits' | 'readings' | 'news2_charted' | 'news2_scores' | 'waveform_segments', column: 'id' | 'measurement_id', ids: readonly (string | number)[], columns = '*'): Record<string, unknown>[] {
     const rows: Record<string, unknown>[] = [];
     // Chunks stay far below SQLite's limit on bound parameters.
     for (let start = 0; start < ids.length; start += 500) {
@@ -501,21 +527,37 @@ export class RecordStore {
   recordWaveform(patientId: string, visitId: string | null, segment: WaveformInput): number {
     const valid = parse(WaveformInputSchema, segment, 'waveform segment');
     const id = this.db
-      .prepare('INSERT INTO waveform_segments (patient_id, visit_id, device_id, metric, rate_hz, started_at, sample_count, samples) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(patientId, visitId, valid.deviceId, valid.metric, valid.rateHz, valid.startedAt, valid.samples.length, encodeSamples(valid.samples)).lastInsertRowid;
+      .prepare('INSERT INTO waveform_segments (patient_id, visit_id, device_id, metric, rate_hz, started_at, sample_count, samples, raw_min, raw_max) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(patientId, visitId, valid.deviceId, valid.metric, valid.rateHz, valid.startedAt, valid.samples.length, encodeSamples(valid.samples), valid.scale?.min ?? null, valid.scale?.max ?? null)
+      .lastInsertRowid;
     return Number(id);
   }
 
-  waveforms(patientId: string): (WaveformInput & { id: number })[] {
+  waveforms(patientId: string): StoredWaveform[] {
     const rows = this.db.prepare('SELECT * FROM waveform_segments WHERE patient_id = ? ORDER BY started_at, id').all(patientId) as Record<string, unknown>[];
-    return rows.map((row) => ({
-      id: row.id as number,
-      deviceId: row.device_id as string,
-      metric: row.metric as WaveformInput['metric'],
-      rateHz: row.rate_hz as number,
-      startedAt: row.started_at as number,
-      samples: decodeSamples(row.samples as Buffer),
-    }));
+    return rows.map(waveformFromRow);
+  }
+
+  /** The waveform segments of `ids` that still exist (the sync loads what its pleth items announce). */
+  waveformsByIds(ids: readonly number[]): StoredWaveform[] {
+    return this.#rowsByIds('waveform_segments', 'id', ids).map(waveformFromRow);
+  }
+
+  /**
+   * Staff's request to send a visit's pleth: one outbox row per stored segment (each at most 10 s,
+   * ../station/persistence/station-recorder.ts), due now. Only here is pleth ever queued, and the
+   * unique index on (kind, record_id) keeps a second request from queueing a segment twice.
+   */
+  queueVisitPleth(visitId: string): PlethQueueResult {
+    return this.db.transaction(() => {
+      const pleth = `FROM waveform_segments WHERE visit_id = ? AND metric = 'pleth'`;
+      const unscaled = this.db.prepare(`SELECT count(*) ${pleth} AND raw_max IS NULL`).pluck().get(visitId) as number;
+      const scaled = this.db.prepare(`SELECT count(*) ${pleth} AND raw_max IS NOT NULL`).pluck().get(visitId) as number;
+      const queued = this.db
+        .prepare(`INSERT OR IGNORE INTO outbox (kind, record_id, patient_id, queued_at) SELECT 'pleth-segment', CAST(id AS TEXT), patient_id, ? ${pleth} AND raw_max IS NOT NULL ORDER BY started_at, id`)
+        .run(this.now(), visitId).changes;
+      return { queued, alreadyQueued: scaled - queued, unscaled };
+    })();
   }
 
   recordNews2Charted(patientId: string, visitId: string | null, charted: News2ChartedInput): void {

@@ -5,7 +5,7 @@
 import type { SignalCondition } from '../../shared/readings';
 import { noise } from './noise';
 import { observe, roundTo } from './observe';
-import { PLETH_RATE_HZ, PlethSynth } from './pleth';
+import { PLETH_MAX, PLETH_RATE_HZ, PlethSynth } from './pleth';
 import type { DevicePort } from './port';
 
 /** How often the simulated device hands over what it has; six pleth samples at 60 Hz. */
@@ -36,7 +36,7 @@ export async function oximeterFirmware(port: DevicePort): Promise<void> {
       const sample = synth.next(port.patient.vitalsAt(startedAt + (samplesMade * 1000) / PLETH_RATE_HZ));
       if (condition === 'ok') samples.push(sample);
     }
-    if (samples.length > 0) port.send({ type: 'waveform', metric: 'pleth', rateHz: PLETH_RATE_HZ, samples });
+    if (samples.length > 0) port.send({ type: 'waveform', metric: 'pleth', rateHz: PLETH_RATE_HZ, samples, scale: { min: 0, max: PLETH_MAX } });
 
     const attached = port.patient.probeAttachedAt(now);
     if (attached && condition === 'probe-off') searchingUntil = now + OXIMETER_SEARCH_MS;

@@ -56,6 +56,9 @@ describe('simulated oximeter, normal scenario', async () => {
     const samples = plethSamples(oximeter.outputs);
     expect(samples.length).toBe((60 - OXIMETER_SEARCH_MS / SECOND) * PLETH_RATE_HZ);
     expect(samples.every((s) => Number.isInteger(s) && s >= 0 && s <= PLETH_MAX)).toBe(true);
+    // and declares that scale with every chunk, so a pleth export can say what the raw numbers mean.
+    const scales = oximeter.outputs.flatMap(({ value }) => (value.type === 'waveform' ? [value.scale] : []));
+    expect(new Set(scales.map((scale) => JSON.stringify(scale)))).toEqual(new Set([JSON.stringify({ min: 0, max: PLETH_MAX })]));
     const meanPulse = values(observations(oximeter.outputs, 'pulseRate')).reduce((a, b) => a + b) / 59;
     expect(Math.abs(dominantRatePerMin(samples, PLETH_RATE_HZ) - meanPulse)).toBeLessThan(1);
   });

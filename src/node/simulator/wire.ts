@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { MAX_JSON_DEPTH, parseBoundedJson } from '../../shared/bounded-json';
+import { RawScaleSchema } from '../../shared/contract';
 import { SIGNAL_CONDITIONS, type DriverOutput } from '../../shared/readings';
 import { METRICS, UCUM_UNITS } from '../../shared/vitals';
 import type { DeviceActivity } from '../drivers/driver';
@@ -13,7 +14,7 @@ const finite = z.number().finite();
 
 const DeviceMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('observation'), metric: z.enum(METRICS), value: finite, unit: z.enum(UCUM_UNITS), time: z.string().max(40).nullable(), measurement: z.number().int().nonnegative().optional() }).strict(),
-  z.object({ type: z.literal('waveform'), metric: z.enum(['pleth', 'ecg']), rateHz: finite.positive().max(10_000), samples: z.array(finite).min(1).max(10_000) }).strict(),
+  z.object({ type: z.literal('waveform'), metric: z.enum(['pleth', 'ecg']), rateHz: finite.positive().max(10_000), samples: z.array(finite).min(1).max(10_000), scale: RawScaleSchema.optional() }).strict(),
   z.object({ type: z.literal('status'), condition: z.enum(SIGNAL_CONDITIONS), detail: z.string().max(500).optional() }).strict(),
   z.object({ type: z.literal('activity'), activity: z.enum(['streaming', 'measuring', 'idle']) }).strict(),
 ]);

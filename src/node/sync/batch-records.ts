@@ -27,6 +27,7 @@ export function loadBatchRecords(store: RecordStore, items: readonly OutboxItem[
     const minute = store.summaryReadings(key);
     return minute.length > 0 ? [{ recordId, key, readings: minute }] : [];
   });
+  const pleth = store.waveformsByIds(idsOf('pleth-segment').map(Number));
   const news2Rows = store.news2ByIds(idsOf('news2-charted'), idsOf('news2-score'));
   const news2 = { ...news2Rows, inputReadings: store.news2InputReadings(news2Rows.scores) };
   const patients = new Map<string, PatientRecord>();
@@ -39,10 +40,11 @@ export function loadBatchRecords(store: RecordStore, items: readonly OutboxItem[
     ...visits.map((visit) => `visit:${visit.id}`),
     ...readings.map((reading) => `reading:${reading.id}`),
     ...summaries.map((summary) => `reading-summary:${summary.recordId}`),
+    ...pleth.map((segment) => `pleth-segment:${segment.id}`),
     ...news2.charted.map((charted) => `news2-charted:${charted.id}`),
     ...news2.scores.map((score) => `news2-score:${score.id}`),
   ]);
   const gone = items.filter((item) => !present.has(`${item.kind}:${item.recordId}`));
   // A patient travels with every batch that holds their data, whether or not their own row is due.
-  return { records: { patients: [...patients.values()], visits, devices: [], readings, summaries, news2 }, gone };
+  return { records: { patients: [...patients.values()], visits, devices: [], readings, summaries, pleth, news2 }, gone };
 }

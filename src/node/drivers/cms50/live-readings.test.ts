@@ -72,7 +72,8 @@ describe('CMS50 live readings', () => {
     ]);
   });
 
-  it('sends pleth in chunks of six samples and flushes before any other output', () => {
+  it('sends pleth in chunks of six samples on its 7-bit scale (0..127), and flushes before any other output', () => {
+    const PLETH_SCALE = { min: 0, max: 127 };
     const readings = new Cms50LiveReadings();
     const outputs: DriverOutput[] = [];
     for (let i = 0; i < PLETH_CHUNK_SAMPLES + 2; i++) outputs.push(...(readings.accept(goodFrame({ pleth: i }), 0) ?? []));
@@ -80,10 +81,10 @@ describe('CMS50 live readings', () => {
     outputs.push(...readings.flush());
     expect(outputs.filter((o) => o.type !== 'observation')).toEqual([
       { type: 'status', condition: 'ok' },
-      { type: 'waveform', metric: 'pleth', rateHz: 60, samples: [0, 1, 2, 3, 4, 5] },
-      { type: 'waveform', metric: 'pleth', rateHz: 60, samples: [6, 7] },
+      { type: 'waveform', metric: 'pleth', rateHz: 60, samples: [0, 1, 2, 3, 4, 5], scale: PLETH_SCALE },
+      { type: 'waveform', metric: 'pleth', rateHz: 60, samples: [6, 7], scale: PLETH_SCALE },
       { type: 'status', condition: 'probe-off' },
-      { type: 'waveform', metric: 'pleth', rateHz: 60, samples: [99] },
+      { type: 'waveform', metric: 'pleth', rateHz: 60, samples: [99], scale: PLETH_SCALE },
     ]);
     expect(readings.flush()).toEqual([]);
   });

@@ -15,6 +15,9 @@ import type { LiveFrame } from './decoder';
 import { LIVE_PACKAGES_PER_SECOND } from './protocol';
 
 export const NUMERIC_REPEAT_MS = 1_000;
+/** Package 0x01 byte 3 bits 0-6 (device-protocols.md): the pleth is a 7-bit sample, 0..127. */
+const PLETH_SCALE = { min: 0, max: 0x7f } as const;
+
 /** Six samples are 100 ms of pleth: smooth enough to draw, a tenth of the per-package message rate. */
 export const PLETH_CHUNK_SAMPLES = 6;
 
@@ -90,7 +93,7 @@ export class Cms50LiveReadings {
 
   private flushInto(outputs: DriverOutput[]): void {
     if (this.pleth.length === 0) return;
-    outputs.push({ type: 'waveform', metric: 'pleth', rateHz: LIVE_PACKAGES_PER_SECOND, samples: this.pleth });
+    outputs.push({ type: 'waveform', metric: 'pleth', rateHz: LIVE_PACKAGES_PER_SECOND, samples: this.pleth, scale: PLETH_SCALE });
     this.pleth = [];
   }
 }

@@ -163,6 +163,35 @@ describe('station recorder', () => {
     expect(segments[0]!.samples.slice(0, 3)).toEqual([0, 1, 2]);
   });
 
+  it('cuts pleth segments at exactly 10 s, splitting the chunk that crosses the boundary, and keeps the raw scale the device declared', async () => {
+    const { store, encounter, recorder } = await setUp();
+    const scale = { min: 0, max: 127 };
+    // 100 chunks of 14 samples (233 ms at 60 Hz): 600 is no multiple of 14.
+    for (let i = 0; i < 100; i++) recorder.recordWaveform({ ...plethChunk(T0 + Math.round((i * 14 * 1_000) / 60), 14), samples: Array.from({ length: 14 }, (_, j) => (i * 14 + j) % 128), scale });
+    await recorder.close();
+    const segments = store.waveforms(encounter.patientId);
+    expect(segments.map((s) => [s.startedAt - T0, s.samples.length, s.scale])).toEqual([
+      [0, 600, scale],
+      [10_000, 600, scale],
+      [20_000, 200, scale],
+    ]);
+    // Nothing lost or reordered at the cuts.
+    expect(segments.flatMap((s) => s.samples)).toEqual(Array.from({ length: 1_400 }, (_, i) => i % 128));
+  });
+
+  it('starts a new pleth segment where the raw scale changes, and stores none for a device that declares none', async () => {
+    const { store, encounter, recorder } = await setUp();
+    recorder.recordWaveform({ ...plethChunk(T0, 30), scale: { min: 0, max: 127 } });
+    recorder.recordWaveform({ ...plethChunk(T0 + 500, 30), scale: { min: 0, max: 255 } });
+    recorder.recordWaveform(plethChunk(T0 + 1_000, 30));
+    await recorder.close();
+    expect(store.waveforms(encounter.patientId).map((s) => [s.startedAt - T0, s.scale])).toEqual([
+      [0, { min: 0, max: 127 }],
+      [500, { min: 0, max: 255 }],
+      [1_000, null],
+    ]);
+  });
+
   it('files each item under the encounter current when it was recorded, and cuts a pleth segment where the encounter changes', async () => {
     const { store, encounter: first, switchEncounter, recorder } = await setUp();
     recorder.recordReading(spo2(97, T0));

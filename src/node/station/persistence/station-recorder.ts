@@ -7,12 +7,13 @@
  * numerics at a few commits a second. An item counts as written (counts, flush()) only once the
  * writer reports its batch committed; a batch that was not is put back at the head of the queue.
  *
- * Pleth/ECG are kept as one blob per device and metric per ~10 s of continuous signal; a gap, a
- * rate change or a change of encounter starts a new segment, so a stored segment never pretends
+ * Pleth/ECG are kept as one blob per device and metric per 10 s of continuous signal at most; a gap,
+ * a rate or raw-scale change or a change of encounter starts a new segment, so a stored segment never pretends
  * samples were contiguous or belonged to one patient.
  */
 import type { StationReading, WaveformBatch } from '../../../shared/contract';
 import { randomUUID } from 'node:crypto';
+import type { RawScale } from '../../../shared/readings';
 import type { AlarmLogEntry } from '../../../shared/clinical/alarm-engine';
 import type { News2StatePayload } from '../../../shared/contract-clinical';
 import { NEWS2_CHARTED_KINDS, type StoredNews2Charted, type StoredNews2Score } from '../../records/store';
@@ -58,8 +59,11 @@ interface OpenSegment {
   metric: WaveformBatch['metric'];
   rateHz: number;
   startedAt: number;
+  scale: RawScale | null;
   samples: number[];
 }
+
+const sameScale = (a: RawScale | null, b: RawScale | null) => a === b || (a !== null && b !== null && a.min === b.min && a.max === b.max);
 
 /** How the recorder last saw each alarm of the engine's log, to queue only what changed. */
 interface SeenAlarm {
@@ -119,19 +123,27 @@ export class StationRecorder {
     if (this.#closing || batch.samples.length === 0) return;
     const encounter = this.#currentTag();
     const key = `${batch.deviceId}\u0000${batch.metric}`;
+    const scale = batch.scale ?? null;
     const open = this.#segments.get(key);
     const periodMs = 1_000 / batch.rateHz;
     if (open) {
       const expectedNext = open.startedAt + open.samples.length * (1_000 / open.rateHz);
       // Chunk timestamps jitter by a few ms; a gap of more than two samples (or 250 ms) is real.
-      const contiguous = open.rateHz === batch.rateHz && Math.abs(batch.startedAt - expectedNext) <= Math.max(250, 2 * periodMs);
+      const contiguous = open.rateHz === batch.rateHz && sameScale(open.scale, scale) && Math.abs(batch.startedAt - expectedNext) <= Math.max(250, 2 * periodMs);
       // The tag object only changes when the encounter does.
       if (!contiguous || open.encounter !== encounter) this.#endSegment(key);
     }
-    const segment = this.#segments.get(key) ?? { encounter, deviceId: batch.deviceId, metric: batch.metric, rateHz: batch.rateHz, startedAt: Math.round(batch.startedAt), samples: [] };
-    this.#segments.set(key, segment);
-    for (const sample of batch.samples) segment.samples.push(sample);
-    if (segment.samples.length * periodMs >= this.#segmentMs) this.#endSegment(key);
+    // A segment ends at segmentMs exactly, splitting the chunk that crosses it: an exported
+    // segment is one 10 s Observation (issue 12), never a chunk longer.
+    const samplesPerSegment = Math.max(1, Math.round(this.#segmentMs / periodMs));
+    for (let taken = 0; taken < batch.samples.length; ) {
+      const startedAt = Math.round(batch.startedAt + taken * periodMs);
+      const segment = this.#segments.get(key) ?? { encounter, deviceId: batch.deviceId, metric: batch.metric, rateHz: batch.rateHz, startedAt, scale, samples: [] };
+      this.#segments.set(key, segment);
+      const end = Math.min(batch.samples.length, taken + samplesPerSegment - segment.samples.length);
+      for (; taken < end; taken++) segment.samples.push(batch.samples[taken]!);
+      if (segment.samples.length >= samplesPerSegment) this.#endSegment(key);
+    }
   }
 
   /** Takes the alarm engine's log as it stands and queues whatever is new: raised, escalated, acknowledged, ended (or back). */
