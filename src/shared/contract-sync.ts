@@ -1,7 +1,7 @@
 /**
  * The FHIR sync part of the station contract: the administrators' Sync panel (server, last
- * success, items waiting, items parked with the server's reason, Retry and Send now) and the
- * nurses' one-line status. contract.ts spreads syncMethods into stationMethods; method-access.ts
+ * success, items waiting, items parked with the server's reason, Retry and Send now), the
+ * nurses' one-line status, and the request to send a visit's pleth. contract.ts spreads syncMethods into stationMethods; method-access.ts
  * says who may call them. Ids, counts and the server's issue codes only: never a record's content
  * or a secret.
  */
@@ -56,6 +56,31 @@ export const SyncSummarySchema = z.object({
 });
 export type SyncSummary = z.infer<typeof SyncSummarySchema>;
 
+const id = z.string().min(1).max(100);
+
+/** A visit of a patient and its pleth as the station keeps it (segments of at most 10 s), for asking to send it. */
+export const PlethVisitSchema = z.object({
+  visitId: id,
+  startedAt: z.number(),
+  endedAt: time,
+  /** Pleth segments recorded in the visit (those without a raw scale included). */
+  segments: count,
+  /** Of them, queued for the server by an earlier request (sent or not). */
+  queued: count,
+});
+export type PlethVisit = z.infer<typeof PlethVisitSchema>;
+
+/** What one request to send a visit's pleth did. */
+export const PlethQueueResultSchema = z.object({
+  /** Segments newly queued, one FHIR Observation each. */
+  queued: count,
+  /** Segments an earlier request had queued: not queued twice. */
+  alreadyQueued: count,
+  /** Segments recorded before the station kept the device's raw scale: kept, not sent (their numbers have no stated meaning). */
+  unscaled: count,
+});
+export type PlethQueueResult = z.infer<typeof PlethQueueResultSchema>;
+
 export const syncMethods = {
   /** The administrators' Sync panel. */
   getSyncStatus: { input: z.undefined(), output: SyncPanelSchema },
@@ -65,4 +90,12 @@ export const syncMethods = {
   retryParkedSync: { input: z.undefined(), output: z.object({ requeued: count }) },
   /** "Send now": waiting items are due at once, whatever their backoff said; answers how many. Audited (`sync.manage`, `send-now:<n>`). */
   sendSyncNow: { input: z.undefined(), output: z.object({ due: count }) },
+  /** A patient's visits with how much pleth each holds and how much of it is queued, oldest first. */
+  listPlethVisits: { input: z.strictObject({ patientId: id }), output: z.array(PlethVisitSchema).max(100_000) },
+  /**
+   * Queues the pleth of one visit for the FHIR server, one Observation per 10 s segment (the pleth
+   * is never sent otherwise); a second request queues nothing twice. Refused without a running
+   * sync. Audited (`record.export`, `pleth:<visitId>:<queued>`).
+   */
+  sendEncounterPleth: { input: z.strictObject({ visitId: id }), output: PlethQueueResultSchema },
 } as const;

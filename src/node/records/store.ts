@@ -10,6 +10,7 @@ import { toCanonicalUnit } from '../../shared/clinical/units';
 import { STATION_ROLES, type StationRole } from '../../shared/roles';
 import { RawScaleSchema } from '../../shared/contract';
 import { PatientDetailsSchema, type PatientDetails } from '../../shared/contract-records';
+import type { PlethQueueResult, PlethVisit } from '../../shared/contract-sync';
 import { MEASUREMENT_SOURCES, METRICS, UCUM_UNITS, type MeasurementSource, type Metric, type UcumUnit } from '../../shared/vitals';
 import type { RecordsDb } from './database';
 import { isContinuous, minuteStartOf, MINUTE_MS, summaryDueAt, summaryRecordId, type SummaryKey } from './minute-summaries';
@@ -68,13 +69,6 @@ export const WaveformInputSchema = z.object({
 export type WaveformInput = z.input<typeof WaveformInputSchema>;
 export type StoredWaveform = z.output<typeof WaveformInputSchema> & { id: number; patientId: string; visitId: string | null };
 
-/** What a request to send a visit's pleth did: segments newly queued, queued before, and kept but not sendable. */
-export interface PlethQueueResult {
-  queued: number;
-  alreadyQueued: number;
-  /** Segments without a raw scale (recorded before it was kept): their numbers have no stated meaning. */
-  unscaled: number;
-}
 
 /** What staff chart by hand for NEWS2 (news2-from-station.ts ManualNews2Entries), kept with who and when. */
 export const NEWS2_CHARTED_KINDS = ['respiratoryRate', 'consciousness', 'onOxygen', 'spo2Scale2'] as const;
@@ -558,6 +552,19 @@ export class RecordStore {
         .run(this.now(), visitId).changes;
       return { queued, alreadyQueued: scaled - queued, unscaled };
     })();
+  }
+
+  /** The patient's visits, oldest first, with their pleth segments and how many of those are queued for the server. */
+  plethVisits(patientId: string): PlethVisit[] {
+    const rows = this.db
+      .prepare(
+        `SELECT v.id, v.started_at, v.ended_at,
+           (SELECT count(*) FROM waveform_segments w WHERE w.visit_id = v.id AND w.metric = 'pleth') AS segments,
+           (SELECT count(*) FROM waveform_segments w JOIN outbox o ON o.kind = 'pleth-segment' AND o.record_id = CAST(w.id AS TEXT) WHERE w.visit_id = v.id AND w.metric = 'pleth') AS queued
+         FROM visits v WHERE v.patient_id = ? ORDER BY v.started_at, v.id`,
+      )
+      .all(patientId) as { id: string; started_at: number; ended_at: number | null; segments: number; queued: number }[];
+    return rows.map((row) => ({ visitId: row.id, startedAt: row.started_at, endedAt: row.ended_at, segments: row.segments, queued: row.queued }));
   }
 
   recordNews2Charted(patientId: string, visitId: string | null, charted: News2ChartedInput): void {

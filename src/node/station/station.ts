@@ -46,6 +46,7 @@ import { createPatientLookupHandler } from './records/patient-lookup-handler';
 import { openFhirConnection } from '../sync/fhir-connection';
 import { Outbox } from '../sync/outbox';
 import { SyncThread } from '../sync/sync-thread';
+import { createPlethHandlers } from './sync/pleth-handlers';
 import { createSyncHandlers, type StationSync } from './sync/sync-handlers';
 import type { StationSettings } from '../settings/schema';
 import type { Metric } from '../../shared/vitals';
@@ -266,6 +267,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
         options.fhirServer ? openFhirConnection({ settings: options.fhirServer, dataDir: options.dataDir, keyProvider: options.keyProvider, env: process.env }) : null,
     }),
     ...createSyncHandlers({ sync: syncState, audit: records.audit }),
+    ...createPlethHandlers({ sync: syncState, store: records.store, audit: records.audit }),
   };
 
   let closing: Promise<void> | undefined;

@@ -86,8 +86,13 @@ export class SyncThread {
     return this.#woken(this.#outbox.dueNow());
   }
 
-  #woken(count: number): number {
+  /** Something new is due now (e.g. a visit's pleth queued on request): the worker looks at once instead of at its next poll. */
+  wake(): void {
     this.#worker.postMessage({ type: 'wake' } satisfies ToSyncWorker);
+  }
+
+  #woken(count: number): number {
+    this.wake();
     return count;
   }
 

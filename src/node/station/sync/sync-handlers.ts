@@ -17,7 +17,7 @@ export type StationSync =
   | { state: 'not-configured' }
   /** A server is set but its sync did not start; `problem` is the station's own reason (no secret: a key missing, a variable unset). */
   | { state: 'not-running'; server: string; problem: string }
-  | { state: 'running'; thread: Pick<SyncThread, 'status' | 'retryParked' | 'sendNow'> };
+  | { state: 'running'; thread: Pick<SyncThread, 'status' | 'retryParked' | 'sendNow' | 'wake'> };
 
 export interface SyncHandlerOptions {
   sync: StationSync;
@@ -29,6 +29,13 @@ export class SyncNotRunningError extends Error {
   override readonly name = 'SyncNotRunningError';
 }
 
+/** The running sync's thread, or the reason there is none, in the words the panel shows. */
+export function runningSync(sync: StationSync) {
+  if (sync.state === 'not-configured') throw new SyncNotRunningError('no FHIR server is configured (settings fhirServer.baseUrl)');
+  if (sync.state === 'not-running') throw new SyncNotRunningError(`the sync is not running: ${sync.problem}`);
+  return sync.thread;
+}
+
 export function createSyncHandlers({ sync, audit }: SyncHandlerOptions): SyncHandlers {
   const panel = (): SyncPanel => {
     if (sync.state !== 'running') return sync;
@@ -36,11 +43,7 @@ export function createSyncHandlers({ sync, audit }: SyncHandlerOptions): SyncHan
     // A running thread always has its server (the station starts one only for a baseUrl).
     return { state: 'running', server: server ?? '', lastSuccessAt, waiting, inFlight, parked, parkedItems, problem };
   };
-  const running = () => {
-    if (sync.state === 'not-configured') throw new SyncNotRunningError('no FHIR server is configured (settings fhirServer.baseUrl)');
-    if (sync.state === 'not-running') throw new SyncNotRunningError(`the sync is not running: ${sync.problem}`);
-    return sync.thread;
-  };
+  const running = () => runningSync(sync);
 
   return {
     getSyncStatus: () => panel(),
