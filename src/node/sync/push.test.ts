@@ -128,6 +128,20 @@ describe('sync push', () => {
     expect(s.outbox.parked()[0]!.outcome).toMatch(/removed \(retention or erasure\) before it could be sent/);
   });
 
+  it("parks a queued pleth segment that retention pruned before it was sent, and sends the visit's other segment as SampledData", async () => {
+    const s = await station(0);
+    const visit = s.store.startVisit(s.patient.id, 'u-nurse');
+    const segment = (startedAt: number) => ({ deviceId: 'ox-1', metric: 'pleth' as const, rateHz: 60, startedAt, samples: [64, 70, 81], scale: { min: 0, max: 127 } });
+    const pruned = s.store.recordWaveform(s.patient.id, visit.id, segment(s.clock.time));
+    s.store.recordWaveform(s.patient.id, visit.id, segment(s.clock.time + 10_000));
+    s.store.queueVisitPleth(visit.id);
+    s.db.prepare('DELETE FROM waveform_segments WHERE id = ?').run(pruned);
+    expect(await s.pusher.push()).toMatchObject({ parked: 1 });
+    expect(s.outbox.parked().map((item) => [item.kind, item.recordId])).toEqual([['pleth-segment', String(pruned)]]);
+    const sampled = s.client.bundles.flatMap((bundle) => bundle.entry ?? []).flatMap((entry) => (entry.resource?.resourceType === 'Observation' ? [(entry.resource as Observation).valueSampledData?.data] : []));
+    expect(sampled).toEqual(['64 70 81']);
+  });
+
   for (const volume of ['minute-summaries', 'all-readings'] as const) {
     it(`(${volume}) parks a minute summary whose readings were all pruned before it was sent, and sends the rest`, async () => {
       const s = await station(0, 500, 'station', volume);
