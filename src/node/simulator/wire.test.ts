@@ -11,6 +11,7 @@ const messages: DeviceMessage[] = [
   { type: 'status', condition: 'probe-off' },
   { type: 'observation', metric: 'spo2', value: 97, unit: '%', time: null },
   { type: 'waveform', metric: 'pleth', rateHz: 60, samples: [64, 70, 81, 90, 88, 75] },
+  { type: 'waveform', metric: 'pleth', rateHz: 60, samples: [64, 70], scale: { min: 0, max: 127 } },
 ];
 
 describe('simulated link', () => {
@@ -32,6 +33,7 @@ describe('simulated link', () => {
     ['a unit that is not UCUM', '{"type":"observation","metric":"spo2","value":97,"unit":"percent","time":null}', /not a device message/],
     ['an unknown condition', '{"type":"status","condition":"on-fire"}', /not a device message/],
     ['extra fields', '{"type":"activity","activity":"idle","eval":"x"}', /not a device message/],
+    ['a raw scale whose max is not above its min', '{"type":"waveform","metric":"pleth","rateHz":60,"samples":[64],"scale":{"min":127,"max":0}}', /not a device message/],
   ])('rejects %s with a clear error', (_, line, message) => {
     expect(() => parseDeviceMessage(line)).toThrow(message);
   });

@@ -1,9 +1,10 @@
 /**
- * The records screen: every patient the station holds, with the FHIR export (physicians and
- * administrators) and erasure on request (administrators); naming the anonymous current patient
- * (nurses and physicians); the FHIR sync (administrators: the Sync panel; nurses: one line); and
- * checking the audit trail (administrators). The core checks every
- * one of these again and audits it; the screen only offers what the role may do.
+ * The records screen: every patient the station holds, with the FHIR export and the request to
+ * send a visit's pleth to the FHIR server (physicians and administrators) and erasure on request
+ * (administrators); naming the anonymous current patient (nurses and physicians); the FHIR sync
+ * (administrators: the Sync panel; nurses: one line); and checking the audit trail
+ * (administrators). The core checks every one of these again and audits it; the screen only
+ * offers what the role may do.
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { StationApi } from '../../shared/contract';
@@ -14,6 +15,7 @@ import { failureText, isForbidden } from '../access/failure-text';
 import { ActionsColumnHeading, FormProblem } from '../access/FormParts';
 import { formatDateTime } from '../format/display-format';
 import { AuditTrailPanel } from './AuditTrailPanel';
+import { PlethPanel } from './PlethPanel';
 import { SyncPanel, SyncStatusLine } from './SyncPanel';
 import { CurrentPatientForm } from './CurrentPatientForm';
 import { EraseDialog, erasedSummary } from './EraseDialog';
@@ -27,6 +29,8 @@ export function RecordsScreen({ api, user }: { api: StationApi; user: SignedInUs
   const [notice, setNotice] = useState<string | null>(null);
   const [exporting, setExporting] = useState<{ patientId: string; progress: ExportProgress | null } | null>(null);
   const [erasing, setErasing] = useState<PatientSummary | null>(null);
+  /** The patient whose visits' pleth is shown, to send it to the FHIR server. */
+  const [plethOf, setPlethOf] = useState<PatientSummary | null>(null);
   /** Bumped after every change, to list the patients again. */
   const [listing, setListing] = useState(0);
   const listAgain = useCallback(() => setListing((count) => count + 1), []);
@@ -68,6 +72,8 @@ export function RecordsScreen({ api, user }: { api: StationApi; user: SignedInUs
   const eraseRecord = async (patient: PatientSummary) => {
     const result = await api.invoke('erasePatientRecord', { patientId: patient.id });
     setErasing(null);
+    // Their visits are gone with them.
+    setPlethOf((shown) => (shown?.id === patient.id ? null : shown));
     setNotice(`Erased ${patient.displayName}'s record: ${erasedSummary(result.removed)}.`);
     listAgain();
   };
@@ -77,6 +83,7 @@ export function RecordsScreen({ api, user }: { api: StationApi; user: SignedInUs
   const mayVerify = can(user.role, 'audit.view');
   const mayManageSync = can(user.role, 'sync.manage');
   const maySeeSyncLine = can(user.role, 'sync.status');
+  const mayExport = can(user.role, 'record.export');
 
   return (
     <div className="records-screen">
@@ -101,7 +108,7 @@ export function RecordsScreen({ api, user }: { api: StationApi; user: SignedInUs
         ) : (
           <PatientTable
             patients={patients}
-            mayExport={can(user.role, 'record.export')}
+            mayExport={mayExport}
             mayErase={can(user.role, 'record.erase')}
             exporting={exporting}
             onExport={(patient) => void exportRecord(patient)}
@@ -109,11 +116,13 @@ export function RecordsScreen({ api, user }: { api: StationApi; user: SignedInUs
               setNotice(null);
               setErasing(patient);
             }}
+            onShowPleth={setPlethOf}
           />
         )}
       </section>
-      {(mayName || mayVerify || mayManageSync || maySeeSyncLine) && (
+      {(mayName || mayVerify || mayManageSync || maySeeSyncLine || plethOf) && (
         <div className="records-side">
+          {plethOf && <PlethPanel key={plethOf.id} api={api} patient={plethOf} onClose={() => setPlethOf(null)} />}
           {maySeeSyncLine && <SyncStatusLine api={api} />}
           {mayName && <CurrentPatientForm api={api} current={current} onNamed={listAgain} />}
           {mayManageSync && <SyncPanel api={api} />}
@@ -132,9 +141,10 @@ interface PatientTableProps {
   exporting: { patientId: string; progress: ExportProgress | null } | null;
   onExport(patient: PatientSummary): void;
   onErase(patient: PatientSummary): void;
+  onShowPleth(patient: PatientSummary): void;
 }
 
-function PatientTable({ patients, mayExport, mayErase, exporting, onExport, onErase }: PatientTableProps) {
+function PatientTable({ patients, mayExport, mayErase, exporting, onExport, onErase, onShowPleth }: PatientTableProps) {
   if (patients.length === 0) return <p className="panel-empty">No patient records on this station.</p>;
   return (
     <div className="table-scroll">
@@ -176,6 +186,11 @@ function PatientTable({ patients, mayExport, mayErase, exporting, onExport, onEr
                         onClick={() => onExport(patient)}
                       >
                         {busy ? exportLabel(exporting.progress) : 'Export'}
+                      </button>
+                    )}
+                    {mayExport && (
+                      <button type="button" className="access-button" data-action="show-pleth" aria-label={`Pleth of ${patient.displayName}'s visits`} onClick={() => onShowPleth(patient)}>
+                        Pleth
                       </button>
                     )}
                     {mayErase &&
