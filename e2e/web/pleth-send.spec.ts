@@ -34,16 +34,17 @@ test.describe("a visit's pleth", () => {
       fhir = await startFhirTestServer();
       const db = await openRecordsDatabase({ dataDir, keyProvider: new FileKeyProvider(dataDir) });
       try {
-        // An earlier, ended visit of Ada's with 20 s of an oximeter's pleth.
-        const store = new RecordStore(db);
+        // A visit of Ada's with 20 s of an oximeter's pleth, ended an hour ago: longer than the
+        // station resumes a visit after (RESUME_WITHIN_MS), so the live simulator adds nothing to it.
+        const start = Date.now() - 2 * 3_600_000;
+        const store = new RecordStore(db, () => start);
         const patient = store.createPatient({ givenName: 'Ada', familyName: 'Byron', birthDate: '1955-12-10', gender: 'female', identifier: null });
         const visit = store.startVisit(patient.id, 'nurse-1');
-        const start = Date.now() - 3_600_000;
         for (let segment = 0; segment < SEGMENTS; segment += 1) {
           const samples = Array.from({ length: 600 }, (_, i) => 64 + Math.round(40 * Math.sin((segment * 600 + i) / 9)));
           store.recordWaveform(patient.id, visit.id, { deviceId: 'ox-1', metric: 'pleth', rateHz: 60, startedAt: start + segment * 10_000, samples, scale: { min: 0, max: 127 } });
         }
-        store.endVisit(visit.id);
+        new RecordStore(db, () => start + 3_600_000).endVisit(visit.id);
       } finally {
         db.close();
       }
@@ -64,7 +65,9 @@ test.describe("a visit's pleth", () => {
     await page.locator('[data-screen-link="records"]').click();
     await page.locator('tr', { hasText: 'Byron' }).locator('[data-action="show-pleth"]').click();
     const panel = page.locator('[data-role="pleth-panel"]');
-    const visit = panel.locator('li', { hasText: 'segments' }).first();
+    await expect(panel.locator('li[data-visit-id]')).toHaveCount(1);
+    const visit = panel.locator('li[data-visit-id]');
+    await expect(visit).not.toContainText('ongoing');
     await expect(visit.locator('[data-field="pleth-segments"]')).toHaveText('2 segments of up to 10 s, none queued');
     expect(await plethOnServer()).toBe(0);
 
