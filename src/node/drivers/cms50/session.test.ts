@@ -10,6 +10,8 @@ const LIVE = hex('01 e0 85 b3 96 c1 e1 ff ff');
 const FREE = hex('0c 80');
 /** What a meter answers to the two stop commands the session opens with. */
 const STOPPED = [FREE, FREE];
+/** What the driver declares of its pleth samples: 7 bits (package 0x01 byte 3). */
+const PLETH_SCALE = { min: 0, max: 127 };
 const command = (code: number) => Array.from(controlCommand(code));
 const OPENING = [COMMAND.stopStorage, COMMAND.stopLive, COMMAND.startLive, COMMAND.askPiSupport];
 
@@ -132,7 +134,7 @@ describe('CMS50 session', () => {
       { type: 'status', condition: 'ok' },
       { type: 'observation', metric: 'spo2', value: 97, unit: '%', time: null },
       { type: 'observation', metric: 'pulseRate', value: 65, unit: '/min', time: null },
-      { type: 'waveform', metric: 'pleth', rateHz: 60, samples: [51, 51] },
+      { type: 'waveform', metric: 'pleth', rateHz: 60, samples: [51, 51], scale: PLETH_SCALE },
     ]);
   });
 
@@ -214,8 +216,8 @@ describe('CMS50 session', () => {
   it('flushes pending pleth when the stream pauses', async () => {
     const { outputs } = await runScript([...STOPPED, LIVE, 100, LIVE]);
     expect(outputs.filter((output) => output.type === 'waveform')).toEqual([
-      { type: 'waveform', metric: 'pleth', rateHz: 60, samples: [51] },
-      { type: 'waveform', metric: 'pleth', rateHz: 60, samples: [51] },
+      { type: 'waveform', metric: 'pleth', rateHz: 60, samples: [51], scale: PLETH_SCALE },
+      { type: 'waveform', metric: 'pleth', rateHz: 60, samples: [51], scale: PLETH_SCALE },
     ]);
   });
 
@@ -234,12 +236,12 @@ describe('CMS50 session', () => {
     stop.abort();
     await running;
     expect(io.writes.at(-1)?.bytes).toEqual(command(COMMAND.stopLive));
-    expect(outputs.at(-1)).toEqual({ type: 'waveform', metric: 'pleth', rateHz: 60, samples: [51] });
+    expect(outputs.at(-1)).toEqual({ type: 'waveform', metric: 'pleth', rateHz: 60, samples: [51], scale: PLETH_SCALE });
   });
 
   it('ends quietly when the device closes and ignores garbage on the line', async () => {
     const { outputs } = await runScript([...STOPPED, hex('ff fe 00 7f 80'), hex('01 e0 85'), hex('b3 96 c1 e1 ff ff')]);
-    expect(outputs.filter((output) => output.type === 'waveform')).toEqual([{ type: 'waveform', metric: 'pleth', rateHz: 60, samples: [51] }]);
+    expect(outputs.filter((output) => output.type === 'waveform')).toEqual([{ type: 'waveform', metric: 'pleth', rateHz: 60, samples: [51], scale: PLETH_SCALE }]);
   });
 
   it('passes on io failures other than a closed device', async () => {
