@@ -161,3 +161,13 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(SCREEN_DIR, { recursive: true });
   await page.screenshot({ path: resolve(SCREEN_DIR, `${name}.png`) });
 }
+
+/** A screenshot of the page at each size (`<name>-<size>`), then back at the first size, which must have no serious or critical axe finding. */
+export async function screenshotsAt(page: Page, name: string, sizes: readonly (readonly [string, { width: number; height: number }])[]): Promise<void> {
+  for (const [size, viewport] of sizes) {
+    await page.setViewportSize(viewport);
+    await screenshot(page, `${name}-${size}`);
+  }
+  await page.setViewportSize(sizes[0]![1]);
+  expect(await seriousAxeViolations(page)).toEqual([]);
+}

@@ -12,19 +12,12 @@ import { RecordStore } from '../../src/node/records/store';
 import { confSettingsStorage } from '../../src/node/settings/json-storage';
 import { saveSettings } from '../../src/node/settings/settings';
 import { indexFhirDefinitions, startFhirTestServer, type FhirTestServer } from '../../test/fhir-server/fhir-test-server';
-import { VIEWPORTS, expect, screenshot, seriousAxeViolations, test, useWebStation } from './fixtures';
+import { VIEWPORTS, expect, screenshotsAt, test, useWebStation } from './fixtures';
 
 const SEGMENTS = 2;
 const SIZES = [['1024', { width: 1024, height: 768 }], ['laptop', VIEWPORTS.laptop]] as const;
 
-async function shoot(page: Page, name: string) {
-  for (const [size, viewport] of SIZES) {
-    await page.setViewportSize(viewport);
-    await screenshot(page, `${name}-${size}`);
-  }
-  await page.setViewportSize(SIZES[0][1]);
-  expect(await seriousAxeViolations(page)).toEqual([]);
-}
+const shoot = (page: Page, name: string) => screenshotsAt(page, name, SIZES);
 
 test.describe("a visit's pleth", () => {
   let fhir: FhirTestServer | undefined;

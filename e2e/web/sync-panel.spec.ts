@@ -14,7 +14,7 @@ import { RecordStore } from '../../src/node/records/store';
 import { confSettingsStorage } from '../../src/node/settings/json-storage';
 import { saveSettings } from '../../src/node/settings/settings';
 import { indexFhirDefinitions, startFhirTestServer, type FhirTestServer } from '../../test/fhir-server/fhir-test-server';
-import { VIEWPORTS, expect, screenshot, seriousAxeViolations, test, useWebStation } from './fixtures';
+import { VIEWPORTS, expect, screenshotsAt, test, useWebStation } from './fixtures';
 import type { Page } from '@playwright/test';
 
 /**
@@ -35,14 +35,7 @@ const NEWEST_ACCEPTED = READINGS.at(-2)!;
 const BODY_TEMPERATURE = '8310-5';
 const SIZES = [['1024', { width: 1024, height: 768 }], ['laptop', VIEWPORTS.laptop], ['kiosk', VIEWPORTS.kiosk]] as const;
 
-async function shoot(page: Page, name: string) {
-  for (const [size, viewport] of SIZES) {
-    await page.setViewportSize(viewport);
-    await screenshot(page, `${name}-${size}`);
-  }
-  await page.setViewportSize(SIZES[0][1]);
-  expect(await seriousAxeViolations(page)).toEqual([]);
-}
+const shoot = (page: Page, name: string) => screenshotsAt(page, name, SIZES);
 
 const isTemperature = (resource: Resource) => resource.resourceType === 'Observation' && (resource as Observation).code.coding?.some((coding) => coding.code === BODY_TEMPERATURE) === true;
 

@@ -3,28 +3,17 @@
  * (listPlethVisits), through invokeContract from screens signed in as each role, over a SyncThread
  * whose worker is a stand-in and the real outbox of a records database.
  */
-import { EventEmitter } from 'node:events';
-import type { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StationRole } from '../../../shared/roles';
-import { DEFAULT_SETTINGS } from '../../settings/schema';
-import { Outbox } from '../../sync/outbox';
-import { SyncThread, type ToSyncWorker } from '../../sync/sync-thread';
+import type { Outbox } from '../../sync/outbox';
+import type { SyncThread } from '../../sync/sync-thread';
 import { auditHead, openAccessBench, type AccessBench } from '../access/access-test-support';
 import type { ScreenAccess } from '../access/station-access';
 import { invokeContract } from '../contract-session';
 import { standInHandlers } from '../stand-in-handlers';
+import { standInSyncThread, type StandInWorker } from './sync-test-support';
 import { createPlethHandlers } from './pleth-handlers';
 import type { StationSync } from './sync-handlers';
-
-class StandInWorker extends EventEmitter {
-  readonly received: ToSyncWorker[] = [];
-  postMessage(message: ToSyncWorker): void {
-    this.received.push(message);
-    if (message.type === 'stop') setImmediate(() => this.emit('exit', 0));
-  }
-  unref(): void {}
-}
 
 let bench: AccessBench;
 let worker: StandInWorker;
@@ -32,19 +21,7 @@ let thread: SyncThread;
 let outbox: Outbox;
 beforeEach(async () => {
   bench = await openAccessBench();
-  outbox = new Outbox(bench.station.db, bench.station.clock.now);
-  worker = new StandInWorker();
-  thread = new SyncThread({
-    dataDir: bench.station.dataDir,
-    keys: { data: new Uint8Array(0), audit: new Uint8Array(0), sync: new Uint8Array(0) },
-    env: {},
-    fhirServer: { ...DEFAULT_SETTINGS.fhirServer, baseUrl: 'http://127.0.0.1:9/fhir', auth: 'none' },
-    patientIdentifierSystem: null,
-    careSetting: 'station',
-    outbox,
-    log: () => undefined,
-    start: () => worker as unknown as Worker,
-  });
+  ({ outbox, worker, thread } = standInSyncThread(bench, 'http://127.0.0.1:9/fhir'));
 });
 afterEach(async () => {
   await thread.close();
@@ -60,8 +37,10 @@ function visitsWithPleth() {
   for (let i = 0; i < 3; i += 1) store.recordWaveform(patient.id, first.id, segment(clock.time + i * 10_000));
   store.recordWaveform(patient.id, first.id, segment(clock.time, 'ecg'));
   store.endVisit(first.id);
+  // Visits are listed by when they started: the second starts a minute later.
+  clock.time += 60_000;
   const second = store.startVisit(patient.id, 'nurse-1');
-  store.recordWaveform(patient.id, second.id, segment(clock.time + 60_000));
+  store.recordWaveform(patient.id, second.id, segment(clock.time));
   return { patient, first, second };
 }
 

@@ -5,31 +5,19 @@
  * a records database: administrators see and act, nurses get the one-line summary, the others
  * nothing; Retry and Send now change the outbox, wake the worker and are audited, ids and counts only.
  */
-import { EventEmitter } from 'node:events';
-import type { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StationRole } from '../../../shared/roles';
-import { DEFAULT_SETTINGS } from '../../settings/schema';
-import { Outbox } from '../../sync/outbox';
-import { SyncThread, type ToSyncWorker } from '../../sync/sync-thread';
+import type { Outbox } from '../../sync/outbox';
+import type { SyncThread } from '../../sync/sync-thread';
 import { auditHead, openAccessBench, type AccessBench } from '../access/access-test-support';
 import type { ScreenAccess } from '../access/station-access';
 import { invokeContract } from '../contract-session';
 import { standInHandlers } from '../stand-in-handlers';
+import { standInSyncThread, type StandInWorker } from './sync-test-support';
 import { createSyncHandlers, type StationSync } from './sync-handlers';
 
 const SERVER = 'http://127.0.0.1:9/fhir';
 const REFUSAL = JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'invalid', expression: ['Observation.valueQuantity'], diagnostics: 'value 97 for Ada Byron' }] });
-
-/** A worker thread that only remembers what it was told. */
-class StandInWorker extends EventEmitter {
-  readonly received: ToSyncWorker[] = [];
-  postMessage(message: ToSyncWorker): void {
-    this.received.push(message);
-    if (message.type === 'stop') setImmediate(() => this.emit('exit', 0));
-  }
-  unref(): void {}
-}
 
 let bench: AccessBench;
 let worker: StandInWorker;
@@ -37,19 +25,7 @@ let thread: SyncThread;
 let outbox: Outbox;
 beforeEach(async () => {
   bench = await openAccessBench();
-  outbox = new Outbox(bench.station.db, bench.station.clock.now);
-  worker = new StandInWorker();
-  thread = new SyncThread({
-    dataDir: bench.station.dataDir,
-    keys: { data: new Uint8Array(0), audit: new Uint8Array(0), sync: new Uint8Array(0) },
-    env: {},
-    fhirServer: { ...DEFAULT_SETTINGS.fhirServer, baseUrl: SERVER, auth: 'none' },
-    patientIdentifierSystem: null,
-    careSetting: 'station',
-    outbox,
-    log: () => undefined,
-    start: () => worker as unknown as Worker,
-  });
+  ({ outbox, worker, thread } = standInSyncThread(bench, SERVER));
 });
 afterEach(async () => {
   await thread.close();
