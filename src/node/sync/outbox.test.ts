@@ -18,6 +18,8 @@ async function open(dataDir = tempDataDir(), migrations = MIGRATIONS) {
   return { dataDir, db, clock, store: new RecordStore(db, clock.now), outbox: new Outbox(db, clock.now) };
 }
 
+const sentRows = (db: Awaited<ReturnType<typeof open>>['db']) => db.prepare(`SELECT count(*) FROM outbox WHERE state = 'sent'`).pluck().get() as number;
+
 const announced = (db: Awaited<ReturnType<typeof open>>['db']) =>
   (db.prepare('SELECT kind, record_id AS recordId FROM outbox ORDER BY seq').all() as { kind: string; recordId: string }[]).map((row) => `${row.kind}:${row.recordId}`);
 
@@ -132,11 +134,12 @@ describe('outbox states', () => {
   });
 
   it('marks sent items with the time, and counts the last success', async () => {
-    const { outbox, clock } = await withReadings(2);
+    const { db, outbox, clock } = await withReadings(2);
     const claimed = outbox.claim(10, 30_000);
     clock.advance(500);
     outbox.markSent(claimed);
-    expect(outbox.counts()).toMatchObject({ waiting: 0, inFlight: 0, sent: 3, lastSentAt: clock.time, oldestWaitingAt: null });
+    expect(outbox.counts()).toMatchObject({ waiting: 0, inFlight: 0, parked: 0, lastSentAt: clock.time, oldestWaitingAt: null });
+    expect(sentRows(db)).toBe(3);
     expect(outbox.claim(10, 30_000)).toEqual([]);
   });
 

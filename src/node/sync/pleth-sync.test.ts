@@ -38,7 +38,9 @@ describe("a visit's pleth sent on request", () => {
     const outbox = new Outbox(db);
     const patient = store.createPatient({ givenName: 'Ada', familyName: 'Byron', birthDate: '1955-12-10', gender: 'female', identifier: null });
     const visit = store.startVisit(patient.id, 'nurse-1');
-    const start = Date.now() - 60_000;
+    // Minutes ago, so the reading's minute summary is due: a minute's summary waits until the minute
+    // has closed and its grace passed (a reading 60 s ago left it waiting one run in four).
+    const start = Date.now() - 3 * 60_000;
     store.recordReading(patient.id, visit.id, { deviceId: 'ox-1', metric: 'spo2', unit: '%', value: 97, deviceTime: null, receivedAt: start, source: 'pulse-oximeter' });
     for (let segment = 0; segment < SEGMENTS; segment += 1) {
       store.recordWaveform(patient.id, visit.id, { deviceId: 'ox-1', metric: 'pleth', rateHz: 60, startedAt: start + segment * 10_000, samples: samplesOf(segment), scale: { min: 0, max: 127 } });
