@@ -197,6 +197,8 @@ test('both ends of a visit keep the vitals in view: sizes, layout choice, NEWS2,
   for (const [size, viewport] of Object.entries(SIZES)) {
     await doctor.setViewportSize(viewport);
     await nurse.setViewportSize(viewport);
+    // The patient's name in full beside the title, at 1024 px too.
+    expect(await doctorBanner.locator('[data-field="name"] dd').evaluate((name) => name.scrollWidth <= name.clientWidth), `name cut short at ${size}`).toBe(true);
     await screenshot(doctor, `visit-clinician-${size}`);
     await screenshot(nurse, `visit-station-${size}`);
   }

@@ -161,7 +161,7 @@ describe('schema migrations', () => {
     // A patient row is queued again at each change: only readings and summaries are once each.
     expect(db.prepare(`INSERT INTO outbox (kind, record_id, patient_id, queued_at) VALUES ('patient', 'p-1', 'p-1', 5)`).run().changes).toBe(1);
     expect(db.prepare(`SELECT kind, ended_at FROM alarms`).all()).toEqual([{ kind: null, ended_at: null }]);
-    expect(db.prepare(`SELECT name FROM sqlite_master WHERE tbl_name = 'outbox' AND type = 'index' ORDER BY name`).pluck().all()).toEqual(['outbox_by_group', 'outbox_by_patient', 'outbox_by_state', 'outbox_last_sent', 'outbox_once']);
+    expect(db.prepare(`SELECT name FROM sqlite_master WHERE tbl_name = 'outbox' AND type = 'index' ORDER BY name`).pluck().all()).toEqual(['outbox_by_group', 'outbox_by_patient', 'outbox_by_state', 'outbox_last_sent', 'outbox_oldest_queued', 'outbox_once']);
     expect(db.pragma('foreign_key_check')).toEqual([]);
     db.close();
   });

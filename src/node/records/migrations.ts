@@ -354,11 +354,15 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 12,
-    description: 'the time of the last sent outbox item found from an index, not by reading every sent row',
+    description: 'the sync status (last success, oldest item waiting) found from indexes, not by reading every row',
     up(db) {
-      // Sent rows are never deleted, so the outbox only grows; the sync status asks for the newest
-      // sent_at every time staff look, which otherwise reads them all.
-      db.exec(`CREATE INDEX outbox_last_sent ON outbox(state, sent_at);`);
+      // Sent rows are never deleted, so the outbox only grows, and a week offline leaves a large
+      // backlog waiting; the sync status asks for the newest sent_at and the oldest queued_at
+      // every time staff look, which otherwise reads every sent or waiting row.
+      db.exec(`
+        CREATE INDEX outbox_last_sent ON outbox(state, sent_at);
+        CREATE INDEX outbox_oldest_queued ON outbox(state, queued_at);
+      `);
     },
   },
 ];

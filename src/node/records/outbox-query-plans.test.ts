@@ -67,6 +67,12 @@ describe('outbox statements on the hot paths', () => {
     // The last success: the newest of the sent rows from the end of an index, not by reading them all.
     const lastSent = statements.find((sql) => /max\(sent_at\)/.test(sql))!;
     expect(planOf(s.db, lastSent)).toEqual([expect.stringMatching(/^SEARCH outbox USING COVERING INDEX outbox_last_sent \(state=\?\)$/)]);
+    // The oldest item still to send: likewise, per state, from outbox_oldest_queued (a backlog is large).
+    const oldestWaiting = statements.find((sql) => /min\(queued_at\)/.test(sql))!;
+    expect(planOf(s.db, oldestWaiting).filter((step) => step.startsWith('SEARCH outbox'))).toEqual([
+      'SEARCH outbox USING COVERING INDEX outbox_oldest_queued (state=?)',
+      'SEARCH outbox USING COVERING INDEX outbox_oldest_queued (state=?)',
+    ]);
     s.db.close();
   });
 

@@ -136,12 +136,17 @@ export class Outbox {
 
   /**
    * What waits, is in flight or is parked, and the last success. Sent rows are never deleted, so
-   * nothing here counts or reads them one by one (indexes outbox_by_state and outbox_last_sent):
+   * nothing here counts or reads them one by one (indexes outbox_by_state, outbox_last_sent and
+   * outbox_oldest_queued):
    * asked whenever staff look, it must cost the same after a year as on the first day.
    */
   counts(): OutboxCounts {
     const count = this.db.prepare('SELECT count(*) FROM outbox WHERE state = ?').pluck();
-    const oldestWaitingAt = this.db.prepare(`SELECT min(queued_at) FROM outbox WHERE state IN ('waiting', 'in-flight')`).pluck().get() as number | null;
+    // One state at a time: SQLite then reads each minimum from the end of outbox_oldest_queued.
+    const oldestWaitingAt = this.db
+      .prepare(`SELECT min(oldest) FROM (SELECT min(queued_at) AS oldest FROM outbox WHERE state = 'waiting' UNION ALL SELECT min(queued_at) FROM outbox WHERE state = 'in-flight')`)
+      .pluck()
+      .get() as number | null;
     const lastSentAt = this.db.prepare(`SELECT max(sent_at) FROM outbox WHERE state = 'sent'`).pluck().get() as number | null;
     return {
       waiting: count.get('waiting') as number,
