@@ -89,7 +89,8 @@ async function takeAll(browser: Browser, station: WebStation, out: string): Prom
   await nurse.locator('[data-action="admit"]').click({ timeout: 20_000 });
   await expect(doctor.locator('[data-role="vitals-link"]')).toHaveAttribute('data-linked', 'true', { timeout: 30_000 });
   await expect(doctor.locator('[data-metric="spo2"]')).toHaveAttribute('data-state', 'live', { timeout: 30_000 });
-  await expect(doctor.locator('video[data-role="remote-video"]')).toHaveJSProperty('paused', false);
+  // Playing is not enough: the picture is black until the first frame has arrived.
+  await expect.poll(() => doctor.locator('video[data-role="remote-video"]').evaluate((video: HTMLVideoElement) => !video.paused && video.readyState >= 2 && video.videoWidth > 0), { timeout: 30_000 }).toBe(true);
   await shot(doctor, 'clinician-visit');
   await nurse.locator('[data-action="end-visit"]').click();
   await doctor.context().close();
