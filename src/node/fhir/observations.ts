@@ -38,7 +38,8 @@ export function exportQuantity(reading: Pick<StoredReading, 'metric' | 'value' |
 export interface ObservationHead {
   kind: RecordKind;
   recordId: string | number;
-  effective: string;
+  /** A point in time (effectiveDateTime), or a span in ms since epoch (effectivePeriod: a minute's summary, a pleth segment). */
+  effective: string | { start: number; end: number };
   category: ObservationCategory;
   /** The R4 profile's last URL segment; null for an Observation no vital-signs profile covers. */
   profile: string | null;
@@ -60,7 +61,9 @@ export function observationBase(links: ResourceLinks, head: ObservationHead): Ob
     code: {},
     subject: links.subject(head.patientId),
     ...(encounter ? { encounter } : {}),
-    effectiveDateTime: head.effective,
+    ...(typeof head.effective === 'string'
+      ? { effectiveDateTime: head.effective }
+      : { effectivePeriod: { start: new Date(head.effective.start).toISOString(), end: new Date(head.effective.end).toISOString() } }),
     ...(head.deviceId !== undefined ? { device: links.device(head.deviceId) } : {}),
   };
 }

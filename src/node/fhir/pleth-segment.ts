@@ -28,10 +28,10 @@ export function plethObservation(segment: StoredWaveform, links: ResourceLinks):
   if (scale === null) throw new Error(`pleth segment ${segment.id} has no raw scale`);
   const span = scale.max - scale.min;
   const periodMs = 1_000 / segment.rateHz;
-  const { effectiveDateTime: _point, ...base } = observationBase(links, {
+  const base = observationBase(links, {
     kind: 'pleth-segment',
     recordId: segment.id,
-    effective: '',
+    effective: { start: segment.startedAt, end: segment.startedAt + segment.samples.length * periodMs },
     category: 'vital-signs',
     profile: null,
     patientId: segment.patientId,
@@ -41,7 +41,6 @@ export function plethObservation(segment: StoredWaveform, links: ResourceLinks):
   return {
     ...base,
     code: { coding: [{ ...PLETH_MDC }], text: 'Plethysmogram (pulse oximeter)' },
-    effectivePeriod: { start: new Date(segment.startedAt).toISOString(), end: new Date(segment.startedAt + segment.samples.length * periodMs).toISOString() },
     valueSampledData: {
       // (0 - min), not -min: a scale from 0 would give -0.
       origin: { value: (0 - scale.min) / span, unit: '1', system: UCUM_SYSTEM, code: '1' },

@@ -36,10 +36,10 @@ export function summaryObservation(summary: MinuteSummary, links: ResourceLinks)
   const shape = readingShape(key);
   const quantity = (value: number) => exportQuantity({ metric: key.metric, value, unit: stats.unit }, shape.units);
   const label = METRIC_DEFINITIONS[key.metric].label;
-  const { effectiveDateTime: _point, ...base } = observationBase(links, {
+  const base = observationBase(links, {
     kind: 'reading-summary',
     recordId: summary.recordId,
-    effective: '',
+    effective: { start: key.minuteStart, end: key.minuteStart + MINUTE_MS },
     category: shape.category,
     profile: shape.profile,
     patientId: key.patientId,
@@ -49,7 +49,6 @@ export function summaryObservation(summary: MinuteSummary, links: ResourceLinks)
   return {
     ...base,
     code: codeOf(key.metric, source),
-    effectivePeriod: { start: new Date(key.minuteStart).toISOString(), end: new Date(key.minuteStart + MINUTE_MS).toISOString() },
     valueQuantity: quantity(stats.median),
     method: statistic('median', 'Median', `Median of ${stats.count} readings over one clock minute`),
     component: [
