@@ -3,15 +3,15 @@
  * (listPlethVisits), through invokeContract from screens signed in as each role, over a SyncThread
  * whose worker is a stand-in and the real outbox of a records database.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StationRole } from '../../../shared/roles';
 import type { Outbox } from '../../sync/outbox';
 import type { SyncThread } from '../../sync/sync-thread';
-import { auditHead, openAccessBench, type AccessBench } from '../access/access-test-support';
+import { auditHead, type AccessBench } from '../access/access-test-support';
 import type { ScreenAccess } from '../access/station-access';
 import { invokeContract } from '../contract-session';
 import { standInHandlers } from '../stand-in-handlers';
-import { standInSyncThread, type StandInWorker } from './sync-test-support';
+import { standInSyncThreadPerTest, type StandInWorker } from './sync-test-support';
 import { createPlethHandlers } from './pleth-handlers';
 import type { StationSync } from './sync-handlers';
 
@@ -19,14 +19,7 @@ let bench: AccessBench;
 let worker: StandInWorker;
 let thread: SyncThread;
 let outbox: Outbox;
-beforeEach(async () => {
-  bench = await openAccessBench();
-  ({ outbox, worker, thread } = standInSyncThread(bench, 'http://127.0.0.1:9/fhir'));
-});
-afterEach(async () => {
-  await thread.close();
-  bench.close();
-});
+standInSyncThreadPerTest('http://127.0.0.1:9/fhir', (opened) => ({ bench, outbox, worker, thread } = opened));
 
 /** A patient with two visits: three 10 s pleth segments in the first, one in the second, and an ECG segment. */
 function visitsWithPleth() {

@@ -5,15 +5,15 @@
  * a records database: administrators see and act, nurses get the one-line summary, the others
  * nothing; Retry and Send now change the outbox, wake the worker and are audited, ids and counts only.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StationRole } from '../../../shared/roles';
 import type { Outbox } from '../../sync/outbox';
 import type { SyncThread } from '../../sync/sync-thread';
-import { auditHead, openAccessBench, type AccessBench } from '../access/access-test-support';
+import { auditHead, type AccessBench } from '../access/access-test-support';
 import type { ScreenAccess } from '../access/station-access';
 import { invokeContract } from '../contract-session';
 import { standInHandlers } from '../stand-in-handlers';
-import { standInSyncThread, type StandInWorker } from './sync-test-support';
+import { standInSyncThreadPerTest, type StandInWorker } from './sync-test-support';
 import { createSyncHandlers, type StationSync } from './sync-handlers';
 
 const SERVER = 'http://127.0.0.1:9/fhir';
@@ -23,14 +23,7 @@ let bench: AccessBench;
 let worker: StandInWorker;
 let thread: SyncThread;
 let outbox: Outbox;
-beforeEach(async () => {
-  bench = await openAccessBench();
-  ({ outbox, worker, thread } = standInSyncThread(bench, SERVER));
-});
-afterEach(async () => {
-  await thread.close();
-  bench.close();
-});
+standInSyncThreadPerTest(SERVER, (opened) => ({ bench, outbox, worker, thread } = opened));
 
 /** Four readings: two parked by the server, two waiting out a backoff of a minute. */
 function outboxWithParkedAndWaiting() {

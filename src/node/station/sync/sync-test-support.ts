@@ -5,10 +5,11 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Worker } from 'node:worker_threads';
+import { afterEach, beforeEach } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../settings/schema';
 import { Outbox } from '../../sync/outbox';
 import { SyncThread, type ToSyncWorker } from '../../sync/sync-thread';
-import type { AccessBench } from '../access/access-test-support';
+import { openAccessBench, type AccessBench } from '../access/access-test-support';
 
 export class StandInWorker extends EventEmitter {
   readonly received: ToSyncWorker[] = [];
@@ -35,4 +36,19 @@ export function standInSyncThread(bench: AccessBench, baseUrl: string) {
     start: () => worker as unknown as Worker,
   });
   return { outbox, worker, thread };
+}
+
+/** A fresh access bench with a stand-in sync thread for each test, handed to `use`; both closed after it. */
+export function standInSyncThreadPerTest(baseUrl: string, use: (opened: { bench: AccessBench } & ReturnType<typeof standInSyncThread>) => void): void {
+  let close = async () => undefined as void;
+  beforeEach(async () => {
+    const bench = await openAccessBench();
+    const opened = standInSyncThread(bench, baseUrl);
+    use({ bench, ...opened });
+    close = async () => {
+      await opened.thread.close();
+      bench.close();
+    };
+  });
+  afterEach(() => close());
 }
