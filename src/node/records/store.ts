@@ -25,7 +25,7 @@ export type OutboxKind = (typeof OUTBOX_KINDS)[number];
  * WHERE contains the index's own condition, and otherwise reads the whole outbox, which only grows
  * (sent rows are kept). outbox-query-plans.test.ts checks every such lookup.
  */
-const QUEUED_ONCE = `kind IN ('reading', 'reading-summary', 'pleth-segment')`;
+const queuedOnce = (kind = 'kind') => `${kind} IN ('reading', 'reading-summary', 'pleth-segment')`;
 
 export class RecordInputError extends Error {
   override name = 'RecordInputError';
@@ -296,7 +296,7 @@ export class RecordStore {
       .prepare(`INSERT OR IGNORE INTO outbox (kind, record_id, patient_id, queued_at, next_attempt_at) VALUES ('reading-summary', ?, ?, ?, ?)`)
       .run(recordId, reading.patientId, this.now(), summaryDueAt(minuteStart)).changes;
     if (created > 0) return;
-    const state = this.db.prepare(`SELECT state FROM outbox WHERE ${QUEUED_ONCE} AND kind = 'reading-summary' AND record_id = ?`).pluck().get(recordId);
+    const state = this.db.prepare(`SELECT state FROM outbox WHERE ${queuedOnce()} AND kind = 'reading-summary' AND record_id = ?`).pluck().get(recordId);
     if (state !== 'waiting') this.queueOnTheirOwn([reading]);
   }
 
@@ -567,7 +567,7 @@ export class RecordStore {
       .prepare(
         `SELECT v.id, v.started_at, v.ended_at,
            (SELECT count(*) FROM waveform_segments w WHERE w.visit_id = v.id AND w.metric = 'pleth') AS segments,
-           (SELECT count(*) FROM waveform_segments w JOIN outbox o ON o.${QUEUED_ONCE} AND o.kind = 'pleth-segment' AND o.record_id = CAST(w.id AS TEXT) WHERE w.visit_id = v.id AND w.metric = 'pleth') AS queued
+           (SELECT count(*) FROM waveform_segments w JOIN outbox o ON ${queuedOnce('o.kind')} AND o.kind = 'pleth-segment' AND o.record_id = CAST(w.id AS TEXT) WHERE w.visit_id = v.id AND w.metric = 'pleth') AS queued
          FROM visits v WHERE v.patient_id = ? ORDER BY v.started_at, v.id`,
       )
       .all(patientId) as { id: string; started_at: number; ended_at: number | null; segments: number; queued: number }[];
