@@ -3,7 +3,7 @@
  * app:// instead of file://, default-deny navigation and permissions), runs createStation in this
  * process and serves the contract to the window over validated IPC.
  */
-import { app, BrowserWindow, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, safeStorage, session } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { createConsultServer } from '../node/consult/server';
 import { logError } from '../shared/log-text';
@@ -129,7 +129,11 @@ if (options === null) {
   app.exit(0);
 } else {
   (options.clinician ? startClinician(options.clinician) : start(options)).catch((error: unknown) => {
-    process.stderr.write(`Station failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    const reason = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`Station failed to start: ${reason}\n`);
+    // Started from a desktop icon there is no terminal: the reason (e.g. the records module built for
+    // another runtime, and the command that fixes it) must reach the person in a window.
+    dialog.showErrorBox('VitalBridge could not start', reason);
     app.exit(error instanceof StationOptionsError ? 2 : 1);
   });
 }

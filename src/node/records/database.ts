@@ -6,6 +6,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATA_KEY_BYTES, DataKeyError, type DataKeyProvider } from './key-provider';
+import { recordsBinding } from './native-binding';
 import { migrate, type Migration, MIGRATIONS, SchemaVersionError, schemaVersion } from './migrations';
 
 export type RecordsDb = Database.Database;
@@ -73,7 +74,7 @@ export async function openRecordsDatabase({ dataDir, keyProvider, mode = 'read-w
   if (key.length !== DATA_KEY_BYTES) throw new DataKeyError(`the data key must be ${DATA_KEY_BYTES} bytes, got ${key.length}`);
   if (!exists) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
-  const db = new Database(path, { fileMustExist: exists, readonly: inspect, timeout: 5_000 });
+  const db = new Database(path, { fileMustExist: exists, readonly: inspect, timeout: 5_000, nativeBinding: recordsBinding() });
   try {
     // Before anything touches the file: SQLite creates -wal and -shm with the database's mode.
     if (!exists && process.platform !== 'win32') chmodSync(path, 0o600);
