@@ -110,6 +110,16 @@ describe('kiosk station', () => {
     expect(fresh.news2.trend).toEqual([]);
   });
 
+  it('tells the update policy when a kiosk visit is open, so no update restarts the station under a patient', { timeout: 60_000 }, async () => {
+    const station = await kioskStation();
+    const kiosk = screenOf(station);
+    expect(station.activity()).toEqual({ kiosk: true, visitInProgress: false, alarmActive: false });
+    await kiosk.call('startKioskVisit', undefined);
+    expect(station.activity()).toEqual({ kiosk: true, visitInProgress: true, alarmActive: false });
+    await kiosk.call('finishKioskVisit', undefined);
+    expect(station.activity()).toMatchObject({ visitInProgress: false });
+  });
+
   it('keeps kiosk mode an administrator’s: a nurse may not turn it on, and leaving it refuses an unknown account as a sign-in would', async () => {
     const station = await kioskStation();
     const nurse = await signedIn(station, 'nurse');

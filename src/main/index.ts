@@ -4,6 +4,7 @@
  * process and serves the contract to the window over validated IPC.
  */
 import { app, BrowserWindow, dialog, safeStorage, session } from 'electron';
+import electronUpdater from 'electron-updater';
 import { fileURLToPath } from 'node:url';
 import { createConsultServer } from '../node/consult/server';
 import { logError } from '../shared/log-text';
@@ -23,6 +24,7 @@ import { desktopKeyProvider } from './keychain-key-provider';
 import { KioskShell } from './kiosk-shell';
 import { refuseForeignContent, restrictPermissions } from './security';
 import { serveStationOverIpc, type StationIpc } from './station-ipc';
+import { startUpdates } from './updates';
 import { createStationWindow } from './window';
 
 const log = (message: string) => process.stderr.write(`[main] ${message}\n`);
@@ -47,6 +49,7 @@ const options = startOptions();
 let station: Station | undefined;
 let consult: ConsultServerHandle | undefined;
 let ipc: StationIpc | undefined;
+let stopUpdates: (() => void) | undefined;
 /** Locks the station's windows while it is a kiosk, and clears them after every kiosk visit. */
 const kioskShell = new KioskShell();
 
@@ -102,6 +105,11 @@ async function start(options: StartOptions): Promise<void> {
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) ipc?.attach(kioskShell.attach(createStationWindow(preloadPath)));
   });
+  const { feedUrl, kioskInstallHour } = settings.updates;
+  if (feedUrl !== null && app.isPackaged) {
+    const running = station;
+    stopUpdates = startUpdates({ updater: electronUpdater.autoUpdater, feedUrl, kioskInstallHour, activity: () => running.activity(), log: (line) => log(line) });
+  }
 }
 
 // Quitting waits until the station has closed (the records' last commit); a second quit meanwhile
@@ -114,6 +122,7 @@ app.on('before-quit', (event) => {
   event.preventDefault();
   stopping ??= (async () => {
     ipc?.close();
+    stopUpdates?.();
     await Promise.all([station?.close(), consult?.close()]).catch((error: unknown) => log(`stopping failed: ${logError(error)}`));
     stopped = true;
     app.quit();

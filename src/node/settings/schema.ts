@@ -130,7 +130,8 @@ const RecordsSchema = z.object({
 }) satisfies z.ZodType<FhirSettings>;
 
 /** https://, or http:// to this machine only (src/node/sync/https-transport.ts says why). */
-const fhirUrl = z
+/** https:// (http:// only to this machine, for tests): what the station fetches health data or software from. */
+const secureUrl = z
   .string()
   .max(2_000)
   .refine((text) => {
@@ -149,13 +150,13 @@ const fhirUrl = z
 const FhirServerSchema = z
   .object({
     /** The server's FHIR base URL; null: the records stay on the station. */
-    baseUrl: fhirUrl.nullable().default(null),
+    baseUrl: secureUrl.nullable().default(null),
     /** 'smart': SMART Backend Services with the station's key pair; 'bearer': VITALBRIDGE_FHIR_TOKEN; 'none': an open server (tests, a local proxy). */
     auth: z.enum(['smart', 'bearer', 'none']).default('smart'),
     /** The client id the server's administrator registered the station's JWKS under (SMART). */
     clientId: z.string().trim().min(1).max(200).nullable().default(null),
     /** The server's OAuth token endpoint (SMART; from its .well-known/smart-configuration). */
-    tokenUrl: fhirUrl.nullable().default(null),
+    tokenUrl: secureUrl.nullable().default(null),
     /** A PEM file of CAs trusted besides the system's (a clinic's own CA). */
     extraCaFile: z.string().min(1).max(4_096).nullable().default(null),
     /** Entries per transaction Bundle the sync sends (Medplum takes at most 8 conditional creates in one). */
@@ -180,6 +181,20 @@ const FhirServerSchema = z
     if (tokenUrl === null) context.issues.push({ code: 'custom', input: tokenUrl, path: ['tokenUrl'], message: "SMART Backend Services needs the server's token URL" });
   });
 
+const UpdatesSchema = z.object({
+  /**
+   * The desktop app's update feed: a generic HTTPS folder with electron-builder's latest*.yml and the
+   * installers; null: it never looks for updates. Each download is checked against the feed's SHA-512
+   * (and on Windows and macOS the installer's code signature) before it is installed.
+   */
+  feedUrl: secureUrl.nullable().default(null),
+  /**
+   * A kiosk installs a downloaded update only during this hour (local time, 0-23), and only with no
+   * visit open and no alarm active; a staff station installs it when it is next quit.
+   */
+  kioskInstallHour: z.number().int().min(0).max(23).default(3),
+});
+
 export const SETTINGS_SECTIONS = {
   devices: DevicesSchema,
   consultation: ConsultationSchema,
@@ -190,6 +205,7 @@ export const SETTINGS_SECTIONS = {
   display: DisplaySchema,
   records: RecordsSchema,
   fhirServer: FhirServerSchema,
+  updates: UpdatesSchema,
 } as const;
 export type SettingsSection = keyof typeof SETTINGS_SECTIONS;
 
@@ -203,6 +219,7 @@ export const StationSettingsSchema = z.object({
   display: DisplaySchema.prefault({}),
   records: RecordsSchema.prefault({}),
   fhirServer: FhirServerSchema.prefault({}),
+  updates: UpdatesSchema.prefault({}),
 });
 export type StationSettings = z.infer<typeof StationSettingsSchema>;
 

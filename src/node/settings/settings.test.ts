@@ -20,6 +20,7 @@ describe('settings', () => {
       retention: { waveformDays: 7, numericDays: 3_650, attachmentDays: 365 },
       alarms: { defaultLimits: {} },
       display: { locale: null, alwaysShowMetrics: [] },
+      updates: { feedUrl: null, kioskInstallHour: 3 },
     });
   });
 
@@ -39,6 +40,8 @@ describe('settings', () => {
     [{ retention: { waveformDays: 0 } }, /retention.waveformDays/],
     [{ display: { locale: null, alwaysShowMetrics: ['spo2', 'heartbeat'] } }, /display.alwaysShowMetrics.1/],
     [{ display: { locale: null, alwaysShowMetrics: ['respiratoryRate', 'respiratoryRate'] } }, /display.alwaysShowMetrics: must not name a parameter twice/],
+    [{ updates: { feedUrl: 'http://updates.example.org/', kioskInstallHour: 3 } }, /updates.feedUrl: must be an https:\/\/ URL/],
+    [{ updates: { feedUrl: null, kioskInstallHour: 24 } }, /updates.kioskInstallHour/],
   ])('refuses to save %j, leaving the stored settings alone', (change, message) => {
     const dataDir = tempDataDir();
     saveSettings(confSettingsStorage(dataDir), DEFAULT_SETTINGS);

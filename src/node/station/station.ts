@@ -3,6 +3,7 @@
  * real USB sources (and the simulator when asked), feeding a frame batcher that every connected
  * screen subscribes to through a ContractSession.
  */
+import type { StationActivity } from '../updates/update-policy';
 import { mkdir } from 'node:fs/promises';
 import { CaptureFileError } from '../capture/capture-file';
 import { CaptureFormatError } from '../capture/format';
@@ -100,6 +101,8 @@ export interface Station extends ContractHost {
   readonly records: StationRecords;
   /** The background FHIR sync, when settings name a server (fhirServer.baseUrl); null otherwise. */
   readonly sync: SyncThread | null;
+  /** What the station is doing now, for the desktop app's update policy (src/node/updates). */
+  activity(): StationActivity;
   close(): Promise<void>;
 }
 
@@ -276,6 +279,11 @@ export async function createStation(options: StationOptions): Promise<Station> {
     scenario: simulator?.scenario ?? null,
     records,
     sync,
+    activity: () => ({
+      kiosk: kiosk.state().enabled,
+      visitInProgress: hostedVisits.hosting() || kiosk.state().visitOpen,
+      alarmActive: clinical.alarms.current().alarms.length > 0,
+    }),
     openScreen: (notify) => access.openScreen(notify),
     subscribe(sink) {
       const frames = batcher.subscribe(sink);
