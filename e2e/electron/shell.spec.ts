@@ -1,5 +1,6 @@
 /**
- * The Electron shell, launched for real: hardened webPreferences, CSP on the page, a bridge that is
+ * The Electron shell, launched for real, as `npm install` left it (the records module built for
+ * Electron beside the one for Node, src/node/records/native-binding.ts): hardened webPreferences, CSP on the page, a bridge that is
  * exactly the contract, and a live simulated reading reaching the window once a nurse signed in
  * (the account is written into the data folder before launch). Skipped, with the reason printed,
  * where the Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD).
