@@ -8,7 +8,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { LINK_TOKEN_PARAM, SIGNAL_PATH, type SignalData } from '../src/shared/consult/protocol';
 import { createConsultServer, type ConsultServer } from '../src/node/consult/server';
-import { createConsultCall, type CallPeer, type CallState, type ConsultCall } from '../src/renderer/consult/call';
+import { createConsultCall, offerSession, type CallPeer, type CallState, type ConsultCall } from '../src/renderer/consult/call';
+
+/** An SDP whose origin line names the offering peer as its session, as a browser's names its connection. */
+const sdpOf = (session: string) => `v=0\r\no=- ${session} 2 IN IP4 127.0.0.1\r\ns=-\r\n`;
 
 /** Peers that "connect" once the initiator's offer was answered; messages go to the partner. */
 class FakePeer extends EventEmitter implements CallPeer {
@@ -17,7 +20,14 @@ class FakePeer extends EventEmitter implements CallPeer {
   connected = false;
   bufferSize = 0;
   partner: FakePeer | null = null;
-  readonly _pc = { signalingState: 'stable' as RTCSignalingState } as RTCPeerConnection & { signalingState: RTCSignalingState };
+  /** What the call did to the connection's ICE: each configuration given, each restart. */
+  readonly ice = { configurations: [] as RTCConfiguration[], restarts: 0, negotiations: 0 };
+  readonly _pc = {
+    signalingState: 'stable' as RTCSignalingState,
+    getConfiguration: () => ({ bundlePolicy: 'max-bundle' }) as RTCConfiguration,
+    setConfiguration: (configuration: RTCConfiguration) => void this.ice.configurations.push(configuration),
+    restartIce: () => void (this.ice.restarts += 1),
+  } as RTCPeerConnection & { signalingState: RTCSignalingState };
   readonly id = `p${FakePeer.created.length}`;
 
   constructor(readonly initiator: boolean) {
@@ -26,7 +36,7 @@ class FakePeer extends EventEmitter implements CallPeer {
     if (initiator) {
       FakePeer.offers.set(this.id, this);
       this._pc.signalingState = 'have-local-offer';
-      queueMicrotask(() => this.emit('signal', { type: 'offer', sdp: this.id } satisfies SignalData));
+      queueMicrotask(() => this.emit('signal', { type: 'offer', sdp: sdpOf(this.id) } satisfies SignalData));
     }
   }
 
@@ -37,10 +47,10 @@ class FakePeer extends EventEmitter implements CallPeer {
   signal(data: SignalData): void {
     if (this._pc.signalingState === 'closed') return;
     if (data.type === 'offer' && !this.initiator) {
-      this.partner = FakePeer.offers.get(data.sdp) ?? null;
+      this.partner = FakePeer.offers.get(offerSession(data.sdp)) ?? null;
       queueMicrotask(() => this.emit('signal', { type: 'answer', sdp: data.sdp } satisfies SignalData));
     } else if (data.type === 'answer' && this.initiator) {
-      if (data.sdp !== this.id) throw new Error('answer to another offer');
+      if (offerSession(data.sdp) !== this.id) throw new Error('answer to another offer');
       this._pc.signalingState = 'stable';
       const responder = FakePeer.created.find((peer) => peer.partner === this && peer._pc.signalingState !== 'closed');
       if (!responder) return;
@@ -54,6 +64,14 @@ class FakePeer extends EventEmitter implements CallPeer {
 
   send(text: string): void {
     this.partner?.emit('data', new TextEncoder().encode(text));
+  }
+
+  /** As simple-peer: the initiator makes a new offer of its same session, the other side asks it for one. */
+  negotiate(): void {
+    this.ice.negotiations += 1;
+    if (this.initiator) this._pc.signalingState = 'have-local-offer';
+    const signal: SignalData = this.initiator ? { type: 'offer', sdp: sdpOf(this.id) } : { type: 'renegotiate', renegotiate: true };
+    queueMicrotask(() => this.emit('signal', signal));
   }
 
   /** What the network does to a peer: it closes. */
@@ -114,8 +132,8 @@ function join(server: ConsultServer, token: string, role: 'station' | 'clinician
 
 const phase = (side: Side) => side.call.state.phase;
 
-async function visitWithBothSides() {
-  const server = await createConsultServer();
+async function visitWithBothSides(serverOptions: Parameters<typeof createConsultServer>[0] = {}) {
+  const server = await createConsultServer(serverOptions);
   servers.push(server);
   const visit = await server.createVisit();
   const link = new URLSearchParams(new URL(visit.clinicianUrl).hash.slice(1)).get(LINK_TOKEN_PARAM)!;
@@ -212,5 +230,27 @@ describe('consultation call', () => {
     station.call.end();
     await vi.waitFor(() => expect(['ended', 'refused']).toContain(phase(clinician)), { timeout: 5_000 });
     expect(clinician.call.state).toMatchObject({ phase: 'ended', endReason: 'ended-by-station', refusal: null });
+  });
+
+  it('renews TURN credentials before they expire, on the running peers, with an ICE restart and no new peer', async () => {
+    // Credentials that last 2 s (coturn's expiry has whole-second steps), fetched again at half their life.
+    const { station, clinician } = await visitWithBothSides({ ice: { turn: { urls: ['turn:127.0.0.1:3478'], secret: 'test-secret', ttlSeconds: 2 }, relayOnly: true } });
+    station.call.admit();
+    await vi.waitFor(() => expect([phase(station), phase(clinician)]).toEqual(['connected', 'connected']));
+    const [stationPeer, clinicianPeer] = [FakePeer.created.find((p) => p.initiator)!, FakePeer.created.find((p) => !p.initiator)!];
+    const usernames = (peer: FakePeer) => peer.ice.configurations.map((c) => (c.iceServers?.[0] as RTCIceServer | undefined)?.username);
+    await vi.waitFor(() => expect([usernames(stationPeer).length, usernames(clinicianPeer).length]).toEqual([1, 1]), { timeout: 5_000 });
+    for (const peer of [stationPeer, clinicianPeer]) {
+      // A credential that expires later than the first (its username starts with its expiry), the rest of the configuration kept.
+      expect(Number(usernames(peer)[0]!.split(':')[0])).toBeGreaterThan(Math.floor(Date.now() / 1000));
+      expect(peer.ice.configurations[0]).toMatchObject({ bundlePolicy: 'max-bundle' });
+    }
+    // The station restarts ICE for its own renewal and again when the clinician asks for a new offer after its.
+    await vi.waitFor(() => expect(stationPeer.ice.restarts).toBeGreaterThanOrEqual(2));
+    expect(clinicianPeer.ice).toMatchObject({ restarts: 0, negotiations: 1 });
+    // The station's new offers renegotiate the clinician's running peer (same SDP session) instead of replacing it.
+    await vi.waitFor(() => expect(stationPeer.ice.negotiations).toBeGreaterThanOrEqual(2));
+    expect(FakePeer.created).toHaveLength(2);
+    expect([phase(station), phase(clinician)]).toEqual(['connected', 'connected']);
   });
 });

@@ -156,8 +156,12 @@ async function waitForOutput(child: ChildProcess, handle: Child, pattern: RegExp
   });
 }
 
-/** Debian's coturn on loopback with the TURN REST shared secret; relays between loopback peers. */
-export async function startCoturn(): Promise<Child & { port: number; secret: string }> {
+/**
+ * Debian's coturn on loopback with the TURN REST shared secret; relays between loopback peers.
+ * `maxAllocateLifetimeSeconds` shortens allocations, so clients refresh them (with their
+ * credentials) every half lifetime, as Chrome does under two minutes.
+ */
+export async function startCoturn(options: { maxAllocateLifetimeSeconds?: number } = {}): Promise<Child & { port: number; secret: string }> {
   const port = await freePort();
   const relayPort = 40_000 + Math.floor(Math.random() * 20_000);
   const secret = randomBytes(18).toString('base64url');
@@ -165,7 +169,8 @@ export async function startCoturn(): Promise<Child & { port: number; secret: str
     'turnserver',
     ['-n', '--listening-ip', '127.0.0.1', '--listening-port', String(port), '--relay-ip', '127.0.0.1', '--min-port', String(relayPort), '--max-port', String(relayPort + 50),
       '--use-auth-secret', `--static-auth-secret=${secret}`, '--realm', 'vitalbridge.test', '--no-tls', '--no-dtls', '--no-cli', '--allow-loopback-peers',
-      '--log-file', 'stdout', '--simple-log', '--pidfile', `/tmp/vb-e2e-turn-${port}.pid`],
+      '--log-file', 'stdout', '--simple-log', '--pidfile', `/tmp/vb-e2e-turn-${port}.pid`,
+      ...(options.maxAllocateLifetimeSeconds ? ['--max-allocate-lifetime', String(options.maxAllocateLifetimeSeconds)] : [])],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const handle = track(child);

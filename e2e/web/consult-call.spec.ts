@@ -146,43 +146,105 @@ test.describe('video visit in web mode', () => {
   });
 });
 
+interface RelayOnlySetup {
+  turnTtlSeconds?: number;
+  maxAllocateLifetimeSeconds?: number;
+}
+
+/**
+ * A visit on a relay-only consultation server with a real coturn: station and clinician joined,
+ * admitted, video flowing both ways over relay/relay; `run` then does what its test is about.
+ */
+async function relayOnlyVisit(browser: Browser, setup: RelayOnlySetup, run: (patient: Page, clinician: Page) => Promise<void>): Promise<void> {
+  const turn = await startCoturn({ maxAllocateLifetimeSeconds: setup.maxAllocateLifetimeSeconds });
+  const stationKey = randomBytes(18).toString('base64url');
+  const webPort = await freePort();
+  let consult: Awaited<ReturnType<typeof startConsultServer>> | undefined;
+  let station: WebStation | undefined;
+  try {
+    consult = await startConsultServer(
+      [
+        '--turn', `turn:127.0.0.1:${turn.port}?transport=udp`, '--turn-secret', turn.secret, '--relay-only', '--allow-origin', `http://127.0.0.1:${webPort}`,
+        ...(setup.turnTtlSeconds ? ['--turn-ttl', String(setup.turnTtlSeconds)] : []),
+      ],
+      { VITALBRIDGE_CONSULT_STATION_KEY: stationKey },
+    );
+    process.env.VITALBRIDGE_CONSULT_STATION_KEY = stationKey;
+    station = await startWebStation(['--port', String(webPort), '--consult-server', consult.url]);
+
+    const patient = await participant(browser, station.url);
+    await signIn(patient.page, station.accounts);
+    const link = await startVisitOnStation(patient.page);
+    expect(new URL(link).origin).toBe(consult.url);
+    const clinician = await joinAsClinician(browser, link);
+    await expect(patient.page.locator('[data-action="admit"]')).toBeVisible({ timeout: 20_000 });
+    await patient.page.locator('[data-action="admit"]').click();
+    await expectVideoFlowing(patient.page, 45_000);
+    await expectVideoFlowing(clinician.page, 45_000);
+    for (const page of [patient.page, clinician.page]) {
+      await expect.poll(async () => (await mediaFlow(page)).selectedPair).toBe('relay/relay');
+    }
+    await run(patient.page, clinician.page);
+    await patient.page.locator('[data-action="end-visit"]').click();
+    await Promise.all([patient.context.close(), clinician.context.close()]);
+  } catch (error) {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- consult server ---\n${consult?.output() ?? ''}\n--- station ---\n${station?.stderr() ?? ''}`);
+  } finally {
+    delete process.env.VITALBRIDGE_CONSULT_STATION_KEY;
+    await station?.stop();
+    await consult?.stop();
+    await turn.stop();
+  }
+}
+
+/** The local candidate of the page's current peer connection's selected pair (a relay allocation), and how many connections the page made. */
+function connectionPath(page: Page): Promise<{ connections: number; localCandidate: string | null; iceState: string }> {
+  return page.evaluate(async () => {
+    const pc = window.__peerConnections.at(-1)!;
+    const stats = [...(await pc.getStats()).values()] as (Record<string, unknown> & { type: string })[];
+    const transport = stats.find((stat) => stat.type === 'transport');
+    const pair = stats.find((stat) => stat.id === transport?.selectedCandidatePairId);
+    const local = stats.find((stat) => stat.id === pair?.localCandidateId);
+    return { connections: window.__peerConnections.length, localCandidate: local ? `${local.address}:${local.port}` : null, iceState: pc.iceConnectionState };
+  });
+}
+
 test.describe('relay-only visit through coturn', () => {
   test('media flows over a TURN relay when the server demands relay only', async ({ browser }) => {
     test.setTimeout(180_000);
-    const turn = await startCoturn();
-    const stationKey = randomBytes(18).toString('base64url');
-    const webPort = await freePort();
-    let consult: Awaited<ReturnType<typeof startConsultServer>> | undefined;
-    let station: WebStation | undefined;
-    try {
-      consult = await startConsultServer(
-        ['--turn', `turn:127.0.0.1:${turn.port}?transport=udp`, '--turn-secret', turn.secret, '--relay-only', '--allow-origin', `http://127.0.0.1:${webPort}`],
-        { VITALBRIDGE_CONSULT_STATION_KEY: stationKey },
-      );
-      process.env.VITALBRIDGE_CONSULT_STATION_KEY = stationKey;
-      station = await startWebStation(['--port', String(webPort), '--consult-server', consult.url]);
+    await relayOnlyVisit(browser, {}, async () => undefined);
+  });
 
-      const patient = await participant(browser, station.url);
-      await signIn(patient.page, station.accounts);
-      const link = await startVisitOnStation(patient.page);
-      expect(new URL(link).origin).toBe(consult.url);
-      const clinician = await joinAsClinician(browser, link);
-      await expect(patient.page.locator('[data-action="admit"]')).toBeVisible({ timeout: 20_000 });
-      await patient.page.locator('[data-action="admit"]').click();
-      await expectVideoFlowing(patient.page, 45_000);
-      await expectVideoFlowing(clinician.page, 45_000);
-      for (const page of [patient.page, clinician.page]) {
-        await expect.poll(async () => (await mediaFlow(page)).selectedPair).toBe('relay/relay');
+  // coturn refuses an Allocate with an expired credential (turn-credentials.test.ts), so every relay
+  // a call needs after its credential's expiry (an ICE restart after a network change, a new
+  // candidate) needs fresh ones. (An allocation made earlier keeps being refreshed: coturn keeps the
+  // key it derived at Allocate; a TURN server that re-checks the expiry on every request, as the REST
+  // API draft asks, would drop it.) Credentials of 20 s, allocations of 20 s: the call outlives three
+  // credentials on the same connection, moving to new relays with fresh credentials before each expires.
+  // Without the renewal the call stays on its first relays and this fails on renewedAllocations.
+  test('a relayed call outlives its TURN credentials: fresh ones and new relay allocations before each expires, the same connection throughout', async ({ browser }) => {
+    test.setTimeout(240_000);
+    await relayOnlyVisit(browser, { turnTtlSeconds: 20, maxAllocateLifetimeSeconds: 20 }, async (patient, clinician) => {
+      const connections = { patient: (await connectionPath(patient)).connections, clinician: (await connectionPath(clinician)).connections };
+      const relays = new Set<string>();
+      const connectedAt = Date.now();
+      // The call's subject is its length: three credential lifetimes on the same connection. Each renewal
+      // restarts ICE onto new allocations (a new relayed address), so the addresses show it happening.
+      await expect
+        .poll(
+          async () => {
+            const path = await connectionPath(patient);
+            expect(path.connections, 'the call fell back on a new peer connection (a recovery): the relay was lost').toBe(connections.patient);
+            if (path.localCandidate) relays.add(path.localCandidate);
+            return { outlivedThreeCredentials: Date.now() - connectedAt >= 60_000, renewedAllocations: relays.size >= 4 };
+          },
+          { timeout: 120_000, intervals: [1_000] },
+        )
+        .toEqual({ outlivedThreeCredentials: true, renewedAllocations: true });
+      for (const [page, made] of [[patient, connections.patient], [clinician, connections.clinician]] as const) {
+        expect(await connectionPath(page)).toMatchObject({ connections: made, iceState: expect.stringMatching(/^(connected|completed)$/) });
+        await expectVideoFlowing(page, 15_000);
       }
-      await patient.page.locator('[data-action="end-visit"]').click();
-      await Promise.all([patient.context.close(), clinician.context.close()]);
-    } catch (error) {
-      throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- consult server ---\n${consult?.output() ?? ''}\n--- station ---\n${station?.stderr() ?? ''}`);
-    } finally {
-      delete process.env.VITALBRIDGE_CONSULT_STATION_KEY;
-      await station?.stop();
-      await consult?.stop();
-      await turn.stop();
-    }
+    });
   });
 });

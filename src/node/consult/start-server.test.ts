@@ -23,6 +23,8 @@ describe('start:server arguments', () => {
     const secret = Buffer.alloc(32, 1).toString('base64');
     const { options, generatedStationKey } = parseServerArgs([], { VITALBRIDGE_TURN_SECRET: 't', VITALBRIDGE_CONSULT_TOKEN_SECRET: secret, VITALBRIDGE_CONSULT_STATION_KEY: 'station-key' }, projectRoot);
     expect(options.ice?.turn?.secret).toBe('t');
+    expect(options.ice?.turn).not.toHaveProperty('ttlSeconds');
+    expect(parseServerArgs(['--turn-ttl', '900'], { VITALBRIDGE_TURN_SECRET: 't' }, projectRoot).options.ice?.turn?.ttlSeconds).toBe(900);
     expect(options.tokenSecret?.equals(Buffer.alloc(32, 1))).toBe(true);
     expect([options.stationKey, generatedStationKey]).toEqual(['station-key', false]);
   });
@@ -40,6 +42,8 @@ describe('start:server arguments', () => {
     [['--redis', 'http://x'], /--redis has the wrong scheme/],
     [['--turn', 'turn:x'], /--turn needs --turn-secret/],
     [['--cert', 'a.pem'], /--cert and --key go together/],
+    [['--turn-ttl', '5'], /--turn-ttl must be a whole number of seconds from 10/],
+    [['--turn-ttl', '1.5'], /--turn-ttl/],
     [['--bogus'], /Unknown option/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseServerArgs(argv, {}, projectRoot)).toThrow(ServerUsageError);

@@ -18,6 +18,7 @@ Prints "Consult server: <url>".
   --host ADDR          address to listen on (default: 127.0.0.1)
   --redis URL          share visits with other instances through Redis (redis://host:port)
   --turn-secret S      coturn static-auth-secret (or env VITALBRIDGE_TURN_SECRET)
+  --turn-ttl SECONDS   how long a TURN credential lasts (default 3600, at least 10); calls renew theirs before it ends
   --turn URL           TURN server URL, repeatable (default with a secret: turn:<host>:3478, UDP and TCP)
   --stun URL           STUN server URL, repeatable (default with TURN: stun:<host>:3478)
   --relay-only         clients use relayed (TURN) candidates only
@@ -53,6 +54,7 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv,
         host: { type: 'string' },
         redis: { type: 'string' },
         'turn-secret': { type: 'string' },
+        'turn-ttl': { type: 'string' },
         turn: { type: 'string', multiple: true },
         stun: { type: 'string', multiple: true },
         'relay-only': { type: 'boolean' },
@@ -101,6 +103,11 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv,
   const turnUrls = values.turn ?? (turnSecret ? [`turn:${turnHost}:3478?transport=udp`, `turn:${turnHost}:3478?transport=tcp`] : []);
   if (turnUrls.length > 0 && !turnSecret) throw new ServerUsageError('--turn needs --turn-secret (or VITALBRIDGE_TURN_SECRET)');
   const stunUrls = values.stun ?? (turnSecret ? [`stun:${turnHost}:3478`] : []);
+  const ttlSeconds = values['turn-ttl'] === undefined ? undefined : Number(values['turn-ttl']);
+  // Under 10 s a call would spend its time renewing (each renewal restarts ICE).
+  if (ttlSeconds !== undefined && (!Number.isInteger(ttlSeconds) || ttlSeconds < 10 || ttlSeconds > 86_400)) {
+    throw new ServerUsageError(`--turn-ttl must be a whole number of seconds from 10 to 86400, not "${values['turn-ttl']}"`);
+  }
 
   let tokenSecret: Buffer | undefined;
   if (env.VITALBRIDGE_CONSULT_TOKEN_SECRET) {
@@ -129,7 +136,7 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv,
       staticDir,
       // Visit links open the clinician page of the renderer build, not the station's screen.
       clinicianPath: CLINICIAN_PAGE_PATH,
-      ice: { stunUrls, turn: turnSecret ? { urls: turnUrls, secret: turnSecret } : undefined, relayOnly: values['relay-only'] === true },
+      ice: { stunUrls, turn: turnSecret ? { urls: turnUrls, secret: turnSecret, ...(ttlSeconds === undefined ? {} : { ttlSeconds }) } : undefined, relayOnly: values['relay-only'] === true },
     },
   };
 }

@@ -23,6 +23,12 @@
  * seconds or does not connect in time, this side rejoins the signalling server with its seat
  * token; the server tells the other side `peer rejoined` and both negotiate a fresh peer (the
  * station is always the initiator). No click is needed; the state shows `reconnecting` meanwhile.
+ *
+ * TURN credentials expire (coturn's shared-secret scheme); after that coturn refuses the refreshes
+ * that keep an allocation alive, and a relayed call would drop. Before they expire each side asks
+ * the server for fresh ones (`ice-servers`), gives them to its peer connection and has ICE restarted
+ * (the station restarts it; the clinician asks the station to), so new relay allocations are made
+ * with the fresh credentials while the old path still carries the media.
  */
 import SimplePeer from 'simple-peer';
 import type { ConsultErrorCode, ConsultServerMessage, EndReason, IceConfig, Role, SignalData } from '../../shared/consult/protocol';
@@ -52,6 +58,8 @@ export interface CallState {
 export interface CallPeer extends DataPeer {
   readonly _pc: RTCPeerConnection;
   signal(data: SignalData): void;
+  /** Initiator: a new offer; the other side: asks the initiator for one. */
+  negotiate(): void;
   destroy(): void;
   on(event: 'signal' | 'connect' | 'stream' | 'data' | 'iceStateChange' | 'error' | 'close', listener: (...args: never[]) => void): unknown;
 }
@@ -84,6 +92,8 @@ export interface CallTiming {
   healthCheckMs: number;
   /** Pause before the n-th consecutive recovery (n from 1); the first is immediate. */
   recoveryDelayMs: (attempt: number) => number;
+  /** Share of the TURN credentials' remaining lifetime after which fresh ones are fetched. */
+  iceRefreshAt: number;
 }
 
 const DEFAULT_TIMING: CallTiming = {
@@ -91,6 +101,7 @@ const DEFAULT_TIMING: CallTiming = {
   disconnectedGraceMs: 4_000,
   healthCheckMs: 1_000,
   recoveryDelayMs: (attempt) => (attempt <= 1 ? 0 : Math.min(10_000, 500 * 2 ** (attempt - 2))),
+  iceRefreshAt: 0.75,
 };
 
 export interface ConsultCall {
@@ -111,6 +122,11 @@ const REFUSAL_MESSAGES: Partial<Record<ConsultErrorCode | 'replaced', string>> =
   'visit-gone': 'This visit has ended or expired. Ask the station for a new link if you still need to talk.',
   replaced: 'This visit was opened in another window or tab; it continues there.',
 };
+
+/** The session id of an SDP offer's origin line (RFC 4566 5.2: o=<username> <sess-id> <sess-version> ...); it stays the same across one connection's renegotiations. */
+export function offerSession(sdp: string | undefined): string {
+  return /^o=\S+ (\S+) /m.exec(sdp ?? '')?.[1] ?? '';
+}
 
 /** What a refused join (or check) means to the person: one sentence and what to do. */
 export function refusalOf(close: FinalClose): CallState['refusal'] {
@@ -135,13 +151,17 @@ export function createConsultCall(options: ConsultCallOptions): ConsultCall {
   let refusal: CallState['refusal'] = null;
   let peer: CallPeer | null = null;
   let peerConnected = false;
-  /** A non-initiator peer that has taken an offer; another offer means a fresh negotiation. */
-  let peerHasOffer = false;
+  /**
+   * The SDP session (the o= line's id) of the offer the non-initiator peer took: an offer of the same
+   * session renegotiates it (an ICE restart); one of another session comes from a fresh station peer.
+   */
+  let peerOfferSession: string | null = null;
   let recovering = false;
   let recoveries = 0;
   let connectTimer: ReturnType<typeof setTimeout> | undefined;
   let disconnectedTimer: ReturnType<typeof setTimeout> | undefined;
   let recoveryTimer: ReturnType<typeof setTimeout> | undefined;
+  let iceRefreshTimer: ReturnType<typeof setTimeout> | undefined;
   let state: CallState = computeState();
 
   function computeState(): CallState {
@@ -173,7 +193,7 @@ export function createConsultCall(options: ConsultCallOptions): ConsultCall {
     clearPeerTimers();
     const old = peer;
     peer = null;
-    peerHasOffer = false;
+    peerOfferSession = null;
     if (peerConnected) options.onRemoteStream(null);
     peerConnected = false;
     dataChannel.closed();
@@ -233,13 +253,31 @@ export function createConsultCall(options: ConsultCallOptions): ConsultCall {
     recoveryTimer = setTimeout(() => signalling.rejoin(), timing.recoveryDelayMs(recoveries));
   };
 
+  /** Keeps the ICE configuration and fetches the next one before its TURN credentials expire. */
+  const takeIce = (next: IceConfig) => {
+    ice = next;
+    clearTimeout(iceRefreshTimer);
+    if (next.expiresAt === null) return;
+    const refreshInMs = Math.max(1_000, (next.expiresAt - Date.now()) * timing.iceRefreshAt);
+    iceRefreshTimer = setTimeout(() => signalling.send({ type: 'ice-servers' }), refreshInMs);
+  };
+
+  /** Fresh credentials for the running peer: new allocations come from an ICE restart. */
+  const renewIce = (next: IceConfig) => {
+    takeIce(next);
+    if (!peer || !peerConnected) return;
+    peer._pc.setConfiguration({ ...peer._pc.getConfiguration(), iceServers: next.iceServers });
+    if (isStation) peer._pc.restartIce();
+    peer.negotiate();
+  };
+
   const onMessage = (message: ConsultServerMessage) => {
     switch (message.type) {
       case 'welcome':
         joined = true;
         admitted = message.admitted;
         peerPresent = message.peerPresent;
-        ice = message.ice;
+        takeIce(message.ice);
         // A (re)join always starts a fresh negotiation: the other side hears `peer rejoined`.
         recovering = false;
         if (admitted && peerPresent) startPeer();
@@ -256,7 +294,7 @@ export function createConsultCall(options: ConsultCallOptions): ConsultCall {
         break;
       case 'admitted':
         admitted = true;
-        if (message.ice) ice = message.ice;
+        if (message.ice) takeIce(message.ice);
         if (peerPresent && !peer) startPeer();
         break;
       case 'signal':
@@ -272,7 +310,7 @@ export function createConsultCall(options: ConsultCallOptions): ConsultCall {
         }
         break;
       case 'ice-servers':
-        ice = message.ice;
+        renewIce(message.ice);
         break;
       case 'ended':
         endReason = message.reason;
@@ -290,13 +328,15 @@ export function createConsultCall(options: ConsultCallOptions): ConsultCall {
     if (isStation) {
       // An answer for an offer this peer never made (a stale one from before a re-negotiation) would break it.
       if (!peer || (data.type === 'answer' && peer._pc.signalingState !== 'have-local-offer')) return;
+      // The clinician asks for a new offer when it has fresh TURN credentials: its relay needs an ICE restart.
+      if (data.type === 'renegotiate') peer._pc.restartIce();
       peer.signal(data);
       return;
     }
     if (data.type === 'offer') {
-      // The station only sends a second offer from a fresh peer of its own.
-      if (!peer || peerHasOffer) startPeer();
-      peerHasOffer = true;
+      const session = offerSession(data.sdp);
+      if (!peer || (peerOfferSession !== null && session !== peerOfferSession)) startPeer();
+      peerOfferSession = session;
     }
     peer?.signal(data);
   };
@@ -327,6 +367,7 @@ export function createConsultCall(options: ConsultCallOptions): ConsultCall {
   const stop = () => {
     clearInterval(healthCheck);
     clearTimeout(recoveryTimer);
+    clearTimeout(iceRefreshTimer);
     discardPeer();
   };
 
