@@ -3,10 +3,15 @@
  * loopback port for this file. If the binary is missing the suite fails with that reason rather
  * than skipping.
  */
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSULT_CLOSE_CODES } from '../../shared/consult/protocol';
+import { SEAT_LEASE_MS } from './redis-visit-store';
 import type { ConsultServer } from './server';
 import { redisAvailability, startTestRedis, type TestRedis } from './test-redis';
+import { SignalClient } from './test-client';
 import { closeConsultServersAfterEach } from './test-servers';
 
 let redis: TestRedis;
@@ -120,6 +125,50 @@ describe('visits across instances through Redis', () => {
       expect(station.client.received.some((m) => m.type === 'signal')).toBe(false);
     } finally {
       probe.disconnect();
+    }
+  });
+
+  // A crash, for real: the second instance is a process of its own (start:server), killed with SIGKILL,
+  // so it releases nothing. Its seats free themselves when its lease lapses, the other side hears its
+  // peer left, and the clinician's recovery rejoins through the live instance with its seat token.
+  it("frees a crashed instance's seats within its lease; the visit goes on through the other instance", { timeout: 30_000 }, async () => {
+    const a = await consult.start({ redis: redis.url, redisPrefix: 'vb:consult:' });
+    const b = spawn(process.execPath, ['--import', 'tsx', 'src/node/consult/main.ts', '--redis', redis.url], {
+      cwd: resolve(import.meta.dirname, '..', '..', '..'),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const bUrl = await new Promise<string>((found, fail) => {
+        createInterface({ input: b.stdout! }).on('line', (line) => {
+          const match = /^Consult server: (\S+)$/.exec(line);
+          if (match) found(match[1]!);
+        });
+        b.once('exit', (code) => fail(new Error(`start:server exited (${code})`)));
+      });
+      const visit = await a.createVisit({ autoAdmit: true });
+      const station = await joinVisit(a, visit.stationToken);
+      const clinician = await SignalClient.join(bUrl, visit.clinicianToken);
+      expect(await station.client.next('peer')).toEqual({ type: 'peer', event: 'joined', admitted: true });
+      expect(await a.clinicianConnected(visit.visitId)).toBe(true);
+
+      const killedAt = Date.now();
+      b.kill('SIGKILL');
+      expect(await station.client.next('peer')).toEqual({ type: 'peer', event: 'left', admitted: true });
+      const toldAfterMs = Date.now() - killedAt;
+      expect(toldAfterMs).toBeLessThanOrEqual(10_000);
+      // The lease lapsed (the instance renews every SEAT_LEASE_MS / 4), not a socket noticed going away.
+      expect(toldAfterMs).toBeGreaterThanOrEqual(SEAT_LEASE_MS * 0.75 - 1_000);
+      expect(await a.clinicianConnected(visit.visitId)).toBe(false);
+
+      const back = await joinVisit(a, clinician.welcome.seatToken);
+      expect(back.welcome).toMatchObject({ role: 'clinician', admitted: true, peerPresent: true });
+      expect(await station.client.next('peer')).toEqual({ type: 'peer', event: 'rejoined', admitted: true });
+      back.client.send({ type: 'app', payload: { spo2: 96 } });
+      expect(await station.client.next('app')).toEqual({ type: 'app', payload: { spo2: 96 } });
+      expect(Date.now() - killedAt).toBeLessThanOrEqual(15_000);
+      clinician.client.ws.terminate();
+    } finally {
+      b.kill('SIGKILL');
     }
   });
 });

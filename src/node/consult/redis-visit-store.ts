@@ -2,6 +2,12 @@
  * Visit state and events shared by several server instances through Redis: one hash per visit
  * (expiring with the visit), changed only by Lua scripts so two instances seating the same role at
  * once cannot both win; one pub/sub channel per visit.
+ *
+ * Seats carry a lease: each instance keeps a key of its own alive (SEAT_LEASE_MS, renewed four
+ * times as often), and a seat whose holder's instance has no live key counts as vacant. An
+ * instance that crashes cannot release its seats; they free themselves when its lease lapses, and
+ * the other side is told its peer left (signalling.ts), so it neither waits for a ghost nor lets
+ * one act: "clinician connected" is false from then on.
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -9,7 +15,10 @@ import { MAX_JSON_DEPTH, parseBoundedJson } from '../../shared/bounded-json';
 import { END_REASONS, MAX_RELAYED_MESSAGE_CHARS, type EndReason, type Role } from '../../shared/consult/protocol';
 import { logError, logText } from '../../shared/log-text';
 import { BusEventSchema, type BusEvent, type BusListener, type VisitBus } from './visit-bus';
-import type { NewVisit, SeatRequest, SeatResult, VisitRecord, VisitStore } from './visit-store';
+import { instanceOfHolder, type NewVisit, type SeatRequest, type SeatResult, type VisitRecord, type VisitStore } from './visit-store';
+
+/** A crashed instance's seats are vacant this long after its last renewal, at most. */
+export const SEAT_LEASE_MS = 7_000;
 
 /** Mirrors decideSeat() in visit-store.ts. Returns {status, returning, displaced}, or {'ended', reason}. */
 const CLAIM_SEAT = `
@@ -51,14 +60,36 @@ return 1
 export class RedisVisitStore implements VisitStore {
   readonly #redis: Redis;
   readonly #prefix: string;
+  readonly #instanceId: string;
+  readonly #leaseMs: number;
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: Redis, prefix: string, instanceId: string, leaseMs = SEAT_LEASE_MS) {
     this.#redis = redis;
     this.#prefix = prefix;
+    this.#instanceId = instanceId;
+    this.#leaseMs = leaseMs;
   }
 
   #key(visitId: string): string {
     return `${this.#prefix}visit:${visitId}`;
+  }
+
+  #instanceKey(instanceId: string): string {
+    return `${this.#prefix}instance:${instanceId}`;
+  }
+
+  /** Keeps this instance's seats held for another lease. */
+  async renewLease(): Promise<void> {
+    await this.#redis.set(this.#instanceKey(this.#instanceId), '1', 'PX', this.#leaseMs);
+  }
+
+  async deadInstances(instanceIds: readonly string[]): Promise<Set<string>> {
+    const others = [...new Set(instanceIds)].filter((id) => id !== this.#instanceId);
+    if (others.length === 0) return new Set();
+    const pipeline = this.#redis.pipeline();
+    for (const id of others) pipeline.exists(this.#instanceKey(id));
+    const replies = (await pipeline.exec()) ?? [];
+    return new Set(others.filter((_, index) => replies[index]?.[1] === 0));
   }
 
   async create(visit: NewVisit): Promise<void> {
@@ -75,7 +106,10 @@ export class RedisVisitStore implements VisitStore {
     const expiresAt = Number(fields.expiresAt);
     if (!Number.isFinite(expiresAt)) return null;
     const ended = fields.ended;
-    const seat = (role: Role) => ({ claim: fields[`${role}:claim`] ?? null, holder: fields[`${role}:holder`] ?? null });
+    const holders = (['station', 'clinician'] as const).flatMap((role) => fields[`${role}:holder`] ?? []);
+    const dead = await this.deadInstances(holders.map(instanceOfHolder));
+    const live = (holder: string | undefined) => (holder === undefined || dead.has(instanceOfHolder(holder)) ? null : holder);
+    const seat = (role: Role) => ({ claim: fields[`${role}:claim`] ?? null, holder: live(fields[`${role}:holder`]) });
     return {
       id: visitId,
       expiresAt,
@@ -206,6 +240,8 @@ export interface RedisBackend {
 export async function connectRedisBackend(options: {
   url: string;
   prefix: string;
+  /** This server instance, whose lease keeps the seats its connections hold. */
+  instanceId: string;
   tokenSecret?: Buffer;
   onFault: (message: string) => void;
 }): Promise<RedisBackend> {
@@ -227,11 +263,18 @@ export async function connectRedisBackend(options: {
     tokenSecret = Buffer.from((await commands.get(key)) ?? '', 'base64');
   }
   const bus = new RedisVisitBus(commands, subscriber, options.prefix, options.onFault);
+  const store = new RedisVisitStore(commands, options.prefix, options.instanceId);
+  await store.renewLease();
+  const renewal = setInterval(() => {
+    store.renewLease().catch((error: unknown) => options.onFault(`redis: renewing the seat lease failed: ${logError(error)}`));
+  }, SEAT_LEASE_MS / 4);
+  renewal.unref();
   return {
-    store: new RedisVisitStore(commands, options.prefix),
+    store,
     bus,
     tokenSecret,
     async close() {
+      clearInterval(renewal);
       await bus.close();
       await Promise.allSettled([subscriber.quit(), commands.quit()]);
     },

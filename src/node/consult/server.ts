@@ -178,6 +178,7 @@ export async function createConsultServer(options: ConsultServerOptions = {}): P
     const backend = await connectRedisBackend({
       url: options.redis,
       prefix: options.redisPrefix ?? 'vb:consult:',
+      instanceId,
       tokenSecret: options.tokenSecret,
       onFault: (message) => log(message),
     });

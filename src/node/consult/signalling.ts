@@ -25,7 +25,7 @@ import { logError, logText } from '../../shared/log-text';
 import { TokenBucket } from './rate-limiter';
 import { iceConfigFor, type IceSettings } from './turn-credentials';
 import type { BusEvent, VisitBus } from './visit-bus';
-import { decideSeat, type VisitStore } from './visit-store';
+import { decideSeat, instanceOfHolder, type VisitStore } from './visit-store';
 import type { VisitTokenSigner } from './visit-token';
 
 export interface SignallingLimits {
@@ -39,6 +39,8 @@ export interface SignallingLimits {
   joinTimeoutMs: number;
   /** Ping interval; a connection that missed the previous ping's pong is dropped. */
   heartbeatMs: number;
+  /** How often the instances holding this instance's participants' peers are checked for a lapsed lease (a crash). */
+  peerCheckMs: number;
   /** Default and longest visit lifetime. */
   visitTtlSeconds: number;
   maxVisitTtlSeconds: number;
@@ -50,6 +52,7 @@ export const DEFAULT_LIMITS: SignallingLimits = {
   floodCloseAfter: 400,
   joinTimeoutMs: 10_000,
   heartbeatMs: 20_000,
+  peerCheckMs: 1_000,
   visitTtlSeconds: 2 * 3600,
   maxVisitTtlSeconds: 24 * 3600,
 };
@@ -98,6 +101,8 @@ class Participant {
   seated = false;
   admitted = false;
   peerPresent = false;
+  /** The connection holding the other seat, as last heard (welcome, or the bus's 'seated'); null when it left. */
+  peerHolder: string | null = null;
   alive = true;
   droppedInARow = 0;
   /** Messages are handled one after another, in arrival order. */
@@ -121,6 +126,7 @@ class Participant {
     } else if (message.type === 'peer') {
       this.admitted = message.admitted;
       this.peerPresent = message.event !== 'left';
+      if (!this.peerPresent) this.peerHolder = null;
     }
     if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(message));
   }
@@ -146,11 +152,15 @@ export class SignallingService {
   readonly #participants = new Set<Participant>();
   readonly #cleanups = new Set<Promise<void>>();
   readonly #heartbeat: NodeJS.Timeout;
+  readonly #peerCheck: NodeJS.Timeout;
+  #checkingPeers = false;
 
   constructor(options: SignallingOptions) {
     this.#options = options;
     this.#heartbeat = setInterval(() => this.#beat(), options.limits.heartbeatMs);
     this.#heartbeat.unref();
+    this.#peerCheck = setInterval(() => void this.#checkPeers(), options.limits.peerCheckMs);
+    this.#peerCheck.unref();
   }
 
   get connectionCount(): number {
@@ -211,6 +221,7 @@ export class SignallingService {
   /** Closes every connection (1001; cut after a grace period) and waits until their seats are released. */
   async close(): Promise<void> {
     clearInterval(this.#heartbeat);
+    clearInterval(this.#peerCheck);
     const participants = [...this.#participants];
     const closed = Promise.all(participants.map((participant) => new Promise<void>((resolve) => participant.ws.once('close', () => resolve()))));
     for (const participant of participants) participant.close(1001, 'server stopping');
@@ -232,6 +243,31 @@ export class SignallingService {
       }
       participant.alive = false;
       participant.ws.ping();
+    }
+  }
+
+  /**
+   * A peer seated on another instance that crashed never leaves by itself: when that instance's
+   * lease lapses, its participants here hear that their peer left (and may wait for it to rejoin,
+   * through any instance, with its seat token). One question per other instance, none when alone.
+   */
+  async #checkPeers(): Promise<void> {
+    if (this.#checkingPeers) return;
+    const watched = [...this.#participants].filter((participant) => participant.state === 'joined' && participant.peerHolder !== null);
+    const elsewhere = watched.map((participant) => instanceOfHolder(participant.peerHolder!)).filter((id) => id !== this.#options.instanceId);
+    if (elsewhere.length === 0) return;
+    this.#checkingPeers = true;
+    try {
+      const dead = await this.#options.store.deadInstances(elsewhere);
+      for (const participant of watched) {
+        if (participant.peerHolder !== null && dead.has(instanceOfHolder(participant.peerHolder)) && participant.state === 'joined') {
+          participant.send({ type: 'peer', event: 'left', admitted: participant.admitted });
+        }
+      }
+    } catch (error) {
+      this.#options.onFault(`checking peers' instances failed: ${logError(error)}`);
+    } finally {
+      this.#checkingPeers = false;
     }
   }
 
@@ -346,13 +382,14 @@ export class SignallingService {
     let admitted = seat.visit.admitted;
     if (!admitted && role === 'clinician' && seat.visit.autoAdmit) admitted = await store.admit(visitId);
     const claim = seat.visit.seats[role].claim ?? '';
+    participant.peerHolder = seat.visit.seats[otherRole(role)].holder;
     participant.send({
       type: 'welcome',
       visitId,
       role,
       seatToken: signer.sign({ visitId, role, expiresAt: seat.visit.expiresAt, seatClaim: claim }),
       admitted,
-      peerPresent: seat.visit.seats[otherRole(role)].holder !== null,
+      peerPresent: participant.peerHolder !== null,
       initiator: role === 'station',
       ice: this.#iceFor(participant, admitted),
     });
@@ -421,6 +458,8 @@ export class SignallingService {
         for (const participant of visit.participants) {
           if (participant.seated && participant.role === event.role && participant.holder !== event.holder) {
             participant.close(CONSULT_CLOSE_CODES.replaced, 'seat taken by a newer connection');
+          } else if (participant.role !== event.role) {
+            participant.peerHolder = event.holder;
           }
         }
         return;

@@ -61,8 +61,13 @@ export interface VisitStore {
   admit(visitId: string): Promise<boolean>;
   /** Ends the visit (kept until expiry so its tokens are refused); true if this call ended it. */
   end(visitId: string, reason: EndReason): Promise<boolean>;
+  /** Of these server instances, the ones whose lease has lapsed (crashed or cut off): their seats count as vacant. */
+  deadInstances(instanceIds: readonly string[]): Promise<Set<string>>;
   close(): Promise<void>;
 }
+
+/** The server instance a seat holder (`<instance>/<connection>`) is connected to. */
+export const instanceOfHolder = (holder: string): string => holder.slice(0, holder.indexOf('/'));
 
 /** The seat rule both stores implement (Redis in Lua): what a join does to one seat. */
 export function decideSeat(seat: Seat, tokenClaim: string | undefined): 'claim' | 'return' | 'taken' {
@@ -125,6 +130,11 @@ export class MemoryVisitStore implements VisitStore {
     if (!visit || visit.ended) return false;
     visit.ended = reason;
     return true;
+  }
+
+  /** One instance alone: it is alive while anyone asks. */
+  async deadInstances(): Promise<Set<string>> {
+    return new Set();
   }
 
   async close(): Promise<void> {
