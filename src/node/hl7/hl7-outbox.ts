@@ -65,7 +65,11 @@ export class Hl7Outbox {
         const after = Number(this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(FORMED_KEY) ?? 0);
         const upto = this.db.prepare('SELECT max(seq) FROM (SELECT seq FROM hl7_readings WHERE seq > ? ORDER BY seq LIMIT ?)').pluck().get(after, maxReadings) as number | null;
         if (upto === null) return 0;
-        const patients = this.db.prepare('SELECT DISTINCT patient_id FROM hl7_readings WHERE seq > ? AND seq <= ? ORDER BY patient_id').pluck().all(after, upto) as string[];
+        // Oldest first: the patient whose reading came first in the span gets the lower seq (control id).
+        const patients = this.db
+          .prepare('SELECT patient_id FROM hl7_readings WHERE seq > ? AND seq <= ? GROUP BY patient_id ORDER BY min(seq)')
+          .pluck()
+          .all(after, upto) as string[];
         const insert = this.db.prepare(
           `INSERT INTO hl7_outbox (kind, record_id, patient_id, queued_at, readings_after, readings_upto) VALUES ('reading', ?, ?, ?, ?, ?)`,
         );

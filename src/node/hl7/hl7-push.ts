@@ -72,6 +72,8 @@ export class Hl7Pusher {
       return this.#park(item, 'invalid', `the engine answered with no known acknowledgment code ("${code}")`);
     } catch (error) {
       if (!(error instanceof MllpDeliveryError)) throw error;
+      // The station is closing: the batch was not refused, it waits for the next start as it was.
+      if (signal?.aborted) return this.#settle(item, error.reason, () => this.outbox.items.release([item]), {});
       const delay = retryDelayMs(item.attempts + 1, null, this.options.random);
       return this.#settle(item, error.reason, () => this.outbox.items.retryLater([item], delay), { retrying: 1 });
     }

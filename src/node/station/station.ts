@@ -3,6 +3,8 @@
  * real USB sources (and the simulator when asked), feeding a frame batcher that every connected
  * screen subscribes to through a ContractSession.
  */
+import { startHl7Output } from '../hl7/hl7-output';
+import type { Hl7OutputSettings } from '../hl7/hl7-settings';
 import { mkdir } from 'node:fs/promises';
 import { CaptureFileError } from '../capture/capture-file';
 import { CaptureFormatError } from '../capture/format';
@@ -82,6 +84,8 @@ export interface StationOptions {
   consult?: () => VisitConnector | null;
   /** The FHIR server (settings fhirServer); none otherwise. */
   fhirServer?: StationSettings['fhirServer'];
+  /** The HL7 v2 (PCD-01) output (settings hl7Output); none otherwise. */
+  hl7Output?: Hl7OutputSettings;
   /** Kiosk mode as the settings keep it; off and not kept across restarts otherwise. */
   kiosk?: { setting: KioskSetting; visitIdleMs: number };
   /** What the program around the core does for a kiosk (the Electron window); web mode has none. */
@@ -236,6 +240,14 @@ export async function createStation(options: StationOptions): Promise<Station> {
       )
     : null;
 
+  // Like the sync: an output that cannot start (a CA file unreadable) is logged; monitoring goes on.
+  const hl7 = options.hl7Output
+    ? await startHl7Output({ settings: options.hl7Output, db: records.store.db, store: records.store, audit: records.audit, patientIdentifierSystem: options.fhir?.patientIdentifierSystem ?? null, log }).catch((error: unknown) => {
+        log(`hl7: not started: ${logError(error)}`);
+        return null;
+      })
+    : null;
+
   const alwaysShow = options.alwaysShowMetrics ?? memoryValue<readonly Metric[]>([]);
   const patientViews = createPatientViewAudit({ clinical: records.clinical, currentPatientId: () => records.encounter.patientId });
   const handlers: StationHandlers = {
@@ -302,6 +314,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
         batcher.close();
         await hub.close();
         await sync?.close();
+        await hl7?.close();
         await records.close();
       })();
       return closing;
