@@ -4,7 +4,8 @@
  * screen subscribes to through a ContractSession.
  */
 import { startHl7Output } from '../hl7/hl7-output';
-import type { Hl7OutputSettings } from '../hl7/hl7-settings';
+import { Hl7OutputSchema, type Hl7OutputSettings } from '../hl7/hl7-settings';
+import { createHl7Handlers, type StationHl7 } from './sync/hl7-handlers';
 import { mkdir } from 'node:fs/promises';
 import { CaptureFileError } from '../capture/capture-file';
 import { CaptureFormatError } from '../capture/format';
@@ -240,13 +241,20 @@ export async function createStation(options: StationOptions): Promise<Station> {
       )
     : null;
 
-  // Like the sync: an output that cannot start (a CA file unreadable) is logged; monitoring goes on.
-  const hl7 = options.hl7Output
-    ? await startHl7Output({ settings: options.hl7Output, db: records.store.db, store: records.store, audit: records.audit, patientIdentifierSystem: options.fhir?.patientIdentifierSystem ?? null, log }).catch((error: unknown) => {
-        log(`hl7: not started: ${logError(error)}`);
-        return null;
-      })
-    : null;
+  // Like the sync: an output that cannot start (a CA file unreadable) is logged and shown; monitoring goes on.
+  let hl7State: StationHl7 = { state: 'not-configured' };
+  const hl7Settings = options.hl7Output;
+  const hl7 = hl7Settings?.host
+    ? await startHl7Output({ settings: hl7Settings, db: records.store.db, store: records.store, audit: records.audit, patientIdentifierSystem: options.fhir?.patientIdentifierSystem ?? null, log }).then(
+        (output) => (output && (hl7State = { state: 'running', output }), output),
+        (error: unknown) => {
+          log(`hl7: not started: ${logError(error)}`);
+          hl7State = { state: 'not-running', engine: `${hl7Settings.host}:${hl7Settings.port}`, problem: error instanceof Error ? error.message : String(error) };
+          return null;
+        },
+      )
+    : // Without an engine the queue is switched off (it may have been on before).
+      await startHl7Output({ settings: { ...(hl7Settings ?? Hl7OutputSchema.parse({})), host: null }, db: records.store.db, store: records.store, audit: records.audit, patientIdentifierSystem: null, log });
 
   const alwaysShow = options.alwaysShowMetrics ?? memoryValue<readonly Metric[]>([]);
   const patientViews = createPatientViewAudit({ clinical: records.clinical, currentPatientId: () => records.encounter.patientId });
@@ -279,6 +287,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
         options.fhirServer ? openFhirConnection({ settings: options.fhirServer, dataDir: options.dataDir, keyProvider: options.keyProvider, env: process.env }) : null,
     }),
     ...createSyncHandlers({ sync: syncState, audit: records.audit }),
+    ...createHl7Handlers({ hl7: () => hl7State, audit: records.audit }),
     ...createPlethHandlers({ sync: syncState, store: records.store, audit: records.audit }),
   };
 

@@ -5,7 +5,7 @@
  * check (pcd01-check.ts) before it is printed; one that fails stops the verb (exit 1) with its
  * problems. Read a page of readings at a time, so a long record is never held whole.
  */
-import { openAuditLog, stationId } from '../../audit/audit-log';
+import { stationId } from '../../audit/audit-log';
 import { StationIds } from '../../fhir/stable-ids';
 import { checkPcd01 } from '../../hl7/pcd01-check';
 import { pcd01Message } from '../../hl7/pcd01-message';
@@ -14,6 +14,7 @@ import { FileKeyProvider } from '../../records/key-provider';
 import { RecordStore, type StoredReading } from '../../records/store';
 import { confSettingsStorage } from '../../settings/json-storage';
 import { loadSettings } from '../../settings/settings';
+import { auditedExportPatient } from './export-audit';
 import { EXIT_FAILURE, EXIT_OK, UsageError, parseVerbArgs, type Verb } from '../verb';
 
 export const hl7Verb: Verb = {
@@ -47,16 +48,9 @@ message fails the check (its problems on stderr).
     const settings = loadSettings(confSettingsStorage(ctx.dataDir), (line) => ctx.stderr(`hl7: ${line}\n`));
     const db = await openRecordsDatabase({ dataDir: ctx.dataDir, keyProvider: new FileKeyProvider(ctx.dataDir) });
     try {
-      const audit = await openAuditLog(db, { dataDir: ctx.dataDir, keyProvider: new FileKeyProvider(ctx.dataDir).auditKeyProvider() });
       const store = new RecordStore(db);
       const patientId = values.patient;
-      const patient = db.transaction(() => {
-        const found = store.getPatient(patientId);
-        if (found) audit.append({ actor: 'cli', role: 'system', action: 'record.export', object: `hl7:${patientId}` });
-        return found;
-      }).immediate();
-      if (!patient) throw new UsageError(`no patient has the id ${patientId}`);
-      audit.checkpoint();
+      const patient = await auditedExportPatient(db, ctx.dataDir, store, patientId, `hl7:${patientId}`);
       const options = { ids: new StationIds(stationId(db)), patientIdentifierSystem: settings.records.patientIdentifierSystem };
       // (received_at, id) > (since, -1): every reading received at or after `since`.
       let after: Pick<StoredReading, 'receivedAt' | 'id'> = { receivedAt: since, id: -1 };
