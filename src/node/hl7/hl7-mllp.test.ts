@@ -2,6 +2,9 @@
  * The HL7 output end to end against node-hl7-server (test-engine.ts): batches formed from the
  * records, sent over MLLP, settled from the engine's ACK; and what survives a station restart.
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Hl7Message } from '@medplum/core';
 import { stationId } from '../audit/audit-log';
@@ -11,6 +14,7 @@ import { Hl7Outbox } from './hl7-outbox';
 import { pushHl7UntilNothingDue } from './hl7-loop';
 import { Hl7Pusher } from './hl7-push';
 import { checkPcd01 } from './pcd01-check';
+import { Hl7OutputSchema, mllpTargetOf } from './hl7-settings';
 import { startTestEngine, type EngineAnswer, type TestEngine } from './test-engine';
 
 const open: { close(): unknown }[] = [];
@@ -172,5 +176,26 @@ describe('HL7 output over MLLP to node-hl7-server', () => {
     expect((await run(second.pusher(server.port))).map((r) => r.answer)).toEqual([null]);
     const obx = server.received.slice(1).flatMap((m) => Hl7Message.parse(m.text.replaceAll('\n', '\r')).getAllSegments('OBX'));
     expect(obx).toHaveLength(6);
+  });
+});
+
+describe('HL7 output over MLLP with TLS', () => {
+  it('sends to an engine certified by the extra CA file, and not to one it cannot verify', async () => {
+    const dir = trackedTempDir();
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    const server = await startTestEngine(() => 'AA', { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') });
+    open.push(server);
+    const b = await bench();
+    b.record(1);
+    const untrusting = (await mllpTargetOf(Hl7OutputSchema.parse({ host: '127.0.0.1', port: server.port, tls: true })))!;
+    const refused = new Hl7Pusher(b.outbox, { ids: new StationIds(stationId(b.station.db)), patientIdentifierSystem: null, target: untrusting, batchReadings: 10, now: b.station.clock.now, random: () => 0 });
+    const [report] = await run(refused);
+    expect(report).toMatchObject({ answer: 'network', retrying: 1 });
+    expect(report!.detail).toMatch(/^cannot connect to 127\.0\.0\.1:\d+: self[- ]signed certificate/);
+    expect(server.received).toHaveLength(0);
+    const trusting = (await mllpTargetOf(Hl7OutputSchema.parse({ host: '127.0.0.1', port: server.port, tls: true, extraCaFile: join(dir, 'cert.pem') })))!;
+    const accepted = new Hl7Pusher(b.outbox, { ids: new StationIds(stationId(b.station.db)), patientIdentifierSystem: null, target: trusting, batchReadings: 10, now: b.station.clock.now, random: () => 0 });
+    expect((await run(accepted)).map((r) => r.answer)).toEqual(['AA', null]);
+    expect(server.received.map((m) => m.controlId)).toEqual(['1']);
   });
 });

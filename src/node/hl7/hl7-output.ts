@@ -78,7 +78,7 @@ export async function startHl7Output(options: Hl7OutputOptions): Promise<Hl7Outp
     idlePollMs: options.idlePollMs ?? IDLE_POLL_MS,
     wakeUp,
     onReport: (report) => {
-      if (report.answer !== null) problem = PROBLEMS[report.answer] ?? null;
+      if (report.answer !== null) problem = PROBLEMS[report.answer] === undefined ? null : `${PROBLEMS[report.answer]} (${report.detail ?? 'no detail'})`;
       options.onReport?.(report);
     },
   }).catch((error: unknown) => options.log(`hl7: the output stopped: ${error instanceof Error ? error.message : String(error)}`));

@@ -35,6 +35,8 @@ export interface Hl7PushReport {
   sent: number;
   parked: number;
   retrying: number;
+  /** Why a delivery failed, in the socket's words (e.g. "self-signed certificate"); absent otherwise. */
+  detail?: string;
 }
 
 const ACCEPTED = new Set(['AA', 'CA']);
@@ -75,7 +77,7 @@ export class Hl7Pusher {
       // The station is closing: the batch was not refused, it waits for the next start as it was.
       if (signal?.aborted) return this.#settle(item, error.reason, () => this.outbox.items.release([item]), {});
       const delay = retryDelayMs(item.attempts + 1, null, this.options.random);
-      return this.#settle(item, error.reason, () => this.outbox.items.retryLater([item], delay), { retrying: 1 });
+      return this.#settle(item, error.reason, () => this.outbox.items.retryLater([item], delay), { retrying: 1, detail: error.message });
     }
   }
 

@@ -24,10 +24,11 @@ export interface TestEngine {
   close(): Promise<void>;
 }
 
-export async function startTestEngine(answer: () => EngineAnswer): Promise<TestEngine> {
+/** `tls`: MLLP over TLS with this key and certificate (PEM). */
+export async function startTestEngine(answer: () => EngineAnswer, tls?: { key: string; cert: string }): Promise<TestEngine> {
   const received: ReceivedMessage[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
-  const server = new Server({ bindAddress: '127.0.0.1' });
+  const server = new Server({ bindAddress: '127.0.0.1', ...(tls ? { tls } : {}) });
   const modes = new WeakMap<Socket, EngineAnswer>();
   const inbound: Inbound = server.createInbound({ port: 0 }, async (req, res) => {
     const message = req.getMessage();
@@ -43,6 +44,7 @@ export async function startTestEngine(answer: () => EngineAnswer): Promise<TestE
       socket.write(`\x0b${ack.toString()}\x1c\r`);
     }
   });
+  // A TLS listener reports its connections as secureConnection; node-hl7-server emits client.connect for both.
   inbound.on('client.connect', (socket: Socket) => {
     const mode = answer();
     modes.set(socket, mode);
