@@ -3,6 +3,8 @@
  * records, sent over MLLP, settled from the engine's ACK; and what survives a station restart.
  */
 import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,7 +14,7 @@ import { StationIds } from '../fhir/stable-ids';
 import { openTestStation, removeTrackedTempDirs, trackedTempDir, type TestStation } from '../records/test-support';
 import { Hl7Outbox } from './hl7-outbox';
 import { pushHl7UntilNothingDue } from './hl7-loop';
-import { Hl7Pusher } from './hl7-push';
+import { Hl7Pusher, MAX_REASON_CHARS } from './hl7-push';
 import { checkPcd01 } from './pcd01-check';
 import { Hl7OutputSchema, mllpTargetOf } from './hl7-settings';
 import { startTestEngine, type EngineAnswer, type TestEngine } from './test-engine';
@@ -197,5 +199,38 @@ describe('HL7 output over MLLP with TLS', () => {
     const accepted = new Hl7Pusher(b.outbox, { ids: new StationIds(stationId(b.station.db)), patientIdentifierSystem: null, target: trusting, batchReadings: 10, now: b.station.clock.now, random: () => 0 });
     expect((await run(accepted)).map((r) => r.answer)).toEqual(['AA', null]);
     expect(server.received.map((m) => m.controlId)).toEqual(['1']);
+  });
+});
+
+describe('HL7 output against a misbehaving engine', () => {
+  it('cuts off an engine that floods the connection without ending a frame, and retries', async () => {
+    const flood = net.createServer((socket) => {
+      socket.on('error', () => undefined);
+      const chunk = Buffer.alloc(64 * 1024, 0x41);
+      const pour = () => {
+        while (!socket.destroyed && socket.write(chunk));
+        if (!socket.destroyed) socket.once('drain', pour);
+      };
+      socket.once('data', pour);
+    });
+    flood.listen(0, '127.0.0.1');
+    await once(flood, 'listening');
+    open.push({ close: () => flood.close() });
+    const b = await bench();
+    b.record(1);
+    const [report] = await run(b.pusher((flood.address() as net.AddressInfo).port, 30_000));
+    expect(report).toMatchObject({ answer: 'network', retrying: 1 });
+    expect(report!.detail).toBe('the connection closed before the ACK');
+  });
+
+  it('keeps a bounded, unescaped reason from a refusal however long the engine\'s text', async () => {
+    const b = await bench();
+    const long = `Bad \\T\\ worse ${'x'.repeat(3_000)}`;
+    const server = await engine([{ ae: long }]);
+    b.record(1);
+    await run(b.pusher(server.port));
+    const [row] = state(b);
+    expect(row!.outcome).toHaveLength(MAX_REASON_CHARS);
+    expect(row!.outcome!.startsWith('AE: Bad & worse xxx')).toBe(true);
   });
 });

@@ -14,6 +14,7 @@
 import { retryDelayMs } from '../sync/backoff';
 import type { OutboxItem } from '../sync/outbox';
 import type { Hl7Outbox } from './hl7-outbox';
+import { unescapeHl7 } from './hl7-text';
 import { MllpDeliveryError, sendOverMllp, type MllpTarget } from './mllp-client';
 import { checkPcd01 } from './pcd01-check';
 import { pcd01Message, type Pcd01Options } from './pcd01-message';
@@ -38,6 +39,9 @@ export interface Hl7PushReport {
   /** Why a delivery failed, in the socket's words (e.g. "self-signed certificate"); absent otherwise. */
   detail?: string;
 }
+
+/** What is kept and shown of an engine's reason for refusing a batch. */
+export const MAX_REASON_CHARS = 1_000;
 
 const ACCEPTED = new Set(['AA', 'CA']);
 const REFUSED = new Set(['AE', 'AR', 'CE', 'CR']);
@@ -68,7 +72,9 @@ export class Hl7Pusher {
       if (ACCEPTED.has(code)) return this.#settle(item, code as 'AA', () => this.outbox.items.markSent([item]), { sent: 1 });
       if (REFUSED.has(code)) {
         const errors = ack.getAllSegments('ERR').map((err) => [err.getField(3)?.toString(), err.getField(8)?.toString(), err.getField(1)?.toString()].filter(Boolean).join(' '));
-        const reason = [`${code}`, msa?.getField(3)?.toString(), ...errors].filter(Boolean).join(': ');
+        const said = [msa?.getField(3)?.toString(), ...errors].filter(Boolean).map((text) => unescapeHl7(text!));
+        // Bounded: the engine's words are shown to staff and kept with the batch.
+        const reason = [code, ...said].join(': ').slice(0, MAX_REASON_CHARS);
         return this.#park(item, code as 'AE', reason);
       }
       return this.#park(item, 'invalid', `the engine answered with no known acknowledgment code ("${code}")`);

@@ -22,6 +22,9 @@ export interface MllpTarget {
   ackTimeoutMs: number;
 }
 
+/** An ACK is a few hundred bytes; an engine that sends more than this before one is cut off. */
+export const MAX_ANSWER_BYTES = 1024 * 1024;
+
 /** Why no ACK came: the connection failed or closed first ('network'), or the ACK took too long ('timeout'). */
 export class MllpDeliveryError extends Error {
   override name = 'MllpDeliveryError';
@@ -58,6 +61,12 @@ function connect(target: MllpTarget, signal: AbortSignal | undefined): Promise<n
 export async function sendOverMllp(message: Hl7Message, target: MllpTarget, signal?: AbortSignal): Promise<Hl7Message> {
   const socket = await connect(target, signal);
   const connection = new Hl7Connection(socket);
+  // Hl7Connection keeps every byte until a frame ends: an engine that never ends one would fill memory.
+  let answered = 0;
+  socket.on('data', (chunk: Buffer) => {
+    answered += chunk.length;
+    if (answered > MAX_ANSWER_BYTES) socket.destroy();
+  });
   // Hl7Connection reports errors as events; without a listener they would go unheard.
   connection.addEventListener('error', () => undefined);
   let onClose: () => void = () => undefined;
