@@ -6,6 +6,7 @@
  * or a secret.
  */
 import { z } from 'zod';
+import { hl7Methods } from './contract-hl7';
 
 const count = z.number().int().nonnegative();
 const time = z.number().nullable();
@@ -98,4 +99,6 @@ export const syncMethods = {
    * sync. Audited (`record.export`, `pleth:<visitId>:<queued>`).
    */
   sendEncounterPleth: { input: z.strictObject({ visitId: id }), output: PlethQueueResultSchema },
+  /** The HL7 v2 output's status line and Retry, beside the FHIR sync (./contract-hl7.ts). */
+  ...hl7Methods,
 } as const;

@@ -68,6 +68,8 @@ export const METHOD_REQUIREMENTS: { [M in GuardedMethodName]: MethodRequirement<
   getSyncSummary: 'sync.status',
   retryParkedSync: 'sync.manage',
   sendSyncNow: 'sync.manage',
+  getHl7Status: 'sync.manage',
+  retryParkedHl7: 'sync.manage',
   // Sending a visit's pleth lets more of a patient's record leave the station for the server: the
   // right to export a record (physician, administrator), not the administrator's queue care.
   listPlethVisits: 'record.export',

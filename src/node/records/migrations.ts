@@ -365,6 +365,49 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 13,
+    description: 'the HL7 v2 (PCD-01) outbox: batches of readings for an interface engine, each with its own delivery state',
+    up(db) {
+      // A second table rather than a destination column on `outbox` (src/node/hl7/hl7-outbox.ts
+      // says why), with the same columns and states, so the sync's Outbox class drives both.
+      // hl7_readings queues every reading recorded while the output is on (meta 'hl7_output'),
+      // in the reading's own transaction; its AUTOINCREMENT seq never repeats, even after the
+      // newest readings were erased, so a batch (a span of it) is fixed once formed.
+      db.exec(`
+        CREATE TABLE hl7_readings (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          reading_id INTEGER NOT NULL REFERENCES readings(id) ON DELETE CASCADE,
+          patient_id TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX hl7_readings_by_patient ON hl7_readings(patient_id, seq);
+        CREATE INDEX hl7_readings_by_reading ON hl7_readings(reading_id);
+        CREATE TRIGGER hl7_queue_reading AFTER INSERT ON readings
+          WHEN (SELECT value FROM meta WHERE key = 'hl7_output') = 'on'
+          BEGIN INSERT INTO hl7_readings (reading_id, patient_id) VALUES (NEW.id, NEW.patient_id); END;
+        CREATE TABLE hl7_outbox (
+          seq INTEGER PRIMARY KEY,
+          kind TEXT NOT NULL CHECK (kind IN ('reading')),
+          record_id TEXT NOT NULL,
+          patient_id TEXT NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+          group_key TEXT,
+          queued_at INTEGER NOT NULL,
+          state TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting', 'in-flight', 'sent', 'parked')),
+          attempts INTEGER NOT NULL DEFAULT 0,
+          next_attempt_at INTEGER NOT NULL DEFAULT 0,
+          lease_until INTEGER,
+          sent_at INTEGER,
+          outcome TEXT,
+          readings_after INTEGER NOT NULL,
+          readings_upto INTEGER NOT NULL CHECK (readings_upto > readings_after)
+        ) STRICT;
+        CREATE UNIQUE INDEX hl7_outbox_once ON hl7_outbox(patient_id, readings_after);
+        CREATE INDEX hl7_outbox_by_state ON hl7_outbox(state, seq);
+        CREATE INDEX hl7_outbox_last_sent ON hl7_outbox(state, sent_at);
+        CREATE INDEX hl7_outbox_oldest_queued ON hl7_outbox(state, queued_at);
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

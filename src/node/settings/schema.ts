@@ -11,6 +11,7 @@ import { METRICS } from '../../shared/vitals';
 import { SYNC_VOLUMES } from '../records/minute-summaries';
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../records/store';
 import { checkedUrl } from '../sync/https-transport';
+import { Hl7OutputSchema } from '../hl7/hl7-settings';
 
 const httpUrl = z
   .string()
@@ -206,6 +207,7 @@ export const SETTINGS_SECTIONS = {
   records: RecordsSchema,
   fhirServer: FhirServerSchema,
   updates: UpdatesSchema,
+  hl7Output: Hl7OutputSchema,
 } as const;
 export type SettingsSection = keyof typeof SETTINGS_SECTIONS;
 
@@ -220,6 +222,7 @@ export const StationSettingsSchema = z.object({
   records: RecordsSchema.prefault({}),
   fhirServer: FhirServerSchema.prefault({}),
   updates: UpdatesSchema.prefault({}),
+  hl7Output: Hl7OutputSchema.prefault({}),
 });
 export type StationSettings = z.infer<typeof StationSettingsSchema>;
 

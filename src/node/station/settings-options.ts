@@ -13,7 +13,7 @@ export function stationOptionsFromSettings(
   storage: SettingsStorage,
   settings: StationSettings,
   warn: (line: string) => void,
-): Pick<StationOptions, 'retention' | 'fhir' | 'inactivityLockMs' | 'hardware' | 'pollIntervalMs' | 'kiosk' | 'locale' | 'alwaysShowMetrics' | 'fhirServer'> {
+): Pick<StationOptions, 'retention' | 'fhir' | 'inactivityLockMs' | 'hardware' | 'pollIntervalMs' | 'kiosk' | 'locale' | 'alwaysShowMetrics' | 'fhirServer' | 'hl7Output'> {
   return {
     retention: settings.retention,
     fhir: settings.records,
@@ -24,5 +24,6 @@ export function stationOptionsFromSettings(
     locale: settings.display.locale,
     alwaysShowMetrics: storedValue<readonly Metric[]>(storage, settings.display.alwaysShowMetrics, (stored, next) => ({ ...stored, display: { ...stored.display, alwaysShowMetrics: [...next] } }), warn),
     fhirServer: settings.fhirServer,
+    hl7Output: settings.hl7Output,
   };
 }

@@ -4,6 +4,9 @@
  * screen subscribes to through a ContractSession.
  */
 import type { StationActivity } from '../updates/update-policy';
+import { startHl7Output } from '../hl7/hl7-output';
+import { Hl7OutputSchema, type Hl7OutputSettings } from '../hl7/hl7-settings';
+import { createHl7Handlers, type StationHl7 } from './sync/hl7-handlers';
 import { mkdir } from 'node:fs/promises';
 import { CaptureFileError } from '../capture/capture-file';
 import { CaptureFormatError } from '../capture/format';
@@ -83,6 +86,8 @@ export interface StationOptions {
   consult?: () => VisitConnector | null;
   /** The FHIR server (settings fhirServer); none otherwise. */
   fhirServer?: StationSettings['fhirServer'];
+  /** The HL7 v2 (PCD-01) output (settings hl7Output); none otherwise. */
+  hl7Output?: Hl7OutputSettings;
   /** Kiosk mode as the settings keep it; off and not kept across restarts otherwise. */
   kiosk?: { setting: KioskSetting; visitIdleMs: number };
   /** What the program around the core does for a kiosk (the Electron window); web mode has none. */
@@ -239,6 +244,21 @@ export async function createStation(options: StationOptions): Promise<Station> {
       )
     : null;
 
+  // Like the sync: an output that cannot start (a CA file unreadable) is logged and shown; monitoring goes on.
+  let hl7State: StationHl7 = { state: 'not-configured' };
+  const hl7Settings = options.hl7Output;
+  const hl7 = hl7Settings?.host
+    ? await startHl7Output({ settings: hl7Settings, db: records.store.db, store: records.store, audit: records.audit, patientIdentifierSystem: options.fhir?.patientIdentifierSystem ?? null, log }).then(
+        (output) => (output && (hl7State = { state: 'running', output }), output),
+        (error: unknown) => {
+          log(`hl7: not started: ${logError(error)}`);
+          hl7State = { state: 'not-running', engine: `${hl7Settings.host}:${hl7Settings.port}`, problem: error instanceof Error ? error.message : String(error) };
+          return null;
+        },
+      )
+    : // Without an engine the queue is switched off (it may have been on before).
+      await startHl7Output({ settings: { ...(hl7Settings ?? Hl7OutputSchema.parse({})), host: null }, db: records.store.db, store: records.store, audit: records.audit, patientIdentifierSystem: null, log });
+
   const alwaysShow = options.alwaysShowMetrics ?? memoryValue<readonly Metric[]>([]);
   const patientViews = createPatientViewAudit({ clinical: records.clinical, currentPatientId: () => records.encounter.patientId });
   const handlers: StationHandlers = {
@@ -270,6 +290,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
         options.fhirServer ? openFhirConnection({ settings: options.fhirServer, dataDir: options.dataDir, keyProvider: options.keyProvider, env: process.env }) : null,
     }),
     ...createSyncHandlers({ sync: syncState, audit: records.audit }),
+    ...createHl7Handlers({ hl7: () => hl7State, audit: records.audit }),
     ...createPlethHandlers({ sync: syncState, store: records.store, audit: records.audit }),
   };
 
@@ -310,6 +331,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
         batcher.close();
         await hub.close();
         await sync?.close();
+        await hl7?.close();
         await records.close();
       })();
       return closing;

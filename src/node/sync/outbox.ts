@@ -59,10 +59,14 @@ function itemFromRow(row: Record<string, unknown>): OutboxItem {
 /** SQLite's default limit on bound parameters is 32,766; batches stay far below it, chunks keep it so. */
 const IDS_PER_STATEMENT = 500;
 
+/** The FHIR sync's outbox, or the HL7 output's (src/node/hl7/hl7-outbox.ts): same columns, same states. */
+export type OutboxTable = 'outbox' | 'hl7_outbox';
+
 export class Outbox {
   constructor(
     private readonly db: RecordsDb,
     private readonly now: () => number = Date.now,
+    private readonly table: OutboxTable = 'outbox',
   ) {}
 
   /**
@@ -74,11 +78,11 @@ export class Outbox {
       .transaction(() => {
         const now = this.now();
         const due = `((state = 'waiting' AND next_attempt_at <= @now) OR (state = 'in-flight' AND lease_until <= @now))`;
-        const rows = this.db.prepare(`SELECT * FROM outbox WHERE ${due} ORDER BY seq LIMIT @limit`).all({ now, limit }) as Record<string, unknown>[];
+        const rows = this.db.prepare(`SELECT * FROM ${this.table} WHERE ${due} ORDER BY seq LIMIT @limit`).all({ now, limit }) as Record<string, unknown>[];
         // The rest of a measurement some of whose parts were taken comes along, past the limit if need be:
         // split over two batches, one blood-pressure reading would reach the server as two panels.
         const taken = new Set(rows.map((row) => row.seq as number));
-        const groups = this.db.prepare(`SELECT * FROM outbox WHERE group_key = @group AND ${due} ORDER BY seq`);
+        const groups = this.db.prepare(`SELECT * FROM ${this.table} WHERE group_key = @group AND ${due} ORDER BY seq`);
         for (const group of new Set(rows.flatMap((row) => (row.group_key === null ? [] : [row.group_key as string])))) {
           for (const row of groups.all({ group, now }) as Record<string, unknown>[]) {
             if (!taken.has(row.seq as number)) rows.push(row);
@@ -114,7 +118,7 @@ export class Outbox {
 
   /** Staff's "Retry": every parked item waits again, due now; returns how many. */
   retryParked(): number {
-    return this.db.prepare(`UPDATE outbox SET state = 'waiting', attempts = 0, next_attempt_at = 0, outcome = NULL, sent_at = NULL WHERE state = 'parked'`).run().changes;
+    return this.db.prepare(`UPDATE ${this.table} SET state = 'waiting', attempts = 0, next_attempt_at = 0, outcome = NULL, sent_at = NULL WHERE state = 'parked'`).run().changes;
   }
 
   /**
@@ -123,13 +127,13 @@ export class Outbox {
    */
   dueNow(): number {
     const due = `CASE kind WHEN 'reading-summary' THEN min(next_attempt_at, ${SUMMARY_DUE_AT_SQL}) ELSE 0 END`;
-    return this.db.prepare(`UPDATE outbox SET next_attempt_at = ${due} WHERE state = 'waiting' AND next_attempt_at > ${due}`).run().changes;
+    return this.db.prepare(`UPDATE ${this.table} SET next_attempt_at = ${due} WHERE state = 'waiting' AND next_attempt_at > ${due}`).run().changes;
   }
 
   /** When the next item falls due (its backoff ends, or a dead claimant's lease); null when nothing is left to send. */
   nextDueAt(): number | null {
     return this.db
-      .prepare(`SELECT min(CASE state WHEN 'waiting' THEN next_attempt_at ELSE lease_until END) FROM outbox WHERE state IN ('waiting', 'in-flight')`)
+      .prepare(`SELECT min(CASE state WHEN 'waiting' THEN next_attempt_at ELSE lease_until END) FROM ${this.table} WHERE state IN ('waiting', 'in-flight')`)
       .pluck()
       .get() as number | null;
   }
@@ -141,13 +145,13 @@ export class Outbox {
    * asked whenever staff look, it must cost the same after a year as on the first day.
    */
   counts(): OutboxCounts {
-    const count = this.db.prepare('SELECT count(*) FROM outbox WHERE state = ?').pluck();
+    const count = this.db.prepare(`SELECT count(*) FROM ${this.table} WHERE state = ?`).pluck();
     // One state at a time: SQLite then reads each minimum from the end of outbox_oldest_queued.
     const oldestWaitingAt = this.db
-      .prepare(`SELECT min(oldest) FROM (SELECT min(queued_at) AS oldest FROM outbox WHERE state = 'waiting' UNION ALL SELECT min(queued_at) FROM outbox WHERE state = 'in-flight')`)
+      .prepare(`SELECT min(oldest) FROM (SELECT min(queued_at) AS oldest FROM ${this.table} WHERE state = 'waiting' UNION ALL SELECT min(queued_at) FROM ${this.table} WHERE state = 'in-flight')`)
       .pluck()
       .get() as number | null;
-    const lastSentAt = this.db.prepare(`SELECT max(sent_at) FROM outbox WHERE state = 'sent'`).pluck().get() as number | null;
+    const lastSentAt = this.db.prepare(`SELECT max(sent_at) FROM ${this.table} WHERE state = 'sent'`).pluck().get() as number | null;
     return {
       waiting: count.get('waiting') as number,
       inFlight: count.get('in-flight') as number,
@@ -159,7 +163,7 @@ export class Outbox {
 
   /** The parked items, oldest first, at most `limit`. */
   parked(limit = 100): ParkedItem[] {
-    const rows = this.db.prepare(`SELECT * FROM outbox WHERE state = 'parked' ORDER BY seq LIMIT ?`).all(limit) as Record<string, unknown>[];
+    const rows = this.db.prepare(`SELECT * FROM ${this.table} WHERE state = 'parked' ORDER BY seq LIMIT ?`).all(limit) as Record<string, unknown>[];
     return rows.map((row) => ({
       seq: row.seq as number,
       kind: row.kind as OutboxKind,
@@ -177,7 +181,7 @@ export class Outbox {
   #update(items: readonly OutboxItem[], set: string, values: unknown[]): void {
     for (let start = 0; start < items.length; start += IDS_PER_STATEMENT) {
       const chunk = items.slice(start, start + IDS_PER_STATEMENT).map((item) => item.seq);
-      this.db.prepare(`UPDATE outbox SET ${set} WHERE seq IN (${chunk.map(() => '?').join(', ')})`).run(...values, ...chunk);
+      this.db.prepare(`UPDATE ${this.table} SET ${set} WHERE seq IN (${chunk.map(() => '?').join(', ')})`).run(...values, ...chunk);
     }
   }
 }

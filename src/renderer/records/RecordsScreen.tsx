@@ -17,6 +17,7 @@ import { formatDateTime } from '../format/display-format';
 import { AuditTrailPanel } from './AuditTrailPanel';
 import { PlethPanel } from './PlethPanel';
 import { SyncPanel, SyncStatusLine } from './SyncPanel';
+import { Hl7Status } from './Hl7Status';
 import { CurrentPatientForm } from './CurrentPatientForm';
 import { EraseDialog, erasedSummary } from './EraseDialog';
 import { fetchPatientRecord, saveFile, type ExportProgress } from './record-export';
@@ -126,6 +127,7 @@ export function RecordsScreen({ api, user }: { api: StationApi; user: SignedInUs
           {maySeeSyncLine && <SyncStatusLine api={api} />}
           {mayName && <CurrentPatientForm api={api} current={current} onNamed={listAgain} />}
           {mayManageSync && <SyncPanel api={api} />}
+          {mayManageSync && <Hl7Status api={api} />}
           {mayVerify && <AuditTrailPanel api={api} />}
         </div>
       )}

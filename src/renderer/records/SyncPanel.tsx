@@ -15,7 +15,7 @@ import { SYNC_SETUP_HINT, syncStatusLine } from './sync-words';
 const REFRESH_MS = 5_000;
 
 /** `read` now, again every REFRESH_MS and whenever `again` is called; a failure is kept as text. */
-function useRefreshed<T>(read: () => Promise<T>) {
+export function useRefreshed<T>(read: () => Promise<T>) {
   const [value, setValue] = useState<T | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [reads, setReads] = useState(0);

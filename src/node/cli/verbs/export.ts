@@ -5,7 +5,6 @@
  * when complete, so an interrupted export never leaves a file that looks whole.
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { openAuditLog } from '../../audit/audit-log';
 import { patientExportContext } from '../../fhir/export-settings';
 import type { ExportContext } from '../../fhir/patient-bundle';
 import { PatientBundleText } from '../../fhir/patient-bundle-text';
@@ -15,6 +14,7 @@ import { FileKeyProvider } from '../../records/key-provider';
 import { RecordStore, type PatientRecord } from '../../records/store';
 import { confSettingsStorage } from '../../settings/json-storage';
 import { loadSettings } from '../../settings/settings';
+import { auditedExportPatient } from './export-audit';
 import { EXIT_OK, UsageError, parseVerbArgs, type Verb } from '../verb';
 import { exists } from './record';
 
@@ -58,17 +58,9 @@ cannot be opened or the file cannot be written (nothing is left behind).
     const settings = loadSettings(confSettingsStorage(ctx.dataDir), (line) => ctx.stderr(`export: ${line}\n`));
     const db = await openRecordsDatabase({ dataDir: ctx.dataDir, keyProvider: new FileKeyProvider(ctx.dataDir) });
     try {
-      const audit = await openAuditLog(db, { dataDir: ctx.dataDir, keyProvider: new FileKeyProvider(ctx.dataDir).auditKeyProvider() });
       const store = new RecordStore(db);
       const patientId = values.patient;
-      const patient = db.transaction(() => {
-        const found = store.getPatient(patientId);
-        if (found) audit.append({ actor: 'cli', role: 'system', action: 'record.export', object: patientId });
-        return found;
-        // Immediate: the station may be appending to the same chain from its own process.
-      }).immediate();
-      if (!patient) throw new UsageError(`no patient has the id ${patientId}`);
-      audit.checkpoint();
+      const patient = await auditedExportPatient(db, ctx.dataDir, store, patientId, patientId);
       const source: ExportSource = { store, patient, context: patientExportContext(store, patientId, settings.records) };
       writeExport(values.out, exportParts(format, source, Date.now()), ctx.signal);
       ctx.stdout(`exported patient ${patientId} to ${values.out} (${format})\n`);

@@ -56,6 +56,9 @@ const GUARDED_CALLS: readonly GuardedCall[] = [
   { method: 'getSyncSummary', input: undefined, needs: 'sync.status' },
   { method: 'retryParkedSync', input: undefined, needs: 'sync.manage' },
   { method: 'sendSyncNow', input: undefined, needs: 'sync.manage' },
+  // The HL7 output's status and Retry are the same queue care as the FHIR sync's.
+  { method: 'getHl7Status', input: undefined, needs: 'sync.manage' },
+  { method: 'retryParkedHl7', input: undefined, needs: 'sync.manage' },
   // A visit's pleth leaves the station as part of the patient's record: the export right.
   { method: 'listPlethVisits', input: { patientId: 'p1' }, needs: 'record.export' },
   { method: 'sendEncounterPleth', input: { visitId: 'v1' }, needs: 'record.export' },
