@@ -80,3 +80,28 @@ interface VisitNoteCommon {
 /** A note, or an addendum to a signed note (always signed: it is written and signed in one act). */
 export type VisitNote = VisitNoteCommon & ({ kind: 'note'; sections: NoteSections } | { kind: 'addendum'; addendumTo: string; text: string });
 export type SignedVisitNote = VisitNote & { state: 'signed'; signedAt: number };
+
+const noteId = z.string().min(1).max(100);
+
+export const NoteAuthorSchema = z.object({ id: z.string().min(1).max(200), name: z.string().max(200), role: z.enum(NOTE_AUTHOR_ROLES) });
+
+const VisitNoteCommonSchema = z.object({
+  id: noteId,
+  patientId: noteId,
+  visitId: noteId,
+  author: NoteAuthorSchema,
+  state: z.enum(NOTE_STATES),
+  revision: z.number().int().positive(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  signedAt: z.number().nullable(),
+});
+
+/** A note or addendum as the contract and the data channel carry it (one schema with the records' type). */
+export const VisitNoteSchema = z.discriminatedUnion('kind', [
+  VisitNoteCommonSchema.extend({ kind: z.literal('note'), sections: NoteSectionsSchema }),
+  VisitNoteCommonSchema.extend({ kind: z.literal('addendum'), addendumTo: noteId, text: z.string().max(MAX_ADDENDUM_CHARS) }),
+]);
+
+/** A visit keeps at most a few notes (each author's one) and their addenda; more is refused as an answer. */
+export const MAX_NOTES_PER_VISIT = 100;
