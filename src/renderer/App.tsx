@@ -11,6 +11,8 @@ import { AlarmsScreen } from './alarms/StationAlarms';
 import { News2Screen } from './news2/News2Screen';
 import { News2Summary } from './news2/News2Summary';
 import { TrainingScreen } from './training/TrainingPanel';
+import { NotesScreen } from './notes/NotesScreen';
+import { vitalsTableText } from './notes/vitals-table';
 import { actorMay } from '../shared/clinical/actor';
 import { can, type ProtectedAction } from '../shared/roles';
 import type { AccessStore } from './access/access-store';
@@ -24,13 +26,14 @@ import { MonitorSettingsScreen } from './settings/MonitorSettingsScreen';
 import { useCurrentPatient } from './patient/use-current-patient';
 import './visit/visit.css';
 
-type Screen = 'monitor' | 'history' | 'visit' | 'alarms' | 'news2' | 'training' | 'records' | 'users' | 'monitor-settings' | 'kiosk';
+type Screen = 'monitor' | 'history' | 'visit' | 'alarms' | 'news2' | 'notes' | 'training' | 'records' | 'users' | 'monitor-settings' | 'kiosk';
 /** The nav, in order; each screen shows to the roles that may do what it `requires` (roles.ts). */
 const SCREENS: readonly { id: Exclude<Screen, 'visit'>; label: string; requires: ProtectedAction }[] = [
   { id: 'monitor', label: 'Monitor', requires: 'patient.view' },
   { id: 'history', label: 'Session history', requires: 'patient.view' },
   { id: 'alarms', label: 'Alarms', requires: 'patient.view' },
   { id: 'news2', label: 'NEWS2', requires: 'patient.view' },
+  { id: 'notes', label: 'Notes', requires: 'note.write' },
   { id: 'training', label: 'Training', requires: 'patient.view' },
   // Running the station (administrators): records and kiosk screens join here.
   { id: 'records', label: 'Records', requires: 'patient.list' },
@@ -39,7 +42,7 @@ const SCREENS: readonly { id: Exclude<Screen, 'visit'>; label: string; requires:
   { id: 'kiosk', label: 'Kiosk', requires: 'settings.change' },
 ];
 /** The screens about the current patient, which carry the patient banner. */
-const CLINICAL_SCREENS: ReadonlySet<Screen> = new Set(['monitor', 'history', 'visit', 'alarms', 'news2', 'training']);
+const CLINICAL_SCREENS: ReadonlySet<Screen> = new Set(['monitor', 'history', 'visit', 'alarms', 'news2', 'notes', 'training']);
 
 export function App({ store, display, access, station }: { store: StationStore; display: DisplayLoop; access: AccessStore; station: SignedInStation }) {
   const { user, locked, clinical, clinicalView } = station;
@@ -113,6 +116,10 @@ export function App({ store, display, access, station }: { store: StationStore; 
       ) : screen === 'news2' ? (
         <main className="clinical-screen" aria-label="NEWS2">
           <News2Screen clinical={clinical} view={clinicalView} devices={view.devices} />
+        </main>
+      ) : screen === 'notes' ? (
+        <main className="clinical-screen" aria-label="Visit notes">
+          <NotesScreen api={getStationApi()} currentVitals={() => vitalsTableText(store.getView().tiles, clinicalView.news2, Date.now())} />
         </main>
       ) : screen === 'training' ? (
         <main className="clinical-screen" aria-label="Training">
