@@ -7,7 +7,7 @@
  * and the station's Notes screen at 1024x768, 1366x768 and 1920x1080 go to test-results/screens/,
  * each checked with axe.
  */
-import { VIDEO_VISIT_LAUNCH_OPTIONS, VIEWPORTS, expect, screenshotsAt, test, tile, useWebStation } from './fixtures';
+import { VIDEO_VISIT_LAUNCH_OPTIONS, VIEWPORTS, expect, openVisitPage, screenshotsAt, startVisitWithClinician, test, tile, useWebStation } from './fixtures';
 
 test.use({ launchOptions: VIDEO_VISIT_LAUNCH_OPTIONS });
 
@@ -20,21 +20,9 @@ const SIZES = [
 
 test('the clinician writes a note during the visit, gets the draft back after a reload, signs it, and the station shows it signed and read-only', async ({ browser }) => {
   test.setTimeout(240_000);
-  const open = async (url: string) => {
-    const context = await browser.newContext({ viewport: VIEWPORTS.laptop, permissions: ['camera', 'microphone'] });
-    const page = await context.newPage();
-    await page.goto(url);
-    return page;
-  };
-  const nurse = await open(station.url);
+  const nurse = await openVisitPage(browser, station.url);
   await station.signIn(nurse);
-  await nurse.locator('[data-action="start-visit"]').click();
-  await nurse.locator('[data-action="consent-accept"]').click();
-  const link = (await nurse.locator('[data-role="visit-link"]').innerText({ timeout: 20_000 })).trim();
-  const doctor = await open(link);
-  await doctor.locator('[data-action="join-visit"]').click();
-  await nurse.locator('[data-action="admit"]').click({ timeout: 20_000 });
-  await expect(doctor.locator('[data-role="vitals-link"]')).toHaveAttribute('data-linked', 'true', { timeout: 30_000 });
+  const doctor = await startVisitWithClinician(browser, nurse);
   await doctor.locator('[data-action="show-note"]').click();
 
   const note = doctor.locator('[data-role="clinician-note"] [data-role="visit-note"]');

@@ -33,7 +33,6 @@ const SCREENS: readonly { id: Exclude<Screen, 'visit'>; label: string; requires:
   { id: 'history', label: 'Session history', requires: 'patient.view' },
   { id: 'alarms', label: 'Alarms', requires: 'patient.view' },
   { id: 'news2', label: 'NEWS2', requires: 'patient.view' },
-  { id: 'notes', label: 'Notes', requires: 'note.write' },
   { id: 'training', label: 'Training', requires: 'patient.view' },
   // Running the station (administrators): records and kiosk screens join here.
   { id: 'records', label: 'Records', requires: 'patient.list' },
@@ -58,6 +57,7 @@ export function App({ store, display, access, station }: { store: StationStore; 
   const showsBanner = seesPatient && !locked && CLINICAL_SCREENS.has(screen);
   // Naming happens on the Records screen's form; only those who may name and reach it get the button.
   const mayName = can(user.role, 'patient.edit') && screens.some(({ id }) => id === 'records');
+  const mayWriteNotes = can(user.role, 'note.write');
 
   return (
     <div className="app" data-screen={locked ? undefined : screen} data-access={locked ? 'locked' : 'signed-in'} data-patient-banner={showsBanner ? '' : undefined}>
@@ -94,7 +94,21 @@ export function App({ store, display, access, station }: { store: StationStore; 
         {!locked && <SignedInBar user={user} access={access} />}
       </header>
       {station.banners}
-      {showsBanner ? <PatientBanner patient={patient} now={new Date()} onNamePatient={mayName ? () => setScreen('records') : undefined} /> : null}
+      {showsBanner ? (
+        <PatientBanner
+          patient={patient}
+          now={new Date()}
+          onNamePatient={mayName ? () => setScreen('records') : undefined}
+          actions={
+            // The visit's notes are about this patient: their link sits in the banner (the header's row is full at 1024 px).
+            mayWriteNotes ? (
+              <button type="button" className="patient-banner-action" data-screen-link="notes" aria-current={screen === 'notes' ? 'page' : undefined} onClick={() => setScreen('notes')}>
+                Visit notes
+              </button>
+            ) : undefined
+          }
+        />
+      ) : null}
       {locked ? (
         <LockScreen user={user} inactivityLockMs={station.inactivityLockMs} access={access} />
       ) : screen === 'monitor' ? (

@@ -20,6 +20,7 @@ export function ClinicianNote({ session }: { session: ClinicianSession }) {
   const onSave = useCallback((sections: Parameters<ClinicianSession['saveNoteDraft']>[0], revision: number) => session.saveNoteDraft(sections, revision), [session]);
   const onSign = useCallback((noteId: string, revision: number) => session.signNote(noteId, revision), [session]);
   const onAddendum = useCallback((noteId: string, text: string) => session.addNoteAddendum(noteId, text), [session]);
+  const onRetryLoad = useCallback(() => session.reloadNote(), [session]);
   // Over the video, as NEWS2 opens at laptop size: the vitals and alarms stay in view while writing.
   // Closed, the editor stays mounted (display: none), so nothing typed is lost by closing it.
   const [open, setOpen] = useState(false);
@@ -32,7 +33,7 @@ export function ClinicianNote({ session }: { session: ClinicianSession }) {
         <button type="button" className="note-secondary clinician-note-close" data-action="close-note" onClick={() => setOpen(false)}>
           Close
         </button>
-        <NoteEditor loaded={note.loaded} note={note.note} addenda={note.addenda} problem={note.problem} onSave={onSave} onSign={onSign} onAddendum={onAddendum} currentVitals={currentVitals} />
+        <NoteEditor loaded={note.loaded} note={note.note} addenda={note.addenda} problem={note.problem} onSave={onSave} onSign={onSign} onAddendum={onAddendum} currentVitals={currentVitals} onRetryLoad={onRetryLoad} />
       </div>
     </>
   );

@@ -230,6 +230,11 @@ export class ClinicianSession {
     this.changed();
   }
 
+  /** Asks the station again for the kept note (after it could not give it). */
+  reloadNote(): void {
+    this.link.openNote();
+  }
+
   /** Autosave of the note editor; the station's `note` item confirms the revision. */
   saveNoteDraft(sections: NoteSections, revision: number): void {
     this.noteRequest(() => this.link.saveNoteDraft(sections, revision));
@@ -301,8 +306,9 @@ export class ClinicianSession {
         if (body.snapshotId === this.pendingSnapshotId) this.snapshot = { state: body.ok ? 'saved' : 'failed', detail: body.detail };
         break;
       case 'note':
-        // A refusal that could not read the note back says nothing about it: what is shown stays.
-        this.note = body.note === null && body.problem !== null ? { ...this.note, loaded: true, problem: body.problem } : { loaded: true, note: body.note, addenda: body.addenda, problem: body.problem };
+        // A refusal that could not read the note back says nothing about it: what is shown stays,
+        // and a note never loaded stays so (typing over a draft not yet seen would lose the kept one).
+        this.note = body.note === null && body.problem !== null ? { ...this.note, problem: body.problem } : { loaded: true, note: body.note, addenda: body.addenda, problem: body.problem };
         break;
     }
     this.changed();

@@ -29,6 +29,8 @@ export interface NoteEditorProps {
   onAddendum(noteId: string, text: string): void;
   /** The current vitals and NEWS2 as a table, or null when nothing current is shown. */
   currentVitals(): string | null;
+  /** Asks again for the kept note after the station could not give it (shown with `problem` while not loaded). */
+  onRetryLoad?: () => void;
 }
 
 export function NoteEditor(props: NoteEditorProps) {
@@ -36,7 +38,21 @@ export function NoteEditor(props: NoteEditorProps) {
   if (!loaded) {
     return (
       <section className="note-editor" data-role="visit-note" data-note-state="loading" aria-label="Visit note">
-        <p className="note-status">Loading the note…</p>
+        <p className="note-status">{problem ? 'The note could not be loaded.' : 'Loading the note…'}</p>
+        {problem ? (
+          <>
+            <p className="note-problem" data-role="note-problem" role="alert">
+              {problem}
+            </p>
+            {props.onRetryLoad ? (
+              <div className="note-actions">
+                <button type="button" className="note-secondary" data-action="reload-note" onClick={props.onRetryLoad}>
+                  Try again
+                </button>
+              </div>
+            ) : null}
+          </>
+        ) : null}
       </section>
     );
   }

@@ -35,9 +35,8 @@ export function NotesScreen({ api, currentVitals }: NotesScreenProps) {
     [accept],
   );
 
-  useEffect(() => {
-    void call(() => api.invoke('getVisitNotes', {}));
-  }, [api, call]);
+  const load = useCallback(() => void call(() => api.invoke('getVisitNotes', {})), [api, call]);
+  useEffect(load, [load]);
 
   const onSave = useCallback((sections: NoteSections, revision: number) => void call(() => api.invoke('saveVisitNoteDraft', { sections, revision })), [api, call]);
   const onSign = useCallback((noteId: string, revision: number) => void call(() => api.invoke('signVisitNote', { noteId, revision })), [api, call]);
@@ -57,6 +56,7 @@ export function NotesScreen({ api, currentVitals }: NotesScreenProps) {
           onSign={onSign}
           onAddendum={onAddendum}
           currentVitals={currentVitals}
+          onRetryLoad={load}
         />
       </div>
       <div className="notes-column" data-role="visit-signed-notes" aria-label="Signed notes of this visit">
