@@ -74,6 +74,10 @@ test('the clinician writes a note during the visit, gets the draft back after a 
   const own = nurse.locator('.notes-column [data-role="visit-note"]').first();
   await expect(own).toHaveAttribute('data-note-state', 'draft');
   await own.locator('[data-role="note-field"][data-field="reason"]').fill('Seen with the remote physician');
+  // Leaving the screen within the autosave pause loses nothing: the editor saves as it goes.
+  await nurse.locator('[data-screen-link="monitor"]').click();
+  await nurse.locator('[data-screen-link="notes"]').click();
+  await expect(own.locator('[data-role="note-field"][data-field="reason"]')).toHaveValue('Seen with the remote physician');
   await expect(own.locator('[data-role="note-save-status"]')).toHaveAttribute('data-saved', 'true', { timeout: 15_000 });
   await screenshotsAt(nurse, 'visit-notes-station', SIZES);
   await own.locator('[data-action="sign-note"]').click();

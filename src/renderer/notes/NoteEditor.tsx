@@ -7,7 +7,7 @@
  * station's records, directly or over the data channel) is the caller's: it passes what is kept
  * and the three actions.
  */
-import { useEffect, useId, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { EMPTY_NOTE_SECTIONS, MAX_ADDENDUM_CHARS, MAX_NOTE_SECTION_CHARS, NOTE_SECTION_LABELS, NOTE_SECTIONS, type NoteSection, type NoteSections, type VisitNote } from '../../shared/visit-notes';
 import { formatClockMinutes, formatDateTime } from '../format/display-format';
 import './notes.css';
@@ -74,6 +74,24 @@ function DraftEditor({ note, problem, onSave, onSign, currentVitals }: NoteEdito
     const timer = setTimeout(() => onSave(draft.sections, draft.revision), AUTOSAVE_DELAY_MS);
     return () => clearTimeout(timer);
   }, [draft, keptRevision, onSave]);
+
+  // What was typed in the last pause is saved at once when the editor goes (another screen, the
+  // note closed) or the page does (a reload): the pause must not lose it.
+  const unsaved = useRef<typeof draft | null>(null);
+  useEffect(() => {
+    unsaved.current = draft.revision > keptRevision ? draft : null;
+  }, [draft, keptRevision]);
+  useEffect(() => {
+    const flush = () => {
+      if (unsaved.current) onSave(unsaved.current.sections, unsaved.current.revision);
+      unsaved.current = null;
+    };
+    window.addEventListener('pagehide', flush);
+    return () => {
+      window.removeEventListener('pagehide', flush);
+      flush();
+    };
+  }, [onSave]);
 
   const edit = (section: NoteSection, text: string) => {
     setDraft({ sections: { ...sections, [section]: text.slice(0, MAX_NOTE_SECTION_CHARS) }, revision: revision + 1 });
