@@ -55,6 +55,10 @@ test('the clinician writes a note during the visit, gets the draft back after a 
   await field('followUp').fill('Review by video in 3 days');
   await expect(status).toHaveAttribute('data-saved', 'true', { timeout: 15_000 });
 
+  // The nurse has the station's Notes screen open while the clinician signs: it shows the signed note at once.
+  await nurse.locator('[data-screen-link="notes"]').click();
+  await expect(nurse.locator('[data-role="visit-signed-notes"] [data-role="visit-note"]')).toHaveCount(0);
+
   // Signing asks first; then the note is read-only.
   await note.locator('[data-action="sign-note"]').click();
   await note.locator('[data-action="confirm-sign"]').click();
@@ -64,7 +68,6 @@ test('the clinician writes a note during the visit, gets the draft back after a 
   await screenshotsAt(doctor, 'visit-note-clinician-signed', SIZES);
 
   // The station: the clinician's note, signed and read-only; the nurse's own note beside it.
-  await nurse.locator('[data-screen-link="notes"]').click();
   const signed = nurse.locator('[data-role="visit-signed-notes"] [data-role="visit-note"][data-note-state="signed"]');
   await expect(signed).toHaveCount(1);
   await expect(signed).toContainText('Note by Remote clinician (video visit)');

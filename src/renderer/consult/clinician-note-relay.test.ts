@@ -26,10 +26,11 @@ function fakeCore() {
     invoke: (method: string, input: Record<string, unknown>) => new Promise<VisitNotesView>((resolve, reject) => calls.push({ method, input, resolve, reject })),
   } as unknown as StationApi;
   const published: { note: VisitNote | null; inReplyTo: ConsultNoteItem['inReplyTo']; problem: string | null }[] = [];
-  const relay = new ClinicianNoteRelay(api, { publishNote: (n, _addenda, inReplyTo, problem = null) => published.push({ note: n, inReplyTo, problem }) }, 'c1', () => false);
+  const changes = { count: 0 };
+  const relay = new ClinicianNoteRelay(api, { publishNote: (n, _addenda, inReplyTo, problem = null) => published.push({ note: n, inReplyTo, problem }) }, 'c1', () => false, () => changes.count++);
   const view = (mine: VisitNote | null): VisitNotesView => ({ visitId: 'v1', mine, signed: [] });
   const turn = () => new Promise((resolve) => setTimeout(resolve, 0));
-  return { calls, published, relay, view, turn };
+  return { calls, published, relay, view, turn, changes };
 }
 
 describe('the station screen’s relay of the clinician’s note', () => {
@@ -49,6 +50,24 @@ describe('the station screen’s relay of the clinician’s note', () => {
       { note: note(1), inReplyTo: { kind: 'draft', revision: 1 }, problem: null },
       { note: note(4), inReplyTo: { kind: 'draft', revision: 4 }, problem: null },
     ]);
+    // A draft is the clinician's alone: the station's Notes screen has nothing new to show.
+    expect(core.changes.count).toBe(0);
+  });
+
+  it('tells the station’s Notes screen when a signature or an addendum was kept, not when it was refused', async () => {
+    const core = fakeCore();
+    core.relay.handle({ kind: 'note-sign', requestId: 'q1', noteId: 'n1', revision: 1 });
+    await core.turn();
+    core.calls[0]!.resolve(core.view({ ...note(1), state: 'signed', signedAt: 5 }));
+    await core.turn();
+    expect(core.changes.count).toBe(1);
+    core.relay.handle({ kind: 'note-addendum', requestId: 'q2', noteId: 'n1', text: 'later' });
+    await core.turn();
+    core.calls[1]!.reject(new Error('refused'));
+    await core.turn();
+    core.calls[2]!.resolve(core.view(note(1)));
+    await core.turn();
+    expect(core.changes.count).toBe(1);
   });
 
   it('answers a refused request with the core’s reason and the note as kept', async () => {

@@ -13,6 +13,7 @@ import type { StationApi } from '../../shared/contract';
 import type { VisitNotesView } from '../../shared/contract-visit-notes';
 import type { ClinicianAction, StationVitalsLink } from '../../shared/consult/station-vitals-link';
 import type { ConsultNoteItem } from '../../shared/consult/vitals-protocol';
+import { visitNotesChanges } from '../notes/visit-notes-changes';
 
 type NoteAction = Extract<ClinicianAction, { kind: 'note-open' | 'note-draft' | 'note-sign' | 'note-addendum' }>;
 
@@ -33,6 +34,8 @@ export class ClinicianNoteRelay {
     /** The consultation's visit id: the core checks this screen hosts it and has the clinician admitted. */
     private readonly visitId: string,
     private readonly stopped: () => boolean,
+    /** The visit's signed notes changed (the station's Notes screen reloads them). */
+    private readonly changed: () => void = () => visitNotesChanges.notify(),
   ) {}
 
   handle(action: NoteAction): void {
@@ -85,6 +88,8 @@ export class ClinicianNoteRelay {
       const { inReplyTo, call } = start();
       try {
         this.answer(await call, inReplyTo, null);
+        // A signature or addendum is news for the station's own Notes screen; a draft is the clinician's alone.
+        if (inReplyTo.kind === 'request') this.changed();
       } catch (error) {
         // Refused (a signed note, a relay not allowed): the clinician hears why, with the note as kept, if it can be read.
         const kept = await this.api.invoke('getVisitNotes', { forRemoteClinician: { visitId: this.visitId } }).catch(() => null);

@@ -9,6 +9,7 @@ import type { VisitNotesView } from '../../shared/contract-visit-notes';
 import type { NoteSections, VisitNote } from '../../shared/visit-notes';
 import { failureText } from '../access/failure-text';
 import { NoteEditor, SignedNote } from './NoteEditor';
+import { visitNotesChanges } from './visit-notes-changes';
 
 export interface NotesScreenProps {
   api: StationApi;
@@ -37,6 +38,8 @@ export function NotesScreen({ api, currentVitals }: NotesScreenProps) {
 
   const load = useCallback(() => void call(() => api.invoke('getVisitNotes', {})), [api, call]);
   useEffect(load, [load]);
+  // The remote clinician signed or added to a note through this screen's visit: show it now.
+  useEffect(() => visitNotesChanges.subscribe(load), [load]);
 
   const onSave = useCallback((sections: NoteSections, revision: number) => void call(() => api.invoke('saveVisitNoteDraft', { sections, revision })), [api, call]);
   const onSign = useCallback((noteId: string, revision: number) => void call(() => api.invoke('signVisitNote', { noteId, revision })), [api, call]);
