@@ -7,7 +7,7 @@
  * (alarm, NEWS2) and the station's alarm log at laptop size go to test-results/screens/.
  */
 import { ALARM_VISUALS } from '../../src/shared/clinical/alarm-presentation';
-import { VIDEO_VISIT_LAUNCH_OPTIONS, VIEWPORTS, expect, screenshot, seriousAxeViolations, test, useWebStation } from './fixtures';
+import { VIDEO_VISIT_LAUNCH_OPTIONS, expect, openVisitPage, screenshot, seriousAxeViolations, startVisitWithClinician, test, useWebStation } from './fixtures';
 
 test.use({ launchOptions: VIDEO_VISIT_LAUNCH_OPTIONS });
 
@@ -16,21 +16,9 @@ const REMOTE_CLINICIAN = 'Remote clinician (video visit)';
 
 test("a desaturation's high-priority alarm reaches the clinician, who acknowledges it for the station; NEWS2 shows why it cannot score", async ({ browser }) => {
   test.setTimeout(180_000);
-  const open = async (url: string) => {
-    const context = await browser.newContext({ viewport: VIEWPORTS.laptop, permissions: ['camera', 'microphone'] });
-    const page = await context.newPage();
-    await page.goto(url);
-    return page;
-  };
-  const patient = await open(station.url);
+  const patient = await openVisitPage(browser, station.url);
   await station.signIn(patient);
-  await patient.locator('[data-action="start-visit"]').click();
-  await patient.locator('[data-action="consent-accept"]').click();
-  const link = (await patient.locator('[data-role="visit-link"]').innerText({ timeout: 20_000 })).trim();
-  const doctor = await open(link);
-  await doctor.locator('[data-action="join-visit"]').click();
-  await patient.locator('[data-action="admit"]').click({ timeout: 20_000 });
-  await expect(doctor.locator('[data-role="vitals-link"]')).toHaveAttribute('data-linked', 'true', { timeout: 30_000 });
+  const doctor = await startVisitWithClinician(browser, patient);
 
   // The station's banner on the clinician's page: red, flashing at the high-priority rate, sounding at the station.
   const alarm = doctor.locator('.clinician-vitals [data-alarm-priority="high"]').first();

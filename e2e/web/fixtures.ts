@@ -1,7 +1,7 @@
 /** Playwright setup shared by the web-mode tests: Debian Chromium, and helpers for the page hooks. */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { WEB_SOCKET_PATH } from '../../src/shared/contract';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, FAKE_MEDIA_ARGS } from '../chromium-flags';
@@ -170,4 +170,28 @@ export async function screenshotsAt(page: Page, name: string, sizes: readonly (r
   }
   await page.setViewportSize(sizes[0]![1]);
   expect(await seriousAxeViolations(page)).toEqual([]);
+}
+
+/** A page in a browser context of its own, at laptop size, camera and microphone allowed, opened at `url`. */
+export async function openVisitPage(browser: Browser, url: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: VIEWPORTS.laptop, permissions: ['camera', 'microphone'] });
+  const page = await context.newPage();
+  await page.goto(url);
+  return page;
+}
+
+/**
+ * The person signed in at `stationPage` starts a video visit with the patient's consent; the
+ * clinician opens the link in a page of their own, joins and is admitted. Returns the clinician's
+ * page once the vitals link is up.
+ */
+export async function startVisitWithClinician(browser: Browser, stationPage: Page): Promise<Page> {
+  await stationPage.locator('[data-action="start-visit"]').click();
+  await stationPage.locator('[data-action="consent-accept"]').click();
+  const link = (await stationPage.locator('[data-role="visit-link"]').innerText({ timeout: 20_000 })).trim();
+  const doctor = await openVisitPage(browser, link);
+  await doctor.locator('[data-action="join-visit"]').click();
+  await stationPage.locator('[data-action="admit"]').click({ timeout: 20_000 });
+  await expect(doctor.locator('[data-role="vitals-link"]')).toHaveAttribute('data-linked', 'true', { timeout: 30_000 });
+  return doctor;
 }

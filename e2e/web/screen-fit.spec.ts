@@ -85,10 +85,14 @@ async function checkAtEverySize(page: Page, name: string, ready: () => Promise<v
   }
 }
 
-/** Every screen the signed-in user's navigation offers. */
+/**
+ * Every screen the signed-in user's navigation offers, each opened from the first screen: the
+ * patient banner's link (the visit notes) shows on the clinical screens only.
+ */
 async function checkNavigationScreens(page: Page): Promise<void> {
   const links = await page.locator('[data-screen-link]').evaluateAll((elements) => elements.map((element) => element.getAttribute('data-screen-link')!));
   for (const screen of links) {
+    await page.locator(`[data-screen-link="${links[0]}"]`).click();
     await page.locator(`[data-screen-link="${screen}"]`).click();
     await expect(page.locator('.app')).toHaveAttribute('data-screen', screen);
     const main = page.locator('.app > main:not([hidden])');

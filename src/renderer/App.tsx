@@ -11,6 +11,8 @@ import { AlarmsScreen } from './alarms/StationAlarms';
 import { News2Screen } from './news2/News2Screen';
 import { News2Summary } from './news2/News2Summary';
 import { TrainingScreen } from './training/TrainingPanel';
+import { NotesScreen } from './notes/NotesScreen';
+import { vitalsTableText } from './notes/vitals-table';
 import { actorMay } from '../shared/clinical/actor';
 import { can, type ProtectedAction } from '../shared/roles';
 import type { AccessStore } from './access/access-store';
@@ -24,7 +26,7 @@ import { MonitorSettingsScreen } from './settings/MonitorSettingsScreen';
 import { useCurrentPatient } from './patient/use-current-patient';
 import './visit/visit.css';
 
-type Screen = 'monitor' | 'history' | 'visit' | 'alarms' | 'news2' | 'training' | 'records' | 'users' | 'monitor-settings' | 'kiosk';
+type Screen = 'monitor' | 'history' | 'visit' | 'alarms' | 'news2' | 'notes' | 'training' | 'records' | 'users' | 'monitor-settings' | 'kiosk';
 /** The nav, in order; each screen shows to the roles that may do what it `requires` (roles.ts). */
 const SCREENS: readonly { id: Exclude<Screen, 'visit'>; label: string; requires: ProtectedAction }[] = [
   { id: 'monitor', label: 'Monitor', requires: 'patient.view' },
@@ -39,7 +41,7 @@ const SCREENS: readonly { id: Exclude<Screen, 'visit'>; label: string; requires:
   { id: 'kiosk', label: 'Kiosk', requires: 'settings.change' },
 ];
 /** The screens about the current patient, which carry the patient banner. */
-const CLINICAL_SCREENS: ReadonlySet<Screen> = new Set(['monitor', 'history', 'visit', 'alarms', 'news2', 'training']);
+const CLINICAL_SCREENS: ReadonlySet<Screen> = new Set(['monitor', 'history', 'visit', 'alarms', 'news2', 'notes', 'training']);
 
 export function App({ store, display, access, station }: { store: StationStore; display: DisplayLoop; access: AccessStore; station: SignedInStation }) {
   const { user, locked, clinical, clinicalView } = station;
@@ -55,6 +57,7 @@ export function App({ store, display, access, station }: { store: StationStore; 
   const showsBanner = seesPatient && !locked && CLINICAL_SCREENS.has(screen);
   // Naming happens on the Records screen's form; only those who may name and reach it get the button.
   const mayName = can(user.role, 'patient.edit') && screens.some(({ id }) => id === 'records');
+  const mayWriteNotes = can(user.role, 'note.write');
 
   return (
     <div className="app" data-screen={locked ? undefined : screen} data-access={locked ? 'locked' : 'signed-in'} data-patient-banner={showsBanner ? '' : undefined}>
@@ -91,7 +94,21 @@ export function App({ store, display, access, station }: { store: StationStore; 
         {!locked && <SignedInBar user={user} access={access} />}
       </header>
       {station.banners}
-      {showsBanner ? <PatientBanner patient={patient} now={new Date()} onNamePatient={mayName ? () => setScreen('records') : undefined} /> : null}
+      {showsBanner ? (
+        <PatientBanner
+          patient={patient}
+          now={new Date()}
+          onNamePatient={mayName ? () => setScreen('records') : undefined}
+          actions={
+            // The visit's notes are about this patient: their link sits in the banner (the header's row is full at 1024 px).
+            mayWriteNotes ? (
+              <button type="button" className="patient-banner-action" data-screen-link="notes" aria-current={screen === 'notes' ? 'page' : undefined} onClick={() => setScreen('notes')}>
+                Visit notes
+              </button>
+            ) : undefined
+          }
+        />
+      ) : null}
       {locked ? (
         <LockScreen user={user} inactivityLockMs={station.inactivityLockMs} access={access} />
       ) : screen === 'monitor' ? (
@@ -113,6 +130,10 @@ export function App({ store, display, access, station }: { store: StationStore; 
       ) : screen === 'news2' ? (
         <main className="clinical-screen" aria-label="NEWS2">
           <News2Screen clinical={clinical} view={clinicalView} devices={view.devices} />
+        </main>
+      ) : screen === 'notes' ? (
+        <main className="clinical-screen" aria-label="Visit notes">
+          <NotesScreen api={getStationApi()} currentVitals={() => vitalsTableText(store.getView().tiles, clinicalView.news2, Date.now())} />
         </main>
       ) : screen === 'training' ? (
         <main className="clinical-screen" aria-label="Training">

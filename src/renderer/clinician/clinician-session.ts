@@ -23,6 +23,7 @@ import { ClinicianVitalsLink, type ClinicianVitalsStats } from '../../shared/con
 import type { ConsultAlarms, ItemBody, MeasurementRequestStatus } from '../../shared/consult/vitals-protocol';
 import type { CallDataChannel } from '../consult/peer-data-channel';
 import type { ChatPanelLine } from '../consult/ChatPanel';
+import type { NoteSections, VisitNote } from '../../shared/visit-notes';
 import { browserEnvironment, StationStore, type StoreEnvironment } from '../station/station-store';
 
 export interface RequestView {
@@ -49,7 +50,18 @@ export interface ClinicianSessionView {
   acknowledgeError: string | null;
   news2: News2StatePayload | null;
   snapshot: { state: 'idle' | 'sending' | 'saved' | 'failed'; detail: string | null };
+  /** This clinician's visit note as the station keeps it. */
+  note: ClinicianNoteView;
   stats: ClinicianVitalsStats;
+}
+
+export interface ClinicianNoteView {
+  /** The station has answered with the note (after this page's first welcome). */
+  loaded: boolean;
+  note: VisitNote | null;
+  addenda: readonly VisitNote[];
+  /** The station's refusal of the last note message, or a draft too long to send. */
+  problem: string | null;
 }
 
 declare global {
@@ -112,6 +124,7 @@ export class ClinicianSession {
   private news2: News2StatePayload | null = null;
   private snapshot: ClinicianSessionView['snapshot'] = { state: 'idle', detail: null };
   private pendingSnapshotId: string | null = null;
+  private note: ClinicianNoteView = { loaded: false, note: null, addenda: [], problem: null };
   private view: ClinicianSessionView;
   devices: readonly DeviceInfo[] = [];
 
@@ -128,6 +141,8 @@ export class ClinicianSession {
         this.linked = true;
         this.everLinked = true;
         this.lost += welcome.lost;
+        // A fresh page (or a reloaded station screen) asks for the note the station keeps: a reload loses no draft.
+        if (welcome.newEpoch) this.link.openNote();
         // Created once the station clock is known: the store aligns to it from its snapshot.
         if (!this.storeInstance) {
           this.storeInstance = new StationStore(this.api, environment);
@@ -215,6 +230,37 @@ export class ClinicianSession {
     this.changed();
   }
 
+  /** Asks the station again for the kept note (after it could not give it). */
+  reloadNote(): void {
+    this.link.openNote();
+  }
+
+  /** Autosave of the note editor; the station's `note` item confirms the revision. */
+  saveNoteDraft(sections: NoteSections, revision: number): void {
+    this.noteRequest(() => this.link.saveNoteDraft(sections, revision));
+  }
+
+  signNote(noteId: string, revision: number): void {
+    this.noteRequest(() => this.link.signNote(noteId, revision));
+  }
+
+  addNoteAddendum(noteId: string, text: string): void {
+    this.noteRequest(() => this.link.addNoteAddendum(noteId, text));
+  }
+
+  /** Sends a note message; one too long for the channel is refused here, with the reason shown. */
+  private noteRequest(send: () => unknown): void {
+    try {
+      send();
+      if (this.note.problem === null) return;
+      this.note = { ...this.note, problem: null };
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      this.note = { ...this.note, problem: error.message };
+    }
+    this.changed();
+  }
+
   private apply(body: ItemBody): void {
     switch (body.kind) {
       case 'readings': {
@@ -259,6 +305,11 @@ export class ClinicianSession {
       case 'snapshot-saved':
         if (body.snapshotId === this.pendingSnapshotId) this.snapshot = { state: body.ok ? 'saved' : 'failed', detail: body.detail };
         break;
+      case 'note':
+        // A refusal that could not read the note back says nothing about it: what is shown stays,
+        // and a note never loaded stays so (typing over a draft not yet seen would lose the kept one).
+        this.note = body.note === null && body.problem !== null ? { ...this.note, problem: body.problem } : { loaded: true, note: body.note, addenda: body.addenda, problem: body.problem };
+        break;
     }
     this.changed();
   }
@@ -281,6 +332,7 @@ export class ClinicianSession {
       acknowledgeError: this.acknowledgeError,
       news2: this.news2,
       snapshot: this.snapshot,
+      note: this.note,
       stats: this.link.stats,
     };
   }

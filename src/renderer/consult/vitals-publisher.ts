@@ -8,6 +8,9 @@
  * a cuff on an arm that is not ready (or not in it). The request shows as a banner naming the device
  * and what the patient should do; the nurse or the patient starts it, or declines it.
  *
+ * The clinician's visit note: each draft, signature and addendum goes on to the core
+ * (clinician-note-relay.ts), which keeps it in the records as the visit's clinician.
+ *
  * Snapshots: the clinician's page captures a still of the patient video and sends it here in chunks;
  * each chunk goes on to the core (saveVisitSnapshot), which checks and keeps the PNG with the visit.
  */
@@ -17,6 +20,7 @@ import { MAX_ALARMS_SENT, type ConsultAlarms, type ItemBody } from '../../shared
 import { StationVitalsLink, type ClinicianAction, type StationVitalsStats } from '../../shared/consult/station-vitals-link';
 import { CurrentPatientFeed } from '../patient/use-current-patient';
 import type { CallDataChannel } from './peer-data-channel';
+import { ClinicianNoteRelay } from './clinician-note-relay';
 
 export interface MeasurementRequestView {
   requestId: string;
@@ -70,6 +74,7 @@ export class VitalsPublisher {
   private chat: ChatLine[] = [];
   private view: PublisherView;
   private snapshotQueue: Promise<void> = Promise.resolve();
+  private readonly notes: ClinicianNoteRelay;
   private stopped = false;
 
   constructor(
@@ -90,6 +95,7 @@ export class VitalsPublisher {
         if (typeof hook === 'function') hook(seq, body);
       },
     });
+    this.notes = new ClinicianNoteRelay(api, this.link, visitId, () => this.stopped);
     this.view = this.computeView();
   }
 
@@ -211,6 +217,12 @@ export class VitalsPublisher {
       }
       case 'acknowledge-alarm':
         void this.acknowledgeForClinician(action.requestId, action.alarmId);
+        return;
+      case 'note-open':
+      case 'note-draft':
+      case 'note-sign':
+      case 'note-addendum':
+        this.notes.handle(action);
         return;
       case 'snapshot-chunk':
         // One chunk at a time, in order: the core assembles them.

@@ -4,6 +4,7 @@
  * video visit is running. Its row keeps its height whether or not the details have arrived, so
  * nothing below it moves.
  */
+import type { ReactNode } from 'react';
 import type { CurrentPatient } from '../../shared/contract-records';
 import { staffBannerFields, type BannerField } from './patient-banner';
 import './patient.css';
@@ -15,9 +16,11 @@ export interface PatientBannerProps {
   onNamePatient?: () => void;
   /** Fields this screen says elsewhere (the clinician's page is the video visit). */
   hide?: readonly BannerField['field'][];
+  /** Further controls about this patient's visit, at the banner's end (the station's link to the visit notes). */
+  actions?: ReactNode;
 }
 
-export function PatientBanner({ patient, now, onNamePatient, hide = [] }: PatientBannerProps) {
+export function PatientBanner({ patient, now, onNamePatient, hide = [], actions }: PatientBannerProps) {
   return (
     <section className="patient-banner" data-role="patient-banner" aria-label="Patient" aria-busy={patient === null}>
       {patient === null ? (
@@ -39,6 +42,7 @@ export function PatientBanner({ patient, now, onNamePatient, hide = [] }: Patien
               Name patient
             </button>
           ) : null}
+          {actions}
         </>
       )}
     </section>

@@ -8,6 +8,7 @@
 import { useCallback, useMemo, useState } from 'react';
 import { LINK_TOKEN_PARAM, SIGNAL_PATH } from '../../shared/consult/protocol';
 import { ClinicianActions, ClinicianVitals, RemotePatientBanner, useClinicianSession } from '../clinician/ClinicianVitals';
+import { ClinicianNote } from '../clinician/ClinicianNote';
 import { refusalOf, type CallState } from '../consult/call';
 import { checkVisitToken } from '../consult/signalling-client';
 import { CallStage, type CallLayout } from './CallStage';
@@ -137,7 +138,14 @@ function ClinicianVisit({ link }: { link: VisitLink }) {
         onEnd={() => call?.end()}
         layout={layout}
         vitals={<ClinicianVitals session={vitals} state={state} layout={layout} onLayout={setLayout} />}
-        aside={vitals && <ClinicianActions session={vitals} />}
+        aside={
+          vitals && (
+            <>
+              <ClinicianActions session={vitals} />
+              <ClinicianNote session={vitals} />
+            </>
+          )
+        }
       />
     </main>
   );

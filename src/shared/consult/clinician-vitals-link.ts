@@ -21,6 +21,15 @@ import {
   type StationMessage,
 } from './vitals-protocol';
 import type { VitalsChannel } from './station-vitals-link';
+import type { NoteSections } from '../visit-notes';
+
+/** The pending-request key of the clinician's newest note draft (one at a time: a newer one replaces it). */
+const NOTE_DRAFT_KEY = 'note-draft';
+/**
+ * A note message may take most of a message, leaving room for the station's answer to carry the
+ * same note with its envelope (vitals-protocol's MAX_VITALS_MESSAGE_CHARS).
+ */
+export const MAX_NOTE_MESSAGE_CHARS = MAX_VITALS_MESSAGE_CHARS - 4_096;
 
 export interface WelcomeInfo {
   version: number;
@@ -108,6 +117,38 @@ export class ClinicianVitalsLink {
     const id = this.options.newId();
     this.enqueue(id, [{ type: 'chat', id, text: trimmed }]);
     return id;
+  }
+
+  /**
+   * Saves `sections` as revision `revision` of this clinician's visit note at the station. Only the
+   * newest draft waits for its confirmation (a `note` item answering that revision or a later one);
+   * it is sent again after a reconnect. Throws RangeError for a draft too long for one message.
+   */
+  saveNoteDraft(sections: NoteSections, revision: number): void {
+    const message: ClinicianMessage = { type: 'note-draft', revision, sections };
+    if (JSON.stringify(message).length > MAX_NOTE_MESSAGE_CHARS) throw new RangeError('The note is too long to send; shorten it');
+    this.enqueue(NOTE_DRAFT_KEY, [message]);
+  }
+
+  /** Asks for this clinician's note as the station keeps it (after the page loads); answered by a `note` item. */
+  openNote(): void {
+    this.send({ type: 'note-open' });
+  }
+
+  /** Signs the note at `revision`; returns the request id its `note` item answers. */
+  signNote(noteId: string, revision: number): string {
+    const requestId = this.options.newId();
+    this.enqueue(requestId, [{ type: 'note-sign', requestId, noteId, revision }]);
+    return requestId;
+  }
+
+  /** Adds an addendum to the signed note; returns the request id its `note` item answers. */
+  addNoteAddendum(noteId: string, text: string): string {
+    const requestId = this.options.newId();
+    const message: ClinicianMessage = { type: 'note-addendum', requestId, noteId, text };
+    if (JSON.stringify(message).length > MAX_NOTE_MESSAGE_CHARS) throw new RangeError('The addendum is too long to send; shorten it');
+    this.enqueue(requestId, [message]);
+    return requestId;
   }
 
   /** Sends a PNG still in chunks; returns its id, confirmed by a `snapshot-saved` item. */
@@ -205,6 +246,15 @@ export class ClinicianVitalsLink {
     else if (body.kind === 'measurement') this.pending.delete(body.requestId);
     else if (body.kind === 'snapshot-saved') this.pending.delete(body.snapshotId);
     else if (body.kind === 'alarm-acknowledged') this.pending.delete(body.requestId);
+    else if (body.kind === 'note') this.settleNote(body.inReplyTo);
+  }
+
+  /** A draft is settled by the answer to its revision or a later one; sign and addendum by their request id. */
+  private settleNote(inReplyTo: Extract<ItemBody, { kind: 'note' }>['inReplyTo']): void {
+    if (inReplyTo.kind === 'request') this.pending.delete(inReplyTo.requestId);
+    if (inReplyTo.kind !== 'draft') return;
+    const [draft] = this.pending.get(NOTE_DRAFT_KEY) ?? [];
+    if (draft?.type === 'note-draft' && draft.revision <= inReplyTo.revision) this.pending.delete(NOTE_DRAFT_KEY);
   }
 
   private sayHello(): void {

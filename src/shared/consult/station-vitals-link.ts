@@ -11,8 +11,10 @@ import type { CurrentPatient } from '../contract-records';
 import { logError, logText } from '../log-text';
 import { ReplayLog } from './replay-log';
 import { encodeSamples } from './waveform-codec';
+import type { NoteSections, VisitNote } from '../visit-notes';
 import {
   MAX_NEWS2_TREND_SENT,
+  MAX_NOTE_ADDENDA_SENT,
   MAX_READINGS_PER_ITEM,
   MAX_VITALS_MESSAGE_CHARS,
   MAX_WAVEFORM_SAMPLES,
@@ -21,6 +23,7 @@ import {
   VITALS_PROTOCOL_VERSIONS,
   type ClinicianMessage,
   type ConsultAlarms,
+  type ConsultNoteItem,
   type ItemBody,
   type MeasurementRequestStatus,
   type SnapshotChunk,
@@ -41,7 +44,15 @@ export type ClinicianAction =
   /** The station core decides (role matrix, alarm exists); answer with publishAlarmAcknowledgement. */
   | { kind: 'acknowledge-alarm'; requestId: string; alarmId: string }
   /** Passed on as it comes; the station core assembles and checks the PNG (saveVisitSnapshot). */
-  | { kind: 'snapshot-chunk'; chunk: SnapshotChunk };
+  | { kind: 'snapshot-chunk'; chunk: SnapshotChunk }
+  /**
+   * The clinician's visit note; the station core decides (records, role, relay check). Answer each
+   * with publishNote. Drafts are not de-duplicated here: the records keep a revision only if newer.
+   */
+  | { kind: 'note-open' }
+  | { kind: 'note-draft'; revision: number; sections: NoteSections }
+  | { kind: 'note-sign'; requestId: string; noteId: string; revision: number }
+  | { kind: 'note-addendum'; requestId: string; noteId: string; text: string };
 
 export interface StationVitalsLinkOptions {
   channel: VitalsChannel;
@@ -186,6 +197,17 @@ export class StationVitalsLink {
     this.publish({ kind: 'alarm-acknowledged', requestId, alarmId, ok, detail: detail?.slice(0, 500) ?? null });
   }
 
+  /**
+   * The clinician's note as the records keep it, answering `inReplyTo`. The newest addenda that fit
+   * in one message go with it (a long note leaves less room); the note itself always goes.
+   */
+  publishNote(note: VisitNote | null, addenda: readonly VisitNote[], inReplyTo: ConsultNoteItem['inReplyTo'], problem: string | null = null): void {
+    const sent = addenda.slice(-MAX_NOTE_ADDENDA_SENT);
+    const item = (): ConsultNoteItem => ({ kind: 'note', note, addenda: sent, inReplyTo, problem: problem?.slice(0, 500) ?? null });
+    while (sent.length > 0 && JSON.stringify(item()).length + ITEM_ENVELOPE_CHARS > MAX_VITALS_MESSAGE_CHARS) sent.shift();
+    this.publish(item());
+  }
+
   /** Unsequenced: sent only while a clinician listens and the channel is not backed up. */
   publishWaveform(batch: WaveformBatch): void {
     for (let start = 0; start < batch.samples.length; start += MAX_WAVEFORM_SAMPLES) {
@@ -243,6 +265,18 @@ export class StationVitalsLink {
         this.options.onAction({ kind: 'snapshot-chunk', chunk });
         return;
       }
+      case 'note-open':
+        this.options.onAction({ kind: 'note-open' });
+        return;
+      case 'note-draft':
+        this.options.onAction({ kind: 'note-draft', revision: message.revision, sections: message.sections });
+        return;
+      case 'note-sign':
+        if (this.firstTime(`note:${message.requestId}`)) this.options.onAction({ kind: 'note-sign', requestId: message.requestId, noteId: message.noteId, revision: message.revision });
+        return;
+      case 'note-addendum':
+        if (this.firstTime(`note:${message.requestId}`)) this.options.onAction({ kind: 'note-addendum', requestId: message.requestId, noteId: message.noteId, text: message.text });
+        return;
     }
   }
 

@@ -5,6 +5,7 @@ import { ClinicianVitalsLink, type WelcomeInfo } from './clinician-vitals-link';
 import { StationVitalsLink, type ClinicianAction } from './station-vitals-link';
 import { device, FakeChannel, reading } from './test-fixtures';
 import type { ItemBody } from './vitals-protocol';
+import { EMPTY_NOTE_SECTIONS, type NoteSections, type VisitNote } from '../visit-notes';
 
 /** A station and a clinician joined by two fake one-way channels; the test decides what arrives. */
 function pair(options: { logCapacity?: number; epoch?: string } = {}) {
@@ -29,18 +30,19 @@ function pair(options: { logCapacity?: number; epoch?: string } = {}) {
   const waveforms: WaveformBatch[] = [];
   const welcomes: WelcomeInfo[] = [];
   const clinicianProblems: string[] = [];
-  const clinician = new ClinicianVitalsLink({
-    channel: toStation,
-    now: () => clock,
-    newId: () => `id-${++ids}`,
-    onWelcome: (welcome) => welcomes.push(welcome),
-    onItem: (seq, body) => received.push({ seq, body }),
-    onWaveform: (batch) => waveforms.push(batch),
-    onProblem: (message) => clinicianProblems.push(message),
-  });
+  const makeClinician = () =>
+    new ClinicianVitalsLink({
+      channel: toStation,
+      now: () => clock,
+      newId: () => `id-${++ids}`,
+      onWelcome: (welcome) => welcomes.push(welcome),
+      onItem: (seq, body) => received.push({ seq, body }),
+      onWaveform: (batch) => waveforms.push(batch),
+      onProblem: (message) => clinicianProblems.push(message),
+    });
   const harness = {
     station: makeStation(options.epoch ?? 'epoch-a'),
-    clinician,
+    clinician: makeClinician(),
     toClinician,
     toStation,
     actions,
@@ -53,13 +55,13 @@ function pair(options: { logCapacity?: number; epoch?: string } = {}) {
     tick: (ms: number) => (clock += ms),
     /** Delivers in both directions until nothing is in flight. */
     settle() {
-      while (toClinician.deliver((text) => clinician.receive(text)) + toStation.deliver((text) => harness.station.receive(text)) > 0);
+      while (toClinician.deliver((text) => harness.clinician.receive(text)) + toStation.deliver((text) => harness.station.receive(text)) > 0);
     },
     connect() {
       toClinician.open = true;
       toStation.open = true;
       harness.station.channelOpened();
-      clinician.channelOpened();
+      harness.clinician.channelOpened();
       harness.settle();
     },
     /** The connection dies: whatever was in flight in either direction is gone. */
@@ -69,10 +71,14 @@ function pair(options: { logCapacity?: number; epoch?: string } = {}) {
       toClinician.open = false;
       toStation.open = false;
       harness.station.channelClosed();
-      clinician.channelClosed();
+      harness.clinician.channelClosed();
     },
     reloadStation(epoch: string) {
       harness.station = makeStation(epoch);
+    },
+    /** The clinician's page reloads: a new link that knows nothing, on the same channel. */
+    reloadClinician() {
+      harness.clinician = makeClinician();
     },
     readingSeqsReceived: () => received.flatMap(({ body }) => (body.kind === 'readings' ? body.readings.map((r) => r.seq) : [])),
   };
@@ -334,5 +340,173 @@ describe('station ↔ clinician vitals link', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+/**
+ * A stand-in for the station core's records behind the Notes relay: it keeps a draft only if its
+ * revision is newer (as VisitNotes does) and answers every note action on the link.
+ */
+function noteRecords(link: ReturnType<typeof pair>) {
+  let note: VisitNote | null = null;
+  const addenda: VisitNote[] = [];
+  const handled: ClinicianAction['kind'][] = [];
+  const base = { patientId: 'p1', visitId: 'v1', author: { id: 'remote-clinician:c1', name: 'Remote clinician (video visit)', role: 'physician' as const }, createdAt: 1, updatedAt: 1 };
+  return {
+    handled,
+    current: () => note,
+    /** Answers what the clinician sent, as the station screen's publisher does after asking the core. */
+    answer() {
+      for (const action of link.actions.splice(0)) {
+        handled.push(action.kind);
+        if (action.kind === 'note-open') link.station.publishNote(note, addenda, { kind: 'open' });
+        else if (action.kind === 'note-draft') {
+          if (note?.state === 'signed') link.station.publishNote(note, addenda, { kind: 'draft', revision: action.revision }, 'This note is signed and read-only; add an addendum instead');
+          else {
+            if (note === null || action.revision > note.revision) note = { ...base, id: 'n1', kind: 'note', sections: action.sections, state: 'draft', revision: action.revision, signedAt: null };
+            link.station.publishNote(note, addenda, { kind: 'draft', revision: action.revision });
+          }
+        } else if (action.kind === 'note-sign' && note !== null) {
+          note = { ...note, state: 'signed', signedAt: 5 };
+          link.station.publishNote(note, addenda, { kind: 'request', requestId: action.requestId });
+        } else if (action.kind === 'note-addendum') {
+          addenda.push({ ...base, id: `a${addenda.length + 1}`, kind: 'addendum', addendumTo: action.noteId, text: action.text, state: 'signed', revision: 1, signedAt: 6 });
+          link.station.publishNote(note, addenda, { kind: 'request', requestId: action.requestId });
+        }
+      }
+      link.settle();
+    },
+  };
+}
+
+const noteSections = (reason: string): NoteSections => ({ ...EMPTY_NOTE_SECTIONS, reason });
+const noteItems = (link: ReturnType<typeof pair>) => link.received.flatMap(({ body }) => (body.kind === 'note' ? [body] : []));
+
+describe('the clinician’s visit note over the link', () => {
+  it('keeps only the newest draft waiting, sends it after a drop, and settles it on the station’s answer', () => {
+    const link = pair();
+    const records = noteRecords(link);
+    link.connect();
+    link.clinician.saveNoteDraft(noteSections('a'), 1);
+    link.settle();
+    records.answer();
+    expect(link.clinician.stats.pendingRequests).toBe(0);
+    // Typed while the connection is down: revisions 2 and 3; only 3 is waiting, and it is lost in flight once more.
+    link.drop();
+    link.clinician.saveNoteDraft(noteSections('ab'), 2);
+    link.clinician.saveNoteDraft(noteSections('abc'), 3);
+    expect(link.clinician.stats.pendingRequests).toBe(1);
+    link.connect();
+    link.drop();
+    expect(records.current()?.revision).toBe(1);
+    link.connect();
+    records.answer();
+    expect(records.current()).toMatchObject({ revision: 3, sections: { reason: 'abc' } });
+    expect(link.clinician.stats.pendingRequests).toBe(0);
+    expect(noteItems(link).at(-1)).toMatchObject({ inReplyTo: { kind: 'draft', revision: 3 }, note: { revision: 3 }, problem: null });
+  });
+
+  it('an answer to an older revision does not settle a newer draft', () => {
+    const link = pair();
+    const records = noteRecords(link);
+    link.connect();
+    link.clinician.saveNoteDraft(noteSections('a'), 1);
+    link.clinician.saveNoteDraft(noteSections('ab'), 2);
+    // Revision 1 is answered before revision 2 reaches the station.
+    link.station.receive(link.toStation.queue.shift());
+    records.answer();
+    expect(noteItems(link).map((item) => item.inReplyTo)).toContainEqual({ kind: 'draft', revision: 1 });
+    expect(records.current()?.revision).toBe(1);
+    expect(link.clinician.stats.pendingRequests).toBe(1);
+    link.settle();
+    records.answer();
+    expect(records.current()?.revision).toBe(2);
+    expect(link.clinician.stats.pendingRequests).toBe(0);
+  });
+
+  it('gives a reloaded page its draft back, then signs once however often the sign is resent', () => {
+    const link = pair();
+    const records = noteRecords(link);
+    link.connect();
+    link.clinician.saveNoteDraft(noteSections('Chest pain since noon'), 4);
+    link.settle();
+    records.answer();
+    link.drop();
+    link.reloadClinician();
+    link.connect();
+    link.clinician.openNote();
+    link.settle();
+    records.answer();
+    expect(noteItems(link).at(-1)).toMatchObject({ inReplyTo: { kind: 'open' }, note: { id: 'n1', revision: 4, state: 'draft', sections: { reason: 'Chest pain since noon' } } });
+    const requestId = link.clinician.signNote('n1', 4);
+    link.settle();
+    // The answer is lost with the connection: the page sends the sign again; the station acts once.
+    link.drop();
+    link.connect();
+    records.answer();
+    expect(records.handled.filter((kind) => kind === 'note-sign')).toHaveLength(1);
+    expect(noteItems(link).some((item) => item.inReplyTo.kind === 'request' && item.inReplyTo.requestId === requestId && item.note?.state === 'signed')).toBe(true);
+    expect(link.clinician.stats.pendingRequests).toBe(0);
+  });
+
+  it('settles a draft the station refused, with the station’s reason', () => {
+    const link = pair();
+    const records = noteRecords(link);
+    link.connect();
+    link.clinician.saveNoteDraft(noteSections('x'), 1);
+    link.settle();
+    records.answer();
+    link.clinician.signNote('n1', 1);
+    link.settle();
+    records.answer();
+    link.clinician.saveNoteDraft(noteSections('after signing'), 2);
+    link.settle();
+    records.answer();
+    expect(noteItems(link).at(-1)).toMatchObject({ inReplyTo: { kind: 'draft', revision: 2 }, problem: 'This note is signed and read-only; add an addendum instead', note: { state: 'signed' } });
+    expect(link.clinician.stats.pendingRequests).toBe(0);
+  });
+
+  it('refuses an oversize or invalid note message with an error and keeps the call: the next message goes through', () => {
+    const link = pair();
+    const records = noteRecords(link);
+    link.connect();
+    expect(() => link.clinician.saveNoteDraft({ ...EMPTY_NOTE_SECTIONS, findings: '"'.repeat(8_000), plan: '"'.repeat(8_000), assessment: '"'.repeat(8_000), reason: '"'.repeat(8_000) }, 1)).toThrow(
+      'The note is too long to send; shorten it',
+    );
+    for (const hostile of [
+      { type: 'note-draft', revision: 1, sections: { ...EMPTY_NOTE_SECTIONS, plan: 'x'.repeat(8_001) } },
+      { type: 'note-draft', revision: 0, sections: EMPTY_NOTE_SECTIONS },
+      { type: 'note-draft', revision: 1, sections: { reason: 'no other sections' } },
+      { type: 'note-addendum', requestId: 'r1', noteId: 'n1', text: '   ' },
+    ]) {
+      link.station.receive(JSON.stringify(hostile));
+    }
+    link.station.receive('x'.repeat(70_000));
+    expect(link.station.stats.rejectedMessages).toBe(5);
+    expect(link.actions).toEqual([]);
+    link.settle();
+    expect(link.clinicianProblems.filter((problem) => problem.startsWith('the station rejected a message'))).toHaveLength(5);
+    expect(link.station.stats.clinicianPresent).toBe(true);
+    link.clinician.saveNoteDraft(noteSections('fine'), 1);
+    link.settle();
+    records.answer();
+    expect(records.current()?.revision).toBe(1);
+  });
+
+  it('sends the note with as many of its newest addenda as fit in one message', () => {
+    const link = pair();
+    const records = noteRecords(link);
+    link.connect();
+    link.clinician.saveNoteDraft({ reason: 'r'.repeat(8_000), findings: 'f'.repeat(8_000), assessment: 'a'.repeat(8_000), plan: 'p'.repeat(8_000), followUp: 'u'.repeat(8_000) }, 1);
+    link.settle();
+    records.answer();
+    link.clinician.signNote('n1', 1);
+    // Quotes take two characters each in JSON: one such addendum fits beside the note, not two.
+    for (let i = 0; i < 3; i++) link.clinician.addNoteAddendum('n1', '"'.repeat(8_000));
+    link.settle();
+    records.answer();
+    const last = noteItems(link).at(-1)!;
+    expect(last.addenda.map((addendum) => addendum.id)).toEqual(['a3']);
+    expect(link.problems).toEqual([]);
   });
 });

@@ -22,6 +22,7 @@ import { CurrentPatientSchema } from '../contract-records';
 import { ALARM_PRIORITIES } from '../clinical/alarm-presentation';
 import { WAVEFORM_ENCODINGS } from './waveform-codec';
 import { SnapshotChunkSchema } from './snapshot-chunk';
+import { AddendumTextSchema, NoteRevisionSchema, NoteSectionsSchema, VisitNoteSchema } from '../visit-notes';
 
 export { MAX_SNAPSHOT_BYTES, MAX_SNAPSHOT_CHUNKS, SNAPSHOT_CHUNK_CHARS, SnapshotChunkSchema, type SnapshotChunk } from './snapshot-chunk';
 
@@ -37,6 +38,8 @@ export const MAX_ALARMS_SENT = 40;
 export const MAX_NEWS2_TREND_SENT = 120;
 export const MAX_CHAT_CHARS = 1_000;
 export const MAX_WAVEFORM_SAMPLES = 4_096;
+/** A note item carries the newest addenda to the note, at most this many. */
+export const MAX_NOTE_ADDENDA_SENT = 3;
 
 const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const time = z.number().finite();
@@ -84,8 +87,21 @@ export const ItemBodySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('snapshot-saved'), snapshotId: id, ok: z.boolean(), detail: z.string().max(500).nullable() }),
   /** The station core's answer to the clinician's acknowledge request; the alarm itself follows as an `alarms` item. */
   z.object({ kind: z.literal('alarm-acknowledged'), requestId: id, alarmId, ok: z.boolean(), detail: z.string().max(500).nullable() }),
+  /**
+   * The clinician's own visit note as the station's records keep it (null before the first save),
+   * with the addenda to it; sent in answer to each note message (`inReplyTo`, with `problem` when
+   * the station refused it) and when the page asks for its note after a (re)load.
+   */
+  z.object({
+    kind: z.literal('note'),
+    note: VisitNoteSchema.nullable(),
+    addenda: z.array(VisitNoteSchema).max(MAX_NOTE_ADDENDA_SENT),
+    inReplyTo: z.discriminatedUnion('kind', [z.object({ kind: z.literal('open') }), z.object({ kind: z.literal('draft'), revision: NoteRevisionSchema }), z.object({ kind: z.literal('request'), requestId: id })]),
+    problem: z.string().max(500).nullable(),
+  }),
 ]);
 export type ItemBody = z.infer<typeof ItemBodySchema>;
+export type ConsultNoteItem = Extract<ItemBody, { kind: 'note' }>;
 export type ItemKind = ItemBody['kind'];
 
 export const WaveformMessageSchema = z.object({
@@ -140,6 +156,11 @@ export const ClinicianMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('chat'), id, text: z.string().min(1).max(MAX_CHAT_CHARS) }),
   z.object({ type: z.literal('acknowledge-alarm'), requestId: id, alarmId }),
   SnapshotChunkSchema.extend({ type: z.literal('snapshot-chunk') }),
+  /** The clinician's visit note (issue 14): ask for it (after a load), save a draft revision, sign it, add an addendum. */
+  z.object({ type: z.literal('note-open') }),
+  z.object({ type: z.literal('note-draft'), revision: NoteRevisionSchema, sections: NoteSectionsSchema }),
+  z.object({ type: z.literal('note-sign'), requestId: id, noteId: id, revision: NoteRevisionSchema }),
+  z.object({ type: z.literal('note-addendum'), requestId: id, noteId: id, text: AddendumTextSchema }),
 ]);
 export type ClinicianMessage = z.infer<typeof ClinicianMessageSchema>;
 
