@@ -8,7 +8,7 @@
  */
 import type { UserDirectory } from '../identity/users';
 import { isContinuous } from '../records/minute-summaries';
-import type { PatientRecord, RecordStore, StoredAlarm, StoredNews2Score, StoredReading } from '../records/store';
+import type { PatientRecord, RecordStore, StoredAlarm, StoredNews2Charted, StoredNews2Score, StoredReading } from '../records/store';
 import { visitRecord, type VisitRecord, type VisitSetting } from '../fhir/encounter';
 import type { Metric, UcumUnit } from '../../shared/vitals';
 import { METRICS } from '../../shared/vitals';
@@ -35,9 +35,14 @@ export interface VisitSummary {
   patient: PatientRecord;
   visit: VisitRecord;
   participants: SummaryParticipant[];
+  /** Every reading of the visit as recorded, oldest first (the FHIR document's Observations). */
+  readings: StoredReading[];
   series: MetricSeries[];
   alarms: StoredAlarm[];
   news2: StoredNews2Score[];
+  news2Charted: StoredNews2Charted[];
+  /** The device readings the NEWS2 scores used, with the other parts of their measurements (RecordStore.news2InputReadings). */
+  news2Inputs: StoredReading[];
   consents: VisitConsent[];
   snapshots: VisitSnapshot[];
 }
@@ -110,15 +115,21 @@ export function gatherVisitSummary(sources: SummarySources, visitId: string, gen
   for (const alarm of alarms) take(alarm.acknowledgedBy);
   for (const actor of visitActors(store.db, patient.id, visit.id)) take(actor.id, actor);
   for (const snapshot of snapshots) take(snapshot.capturedBy);
+  const readings = visitReadings(store, patient.id, visit.id);
+  const news2 = store.news2Record(patient.id);
+  const scores = news2.scores.filter((score) => score.visitId === visit.id);
   return {
     stationId: sources.stationId,
     generatedAt,
     patient,
     visit: visitRecord(visit, sources.careSetting),
     participants: [...named.values()],
-    series: metricSeries(visitReadings(store, patient.id, visit.id)),
+    readings,
+    series: metricSeries(readings),
     alarms,
-    news2: store.news2Record(patient.id).scores.filter((score) => score.visitId === visit.id),
+    news2: scores,
+    news2Charted: news2.charted.filter((charted) => charted.visitId === visit.id),
+    news2Inputs: store.news2InputReadings(scores),
     consents,
     snapshots,
   };
