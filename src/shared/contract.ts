@@ -13,6 +13,7 @@ import { kioskMethods } from './contract-kiosk';
 import { recordsEvents, recordsMethods } from './contract-records';
 import { monitorSettingsEvents, monitorSettingsMethods } from './contract-monitor-settings';
 import { syncMethods } from './contract-sync';
+import { visitNotesMethods } from './contract-visit-notes';
 
 export const DEVICE_STATES = ['connecting', 'streaming', 'measuring', 'idle', 'probe-off', 'disconnected', 'error'] as const;
 
@@ -153,6 +154,7 @@ export const stationMethods = {
   ...recordsMethods,
   ...syncMethods,
   ...monitorSettingsMethods,
+  ...visitNotesMethods,
 } as const;
 
 export const stationEvents = {

@@ -31,6 +31,9 @@ export type GuardedMethodName = Exclude<StationMethodName, OpenMethodName>;
 /** The action a guarded method needs; a function when the input decides it. */
 export type MethodRequirement<M extends GuardedMethodName> = ProtectedAction | ((input: MethodInput<M>) => ProtectedAction);
 
+/** A visit-notes call needs note.write for the screen's own note, visit.admit-clinician to relay the remote clinician's. */
+const visitNoteRight = (input: { forRemoteClinician?: { visitId: string } | undefined }): ProtectedAction => (input.forRemoteClinician ? 'visit.admit-clinician' : 'note.write');
+
 export const METHOD_REQUIREMENTS: { [M in GuardedMethodName]: MethodRequirement<M> } = {
   getSnapshot: 'patient.view',
   getEncounterHistory: 'patient.view',
@@ -72,6 +75,12 @@ export const METHOD_REQUIREMENTS: { [M in GuardedMethodName]: MethodRequirement<
   // right to export a record (physician, administrator), not the administrator's queue care.
   listPlethVisits: 'record.export',
   sendEncounterPleth: 'record.export',
+  // Visit notes: the screen's own (nurses and physicians), or relayed for the remote clinician of
+  // the visit this screen hosts, which is part of hosting it, as relaying an acknowledgement is.
+  getVisitNotes: visitNoteRight,
+  saveVisitNoteDraft: visitNoteRight,
+  signVisitNote: visitNoteRight,
+  addVisitNoteAddendum: visitNoteRight,
   getMonitorSettings: 'settings.change',
   setMonitorSettings: 'settings.change',
 };

@@ -36,6 +36,9 @@ export const AUDIT_ACTIONS = [
   'sync.push',
   // A screen tried to act for a remote clinician outside its own admitted, connected visit.
   'visit.relay-refused',
+  // A nurse or physician signed their visit note, or added a signed addendum to one (note.write is each saved draft).
+  'note.sign',
+  'note.addendum',
   'audit.chain-keyed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -365,6 +365,41 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 13,
+    description: 'structured visit notes (nurse and physician), draft then signed, with addenda; a signed note cannot change',
+    up(db) {
+      // One note per author and visit (the editor reopens it); an addendum is its own row, written
+      // signed, pointing at the signed note. The trigger keeps a signed row as it was whatever code
+      // writes to the table; erasure deletes rows, which it does not stop.
+      db.exec(`
+        CREATE TABLE visit_notes (
+          id TEXT PRIMARY KEY,
+          patient_id TEXT NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+          visit_id TEXT NOT NULL REFERENCES visits(id) ON DELETE CASCADE,
+          kind TEXT NOT NULL CHECK (kind IN ('note', 'addendum')),
+          addendum_to TEXT REFERENCES visit_notes(id) ON DELETE CASCADE,
+          author_id TEXT NOT NULL,
+          author_name TEXT NOT NULL,
+          author_role TEXT NOT NULL CHECK (author_role IN ('nurse', 'physician')),
+          content TEXT NOT NULL,
+          state TEXT NOT NULL CHECK (state IN ('draft', 'signed')),
+          revision INTEGER NOT NULL,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          signed_at INTEGER,
+          CHECK ((kind = 'note') = (addendum_to IS NULL)),
+          CHECK ((state = 'signed') = (signed_at IS NOT NULL)),
+          CHECK (kind = 'note' OR state = 'signed')
+        ) STRICT;
+        CREATE INDEX visit_notes_by_visit ON visit_notes(visit_id, created_at);
+        CREATE INDEX visit_notes_by_patient ON visit_notes(patient_id);
+        CREATE UNIQUE INDEX visit_notes_one_per_author ON visit_notes(visit_id, author_id) WHERE kind = 'note';
+        CREATE TRIGGER visit_notes_signed_read_only BEFORE UPDATE ON visit_notes WHEN OLD.state = 'signed'
+          BEGIN SELECT RAISE(ABORT, 'a signed note is read-only'); END;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -27,6 +27,7 @@ import type { kioskMethods } from '../../shared/contract-kiosk';
 import type { recordsMethods } from '../../shared/contract-records';
 import type { syncMethods } from '../../shared/contract-sync';
 import type { monitorSettingsMethods } from '../../shared/contract-monitor-settings';
+import type { visitNotesMethods } from '../../shared/contract-visit-notes';
 import { isOpenMethod, PATIENT_EVENTS, requiredAction, type OpenMethodName } from '../../shared/method-access';
 import { AccessDeniedError, type ScreenAccess } from './access/station-access';
 import type { FrameSink, FrameSubscription } from './frame-batcher';
@@ -53,7 +54,8 @@ type ServiceMethodName =
   | keyof typeof kioskMethods
   | keyof typeof recordsMethods
   | keyof typeof syncMethods
-  | keyof typeof monitorSettingsMethods;
+  | keyof typeof monitorSettingsMethods
+  | keyof typeof visitNotesMethods;
 
 export type StationHandlers = { [M in StationMethodName]: Handler<M> };
 

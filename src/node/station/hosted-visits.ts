@@ -1,8 +1,8 @@
 /**
  * The video visits this station hosts, each bound to the screen that started it, and the one check
  * for everything a screen does on the remote clinician's behalf: acknowledging an alarm as them,
- * filing the snapshot they took. Such a relay is accepted only for a visit this screen started, in
- * which it admitted the clinician, while the consultation server has that clinician connected;
+ * filing the snapshot they took, saving and signing their visit note. Such a relay is accepted
+ * only for a visit this screen started, in which it admitted the clinician, while the consultation server has that clinician connected;
  * anything else (a made-up visit id, another screen's visit, the lobby, a clinician who left) is
  * refused as forbidden and reported for the audit trail. What a visit relayed is forgotten when
  * the visit ends.
@@ -11,7 +11,7 @@ import type { Actor } from '../../shared/clinical/actor';
 import { AccessDeniedError, type ScreenAccess } from './access/station-access';
 
 /** What a screen does for the remote clinician, named by the action it stands for. */
-export type RelayedAct = 'alarm.acknowledge' | 'attachment.capture';
+export type RelayedAct = 'alarm.acknowledge' | 'attachment.capture' | 'note.write';
 
 export interface RelayRefusal {
   /** The person at the screen that tried to relay. */

@@ -35,6 +35,8 @@ import { FrameBatcher, type FrameBatcherOptions } from './frame-batcher';
 import { openStationRecords, type StationRecords } from './persistence/station-records';
 import { HostedVisits } from './hosted-visits';
 import { createVisitSnapshotHandlers } from './visit-snapshots';
+import { createVisitNotesHandlers } from './visit-notes-handlers';
+import { VisitNotes } from '../records/visit-notes';
 import { createVisitHandlers, type VisitConnector } from './visits';
 import { createPatientViewAudit } from './records/patient-views';
 import { createEncounterHistoryHandler } from './records/encounter-history';
@@ -268,6 +270,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
     }),
     ...createSyncHandlers({ sync: syncState, audit: records.audit }),
     ...createPlethHandlers({ sync: syncState, store: records.store, audit: records.audit }),
+    ...createVisitNotesHandlers({ notes: new VisitNotes(records.store.db, records.audit), encounter: () => records.encounter, hosted: hostedVisits }),
   };
 
   let closing: Promise<void> | undefined;

@@ -10,6 +10,7 @@ import { stationMethods, type StationMethodName } from '../../../shared/contract
 import { VISIT_CONSENT_STATEMENT } from '../../../shared/contract-visit';
 import { METHOD_REQUIREMENTS, OPEN_METHODS, requiredAction, type GuardedMethodName } from '../../../shared/method-access';
 import { can, STATION_ROLES, type ProtectedAction, type StationRole } from '../../../shared/roles';
+import { EMPTY_NOTE_SECTIONS as NOTE } from '../../../shared/visit-notes';
 import { invokeContract, type ContractHandlers } from '../contract-session';
 import { openAccessBench, type AccessBench } from './access-test-support';
 import type { ScreenAccess } from './station-access';
@@ -61,6 +62,15 @@ const GUARDED_CALLS: readonly GuardedCall[] = [
   { method: 'sendEncounterPleth', input: { visitId: 'v1' }, needs: 'record.export' },
   { method: 'getMonitorSettings', input: undefined, needs: 'settings.change' },
   { method: 'setMonitorSettings', input: { alwaysShow: ['respiratoryRate'] }, needs: 'settings.change' },
+  // Visit notes: the screen's own are note.write (nurses, physicians); relaying the remote clinician's is part of hosting the visit.
+  { method: 'getVisitNotes', input: {}, needs: 'note.write' },
+  { method: 'getVisitNotes', input: { forRemoteClinician: { visitId: 'v1' } }, needs: 'visit.admit-clinician' },
+  { method: 'saveVisitNoteDraft', input: { sections: NOTE, revision: 1 }, needs: 'note.write' },
+  { method: 'saveVisitNoteDraft', input: { sections: NOTE, revision: 1, forRemoteClinician: { visitId: 'v1' } }, needs: 'visit.admit-clinician' },
+  { method: 'signVisitNote', input: { noteId: 'n1', revision: 1 }, needs: 'note.write' },
+  { method: 'signVisitNote', input: { noteId: 'n1', revision: 1, forRemoteClinician: { visitId: 'v1' } }, needs: 'visit.admit-clinician' },
+  { method: 'addVisitNoteAddendum', input: { noteId: 'n1', text: 'later' }, needs: 'note.write' },
+  { method: 'addVisitNoteAddendum', input: { noteId: 'n1', text: 'later', forRemoteClinician: { visitId: 'v1' } }, needs: 'visit.admit-clinician' },
 ];
 
 const OPEN: Record<string, 'anyone' | 'session'> = {
@@ -75,7 +85,7 @@ const OPEN: Record<string, 'anyone' | 'session'> = {
   reportActivity: 'session',
 };
 
-const label = ({ method, input }: GuardedCall) => `${method}${method === 'acknowledgeAlarm' && (input as { forRemoteClinician?: unknown }).forRemoteClinician ? ' (relayed)' : ''}`;
+const label = ({ method, input }: GuardedCall) => `${method}${(input as { forRemoteClinician?: unknown } | undefined)?.forRemoteClinician ? ' (relayed)' : ''}`;
 
 describe('METHOD_REQUIREMENTS, pinned', () => {
   it('every contract method is open or guarded, as written out here', () => {
