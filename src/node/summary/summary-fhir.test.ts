@@ -8,7 +8,7 @@ import { openTestStation, type TestStation } from '../records/test-support';
 import { summaryFhir, type SummaryFhir } from './summary-fhir';
 import { summaryLines } from './summary-lines';
 import { renderSummaryPdf } from './summary-pdf';
-import { recordKnownVisit, type KnownVisit } from './test-visit';
+import { recordKnownVisit, summarySources, type KnownVisit } from './test-visit';
 import { gatherVisitSummary, type VisitSummary } from './visit-summary';
 
 const STATION = 'station-0001';
@@ -22,7 +22,7 @@ let fhir: SummaryFhir;
 beforeAll(async () => {
   station = await openTestStation();
   visit = await recordKnownVisit(station);
-  summary = gatherVisitSummary({ store: station.store, users: station.users, stationId: STATION, careSetting: 'station' }, visit.visitId, station.clock.time + 5_000);
+  summary = gatherVisitSummary(summarySources(station), visit.visitId, station.clock.time + 5_000);
   pdf = await renderSummaryPdf(summary, { locale: 'en-GB', charts: false });
   fhir = summaryFhir(summary, summaryLines(summary, 'en-GB'), pdf, { patientIdentifierSystem: 'https://clinic.example/mrn', softwareVersion: '1.0.0' });
 });
@@ -56,8 +56,10 @@ describe('the visit summary as a FHIR document', () => {
   });
 
   it('lists the vitals as minute summaries and spot readings, and NEWS2, under their sections', () => {
-    const [people, vitals, alarms, news2, consent] = fhir.composition.section!;
-    expect([people, vitals, alarms, news2, consent].map((section) => section?.title)).toEqual(['Who took part', 'Vital signs', 'Alarms', 'NEWS2', 'Consent']);
+    const [people, notes, vitals, alarms, news2, consent] = fhir.composition.section!;
+    expect([people, notes, vitals, alarms, news2, consent].map((section) => section?.title)).toEqual(['Who took part', 'Signed notes', 'Vital signs', 'Alarms', 'NEWS2', 'Consent']);
+    expect(notes!.text?.div).toContain('<b>Reason for visit:</b> Breathless on exertion');
+    expect(notes!.text?.div).not.toContain('unsigned draft text');
     expect(vitals?.code?.coding).toEqual([{ system: 'http://loinc.org', code: '8716-3', display: 'Vital signs' }]);
     const byUrl = new Map(fhir.document.entry!.map((entry) => [entry.fullUrl, entry.resource]));
     const observations = vitals!.entry!.map((reference) => byUrl.get(reference.reference) as Observation);
@@ -66,7 +68,7 @@ describe('the visit summary as a FHIR document', () => {
     expect(observations.filter((observation) => observation.code.coding?.some((coding) => coding.code === '85354-9'))).toHaveLength(1);
     expect(news2!.entry).toHaveLength(2);
     expect(alarms!.text?.div).toContain('<td>SpO₂ low</td>');
-    expect(alarms!.text?.div).toContain('by Remote clinician (video visit)');
+    expect(alarms!.text?.div).toContain('by Dr Amara Osei');
   });
 
   it('carries the PDF in a DocumentReference with its type, size, SHA-1 hash and title, referencing the encounter', () => {

@@ -62,6 +62,17 @@ function minuteGroups(readings: readonly StoredReading[]): { recordId: string; k
   return [...groups.values()];
 }
 
+/** The signed notes' narrative: each note's heading, then its sections. */
+function notesNarrative(lines: SummaryLines): CompositionSection['text'] {
+  const body =
+    lines.notes.length === 0
+      ? `<p>${escapeXml(lines.noNotes)}</p>`
+      : lines.notes
+          .map((note) => `<p><b>${escapeXml(note.heading)}</b></p>${note.parts.map((part) => `<p>${part.label === null ? '' : `<b>${escapeXml(part.label)}:</b> `}${escapeXml(part.text)}</p>`).join('')}`)
+          .join('');
+  return { status: 'generated', div: `<div xmlns="http://www.w3.org/1999/xhtml">${body}</div>` };
+}
+
 const referenceTo = <T extends Resource>(resource: T & { id: string }): Reference<T> => ({ reference: `urn:uuid:${resource.id}`, type: resource.resourceType });
 
 export interface SummaryFhir {
@@ -123,6 +134,7 @@ export function summaryFhir(summary: VisitSummary, lines: SummaryLines, pdf: Buf
     title: lines.title,
     section: [
       section(people),
+      { title: lines.notesHeading, text: notesNarrative(lines) },
       section(vitals, [...minuteObservations, ...readingObservations], VITAL_SIGNS_SECTION),
       section(alarms),
       section(news2, [...charted, ...scores]),

@@ -11,6 +11,7 @@ import type { News2Risk } from '../../shared/clinical/news2';
 import { dateTimeFormats, displayUnit, formatDeviceTime, formatValue, type DateTimeFormats } from '../../shared/display-format';
 import { VIDEO_VISIT_CONSENT_SCOPE } from '../records/store';
 import { METRIC_DEFINITIONS } from '../../shared/vitals';
+import { NOTE_SECTION_LABELS, NOTE_SECTIONS, type SignedVisitNote } from '../../shared/visit-notes';
 import type { MetricSeries, VisitSummary } from './visit-summary';
 
 export interface SummaryTable {
@@ -21,6 +22,12 @@ export interface SummaryTable {
   empty: string;
 }
 
+/** A signed note or addendum: who signed it when, then its sections (label and text) in the editor's order. */
+export interface SummaryNote {
+  heading: string;
+  parts: { label: string | null; text: string }[];
+}
+
 export interface SummaryLines {
   title: string;
   /** The patient banner, repeated at the top of every page. */
@@ -28,6 +35,10 @@ export interface SummaryLines {
   /** The encounter's facts, "label: value". */
   encounter: [string, string][];
   tables: SummaryTable[];
+  notesHeading: string;
+  notes: SummaryNote[];
+  /** Said when no note was signed. */
+  noNotes: string;
   /** The bottom line of every page besides its number. */
   footer: string;
 }
@@ -88,6 +99,19 @@ function consentWords(scope: string): string {
   return kind === VIDEO_VISIT_CONSENT_SCOPE ? `Video visit (statement ${version ?? '?'})` : scope;
 }
 
+function noteLines(note: SignedVisitNote, notes: readonly SignedVisitNote[], formats: DateTimeFormats): SummaryNote {
+  const signer = `${note.author.name} (${note.author.role}), signed ${formats.dateTime(note.signedAt)}`;
+  if (note.kind === 'addendum') {
+    const original = notes.find((candidate) => candidate.id === note.addendumTo);
+    const to = original ? ` to the note of ${original.author.name}` : '';
+    return { heading: `Addendum${to} by ${signer}`, parts: [{ label: null, text: note.text }] };
+  }
+  return {
+    heading: `Note by ${signer}`,
+    parts: NOTE_SECTIONS.filter((section) => note.sections[section].trim() !== '').map((section) => ({ label: NOTE_SECTION_LABELS[section], text: note.sections[section] })),
+  };
+}
+
 export function summaryLines(summary: VisitSummary, locale: string | undefined): SummaryLines {
   const formats = dateTimeFormats(locale);
   const { visit } = summary;
@@ -130,6 +154,9 @@ export function summaryLines(summary: VisitSummary, locale: string | undefined):
         empty: 'No consent was recorded for this visit.',
       },
     ],
+    notesHeading: 'Signed notes',
+    notes: summary.notes.map((note) => noteLines(note, summary.notes, formats)),
+    noNotes: 'No note was signed for this visit.',
     footer: `Generated ${formats.dateTime(summary.generatedAt)} by VitalBridge station ${summary.stationId}`,
   };
 }

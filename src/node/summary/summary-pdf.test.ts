@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStation, type TestStation } from '../records/test-support';
 import { dateTimeFormats } from '../../shared/display-format';
 import { renderSummaryPdf } from './summary-pdf';
-import { recordKnownVisit, type KnownVisit } from './test-visit';
+import { recordKnownVisit, summarySources, type KnownVisit } from './test-visit';
 import { gatherVisitSummary, type VisitSummary } from './visit-summary';
 
 const LOCALE = 'en-GB';
@@ -35,7 +35,7 @@ function pdfInfo(path: string): Record<string, string> {
 beforeAll(async () => {
   station = await openTestStation();
   visit = await recordKnownVisit(station);
-  summary = gatherVisitSummary({ store: station.store, users: station.users, stationId: 'station-0001', careSetting: 'station' }, visit.visitId, station.clock.time + 5_000);
+  summary = gatherVisitSummary(summarySources(station), visit.visitId, station.clock.time + 5_000);
   dir = mkdtempSync(join(tmpdir(), 'vb-summary-'));
   pdfPath = join(dir, 'summary.pdf');
   writeFileSync(pdfPath, await renderSummaryPdf(summary, { locale: LOCALE }));
@@ -59,7 +59,14 @@ describe('the visit summary PDF of a known visit', () => {
       'Who took part',
       'Name Role',
       'nurse.okafor nurse',
-      'Remote clinician (video visit) physician',
+      'Dr Amara Osei physician',
+      'Signed notes',
+      'Note by Dr Amara Osei (physician), signed 15 Jan 2025, 09:02',
+      'Reason for visit: Breathless on exertion',
+      'Findings: SpO₂ dipped to 88 % for 30 s at rest',
+      'Plan: Repeat oximetry tomorrow',
+      'Addendum to the note of Dr Amara Osei by nurse.okafor (nurse), signed 15 Jan 2025, 09:02',
+      'Patient given the oximeter to take home.',
       'Trends during the visit',
       'Vital signs',
       'Time Measurement Value Unit',
@@ -71,7 +78,7 @@ describe('the visit summary PDF of a known visit', () => {
       '09:01:40 Diastolic 82 mmHg device time 2025-01-15 09:01:38',
       'Alarms',
       'Raised Priority Condition Acknowledged Ended',
-      '09:01:02 Medium SpO₂ low 09:01:10 by Remote clinician (video visit) 09:01:31',
+      '09:01:02 Medium SpO₂ low 09:01:10 by Dr Amara Osei 09:01:31',
       'NEWS2',
       '09:02:00 3 Low',
       'Consent',
@@ -103,6 +110,7 @@ describe('the visit summary PDF of a known visit', () => {
       const lines = execFileSync('pdftotext', ['-layout', '-f', String(page), '-l', String(page), pdfPath, '-'], { encoding: 'utf8' }).replace(/[ ]{2,}/g, ' ');
       expect(lines).toContain('Patient: Imogen Fairweather ID: MRN-1 Born: 21 Jul 1950 Sex: Female');
       expect(lines).toContain(`Page ${page} of ${pages}`);
+      expect(lines).not.toContain('unsigned draft text');
       expect(lines).toContain('Generated 15 Jan 2025, 09:03 by VitalBridge station station-0001');
     }
   });
@@ -124,12 +132,12 @@ describe('the visit summary PDF of a known visit', () => {
     const patient = station.store.createPatient({ givenName: 'Unnamed', familyName: 'patient', birthDate: null, gender: 'unknown', identifier: null });
     const empty = station.store.startVisit(patient.id, 'station');
     const path = join(dir, 'empty.pdf');
-    writeFileSync(path, await renderSummaryPdf(gatherVisitSummary({ store: station.store, users: station.users, stationId: 'station-0001', careSetting: 'home' }, empty.id, station.clock.time), { locale: LOCALE }));
+    writeFileSync(path, await renderSummaryPdf(gatherVisitSummary(summarySources(station, 'home'), empty.id, station.clock.time), { locale: LOCALE }));
     const text = pdfText(path).join('\n');
     expect(text).toContain('Patient: Anonymous patient Sex: Unknown');
     expect(text).toContain('Visit: Home visit');
     expect(text).toContain('Ended: still open');
-    for (const sentence of ['Nobody signed in took part; the station recorded on its own.', 'No readings were recorded during this visit.', 'No alarms were raised.', 'No NEWS2 score was recorded.', 'No consent was recorded for this visit.']) {
+    for (const sentence of ['Nobody signed in took part; the station recorded on its own.', 'No note was signed for this visit.', 'No readings were recorded during this visit.', 'No alarms were raised.', 'No NEWS2 score was recorded.', 'No consent was recorded for this visit.']) {
       expect(text).toContain(sentence);
     }
     expect(text).not.toContain('Trends during the visit');

@@ -5,6 +5,8 @@
  */
 import { deflateSync, crc32 } from 'node:zlib';
 import type { TestStation } from '../records/test-support';
+import { VisitNotes } from '../records/visit-notes';
+import type { SummarySources } from './visit-summary';
 
 /** A width × height RGB PNG of a diagonal gradient: decodable, as a clinician's still is. */
 export function gradientPng(width: number, height: number): Buffer {
@@ -34,6 +36,11 @@ export interface KnownVisit {
 }
 
 export const REMOTE_CLINICIAN = 'remote-clinician:consult-visit-1';
+
+/** Where a test's summary is gathered from: the test station's records as a station named station-0001. */
+export function summarySources(station: TestStation, careSetting: SummarySources['careSetting'] = 'station'): SummarySources {
+  return { store: station.store, users: station.users, notes: new VisitNotes(station.db, station.audit, station.clock.now), stationId: 'station-0001', careSetting };
+}
 
 /**
  * The visit starts at the station clock (09:00:00 UTC on 15 Jan 2025) and lasts `minutes`; the
@@ -74,6 +81,16 @@ export async function recordKnownVisit(station: TestStation, minutes = 3): Promi
   });
   clock.time = start + 130_000;
   store.addAttachment(patient.id, visit.id, { kind: 'visit-snapshot', mediaType: 'image/png', content: gradientPng(320, 240) }, nurse.id);
+  // The remote physician's note, signed, with the nurse's addendum; the nurse's own draft stays out of the summary.
+  const notes = new VisitNotes(station.db, station.audit, clock.now);
+  const physician = { id: REMOTE_CLINICIAN, name: 'Dr Amara Osei', role: 'physician' } as const;
+  const draft = notes.saveDraft(visit.id, physician, { reason: 'Breathless on exertion', findings: 'SpO₂ dipped to 88 % for 30 s at rest', assessment: '', plan: 'Repeat oximetry tomorrow', followUp: '' }, 1);
+  clock.time = start + 150_000;
+  const signed = notes.sign(draft.note.id, physician, 1);
+  clock.time = start + 160_000;
+  const nurseActor = { id: nurse.id, name: nurse.username, role: 'nurse' } as const;
+  notes.addAddendum(signed.id, nurseActor, 'Patient given the oximeter to take home.');
+  notes.saveDraft(visit.id, nurseActor, { reason: 'unsigned draft text', findings: '', assessment: '', plan: '', followUp: '' }, 1);
   clock.time = start + minutes * 60_000;
   store.endVisit(visit.id);
   return { patientId: patient.id, visitId: visit.id, nurseId: nurse.id };

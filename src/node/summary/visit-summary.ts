@@ -3,10 +3,13 @@
  * encounter, who took part, every reading of the visit by metric, the alarms and how they were
  * handled, the NEWS2 scores, the snapshots the clinician took and the consent given. It holds the
  * records' own values; ./summary-lines.ts turns them into the words the screen uses, and
- * ./summary-pdf.ts and ./summary-fhir.ts into the document. Medication adherence is not recorded
+ * ./summary-pdf.ts and ./summary-fhir.ts into the document. The signed notes and addenda are
+ * part of it; drafts are not. Medication adherence is not recorded
  * by the station yet, and neither are measurement requests: the summary has no section for them.
  */
 import type { UserDirectory } from '../identity/users';
+import type { VisitNotes } from '../records/visit-notes';
+import type { SignedVisitNote } from '../../shared/visit-notes';
 import { isContinuous } from '../records/minute-summaries';
 import type { PatientRecord, RecordStore, StoredAlarm, StoredNews2Charted, StoredNews2Score, StoredReading } from '../records/store';
 import { visitRecord, type VisitRecord, type VisitSetting } from '../fhir/encounter';
@@ -45,11 +48,14 @@ export interface VisitSummary {
   news2Inputs: StoredReading[];
   consents: VisitConsent[];
   snapshots: VisitSnapshot[];
+  /** Signed notes and addenda, in signing order. */
+  notes: SignedVisitNote[];
 }
 
 export interface SummarySources {
   store: RecordStore;
   users: Pick<UserDirectory, 'get'>;
+  notes: Pick<VisitNotes, 'signedNotes'>;
   stationId: string;
   /** Where the station's visits take place (settings `records.careSetting`); a video visit is one whatever this says. */
   careSetting: VisitSetting;
@@ -92,7 +98,7 @@ export function metricSeries(readings: readonly StoredReading[]): MetricSeries[]
 
 /** The name and role of whoever an id in the records stands for; an account removed since keeps its id. */
 function participant(users: SummarySources['users'], id: string, recorded: { role?: string; name?: string | null } = {}): SummaryParticipant {
-  if (id.startsWith(REMOTE_CLINICIAN_PREFIX)) return { id, name: 'Remote clinician (video visit)', role: 'physician' };
+  if (id.startsWith(REMOTE_CLINICIAN_PREFIX)) return { id, name: recorded.name || 'Remote clinician (video visit)', role: 'physician' };
   const account = users.get(id);
   if (account) return { id, name: account.username, role: account.role };
   return { id, name: recorded.name ?? id, role: recorded.role ?? 'unknown' };
@@ -110,7 +116,10 @@ export function gatherVisitSummary(sources: SummarySources, visitId: string, gen
   const take = (id: string | null, recorded?: { role?: string; name?: string | null }) => {
     if (id !== null && id !== STATION_ACTOR_ID && !named.has(id)) named.set(id, participant(users, id, recorded));
   };
+  const notes = sources.notes.signedNotes(visit.id);
+  // Note authors first: their rows carry the name they signed with (a remote clinician has no account here).
   take(visit.startedBy);
+  for (const note of notes) take(note.author.id, note.author);
   for (const consent of consents) take(consent.recordedBy);
   for (const alarm of alarms) take(alarm.acknowledgedBy);
   for (const actor of visitActors(store.db, patient.id, visit.id)) take(actor.id, actor);
@@ -132,5 +141,6 @@ export function gatherVisitSummary(sources: SummarySources, visitId: string, gen
     news2Inputs: store.news2InputReadings(scores),
     consents,
     snapshots,
+    notes,
   };
 }
