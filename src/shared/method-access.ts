@@ -65,6 +65,7 @@ export const METHOD_REQUIREMENTS: { [M in GuardedMethodName]: MethodRequirement<
   findServerPatients: 'patient.edit',
   exportPatientRecord: 'record.export',
   readPatientExportChunk: 'record.export',
+  exportVisitSummary: 'record.export',
   erasePatientRecord: 'record.erase',
   verifyAuditTrail: 'audit.view',
   getSyncStatus: 'sync.manage',
