@@ -66,6 +66,7 @@ export const METHOD_REQUIREMENTS: { [M in GuardedMethodName]: MethodRequirement<
   exportPatientRecord: 'record.export',
   readPatientExportChunk: 'record.export',
   exportVisitSummary: 'record.export',
+  getCurrentVisitSummary: 'patient.view',
   erasePatientRecord: 'record.erase',
   verifyAuditTrail: 'audit.view',
   getSyncStatus: 'sync.manage',

@@ -18,22 +18,29 @@ import { createSummaryHandlers } from './summary-handlers';
 let bench: AccessBench;
 let handlers: ContractHandlers;
 let visit: KnownVisit;
+/** What the stand-in recorder commits when flushed (a reading still queued when the summary is asked for). */
+let queued: (() => void) | null = null;
 
 beforeEach(async () => {
   bench = await openAccessBench();
   const { store, audit, auth, clock } = bench.station;
   visit = await recordKnownVisit(bench.station);
+  // The screens' gate checks a kiosk session against the station's current patient: this visit's.
+  bench.patient.id = visit.patientId;
   const exports = new PendingExports(clock.now);
   const clinical = new ClinicalRecords(store, auth, audit, clock.now);
   handlers = standInHandlers(
     {
       ...createRecordsHandlers({ store, clinical, audit, encounter: () => ({ patientId: 'not-this-one', namePatient: () => { throw new Error('not used'); } }), now: clock.now, exports }),
-      ...createSummaryHandlers({ sources: summarySources(bench.station), authenticator: auth, audit, exports, document: { locale: 'en-GB', patientIdentifierSystem: null, softwareVersion: '1.0.0' }, now: clock.now }),
+      ...createSummaryHandlers({ sources: summarySources(bench.station), encounter: () => ({ patientId: visit.patientId, visitId: visit.visitId }), flushRecorder: async () => queued?.(), authenticator: auth, audit, exports, document: { locale: 'en-GB', patientIdentifierSystem: null, softwareVersion: '1.0.0' }, now: clock.now }),
     },
     clock.now,
   );
 });
-afterEach(() => bench.close());
+afterEach(() => {
+  queued = null;
+  return bench.close();
+});
 
 async function signedIn(role: StationRole): Promise<ScreenAccess> {
   const screen = bench.screen().access;
@@ -87,5 +94,31 @@ describe('downloading a visit summary from the Records screen', () => {
     const unknown = await invokeContract(handlers, await signedIn('physician'), 'exportVisitSummary', { visitId: 'no-such-visit', format: 'pdf' });
     expect(unknown.ok ? 'accepted' : unknown.error.message).toMatch(/No such visit/);
     expect(bench.auditSince(from).filter((entry) => entry.action === 'record.export')).toEqual([]);
+  });
+});
+
+describe('the current visit’s summary on screen', () => {
+  it('gives staff the whole banner and the kiosk patient their first name only, audited as a view of the patient', async () => {
+    const physician = await signedIn('physician');
+    const staff = await call(physician, 'getCurrentVisitSummary', undefined);
+    expect(staff.banner).toBe('Patient: Imogen Fairweather   ID: MRN-1   Born: 21 Jul 1950   Sex: Female');
+    expect(staff.tables.map((table) => table.heading)).toEqual(['Who took part', 'Vital signs', 'Alarms', 'NEWS2', 'Consent']);
+
+    const kiosk = bench.screen().access;
+    const opened = await bench.station.auth.signIn((await bench.account('kiosk')).credentials(), visit.patientId);
+    if (!opened.ok) throw new Error(`kiosk session refused: ${opened.reason}`);
+    kiosk.adopt(opened.session);
+    const from = auditHead(bench);
+    const own = await call(kiosk, 'getCurrentVisitSummary', undefined);
+    expect(own.banner).toBe('Your visit, Imogen');
+    expect(JSON.stringify(own)).not.toContain('Fairweather');
+    expect(bench.auditSince(from).map(({ role, action, object }) => ({ role, action, object }))).toEqual([{ role: 'kiosk', action: 'patient.view', object: visit.patientId }]);
+  });
+
+  it('waits for the recorder first: a reading still queued when the patient presses Finish is in their summary', async () => {
+    const { store, clock } = bench.station;
+    queued = () => store.recordReading(visit.patientId, visit.visitId, { deviceId: 'thermo-1', metric: 'bodyTemperature', value: 37.2, unit: 'Cel', deviceTime: null, receivedAt: clock.time, source: 'thermometer' });
+    const summary = await call(await signedIn('nurse'), 'getCurrentVisitSummary', undefined);
+    expect(summary.tables.find((table) => table.heading === 'Vital signs')?.rows.some((row) => row[1] === 'Temperature' && row[2] === '37.2' && row[3] === '°C')).toBe(true);
   });
 });

@@ -11,7 +11,11 @@ import { DEFAULT_FHIR_SETTINGS, STATION_SOFTWARE_VERSION, type FhirSettings } fr
 import { VisitNotes } from '../../records/visit-notes';
 import type { StationRecords } from '../persistence/station-records';
 import type { Authenticator } from '../../identity/authenticator';
-import { RecordInputError } from '../../records/store';
+import { isAnonymousPatient } from '../../records/anonymous-patient';
+import { RecordInputError, type PatientRecord } from '../../records/store';
+import { summaryLines } from '../../summary/summary-lines';
+import { gatherVisitSummary } from '../../summary/visit-summary';
+import type { Encounter } from '../persistence/encounter';
 import { buildSummaryDocument, summaryFileStem, type SummaryDocumentOptions } from '../../summary/summary-document';
 import type { SummarySources } from '../../summary/visit-summary';
 import type { InvocationContext } from '../contract-session';
@@ -38,6 +42,10 @@ export class TextParts implements ExportText {
 
 export interface SummaryHandlerOptions {
   sources: SummarySources;
+  /** The station's current encounter, asked at every call: a kiosk visit may switch it. */
+  encounter: () => Encounter;
+  /** Resolves once what the recorder holds is committed: the current visit's summary includes the last second's readings. */
+  flushRecorder: () => Promise<void>;
   authenticator: Pick<Authenticator, 'authorize'>;
   audit: Pick<AuditLog, 'append'>;
   /** The records screen's exports, whose parts readPatientExportChunk reads. */
@@ -48,6 +56,12 @@ export interface SummaryHandlerOptions {
 
 export interface SummaryHandlers {
   exportVisitSummary(input: MethodInput<'exportVisitSummary'>, context: InvocationContext): Promise<MethodOutput<'exportVisitSummary'>>;
+  getCurrentVisitSummary(input: MethodInput<'getCurrentVisitSummary'>, context: InvocationContext): Promise<MethodOutput<'getCurrentVisitSummary'>>;
+}
+
+/** A kiosk's public screen names nobody to passers-by: the patient's first name at most (renderer/patient/patient-banner.ts kioskGreetingName). */
+function kioskBanner(patient: PatientRecord): string {
+  return isAnonymousPatient(patient) ? 'Your visit' : `Your visit, ${patient.givenName}`;
 }
 
 export function createSummaryHandlers(options: SummaryHandlerOptions): SummaryHandlers {
@@ -68,18 +82,30 @@ export function createSummaryHandlers(options: SummaryHandlerOptions): SummaryHa
       const { exportId, first } = options.exports.open(sessionId, patientId, new TextParts(file.text));
       return { exportId, first, fileName: file.fileName, mediaType: file.mediaType, encoding: file.encoding, readingCount: 0 };
     },
+
+    async getCurrentVisitSummary(_input, { screen }) {
+      const { patientId, visitId } = options.encounter();
+      const session = options.authenticator.authorize(screen.sessionId(), 'patient.view', patientId);
+      options.audit.append({ actor: session.userId, role: session.role, action: 'patient.view', object: patientId });
+      await options.flushRecorder();
+      const summary = gatherVisitSummary(options.sources, visitId, now());
+      const lines = summaryLines(summary, options.document.locale);
+      return session.role === 'kiosk' ? { ...lines, banner: kioskBanner(summary.patient) } : lines;
+    },
   };
 }
 
 
 /** The handlers over the station's own records, settings and software version. */
 export function createStationSummaryHandlers(
-  records: Pick<StationRecords, 'store' | 'users' | 'audit' | 'authenticator'>,
+  records: Pick<StationRecords, 'store' | 'users' | 'audit' | 'authenticator' | 'encounter' | 'recorder'>,
   settings: { fhir: FhirSettings | undefined; locale: string | null | undefined; exports: PendingExports },
 ): SummaryHandlers {
   const fhir = settings.fhir ?? DEFAULT_FHIR_SETTINGS;
   return createSummaryHandlers({
     sources: { store: records.store, users: records.users, notes: new VisitNotes(records.store.db, records.audit), stationId: stationId(records.store.db), careSetting: fhir.careSetting },
+    encounter: () => records.encounter,
+    flushRecorder: () => records.recorder.flush(),
     authenticator: records.authenticator,
     audit: records.audit,
     exports: settings.exports,
