@@ -1,6 +1,7 @@
 /**
  * The visit summary from the Records screen: a physician opens a patient's visits, downloads the
- * summary PDF (poppler reads the patient and the vitals back from it) and the FHIR document; the
+ * summary PDF (poppler reads the patient and the vitals back from it) and the FHIR document, and
+ * opens the PDF in a new tab to print; the
  * panel is screenshotted at 1024×768, 1366×768 and 1920×1080 and has no serious axe finding. A
  * nurse, who may not export records, is not offered it.
  */
@@ -68,6 +69,11 @@ test.describe('visit summaries on the Records screen', () => {
     const bundle = JSON.parse(await readFile(fhir.path, 'utf8')) as { type: string; entry: { resource: { resourceType: string; type?: { coding?: { code?: string }[] } } }[] };
     expect(bundle.type).toBe('document');
     expect(bundle.entry[0]?.resource.type?.coding?.[0]?.code).toBe('34133-9');
+    // Print opens the PDF in a new tab, whose own print command prints it.
+    const [tab] = await Promise.all([page.waitForEvent('popup'), panel.locator('[data-action="print-summary"]').click()]);
+    expect(tab.url()).toMatch(/^blob:/);
+    await tab.close();
+    await expect(panel.locator('[data-role="visit-summary-notice"]')).toContainText('for printing.');
     await screenshotsAt(page, 'records-visit-summaries', SIZES);
 
     const nurseContext = await browser.newContext({ viewport: SIZES[0][1] });

@@ -16,12 +16,17 @@ import { fetchVisitSummary, saveFile, type ExportedRecord } from './record-expor
 
 type SummaryUse = 'pdf' | 'fhir' | 'print';
 
-/** Opens the PDF where the browser shows it with its own print command. */
-function openForPrinting({ file }: ExportedRecord): void {
+/**
+ * Opens the PDF where the browser shows it with its own print command; false where new windows
+ * are blocked (the desktop app blocks every one), so the screen says to save and print it instead.
+ */
+function openForPrinting({ file }: ExportedRecord): boolean {
   const url = URL.createObjectURL(file);
-  window.open(url, '_blank', 'noopener');
+  // Without noopener, so that a blocked window shows as null; the tab holds the station's own PDF.
+  const opened = window.open(url, '_blank');
   // The new tab has read the Blob long before; then its memory goes.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return opened !== null;
 }
 
 export function VisitSummaryPanel({ api, patient, onClose }: { api: StationApi; patient: PatientSummary; onClose(): void }) {
@@ -50,8 +55,11 @@ export function VisitSummaryPanel({ api, patient, onClose }: { api: StationApi; 
     try {
       const format: SummaryFormat = use === 'fhir' ? 'fhir' : 'pdf';
       const summary = await fetchVisitSummary(api, visit.visitId, format);
-      if (use === 'print') openForPrinting(summary);
-      else saveFile(summary);
+      if (use === 'print' && !openForPrinting(summary)) {
+        setProblem('This screen cannot open the PDF for printing: save it with Summary PDF and print the file.');
+        return;
+      }
+      if (use !== 'print') saveFile(summary);
       setNotice(use === 'print' ? `Opened the summary of the visit started ${formatDateTime(visit.startedAt)} for printing.` : `Saved the visit summary as ${summary.fileName}.`);
     } catch (failure) {
       setProblem(`The visit summary was not made: ${failureText(failure)}.`);
