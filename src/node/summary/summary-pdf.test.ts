@@ -143,4 +143,13 @@ describe('the visit summary PDF of a known visit', () => {
     expect(text).not.toContain('Trends during the visit');
     expect(text).not.toContain('Snapshots');
   });
+
+  it('never shows an alarm as handled or over when it was not: not acknowledged, not ended', async () => {
+    const patient = station.store.createPatient({ givenName: 'Ada', familyName: 'Byron', birthDate: null, gender: 'female', identifier: null });
+    const open = station.store.startVisit(patient.id, 'station');
+    station.store.raiseAlarm(patient.id, open.id, { kind: 'technical', priority: 'low', condition: 'Oximeter probe off' }, station.clock.time);
+    const path = join(dir, 'open-alarm.pdf');
+    writeFileSync(path, await renderSummaryPdf(gatherVisitSummary(summarySources(station), open.id, station.clock.time), { locale: LOCALE }));
+    expect(pdfText(path)).toContain('09:03:00 Low Oximeter probe off not acknowledged not ended');
+  });
 });
