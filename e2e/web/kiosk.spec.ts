@@ -17,6 +17,12 @@ const station = useWebStation();
 
 const welcome = (page: Page) => page.locator('[data-screen="kiosk-welcome"]');
 const finishButton = (page: Page) => page.locator('[data-action="finish-kiosk-visit"]');
+/** Finish shows "Your visit summary"; its Done ends the visit. */
+async function finishVisit(page: Page): Promise<void> {
+  await finishButton(page).click();
+  await expect(page.locator('[data-role="kiosk-summary"] [data-role="summary-banner"]')).toBeVisible();
+  await page.locator('[data-action="kiosk-summary-done"]').click();
+}
 
 /** When the previous patient's time ended: kiosk mode turned on, then each Finish (station wall clock, shared by this machine). */
 let previousVisitFinishedAt = 0;
@@ -130,7 +136,7 @@ test('the first visit after turning kiosk mode on shows none of the staff-mode p
   await screenshot(page, 'kiosk-video-visit');
 
   previousVisitFinishedAt = Date.now();
-  await finishButton(page).click();
+  await finishVisit(page);
   await expect(welcome(page)).toBeVisible();
   await expect.poll(() => tracks.stopped).toBe(tracks.started);
   await expect(page.locator('video')).toHaveCount(0);
@@ -148,7 +154,19 @@ test('the next visit shows none of the previous patient’s values: no blood pre
   await expect(finishButton(page)).toBeVisible();
   await expectNoEarlierReadings(page);
   await finishButton(page).click();
+  // "Your visit summary" shows this visit only, naming nobody (an anonymous kiosk patient), with Print and Done.
+  const summary = page.locator('[data-role="kiosk-summary"]');
+  await expect(summary.locator('[data-role="summary-banner"]')).toHaveText('Your visit');
+  await expect(summary.locator('[data-section="Vital signs"] tbody tr').first()).toBeVisible();
+  await expect(summary.locator('[data-action="print-kiosk-summary"]')).toBeEnabled();
+  for (const [size, viewport] of [['1024', { width: 1024, height: 768 }], ['laptop', VIEWPORTS.laptop], ['1080p', VIEWPORTS.kiosk]] as const) {
+    await page.setViewportSize(viewport);
+    await screenshot(page, `kiosk-visit-summary-${size}`);
+  }
+  expect(await seriousAxeViolations(page)).toEqual([]);
+  await page.locator('[data-action="kiosk-summary-done"]').click();
   await expect(welcome(page)).toBeVisible();
+  await expect(page.locator('[data-role="kiosk-summary"]')).toHaveCount(0);
 });
 
 test('leaving kiosk mode takes an administrator’s sign-in: a nurse and a wrong code are refused', async ({ page }) => {

@@ -14,6 +14,7 @@ import { recordsEvents, recordsMethods } from './contract-records';
 import { monitorSettingsEvents, monitorSettingsMethods } from './contract-monitor-settings';
 import { syncMethods } from './contract-sync';
 import { visitNotesMethods } from './contract-visit-notes';
+import { summaryMethods } from './contract-summary';
 
 export const DEVICE_STATES = ['connecting', 'streaming', 'measuring', 'idle', 'probe-off', 'disconnected', 'error'] as const;
 
@@ -155,6 +156,7 @@ export const stationMethods = {
   ...syncMethods,
   ...monitorSettingsMethods,
   ...visitNotesMethods,
+  ...summaryMethods,
 } as const;
 
 export const stationEvents = {

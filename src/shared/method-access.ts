@@ -65,6 +65,8 @@ export const METHOD_REQUIREMENTS: { [M in GuardedMethodName]: MethodRequirement<
   findServerPatients: 'patient.edit',
   exportPatientRecord: 'record.export',
   readPatientExportChunk: 'record.export',
+  exportVisitSummary: 'record.export',
+  getCurrentVisitSummary: 'patient.view',
   erasePatientRecord: 'record.erase',
   verifyAuditTrail: 'audit.view',
   getSyncStatus: 'sync.manage',

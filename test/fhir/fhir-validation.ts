@@ -192,12 +192,14 @@ export function fhirProblems(resource: Resource): string[] {
 }
 
 const CHECKED_SEPARATELY: Resource = { resourceType: 'Basic', code: { text: 'an entry checked on its own' } };
+/** A document's first entry must stay a Composition for bdl-11; this is the least valid one. */
+const COMPOSITION_CHECKED_SEPARATELY: Resource = { resourceType: 'Composition', status: 'final', type: { text: 'an entry checked on its own' }, date: '2025-01-15', author: [{ display: 'stand-in' }], title: 'stand-in' };
 
 /** Every problem of a bundle: the bundle itself (R4 base) and each entry's resource, named by its position and full URL. */
 export function bundleProblems(bundle: Bundle): string[] {
   // The bundle's own structure; its resources are checked one by one below, with their profiles.
   // Each stands in as a minimal valid resource, so bdl-5 (an entry without a request has a resource) still holds.
-  const own = medplumIssues({ ...bundle, entry: bundle.entry?.map((entry) => ({ ...entry, ...(entry.resource ? { resource: CHECKED_SEPARATELY } : {}) })) })
+  const own = medplumIssues({ ...bundle, entry: bundle.entry?.map((entry) => ({ ...entry, ...(entry.resource ? { resource: entry.resource.resourceType === 'Composition' ? COMPOSITION_CHECKED_SEPARATELY : CHECKED_SEPARATELY } : {}) })) })
     .filter((issue) => issue.severity === 'error')
     .map((issue) => `Bundle: ${describeIssue(issue)}`);
   return [

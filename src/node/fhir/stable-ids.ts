@@ -34,7 +34,9 @@ export type RecordKind =
   | 'news2-charted'
   | 'news2-score'
   | 'person'
-  | 'provenance';
+  | 'provenance'
+  | 'visit-summary'
+  | 'visit-summary-pdf';
 
 /** An RFC 9562 version 5 UUID of `name` in the VitalBridge namespace. */
 export function nameBasedUuid(name: string): string {

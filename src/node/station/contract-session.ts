@@ -28,6 +28,7 @@ import type { recordsMethods } from '../../shared/contract-records';
 import type { syncMethods } from '../../shared/contract-sync';
 import type { monitorSettingsMethods } from '../../shared/contract-monitor-settings';
 import type { visitNotesMethods } from '../../shared/contract-visit-notes';
+import type { summaryMethods } from '../../shared/contract-summary';
 import { isOpenMethod, PATIENT_EVENTS, requiredAction, type OpenMethodName } from '../../shared/method-access';
 import { AccessDeniedError, type ScreenAccess } from './access/station-access';
 import type { FrameSink, FrameSubscription } from './frame-batcher';
@@ -55,7 +56,8 @@ type ServiceMethodName =
   | keyof typeof recordsMethods
   | keyof typeof syncMethods
   | keyof typeof monitorSettingsMethods
-  | keyof typeof visitNotesMethods;
+  | keyof typeof visitNotesMethods
+  | keyof typeof summaryMethods;
 
 export type StationHandlers = { [M in StationMethodName]: Handler<M> };
 

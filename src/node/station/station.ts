@@ -53,6 +53,8 @@ import { openFhirConnection } from '../sync/fhir-connection';
 import { Outbox } from '../sync/outbox';
 import { SyncThread } from '../sync/sync-thread';
 import { createPlethHandlers } from './sync/pleth-handlers';
+import { PendingExports } from './records/patient-exports';
+import { createStationSummaryHandlers } from './records/summary-handlers';
 import { createSyncHandlers, type StationSync } from './sync/sync-handlers';
 import type { StationSettings } from '../settings/schema';
 import type { Metric } from '../../shared/vitals';
@@ -262,6 +264,8 @@ export async function createStation(options: StationOptions): Promise<Station> {
       await startHl7Output({ settings: { ...(hl7Settings ?? Hl7OutputSchema.parse({})), host: null }, db: records.store.db, store: records.store, audit: records.audit, patientIdentifierSystem: null, log });
 
   const alwaysShow = options.alwaysShowMetrics ?? memoryValue<readonly Metric[]>([]);
+  // The record exports and the visit summary downloads, read part by part through one method.
+  const recordExports = new PendingExports();
   const patientViews = createPatientViewAudit({ clinical: records.clinical, currentPatientId: () => records.encounter.patientId });
   const handlers: StationHandlers = {
     getSnapshot: (_input, { screen }) => {
@@ -283,7 +287,8 @@ export async function createStation(options: StationOptions): Promise<Station> {
     }),
     ...clinical.handlers,
     ...createKioskHandlers(kiosk),
-    ...createRecordsHandlers({ store: records.store, clinical: records.clinical, audit: records.audit, encounter: () => records.encounter }),
+    ...createRecordsHandlers({ store: records.store, clinical: records.clinical, audit: records.audit, encounter: () => records.encounter, exports: recordExports }),
+    ...createStationSummaryHandlers(records, { fhir: options.fhir, locale: options.locale, exports: recordExports }),
     ...createMonitorSettingsHandlers({ setting: alwaysShow, audit: records.audit, announce: (settings) => broadcast.send('monitorSettings', settings) }),
     ...createCurrentPatientHandler({ store: records.store, encounter: () => records.encounter, videoVisit: () => hostedVisits.hosting(), views: patientViews }),
     ...createPatientLookupHandler({

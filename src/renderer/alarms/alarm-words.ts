@@ -1,11 +1,10 @@
 /** The words and numbers the alarm views show, shared by the banner, the log and the live region. */
 import type { PresentedAlarmPayload } from '../../shared/contract-clinical';
-import type { AlarmPriority } from '../../shared/clinical/alarm-presentation';
 import { alarmAnnouncement } from '../../shared/clinical/alarm-presentation';
 import type { Metric, UcumUnit } from '../../shared/vitals';
 import { displayUnit, formatValue } from '../format/display-format';
 
-export const PRIORITY_WORDS: Record<AlarmPriority, string> = { high: 'High', medium: 'Medium', low: 'Low' };
+export { PRIORITY_WORDS } from '../../shared/clinical-words';
 
 /** "86 % (limit 90 %)", or null for an alarm without a number (technical ones). */
 export function alarmValueText(metric: Metric | null, value: number | null, unit: UcumUnit | null, limit: number | null): string | null {

@@ -1,7 +1,8 @@
 /**
  * A patient's visit at the kiosk: their own vital signs (the pleth and the tiles, live from the
  * core, which sends this screen nothing of anyone else), the measurements they can start
- * themselves, the video visit (consent first) and Finish.
+ * themselves, the video visit (consent first) and Finish, which shows "Your visit summary"
+ * (KioskSummary) before the visit ends with its Done.
  */
 import { useCallback, useLayoutEffect, useState, useSyncExternalStore } from 'react';
 import type { DeviceInfo, StationApi } from '../../shared/contract';
@@ -13,6 +14,7 @@ import { VitalTiles } from '../components/VitalTiles';
 import type { DisplayLoop } from '../station/display-loop';
 import type { StationStore } from '../station/station-store';
 import { StationVisit } from '../visit/StationVisit';
+import { KioskSummary } from './KioskSummary';
 import { kioskGreetingName } from '../patient/patient-banner';
 import { useCurrentPatient } from '../patient/use-current-patient';
 import '../patient/patient.css';
@@ -31,6 +33,8 @@ export function KioskVisit({ api, access, store, display, onFinished }: KioskVis
   const [videoOpen, setVideoOpen] = useState(false);
   const [finishing, setFinishing] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  /** Finish was pressed: the summary shows, and its Done ends the visit. */
+  const [summaryShown, setSummaryShown] = useState(false);
   useLayoutEffect(() => display.markCommitted(view.version), [display, view.version]);
   const reportCallActivity = useCallback(() => access.reportActivity(), [access]);
   const firstName = kioskGreetingName(useCurrentPatient(api, true));
@@ -43,9 +47,12 @@ export function KioskVisit({ api, access, store, display, onFinished }: KioskVis
       onFinished();
     } catch (error) {
       setFinishing(false);
+      setSummaryShown(false);
       setProblem(`The visit could not be finished: ${failureText(error)}. Please ask a member of staff.`);
     }
   };
+
+  if (summaryShown) return <KioskSummary api={api} finishing={finishing} onDone={() => void finish()} />;
 
   return (
     <main className="kiosk-visit" aria-labelledby="kiosk-visit-title">
@@ -64,7 +71,7 @@ export function KioskVisit({ api, access, store, display, onFinished }: KioskVis
             Start video visit
           </button>
         )}
-        <button type="button" className="kiosk-button kiosk-button-finish" data-action="finish-kiosk-visit" disabled={finishing} onClick={() => void finish()}>
+        <button type="button" className="kiosk-button kiosk-button-finish" data-action="finish-kiosk-visit" disabled={finishing} onClick={() => setSummaryShown(true)}>
           {finishing ? 'Finishing…' : 'Finish'}
         </button>
       </div>

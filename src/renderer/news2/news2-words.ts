@@ -1,6 +1,6 @@
 /** Labels for NEWS2 inputs, parameters, risks and refusals, in the words of the RCP chart. */
 import type { News2AssessmentPayload } from '../../shared/contract-clinical';
-import type { ConsciousnessLevel, News2Parameter, News2Risk } from '../../shared/clinical/news2';
+import type { ConsciousnessLevel, News2Parameter } from '../../shared/clinical/news2';
 
 export const PARAMETER_LABELS: Record<News2Parameter, string> = {
   respiratoryRate: 'Respiration rate',
@@ -25,12 +25,7 @@ export const INPUT_LABELS: Record<InputName, string> = {
   temperature: 'temperature',
 };
 
-export const RISK_WORDS: Record<News2Risk, string> = {
-  low: 'Low',
-  'low-medium': 'Low–medium (red score)',
-  medium: 'Medium: urgent response',
-  high: 'High: emergency response',
-};
+export { RISK_WORDS } from '../../shared/clinical-words';
 
 export const CONSCIOUSNESS_WORDS: Record<ConsciousnessLevel, string> = {
   A: 'A: Alert',

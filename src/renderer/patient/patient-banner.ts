@@ -6,9 +6,9 @@
 import type { CurrentPatient } from '../../shared/contract-records';
 import { formatDateTime } from '../format/display-format';
 
-export const ANONYMOUS_PATIENT_LABEL = 'Anonymous patient';
+import { ANONYMOUS_PATIENT_LABEL, SEX_WORDS } from '../../shared/clinical-words';
 
-const SEX_WORDS: Record<NonNullable<CurrentPatient['gender']>, string> = { female: 'Female', male: 'Male', other: 'Other', unknown: 'Unknown' };
+export { ANONYMOUS_PATIENT_LABEL } from '../../shared/clinical-words';
 
 /** One banner field: its page hook name, the label a screen reader and a nurse read, the value. */
 export interface BannerField {

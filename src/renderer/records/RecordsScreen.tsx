@@ -16,6 +16,7 @@ import { ActionsColumnHeading, FormProblem } from '../access/FormParts';
 import { formatDateTime } from '../format/display-format';
 import { AuditTrailPanel } from './AuditTrailPanel';
 import { PlethPanel } from './PlethPanel';
+import { VisitSummaryPanel } from './VisitSummaryPanel';
 import { SyncPanel, SyncStatusLine } from './SyncPanel';
 import { Hl7Status } from './Hl7Status';
 import { CurrentPatientForm } from './CurrentPatientForm';
@@ -32,6 +33,8 @@ export function RecordsScreen({ api, user }: { api: StationApi; user: SignedInUs
   const [erasing, setErasing] = useState<PatientSummary | null>(null);
   /** The patient whose visits' pleth is shown, to send it to the FHIR server. */
   const [plethOf, setPlethOf] = useState<PatientSummary | null>(null);
+  /** The patient whose visits' summaries are offered. */
+  const [visitsOf, setVisitsOf] = useState<PatientSummary | null>(null);
   /** Bumped after every change, to list the patients again. */
   const [listing, setListing] = useState(0);
   const listAgain = useCallback(() => setListing((count) => count + 1), []);
@@ -75,6 +78,7 @@ export function RecordsScreen({ api, user }: { api: StationApi; user: SignedInUs
     setErasing(null);
     // Their visits are gone with them.
     setPlethOf((shown) => (shown?.id === patient.id ? null : shown));
+    setVisitsOf((shown) => (shown?.id === patient.id ? null : shown));
     setNotice(`Erased ${patient.displayName}'s record: ${erasedSummary(result.removed)}.`);
     listAgain();
   };
@@ -118,11 +122,13 @@ export function RecordsScreen({ api, user }: { api: StationApi; user: SignedInUs
               setErasing(patient);
             }}
             onShowPleth={setPlethOf}
+            onShowVisits={setVisitsOf}
           />
         )}
       </section>
-      {(mayName || mayVerify || mayManageSync || maySeeSyncLine || plethOf) && (
+      {(mayName || mayVerify || mayManageSync || maySeeSyncLine || plethOf || visitsOf) && (
         <div className="records-side">
+          {visitsOf && <VisitSummaryPanel key={visitsOf.id} api={api} patient={visitsOf} onClose={() => setVisitsOf(null)} />}
           {plethOf && <PlethPanel key={plethOf.id} api={api} patient={plethOf} onClose={() => setPlethOf(null)} />}
           {maySeeSyncLine && <SyncStatusLine api={api} />}
           {mayName && <CurrentPatientForm api={api} current={current} onNamed={listAgain} />}
@@ -144,9 +150,10 @@ interface PatientTableProps {
   onExport(patient: PatientSummary): void;
   onErase(patient: PatientSummary): void;
   onShowPleth(patient: PatientSummary): void;
+  onShowVisits(patient: PatientSummary): void;
 }
 
-function PatientTable({ patients, mayExport, mayErase, exporting, onExport, onErase, onShowPleth }: PatientTableProps) {
+function PatientTable({ patients, mayExport, mayErase, exporting, onExport, onErase, onShowPleth, onShowVisits }: PatientTableProps) {
   if (patients.length === 0) return <p className="panel-empty">No patient records on this station.</p>;
   return (
     <div className="table-scroll">
@@ -193,6 +200,11 @@ function PatientTable({ patients, mayExport, mayErase, exporting, onExport, onEr
                     {mayExport && (
                       <button type="button" className="access-button" data-action="show-pleth" aria-label={`Pleth of ${patient.displayName}'s visits`} onClick={() => onShowPleth(patient)}>
                         Pleth
+                      </button>
+                    )}
+                    {mayExport && (
+                      <button type="button" className="access-button" data-action="show-visits" aria-label={`Visit summaries of ${patient.displayName}`} onClick={() => onShowVisits(patient)}>
+                        Visits
                       </button>
                     )}
                     {mayErase &&

@@ -5,6 +5,8 @@
  * one string.
  */
 import type { StationApi } from '../../shared/contract';
+import type { ExportChunk } from '../../shared/contract-records';
+import type { SummaryFormat } from '../../shared/contract-summary';
 
 export interface ExportProgress {
   /** Readings written so far, of `total` when the export began (readings still arriving may add a few). */
@@ -17,8 +19,8 @@ export interface ExportedRecord {
   file: Blob;
 }
 
-export async function fetchPatientRecord(api: Pick<StationApi, 'invoke'>, patientId: string, onProgress: (progress: ExportProgress) => void): Promise<ExportedRecord> {
-  const started = await api.invoke('exportPatientRecord', { patientId });
+/** The parts of an export the station started, read in order from its first. */
+async function readParts(api: Pick<StationApi, 'invoke'>, started: { exportId: string; readingCount: number; first: ExportChunk }, onProgress: (progress: ExportProgress) => void): Promise<string[]> {
   const parts = [started.first.text];
   let part = started.first;
   onProgress({ readingsDone: part.readingsDone, total: started.readingCount });
@@ -29,7 +31,21 @@ export async function fetchPatientRecord(api: Pick<StationApi, 'invoke'>, patien
     parts.push(part.text);
     onProgress({ readingsDone: part.readingsDone, total: started.readingCount });
   }
+  return parts;
+}
+
+export async function fetchPatientRecord(api: Pick<StationApi, 'invoke'>, patientId: string, onProgress: (progress: ExportProgress) => void): Promise<ExportedRecord> {
+  const started = await api.invoke('exportPatientRecord', { patientId });
+  const parts = await readParts(api, started, onProgress);
   return { fileName: started.fileName, file: new Blob(parts, { type: started.mediaType }) };
+}
+
+/** A visit's summary as the PDF (sent as base64) or the FHIR document (JSON). */
+export async function fetchVisitSummary(api: Pick<StationApi, 'invoke'>, visitId: string, format: SummaryFormat): Promise<ExportedRecord> {
+  const started = await api.invoke('exportVisitSummary', { visitId, format });
+  const parts = await readParts(api, started, () => undefined);
+  const content = started.encoding === 'base64' ? [Uint8Array.from(atob(parts.join('')), (char) => char.charCodeAt(0))] : parts;
+  return { fileName: started.fileName, file: new Blob(content, { type: started.mediaType }) };
 }
 
 /** Offers the file as a download, the way a link with `download` does. */

@@ -51,6 +51,9 @@ const GUARDED_CALLS: readonly GuardedCall[] = [
   { method: 'findServerPatients', input: { identifier: 'MRN-1' }, needs: 'patient.edit' },
   { method: 'exportPatientRecord', input: { patientId: 'p1' }, needs: 'record.export' },
   { method: 'readPatientExportChunk', input: { exportId: 'e1', index: 1 }, needs: 'record.export' },
+  // A visit summary downloaded leaves the station as part of the record; the one on screen is a view of the current patient.
+  { method: 'exportVisitSummary', input: { visitId: 'v1', format: 'pdf' }, needs: 'record.export' },
+  { method: 'getCurrentVisitSummary', input: undefined, needs: 'patient.view' },
   { method: 'erasePatientRecord', input: { patientId: 'p1' }, needs: 'record.erase' },
   { method: 'verifyAuditTrail', input: undefined, needs: 'audit.view' },
   { method: 'getSyncStatus', input: undefined, needs: 'sync.manage' },

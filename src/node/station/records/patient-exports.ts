@@ -12,10 +12,13 @@ import { RecordInputError } from '../../records/store';
 /** An export nobody reads for this long is dropped. */
 const EXPORT_IDLE_MS = 10 * 60_000;
 
+/** What an export reads its parts from: a patient's bundle written as it goes, or a visit summary's file. */
+export type ExportText = Pick<PatientBundleText, 'next' | 'done' | 'readingsDone'>;
+
 interface OpenExport {
   owner: string;
   patientId: string;
-  text: PatientBundleText;
+  text: ExportText;
   /** The part answered last, kept to answer again when the screen missed it (a dropped connection). */
   last: ExportChunk;
   lastUsed: number;
@@ -30,7 +33,7 @@ export class PendingExports {
   ) {}
 
   /** Writes part 0 for `owner` (a session id) and keeps the export open unless that was all. */
-  open(owner: string, patientId: string, text: PatientBundleText): { exportId: string; first: ExportChunk } {
+  open(owner: string, patientId: string, text: ExportText): { exportId: string; first: ExportChunk } {
     this.#dropIdle();
     for (const [exportId, open] of this.#exports) if (open.owner === owner) this.#exports.delete(exportId);
     const exportId = randomUUID();
@@ -61,7 +64,7 @@ export class PendingExports {
     return this.#exports.size;
   }
 
-  #part(text: PatientBundleText, index: number): ExportChunk {
+  #part(text: ExportText, index: number): ExportChunk {
     const part = text.next(this.partChars);
     return { index, text: part, done: text.done, readingsDone: text.readingsDone };
   }

@@ -24,6 +24,8 @@ export interface RecordsHandlerOptions {
   /** The station's current encounter, asked at every call: a kiosk visit may switch it. */
   encounter: () => Pick<CurrentEncounter, 'patientId' | 'namePatient'>;
   now?: () => number;
+  /** Shared with the visit summary's download (summary-handlers.ts), whose parts the same method reads. */
+  exports?: PendingExports;
 }
 
 /** A file name that says what the file is and nothing about whom: the id's first block and the date. */
@@ -35,7 +37,7 @@ export function exportFileName(patientId: string, at: number): string {
 export function createRecordsHandlers(options: RecordsHandlerOptions): RecordsHandlers {
   const { store, clinical, audit } = options;
   const now = options.now ?? Date.now;
-  const exports = new PendingExports(now);
+  const exports = options.exports ?? new PendingExports(now);
 
   const summary = (patient: PatientOverview, currentPatientId: string): PatientSummary => {
     const named = !isAnonymousPatient(patient);
