@@ -30,7 +30,11 @@ class FakePeer extends EventEmitter implements CallPeer {
   } as RTCPeerConnection & { signalingState: RTCSignalingState };
   readonly id = `p${FakePeer.created.length}`;
 
-  constructor(readonly initiator: boolean) {
+  constructor(
+    readonly initiator: boolean,
+    /** The configuration the call created the connection with. */
+    readonly config: RTCConfiguration = {},
+  ) {
     super();
     FakePeer.created.push(this);
     if (initiator) {
@@ -46,6 +50,8 @@ class FakePeer extends EventEmitter implements CallPeer {
 
   signal(data: SignalData): void {
     if (this._pc.signalingState === 'closed') return;
+    // As simple-peer: the other side's request for a new offer makes the initiator negotiate.
+    if (data.type === 'renegotiate' && this.initiator) return this.negotiate();
     if (data.type === 'offer' && !this.initiator) {
       this.partner = FakePeer.offers.get(offerSession(data.sdp)) ?? null;
       queueMicrotask(() => this.emit('signal', { type: 'answer', sdp: data.sdp } satisfies SignalData));
@@ -119,7 +125,7 @@ function join(server: ConsultServer, token: string, role: 'station' | 'clinician
     role,
     onRemoteStream: () => undefined,
     onStateChange: (state) => side.states.push(state.phase),
-    createPeer: (options) => new FakePeer(options.initiator === true),
+    createPeer: (options) => new FakePeer(options.initiator === true, options.config),
     WebSocket: RecordingWebSocket as unknown as typeof globalThis.WebSocket,
     timing: { recoveryDelayMs: () => 0, healthCheckMs: 20 },
   });
@@ -238,18 +244,20 @@ describe('consultation call', () => {
     station.call.admit();
     await vi.waitFor(() => expect([phase(station), phase(clinician)]).toEqual(['connected', 'connected']));
     const [stationPeer, clinicianPeer] = [FakePeer.created.find((p) => p.initiator)!, FakePeer.created.find((p) => !p.initiator)!];
-    const usernames = (peer: FakePeer) => peer.ice.configurations.map((c) => (c.iceServers?.[0] as RTCIceServer | undefined)?.username);
-    await vi.waitFor(() => expect([usernames(stationPeer).length, usernames(clinicianPeer).length]).toEqual([1, 1]), { timeout: 5_000 });
+    const usernameOf = (configuration: RTCConfiguration | undefined) => (configuration?.iceServers?.[0] as RTCIceServer | undefined)?.username ?? '';
+    const expiryOf = (configuration: RTCConfiguration | undefined) => Number(usernameOf(configuration).split(':')[0]);
+    const within = { timeout: 10_000 };
+    await vi.waitFor(() => expect(Math.min(stationPeer.ice.configurations.length, clinicianPeer.ice.configurations.length)).toBeGreaterThanOrEqual(1), within);
     for (const peer of [stationPeer, clinicianPeer]) {
-      // A credential that expires later than the first (its username starts with its expiry), the rest of the configuration kept.
-      expect(Number(usernames(peer)[0]!.split(':')[0])).toBeGreaterThan(Math.floor(Date.now() / 1000));
+      // A credential that expires later than the one the connection was made with (its username starts with its expiry), the rest of the configuration kept.
+      expect(expiryOf(peer.ice.configurations[0])).toBeGreaterThan(expiryOf(peer.config));
       expect(peer.ice.configurations[0]).toMatchObject({ bundlePolicy: 'max-bundle' });
     }
-    // The station restarts ICE for its own renewal and again when the clinician asks for a new offer after its.
-    await vi.waitFor(() => expect(stationPeer.ice.restarts).toBeGreaterThanOrEqual(2));
-    expect(clinicianPeer.ice).toMatchObject({ restarts: 0, negotiations: 1 });
-    // The station's new offers renegotiate the clinician's running peer (same SDP session) instead of replacing it.
-    await vi.waitFor(() => expect(stationPeer.ice.negotiations).toBeGreaterThanOrEqual(2));
+    // The station restarts ICE and makes a new offer for its own renewal, and again when the clinician asks after its own.
+    await vi.waitFor(() => expect(Math.min(stationPeer.ice.restarts, stationPeer.ice.negotiations)).toBeGreaterThanOrEqual(2), within);
+    // The clinician never restarts ICE itself: it asks the station, whose new offers renegotiate its running peer (same SDP session).
+    expect(clinicianPeer.ice.restarts).toBe(0);
+    expect(clinicianPeer.ice.negotiations).toBeGreaterThanOrEqual(1);
     expect(FakePeer.created).toHaveLength(2);
     expect([phase(station), phase(clinician)]).toEqual(['connected', 'connected']);
   });
