@@ -1,13 +1,16 @@
 /**
- * npm run bench:signalling [-- --visits N --messages M --no-redis --smoke]: N visits at once against the
- * consultation server (in memory, then two instances over a throwaway redis-server when it is
- * installed), each with a station and an auto-admitted clinician. Measures
+ * npm run bench:signalling [-- --visits N --messages M --no-redis --smoke]: N visits at once (2,500 by
+ * default: a health system's load, 5,000 sockets) against the consultation server (in memory, then
+ * two and four instances over a throwaway redis-server when it is installed, each visit's station
+ * and clinician on different instances), each with a station and an auto-admitted clinician. Measures
  *   join:  clinician socket opened → welcome received (token check, seat claim, welcome)
  *   relay: station sends a signal → clinician receives it (M per visit, sequential per visit)
  * and the same two figures against a bare ws echo server in the same run (open → first echo;
- * send → echo back), printing p50/p99 and the ratios. Clients share the process with the servers,
- * so both sides pay the same client cost.
+ * send → echo back), printing p50/p99 and the ratios, the machine load, and the process's RSS
+ * after each run. Clients share the process with the servers, so both sides pay the same client
+ * cost, and the RSS is servers and clients together.
  */
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -28,14 +31,16 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
-async function benchConsult(stationSide: ConsultServer, clinicianSide: ConsultServer, visits: number, messages: number): Promise<Figures> {
-  const created = await Promise.all(Array.from({ length: visits }, () => stationSide.createVisit({ autoAdmit: true })));
-  const stations = await Promise.all(created.map(async (visit) => (await SignalClient.join(stationSide.url, visit.stationToken)).client));
+/** Visit i's station joins instance i, its clinician the next one (round the list): with several instances every visit crosses them. */
+async function benchConsult(instances: readonly ConsultServer[], visits: number, messages: number): Promise<Figures> {
+  const at = (index: number) => instances[index % instances.length]!;
+  const created = await Promise.all(Array.from({ length: visits }, (_, index) => at(index).createVisit({ autoAdmit: true })));
+  const stations = await Promise.all(created.map(async (visit, index) => (await SignalClient.join(at(index).url, visit.stationToken)).client));
   const figures: Figures = { join: [], relay: [] };
   const clinicians = await Promise.all(
-    created.map(async (visit) => {
+    created.map(async (visit, index) => {
       const started = performance.now();
-      const { client } = await SignalClient.join(clinicianSide.url, visit.clinicianToken);
+      const { client } = await SignalClient.join(at(index + 1).url, visit.clinicianToken);
       figures.join.push(performance.now() - started);
       return client;
     }),
@@ -102,11 +107,12 @@ function report(label: string, figures: Figures, baseline: Figures): void {
   };
   console.log(row('join'));
   console.log(row('relay'));
+  console.log(`${label.padEnd(22)} rss   ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MB (servers and clients, one process)`);
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { visits: { type: 'string', default: smokeOr('200', '10') }, messages: { type: 'string', default: smokeOr('10', '2') }, 'no-redis': { type: 'boolean' }, smoke: { type: 'boolean' } },
+    options: { visits: { type: 'string', default: smokeOr('2500', '10') }, messages: { type: 'string', default: smokeOr('10', '2') }, 'no-redis': { type: 'boolean' }, smoke: { type: 'boolean' } },
   });
   const visits = Number(values.visits);
   const messages = Number(values.messages);
@@ -116,13 +122,13 @@ async function main(): Promise<void> {
   const consult = await createConsultServer({ limits: { burst: 10_000, messagesPerSecond: 10_000 } });
   // Warm-up rounds (JIT, sockets), not counted.
   await benchEcho(20, 2);
-  await benchConsult(consult, consult, 20, 2);
+  await benchConsult([consult], 20, 2);
 
   const baseline = await benchEcho(visits, messages);
-  const memory = await benchConsult(consult, consult, visits, messages);
+  const memory = await benchConsult([consult], visits, messages);
   await consult.close();
 
-  console.log(`Signalling benchmark: ${visits} concurrent visits, ${messages} signals each (Node ${process.version})`);
+  console.log(`Signalling benchmark: ${visits} concurrent visits, ${messages} signals each (Node ${process.version}, ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
   const p = (values: number[], q: number) => percentile(values, q).toFixed(2);
   console.log(`${'bare ws echo'.padEnd(22)} join  p50 ${p(baseline.join, 50).padStart(7)} ms  p99 ${p(baseline.join, 99).padStart(7)} ms`);
   console.log(`${'bare ws echo'.padEnd(22)} relay p50 ${p(baseline.relay, 50).padStart(7)} ms  p99 ${p(baseline.relay, 99).padStart(7)} ms`);
@@ -131,20 +137,21 @@ async function main(): Promise<void> {
   if (values['no-redis']) return;
   const availability = redisAvailability();
   if (!availability.available) {
-    console.log(`consult (2 × Redis)    not measured: ${availability.reason}`);
+    console.log(`consult (Redis)        not measured: ${availability.reason}`);
     return;
   }
-  let redis: TestRedis | undefined;
-  const instances: ConsultServer[] = [];
-  try {
-    redis = await startTestRedis();
-    for (let i = 0; i < 2; i++) instances.push(await createConsultServer({ redis: redis.url, limits: { burst: 10_000, messagesPerSecond: 10_000 } }));
-    const [a, b] = instances as [ConsultServer, ConsultServer];
-    await benchConsult(a, b, 20, 2);
-    report('consult (2 × Redis)', await benchConsult(a, b, visits, messages), baseline);
-  } finally {
-    await Promise.all(instances.map((server) => server.close()));
-    await redis?.stop();
+  for (const count of [2, 4]) {
+    let redis: TestRedis | undefined;
+    const instances: ConsultServer[] = [];
+    try {
+      redis = await startTestRedis();
+      for (let i = 0; i < count; i++) instances.push(await createConsultServer({ redis: redis.url, limits: { burst: 10_000, messagesPerSecond: 10_000 } }));
+      await benchConsult(instances, 20, 2);
+      report(`consult (${count} × Redis)`, await benchConsult(instances, visits, messages), baseline);
+    } finally {
+      await Promise.all(instances.map((server) => server.close()));
+      await redis?.stop();
+    }
   }
 }
 
