@@ -120,7 +120,7 @@ async function measure(scenario: Scenario): Promise<void> {
   const fhirServer = { ...DEFAULT_SETTINGS.fhirServer, baseUrl, auth: 'none' as const, maxEntries: scenario.maxEntries, volume: scenario.volume };
   const flushing = await loopDelay(async () => {
     const started = performance.now();
-    const sync = new SyncThread({ dataDir, keys, env: {}, fhirServer, patientIdentifierSystem: null, careSetting: 'station', outbox, log: (line) => console.warn(line) });
+    const sync = new SyncThread({ dataDir, keys, env: {}, fhirServer, patientIdentifierSystem: null, careSetting: 'station', locale: null, outbox, log: (line) => console.warn(line) });
     for (;;) {
       const status = sync.status();
       if (status.problem) throw new Error(status.problem);

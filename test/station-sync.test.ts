@@ -2,9 +2,9 @@
  * The station's background sync (src/node/sync/sync-thread.ts): with a FHIR server in the settings,
  * what the station records reaches the server from a worker thread, the status says how far it is,
  * a refused key is told to staff and waits (it is not a refusal of the records), and the thread
- * ends with the station.
+ * ends with the station. An ended visit's summary is built and sent from that thread.
  */
-import type { Observation } from '@medplum/fhirtypes';
+import type { DocumentReference, Observation } from '@medplum/fhirtypes';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,7 +43,7 @@ async function syncingStation(registeredDir?: string) {
   const { store } = station.records;
   const patient = store.createPatient({ givenName: 'Ada', familyName: 'Byron', birthDate: '1955-12-10', gender: 'female', identifier: null });
   for (let i = 0; i < READINGS; i += 1) store.recordReading(patient.id, null, { deviceId: 'ox', metric: 'spo2', unit: '%', value: 88 + (i % 10), deviceTime: null, receivedAt: Date.now() - (READINGS - i) * 60_000 });
-  return { station, server, logged };
+  return { station, server, logged, patient };
 }
 
 describe('station background sync', () => {
@@ -60,6 +60,21 @@ describe('station background sync', () => {
     await running.close();
     station = undefined;
     expect(logged.filter((line) => line.startsWith('sync'))).toEqual([]);
+  });
+
+  it("sends an ended visit's summary from its sync thread: one DocumentReference carrying the PDF", { timeout: 120_000 }, async () => {
+    const { station: running, server: fhir, patient } = await syncingStation();
+    const { store } = running.records;
+    const visit = store.startVisit(patient.id, 'nurse-1');
+    store.recordReading(patient.id, visit.id, { deviceId: 'ox', metric: 'spo2', unit: '%', value: 96, deviceTime: null, receivedAt: Date.now() - 90_000 });
+    store.endVisit(visit.id);
+    running.sync!.wake();
+    await expect.poll(async () => (await fhir.resources('DocumentReference')).length, { timeout: 60_000 }).toBe(1);
+    const [document] = (await fhir.resources('DocumentReference')) as DocumentReference[];
+    const pdf = Buffer.from(document!.content[0]!.attachment.data!, 'base64');
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(document!.content[0]!.attachment.size).toBe(pdf.length);
+    await expect.poll(() => running.sync!.status(), { timeout: 30_000 }).toMatchObject({ waiting: 0, inFlight: 0, parked: 0, problem: null });
   });
 
   it("tells staff the server refused the station's key and keeps the records waiting, not parked", { timeout: 120_000 }, async () => {

@@ -9,6 +9,8 @@
  *   reading, visit and NEWS2 row must belong to one of `records.patients`. `records.summaries`:
  *   per-minute summaries of continuous readings (./reading-summary.ts), one Observation each.
  *   `records.pleth`: pleth segments staff asked to send (./pleth-segment.ts), one Observation each.
+ *   `records.visitSummaries`: ended visits' summaries (./summary-reference.ts), one DocumentReference
+ *   each; the visit must be among `records.visits`, so its Encounter is an entry too.
  * - `options.patientIdentifierSystem`: the `records.patientIdentifierSystem` setting, or null.
  * - `options.softwareVersion`: the station's version, for its Device.
  * - `options.recordedAt`: ms since epoch, the batch's Provenance.recorded.
@@ -37,6 +39,7 @@ import { plethObservation } from './pleth-segment';
 import { observationKeys, ReadingObservations } from './reading-observations';
 import { summaryObservation, type MinuteSummary } from './reading-summary';
 import { StationIds } from './stable-ids';
+import { syncedSummaryReference, type SyncedSummary } from './summary-reference';
 
 export interface SyncRecords {
   patients: readonly PatientRecord[];
@@ -51,6 +54,8 @@ export interface SyncRecords {
    * measurements (RecordStore.news2InputReadings), to name the Observation each became.
    */
   news2: { charted: readonly StoredNews2Charted[]; scores: readonly StoredNews2Score[]; inputReadings: readonly StoredReading[] };
+  /** Ended visits' summaries built for this batch (the outbox's 'visit-summary' items). */
+  visitSummaries?: readonly SyncedSummary[];
 }
 
 export interface TransactionOptions {
@@ -89,6 +94,8 @@ export function transactionEntries(stationId: string, records: SyncRecords, opti
   records.visits.forEach((row) => ownPatient(row, 'visit'));
   records.news2.charted.forEach((row) => ownPatient(row, 'charted NEWS2 observation'));
   records.news2.scores.forEach((row) => ownPatient(row, 'NEWS2 score'));
+  const visitSummaries = records.visitSummaries ?? [];
+  visitSummaries.forEach((summary) => ownPatient(summary, 'visit summary'));
 
   // A patient chosen from the server's patients is that Patient: referenced, never created again.
   const serverPatients = new Map(records.patients.flatMap((patient) => (patient.serverPatient ? [[patient.id, patient.serverPatient.serverId] as const] : [])));
@@ -131,7 +138,8 @@ export function transactionEntries(stationId: string, records: SyncRecords, opti
     ...records.news2.scores.map((score) => news2ScoreObservation(score, links, inputs)),
   ];
   const encounters = records.visits.map((visit) => encounterResource(visit, ids, links.subject(visit.patientId)));
-  const clinical = [...encounters, ...readingResources, ...news2Resources] as Identified[];
+  const documents = visitSummaries.map((summary) => syncedSummaryReference(summary, links));
+  const clinical = [...encounters, ...readingResources, ...news2Resources, ...documents] as Identified[];
 
   const patientEntries = records.patients.filter((patient) => !serverPatients.has(patient.id)).map((patient) => {
     const resource = patientResource(patient, ids, options.patientIdentifierSystem);

@@ -443,6 +443,41 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 15,
+    description: "a visit's summary document queued for the FHIR server when the visit ends",
+    up(db) {
+      // Rebuilt as in version 11 to add the kind, keeping every row, its seq and state, and every
+      // index; 'visit-summary' joins outbox_once, so a visit's summary is queued at most once
+      // (RecordStore.endVisit inserts it OR IGNORE). Visits that ended before this version are not
+      // queued: their summary was never asked of the sync, and staff can still export it.
+      db.exec(`
+        CREATE TABLE outbox_v15 (
+          seq INTEGER PRIMARY KEY,
+          kind TEXT NOT NULL CHECK (kind IN ('patient', 'visit', 'reading', 'reading-summary', 'news2-charted', 'news2-score', 'pleth-segment', 'visit-summary')),
+          record_id TEXT NOT NULL,
+          patient_id TEXT NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+          group_key TEXT,
+          queued_at INTEGER NOT NULL,
+          state TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting', 'in-flight', 'sent', 'parked')),
+          attempts INTEGER NOT NULL DEFAULT 0,
+          next_attempt_at INTEGER NOT NULL DEFAULT 0,
+          lease_until INTEGER,
+          sent_at INTEGER,
+          outcome TEXT
+        ) STRICT;
+        INSERT INTO outbox_v15 SELECT seq, kind, record_id, patient_id, group_key, queued_at, state, attempts, next_attempt_at, lease_until, sent_at, outcome FROM outbox;
+        DROP TABLE outbox;
+        ALTER TABLE outbox_v15 RENAME TO outbox;
+        CREATE INDEX outbox_by_state ON outbox(state, seq);
+        CREATE INDEX outbox_by_patient ON outbox(patient_id);
+        CREATE INDEX outbox_by_group ON outbox(group_key) WHERE group_key IS NOT NULL;
+        CREATE UNIQUE INDEX outbox_once ON outbox(kind, record_id) WHERE kind IN ('reading', 'reading-summary', 'pleth-segment', 'visit-summary');
+        CREATE INDEX outbox_last_sent ON outbox(state, sent_at);
+        CREATE INDEX outbox_oldest_queued ON outbox(state, queued_at);
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -59,6 +59,9 @@ describe('outbox statements on the hot paths', () => {
       s.store.recordReading(patient.id, visit.id, { ...oximeter, receivedAt: s.clock.time + 1_000 });
       s.store.recordReading(patient.id, visit.id, { deviceId: 'cuff-1', metric: 'pulseRate', value: 72, unit: '/min', deviceTime: null, receivedAt: s.clock.time, source: 'blood-pressure-cuff' });
       s.store.plethVisits(patient.id);
+      // Ending a visit queues its summary at most once; reopening it withdraws one not yet sent.
+      s.store.endVisit(visit.id);
+      s.store.reopenVisit(visit.id);
       syncStatus(outbox, null);
       outbox.nextDueAt();
     });

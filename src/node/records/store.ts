@@ -17,15 +17,15 @@ import { isContinuous, minuteStartOf, MINUTE_MS, summaryDueAt, summaryRecordId, 
 import { decodeSamples, encodeSamples } from './waveform-blob';
 
 /** What an outbox row announces; the sync worker turns it into FHIR resources. */
-export const OUTBOX_KINDS = ['patient', 'visit', 'reading', 'reading-summary', 'news2-charted', 'news2-score', 'pleth-segment'] as const;
+export const OUTBOX_KINDS = ['patient', 'visit', 'reading', 'reading-summary', 'news2-charted', 'news2-score', 'pleth-segment', 'visit-summary'] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 /**
- * The predicate of the partial unique index outbox_once (migration 11). A lookup by kind and
+ * The predicate of the partial unique index outbox_once (migration 15). A lookup by kind and
  * record id must repeat it word for word: SQLite uses a partial index only for a query whose
  * WHERE contains the index's own condition, and otherwise reads the whole outbox, which only grows
  * (sent rows are kept). outbox-query-plans.test.ts checks every such lookup.
  */
-const queuedOnce = (kind = 'kind') => `${kind} IN ('reading', 'reading-summary', 'pleth-segment')`;
+const queuedOnce = (kind = 'kind') => `${kind} IN ('reading', 'reading-summary', 'pleth-segment', 'visit-summary')`;
 
 export class RecordInputError extends Error {
   override name = 'RecordInputError';
@@ -406,10 +406,16 @@ export class RecordStore {
   endVisit(visitId: string): void {
     const patientId = this.visitPatient(visitId);
     if (patientId === null) throw new RecordInputError('no such open visit');
-    this.#withOutbox('visit', visitId, patientId, () => {
-      const changed = this.db.prepare('UPDATE visits SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(this.now(), visitId).changes;
-      if (changed === 0) throw new RecordInputError('no such open visit');
-    });
+    this.db.transaction(() => {
+      this.#withOutbox('visit', visitId, patientId, () => {
+        const changed = this.db.prepare('UPDATE visits SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(this.now(), visitId).changes;
+        if (changed === 0) throw new RecordInputError('no such open visit');
+      });
+      // The summary document (src/node/summary/) is built by the sync worker when it sends it, from
+      // the records as they are then; the row only names the visit. Queued once per visit
+      // (outbox_once): a visit reopened and ended again after its summary was sent is not queued again.
+      this.db.prepare(`INSERT OR IGNORE INTO outbox (kind, record_id, patient_id, queued_at) VALUES ('visit-summary', ?, ?, ?)`).run(visitId, patientId, this.now());
+    })();
   }
 
   /** The visits of `ids` that exist (the sync worker loads what its outbox items announce). */
@@ -469,8 +475,12 @@ export class RecordStore {
 
   /** Opens an ended visit again (the same patient at a restarted station); an open one stays as it is. */
   reopenVisit(visitId: string): void {
-    const changed = this.db.prepare('UPDATE visits SET ended_at = NULL WHERE id = ?').run(visitId).changes;
-    if (changed === 0) throw new RecordInputError('no such visit');
+    this.db.transaction(() => {
+      const changed = this.db.prepare('UPDATE visits SET ended_at = NULL WHERE id = ?').run(visitId).changes;
+      if (changed === 0) throw new RecordInputError('no such visit');
+      // An open visit has no summary yet: one not yet taken for sending waits for the visit's next end, which queues it again.
+      this.db.prepare(`DELETE FROM outbox WHERE ${queuedOnce()} AND kind = 'visit-summary' AND record_id = ? AND state IN ('waiting', 'parked')`).run(visitId);
+    })();
   }
 
   visitPatient(visitId: string): string | null {

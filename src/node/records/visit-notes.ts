@@ -146,8 +146,7 @@ export class VisitNotes {
    * name and role and its signing time: what a visit summary documents (drafts are not part of it).
    */
   signedNotes(visitId: string): SignedVisitNote[] {
-    const rows = this.db.prepare("SELECT * FROM visit_notes WHERE visit_id = ? AND state = 'signed' ORDER BY signed_at, rowid").all(visitId) as Record<string, unknown>[];
-    return rows.map(noteFromRow) as SignedVisitNote[];
+    return signedVisitNotes(this.db, visitId);
   }
 
   /** The author's own note for the visit (draft or signed), or null before their first save. */
@@ -191,4 +190,10 @@ export class VisitNotes {
       })
       .immediate();
   }
+}
+
+/** VisitNotes.signedNotes for a reader that writes no notes (the sync worker building a visit's summary). */
+export function signedVisitNotes(db: RecordsDb, visitId: string): SignedVisitNote[] {
+  const rows = db.prepare("SELECT * FROM visit_notes WHERE visit_id = ? AND state = 'signed' ORDER BY signed_at, rowid").all(visitId) as Record<string, unknown>[];
+  return rows.map(noteFromRow) as SignedVisitNote[];
 }

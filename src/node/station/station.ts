@@ -367,6 +367,7 @@ async function startSync(options: StationOptions, fhirServer: StationSettings['f
     fhirServer,
     patientIdentifierSystem: options.fhir?.patientIdentifierSystem ?? null,
     careSetting: options.fhir?.careSetting ?? DEFAULT_FHIR_SETTINGS.careSetting,
+    locale: options.locale ?? null,
     outbox: new Outbox(records.store.db),
     log,
   });

@@ -17,6 +17,8 @@ export interface SyncSettings {
   fhirServer: StationSettings['fhirServer'];
   patientIdentifierSystem: string | null;
   careSetting: FhirSettings['careSetting'];
+  /** `display.locale`: the dates of a visit summary's PDF follow it (null: the runtime's). */
+  locale: string | null;
 }
 
 export interface OpenSyncOptions extends SyncSettings {
@@ -45,6 +47,7 @@ export async function openSync(options: OpenSyncOptions): Promise<OpenSync | nul
     patientIdentifierSystem: options.patientIdentifierSystem,
     careSetting: options.careSetting,
     softwareVersion: STATION_SOFTWARE_VERSION,
+    locale: options.locale ?? undefined,
     maxEntries: fhirServer.maxEntries,
     volume: fhirServer.volume,
     // Longer than a request may take, so a live claim is never taken over.

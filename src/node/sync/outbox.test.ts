@@ -43,6 +43,7 @@ describe('outbox rows are written with the records they announce', () => {
       `news2-charted:${chartedId}`,
       `news2-score:${scoreId}`,
       `visit:${visit.id}`,
+      `visit-summary:${visit.id}`,
     ]);
   });
 
@@ -90,6 +91,79 @@ describe('outbox rows are written with the records they announce', () => {
     store.recordReading(patient.id, null, SPO2);
     expect(store.erasePatient(patient.id)).toMatchObject({ outbox: 2, readings: 1 });
     expect(store.patientRowCounts(patient.id).outbox).toBe(0);
+  });
+});
+
+describe("a visit's summary in the outbox", () => {
+  const summaries = (db: Awaited<ReturnType<typeof open>>['db']) =>
+    db.prepare(`SELECT record_id AS visitId, state FROM outbox WHERE kind = 'visit-summary' ORDER BY seq`).all() as { visitId: string; state: string }[];
+
+  it('is queued when the visit ends, in the same transaction, and not while it is open', async () => {
+    const { db, store } = await open();
+    const patient = store.createPatient(PATIENT);
+    const visit = store.startVisit(patient.id, 'nurse-1');
+    store.recordReading(patient.id, visit.id, SPO2);
+    expect(summaries(db)).toEqual([]);
+    store.endVisit(visit.id);
+    expect(summaries(db)).toEqual([{ visitId: visit.id, state: 'waiting' }]);
+  });
+
+  it('leaves the visit open and queues nothing when queueing the summary fails', async () => {
+    const { db, store } = await open();
+    const patient = store.createPatient(PATIENT);
+    const visit = store.startVisit(patient.id, 'nurse-1');
+    db.exec(`CREATE TRIGGER refuse_summary BEFORE INSERT ON outbox WHEN NEW.kind = 'visit-summary' BEGIN SELECT RAISE(ABORT, 'outbox full'); END`);
+    expect(() => store.endVisit(visit.id)).toThrow(/outbox full/);
+    expect(store.visitsByIds([visit.id])[0]?.endedAt).toBeNull();
+    expect(announced(db)).toEqual([`patient:${patient.id}`, `visit:${visit.id}`]);
+  });
+
+  it('a visit reopened before its summary was sent has none waiting; ended again, it has one', async () => {
+    const { db, store } = await open();
+    const patient = store.createPatient(PATIENT);
+    const visit = store.startVisit(patient.id, 'nurse-1');
+    store.endVisit(visit.id);
+    store.reopenVisit(visit.id);
+    expect(summaries(db)).toEqual([]);
+    store.endVisit(visit.id);
+    expect(summaries(db)).toEqual([{ visitId: visit.id, state: 'waiting' }]);
+  });
+
+  it('a visit reopened and ended again after its summary was taken for sending keeps that one summary', async () => {
+    const { db, store, outbox } = await open();
+    const patient = store.createPatient(PATIENT);
+    const visit = store.startVisit(patient.id, 'nurse-1');
+    store.endVisit(visit.id);
+    const summary = outbox.claim(10, 60_000).filter((item) => item.kind === 'visit-summary');
+    expect(summary).toHaveLength(1);
+    outbox.markSent(summary);
+    store.reopenVisit(visit.id);
+    store.endVisit(visit.id);
+    expect(summaries(db)).toEqual([{ visitId: visit.id, state: 'sent' }]);
+  });
+
+  it("erasing the patient removes the visit's queued summary", async () => {
+    const { db, store } = await open();
+    const patient = store.createPatient(PATIENT);
+    store.endVisit(store.startVisit(patient.id, 'nurse-1').id);
+    expect(store.erasePatient(patient.id)).toMatchObject({ outbox: 4, visits: 1 });
+    expect(summaries(db)).toEqual([]);
+  });
+
+  it('migration 15 keeps every row, its number and state, and every index', async () => {
+    const before = await open(tempDataDir(), MIGRATIONS.slice(0, 14));
+    const patient = before.store.createPatient(PATIENT);
+    const visit = before.store.startVisit(patient.id, 'nurse-1');
+    before.db.prepare(`UPDATE visits SET ended_at = 5 WHERE id = ?`).run(visit.id);
+    before.outbox.markSent(before.outbox.claim(1, 60_000));
+    const rows = before.db.prepare('SELECT * FROM outbox ORDER BY seq').all();
+    const indexes = before.db.prepare(`SELECT name FROM sqlite_master WHERE tbl_name = 'outbox' AND type = 'index' ORDER BY name`).pluck().all();
+    before.db.close();
+    const after = await open(before.dataDir);
+    expect(after.db.prepare('SELECT * FROM outbox ORDER BY seq').all()).toEqual(rows);
+    expect(after.db.prepare(`SELECT name FROM sqlite_master WHERE tbl_name = 'outbox' AND type = 'index' ORDER BY name`).pluck().all()).toEqual(indexes);
+    // A visit that ended before the migration is not queued by it.
+    expect(summaries(after.db)).toEqual([]);
   });
 });
 

@@ -7,15 +7,7 @@
 import type { Encounter, Observation } from '@medplum/fhirtypes';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { indexFhirDefinitions, startFhirTestServer, type FhirTestServer } from '../../../test/fhir-server/fhir-test-server';
-import { openRecordsDatabase } from '../records/database';
-import { FileKeyProvider } from '../records/key-provider';
-import { RecordStore } from '../records/store';
-import { tempDataDir } from '../records/test-support';
-import { noAuthorization } from './access-token';
-import { FhirClient } from './fhir-client';
-import { createTransport } from './https-transport';
-import { Outbox } from './outbox';
-import { SyncPusher } from './push';
+import { engineSync } from './engine-test-support';
 
 beforeAll(indexFhirDefinitions, 120_000);
 
@@ -31,12 +23,7 @@ const samplesOf = (segment: number) => Array.from({ length: 600 }, (_, i) => (se
 describe("a visit's pleth sent on request", () => {
   it('arrives as one SampledData Observation per 10 s segment, only after the request, and once however often it is sent or asked for', { timeout: 120_000 }, async () => {
     server = await startFhirTestServer();
-    const client = new FhirClient({ baseUrl: server.baseUrl, authorization: noAuthorization, transport: createTransport() });
-    const dataDir = tempDataDir();
-    const db = await openRecordsDatabase({ dataDir, keyProvider: new FileKeyProvider(dataDir) });
-    const store = new RecordStore(db);
-    const outbox = new Outbox(db);
-    const patient = store.createPatient({ givenName: 'Ada', familyName: 'Byron', birthDate: '1955-12-10', gender: 'female', identifier: null });
+    const { db, store, patient, pushAll } = await engineSync(server);
     const visit = store.startVisit(patient.id, 'nurse-1');
     // Minutes ago, so the reading's minute summary is due: a minute's summary waits until the minute
     // has closed and its grace passed (a reading 60 s ago left it waiting one run in four).
@@ -45,21 +32,6 @@ describe("a visit's pleth sent on request", () => {
     for (let segment = 0; segment < SEGMENTS; segment += 1) {
       store.recordWaveform(patient.id, visit.id, { deviceId: 'ox-1', metric: 'pleth', rateHz: 60, startedAt: start + segment * 10_000, samples: samplesOf(segment), scale: { min: 0, max: 127 } });
     }
-    const pusher = new SyncPusher(store, outbox, client, {
-      stationId: '0123456789abcdef0123456789abcdef',
-      patientIdentifierSystem: null,
-      careSetting: 'station',
-      volume: 'all-readings',
-      softwareVersion: '0.0.0-test',
-      maxEntries: 50,
-      leaseMs: 60_000,
-      now: Date.now,
-      audit: () => undefined,
-    });
-    const pushAll = async () => {
-      while ((await pusher.push()).answer !== null);
-      expect(outbox.counts()).toMatchObject({ waiting: 0, inFlight: 0, parked: 0 });
-    };
     const pleth = async () => ((await server!.resources('Observation')) as Observation[]).filter((observation) => observation.code.coding?.some((coding) => coding.code === '150452'));
 
     await pushAll();

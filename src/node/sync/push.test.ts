@@ -158,4 +158,37 @@ describe('sync push', () => {
       expect(s.client.bundles.flatMap((bundle) => observationValues(bundle))).toEqual([96]);
     });
   }
+
+  it("parks an ended visit's summary whose visit was removed before it was sent, saying so", async () => {
+    const s = await station(0);
+    const visit = s.store.startVisit(s.patient.id, 'u-nurse');
+    s.store.endVisit(visit.id);
+    s.db.prepare('DELETE FROM visits WHERE id = ?').run(visit.id);
+    while ((await s.pusher.push()).answer !== null);
+    expect(s.outbox.parked().map((item) => [item.kind, item.recordId])).toEqual([
+      ['visit', visit.id],
+      ['visit', visit.id],
+      ['visit-summary', visit.id],
+    ]);
+    expect(s.outbox.parked()[2]!.outcome).toMatch(/removed \(retention or erasure\) before it could be sent/);
+    const documents = s.client.bundles.flatMap((bundle) => bundle.entry ?? []).filter((entry) => entry.resource?.resourceType === 'DocumentReference');
+    expect(documents).toEqual([]);
+  });
+
+  it('sends nothing of a summary whose visit was reopened after it was queued, and sends it once the visit has ended again', async () => {
+    const s = await station(0);
+    const visit = s.store.startVisit(s.patient.id, 'u-nurse');
+    s.store.endVisit(visit.id);
+    // Reopened behind the outbox's back (as if while the worker held the item): the visit is open when the summary is built.
+    s.db.prepare('UPDATE visits SET ended_at = NULL WHERE id = ?').run(visit.id);
+    const documentsSent = () => s.client.bundles.flatMap((bundle) => bundle.entry ?? []).filter((entry) => entry.resource?.resourceType === 'DocumentReference');
+    expect(await s.pusher.push()).toMatchObject({ answer: 200, parked: 0 });
+    expect(documentsSent()).toEqual([]);
+    expect(s.db.prepare(`SELECT state, attempts FROM outbox WHERE kind = 'visit-summary'`).get()).toEqual({ state: 'waiting', attempts: 1 });
+    s.store.endVisit(visit.id);
+    s.clock.advance(10 * 60_000);
+    while ((await s.pusher.push()).answer !== null);
+    expect(documentsSent()).toHaveLength(1);
+    expect(s.outbox.counts()).toMatchObject({ waiting: 0, inFlight: 0, parked: 0 });
+  });
 });

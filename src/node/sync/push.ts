@@ -16,12 +16,21 @@
  * physiological alarm are queued to go on their own; with 'all-readings' every reading of the
  * minute is queued on its own instead and the summary row is done. Queued readings are ordinary
  * outbox items (at most once each), so they travel in Bundles of maxEntries like any other.
+ *
+ * An ended visit's summary ('visit-summary', queued by RecordStore.endVisit) is built when it is
+ * claimed, from the records as they are then (../summary/summary-sync.ts), and goes as one
+ * DocumentReference carrying the PDF (../fhir/summary-reference.ts says why not the Composition's
+ * document Bundle). Its identifier names only the visit, so a resend (a retry, or a lease taken
+ * over) matches the one the server holds and creates nothing. A visit reopened while its summary
+ * was being taken waits with backoff until it ends again.
  */
 import type { Bundle, BundleEntry } from '@medplum/fhirtypes';
 import type { VisitSetting } from '../fhir/encounter';
+import type { SyncedSummary } from '../fhir/summary-reference';
 import { transactionEntries } from '../fhir/transaction-entries';
 import type { SyncVolume } from '../records/minute-summaries';
 import type { RecordStore } from '../records/store';
+import { buildSyncedSummary } from '../summary/summary-sync';
 import { AuthorizationError } from './access-token';
 import { retryDelayMs } from './backoff';
 import { loadBatchRecords } from './batch-records';
@@ -49,6 +58,8 @@ export interface PushOptions {
   leaseMs: number;
   now: () => number;
   random?: () => number;
+  /** The station's `display.locale`, for the dates of a visit summary's PDF; undefined: the runtime's. */
+  locale?: string;
   /** One line per server answer for the audit log: ids and counts only. */
   audit: (object: string) => void;
 }
@@ -79,16 +90,39 @@ export class SyncPusher {
 
   async push(signal?: AbortSignal): Promise<PushReport> {
     const report: PushReport = { sent: 0, retrying: 0, parked: 0, answer: null };
-    const claimed = this.#claim();
-    if (claimed.length === 0) return report;
-    const { items, gone } = this.#fit(claimed);
+    const claim = this.#claim();
+    if (claim.length === 0) return report;
+    const { claimed, summaries } = await this.#buildSummaries(claim);
+    const { items, gone } = this.#fit(claimed, summaries);
     if (gone.length > 0) {
       this.outbox.park(gone, JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found', diagnostics: NOT_SENT }] }));
       report.parked += gone.length;
       this.options.audit(JSON.stringify({ parked: gone.length, seq: seqRange(gone), reason: 'record removed' }));
     }
-    if (items.length > 0) await this.#send(items, report, signal);
+    if (items.length > 0) await this.#send(items, report, signal, summaries);
     return report;
+  }
+
+  /**
+   * The summaries of the claimed visit-summary items whose visit ended, by visit id. One whose
+   * visit is open again (reopened after the claim) is put back to wait, with backoff; one whose
+   * visit or patient is gone is left out, so loadBatchRecords reports it gone and push() parks it.
+   */
+  async #buildSummaries(claim: OutboxItem[]): Promise<{ claimed: OutboxItem[]; summaries: Map<string, SyncedSummary> }> {
+    const summaries = new Map<string, SyncedSummary>();
+    const open: OutboxItem[] = [];
+    const { stationId, careSetting, patientIdentifierSystem, softwareVersion, locale, now } = this.options;
+    for (const item of claim.filter((candidate) => candidate.kind === 'visit-summary')) {
+      const [visit] = this.store.visitsByIds([item.recordId]);
+      if (!visit || visit.patientId !== item.patientId || !this.store.getPatient(item.patientId)) continue;
+      if (visit.endedAt === null) {
+        open.push(item);
+        continue;
+      }
+      summaries.set(visit.id, await buildSyncedSummary(this.store, visit.id, now(), { stationId, careSetting, patientIdentifierSystem, softwareVersion, locale }));
+    }
+    for (const item of open) this.outbox.retryLater([item], retryDelayMs(item.attempts + 1, null, this.options.random));
+    return { claimed: claim.filter((item) => !open.includes(item)), summaries };
   }
 
   /**
@@ -127,12 +161,12 @@ export class SyncPusher {
   }
 
   /** Drops whole groups from the end of the claim (back to waiting) until its Bundle fits in maxEntries. */
-  #fit(claimed: OutboxItem[]): { items: OutboxItem[]; gone: OutboxItem[] } {
+  #fit(claimed: OutboxItem[], summaries: ReadonlyMap<string, SyncedSummary>): { items: OutboxItem[]; gone: OutboxItem[] } {
     let items = claimed;
     for (;;) {
-      const { gone } = loadBatchRecords(this.store, items, this.options.careSetting);
+      const { gone } = loadBatchRecords(this.store, items, this.options.careSetting, summaries);
       const goneSeqs = new Set(gone.map((item) => item.seq));
-      const excess = this.#entries(items).length - this.options.maxEntries;
+      const excess = this.#entries(items, summaries).length - this.options.maxEntries;
       if (excess <= 0 || items.length <= 1) return { items: items.filter((item) => !goneSeqs.has(item.seq)), gone };
       const { head, rest } = splitTail(items, Math.min(items.length - 1, excess));
       // A claim that is one group too big for a Bundle is sent whole rather than never.
@@ -142,15 +176,15 @@ export class SyncPusher {
     }
   }
 
-  #entries(items: readonly OutboxItem[]): BundleEntry[] {
-    const { records } = loadBatchRecords(this.store, items, this.options.careSetting);
+  #entries(items: readonly OutboxItem[], summaries: ReadonlyMap<string, SyncedSummary>): BundleEntry[] {
+    const { records } = loadBatchRecords(this.store, items, this.options.careSetting, summaries);
     if (records.patients.length === 0) return [];
     const { stationId, patientIdentifierSystem, softwareVersion, now } = this.options;
     return transactionEntries(stationId, records, { patientIdentifierSystem, softwareVersion, recordedAt: now() });
   }
 
-  async #send(items: OutboxItem[], report: PushReport, signal: AbortSignal | undefined): Promise<void> {
-    const entries = this.#entries(items);
+  async #send(items: OutboxItem[], report: PushReport, signal: AbortSignal | undefined, summaries: ReadonlyMap<string, SyncedSummary>): Promise<void> {
+    const entries = this.#entries(items, summaries);
     const answer = await this.#ask(entries, signal);
     report.answer = answer.kind === 'sent' ? 200 : answer.answer;
     this.options.audit(JSON.stringify({ items: items.length, entries: entries.length, seq: seqRange(items), answer: report.answer }));
@@ -171,8 +205,8 @@ export class SyncPusher {
       report.parked += items.length;
       return;
     }
-    await this.#send(head, report, signal);
-    await this.#send(rest, report, signal);
+    await this.#send(head, report, signal, summaries);
+    await this.#send(rest, report, signal, summaries);
   }
 
   async #ask(entries: BundleEntry[], signal: AbortSignal | undefined): Promise<Answer> {

@@ -25,7 +25,7 @@ const fixed = (key: Uint8Array): DataKeyProvider => ({ getDataKey: async () => B
 const keyProvider: StationKeyProvider = { ...fixed(data.keys.data), auditKeyProvider: () => fixed(data.keys.audit), syncKeyProvider: () => fixed(data.keys.sync) };
 const db = await openRecordsDatabase({ dataDir: data.dataDir, keyProvider });
 try {
-  const sync = await openSync({ db, dataDir: data.dataDir, keyProvider, env: data.env, fhirServer: data.fhirServer, patientIdentifierSystem: data.patientIdentifierSystem, careSetting: data.careSetting, actor: 'station' });
+  const sync = await openSync({ db, dataDir: data.dataDir, keyProvider, env: data.env, fhirServer: data.fhirServer, patientIdentifierSystem: data.patientIdentifierSystem, careSetting: data.careSetting, locale: data.locale, actor: 'station' });
   if (sync) {
     try {
       await pushUntilStopped({ ...sync, signal: stop.signal, now: Date.now, idlePollMs: data.idlePollMs, wakeUp, onReport: (report) => reply({ type: 'report', report }) });

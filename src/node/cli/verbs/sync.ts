@@ -70,6 +70,7 @@ async function send(db: RecordsDb, settings: StationSettings, ctx: VerbContext, 
     fhirServer: settings.fhirServer,
     patientIdentifierSystem: settings.records.patientIdentifierSystem,
     careSetting: settings.records.careSetting,
+    locale: settings.display.locale,
     actor: 'cli',
   });
   if (sync === null) return fail(ctx, 'no FHIR server is set (settings fhirServer.baseUrl)');

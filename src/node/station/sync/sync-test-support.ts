@@ -31,6 +31,7 @@ export function standInSyncThread(bench: AccessBench, baseUrl: string) {
     fhirServer: { ...DEFAULT_SETTINGS.fhirServer, baseUrl, auth: 'none' },
     patientIdentifierSystem: null,
     careSetting: 'station',
+    locale: null,
     outbox,
     log: () => undefined,
     start: () => worker as unknown as Worker,
