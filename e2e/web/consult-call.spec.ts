@@ -164,7 +164,8 @@ async function relayOnlyVisit(browser: Browser, setup: RelayOnlySetup, run: (pat
   try {
     consult = await startConsultServer(
       [
-        '--turn', `turn:127.0.0.1:${turn.port}?transport=udp`, '--turn-secret', turn.secret, '--relay-only', '--allow-origin', `http://127.0.0.1:${webPort}`,
+        // --turn-secret=…: a random base64url secret starting with "-" would otherwise read as an option (1 run in 64).
+        '--turn', `turn:127.0.0.1:${turn.port}?transport=udp`, `--turn-secret=${turn.secret}`, '--relay-only', '--allow-origin', `http://127.0.0.1:${webPort}`,
         ...(setup.turnTtlSeconds ? ['--turn-ttl', String(setup.turnTtlSeconds)] : []),
       ],
       { VITALBRIDGE_CONSULT_STATION_KEY: stationKey },
