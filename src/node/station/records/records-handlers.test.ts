@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MethodOutput, StationMethodName } from '../../../shared/contract';
+import type { StationMethodName } from '../../../shared/contract';
 import { EXPORT_CHUNK_CHARS } from '../../../shared/contract-records';
 import type { StationRole } from '../../../shared/roles';
 import { ClinicalRecords } from '../../records/clinical-records';
@@ -7,6 +7,7 @@ import type { ReadingInput } from '../../records/store';
 import { auditHead, openAccessBench, type AccessBench } from '../access/access-test-support';
 import type { ScreenAccess } from '../access/station-access';
 import { invokeContract, type ContractHandlers } from '../contract-session';
+import { callThroughGate } from '../contract-test-support';
 import { standInHandlers } from '../stand-in-handlers';
 import { CurrentEncounter } from '../persistence/encounter';
 import { createEncounterHistoryHandler } from './encounter-history';
@@ -57,11 +58,7 @@ async function signedIn(role: StationRole): Promise<ScreenAccess> {
 }
 
 /** Through the contract gate, as a screen's invoke arrives; throws unless the call succeeded. */
-async function call<M extends StationMethodName>(screen: ScreenAccess, method: M, input: unknown): Promise<MethodOutput<M>> {
-  const result = await invokeContract(handlers, screen, method, input);
-  if (!result.ok) throw new Error(`${method}: ${result.error.code}: ${result.error.message}`);
-  return result.output as MethodOutput<M>;
-}
+const call = <M extends StationMethodName>(screen: ScreenAccess, method: M, input: unknown) => callThroughGate(handlers, screen, method, input);
 const refusal = async (screen: ScreenAccess, method: StationMethodName, input: unknown) => {
   const result = await invokeContract(handlers, screen, method, input);
   return result.ok ? 'accepted' : result.error;

@@ -2,7 +2,7 @@
 process.env.TZ = 'UTC';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MethodOutput, StationMethodName } from '../../../shared/contract';
+import type { StationMethodName } from '../../../shared/contract';
 import { EXPORT_CHUNK_CHARS } from '../../../shared/contract-records';
 import type { StationRole } from '../../../shared/roles';
 import { ClinicalRecords } from '../../records/clinical-records';
@@ -10,6 +10,7 @@ import { recordKnownVisit, summarySources, type KnownVisit } from '../../summary
 import { auditHead, openAccessBench, type AccessBench } from '../access/access-test-support';
 import type { ScreenAccess } from '../access/station-access';
 import { invokeContract, type ContractHandlers } from '../contract-session';
+import { callThroughGate } from '../contract-test-support';
 import { standInHandlers } from '../stand-in-handlers';
 import { PendingExports } from './patient-exports';
 import { createRecordsHandlers } from './records-handlers';
@@ -49,11 +50,8 @@ async function signedIn(role: StationRole): Promise<ScreenAccess> {
   return screen;
 }
 
-async function call<M extends StationMethodName>(screen: ScreenAccess, method: M, input: unknown): Promise<MethodOutput<M>> {
-  const result = await invokeContract(handlers, screen, method, input);
-  if (!result.ok) throw new Error(`${method}: ${result.error.code}: ${result.error.message}`);
-  return result.output as MethodOutput<M>;
-}
+/** Through the contract gate, as a screen's invoke arrives; throws unless the call succeeded. */
+const call = <M extends StationMethodName>(screen: ScreenAccess, method: M, input: unknown) => callThroughGate(handlers, screen, method, input);
 
 /** The whole file, read part after part as the Records screen does. */
 async function download(screen: ScreenAccess, format: 'pdf' | 'fhir') {
