@@ -17,6 +17,29 @@ export interface Observation {
    * Absent for a value that stands alone (a streaming oximeter's).
    */
   measurement?: number;
+  /** Glucose only: how the meter says the sample was taken and marked. */
+  glucose?: GlucoseContext;
+}
+
+/** What a glucose meter records about a result besides its value (device-protocols.md section 4). */
+export interface GlucoseContext {
+  /** The meter's reference method for the result; null when the meter names none the station knows. */
+  specimen: 'whole-blood' | 'plasma' | 'capillary' | null;
+  /** The user's meal marker; null when the result carries none. */
+  meal: 'before-meal' | 'after-meal' | null;
+}
+
+/**
+ * A stored result the device itself marks as no patient value: a control-solution test, or a
+ * result beyond the measuring range (HI / LO, whose number is a placeholder). Replays and logs show
+ * it; it never becomes a reading.
+ */
+export interface ExcludedResult {
+  type: 'excluded-result';
+  metric: Metric;
+  reason: 'control-solution' | 'below-range' | 'above-range';
+  /** The device's own timestamp, as for stored observations. */
+  time: string | null;
 }
 
 export interface WaveformChunk {
@@ -59,4 +82,4 @@ export interface DeviceStatus {
 }
 
 /** Everything a driver may emit, in device order. */
-export type DriverOutput = Observation | WaveformChunk | DeviceStatus;
+export type DriverOutput = Observation | WaveformChunk | DeviceStatus | ExcludedResult;

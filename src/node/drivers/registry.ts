@@ -4,10 +4,11 @@
  */
 import type { DriverManifest } from './driver';
 import { cms50Manifest } from './cms50/manifest';
+import { contourNextManifest } from './contour-next/manifest';
 import { hidPosScaleManifest } from './hid-pos-scale/manifest';
 import { omronHem790itManifest } from './omron-hem790it/manifest';
 
-export const hardwareDrivers: readonly DriverManifest[] = [cms50Manifest, omronHem790itManifest, hidPosScaleManifest];
+export const hardwareDrivers: readonly DriverManifest[] = [cms50Manifest, omronHem790itManifest, hidPosScaleManifest, contourNextManifest];
 
 export function findDriver(id: string): DriverManifest | undefined {
   return hardwareDrivers.find((manifest) => manifest.id === id);

@@ -472,6 +472,8 @@ export class PeripheralHub extends TypedEmitter<HubEvents> {
       this.refreshSessionState(device);
       return;
     }
+    // A control-solution or out-of-range result the device marked as no patient value.
+    if (output.type === 'excluded-result') return;
     if (session.activity === undefined) {
       session.activity = 'streaming';
       this.refreshSessionState(device);
@@ -584,6 +586,8 @@ export function outputProblem(output: DriverOutput): string | undefined {
       return waveformProblem(output);
     case 'status':
       return (SIGNAL_CONDITIONS as readonly string[]).includes(output.condition) ? undefined : `unknown condition ${String(output.condition)}`;
+    case 'excluded-result':
+      return undefined;
     default:
       return `unknown output type ${String((output as { type?: unknown }).type)}`;
   }
