@@ -1,8 +1,8 @@
 /**
  * The host side of one Contour download over HID (device-protocols.md section 4, "Session"): a
  * driver that accepts both published styles. Send EOT once; answer every ENQ and every good frame
- * with ACK and every damaged or out-of-sequence frame with NAK; stop at the meter's EOT after the
- * terminator record. A transfer that ends without its terminator is discarded whole.
+ * with ACK and every damaged or out-of-sequence frame with NAK; stop once the terminator record is
+ * acknowledged. A transfer that ends without its terminator is discarded whole.
  */
 import type { DeviceIo } from '../driver';
 import { ACK, EOT, ETB, ETX, CR, LF, NAK, tokenizeMessage } from './astm-frames';
@@ -45,19 +45,14 @@ export async function downloadRecords(io: DeviceIo, signal: AbortSignal, policy:
   let consecutiveNaks = 0;
   for (;;) {
     const message = await readMessage(io, signal, policy.messageTimeoutMs);
-    if (message === null) {
-      // The meter's closing EOT may be lost; the terminator already made the transfer complete.
-      if (terminated) return records;
-      throw new ContourProtocolError('the meter stopped answering');
-    }
+    if (message === null) throw new ContourProtocolError('the meter stopped answering');
     let reply: typeof ACK | typeof NAK | null = null;
     for (const token of tokenizeMessage(message)) {
       if (token.kind === 'bad-frame') {
         reply = NAK;
       } else if (token.kind === 'control') {
+        // The meter opens with EOT; once records have come, an EOT before the terminator is an abort.
         if (token.code === 'EOT') {
-          if (terminated) return records;
-          // The meter opens with EOT; once records have come, an EOT before the terminator is an abort.
           if (records.length > 0) throw new ContourProtocolError('the meter ended the transfer before its terminator record');
         } else if (token.code === 'ENQ') {
           reply ??= ACK;
@@ -81,6 +76,9 @@ export async function downloadRecords(io: DeviceIo, signal: AbortSignal, policy:
     if (reply === NAK && ++consecutiveNaks >= MAX_CONSECUTIVE_NAKS) throw new ContourProtocolError(`${MAX_CONSECUTIVE_NAKS} damaged frames in a row`);
     if (reply === ACK) consecutiveNaks = 0;
     if (reply !== null) await send(reply);
+    // The terminator, acknowledged, completes the transfer; the meter's closing EOT carries nothing
+    // more, so losing it (or the meter being unplugged first) costs nothing.
+    if (terminated && reply === ACK) return records;
   }
 }
 
