@@ -110,6 +110,7 @@ describe('parseResult', () => {
     ['R|1|^^^Glucose|93|mg/dL^P||||201502301150', 'result without a valid test time'],
     ['R|1|^^^Glucose|93|mg/dL^P', 'result without a valid test time'],
     ['O|1', 'not a result record'],
+    ['R', 'result without a sequence number'],
   ])('ignores %s: %s', (text, reason) => {
     expect(parseResult(text, h, false)).toEqual({ kind: 'ignored', reason });
   });
@@ -125,6 +126,12 @@ describe('isoTime', () => {
     expect(isoTime('20231231235959')).toBe('2023-12-31T23:59:59');
     expect(isoTime('005012312359')).toBeNull();
     expect(isoTime('2023123123')).toBeNull();
+    expect(isoTime('000012312359')).toBeNull();
+    expect(isoTime('x202312311200')).toBeNull();
+    expect(isoTime('202312311200x')).toBeNull();
+    expect(isoTime('2023123112001')).toBeNull();
+    expect(isoTime('202313011200')).toBeNull();
+    expect(isoTime('202312320000')).toBeNull();
   });
 });
 

@@ -108,7 +108,7 @@ export function parseResult(text: string, header: MeterHeader, underControlOrder
   const valueText = fields[3] ?? '';
   if (!(unitText === 'mg/dL' ? /^\d{1,4}$/ : /^\d{1,2}(\.\d{1,2})?$/).test(valueText)) return { kind: 'ignored', reason: 'result value is not a number in its unit' };
   const timeIndex = fields.findLastIndex((field, index) => index > 4 && field !== '');
-  const time = timeIndex < 0 ? null : isoTime(fields[timeIndex] ?? '');
+  const time = timeIndex < 0 ? null : isoTime(fields[timeIndex]!);
   if (time === null) return { kind: 'ignored', reason: 'result without a valid test time' };
   const markers = new Set(fields.slice(5, timeIndex).flatMap((field) => field.split(new RegExp(`[/${escapeClass(delimiters.repeat)}]`))));
 
@@ -144,15 +144,12 @@ export function decodeTransfer(records: readonly string[]): Transfer {
 
 /** YYYYMMDDhhmm or YYYYMMDDhhmmss as ISO 8601 without zone, or null when it is no calendar time. */
 export function isoTime(text: string): string | null {
-  const match = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?$/.exec(text);
-  if (match === null) return null;
-  const [year, month, day, hour, minute] = match.slice(1, 6).map(Number) as [number, number, number, number, number];
-  const second = match[6] === undefined ? null : Number(match[6]);
-  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second ?? 0));
-  // Date.UTC rolls 30 February over into March: only a time that survives unchanged is one.
-  const exact = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && date.getUTCHours() === hour && date.getUTCMinutes() === minute;
-  if (!exact || (second !== null && second > 59)) return null;
-  return date.toISOString().slice(0, second === null ? 16 : 19);
+  if (!/^\d{12}(\d{2})?$/.test(text)) return null;
+  const [year, month, day, hour, minute, second] = [0, 4, 6, 8, 10, 12].map((at) => Number(text.slice(at, at === 0 ? 4 : at + 2))) as [number, number, number, number, number, number];
+  const iso = new Date(Date.UTC(year, month - 1, day, hour, minute, second)).toISOString().slice(0, text.length === 12 ? 16 : 19);
+  // Date.UTC rolls an impossible time over (30 February becomes 2 March, years 0-99 the 1900s):
+  // the text is a time only if it survives unchanged.
+  return iso.replace(/\D/g, '') === text ? iso : null;
 }
 
 function escapeClass(character: string): string {
