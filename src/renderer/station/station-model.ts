@@ -6,13 +6,10 @@
 import type { DeviceInfo, FrameBatch, Snapshot, StationReading } from '../../shared/contract';
 import type { SignalCondition } from '../../shared/readings';
 import { METRIC_DEFINITIONS, METRICS, type Metric } from '../../shared/vitals';
+import { measuredAtOf } from '../../shared/measured-at';
 import { measurableMetrics, TileLayout, type TileSlot } from './tile-visibility';
 
-/** Station time the value was measured: the device's own time for stored readings, if earlier than its arrival. */
-export function measuredAtOf(reading: StationReading): number {
-  const deviceTime = reading.deviceTime === null ? null : parseDeviceTime(reading.deviceTime);
-  return deviceTime === null ? reading.receivedAt : Math.min(deviceTime, reading.receivedAt);
-}
+export { measuredAtOf, parseDeviceTime } from '../../shared/measured-at';
 
 export type TileState = 'live' | 'stale' | 'invalid' | 'absent';
 
@@ -58,16 +55,6 @@ export const MAX_HISTORY_PER_METRIC = 3_600;
 
 export function conditionWords(condition: SignalCondition): string {
   return CONDITION_WORDS[condition];
-}
-
-/**
- * Parses a device timestamp (ISO 8601, zone-less ones being the device's local time) to epoch ms,
- * or null when it is not a usable date.
- */
-export function parseDeviceTime(text: string): number | null {
-  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(text)) return null;
-  const millis = Date.parse(text.replace(' ', 'T'));
-  return Number.isFinite(millis) ? millis : null;
 }
 
 /** Reason a reading can never be shown as a valid value, or null when it is plausible. */

@@ -707,16 +707,16 @@ describe('what sounds and in what order', () => {
     let state = applyDevices(createAlarmEngine(T0), [device('oximeter'), device('cuff')], T0);
     state = stream(state, T0, T0 + 6 * S, 97, 130);
     state = applyReading(state, reading('systolic', 80, T0 + 7 * S, 'cuff', 'mm[Hg]'));
-    state = applyReading(state, reading('glucose', 60, T0 + 8 * S, 'cuff', 'mg/dL'));
-    expect(shown(state).map((a) => a.alarm.key)).toEqual(['physiological:pulseRate:high', 'physiological:systolic:low', 'physiological:glucose:low']);
+    state = applyReading(state, reading('diastolic', 30, T0 + 8 * S, 'cuff', 'mm[Hg]'));
+    expect(shown(state).map((a) => a.alarm.key)).toEqual(['physiological:pulseRate:high', 'physiological:systolic:low', 'physiological:diastolic:low']);
   });
 
   it('lists an alarm raised from a reading that arrived late before a newer one of the same priority', () => {
     let state = applyDevices(createAlarmEngine(T0), [device('cuff')], T0);
     state = applyReading(state, reading('systolic', 80, T0 + 10 * S, 'cuff', 'mm[Hg]'));
-    state = applyReading(state, reading('glucose', 60, T0 + 5 * S, 'cuff', 'mg/dL'));
+    state = applyReading(state, reading('diastolic', 30, T0 + 5 * S, 'cuff', 'mm[Hg]'));
     expect(shown(state).map((a) => [a.alarm.key, a.alarm.raisedAt])).toEqual([
-      ['physiological:glucose:low', T0 + 5 * S],
+      ['physiological:diastolic:low', T0 + 5 * S],
       ['physiological:systolic:low', T0 + 10 * S],
     ]);
   });
@@ -735,5 +735,35 @@ describe('what sounds and in what order', () => {
 
   it('says how long a pause may last when it refuses one', () => {
     expect(pauseAudio(withOximeter(), nurse, T0, 301 * S)).toMatchObject({ ok: false, error: 'audio pause must last more than 0 and at most 300 s' });
+  });
+});
+
+describe('glucose from a meter download (stored readings carry the meter clock)', () => {
+  /** A zone-less device time (the meter's local wall clock) for station time `at`. */
+  const meterClock = (at: number): string => {
+    const d = new Date(at);
+    const two = (n: number) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}`;
+  };
+  const stored = (value: number, measuredAt: number, receivedAt: number): StationReading =>
+    stationReading({ source: 'glucometer', deviceId: 'meter', metric: 'glucose', value, unit: 'mg/dL', deviceTime: meterClock(measuredAt), receivedAt, seq: seq++ });
+  const MINUTE = 60 * S;
+  const withMeter = () => applyDevices(createAlarmEngine(T0), [device('meter')], T0);
+
+  it('a hypoglycaemia (ADA level 1, < 70 mg/dL) measured just now raises a high-priority alarm', () => {
+    const state = applyReading(withMeter(), stored(60, T0 + 10 * MINUTE, T0 + 10 * MINUTE + 5 * S));
+    expect(only(state).alarm).toMatchObject({ key: 'physiological:glucose:low', priority: 'high' });
+  });
+
+  it('an old stored result is not a current condition: a hypoglycaemia measured two hours before the download raises nothing', () => {
+    const state = applyReading(withMeter(), stored(50, T0, T0 + 120 * MINUTE));
+    expect(shown(state)).toEqual([]);
+  });
+
+  it('an older stored result arriving later does not replace a newer value', () => {
+    let state = applyReading(withMeter(), stored(60, T0 + 100 * MINUTE, T0 + 101 * MINUTE));
+    expect(only(state).alarm.key).toBe('physiological:glucose:low');
+    state = applyReading(state, stored(110, T0 + 90 * MINUTE, T0 + 101 * MINUTE + S));
+    expect(only(state).alarm.key).toBe('physiological:glucose:low');
   });
 });

@@ -10,6 +10,7 @@
  */
 import type { DeviceInfo, StationReading } from '../contract';
 import type { SignalCondition } from '../readings';
+import { measuredAtOf } from '../measured-at';
 import type { Metric, UcumUnit } from '../vitals';
 import { METRIC_DEFINITIONS } from '../vitals';
 import { actorMay, roleWithArticle, type Actor } from './actor';
@@ -146,7 +147,8 @@ interface TrackedDevice {
 interface LatestValue {
   value: number;
   deviceId: string;
-  receivedAt: number;
+  /** When it was measured (measured-at.ts): a downloaded result is as old as the device clock says. */
+  measuredAt: number;
 }
 
 export interface AudioPause {
@@ -226,7 +228,7 @@ function physiologicalConditions(state: AlarmEngineState, now: number): Conditio
     const definition = METRIC_DEFINITIONS[metric];
     // A stale value or one from a device that lost the patient cannot show a condition is present.
     const device = state.devices[latest.deviceId];
-    if (now - latest.receivedAt > definition.staleAfterMs || !device || !isDeviceTrusted(device)) continue;
+    if (now - latest.measuredAt > definition.staleAfterMs || !device || !isDeviceTrusted(device)) continue;
     const limits = state.limits[metric];
     const rule = METRIC_ALARM_RULES[metric];
     const side: LimitSide | null =
@@ -462,8 +464,10 @@ export function applyReading(state: AlarmEngineState, reading: StationReading): 
   device.lastReadingAt[reading.metric] = at;
   const canonical = toCanonicalUnit(reading.metric, reading.value, reading.unit);
   // An implausible value is a decoding fault: it must neither raise nor clear a physiological alarm.
-  if (canonical.ok && isAlarmMetric(reading.metric)) {
-    next.latest[reading.metric] = { value: canonical.value, deviceId: reading.deviceId, receivedAt: at };
+  // A download delivers older results after newer ones may have arrived: only a newer one replaces.
+  const measuredAt = measuredAtOf(reading);
+  if (canonical.ok && isAlarmMetric(reading.metric) && !(measuredAt < (next.latest[reading.metric]?.measuredAt ?? -Infinity))) {
+    next.latest[reading.metric] = { value: canonical.value, deviceId: reading.deviceId, measuredAt };
   }
   reconcile(next, at);
   return next;

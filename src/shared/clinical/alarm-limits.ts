@@ -87,8 +87,12 @@ export const METRIC_ALARM_RULES: Record<AlarmMetric, MetricAlarmRule> = {
     high: { default: 39, min: 37.5, max: 41, priority: 'low' },
     conditionDelayMs: 0,
   },
+  // ADA Standards of Care, section 6 "Glycemic Targets", classification of hypoglycemia: level 1
+  // < 70 mg/dL (3.9 mmol/L), level 2 (clinically significant) < 54 mg/dL (3.0 mmol/L). Hypoglycaemia
+  // needs treatment now, hence high priority; the limit cannot be set below level 2.
+  // Hyperglycaemia is not an emergency within minutes: low priority.
   glucose: {
-    low: { default: 70, min: 50, max: 100, priority: 'medium' },
+    low: { default: 70, min: 54, max: 100, priority: 'high' },
     high: { default: 250, min: 140, max: 400, priority: 'low' },
     conditionDelayMs: 0,
   },
