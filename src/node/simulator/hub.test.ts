@@ -25,13 +25,14 @@ describe('simulated devices in the PeripheralHub', () => {
     return { clock, simulator, hub, readings, logged, state };
   }
 
-  it('lists all four simulated devices with their drivers and streams oximeter readings', async () => {
+  it('lists all five simulated devices with their drivers and streams oximeter readings', async () => {
     const { clock, hub, readings, logged, state } = await station();
     expect(hub.devices().map((d) => [d.id, d.driverId, d.transport, d.canRequestMeasurement])).toEqual([
       [OXIMETER, 'sim-oximeter', 'simulated', false],
       [CUFF, 'sim-bp-cuff', 'simulated', true],
       ['simulated:sim-thermometer', 'sim-thermometer', 'simulated', true],
       ['simulated:sim-scale', 'sim-scale', 'simulated', true],
+      ['simulated:sim-glucose', 'sim-glucose', 'simulated', true],
     ]);
     await clock.advance(5_000);
     expect(state(OXIMETER)).toBe('streaming');

@@ -39,6 +39,14 @@ const MANIFESTS: { [Id in SimulatedDeviceId]: SimulatedManifest & { id: Id } } =
     metrics: ['bodyWeight'],
     canRequestMeasurement: true,
   },
+  'sim-glucose': {
+    ...common,
+    id: 'sim-glucose',
+    source: 'glucometer',
+    name: 'Simulated glucose meter',
+    metrics: ['glucose'],
+    canRequestMeasurement: true,
+  },
 };
 
 /** Driver manifests for the simulated peripherals, for the hub's driver list next to the hardware ones. */

@@ -5,7 +5,7 @@
 import type { Metric } from '../../shared/vitals';
 import { logText } from '../../shared/log-text';
 
-export const SIMULATED_DEVICE_IDS = ['sim-oximeter', 'sim-bp-cuff', 'sim-thermometer', 'sim-scale'] as const;
+export const SIMULATED_DEVICE_IDS = ['sim-oximeter', 'sim-bp-cuff', 'sim-thermometer', 'sim-scale', 'sim-glucose'] as const;
 export type SimulatedDeviceId = (typeof SIMULATED_DEVICE_IDS)[number];
 
 export function isSimulatedDeviceId(id: unknown): id is SimulatedDeviceId {
@@ -22,6 +22,7 @@ export const PATIENT_VITALS = [
   'diastolic',
   'bodyTemperature',
   'bodyWeight',
+  'glucose',
 ] as const satisfies readonly Metric[];
 export type PatientVital = (typeof PATIENT_VITALS)[number];
 export type PatientVitals = Record<PatientVital, number>;
@@ -36,6 +37,8 @@ export const BASELINE_VITALS: PatientVitals = {
   diastolic: 78,
   bodyTemperature: 36.8,
   bodyWeight: 72.5,
+  // mg/dL; a fasting value inside the ADA target range (80-130 mg/dL before meals).
+  glucose: 104,
 };
 
 /** [ms since the scenario started, target value]; linear in between, held after the last. */

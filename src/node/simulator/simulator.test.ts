@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DeviceClosedError } from '../drivers/driver';
 import { METRIC_DEFINITIONS } from '../../shared/vitals';
 import { ManualClock } from './clock';
+import { GLUCOSE_DOWNLOAD_MS, meterClock } from './glucose-meter';
 import { OXIMETER_SEARCH_MS } from './oximeter';
 import { PLETH_MAX, PLETH_RATE_HZ } from './pleth';
 import type { ScenarioName } from './scenarios';
@@ -143,6 +144,31 @@ describe('clinical scenarios through the simulated devices', () => {
     expect(Math.abs(weight!.value.value - 72.5)).toBeLessThanOrEqual(0.1);
   });
 
+  it('the glucose meter downloads stored results stamped with its clock: the day so far, then only what is new', async () => {
+    const { clock, simulator } = simulate('normal');
+    const meter = await startDevice(simulator, 'sim-glucose');
+    await clock.advance(10 * SECOND);
+    expect(observations(meter.outputs)).toEqual([]);
+    const downloadedAt = clock.now() + GLUCOSE_DOWNLOAD_MS;
+    meter.driver.requestMeasurement?.();
+    await clock.advance(GLUCOSE_DOWNLOAD_MS + SECOND);
+    const first = observations(meter.outputs).map((r) => r.value);
+    expect(first.map((o) => [o.time, o.glucose?.meal, o.unit, o.measurement])).toEqual([
+      [meterClock(downloadedAt - 180 * 60 * SECOND), 'before-meal', 'mg/dL', 0],
+      [meterClock(downloadedAt - 60 * 60 * SECOND), 'after-meal', 'mg/dL', 1],
+      [meterClock(downloadedAt - 60 * SECOND), null, 'mg/dL', 2],
+    ]);
+    // Around the patient's 104 mg/dL: within the noise before a meal and now, raised after one.
+    expect(Math.abs(first[2]!.value - 104)).toBeLessThanOrEqual(4);
+    expect(first[1]!.value).toBeGreaterThan(first[2]!.value + 30);
+    await clock.advance(5 * 60 * SECOND);
+    const secondAt = clock.now() + GLUCOSE_DOWNLOAD_MS;
+    meter.driver.requestMeasurement?.();
+    await clock.advance(GLUCOSE_DOWNLOAD_MS + SECOND);
+    const second = observations(meter.outputs).map((r) => r.value).slice(3);
+    expect(second.map((o) => [o.time, o.measurement])).toEqual([[meterClock(secondAt - 60 * SECOND), 3]]);
+  });
+
   it('probe-off: reports probe-off and sends no numbers or pleth until the probe is back and the pulse found', async () => {
     const { clock, simulator } = simulate('probe-off');
     const oximeter = await startDevice(simulator, 'sim-oximeter');
@@ -173,7 +199,7 @@ describe('clinical scenarios through the simulated devices', () => {
     expect(await listed()).toContain('sim-oximeter');
     await clock.advance(1);
     expect(changes).toEqual([10 * SECOND]);
-    expect(await listed()).toEqual(['sim-bp-cuff', 'sim-thermometer', 'sim-scale']);
+    expect(await listed()).toEqual(['sim-bp-cuff', 'sim-thermometer', 'sim-scale', 'sim-glucose']);
     await expect(oximeter.ended).resolves.toBeInstanceOf(DeviceClosedError);
     const lastReading = observations(oximeter.outputs).at(-1)!;
     expect(lastReading.at).toBeLessThanOrEqual(10 * SECOND);
@@ -243,8 +269,9 @@ describe('SimulatedSource', () => {
       ['simulated', 'sim-bp-cuff'],
       ['simulated', 'sim-thermometer'],
       ['simulated', 'sim-scale'],
+      ['simulated', 'sim-glucose'],
     ]);
-    expect(new Set(candidates.map((c) => c.key)).size).toBe(4);
+    expect(new Set(candidates.map((c) => c.key)).size).toBe(5);
     expect(simulator.manifests.every((m) => m.transport === 'simulated')).toBe(true);
   });
 

@@ -6,6 +6,7 @@
 import { DeviceClosedError, type DeviceIo, type DriverManifest } from '../drivers/driver';
 import type { DeviceCandidate, DeviceSource } from '../hub/source';
 import type { Clock } from './clock';
+import { glucoseMeter } from './glucose-meter';
 import { simulatedManifest } from './manifests';
 import { hashString } from './noise';
 import { oximeterFirmware } from './oximeter';
@@ -20,6 +21,7 @@ const FIRMWARE: Record<SimulatedDeviceId, Firmware> = {
   'sim-bp-cuff': bloodPressureCuff,
   'sim-thermometer': thermometer,
   'sim-scale': scale,
+  'sim-glucose': glucoseMeter,
 };
 
 export interface SimulatedSourceOptions {

@@ -13,7 +13,17 @@ import type { DeviceActivity } from '../drivers/driver';
 const finite = z.number().finite();
 
 const DeviceMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('observation'), metric: z.enum(METRICS), value: finite, unit: z.enum(UCUM_UNITS), time: z.string().max(40).nullable(), measurement: z.number().int().nonnegative().optional() }).strict(),
+  z
+    .object({
+      type: z.literal('observation'),
+      metric: z.enum(METRICS),
+      value: finite,
+      unit: z.enum(UCUM_UNITS),
+      time: z.string().max(40).nullable(),
+      measurement: z.number().int().nonnegative().optional(),
+      glucose: z.object({ specimen: z.enum(['whole-blood', 'plasma', 'capillary']).nullable(), meal: z.enum(['before-meal', 'after-meal']).nullable() }).strict().optional(),
+    })
+    .strict(),
   z.object({ type: z.literal('waveform'), metric: z.enum(['pleth', 'ecg']), rateHz: finite.positive().max(10_000), samples: z.array(finite).min(1).max(10_000), scale: RawScaleSchema.optional() }).strict(),
   z.object({ type: z.literal('status'), condition: z.enum(SIGNAL_CONDITIONS), detail: z.string().max(500).optional() }).strict(),
   z.object({ type: z.literal('activity'), activity: z.enum(['streaming', 'measuring', 'idle']) }).strict(),
