@@ -1,0 +1,52 @@
+/**
+ * Web mode with the simulated glucose meter (sim-glucose): a download started from the device
+ * panel fills the glucose tile with the newest stored result, labelled with the meter's clock
+ * (a stored value, never shown as a live one), and the history table and trend list the day's
+ * downloaded results at their meter-clock times.
+ * Screenshots at 1024x768, 1366x768 and 1920x1080; no serious or critical axe finding.
+ */
+import { expect, screenshotsAt, test, tile, tileValue, useWebStation } from './fixtures';
+
+const station = useWebStation();
+
+const SIZES = [
+  ['1024x768', { width: 1024, height: 768 }],
+  ['1366x768', { width: 1366, height: 768 }],
+  ['1920x1080', { width: 1920, height: 1080 }],
+] as const;
+
+test('a meter download fills the glucose tile with the meter-clock time and the history with the stored results', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.setViewportSize(SIZES[0][1]);
+  await page.goto(station.url);
+  await station.signIn(page);
+  // The meter measures glucose, so its tile waits for a download.
+  await expect(tile(page, 'glucose')).toHaveAttribute('data-state', 'absent', { timeout: 20_000 });
+  const meter = page.locator('[data-device-id]').filter({ hasText: /glucose meter/i });
+  await meter.locator('[data-action="request-measurement"]').click();
+
+  await expect(tile(page, 'glucose')).toHaveAttribute('data-state', 'live', { timeout: 60_000 });
+  // The tile shows the meter's own unit; the simulated patient is near 104 mg/dL.
+  await expect(tile(page, 'glucose').locator('[data-role="unit"]')).toHaveText('mg/dL');
+  const shown = Number(await tileValue(page, 'glucose').innerText());
+  expect(shown).toBeGreaterThanOrEqual(100);
+  expect(shown).toBeLessThanOrEqual(108);
+  await expect(tile(page, 'glucose')).toContainText('(device clock)');
+  await screenshotsAt(page, 'glucose-tile', SIZES);
+
+  await page.getByRole('button', { name: 'Session history' }).click();
+  await page.locator('[data-action="history-view"][data-view="table"]').click();
+  // The day's three results, each at its meter-clock time: three hours and one hour before the
+  // download (outside the default hour's window) and a minute before it.
+  const glucoseCells = page.locator('td[data-history-metric="glucose"]:not(:empty)');
+  await expect(glucoseCells).toHaveCount(1, { timeout: 10_000 });
+  await page.locator('[data-action="history-window"][data-window="24h"]').click();
+  await expect(glucoseCells).toHaveCount(3);
+  const [newest, afterMeal, beforeMeal] = (await glucoseCells.allInnerTexts()).map(Number);
+  expect(afterMeal).toBeGreaterThan(newest! + 30);
+  expect(Math.abs(beforeMeal! - newest!)).toBeLessThanOrEqual(12);
+  await screenshotsAt(page, 'glucose-history', SIZES);
+  await page.locator('[data-action="history-view"][data-view="chart"]').click();
+  await expect(page.locator('[data-trend="glucose"] canvas')).toBeVisible();
+  await screenshotsAt(page, 'glucose-trend', SIZES);
+});
