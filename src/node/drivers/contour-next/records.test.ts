@@ -66,6 +66,18 @@ describe('parseResult', () => {
     });
   });
 
+  it('reads real Contour USB result records: glucometerutils test_contourusb.py (B/X) and the GGC Contour USB comment (mmol/L)', () => {
+    expect(parseResult('R|8|^^^Glucose|133|mg/dL^P||B/X||201202052034', h, false)).toEqual({
+      kind: 'reading',
+      sequence: 8,
+      value: 133,
+      unit: 'mg/dL',
+      time: '2012-02-05T20:34',
+      context: { specimen: 'plasma', meal: 'before-meal' },
+    });
+    expect(parseResult('R|5|^^^Glucose|7.9|mmol/L^P||B||201102241308', h, false)).toMatchObject({ kind: 'reading', value: 7.9, unit: 'mmol/L', time: '2011-02-24T13:08' });
+  });
+
   it('reads the serial-spec layout: user mark B is before a meal, method B whole blood, C capillary', () => {
     expect(parseResult('R|1|^^^Glucose|113|mg/dL^B|||B||||200611081013', h, false)).toMatchObject({ kind: 'reading', context: { specimen: 'whole-blood', meal: 'before-meal' } });
     expect(parseResult('R|1|^^^Glucose|6.4|mmol/L^C||||||201511081013', h, false)).toMatchObject({ kind: 'reading', value: 6.4, unit: 'mmol/L', context: { specimen: 'capillary', meal: null } });
