@@ -104,8 +104,8 @@ test('the first visit after turning kiosk mode on shows none of the staff-mode p
   await page.locator('[data-action="start-kiosk-visit"]').click();
   await expect(finishButton(page)).toBeVisible();
   await expectNoEarlierReadings(page);
-  // Only what the kiosk's devices measure: no tile waits for heart rate, respiration or glucose.
-  for (const unmeasured of ['heartRate', 'respiratoryRate', 'glucose']) await expect(tile(page, unmeasured)).toHaveCount(0);
+  // Only what the kiosk's devices measure: no tile waits for heart rate or respiration.
+  for (const unmeasured of ['heartRate', 'respiratoryRate']) await expect(tile(page, unmeasured)).toHaveCount(0);
   await expect(page.locator('canvas[data-waveform="pleth"]')).toBeVisible();
   for (const [size, viewport] of Object.entries({ laptop: VIEWPORTS.laptop, narrow: { width: 1024, height: 768 } })) {
     await page.setViewportSize(viewport);

@@ -1,7 +1,7 @@
 /**
- * The monitor shows only what can be measured: with the simulator's oximeter, cuff, thermometer
- * and scale, exactly their parameters get a tile (no "No reading yet" for heart rate, respiration
- * or glucose, which nothing here measures); a device that appears later adds its tile without
+ * The monitor shows only what can be measured: with the simulator's oximeter, cuff, thermometer,
+ * scale and glucose meter, exactly their parameters get a tile (no "No reading yet" for heart rate
+ * or respiration, which nothing here measures); a device that appears later adds its tile without
  * moving any other; and a parameter the station's settings always show gets its tile regardless.
  */
 import { writeFile } from 'node:fs/promises';
@@ -15,7 +15,7 @@ const SIZES = [
   { width: 1366, height: 768 },
   { width: 1920, height: 1080 },
 ] as const;
-const SIMULATED = ['bodyTemperature', 'bodyWeight', 'diastolic', 'meanArterialPressure', 'perfusionIndex', 'pulseRate', 'spo2', 'systolic'];
+const SIMULATED = ['bodyTemperature', 'bodyWeight', 'diastolic', 'glucose', 'meanArterialPressure', 'perfusionIndex', 'pulseRate', 'spo2', 'systolic'];
 /** An ECG as the core would list it: it measures heart rate, which none of the simulated devices does. */
 const ECG: DeviceInfo = { id: 'test-ecg', driverId: 'test-ecg', name: 'Test ECG', transport: 'hid', state: 'streaming', condition: 'ok', canRequestMeasurement: false, metrics: ['heartRate'] };
 
@@ -73,7 +73,7 @@ test.describe('with the simulated devices', () => {
     await station.signIn(page);
     await expect(tile(page, 'spo2')).toHaveAttribute('data-state', 'live', { timeout: 20_000 });
     expect(await shownMetrics(page)).toEqual(SIMULATED);
-    for (const unmeasured of ['heartRate', 'respiratoryRate', 'glucose']) await expect(tile(page, unmeasured)).toHaveCount(0);
+    for (const unmeasured of ['heartRate', 'respiratoryRate']) await expect(tile(page, unmeasured)).toHaveCount(0);
 
     const before: Record<string, Record<string, string>> = {};
     for (const size of SIZES) {
@@ -98,22 +98,22 @@ test.describe('with the simulated devices', () => {
     }
   });
 
-  test('an administrator sets glucose to always show: a nurse’s monitor shows its tile at once, and no longer once unset', async ({ page, browser }) => {
+  test('an administrator sets heart rate to always show: a nurse’s monitor shows its tile at once, and no longer once unset', async ({ page, browser }) => {
     test.setTimeout(120_000);
     await page.goto(station.url);
     await station.signIn(page);
     await expect(tile(page, 'spo2')).toHaveAttribute('data-state', 'live', { timeout: 20_000 });
-    await expect(tile(page, 'glucose')).toHaveCount(0);
+    await expect(tile(page, 'heartRate')).toHaveCount(0);
 
     const adminContext = await browser.newContext({ viewport: SIZES[0] });
     const admin = await adminContext.newPage();
     await admin.goto(station.url);
     await station.signIn(admin, 'administrator');
     await admin.locator('[data-screen-link="monitor-settings"]').click();
-    const glucose = admin.locator('input[data-always-show="glucose"]');
-    await expect(glucose).toBeEnabled();
-    await expect(glucose).not.toBeChecked();
-    await glucose.check();
+    const heartRate = admin.locator('input[data-always-show="heartRate"]');
+    await expect(heartRate).toBeEnabled();
+    await expect(heartRate).not.toBeChecked();
+    await heartRate.check();
     await admin.locator('[data-action="save-monitor-settings"]').click();
     await expect(admin.locator('[data-role="monitor-settings-saved"]')).toBeVisible();
     for (const size of SIZES) {
@@ -122,12 +122,12 @@ test.describe('with the simulated devices', () => {
       await screenshot(admin, `monitor-settings-${size.width}x${size.height}`);
     }
 
-    await expect(tile(page, 'glucose')).toHaveAttribute('data-state', 'absent');
-    expect(await shownMetrics(page)).toEqual([...SIMULATED, 'glucose'].sort());
-    await glucose.uncheck();
+    await expect(tile(page, 'heartRate')).toHaveAttribute('data-state', 'absent');
+    expect(await shownMetrics(page)).toEqual([...SIMULATED, 'heartRate'].sort());
+    await heartRate.uncheck();
     await admin.locator('[data-action="save-monitor-settings"]').click();
     await expect(admin.locator('[data-role="monitor-settings-saved"]')).toBeVisible();
-    await expect(tile(page, 'glucose')).toHaveCount(0);
+    await expect(tile(page, 'heartRate')).toHaveCount(0);
     await adminContext.close();
   });
 });

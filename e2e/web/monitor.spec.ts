@@ -35,8 +35,8 @@ test('the simulated oximeter drives changing SpO2 and pulse tiles and a moving p
   const first = await canvasFingerprint(page, 'pleth');
   await expect.poll(() => canvasFingerprint(page, 'pleth'), { timeout: 5_000 }).not.toBe(first);
   expect(first).not.toBe('empty');
-  // Nothing here measures glucose, heart rate or respiration: no tile waits for them (monitor-tiles.spec.ts).
-  for (const unmeasured of ['glucose', 'heartRate', 'respiratoryRate']) await expect(tile(page, unmeasured)).toHaveCount(0);
+  // Nothing here measures heart rate or respiration: no tile waits for them (monitor-tiles.spec.ts).
+  for (const unmeasured of ['heartRate', 'respiratoryRate']) await expect(tile(page, unmeasured)).toHaveCount(0);
 });
 
 test('a measurement started from the device panel fills the blood-pressure tiles and the history', async ({ page }) => {
