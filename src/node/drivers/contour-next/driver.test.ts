@@ -22,8 +22,14 @@ async function download(behaviour: FakeMeterBehaviour): Promise<{ outputs: Drive
   const meter = new FakeContourMeter(behaviour);
   const outputs: DriverOutput[] = [];
   let error: unknown = null;
+  const driver = new ContourNextDriver({}, () => Date.UTC(2024, 4, 1, 12, 0));
+  // Each further session the meter serves is downloaded on the station's request once idle.
+  let requests = (behaviour.sessions ?? 1) - 1;
+  const setActivity = (activity: string) => {
+    if (activity === 'idle' && requests-- > 0) driver.requestMeasurement();
+  };
   try {
-    await new ContourNextDriver({}, () => Date.UTC(2024, 4, 1, 12, 0)).run({ io: meter, emit: (o) => outputs.push(o), setActivity: () => {}, signal: new AbortController().signal });
+    await driver.run({ io: meter, emit: (o) => outputs.push(o), setActivity, signal: new AbortController().signal });
   } catch (caught) {
     error = caught;
   }
@@ -47,6 +53,15 @@ describe('ContourNextDriver against a fake meter', () => {
     expect(outputs[0]).toEqual({ type: 'status', condition: 'ok', detail: expect.stringMatching(/^Bayer7410 serial 7410-1234567, meter clock 2024-05-01T12:00, -?\d+ min from the station's$/) });
     // EOT to start, then one ACK per message the meter sent (the first answers its ENQ).
     expect(meter.hostSignals).toEqual([EOT, ...RECORDS.map(() => ACK)]);
+  });
+
+  it('a second download while plugged in files nothing twice: the meter sends its whole memory again', async () => {
+    const { outputs, error, meter } = await download({ records: RECORDS, sessions: 2 });
+    expect(error).toBeNull();
+    expect(meter.hostSignals.filter((s) => s === EOT)).toHaveLength(2);
+    expect(glucoseValues(outputs)).toEqual([93, 180, 64]);
+    expect(outputs.filter((o) => o.type === 'excluded-result')).toHaveLength(3);
+    expect(outputs.filter((o) => o.type === 'status')).toHaveLength(2);
   });
 
   it('asks again with NAK for a damaged frame and keeps the resent one once', async () => {

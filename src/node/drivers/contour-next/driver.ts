@@ -16,6 +16,13 @@ export class ContourNextDriver implements Driver {
   private downloadRequested = true;
   /** Numbers each downloaded result, so the station can tell results of one download apart. */
   private downloadedResults = 0;
+  /**
+   * Results already emitted by this driver. The meter always sends its whole memory, so a second
+   * download while it stays plugged in would otherwise file every result again. A result has no
+   * stable identity on the meter (its sequence number is its place in one transfer), so it is
+   * known by its time, value and unit, or time and reason.
+   */
+  private readonly emitted = new Set<string>();
   private readonly policy: LinkPolicy;
 
   constructor(
@@ -53,15 +60,18 @@ export class ContourNextDriver implements Driver {
       if (!transfer.ok) throw new ContourProtocolError(transfer.reason);
       ctx.emit({ type: 'status', condition: 'ok', detail: describeMeter(transfer.header, this.hostTime()) });
       for (const result of transfer.results) {
-        const output = this.outputOf(result);
-        if (output !== null) ctx.emit(output);
+        if (result.kind === 'ignored') continue;
+        const key = result.kind === 'reading' ? `${result.time}|${result.value}|${result.unit}` : `${result.time}|${result.reason}`;
+        if (this.emitted.has(key)) continue;
+        this.emitted.add(key);
+        ctx.emit(this.outputOf(result));
       }
     } finally {
       ctx.setActivity('idle');
     }
   }
 
-  private outputOf(result: ResultRecord): DriverOutput | null {
+  private outputOf(result: Exclude<ResultRecord, { kind: 'ignored' }>): DriverOutput {
     switch (result.kind) {
       case 'reading':
         return {
@@ -75,8 +85,6 @@ export class ContourNextDriver implements Driver {
         };
       case 'excluded':
         return { type: 'excluded-result', metric: 'glucose', reason: result.reason, time: result.time };
-      case 'ignored':
-        return null;
     }
   }
 }

@@ -19,6 +19,8 @@ export interface FakeMeterBehaviour {
   abortAtRecord?: number;
   /** Never answers. */
   silent?: boolean;
+  /** Transfers the meter serves before it is unplugged (1 unless told); each starts at the host's EOT. */
+  sessions?: number;
 }
 
 export class FakeContourMeter implements DeviceIo {
@@ -30,8 +32,11 @@ export class FakeContourMeter implements DeviceIo {
   private next = 0;
   private sent = 0;
   private finished = false;
+  private sessionsLeft: number;
 
-  constructor(private readonly behaviour: FakeMeterBehaviour) {}
+  constructor(private readonly behaviour: FakeMeterBehaviour) {
+    this.sessionsLeft = behaviour.sessions ?? 1;
+  }
 
   now(): number {
     return this.clock;
@@ -63,7 +68,10 @@ export class FakeContourMeter implements DeviceIo {
   private sendRecord(index: number, again = false): void {
     if (index >= this.behaviour.records.length) {
       this.send(Uint8Array.of(EOT), 0);
-      this.finished = true;
+      this.sessionsLeft -= 1;
+      // Another transfer starts again from the header at the host's next EOT.
+      if (this.sessionsLeft > 0) this.next = 0;
+      else this.finished = true;
       return;
     }
     if (index === this.behaviour.abortAtRecord) {
