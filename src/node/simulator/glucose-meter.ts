@@ -3,8 +3,8 @@
  * stamped with the meter's own clock, and hands them over when the station asks for a download
  * (the meter has no live value). Each download finds one new fingerstick result: a test taken a
  * minute earlier from the simulated patient, after two of the day's earlier tests. Only results
- * the station has not downloaded yet are sent (a real meter sends its whole memory; see the
- * README on duplicates).
+ * the station has not downloaded yet are sent (a real meter sends its whole memory, and the
+ * Contour driver drops what it already emitted: README, "Glucose meters").
  */
 import type { GlucoseContext, Observation } from '../../shared/readings';
 import { noise } from './noise';

@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DriverOutput } from '../../../shared/readings';
-import { DeviceClosedError, type DeviceIo } from '../driver';
+import type { DeviceIo } from '../driver';
+import { ScriptedIo } from '../scripted-io';
 import { parseFrame, tokenizeMessage } from './astm-frames';
 import { ContourNextDriver } from './driver';
 import { FakeContourMeter } from './fake-meter';
@@ -16,28 +17,6 @@ import { decodeTransfer } from './records';
 
 const HEADER = 'H|\\^&||x|Bayer7410^01.24^7410-1234567|U=0|3||||||1|202405011200';
 const RECORDS = [HEADER, 'P|1', 'R|1|^^^Glucose|93|mg/dL^P||B||202404300715', 'R|2|^^^Glucose|110|mg/dL^P||C||202404301000', 'R|3|^^^Glucose|601|mg/dL^P||>||202404301200', 'L|1|N'];
-
-/** Plays a fixed list of input reports (null = nothing within the timeout), then reports the device gone. */
-class ScriptedIo implements DeviceIo {
-  readonly transport = 'hid';
-  private clock = 0;
-  private next = 0;
-  constructor(private readonly script: readonly (Uint8Array | null)[]) {}
-  now(): number {
-    return this.clock;
-  }
-  async sleep(ms: number): Promise<void> {
-    this.clock += ms;
-  }
-  async read(timeoutMs: number): Promise<Uint8Array | null> {
-    if (this.next >= this.script.length) throw new DeviceClosedError('script ended');
-    const report = this.script[this.next++] ?? null;
-    if (report === null) this.clock += timeoutMs;
-    return report;
-  }
-  async write(): Promise<void> {}
-  async sendFeatureReport(): Promise<void> {}
-}
 
 async function run(io: DeviceIo): Promise<{ outputs: DriverOutput[]; error: unknown }> {
   const outputs: DriverOutput[] = [];

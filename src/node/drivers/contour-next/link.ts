@@ -97,20 +97,10 @@ async function readMessage(io: DeviceIo, signal: AbortSignal, timeoutMs: number)
     parts.push(decoded.bytes);
     if (!decoded.continues || endsWithFrameTail(decoded.bytes)) break;
   }
-  return parts.length === 0 ? null : concat(parts);
+  return parts.length === 0 ? null : Buffer.concat(parts);
 }
 
 function endsWithFrameTail(bytes: Uint8Array): boolean {
   const end = bytes[bytes.length - 5];
   return (end === ETB || end === ETX) && bytes[bytes.length - 2] === CR && bytes[bytes.length - 1] === LF;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const joined = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    joined.set(part, offset);
-    offset += part.length;
-  }
-  return joined;
 }

@@ -6,7 +6,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Observation } from '../../../shared/readings';
 import { METRIC_DEFINITIONS } from '../../../shared/vitals';
-import { DeviceClosedError, type DeviceIo } from '../driver';
+import type { DeviceIo } from '../driver';
+import { ScriptedIo } from '../scripted-io';
 import { xor } from './commands';
 import { OmronHem790itDriver } from './driver';
 import { FakeOmronUnit, gmeData } from './fake-unit';
@@ -16,28 +17,6 @@ import { encodeOutputReports } from './reports';
 const RANDOM_STREAM_RUNS = 400;
 const NOISY_SESSION_RUNS = 300;
 const CORRUPTION_RUNS = 300;
-
-/** Plays a fixed list of input reports (null = nothing within the timeout), then reports the device gone. */
-class ScriptedIo implements DeviceIo {
-  readonly transport = 'hid';
-  private clock = 0;
-  private next = 0;
-  constructor(private readonly script: readonly (Uint8Array | null)[]) {}
-  now(): number {
-    return this.clock;
-  }
-  async sleep(ms: number): Promise<void> {
-    this.clock += ms;
-  }
-  async read(timeoutMs: number): Promise<Uint8Array | null> {
-    if (this.next >= this.script.length) throw new DeviceClosedError('script ended');
-    const report = this.script[this.next++] ?? null;
-    if (report === null) this.clock += timeoutMs;
-    return report;
-  }
-  async write(): Promise<void> {}
-  async sendFeatureReport(): Promise<void> {}
-}
 
 async function runDriver(io: DeviceIo, onIdle?: () => void): Promise<{ observations: Observation[]; error: unknown }> {
   const observations: Observation[] = [];
