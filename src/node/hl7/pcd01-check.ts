@@ -87,16 +87,22 @@ function checkObx(obx: Hl7Segment, expectedSetId: number, seenInObr: Set<string>
   if (!obx.getField(18)?.components[0]?.[0]) problems.push(`${at}: OBX-18 (equipment) is empty`);
 }
 
+/** `text` parsed anew as a receiver would, with its segment names in order; or why it is no HL7 at all. */
+export function parseForCheck(text: string): { message: Hl7Message; names: string } | { problem: string } {
+  try {
+    const message = Hl7Message.parse(text);
+    return { message, names: message.segments.map((segment) => segment.name).join(' ') };
+  } catch (error) {
+    return { problem: `not an HL7 message: ${(error as Error).message}` };
+  }
+}
+
 /** The problems of `text` as a PCD-01 ORU^R01, each naming its segment and field; none for a valid message. */
 export function checkPcd01(text: string): string[] {
-  let message: Hl7Message;
-  try {
-    message = Hl7Message.parse(text);
-  } catch (error) {
-    return [`not an HL7 message: ${(error as Error).message}`];
-  }
+  const parsed = parseForCheck(text);
+  if ('problem' in parsed) return [parsed.problem];
+  const { message, names } = parsed;
   const problems: string[] = [];
-  const names = message.segments.map((segment) => segment.name).join(' ');
   if (!SEGMENT_ORDER.test(names)) problems.push(`segments must be MSH PID PV1 (OBR OBX...)..., are ${names}`);
   checkMessageHeader(message.segments[0]!, 'ORU^R01^ORU_R01', PROFILE, problems);
   const pid = message.getSegment('PID');

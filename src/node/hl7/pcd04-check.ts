@@ -5,8 +5,8 @@
  * below rather than the builder's, so a wrong code in the builder is caught, not agreed with.
  * Shared parts (MSH, PID, a numeric value's MDC code and UCUM unit) are pcd01-check.ts's.
  */
-import { Hl7Message, type Hl7Segment } from '@medplum/core';
-import { CONTAINMENT, DTM, checkMdcValue, checkMessageHeader, checkPid, checkResultStatus, field } from './pcd01-check';
+import type { Hl7Segment } from '@medplum/core';
+import { CONTAINMENT, DTM, checkMdcValue, checkMessageHeader, checkPid, checkResultStatus, field, parseForCheck } from './pcd01-check';
 
 const PROFILE = 'IHE_PCD_ACM_001^IHE PCD^1.3.6.1.4.1.19376.1.6.1.4.1^ISO';
 const ALARM = ['196616', 'MDC_EVT_ALARM', 'MDC'];
@@ -73,14 +73,10 @@ function checkSource(obx: Hl7Segment, problems: string[]): void {
 
 /** The problems of `text` as a PCD-04 ORU^R40 of one alert, each naming its segment and field; none for a valid message. */
 export function checkPcd04(text: string): string[] {
-  let message: Hl7Message;
-  try {
-    message = Hl7Message.parse(text);
-  } catch (error) {
-    return [`not an HL7 message: ${(error as Error).message}`];
-  }
+  const parsed = parseForCheck(text);
+  if ('problem' in parsed) return [parsed.problem];
+  const { message, names } = parsed;
   const problems: string[] = [];
-  const names = message.segments.map((segment) => segment.name).join(' ');
   if (names !== SEGMENT_ORDER) return [`segments must be ${SEGMENT_ORDER} (one alert, five facets), are ${names}`];
   const [msh, pid, , obr, ...facets] = message.segments as [Hl7Segment, Hl7Segment, Hl7Segment, Hl7Segment, ...Hl7Segment[]];
   checkMessageHeader(msh, 'ORU^R40^ORU_R40', PROFILE, problems);

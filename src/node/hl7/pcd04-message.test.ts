@@ -1,5 +1,7 @@
 import { Hl7Message } from '@medplum/core';
 import { describe, expect, it } from 'vitest';
+import { ALARM_METRICS } from '../../shared/clinical/alarm-limits';
+import { METRIC_DEFINITIONS } from '../../shared/vitals';
 import { StationIds } from '../fhir/stable-ids';
 import type { PatientRecord } from '../records/store';
 import { pcd01Message } from './pcd01-message';
@@ -95,6 +97,17 @@ describe('PCD-04 ORU^R40 of an alarm change', () => {
     const text = build(report);
     expect(checkPcd04(text)).toEqual([]);
     expect(Hl7Message.parse(text).getAllSegments('OBX')[1]!.getField(5).toString()).toBe('pulseRate');
+  });
+
+  it.each(ALARM_METRICS.flatMap((metric) => (['low', 'high'] as const).map((side) => [metric, side] as const)))('builds a valid report for every limit alarm the engine raises: %s %s', (metric, side) => {
+    const report = spo2Low();
+    const unit = METRIC_DEFINITIONS[metric].units[0]!;
+    report.alarm = { ...report.alarm, condition: `${metric} ${side}`, source: { key: `physiological:${metric}:${side}`, value: 50, unit, limit: 60 } };
+    const source = metric === 'pulseRate' ? 'pulse-oximeter' : metric === 'heartRate' ? 'ecg' : metric === 'glucose' ? 'glucometer' : null;
+    const text = build({ ...report, measurementSource: source });
+    expect(checkPcd04(text)).toEqual([]);
+    // The value and its unit travel, not the metric's name.
+    expect(Hl7Message.parse(text).getAllSegments('OBX')[1]!.getField(2).toString()).toBe('NM');
   });
 
   it('escapes the words of the condition', () => {
