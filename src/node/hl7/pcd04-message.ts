@@ -1,9 +1,10 @@
 /**
  * A change of one alarm as one HL7 v2.6 ORU^R40 of the IHE PCD-04 "Report Alert" transaction
  * (Alarm Communication Management, ACM), per:
- *   - IHE PCD Technical Framework Vol. 2 (PCD TF-2), Rev. 9.0 Final Text, 2019-12-12, PCD-04
- *     "Report Alert" (section 3.4): ORU^R40^ORU_R40, MSH-15/16 AL/NE, one OBR per alert with
- *     OBR-4 196616^MDC_EVT_ALARM^MDC, the alert's facets as OBX under it;
+ *   - IHE PCD Technical Framework Vol. 2 (PCD TF-2), Rev. 9.0 Final Text, 2019-12-12, transaction
+ *     PCD-04 "Report Alert" (section 3.4 by the volume's order of transactions; only its table of
+ *     contents and excerpts could be read here): ORU^R40^ORU_R40, MSH-15/16 AL/NE, one OBR per
+ *     alert with OBR-4 196616^MDC_EVT_ALARM^MDC, the alert's facets as OBX under it;
  *   - IHE PCD TF Supplement "Alarm Communication Management (ACM)", Rev. 1.3 Trial
  *     Implementation, 2012-08-16, section 3.Z.7 (facets told apart by OBX-4's last level; priority
  *     and source kind in OBX-8 of facet 1 only, not repeated; event phase, alarm state and
