@@ -61,7 +61,7 @@ function content(db: RecordsDb, patient: PatientRecord, row: AlarmRow, event: Al
   };
 }
 
-/** The report an outbox item of kind 'alarm' names (its record id is the event's seq); null when the patient or alarm is gone. */
+/** The report an outbox item of kind 'alarm' names (its alarm_event); null when the patient or alarm is gone. */
 export function queuedAlarmReport(db: RecordsDb, store: RecordStore, eventSeq: number): AlarmContent | null {
   const event = db.prepare('SELECT alarm_id, phase, at, priority, acknowledged, condition_present FROM hl7_alarm_events WHERE seq = ?').get(eventSeq) as
     | { alarm_id: string; phase: AlarmPhase; at: number; priority: AlarmPriority; acknowledged: number; condition_present: number }

@@ -120,6 +120,8 @@ describe('HL7 outbox: alarm reports (PCD-04)', () => {
       ['update', id, 'medium', true, true, raisedAt + 5_000],
       ['end', id, 'medium', true, false, raisedAt + 6_000],
     ]);
+    // What the Records status line shows of each item (a refused one, say).
+    expect(station.db.prepare('SELECT record_id FROM hl7_outbox ORDER BY seq').pluck().all()).toEqual(['alarm start', 'alarm update', 'alarm end']);
   });
 
   it('queues an escalation with its new priority and a return as continue, and nothing for a second acknowledgement attempt or an unchanged end', async () => {

@@ -98,11 +98,11 @@ export class Hl7Outbox {
    * the patient, the alarm or all of the readings are gone (erased, pruned).
    */
   content(item: OutboxItem): Hl7Content | null {
-    const span = this.db.prepare('SELECT kind, readings_after, readings_upto FROM hl7_outbox WHERE seq = ?').get(item.seq) as
-      | { kind: 'reading' | 'alarm'; readings_after: number; readings_upto: number }
+    const span = this.db.prepare('SELECT kind, readings_after, readings_upto, alarm_event FROM hl7_outbox WHERE seq = ?').get(item.seq) as
+      | { kind: 'reading' | 'alarm'; readings_after: number; readings_upto: number; alarm_event: number }
       | undefined;
     if (span?.kind === 'alarm') {
-      const report = queuedAlarmReport(this.db, this.store, Number(item.recordId));
+      const report = queuedAlarmReport(this.db, this.store, span.alarm_event);
       return report && { kind: 'alarm', ...report };
     }
     const patient = this.store.getPatient(item.patientId);

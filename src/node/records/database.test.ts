@@ -181,16 +181,17 @@ describe('schema migrations', () => {
     old.close();
 
     const db = await openRecordsDatabase({ dataDir, keyProvider: fixedKey(key) });
-    expect(db.prepare('SELECT * FROM hl7_outbox ORDER BY seq').all()).toEqual(before);
+    expect(db.prepare('SELECT * FROM hl7_outbox ORDER BY seq').all()).toEqual(before.map((row) => ({ ...(row as object), alarm_event: null })));
     // An alarm recorded before has no source key: its acknowledgement and end are not reported.
     db.prepare(`UPDATE alarms SET acknowledged_at = 6, acknowledged_by = 'u', ended_at = 7 WHERE id = 'a-1'`).run();
     expect(db.prepare(`SELECT count(*) FROM hl7_outbox WHERE kind = 'alarm'`).pluck().get()).toBe(0);
     db.prepare(`INSERT INTO alarms (id, patient_id, priority, condition, raised_at, kind, source_key) VALUES ('a-2', 'p-1', 'high', 'SpO₂ low', 8, 'physiological', 'physiological:spo2:low')`).run();
-    expect(db.prepare(`SELECT kind, record_id, readings_after FROM hl7_outbox WHERE seq = 3`).get()).toEqual({ kind: 'alarm', record_id: '1', readings_after: null });
+    expect(db.prepare(`SELECT kind, record_id, alarm_event, readings_after FROM hl7_outbox WHERE seq = 3`).get()).toEqual({ kind: 'alarm', record_id: 'alarm start', alarm_event: 1, readings_after: null });
     // A reading batch still needs its span, and an alarm report has none.
     expect(() => db.prepare(`INSERT INTO hl7_outbox (kind, record_id, patient_id, queued_at) VALUES ('reading', 'x', 'p-1', 9)`).run()).toThrow(/CHECK/);
-    expect(() => db.prepare(`INSERT INTO hl7_outbox (kind, record_id, patient_id, queued_at, readings_after, readings_upto) VALUES ('alarm', 'x', 'p-1', 9, 0, 1)`).run()).toThrow(/CHECK/);
-    expect(db.prepare(`SELECT name FROM sqlite_master WHERE tbl_name = 'hl7_outbox' AND type = 'index' ORDER BY name`).pluck().all()).toEqual(['hl7_outbox_by_state', 'hl7_outbox_last_sent', 'hl7_outbox_oldest_queued', 'hl7_outbox_once']);
+    expect(() => db.prepare(`INSERT INTO hl7_outbox (kind, record_id, patient_id, queued_at, alarm_event, readings_after, readings_upto) VALUES ('alarm', 'x', 'p-1', 9, 1, 0, 1)`).run()).toThrow(/CHECK/);
+    expect(() => db.prepare(`INSERT INTO hl7_outbox (kind, record_id, patient_id, queued_at) VALUES ('alarm', 'x', 'p-1', 9)`).run()).toThrow(/CHECK/);
+    expect(db.prepare(`SELECT name FROM sqlite_master WHERE tbl_name = 'hl7_outbox' AND type = 'index' ORDER BY name`).pluck().all()).toEqual(['hl7_outbox_by_alarm_event', 'hl7_outbox_by_state', 'hl7_outbox_last_sent', 'hl7_outbox_oldest_queued', 'hl7_outbox_once']);
     expect(db.pragma('foreign_key_check')).toEqual([]);
     db.close();
   });
