@@ -16,6 +16,8 @@ import { Hl7Outbox } from './hl7-outbox';
 import { pushHl7UntilNothingDue } from './hl7-loop';
 import { Hl7Pusher, MAX_REASON_CHARS } from './hl7-push';
 import { checkPcd01 } from './pcd01-check';
+import { checkPcd04 } from './pcd04-check';
+import { writeBatch, type RecordedWrite } from '../station/persistence/recorder-batch';
 import { Hl7OutputSchema, mllpTargetOf } from './hl7-settings';
 import { startTestEngine, type EngineAnswer, type TestEngine } from './test-engine';
 
@@ -234,3 +236,87 @@ describe('HL7 output against a misbehaving engine', () => {
     expect(row!.outcome!.startsWith('AE: Bad & worse xxx')).toBe(true);
   });
 });
+
+describe('alarm reports (PCD-04) over MLLP to node-hl7-server', () => {
+  /** The recorder's own batch writer, as the station records an alarm's changes. */
+  function write(b: Bench, writes: RecordedWrite[]): string[] {
+    const outcome = writeBatch(b.station.store, writes);
+    if (!outcome.committed) throw new Error(outcome.reason);
+    return outcome.storedAlarms.map(([, storedId]) => storedId);
+  }
+  const raised = (b: Bench, at: number): RecordedWrite => ({
+    kind: 'alarm-raised',
+    encounter: { patientId: b.patientId, visitId: b.station.store.startVisit(b.patientId, 'nurse-1').id },
+    alarmId: 'engine-alarm-1',
+    alarmKind: 'physiological',
+    priority: 'high',
+    condition: 'SpO₂ low',
+    source: { key: 'physiological:spo2:low', value: 84, unit: '%', limit: 90 },
+    raisedAt: at,
+    clearedAt: null,
+    acknowledgedBy: null,
+  });
+  const facets = (text: string) => {
+    const message = Hl7Message.parse(text);
+    return [message.getSegment('OBR')!.getField(3).getComponent(1), ...message.getAllSegments('OBX').slice(2).map((obx) => obx.getField(5).toString())];
+  };
+
+  it('sends an alarm raised, acknowledged and ended as three R40s with one alert identifier, each parsed and acknowledged', async () => {
+    const b = await bench();
+    b.outbox.setOutputOn(true, true);
+    const server = await engine([]);
+    b.record(1);
+    const t = b.station.clock.time;
+    const [storedId] = write(b, [raised(b, t + 500)]);
+    write(b, [{ kind: 'alarm-acknowledged', alarmId: 'engine-alarm-1', storedId: storedId!, by: 'nurse-1' }]);
+    write(b, [{ kind: 'alarm-cleared', alarmId: 'engine-alarm-1', storedId: storedId!, clearedAt: t + 30_000 }]);
+    const reports = await run(b.pusher(server.port));
+    expect(reports.map((r) => r.answer)).toEqual(['AA', 'AA', 'AA', 'AA', null]);
+    const texts = server.received.map((m) => m.text.replaceAll('\n', '\r'));
+    // An alarm's change joins the queue at once; a reading waits for the next batch to be formed.
+    expect(texts.map((text) => Hl7Message.parse(text).getSegment('MSH')!.getField(9).toString())).toEqual(['ORU^R40^ORU_R40', 'ORU^R40^ORU_R40', 'ORU^R40^ORU_R40', 'ORU^R01^ORU_R01']);
+    const alarms = texts.slice(0, 3);
+    for (const text of alarms) expect(checkPcd04(text)).toEqual([]);
+    expect(alarms.map(facets)).toEqual([
+      [storedId, 'start', 'active', 'enabled'],
+      [storedId, 'update', 'active', 'alert-acknowledged'],
+      [storedId, 'end', 'inactive', 'alert-acknowledged'],
+    ]);
+    // MSH-10 is each report's outbox number, and an acknowledged report is not sent again.
+    expect(server.received.map((m) => m.controlId)).toEqual(state(b).map((row) => String(row.seq)));
+    expect((await run(b.pusher(server.port))).map((r) => r.answer)).toEqual([null]);
+  });
+
+  it('reports an alarm that began and ended within one recorder flush as a start and an end', async () => {
+    const b = await bench();
+    b.outbox.setOutputOn(true, true);
+    const server = await engine([]);
+    write(b, [{ ...raised(b, b.station.clock.time), clearedAt: b.station.clock.time + 2_000 } as RecordedWrite]);
+    expect((await run(b.pusher(server.port))).map((r) => r.answer)).toEqual(['AA', 'AA', null]);
+    expect(server.received.map((m) => facets(m.text.replaceAll('\n', '\r')).slice(1))).toEqual([
+      ['start', 'active', 'enabled'],
+      ['end', 'inactive', 'enabled'],
+    ]);
+  });
+
+  it('parks an alarm report the engine refuses, with its reason, and resends the same message on retry', async () => {
+    const b = await bench();
+    b.outbox.setOutputOn(true, true);
+    const server = await engine([{ ae: 'No such bed' }]);
+    write(b, [raised(b, b.station.clock.time)]);
+    expect((await run(b.pusher(server.port))).map((r) => r.answer)).toEqual(['AE', null]);
+    expect(b.outbox.items.parked().map((p) => [p.seq, p.outcome.startsWith('AE: No such bed')])).toEqual([[1, true]]);
+    b.outbox.items.retryParked();
+    expect((await run(b.pusher(server.port))).map((r) => r.answer)).toEqual(['AA', null]);
+    expect(server.received[1]!.text).toBe(server.received[0]!.text);
+  });
+
+  it('sends no alarm report while hl7Output.alarms is off', async () => {
+    const b = await bench();
+    const server = await engine([]);
+    write(b, [raised(b, b.station.clock.time)]);
+    expect((await run(b.pusher(server.port))).map((r) => r.answer)).toEqual([null]);
+    expect(server.received).toHaveLength(0);
+  });
+});
+

@@ -1,12 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestStation, removeTrackedTempDirs, trackedTempDir, type TestStation } from '../records/test-support';
-import { Hl7Outbox } from './hl7-outbox';
+import { Hl7Outbox, type Hl7Content } from './hl7-outbox';
 
 const stations: TestStation[] = [];
 afterEach(() => {
   for (const station of stations.splice(0)) station.db.close();
   removeTrackedTempDirs();
 });
+
+const readingsOf = (content: Hl7Content | null) => (content?.kind === 'readings' ? content.readings.map((r) => r.id) : null);
 
 async function setup() {
   const station = await openTestStation(trackedTempDir());
@@ -17,7 +19,7 @@ async function setup() {
     station.clock.advance(1_000);
     return station.store.recordReading(patientId, null, { deviceId: 'oxi-1', metric: 'spo2', value, unit: '%', deviceTime: null, receivedAt: station.clock.time, source: 'pulse-oximeter' }).id;
   };
-  const contents = () => outbox.items.claim(100, 60_000).map((item) => ({ patientId: item.patientId, readings: outbox.content(item)?.readings.map((r) => r.id) ?? null }));
+  const contents = () => outbox.items.claim(100, 60_000).map((item) => ({ patientId: item.patientId, readings: readingsOf(outbox.content(item)) }));
   return { station, outbox, patient, record, contents };
 }
 
@@ -80,5 +82,95 @@ describe('HL7 outbox', () => {
     station.db.prepare('DELETE FROM readings WHERE id = ?').run(id);
     const [item] = outbox.items.claim(1, 60_000);
     expect(outbox.content(item!)).toBeNull();
+  });
+});
+
+describe('HL7 outbox: alarm reports (PCD-04)', () => {
+  const spo2Low = { key: 'physiological:spo2:low', value: 86, unit: '%', limit: 90 };
+
+  async function alarmSetup() {
+    const base = await setup();
+    const ann = base.patient('Ann');
+    /** null: an alarm recorded without its source, as before migration 16. */
+    const raise = (source: typeof spo2Low | null = spo2Low) => {
+      base.station.clock.advance(1_000);
+      return base.station.store.raiseAlarm(ann, null, { kind: 'physiological', priority: 'medium', condition: 'SpO₂ low', source: source ?? undefined }, base.station.clock.time).id;
+    };
+    /** Every queued item's report, in queue order: [phase, alarm id, priority, acknowledged, condition present, at]. */
+    const reports = () =>
+      base.outbox.items.claim(100, 60_000).map((item) => {
+        const content = base.outbox.content(item);
+        if (content?.kind !== 'alarm') return content?.kind ?? null;
+        const { event } = content;
+        return [event.phase, content.alarm.id, event.priority, event.acknowledged, event.conditionPresent, event.at];
+      });
+    return { ...base, ann, raise, reports };
+  }
+
+  it('queues start, acknowledgement and end of an alarm, each as it was then, in the transaction that changed it', async () => {
+    const { station, outbox, raise, reports } = await alarmSetup();
+    outbox.setOutputOn(true, true);
+    const id = raise();
+    const raisedAt = station.clock.time;
+    station.clock.advance(5_000);
+    station.store.acknowledgeAlarm(id, 'nurse-1');
+    station.store.setAlarmEnd(id, station.clock.time + 1_000);
+    expect(reports()).toEqual([
+      ['start', id, 'medium', false, true, raisedAt],
+      ['update', id, 'medium', true, true, raisedAt + 5_000],
+      ['end', id, 'medium', true, false, raisedAt + 6_000],
+    ]);
+    // What the Records status line shows of each item (a refused one, say).
+    expect(station.db.prepare('SELECT record_id FROM hl7_outbox ORDER BY seq').pluck().all()).toEqual(['alarm start', 'alarm update', 'alarm end']);
+  });
+
+  it('queues an escalation with its new priority and a return as continue, and nothing for a second acknowledgement attempt or an unchanged end', async () => {
+    const { station, outbox, raise, reports } = await alarmSetup();
+    outbox.setOutputOn(true, true);
+    const id = raise();
+    station.store.raiseAlarmPriority(id, 'high');
+    station.store.raiseAlarmPriority(id, 'medium'); // never lowers: no change, no report
+    station.store.setAlarmEnd(id, station.clock.time);
+    station.store.setAlarmEnd(id, null);
+    expect(() => station.store.acknowledgeAlarm(id, 'nurse-1')).not.toThrow();
+    expect(() => station.store.acknowledgeAlarm(id, 'nurse-2')).toThrow();
+    expect(reports().map((report) => (Array.isArray(report) ? report.slice(0, 5) : report))).toEqual([
+      ['start', id, 'medium', false, true],
+      ['escalate', id, 'high', false, true],
+      ['end', id, 'high', false, false],
+      ['continue', id, 'high', false, true],
+      ['update', id, 'high', true, true],
+    ]);
+  });
+
+  it('queues no alarm while alarms are off, while the output is off, or for an alarm without a source key', async () => {
+    const { station, outbox, raise } = await alarmSetup();
+    raise();
+    outbox.setOutputOn(true, false);
+    raise();
+    outbox.setOutputOn(false, true);
+    raise();
+    outbox.setOutputOn(true, true);
+    raise(null);
+    expect(station.db.prepare("SELECT count(*) FROM hl7_outbox WHERE kind = 'alarm'").pluck().get()).toBe(0);
+    expect(station.db.prepare('SELECT count(*) FROM hl7_alarm_events').pluck().get()).toBe(0);
+  });
+
+  it('keeps alarm reports and batches of readings in one queue, in the order they happened', async () => {
+    const { outbox, ann, raise, record, reports } = await alarmSetup();
+    outbox.setOutputOn(true, true);
+    raise();
+    record(ann);
+    outbox.formBatches();
+    expect(reports().map((report) => (Array.isArray(report) ? report[0] : report))).toEqual(['start', 'readings']);
+  });
+
+  it("erases a patient's alarm reports with the patient", async () => {
+    const { station, outbox, ann, raise } = await alarmSetup();
+    outbox.setOutputOn(true, true);
+    raise();
+    station.store.erasePatient(ann);
+    expect(station.db.prepare('SELECT count(*) FROM hl7_outbox').pluck().get()).toBe(0);
+    expect(station.db.prepare('SELECT count(*) FROM hl7_alarm_events').pluck().get()).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * The HL7 v2 output's outbox (records table `hl7_outbox`, migration 13): batches of readings
- * waiting to reach the interface engine, one PCD-01 message each.
+ * The HL7 v2 output's outbox (records table `hl7_outbox`, migrations 13 and 16): batches of
+ * readings waiting to reach the interface engine, one PCD-01 message each, and, with
+ * `hl7Output.alarms`, each change of an alarm, one PCD-04 message each (alarm-reports.ts).
  *
  * Why a second table and not a destination column on the FHIR sync's `outbox`: the two
  * destinations want different rows. The FHIR outbox holds one row per record to send (patients,
@@ -27,6 +28,7 @@
 import type { RecordsDb } from '../records/database';
 import type { PatientRecord, RecordStore, StoredReading } from '../records/store';
 import { Outbox, type OutboxItem } from '../sync/outbox';
+import { ALARMS_KEY, queuedAlarmReport, type AlarmContent } from './alarm-reports';
 
 const OUTPUT_KEY = 'hl7_output';
 const FORMED_KEY = 'hl7_formed_upto';
@@ -39,6 +41,9 @@ export interface BatchContent {
   readings: StoredReading[];
 }
 
+/** What an outbox item carries: a batch of readings (PCD-01) or one change of an alarm (PCD-04, alarm-reports.ts). */
+export type Hl7Content = ({ kind: 'readings' } & BatchContent) | ({ kind: 'alarm' } & AlarmContent);
+
 export class Hl7Outbox {
   readonly items: Outbox;
 
@@ -50,9 +55,13 @@ export class Hl7Outbox {
     this.items = new Outbox(db, now, 'hl7_outbox');
   }
 
-  /** Starts (or stops) queueing the readings recorded from now on; the station calls it with the setting at start. */
-  setOutputOn(on: boolean): void {
+  /**
+   * Starts (or stops) queueing the readings recorded from now on, and with `alarms` the changes of
+   * alarms (PCD-04); the station calls it with the settings at start.
+   */
+  setOutputOn(on: boolean, alarms = false): void {
     this.#setMeta(OUTPUT_KEY, on ? 'on' : 'off');
+    this.#setMeta(ALARMS_KEY, on && alarms ? 'on' : 'off');
   }
 
   /**
@@ -84,9 +93,18 @@ export class Hl7Outbox {
     this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
-  /** The patient and readings of a batch as they are now; null when the patient or all of the readings are gone (erased, pruned). */
-  content(item: OutboxItem): BatchContent | null {
-    const span = this.db.prepare('SELECT readings_after, readings_upto FROM hl7_outbox WHERE seq = ?').get(item.seq) as { readings_after: number; readings_upto: number } | undefined;
+  /**
+   * A batch's patient and readings as they are now, or the alarm change an item reports; null when
+   * the patient, the alarm or all of the readings are gone (erased, pruned).
+   */
+  content(item: OutboxItem): Hl7Content | null {
+    const span = this.db.prepare('SELECT kind, readings_after, readings_upto, alarm_event FROM hl7_outbox WHERE seq = ?').get(item.seq) as
+      | { kind: 'reading' | 'alarm'; readings_after: number; readings_upto: number; alarm_event: number }
+      | undefined;
+    if (span?.kind === 'alarm') {
+      const report = queuedAlarmReport(this.db, this.store, span.alarm_event);
+      return report && { kind: 'alarm', ...report };
+    }
     const patient = this.store.getPatient(item.patientId);
     if (!span || !patient) return null;
     const ids = this.db
@@ -94,6 +112,6 @@ export class Hl7Outbox {
       .pluck()
       .all(item.patientId, span.readings_after, span.readings_upto) as number[];
     const readings = this.store.readingsByIds(ids);
-    return readings.length === 0 ? null : { patient, readings };
+    return readings.length === 0 ? null : { kind: 'readings', patient, readings };
   }
 }

@@ -39,6 +39,26 @@ describe('the station\'s HL7 output', () => {
     expect(audited).toEqual([{ actor: 'station', action: 'sync.push', object: 'hl7 batch 1: AA' }]);
   });
 
+  it('reports alarms only with hl7Output.alarms, and only while a host is set', async () => {
+    const station = await openTestStation(trackedTempDir());
+    closing.push(station.db);
+    const patient = station.store.createPatient({ givenName: 'Ann', familyName: 'Lee', birthDate: null, gender: 'female', identifier: null });
+    const raise = () => station.store.raiseAlarm(patient.id, null, { kind: 'physiological', priority: 'high', condition: 'SpO₂ low', source: { key: 'physiological:spo2:low', value: 85, unit: '%', limit: 90 } });
+    const reports = () => station.db.prepare(`SELECT count(*) FROM hl7_outbox WHERE kind = 'alarm'`).pluck().get();
+    // 'silent': the engine never answers, so what is queued stays queued while we look.
+    const engine: TestEngine = await startTestEngine(() => 'silent');
+    closing.push(engine);
+    await (await start(station, { host: '127.0.0.1', port: engine.port }))!.close();
+    raise();
+    expect(reports()).toBe(0);
+    await (await start(station, { host: '127.0.0.1', port: engine.port, alarms: true }))!.close();
+    raise();
+    expect(reports()).toBe(1);
+    expect(await start(station, { alarms: true })).toBeNull();
+    raise();
+    expect(reports()).toBe(1);
+  });
+
   it('queues nothing without a host', async () => {
     const station = await openTestStation(trackedTempDir());
     closing.push(station.db);
@@ -52,6 +72,9 @@ describe('the station\'s HL7 output', () => {
     expect(Hl7OutputSchema.safeParse({ host: 'engine.example.org;rm -rf' }).success).toBe(false);
     expect(Hl7OutputSchema.safeParse({ host: 'mllp://engine' }).success).toBe(false);
     expect(Hl7OutputSchema.safeParse({ host: 'engine', port: 70_000 }).success).toBe(false);
-    expect(Hl7OutputSchema.parse({ host: 'engine.example.org' })).toEqual({ host: 'engine.example.org', port: 2575, tls: false, extraCaFile: null, ackTimeoutSeconds: 30, batchReadings: 500 });
+    expect(Hl7OutputSchema.parse({ host: 'engine.example.org' })).toEqual({ host: 'engine.example.org', port: 2575, tls: false, extraCaFile: null, ackTimeoutSeconds: 30, batchReadings: 500, alarms: false });
+    // PCD-04 alarm reports only when asked for, and only as a boolean.
+    expect(Hl7OutputSchema.safeParse({ host: 'engine', alarms: 'yes' }).success).toBe(false);
+    expect(Hl7OutputSchema.parse({ host: 'engine', alarms: true }).alarms).toBe(true);
   });
 });

@@ -57,7 +57,7 @@ const PROBLEMS: Partial<Record<NonNullable<Hl7PushReport['answer']>, string>> = 
 export async function startHl7Output(options: Hl7OutputOptions): Promise<Hl7Output | null> {
   const outbox = new Hl7Outbox(options.db, options.store);
   const target = await mllpTargetOf(options.settings);
-  outbox.setOutputOn(target !== null);
+  outbox.setOutputOn(target !== null, options.settings.alarms);
   if (target === null) return null;
   let problem: string | null = null;
   const pusher = new Hl7Pusher(outbox, {

@@ -1,6 +1,7 @@
 /**
  * One step of the HL7 output: form batches of the readings queued since the last, claim the
- * oldest due batch, send it as one PCD-01 message over MLLP and settle it from the answer:
+ * oldest due item (a batch of readings, or an alarm change), send it as one PCD-01 (PCD-04)
+ * message over MLLP and settle it from the answer:
  * - ACK AA (or CA, the commit ACK an engine in enhanced mode sends for MSH-15 AL): sent;
  * - AE / AR (CE / CR): parked with the engine's reason (MSA-3 and the ERR segments' text), shown
  *   to staff until they retry it;
@@ -18,6 +19,8 @@ import { unescapeHl7 } from './hl7-text';
 import { MllpDeliveryError, sendOverMllp, type MllpTarget } from './mllp-client';
 import { checkPcd01 } from './pcd01-check';
 import { pcd01Message, type Pcd01Options } from './pcd01-message';
+import { checkPcd04 } from './pcd04-check';
+import { pcd04Message } from './pcd04-message';
 
 export interface Hl7PushOptions extends Pcd01Options {
   target: MllpTarget;
@@ -59,11 +62,13 @@ export class Hl7Pusher {
     const [item] = this.outbox.items.claim(1, leaseMs);
     if (!item) return { answer: null, sent: 0, parked: 0, retrying: 0 };
     const content = this.outbox.content(item);
-    if (content === null) return this.#park(item, 'gone', 'the readings of this batch are no longer held (erased or pruned by retention)');
-    const message = pcd01Message({ controlId: String(item.seq), formedAt: item.queuedAt, ...content }, this.options);
-    // None of the readings has an MDC code (a pulse recorded before its device kind was kept): nothing to deliver.
+    if (content === null) return this.#park(item, 'gone', 'the readings or the alarm of this item are no longer held (erased or pruned by retention)');
+    const head = { controlId: String(item.seq), formedAt: item.queuedAt };
+    const [message, check] = content.kind === 'alarm' ? [pcd04Message({ ...head, ...content }, this.options), checkPcd04] : [pcd01Message({ ...head, ...content }, this.options), checkPcd01];
+    // None of the readings has an MDC code (a pulse recorded before its device kind was kept), or
+    // the alarm's key is not one this station knows: nothing to deliver.
     if (message === null) return this.#settle(item, 'built-nothing', () => this.outbox.items.markSent([item]), { sent: 1 });
-    const problems = checkPcd01(message.toString());
+    const problems = check(message.toString());
     if (problems.length > 0) return this.#park(item, 'invalid', `the station built an invalid message: ${problems.join('; ')}`);
     try {
       const ack = await (this.options.send ?? sendOverMllp)(message, this.options.target, signal);

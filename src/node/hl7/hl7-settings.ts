@@ -1,5 +1,5 @@
 /**
- * Settings section `hl7Output`: where the PCD-01 messages go. No secret lives here: MLLP has no
+ * Settings section `hl7Output`: where the PCD-01 (and, with `alarms`, PCD-04) messages go. No secret lives here: MLLP has no
  * credentials, TLS trusts the system's CAs plus an optional CA file (a path, not its content).
  */
 import { readFile } from 'node:fs/promises';
@@ -28,6 +28,8 @@ export const Hl7OutputSchema = z.object({
   ackTimeoutSeconds: z.number().int().min(1).max(600).default(30),
   /** Readings per message at most. */
   batchReadings: z.number().int().min(1).max(5_000).default(DEFAULT_BATCH_READINGS),
+  /** Also report each alarm's start, acknowledgement, escalation and end as IHE PCD-04 (ORU^R40). */
+  alarms: z.boolean().default(false),
 });
 export type Hl7OutputSettings = z.infer<typeof Hl7OutputSchema>;
 

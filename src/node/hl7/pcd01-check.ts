@@ -9,7 +9,7 @@
 import { Hl7Message, type Hl7Segment } from '@medplum/core';
 
 /** MDC code (32-bit) → its reference id and the UCUM units a reading of it may carry. */
-const MDC_UNITS: Record<string, { refId: string; units: readonly string[] }> = {
+export const MDC_UNITS: Record<string, { refId: string; units: readonly string[] }> = {
   '150456': { refId: 'MDC_PULS_OXIM_SAT_O2', units: ['%'] },
   '149530': { refId: 'MDC_PULS_OXIM_PULS_RATE', units: ['/min'] },
   '149546': { refId: 'MDC_PULS_RATE_NON_INV', units: ['/min'] },
@@ -25,70 +25,86 @@ const MDC_UNITS: Record<string, { refId: string; units: readonly string[] }> = {
 };
 
 const PROFILE = 'IHE_PCD_001^IHE PCD^1.3.6.1.4.1.19376.1.6.1.1.1^ISO';
-const DTM = /^\d{14}(\.\d{1,4})?[+-]\d{4}$/;
+export const DTM = /^\d{14}(\.\d{1,4})?[+-]\d{4}$/;
 /** Four non-zero levels: a zero marks a row describing a container (MDS 1.0.0.0, a channel 1.1.1.0), never a value (TF-2). */
-const CONTAINMENT = /^[1-9]\d*\.[1-9]\d*\.[1-9]\d*\.[1-9]\d*$/;
-const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+export const CONTAINMENT = /^[1-9]\d*\.[1-9]\d*\.[1-9]\d*\.[1-9]\d*$/;
+export const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 /** MSH, PID, PV1, then one or more OBR each with one or more OBX (ORU_R01 as PCD-01 profiles it). */
 const SEGMENT_ORDER = /^MSH PID PV1( OBR( OBX)+)+$/;
 
-const field = (segment: Hl7Segment, index: number): string => segment.getField(index)?.toString() ?? '';
+export const field = (segment: Hl7Segment, index: number): string => segment.getField(index)?.toString() ?? '';
 
-function checkMsh(msh: Hl7Segment, problems: string[]): void {
+/** MSH of a message the station sends (PCD-01 or PCD-04): its type and profile, v2.6, AL/NE. */
+export function checkMessageHeader(msh: Hl7Segment, messageType: string, profile: string, problems: string[]): void {
   const expect = (index: number, value: string) => {
     if (field(msh, index) !== value) problems.push(`MSH-${index} must be ${value}, is "${field(msh, index)}"`);
   };
   expect(2, '^~\\&');
   if (!field(msh, 3)) problems.push('MSH-3 (sending application) is empty');
   if (!DTM.test(field(msh, 7))) problems.push(`MSH-7 is not a time with zone: "${field(msh, 7)}"`);
-  expect(9, 'ORU^R01^ORU_R01');
+  expect(9, messageType);
   if (!field(msh, 10)) problems.push('MSH-10 (message control id) is empty');
   expect(11, 'P');
   expect(12, '2.6');
   expect(15, 'AL');
   expect(16, 'NE');
-  expect(21, PROFILE);
+  expect(21, profile);
 }
 
-function checkPid(pid: Hl7Segment, problems: string[]): void {
+export function checkPid(pid: Hl7Segment, problems: string[]): void {
   const identifiers = pid.getField(3)?.components ?? [];
   if (identifiers.length === 0 || identifiers.some((cx) => !cx[0])) problems.push('PID-3 needs at least one identifier, each with a value');
 }
 
-function checkObx(obx: Hl7Segment, expectedSetId: number, seenInObr: Set<string>, problems: string[]): void {
-  const at = `OBX ${expectedSetId}`;
-  if (field(obx, 1) !== String(expectedSetId)) problems.push(`${at}: OBX-1 is "${field(obx, 1)}", expected ${expectedSetId}`);
+/** A numeric value (PCD-01's readings, PCD-04's source facet): NM, a known MDC code with its reference id, a number, a UCUM unit of that code. */
+export function checkMdcValue(obx: Hl7Segment, at: string, problems: string[]): void {
   if (field(obx, 2) !== 'NM') problems.push(`${at}: OBX-2 must be NM, is "${field(obx, 2)}"`);
   const [code = '', refId = '', system = ''] = obx.getField(3)?.components[0] ?? [];
   const known = MDC_UNITS[code];
   if (system !== 'MDC') problems.push(`${at}: OBX-3 is not an MDC code: "${field(obx, 3)}"`);
   else if (!known) problems.push(`${at}: OBX-3 has an unknown MDC code ${code}`);
   else if (known.refId !== refId) problems.push(`${at}: OBX-3 code ${code} is ${known.refId}, not ${refId}`);
-  const containment = field(obx, 4);
-  if (!CONTAINMENT.test(containment)) problems.push(`${at}: OBX-4 is not MDS.VMD.CHAN.METRIC: "${containment}"`);
-  else if (seenInObr.has(containment)) problems.push(`${at}: OBX-4 ${containment} repeats within its OBR`);
-  seenInObr.add(containment);
   if (!NUMBER.test(field(obx, 5))) problems.push(`${at}: OBX-5 is not a number: "${field(obx, 5)}"`);
   const [unit = '', unitText = '', unitSystem = ''] = obx.getField(6)?.components[0] ?? [];
   if (unitSystem !== 'UCUM' || unit !== unitText) problems.push(`${at}: OBX-6 must be unit^unit^UCUM, is "${field(obx, 6)}"`);
   else if (known && !known.units.includes(unit)) problems.push(`${at}: OBX-6 ${unit} is not a unit of ${known.refId}`);
+}
+
+export function checkResultStatus(obx: Hl7Segment, at: string, problems: string[]): void {
   if (!['R', 'F'].includes(field(obx, 11))) problems.push(`${at}: OBX-11 must be R or F for a value, is "${field(obx, 11)}"`);
+}
+
+function checkObx(obx: Hl7Segment, expectedSetId: number, seenInObr: Set<string>, problems: string[]): void {
+  const at = `OBX ${expectedSetId}`;
+  if (field(obx, 1) !== String(expectedSetId)) problems.push(`${at}: OBX-1 is "${field(obx, 1)}", expected ${expectedSetId}`);
+  checkMdcValue(obx, at, problems);
+  const containment = field(obx, 4);
+  if (!CONTAINMENT.test(containment)) problems.push(`${at}: OBX-4 is not MDS.VMD.CHAN.METRIC: "${containment}"`);
+  else if (seenInObr.has(containment)) problems.push(`${at}: OBX-4 ${containment} repeats within its OBR`);
+  seenInObr.add(containment);
+  checkResultStatus(obx, at, problems);
   if (!DTM.test(field(obx, 14))) problems.push(`${at}: OBX-14 is not a time with zone: "${field(obx, 14)}"`);
   if (!obx.getField(18)?.components[0]?.[0]) problems.push(`${at}: OBX-18 (equipment) is empty`);
 }
 
+/** `text` parsed anew as a receiver would, with its segment names in order; or why it is no HL7 at all. */
+export function parseForCheck(text: string): { message: Hl7Message; names: string } | { problem: string } {
+  try {
+    const message = Hl7Message.parse(text);
+    return { message, names: message.segments.map((segment) => segment.name).join(' ') };
+  } catch (error) {
+    return { problem: `not an HL7 message: ${(error as Error).message}` };
+  }
+}
+
 /** The problems of `text` as a PCD-01 ORU^R01, each naming its segment and field; none for a valid message. */
 export function checkPcd01(text: string): string[] {
-  let message: Hl7Message;
-  try {
-    message = Hl7Message.parse(text);
-  } catch (error) {
-    return [`not an HL7 message: ${(error as Error).message}`];
-  }
+  const parsed = parseForCheck(text);
+  if ('problem' in parsed) return [parsed.problem];
+  const { message, names } = parsed;
   const problems: string[] = [];
-  const names = message.segments.map((segment) => segment.name).join(' ');
   if (!SEGMENT_ORDER.test(names)) problems.push(`segments must be MSH PID PV1 (OBR OBX...)..., are ${names}`);
-  checkMsh(message.segments[0]!, problems);
+  checkMessageHeader(message.segments[0]!, 'ORU^R01^ORU_R01', PROFILE, problems);
   const pid = message.getSegment('PID');
   if (pid) checkPid(pid, problems);
   let obrSetId = 0;

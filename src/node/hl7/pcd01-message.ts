@@ -52,9 +52,10 @@ export interface ReadingBatch {
 
 const SEX: Record<PatientRecord['gender'], string> = { male: 'M', female: 'F', other: 'O', unknown: 'U' };
 
-const CONTEXT = new Hl7Context();
+/** The delimiters of every message the station sends (PCD-01 and PCD-04). */
+export const CONTEXT = new Hl7Context();
 
-function segment(fields: string[]): Hl7Segment {
+export function segment(fields: string[]): Hl7Segment {
   return new Hl7Segment(fields, CONTEXT);
 }
 
@@ -66,11 +67,44 @@ function cx(identifier: Identifier): string {
   return `${value}^^^${authority}^${escapeHl7(type)}`;
 }
 
-function pid(batch: ReadingBatch, options: Pcd01Options): Hl7Segment {
-  const patient = patientResource(batch.patient, options.ids, options.patientIdentifierSystem);
+/** PID of `record`: its identifiers and name exactly as the FHIR export's Patient has them. */
+export function patientIdentification(record: PatientRecord, options: Pcd01Options): Hl7Segment {
+  const patient = patientResource(record, options.ids, options.patientIdentifierSystem);
   const name = patient.name?.[0];
   const xpn = name ? `${escapeHl7(name.family ?? '')}^${escapeHl7(name.given?.[0] ?? '')}^^^^^L` : '';
-  return segment(['PID', '1', '', (patient.identifier ?? []).map(cx).join('~'), '', xpn, '', batch.patient.birthDate ? hl7Date(batch.patient.birthDate) : '', SEX[batch.patient.gender]]);
+  return segment(['PID', '1', '', (patient.identifier ?? []).map(cx).join('~'), '', xpn, '', record.birthDate ? hl7Date(record.birthDate) : '', SEX[record.gender]]);
+}
+
+/** PV1: outpatient; the station's visits (at the station, at home, by video) are all ambulatory. */
+export function patientVisit(): Hl7Segment {
+  return segment(['PV1', '1', 'O']);
+}
+
+/** MSH of a message the station sends: HL7 v2.6, accept ACK always, application ACK never (IHE PCD TF-2 for PCD-01 and PCD-04). */
+export function messageHeader(messageType: string, profile: string, controlId: string, formedAt: number, options: Pcd01Options): Hl7Segment {
+  return segment([
+    'MSH',
+    CONTEXT.getMsh2(),
+    `${SENDING_APPLICATION}^${options.ids.stationId}^L`,
+    '',
+    '',
+    '',
+    hl7DateTime(formedAt),
+    '',
+    messageType,
+    controlId,
+    'P',
+    '2.6',
+    '',
+    '',
+    'AL',
+    'NE',
+    '',
+    'UNICODE UTF-8',
+    '',
+    '',
+    profile,
+  ]);
 }
 
 /** One measurement: the readings of one device that belong together (one measurement id, else one instant). */
@@ -129,7 +163,7 @@ function inReadingOrder(readings: readonly StoredReading[]): StoredReading[] {
 }
 
 /** OBX-18: what the record holds of the device, the hub's device key, under the station's namespace. */
-function equipment(deviceId: string, options: Pcd01Options): string {
+export function equipment(deviceId: string, options: Pcd01Options): string {
   return `${escapeHl7(deviceId)}^${SENDING_APPLICATION}^${options.ids.stationId}^L`;
 }
 
@@ -148,31 +182,7 @@ export function sendableReadings(readings: readonly StoredReading[]): StoredRead
 export function pcd01Message(batch: ReadingBatch, options: Pcd01Options): Hl7Message | null {
   const readings = sendableReadings(batch.readings);
   if (readings.length === 0) return null;
-  const msh = segment([
-    'MSH',
-    CONTEXT.getMsh2(),
-    `${SENDING_APPLICATION}^${options.ids.stationId}^L`,
-    '',
-    '',
-    '',
-    hl7DateTime(batch.formedAt),
-    '',
-    PCD01_MESSAGE_TYPE,
-    batch.controlId,
-    'P',
-    '2.6',
-    '',
-    '',
-    'AL',
-    'NE',
-    '',
-    'UNICODE UTF-8',
-    '',
-    '',
-    PCD01_PROFILE,
-  ]);
-  // Outpatient: the station's visits (at the station, at home, by video) are all ambulatory.
-  const segments = [msh, pid(batch, options), segment(['PV1', '1', 'O'])];
+  const segments = [messageHeader(PCD01_MESSAGE_TYPE, PCD01_PROFILE, batch.controlId, batch.formedAt, options), patientIdentification(batch.patient, options), patientVisit()];
   const containment = new Containment();
   let obxSetId = 0;
   measurements(readings).forEach((measurement, index) => {

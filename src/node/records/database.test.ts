@@ -119,7 +119,7 @@ describe('schema migrations', () => {
     const db = await openRecordsDatabase({ dataDir: tempDataDir(), keyProvider: newKeyProvider(key) });
     expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all();
-    expect(tables).toEqual(['alarm_limit_changes', 'alarms', 'attachments', 'audit_head', 'audit_log', 'consents', 'hl7_outbox', 'hl7_readings', 'meta', 'news2_charted', 'news2_scores', 'notes', 'outbox', 'patients', 'readings', 'sqlite_sequence', 'users', 'visit_notes', 'visits', 'waveform_segments']);
+    expect(tables).toEqual(['alarm_limit_changes', 'alarms', 'attachments', 'audit_head', 'audit_log', 'consents', 'hl7_alarm_events', 'hl7_outbox', 'hl7_readings', 'meta', 'news2_charted', 'news2_scores', 'notes', 'outbox', 'patients', 'readings', 'sqlite_sequence', 'users', 'visit_notes', 'visits', 'waveform_segments']);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     db.close();
@@ -162,6 +162,36 @@ describe('schema migrations', () => {
     expect(db.prepare(`INSERT INTO outbox (kind, record_id, patient_id, queued_at) VALUES ('patient', 'p-1', 'p-1', 5)`).run().changes).toBe(1);
     expect(db.prepare(`SELECT kind, ended_at FROM alarms`).all()).toEqual([{ kind: null, ended_at: null }]);
     expect(db.prepare(`SELECT name FROM sqlite_master WHERE tbl_name = 'outbox' AND type = 'index' ORDER BY name`).pluck().all()).toEqual(['outbox_by_group', 'outbox_by_patient', 'outbox_by_state', 'outbox_last_sent', 'outbox_oldest_queued', 'outbox_once']);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
+  });
+
+  it('the PCD-04 migration rebuilds hl7_outbox keeping every row as it was, admits alarm reports, and keeps old alarms unreported', async () => {
+    // Found by its description, not its number: the number changes when branches merge.
+    const at = MIGRATIONS.findIndex((migration) => migration.description.startsWith('alarms keep what raised them'));
+    const dataDir = tempDataDir();
+    const old = await openRecordsDatabase({ dataDir, keyProvider: newKeyProvider(key), migrations: MIGRATIONS.slice(0, at) });
+    old.prepare(`INSERT INTO patients (id, given_name, family_name, gender, created_at) VALUES ('p-1', 'Zebediah', 'Quartermaine', 'male', 1)`).run();
+    old.prepare(`INSERT INTO alarms (id, patient_id, priority, condition, raised_at, kind) VALUES ('a-1', 'p-1', 'high', 'SpO₂ low', 5, 'physiological')`).run();
+    const insert = old.prepare(`INSERT INTO hl7_outbox (kind, record_id, patient_id, queued_at, state, attempts, sent_at, outcome, readings_after, readings_upto) VALUES ('reading', ?, 'p-1', ?, ?, ?, ?, ?, ?, ?)`);
+    insert.run('readings 1-4', 1, 'sent', 0, 10, null, 0, 4);
+    insert.run('readings 5-6', 2, 'parked', 1, null, 'AE: no', 4, 6);
+    const before = old.prepare('SELECT * FROM hl7_outbox ORDER BY seq').all();
+    old.prepare(`INSERT INTO meta (key, value) VALUES ('hl7_alarms', 'on')`).run();
+    old.close();
+
+    const db = await openRecordsDatabase({ dataDir, keyProvider: fixedKey(key) });
+    expect(db.prepare('SELECT * FROM hl7_outbox ORDER BY seq').all()).toEqual(before.map((row) => ({ ...(row as object), alarm_event: null })));
+    // An alarm recorded before has no source key: its acknowledgement and end are not reported.
+    db.prepare(`UPDATE alarms SET acknowledged_at = 6, acknowledged_by = 'u', ended_at = 7 WHERE id = 'a-1'`).run();
+    expect(db.prepare(`SELECT count(*) FROM hl7_outbox WHERE kind = 'alarm'`).pluck().get()).toBe(0);
+    db.prepare(`INSERT INTO alarms (id, patient_id, priority, condition, raised_at, kind, source_key) VALUES ('a-2', 'p-1', 'high', 'SpO₂ low', 8, 'physiological', 'physiological:spo2:low')`).run();
+    expect(db.prepare(`SELECT kind, record_id, alarm_event, readings_after FROM hl7_outbox WHERE seq = 3`).get()).toEqual({ kind: 'alarm', record_id: 'alarm start', alarm_event: 1, readings_after: null });
+    // A reading batch still needs its span, and an alarm report has none.
+    expect(() => db.prepare(`INSERT INTO hl7_outbox (kind, record_id, patient_id, queued_at) VALUES ('reading', 'x', 'p-1', 9)`).run()).toThrow(/CHECK/);
+    expect(() => db.prepare(`INSERT INTO hl7_outbox (kind, record_id, patient_id, queued_at, alarm_event, readings_after, readings_upto) VALUES ('alarm', 'x', 'p-1', 9, 1, 0, 1)`).run()).toThrow(/CHECK/);
+    expect(() => db.prepare(`INSERT INTO hl7_outbox (kind, record_id, patient_id, queued_at) VALUES ('alarm', 'x', 'p-1', 9)`).run()).toThrow(/CHECK/);
+    expect(db.prepare(`SELECT name FROM sqlite_master WHERE tbl_name = 'hl7_outbox' AND type = 'index' ORDER BY name`).pluck().all()).toEqual(['hl7_outbox_by_alarm_event', 'hl7_outbox_by_state', 'hl7_outbox_last_sent', 'hl7_outbox_oldest_queued', 'hl7_outbox_once']);
     expect(db.pragma('foreign_key_check')).toEqual([]);
     db.close();
   });

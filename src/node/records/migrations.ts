@@ -478,6 +478,95 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 16,
+    description: 'alarms keep what raised them (condition key, value, unit, limit); their start, acknowledgement, escalation, return and end queued as PCD-04 reports in the HL7 outbox',
+    up(db) {
+      // hl7_outbox is rebuilt as in version 13 to admit the kind 'alarm' (SQLite cannot change a
+      // CHECK in place), keeping every row, its seq and state. A reading batch has its span, an
+      // alarm report has none: its content is the hl7_alarm_events row in alarm_event, and its
+      // record_id says what it is for the status line ('alarm start', 'alarm end'...).
+      // hl7_alarm_events keeps each change of an alarm as it was at that moment (phase, priority,
+      // acknowledged, condition present), so every attempt rebuilds the same message even after
+      // the alarm changed again. The triggers write the event and its outbox row in the
+      // transaction that changes the alarm, while meta 'hl7_alarms' is 'on' (src/node/hl7/
+      // alarm-reports.ts). Alarms recorded before this version have no key: they are not sent.
+      db.exec(`
+        ALTER TABLE alarms ADD COLUMN source_key TEXT;
+        ALTER TABLE alarms ADD COLUMN source_value REAL;
+        ALTER TABLE alarms ADD COLUMN source_unit TEXT;
+        ALTER TABLE alarms ADD COLUMN source_limit REAL;
+        CREATE TABLE hl7_alarm_events (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          alarm_id TEXT NOT NULL REFERENCES alarms(id) ON DELETE CASCADE,
+          patient_id TEXT NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+          phase TEXT NOT NULL CHECK (phase IN ('start', 'update', 'escalate', 'continue', 'end')),
+          at INTEGER NOT NULL,
+          priority TEXT NOT NULL,
+          acknowledged INTEGER NOT NULL CHECK (acknowledged IN (0, 1)),
+          condition_present INTEGER NOT NULL CHECK (condition_present IN (0, 1))
+        ) STRICT;
+        CREATE INDEX hl7_alarm_events_by_alarm ON hl7_alarm_events(alarm_id, seq);
+        CREATE TABLE hl7_outbox_v16 (
+          seq INTEGER PRIMARY KEY,
+          kind TEXT NOT NULL CHECK (kind IN ('reading', 'alarm')),
+          record_id TEXT NOT NULL,
+          patient_id TEXT NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+          group_key TEXT,
+          queued_at INTEGER NOT NULL,
+          state TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting', 'in-flight', 'sent', 'parked')),
+          attempts INTEGER NOT NULL DEFAULT 0,
+          next_attempt_at INTEGER NOT NULL DEFAULT 0,
+          lease_until INTEGER,
+          sent_at INTEGER,
+          outcome TEXT,
+          readings_after INTEGER,
+          readings_upto INTEGER,
+          alarm_event INTEGER REFERENCES hl7_alarm_events(seq) ON DELETE CASCADE,
+          CHECK ((kind = 'reading') = (readings_after IS NOT NULL AND readings_upto IS NOT NULL)),
+          CHECK ((kind = 'alarm') = (alarm_event IS NOT NULL)),
+          CHECK (readings_upto > readings_after)
+        ) STRICT;
+        INSERT INTO hl7_outbox_v16 SELECT seq, kind, record_id, patient_id, group_key, queued_at, state, attempts, next_attempt_at, lease_until, sent_at, outcome, readings_after, readings_upto, NULL FROM hl7_outbox;
+        DROP TABLE hl7_outbox;
+        ALTER TABLE hl7_outbox_v16 RENAME TO hl7_outbox;
+        CREATE UNIQUE INDEX hl7_outbox_once ON hl7_outbox(patient_id, readings_after);
+        CREATE INDEX hl7_outbox_by_state ON hl7_outbox(state, seq);
+        CREATE INDEX hl7_outbox_last_sent ON hl7_outbox(state, sent_at);
+        CREATE INDEX hl7_outbox_oldest_queued ON hl7_outbox(state, queued_at);
+        CREATE INDEX hl7_outbox_by_alarm_event ON hl7_outbox(alarm_event);
+        CREATE TRIGGER hl7_alarm_start AFTER INSERT ON alarms
+          WHEN NEW.source_key IS NOT NULL AND (SELECT value FROM meta WHERE key = 'hl7_alarms') = 'on'
+          BEGIN
+            INSERT INTO hl7_alarm_events (alarm_id, patient_id, phase, at, priority, acknowledged, condition_present)
+              VALUES (NEW.id, NEW.patient_id, 'start', NEW.raised_at, NEW.priority, NEW.acknowledged_at IS NOT NULL, NEW.ended_at IS NULL);
+            INSERT INTO hl7_outbox (kind, record_id, alarm_event, patient_id, queued_at) SELECT 'alarm', 'alarm ' || phase, seq, patient_id, at FROM hl7_alarm_events WHERE seq = last_insert_rowid();
+          END;
+        CREATE TRIGGER hl7_alarm_acknowledged AFTER UPDATE OF acknowledged_at ON alarms
+          WHEN OLD.acknowledged_at IS NULL AND NEW.acknowledged_at IS NOT NULL AND NEW.source_key IS NOT NULL AND (SELECT value FROM meta WHERE key = 'hl7_alarms') = 'on'
+          BEGIN
+            INSERT INTO hl7_alarm_events (alarm_id, patient_id, phase, at, priority, acknowledged, condition_present)
+              VALUES (NEW.id, NEW.patient_id, 'update', NEW.acknowledged_at, NEW.priority, 1, NEW.ended_at IS NULL);
+            INSERT INTO hl7_outbox (kind, record_id, alarm_event, patient_id, queued_at) SELECT 'alarm', 'alarm ' || phase, seq, patient_id, at FROM hl7_alarm_events WHERE seq = last_insert_rowid();
+          END;
+        CREATE TRIGGER hl7_alarm_escalated AFTER UPDATE OF priority ON alarms
+          WHEN NEW.priority <> OLD.priority AND NEW.source_key IS NOT NULL AND (SELECT value FROM meta WHERE key = 'hl7_alarms') = 'on'
+          BEGIN
+            INSERT INTO hl7_alarm_events (alarm_id, patient_id, phase, at, priority, acknowledged, condition_present)
+              VALUES (NEW.id, NEW.patient_id, 'escalate', CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), NEW.priority, NEW.acknowledged_at IS NOT NULL, NEW.ended_at IS NULL);
+            INSERT INTO hl7_outbox (kind, record_id, alarm_event, patient_id, queued_at) SELECT 'alarm', 'alarm ' || phase, seq, patient_id, at FROM hl7_alarm_events WHERE seq = last_insert_rowid();
+          END;
+        CREATE TRIGGER hl7_alarm_end AFTER UPDATE OF ended_at ON alarms
+          WHEN (OLD.ended_at IS NULL) <> (NEW.ended_at IS NULL) AND NEW.source_key IS NOT NULL AND (SELECT value FROM meta WHERE key = 'hl7_alarms') = 'on'
+          BEGIN
+            INSERT INTO hl7_alarm_events (alarm_id, patient_id, phase, at, priority, acknowledged, condition_present)
+              VALUES (NEW.id, NEW.patient_id, CASE WHEN NEW.ended_at IS NULL THEN 'continue' ELSE 'end' END,
+                      coalesce(NEW.ended_at, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)), NEW.priority, NEW.acknowledged_at IS NOT NULL, NEW.ended_at IS NULL);
+            INSERT INTO hl7_outbox (kind, record_id, alarm_event, patient_id, queued_at) SELECT 'alarm', 'alarm ' || phase, seq, patient_id, at FROM hl7_alarm_events WHERE seq = last_insert_rowid();
+          END;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -160,6 +160,15 @@ export interface StoredAlarm {
   acknowledgedBy: string | null;
 }
 
+/** What raised an alarm, as the alarm engine's log has it (AlarmLogEntry key, firstValue, unit, limit). */
+export interface AlarmSource {
+  /** `physiological:<metric>:<side>` or `technical:<deviceId>:<condition>[:<metric>]`. */
+  key: string;
+  value: number | null;
+  unit: string | null;
+  limit: number | null;
+}
+
 /** How long each kind of data is kept, in days; null keeps it until the patient's erasure. */
 export interface RetentionPolicy {
   waveformDays: number | null;
@@ -623,12 +632,16 @@ export class RecordStore {
     return rows.map(visitFromRow);
   }
 
-  /** `raisedAt` is when the alarm engine raised it, when that was before it reached the records. */
-  raiseAlarm(patientId: string, visitId: string | null, alarm: { kind: AlarmKind; priority: AlarmPriority; condition: string }, raisedAt = this.now()): StoredAlarm {
-    const stored: StoredAlarm = { id: randomUUID(), patientId, visitId, ...alarm, raisedAt, endedAt: null, acknowledgedAt: null, acknowledgedBy: null };
+  /**
+   * `raisedAt` is when the alarm engine raised it, when that was before it reached the records;
+   * `source` what raised it (the HL7 PCD-04 reports need it; without it the alarm is not reported).
+   */
+  raiseAlarm(patientId: string, visitId: string | null, alarm: { kind: AlarmKind; priority: AlarmPriority; condition: string; source?: AlarmSource }, raisedAt = this.now()): StoredAlarm {
+    const { source, ...fields } = alarm;
+    const stored: StoredAlarm = { id: randomUUID(), patientId, visitId, ...fields, raisedAt, endedAt: null, acknowledgedAt: null, acknowledgedBy: null };
     this.db
-      .prepare('INSERT INTO alarms (id, patient_id, visit_id, kind, priority, condition, raised_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(stored.id, patientId, visitId, stored.kind, stored.priority, stored.condition, stored.raisedAt);
+      .prepare('INSERT INTO alarms (id, patient_id, visit_id, kind, priority, condition, raised_at, source_key, source_value, source_unit, source_limit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(stored.id, patientId, visitId, stored.kind, stored.priority, stored.condition, stored.raisedAt, source?.key ?? null, source?.value ?? null, source?.unit ?? null, source?.limit ?? null);
     return stored;
   }
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { stationId } from '../../audit/audit-log';
+import { StationIds } from '../../fhir/stable-ids';
 import { checkPcd01 } from '../../hl7/pcd01-check';
+import { checkPcd04 } from '../../hl7/pcd04-check';
 import { auditTrail, openTestStation } from '../../records/test-support';
 import { confSettingsStorage } from '../../settings/json-storage';
 import { DEFAULT_SETTINGS } from '../../settings/schema';
@@ -47,6 +50,33 @@ describe('hl7 verb', { timeout: 60_000 }, () => {
     expect(result.code).toBe(0);
     const obx = messagesOf(result.stdout).flatMap((message) => message.split('\r').filter((line) => line.startsWith('OBX|')));
     expect(obx.map((line) => line.split('|')[14])).toEqual(['20261207090400.000+0000', '20261207090500.000+0000']);
+  });
+
+  it('with --alarms also prints the alarms as checked PCD-04 reports: start, acknowledgement, end', async () => {
+    const { dataDir, patientId } = await stationWithPatient();
+    const station = await openTestStation(dataDir);
+    station.clock.time = AT + 60_000; // the acknowledgement's time
+    const ids = new StationIds(stationId(station.db));
+    const source = { key: 'physiological:spo2:low', value: 87, unit: '%', limit: 90 };
+    const alarm = station.store.raiseAlarm(patientId, null, { kind: 'physiological', priority: 'high', condition: 'SpO₂ low', source }, AT + 30_000);
+    station.store.acknowledgeAlarm(alarm.id, 'nurse-1');
+    station.store.setAlarmEnd(alarm.id, AT + 90_000);
+    station.store.raiseAlarm(patientId, null, { kind: 'physiological', priority: 'high', condition: 'SpO₂ low, before --since', source }, AT - 60_000);
+    station.store.raiseAlarm(patientId, null, { kind: 'technical', priority: 'medium', condition: 'recorded without its source' }, AT + 40_000);
+    station.db.close();
+    expect((await hl7Cli('--patient', patientId, '--data-dir', dataDir)).stdout).not.toContain('ORU^R40');
+    const result = await hl7Cli('--patient', patientId, '--since', new Date(AT).toISOString(), '--alarms', '--data-dir', dataDir);
+    expect(result).toMatchObject({ code: 0, stderr: 'hl7: 5 messages\n' });
+    const reports = messagesOf(result.stdout).slice(2);
+    for (const report of reports) expect(checkPcd04(report)).toEqual([]);
+    const facet = (report: string, n: number) => report.split('\r').find((line) => line.startsWith(`OBX|${n}|`))!.split('|')[5];
+    expect(reports.map((report) => [facet(report, 3), facet(report, 4), facet(report, 5)])).toEqual([
+      ['start', 'active', 'enabled'],
+      ['update', 'active', 'alert-acknowledged'],
+      ['end', 'inactive', 'alert-acknowledged'],
+    ]);
+    expect(reports.map((report) => report.split('\r').find((line) => line.startsWith('OBR|'))!.split('|')[3])).toEqual(Array(3).fill(`${alarm.id}^VitalBridge^${ids.stationId}^L`));
+    expect(reports[0]).toContain('|PREVIEW-3|P|2.6|');
   });
 
   it('refuses an unknown patient and a time it cannot read (exit 2)', async () => {

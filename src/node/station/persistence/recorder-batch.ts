@@ -4,7 +4,7 @@
  * one IMMEDIATE transaction (with synchronous=FULL, one fsync per batch).
  */
 import type { AlarmLogEntry } from '../../../shared/clinical/alarm-engine';
-import { RecordInputError, type News2ChartedInput, type News2ScoreInput, type ReadingInput, type RecordStore, type WaveformInput } from '../../records/store';
+import { RecordInputError, type AlarmSource, type News2ChartedInput, type News2ScoreInput, type ReadingInput, type RecordStore, type WaveformInput } from '../../records/store';
 import type { Encounter } from './encounter';
 
 /** Who the item belongs to, fixed when it was queued: the encounter may change before the flush. */
@@ -25,6 +25,7 @@ export type RecordedWrite =
       alarmKind: AlarmLogEntry['kind'];
       priority: AlarmLogEntry['priority'];
       condition: string;
+      source: AlarmSource;
       raisedAt: number;
       /** When its condition ended, if it had by the time the recorder saw it. */
       clearedAt: number | null;
@@ -105,7 +106,7 @@ function writeOne(store: RecordStore, write: RecordedWrite, written: { readings:
       return;
     case 'alarm-raised': {
       const { patientId, visitId } = write.encounter;
-      const stored = store.raiseAlarm(patientId, visitId, { kind: write.alarmKind, priority: write.priority, condition: write.condition }, write.raisedAt);
+      const stored = store.raiseAlarm(patientId, visitId, { kind: write.alarmKind, priority: write.priority, condition: write.condition, source: write.source }, write.raisedAt);
       if (write.clearedAt !== null) store.setAlarmEnd(stored.id, write.clearedAt);
       if (write.acknowledgedBy !== null) store.acknowledgeAlarm(stored.id, write.acknowledgedBy);
       storedAlarms.set(write.alarmId, stored.id);

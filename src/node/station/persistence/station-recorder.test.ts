@@ -225,6 +225,11 @@ describe('station recorder', () => {
       { priority: 'low', condition: 'cuff disconnected', raised_at: T0 + 5, acknowledged_by: null, patient_id: encounter.patientId },
     ]);
     expect(store.alarmPatient((db.prepare('SELECT id FROM alarms LIMIT 1').pluck().get() as string))).toBe(encounter.patientId);
+    // What raised each alarm, for the HL7 PCD-04 reports: the engine's key and the first value beyond the limit.
+    expect(db.prepare('SELECT source_key, source_value, source_unit, source_limit FROM alarms ORDER BY raised_at').all()).toEqual([
+      { source_key: 'physiological:spo2:low', source_value: 88, source_unit: '%', source_limit: 90 },
+      { source_key: 'technical:cuff:disconnected', source_value: 88, source_unit: '%', source_limit: 90 },
+    ]);
   });
 
   it("records each alarm's kind and when its condition ended, again when it comes back and ends once more", async () => {

@@ -159,6 +159,7 @@ export class StationRecorder {
           alarmKind: entry.kind,
           priority: entry.priority,
           condition: entry.message,
+          source: { key: entry.key, value: entry.firstValue, unit: entry.unit, limit: entry.limit },
           raisedAt: entry.raisedAt,
           clearedAt: entry.clearedAt,
           acknowledgedBy: entry.acknowledgedBy?.id ?? null,
