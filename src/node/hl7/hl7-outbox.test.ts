@@ -156,6 +156,17 @@ describe('HL7 outbox: alarm reports (PCD-04)', () => {
     expect(station.db.prepare('SELECT count(*) FROM hl7_alarm_events').pluck().get()).toBe(0);
   });
 
+  it('reports no acknowledgement or end of an alarm whose start was not reported (raised before alarms were switched on)', async () => {
+    const { station, outbox, raise, reports } = await alarmSetup();
+    outbox.setOutputOn(true, false);
+    const before = raise();
+    outbox.setOutputOn(true, true);
+    station.store.acknowledgeAlarm(before, 'nurse-1');
+    station.store.raiseAlarmPriority(before, 'high');
+    station.store.setAlarmEnd(before, station.clock.time);
+    expect(reports()).toEqual([]);
+  });
+
   it('keeps alarm reports and batches of readings in one queue, in the order they happened', async () => {
     const { outbox, ann, raise, record, reports } = await alarmSetup();
     outbox.setOutputOn(true, true);

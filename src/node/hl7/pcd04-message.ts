@@ -36,14 +36,14 @@ import type { AlarmPriority, AlarmSource, PatientRecord, StoredAlarm } from '../
 import { escapeHl7, hl7DateTime } from './hl7-text';
 import { CONTEXT, SENDING_APPLICATION, equipment, messageHeader, patientIdentification, patientVisit, segment, type Pcd01Options } from './pcd01-message';
 
-export const PCD04_PROFILE = 'IHE_PCD_ACM_001^IHE PCD^1.3.6.1.4.1.19376.1.6.1.4.1^ISO';
-export const PCD04_MESSAGE_TYPE = 'ORU^R40^ORU_R40';
+const PCD04_PROFILE = 'IHE_PCD_ACM_001^IHE PCD^1.3.6.1.4.1.19376.1.6.1.4.1^ISO';
+const PCD04_MESSAGE_TYPE = 'ORU^R40^ORU_R40';
 /** OBR-4 and OBX-3 of facet 1: an alarm (NOS), IEEE 11073-10101 3::8. */
-export const MDC_EVT_ALARM = '196616^MDC_EVT_ALARM^MDC';
-export const EVENT_PHASE = '68481^MDC_ATTR_EVENT_PHASE^MDC';
-export const ALARM_STATE = '68482^MDC_ATTR_ALARM_STATE^MDC';
-export const INACTIVATION_STATE = '68483^MDC_ATTR_ALARM_INACTIVATION_STATE^MDC';
-export const ALERT_SOURCE = '68480^MDC_ATTR_ALERT_SOURCE^MDC';
+const MDC_EVT_ALARM = '196616^MDC_EVT_ALARM^MDC';
+const EVENT_PHASE = '68481^MDC_ATTR_EVENT_PHASE^MDC';
+const ALARM_STATE = '68482^MDC_ATTR_ALARM_STATE^MDC';
+const INACTIVATION_STATE = '68483^MDC_ATTR_ALARM_INACTIVATION_STATE^MDC';
+const ALERT_SOURCE = '68480^MDC_ATTR_ALERT_SOURCE^MDC';
 
 /**
  * The event codes of the conditions the station raises. Limit alarms: MDC_EVT_HI (3::40) and
@@ -51,7 +51,7 @@ export const ALERT_SOURCE = '68480^MDC_ATTR_ALERT_SOURCE^MDC';
  * (sensor off the patient, no data, weak signal, battery low) no code could be confirmed in a
  * public copy of the nomenclature, so they go as MDC_EVT_ALARM (NOS) with the screen's words.
  */
-export const EVENT_CODES = {
+const EVENT_CODES = {
   high: '196648^MDC_EVT_HI^MDC',
   low: '196652^MDC_EVT_LO^MDC',
   disconnected: '196630^MDC_EVT_DISCONN^MDC',
@@ -65,8 +65,7 @@ const PRIORITY_FLAGS: Record<AlarmPriority, string> = { high: 'PH', medium: 'PM'
  * transition); escalate (priority raised); continue (the condition came back within the engine's
  * re-raise window: the same alarm goes on); end (its condition ended).
  */
-export const ALARM_PHASES = ['start', 'update', 'escalate', 'continue', 'end'] as const;
-export type AlarmPhase = (typeof ALARM_PHASES)[number];
+export type AlarmPhase = 'start' | 'update' | 'escalate' | 'continue' | 'end';
 
 /** One change of an alarm as the records kept it at that moment (hl7_alarm_events). */
 export interface AlarmEvent {

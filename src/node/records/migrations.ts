@@ -490,7 +490,9 @@ export const MIGRATIONS: readonly Migration[] = [
       // acknowledged, condition present), so every attempt rebuilds the same message even after
       // the alarm changed again. The triggers write the event and its outbox row in the
       // transaction that changes the alarm, while meta 'hl7_alarms' is 'on' (src/node/hl7/
-      // alarm-reports.ts). Alarms recorded before this version have no key: they are not sent.
+      // alarm-reports.ts); a change is reported only of an alarm whose start was, so an engine
+      // never hears of an end it had no start for. Alarms recorded before this version have no
+      // key: they are not sent.
       db.exec(`
         ALTER TABLE alarms ADD COLUMN source_key TEXT;
         ALTER TABLE alarms ADD COLUMN source_value REAL;
@@ -544,6 +546,7 @@ export const MIGRATIONS: readonly Migration[] = [
           END;
         CREATE TRIGGER hl7_alarm_acknowledged AFTER UPDATE OF acknowledged_at ON alarms
           WHEN OLD.acknowledged_at IS NULL AND NEW.acknowledged_at IS NOT NULL AND NEW.source_key IS NOT NULL AND (SELECT value FROM meta WHERE key = 'hl7_alarms') = 'on'
+            AND EXISTS (SELECT 1 FROM hl7_alarm_events WHERE alarm_id = NEW.id)
           BEGIN
             INSERT INTO hl7_alarm_events (alarm_id, patient_id, phase, at, priority, acknowledged, condition_present)
               VALUES (NEW.id, NEW.patient_id, 'update', NEW.acknowledged_at, NEW.priority, 1, NEW.ended_at IS NULL);
@@ -551,6 +554,7 @@ export const MIGRATIONS: readonly Migration[] = [
           END;
         CREATE TRIGGER hl7_alarm_escalated AFTER UPDATE OF priority ON alarms
           WHEN NEW.priority <> OLD.priority AND NEW.source_key IS NOT NULL AND (SELECT value FROM meta WHERE key = 'hl7_alarms') = 'on'
+            AND EXISTS (SELECT 1 FROM hl7_alarm_events WHERE alarm_id = NEW.id)
           BEGIN
             INSERT INTO hl7_alarm_events (alarm_id, patient_id, phase, at, priority, acknowledged, condition_present)
               VALUES (NEW.id, NEW.patient_id, 'escalate', CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), NEW.priority, NEW.acknowledged_at IS NOT NULL, NEW.ended_at IS NULL);
@@ -558,6 +562,7 @@ export const MIGRATIONS: readonly Migration[] = [
           END;
         CREATE TRIGGER hl7_alarm_end AFTER UPDATE OF ended_at ON alarms
           WHEN (OLD.ended_at IS NULL) <> (NEW.ended_at IS NULL) AND NEW.source_key IS NOT NULL AND (SELECT value FROM meta WHERE key = 'hl7_alarms') = 'on'
+            AND EXISTS (SELECT 1 FROM hl7_alarm_events WHERE alarm_id = NEW.id)
           BEGIN
             INSERT INTO hl7_alarm_events (alarm_id, patient_id, phase, at, priority, acknowledged, condition_present)
               VALUES (NEW.id, NEW.patient_id, CASE WHEN NEW.ended_at IS NULL THEN 'continue' ELSE 'end' END,
