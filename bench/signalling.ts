@@ -9,6 +9,9 @@
  * send → echo back), printing p50/p99 and the ratios, the machine load, and the process's RSS
  * after each run. Clients share the process with the servers, so both sides pay the same client
  * cost, and the RSS is servers and clients together.
+ * `--cpu-prof DIR` writes a CPU profile of each measured phase (echo-all, memory-join, memory-relay,
+ * redis-2-join ... redis-4-relay .cpuprofile: servers, clients and Redis client, all in this process;
+ * not redis-server) for `npx tsx bench/profile-summary.ts`.
  */
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -17,7 +20,11 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { createConsultServer, type ConsultServer } from '../src/node/consult/server';
 import { SignalClient } from '../src/node/consult/test-client';
 import { redisAvailability, startTestRedis, type TestRedis } from '../src/node/consult/test-redis';
+import { startCpuProfile } from './cpu-profile';
 import { smokeOr } from './smoke';
+
+/** Runs one phase of a benchmark, under the CPU profiler as `name` when --cpu-prof was given. */
+type Profiled = <T>(name: string, run: () => Promise<T>) => Promise<T>;
 
 interface Figures {
   join: number[];
@@ -32,21 +39,21 @@ function percentile(values: number[], p: number): number {
 }
 
 /** Visit i's station joins instance i, its clinician the next one (round the list): with several instances every visit crosses them. */
-async function benchConsult(instances: readonly ConsultServer[], visits: number, messages: number): Promise<Figures> {
+async function benchConsult(instances: readonly ConsultServer[], visits: number, messages: number, profiled: Profiled = (_name, run) => run()): Promise<Figures> {
   const at = (index: number) => instances[index % instances.length]!;
   const created = await Promise.all(Array.from({ length: visits }, (_, index) => at(index).createVisit({ autoAdmit: true })));
   const stations = await Promise.all(created.map(async (visit, index) => (await SignalClient.join(at(index).url, visit.stationToken)).client));
   const figures: Figures = { join: [], relay: [] };
-  const clinicians = await Promise.all(
+  const clinicians = await profiled('join', () => Promise.all(
     created.map(async (visit, index) => {
       const started = performance.now();
       const { client } = await SignalClient.join(at(index + 1).url, visit.clinicianToken);
       figures.join.push(performance.now() - started);
       return client;
     }),
-  );
+  ));
   await Promise.all(stations.map((station) => station.next('peer')));
-  await Promise.all(
+  await profiled('relay', () => Promise.all(
     stations.map(async (station, index) => {
       const clinician = clinicians[index] as SignalClient;
       for (let i = 0; i < messages; i++) {
@@ -56,7 +63,7 @@ async function benchConsult(instances: readonly ConsultServer[], visits: number,
         figures.relay.push(performance.now() - started);
       }
     }),
-  );
+  ));
   await Promise.all([...stations, ...clinicians].map((client) => client.close()));
   return figures;
 }
@@ -112,7 +119,7 @@ function report(label: string, figures: Figures, baseline: Figures): void {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { visits: { type: 'string', default: smokeOr('2500', '10') }, messages: { type: 'string', default: smokeOr('10', '2') }, 'no-redis': { type: 'boolean' }, smoke: { type: 'boolean' } },
+    options: { visits: { type: 'string', default: smokeOr('2500', '10') }, messages: { type: 'string', default: smokeOr('10', '2') }, 'no-redis': { type: 'boolean' }, smoke: { type: 'boolean' }, 'cpu-prof': { type: 'string' } },
   });
   const visits = Number(values.visits);
   const messages = Number(values.messages);
@@ -124,8 +131,17 @@ async function main(): Promise<void> {
   await benchEcho(20, 2);
   await benchConsult([consult], 20, 2);
 
-  const baseline = await benchEcho(visits, messages);
-  const memory = await benchConsult([consult], visits, messages);
+  const profileDir = values['cpu-prof'];
+  const profiledAs =
+    (prefix: string): Profiled =>
+    async (name, run) => {
+      const stop = profileDir === undefined ? undefined : await startCpuProfile(profileDir, `${prefix}-${name}`);
+      const result = await run();
+      if (stop) console.error(`CPU profile: ${await stop()}`);
+      return result;
+    };
+  const baseline = await profiledAs('echo')('all', () => benchEcho(visits, messages));
+  const memory = await benchConsult([consult], visits, messages, profiledAs('memory'));
   await consult.close();
 
   console.log(`Signalling benchmark: ${visits} concurrent visits, ${messages} signals each (Node ${process.version}, ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
@@ -147,7 +163,7 @@ async function main(): Promise<void> {
       redis = await startTestRedis();
       for (let i = 0; i < count; i++) instances.push(await createConsultServer({ redis: redis.url, limits: { burst: 10_000, messagesPerSecond: 10_000 } }));
       await benchConsult(instances, 20, 2);
-      report(`consult (${count} × Redis)`, await benchConsult(instances, visits, messages), baseline);
+      report(`consult (${count} × Redis)`, await benchConsult(instances, visits, messages, profiledAs(`redis-${count}`)), baseline);
     } finally {
       await Promise.all(instances.map((server) => server.close()));
       await redis?.stop();
