@@ -7,8 +7,8 @@
  *   relay: station sends a signal → clinician receives it (M per visit, sequential per visit)
  * and the same two figures against a bare ws echo server in the same run (open → first echo;
  * send → echo back), printing p50/p99 and the ratios, the machine load, and the process's RSS
- * after each run. Clients share the process with the servers, so both sides pay the same client
- * cost, and the RSS is servers and clients together.
+ * after each run. Clients share the process with the servers, and both runs use the same client
+ * (SignalClient), so both pay the same client cost; the RSS is servers and clients together.
  * `--cpu-prof DIR` writes a CPU profile of each measured phase (echo-all, memory-join, memory-relay,
  * redis-2-join ... redis-4-relay .cpuprofile: servers, clients and Redis client, all in this process;
  * not redis-server) for `npx tsx bench/profile-summary.ts`.
@@ -16,7 +16,7 @@
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
 import { createConsultServer, type ConsultServer } from '../src/node/consult/server';
 import { SignalClient } from '../src/node/consult/test-client';
 import { redisAvailability, startTestRedis, type TestRedis } from '../src/node/consult/test-redis';
@@ -68,36 +68,40 @@ async function benchConsult(instances: readonly ConsultServer[], visits: number,
   return figures;
 }
 
+/**
+ * The baseline: a bare ws server that sends every message back. Its clients are SignalClients
+ * too, sending and awaiting signal messages (valid both ways), so they pay exactly the client cost
+ * the consult clients pay (serialising each message, parsing and schema-checking each reply) and
+ * the difference between the two runs is the server's.
+ */
 async function benchEcho(visits: number, messages: number): Promise<Figures> {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise((resolve) => server.once('listening', resolve));
   server.on('connection', (ws) => ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })));
   const url = `ws://127.0.0.1:${(server.address() as { port: number }).port}`;
-  const payload = JSON.stringify({ type: 'signal', data: { type: 'offer', sdp: SAMPLE_SDP } });
   const figures: Figures = { join: [], relay: [] };
-  const roundTrip = (ws: WebSocket, text: string) =>
-    new Promise<void>((resolve) => {
-      ws.once('message', () => resolve());
-      ws.send(text);
-    });
-  const sockets = await Promise.all(
+  const roundTrip = async (client: SignalClient, sdp: string) => {
+    client.send({ type: 'signal', data: { type: 'offer', sdp } });
+    await client.next('signal');
+  };
+  const clients = await Promise.all(
     Array.from({ length: visits }, async () => {
       const started = performance.now();
-      const ws = new WebSocket(url);
-      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-      await roundTrip(ws, JSON.stringify({ type: 'join', token: 'x'.repeat(180) }));
+      const client = await SignalClient.connect(url);
+      // A join-sized first message (a visit token is about 180 characters).
+      await roundTrip(client, 'x'.repeat(180));
       figures.join.push(performance.now() - started);
-      return ws;
+      return client;
     }),
   );
   await Promise.all(
-    sockets.map(async (ws) => {
+    clients.map(async (client) => {
       for (let i = 0; i < messages; i++) {
         const started = performance.now();
-        await roundTrip(ws, payload);
+        await roundTrip(client, SAMPLE_SDP);
         figures.relay.push(performance.now() - started);
       }
-      ws.close();
+      await client.close();
     }),
   );
   await new Promise((resolve) => server.close(resolve));
@@ -173,5 +177,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error(error instanceof Error ? error.stack : String(error));
-  process.exitCode = 1;
+  // The servers and sockets of the failed run would keep the process alive: a refused join under load had it hang for minutes.
+  process.exit(1);
 });
