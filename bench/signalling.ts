@@ -17,7 +17,7 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { WebSocketServer } from 'ws';
-import { createConsultServer, type ConsultServer } from '../src/node/consult/server';
+import { createConsultServer, LISTEN_BACKLOG, type ConsultServer } from '../src/node/consult/server';
 import { SignalClient } from '../src/node/consult/test-client';
 import { redisAvailability, startTestRedis, type TestRedis } from '../src/node/consult/test-redis';
 import { startCpuProfile } from './cpu-profile';
@@ -75,7 +75,8 @@ async function benchConsult(instances: readonly ConsultServer[], visits: number,
  * the difference between the two runs is the server's.
  */
 async function benchEcho(visits: number, messages: number): Promise<Figures> {
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  // The consult server's listen backlog, so a connection storm costs both the same.
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, backlog: LISTEN_BACKLOG });
   await new Promise((resolve) => server.once('listening', resolve));
   server.on('connection', (ws) => ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })));
   const url = `ws://127.0.0.1:${(server.address() as { port: number }).port}`;
