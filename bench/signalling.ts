@@ -7,17 +7,24 @@
  *   relay: station sends a signal → clinician receives it (M per visit, sequential per visit)
  * and the same two figures against a bare ws echo server in the same run (open → first echo;
  * send → echo back), printing p50/p99 and the ratios, the machine load, and the process's RSS
- * after each run. Clients share the process with the servers, so both sides pay the same client
- * cost, and the RSS is servers and clients together.
+ * after each run. Clients share the process with the servers, and both runs use the same client
+ * (SignalClient), so both pay the same client cost; the RSS is servers and clients together.
+ * `--cpu-prof DIR` writes a CPU profile of each measured phase (echo-all, memory-join, memory-relay,
+ * redis-2-join ... redis-4-relay .cpuprofile: servers, clients and Redis client, all in this process;
+ * not redis-server) for `npx tsx bench/profile-summary.ts`.
  */
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { WebSocket, WebSocketServer } from 'ws';
-import { createConsultServer, type ConsultServer } from '../src/node/consult/server';
+import { WebSocketServer } from 'ws';
+import { createConsultServer, LISTEN_BACKLOG, type ConsultServer } from '../src/node/consult/server';
 import { SignalClient } from '../src/node/consult/test-client';
 import { redisAvailability, startTestRedis, type TestRedis } from '../src/node/consult/test-redis';
+import { startCpuProfile } from './cpu-profile';
 import { smokeOr } from './smoke';
+
+/** Runs one phase of a benchmark, under the CPU profiler as `name` when --cpu-prof was given. */
+type Profiled = <T>(name: string, run: () => Promise<T>) => Promise<T>;
 
 interface Figures {
   join: number[];
@@ -32,21 +39,21 @@ function percentile(values: number[], p: number): number {
 }
 
 /** Visit i's station joins instance i, its clinician the next one (round the list): with several instances every visit crosses them. */
-async function benchConsult(instances: readonly ConsultServer[], visits: number, messages: number): Promise<Figures> {
+async function benchConsult(instances: readonly ConsultServer[], visits: number, messages: number, profiled: Profiled = (_name, run) => run()): Promise<Figures> {
   const at = (index: number) => instances[index % instances.length]!;
   const created = await Promise.all(Array.from({ length: visits }, (_, index) => at(index).createVisit({ autoAdmit: true })));
   const stations = await Promise.all(created.map(async (visit, index) => (await SignalClient.join(at(index).url, visit.stationToken)).client));
   const figures: Figures = { join: [], relay: [] };
-  const clinicians = await Promise.all(
+  const clinicians = await profiled('join', () => Promise.all(
     created.map(async (visit, index) => {
       const started = performance.now();
       const { client } = await SignalClient.join(at(index + 1).url, visit.clinicianToken);
       figures.join.push(performance.now() - started);
       return client;
     }),
-  );
+  ));
   await Promise.all(stations.map((station) => station.next('peer')));
-  await Promise.all(
+  await profiled('relay', () => Promise.all(
     stations.map(async (station, index) => {
       const clinician = clinicians[index] as SignalClient;
       for (let i = 0; i < messages; i++) {
@@ -56,41 +63,46 @@ async function benchConsult(instances: readonly ConsultServer[], visits: number,
         figures.relay.push(performance.now() - started);
       }
     }),
-  );
+  ));
   await Promise.all([...stations, ...clinicians].map((client) => client.close()));
   return figures;
 }
 
+/**
+ * The baseline: a bare ws server that sends every message back. Its clients are SignalClients
+ * too, sending and awaiting signal messages (valid both ways), so they pay exactly the client cost
+ * the consult clients pay (serialising each message, parsing and schema-checking each reply) and
+ * the difference between the two runs is the server's.
+ */
 async function benchEcho(visits: number, messages: number): Promise<Figures> {
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  // The consult server's listen backlog, so a connection storm costs both the same.
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, backlog: LISTEN_BACKLOG });
   await new Promise((resolve) => server.once('listening', resolve));
   server.on('connection', (ws) => ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })));
   const url = `ws://127.0.0.1:${(server.address() as { port: number }).port}`;
-  const payload = JSON.stringify({ type: 'signal', data: { type: 'offer', sdp: SAMPLE_SDP } });
   const figures: Figures = { join: [], relay: [] };
-  const roundTrip = (ws: WebSocket, text: string) =>
-    new Promise<void>((resolve) => {
-      ws.once('message', () => resolve());
-      ws.send(text);
-    });
-  const sockets = await Promise.all(
+  const roundTrip = async (client: SignalClient, sdp: string) => {
+    client.send({ type: 'signal', data: { type: 'offer', sdp } });
+    await client.next('signal');
+  };
+  const clients = await Promise.all(
     Array.from({ length: visits }, async () => {
       const started = performance.now();
-      const ws = new WebSocket(url);
-      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-      await roundTrip(ws, JSON.stringify({ type: 'join', token: 'x'.repeat(180) }));
+      const client = await SignalClient.connect(url);
+      // A join-sized first message (a visit token is about 180 characters).
+      await roundTrip(client, 'x'.repeat(180));
       figures.join.push(performance.now() - started);
-      return ws;
+      return client;
     }),
   );
   await Promise.all(
-    sockets.map(async (ws) => {
+    clients.map(async (client) => {
       for (let i = 0; i < messages; i++) {
         const started = performance.now();
-        await roundTrip(ws, payload);
+        await roundTrip(client, SAMPLE_SDP);
         figures.relay.push(performance.now() - started);
       }
-      ws.close();
+      await client.close();
     }),
   );
   await new Promise((resolve) => server.close(resolve));
@@ -112,7 +124,7 @@ function report(label: string, figures: Figures, baseline: Figures): void {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { visits: { type: 'string', default: smokeOr('2500', '10') }, messages: { type: 'string', default: smokeOr('10', '2') }, 'no-redis': { type: 'boolean' }, smoke: { type: 'boolean' } },
+    options: { visits: { type: 'string', default: smokeOr('2500', '10') }, messages: { type: 'string', default: smokeOr('10', '2') }, 'no-redis': { type: 'boolean' }, smoke: { type: 'boolean' }, 'cpu-prof': { type: 'string' } },
   });
   const visits = Number(values.visits);
   const messages = Number(values.messages);
@@ -124,8 +136,17 @@ async function main(): Promise<void> {
   await benchEcho(20, 2);
   await benchConsult([consult], 20, 2);
 
-  const baseline = await benchEcho(visits, messages);
-  const memory = await benchConsult([consult], visits, messages);
+  const profileDir = values['cpu-prof'];
+  const profiledAs =
+    (prefix: string): Profiled =>
+    async (name, run) => {
+      const stop = profileDir === undefined ? undefined : await startCpuProfile(profileDir, `${prefix}-${name}`);
+      const result = await run();
+      if (stop) console.error(`CPU profile: ${await stop()}`);
+      return result;
+    };
+  const baseline = await profiledAs('echo')('all', () => benchEcho(visits, messages));
+  const memory = await benchConsult([consult], visits, messages, profiledAs('memory'));
   await consult.close();
 
   console.log(`Signalling benchmark: ${visits} concurrent visits, ${messages} signals each (Node ${process.version}, ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
@@ -147,7 +168,7 @@ async function main(): Promise<void> {
       redis = await startTestRedis();
       for (let i = 0; i < count; i++) instances.push(await createConsultServer({ redis: redis.url, limits: { burst: 10_000, messagesPerSecond: 10_000 } }));
       await benchConsult(instances, 20, 2);
-      report(`consult (${count} × Redis)`, await benchConsult(instances, visits, messages), baseline);
+      report(`consult (${count} × Redis)`, await benchConsult(instances, visits, messages, profiledAs(`redis-${count}`)), baseline);
     } finally {
       await Promise.all(instances.map((server) => server.close()));
       await redis?.stop();
@@ -157,5 +178,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error(error instanceof Error ? error.stack : String(error));
-  process.exitCode = 1;
+  // The servers and sockets of the failed run would keep the process alive: a refused join under load had it hang for minutes.
+  process.exit(1);
 });

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONSULT_CLOSE_CODES } from '../../shared/consult/protocol';
+import { CONSULT_CLOSE_CODES, MAX_RELAYED_MESSAGE_CHARS, MAX_SIGNAL_MESSAGE_BYTES } from '../../shared/consult/protocol';
 import { SEAT_LEASE_MS } from './redis-visit-store';
 import type { ConsultServer } from './server';
 import { redisAvailability, startTestRedis, type TestRedis } from './test-redis';
@@ -123,6 +123,39 @@ describe('visits across instances through Redis', () => {
       await probe.publish(`fanout5:events:${visit.visitId}`, JSON.stringify({ kind: 'deliver', to: 'station', message: { type: 'app', payload: 'valid' } }));
       expect(await station.client.next('app')).toEqual({ type: 'app', payload: 'valid' });
       expect(station.client.received.some((m) => m.type === 'signal')).toBe(false);
+    } finally {
+      probe.disconnect();
+    }
+  });
+
+  it('relays across instances exactly what the schema let through, and ignores hostile relay events', async () => {
+    const a = await instance('fanout6:');
+    const b = await instance('fanout6:');
+    const visit = await a.createVisit({ autoAdmit: true });
+    const station = await joinVisit(a, visit.stationToken);
+    const clinician = await joinVisit(b, visit.clinicianToken);
+    await station.client.next('peer');
+    const frames: string[] = [];
+    clinician.client.ws.on('message', (data) => frames.push(data.toString()));
+    // Quotes and backslashes double when escaped: the largest such offer must still cross.
+    const sdp = '"\\'.repeat(Math.floor((MAX_SIGNAL_MESSAGE_BYTES - 100) / 4));
+    station.client.sendRaw(JSON.stringify({ type: 'signal', data: { type: 'offer', sdp, extra: 1 }, more: 2 }));
+    expect(await clinician.client.next('signal')).toEqual({ type: 'signal', data: { type: 'offer', sdp } });
+    expect(frames).toEqual([JSON.stringify({ type: 'signal', data: { type: 'offer', sdp } })]);
+
+    const { Redis } = await import('ioredis');
+    const probe = new Redis(redis.url);
+    try {
+      const channel = `fanout6:events:${visit.visitId}`;
+      await probe.publish(channel, 'relay station\n{"type":"ended","reason":"expired"}');
+      await probe.publish(channel, 'relay nobody\n{"type":"app","payload":"to nobody"}');
+      await probe.publish(channel, `relay station\n{"type":"app","payload":"${'x'.repeat(MAX_RELAYED_MESSAGE_CHARS)}"}`);
+      await probe.publish(channel, 'relay station\n{"type":"app","payload":"valid"}');
+      expect(await station.client.next('app')).toEqual({ type: 'app', payload: 'valid' });
+      expect(station.client.received.filter((m) => m.type === 'ended' || m.type === 'app')).toEqual([{ type: 'app', payload: 'valid' }]);
+      // The connection's state did not move: it still relays.
+      clinician.client.send({ type: 'app', payload: 'still here' });
+      expect(await station.client.next('app')).toEqual({ type: 'app', payload: 'still here' });
     } finally {
       probe.disconnect();
     }

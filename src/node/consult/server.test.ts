@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { CONSULT_CLOSE_CODES, CreatedVisitSchema, IceConfigSchema, LINK_TOKEN_PARAM } from '../../shared/consult/protocol';
-import type { ConsultServer } from './server';
+import { LISTEN_BACKLOG, type ConsultServer } from './server';
 import { SignalClient } from './test-client';
 import { closeConsultServersAfterEach } from './test-servers';
 
@@ -425,5 +425,18 @@ describe('TLS', () => {
     const station = await connect(server, { ca: cert });
     station.send({ type: 'join', token: visit.stationToken });
     expect(await station.next('welcome')).toMatchObject({ role: 'station' });
+  });
+});
+
+describe('capacity', () => {
+  // Linux: ss shows a listening socket's accept backlog as its Send-Q.
+  it("queues a reconnect storm's connections instead of dropping them past Node's default backlog of 511", async () => {
+    const server = await start();
+    const listing = spawnSync('ss', ['-Hltn', `sport = :${new URL(server.url).port}`], { encoding: 'utf8' });
+    expect(listing.status, listing.stderr).toBe(0);
+    const backlog = Number(listing.stdout.trim().split(/\s+/)[2]);
+    const somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
+    expect(backlog).toBe(Math.min(LISTEN_BACKLOG, somaxconn));
+    expect(backlog).toBeGreaterThan(511);
   });
 });

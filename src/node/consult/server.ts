@@ -151,11 +151,19 @@ async function readJsonBody(request: IncomingMessage): Promise<unknown> {
   return json.value;
 }
 
+/**
+ * Connections the kernel may hold before the server accepts them (capped by net.core.somaxconn).
+ * Node's default, 511, overflows when the clients of a crashed instance all reconnect to this one
+ * at once (or 2,500 visits' 5,000 sockets open together): each connection past it loses its SYN
+ * and waits a second or more to retry, some are reset.
+ */
+export const LISTEN_BACKLOG = 4096;
+
 /** Rejects with the server error (e.g. EADDRINUSE) instead of leaving it unhandled. */
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       resolve();
     });

@@ -128,7 +128,12 @@ class Participant {
       this.peerPresent = message.event !== 'left';
       if (!this.peerPresent) this.peerHolder = null;
     }
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(message));
+    this.sendText(JSON.stringify(message));
+  }
+
+  /** A message serialised elsewhere: a relayed signal or app message, which changes no state here. */
+  sendText(text: string): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(text);
   }
 
   fail(code: ConsultErrorCode, message: string): void {
@@ -334,10 +339,11 @@ export class SignallingService {
       case 'app':
         if (!participant.admitted) return participant.fail('not-admitted', 'The clinician has not been admitted yet');
         if (!participant.peerPresent) return participant.fail('peer-absent', 'The other participant is not connected');
+        // Serialised once, here, from what the schema let through (unknown keys dropped); every instance passes the text on as it is.
         return bus.publish(visitId, {
-          kind: 'deliver',
+          kind: 'relay',
           to: otherRole(role),
-          message: message.type === 'signal' ? { type: 'signal', data: message.data } : { type: 'app', payload: message.payload },
+          text: JSON.stringify(message.type === 'signal' ? { type: 'signal', data: message.data } : { type: 'app', payload: message.payload }),
         });
       case 'end':
         // A clinician still in the lobby has not been let in by the station: the visit is not theirs to end.
@@ -452,6 +458,11 @@ export class SignallingService {
           if (participant.state !== 'joined' || participant.role !== event.to) continue;
           // The clinician's TURN credentials come with the admission (see #iceFor).
           participant.send(event.message.type === 'admitted' && participant.role === 'clinician' ? { type: 'admitted', ice: this.#iceFor(participant, true) } : event.message);
+        }
+        return;
+      case 'relay':
+        for (const participant of visit.participants) {
+          if (participant.state === 'joined' && participant.role === event.to) participant.sendText(event.text);
         }
         return;
       case 'seated':
