@@ -63,7 +63,14 @@ export async function alarmAcknowledged(page: Page): Promise<void> {
   await page.locator('[data-screen-link="training"]').click();
   await page.locator('[data-scenario="desaturation"] [data-action="play-scenario"]').click();
   await showMonitor(page);
-  await page.locator('.alarm-banner [data-alarm-priority="high"] [data-action="acknowledge-alarm"]').first().click({ timeout: ACTION_TIMEOUT_MS });
+  try {
+    await page.locator('.alarm-banner [data-alarm-priority="high"] [data-action="acknowledge-alarm"]').first().click({ timeout: ACTION_TIMEOUT_MS });
+  } catch (error) {
+    // What the screen showed instead, for the soak's failure list.
+    const spo2 = await page.locator('[data-metric="spo2"]').innerText();
+    const banner = await page.locator('.alarm-banner').innerText().catch(() => 'no alarm banner');
+    throw new Error(`no high-priority alarm to acknowledge; SpO₂ tile ${JSON.stringify(spo2)}, banner ${JSON.stringify(banner)}`, { cause: error });
+  }
   await page.locator('[data-metric="spo2"][data-alarm-acknowledged="true"]').waitFor({ timeout: ACTION_TIMEOUT_MS });
 }
 
