@@ -33,24 +33,27 @@ export interface RowStats {
   count: number;
 }
 
+/**
+ * A row per simulated day (or hour). When the scheduled actions fall behind the clock, the samples
+ * taken after the last scheduled hour form rows of their own (day 8, ...), which the goals leave out:
+ * the goals compare whole days of the schedule.
+ */
 export function rowsOf(plan: SoakPlan, points: readonly Point[]): RowStats[] {
-  const rows: RowStats[] = [];
+  const rows = new Map<number, RowStats>();
   for (const { simMs, value } of points) {
     const row = bucketOf(plan, simMs) + 1;
-    // A sample taken after the last simulated hour (the stop) belongs to the last row.
-    const clamped = Math.min(row, Math.ceil(plan.hours / plan.bucketHours));
-    let stats = rows.find((r) => r.row === clamped);
-    if (!stats) {
-      stats = { row: clamped, mean: 0, max: -Infinity, last: value, count: 0 };
-      rows.push(stats);
-    }
+    const stats = rows.get(row) ?? { row, mean: 0, max: -Infinity, last: value, count: 0 };
+    rows.set(row, stats);
     stats.mean += (value - stats.mean) / (stats.count + 1);
     stats.count += 1;
     stats.max = Math.max(stats.max, value);
     stats.last = value;
   }
-  return rows.sort((a, b) => a.row - b.row);
+  return [...rows.values()].sort((a, b) => a.row - b.row);
 }
+
+/** The rows the schedule covers: days 1..N (or hours), without those after it. */
+export const scheduledRows = (plan: SoakPlan): number => Math.ceil(plan.hours / plan.bucketHours);
 
 export interface Goal {
   name: string;
@@ -87,8 +90,9 @@ export function noLostReadings({ produced, held }: Counts): Goal {
 }
 
 /** The full run's goals: flat memory after warm-up (day 2 to the last day), steady loop and frame rate, bounded WAL, handles and queue. */
-export function fullRunGoals(rows: Record<SeriesName, RowStats[]>, counts: Counts): Goal[] {
-  const lastRow = Math.max(...rows.rssMb.map((r) => r.row));
+export function fullRunGoals(plan: SoakPlan, allRows: Record<SeriesName, RowStats[]>, counts: Counts): Goal[] {
+  const lastRow = scheduledRows(plan);
+  const rows = Object.fromEntries(Object.entries(allRows).map(([name, stats]) => [name, stats.filter((r) => r.row <= lastRow)])) as Record<SeriesName, RowStats[]>;
   const warm = (series: SeriesName) => rowOf(rows[series], 2);
   const last = (series: SeriesName) => rowOf(rows[series], lastRow);
   const flat = (series: SeriesName): Goal => {
@@ -121,7 +125,7 @@ export function fullRunGoals(rows: Record<SeriesName, RowStats[]>, counts: Count
     bounded('walMb', 'WAL bounded (never above days 1–2’s maximum + 1 MB)', (max) => max + 1),
     bounded('handles', 'open handles bounded (never above days 1–2’s maximum + 10)', (max) => max + 10),
     bounded('recorderPending', 'recorder queue bounded (never above days 1–2’s maximum × 2 + 500)', (max) => max * 2 + 500),
-    databaseGrowthSteady(rows.dbMb),
+    databaseGrowthSteady(rows.dbMb, lastRow),
     noLostReadings(counts),
   ];
 }
@@ -131,9 +135,8 @@ export function fullRunGoals(rows: Record<SeriesName, RowStats[]>, counts: Count
  * waveforms 7 days of real time), so the database grows by what the devices recorded, the same
  * each simulated day: the last full day's growth within ±50 % of day 2's.
  */
-export function databaseGrowthSteady(db: readonly RowStats[]): Goal {
+export function databaseGrowthSteady(db: readonly RowStats[], lastRow: number): Goal {
   const byRow = (row: number) => db.find((r) => r.row === row)?.last;
-  const lastRow = Math.max(...db.map((r) => r.row));
   const [d1, d2, dPrev, dLast] = [byRow(1), byRow(2), byRow(lastRow - 1), byRow(lastRow)];
   const name = 'database grows by what retention keeps (last day’s growth within ±50 % of day 2’s)';
   if (d1 === undefined || d2 === undefined || dPrev === undefined || dLast === undefined) return { name, ok: false, detail: 'too few days' };
