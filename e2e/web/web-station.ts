@@ -38,6 +38,8 @@ export interface WebStationSetup {
    * enrolled, and stop() leaves the folder to the caller.
    */
   folder?: { dataDir: string; accounts: StationAccounts };
+  /** More Node options for the station process, before its entry point (the soak test's probe: `--import`). */
+  nodeArgs?: readonly string[];
 }
 
 export async function startWebStation(extraArgs: readonly string[] = [], setup: WebStationSetup = {}): Promise<WebStation> {
@@ -51,7 +53,7 @@ export async function startWebStation(extraArgs: readonly string[] = [], setup: 
     await removeFolder();
     throw error;
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/node/web/main.ts', '--simulate', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...(setup.nodeArgs ?? []), 'src/node/web/main.ts', '--simulate', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
     cwd: PROJECT_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -10,6 +10,7 @@ import { toCanonicalUnit } from '../../shared/clinical/units';
 import { SIGNAL_CONDITIONS, type DriverOutput, type Observation, type SignalCondition, type WaveformChunk } from '../../shared/readings';
 import { isMetric, UCUM_UNITS, type Metric } from '../../shared/vitals';
 import { logError, logText } from '../../shared/log-text';
+import { hubReadingChannel } from '../diagnostics/channels';
 import { DeviceClosedError, type DeviceActivity, type DeviceIo, type Driver, type DriverContext, type DriverManifest } from '../drivers/driver';
 import { conditionGuidance, describeError, driverFailureGuidance, openFailureGuidance, UNPLUGGED, type Guidance } from './guidance';
 import { matchManifest } from './matching';
@@ -496,6 +497,7 @@ export class PeripheralHub extends TypedEmitter<HubEvents> {
       seq: this.nextSeq++,
     });
     this.latestByDeviceMetric.set(`${device.id}\u0000${reading.metric}`, reading);
+    if (hubReadingChannel.hasSubscribers) hubReadingChannel.publish({ metric: reading.metric });
     this.emit('reading', reading);
   }
 

@@ -19,6 +19,7 @@ import type { News2StatePayload } from '../../../shared/contract-clinical';
 import { NEWS2_CHARTED_KINDS, type StoredNews2Charted, type StoredNews2Score } from '../../records/store';
 import type { BatchWriter, EncounterTag, RecordedWrite } from './recorder-batch';
 import type { Encounter } from './encounter';
+import { recorderQueueChannel } from '../../diagnostics/channels';
 
 /** The NEWS2 input each charted observation is. */
 const NEWS2_INPUT_OF = { respiratoryRate: 'respiratoryRate', consciousness: 'consciousness', onOxygen: 'onOxygen', spo2Scale2: 'spo2Scale' } as const;
@@ -108,6 +109,7 @@ export class StationRecorder {
     this.#maxPending = options.maxPending ?? 200_000;
     this.#timer = setInterval(() => {
       this.#waitForInterval = false;
+      if (recorderQueueChannel.hasSubscribers) recorderQueueChannel.publish({ pending: this.#pending.length });
       void this.#writeQueued();
     }, options.flushIntervalMs ?? 1_000);
     // The recorder must never be what keeps a stopping process alive.
