@@ -475,9 +475,12 @@ export class RecordStore {
 
   /** Opens an ended visit again (the same patient at a restarted station); an open one stays as it is. */
   reopenVisit(visitId: string): void {
+    const patientId = this.visitPatient(visitId);
+    if (patientId === null) throw new RecordInputError('no such visit');
     this.db.transaction(() => {
-      const changed = this.db.prepare('UPDATE visits SET ended_at = NULL WHERE id = ?').run(visitId).changes;
-      if (changed === 0) throw new RecordInputError('no such visit');
+      // An ended visit's reopening is announced like its end: the server's Encounter is in progress again.
+      const reopened = this.db.prepare('UPDATE visits SET ended_at = NULL WHERE id = ? AND ended_at IS NOT NULL').run(visitId).changes;
+      if (reopened > 0) this.#enqueue('visit', visitId, patientId);
       // An open visit has no summary yet: one not yet taken for sending waits for the visit's next end, which queues it again.
       this.db.prepare(`DELETE FROM outbox WHERE ${queuedOnce()} AND kind = 'visit-summary' AND record_id = ? AND state IN ('waiting', 'parked')`).run(visitId);
     })();
