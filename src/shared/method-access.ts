@@ -85,6 +85,8 @@ export const METHOD_REQUIREMENTS: { [M in GuardedMethodName]: MethodRequirement<
   saveVisitNoteDraft: visitNoteRight,
   signVisitNote: visitNoteRight,
   addVisitNoteAddendum: visitNoteRight,
+  // The requests the remote clinician made, and what the screen hosting the visit did with them: part of hosting it.
+  recordMeasurementRequest: 'visit.admit-clinician',
   getMonitorSettings: 'settings.change',
   setMonitorSettings: 'settings.change',
 };

@@ -173,7 +173,7 @@ export const DEFAULT_RETENTION: RetentionPolicy = { waveformDays: 7, numericDays
 const DAY_MS = 86_400_000;
 
 /** Every table holding a patient's data, erased with the patient and checked empty afterwards. */
-const PATIENT_TABLES = ['outbox', 'readings', 'waveform_segments', 'alarms', 'alarm_limit_changes', 'news2_charted', 'news2_scores', 'notes', 'visit_notes', 'consents', 'attachments', 'visits'] as const;
+const PATIENT_TABLES = ['outbox', 'readings', 'waveform_segments', 'alarms', 'alarm_limit_changes', 'news2_charted', 'news2_scores', 'notes', 'visit_notes', 'consents', 'attachments', 'measurement_requests', 'visits'] as const;
 export type PatientTable = (typeof PATIENT_TABLES)[number];
 
 /** The server link's columns; details typed by hand (no link) clear an earlier one. */
@@ -208,7 +208,7 @@ function waveformFromRow(row: Record<string, unknown>): StoredWaveform {
   };
 }
 
-function readingFromRow(row: Record<string, unknown>): StoredReading {
+export function readingFromRow(row: Record<string, unknown>): StoredReading {
   return {
     id: row.id as number,
     patientId: row.patient_id as string,

@@ -40,6 +40,8 @@ import { openStationRecords, type StationRecords } from './persistence/station-r
 import { HostedVisits } from './hosted-visits';
 import { createVisitSnapshotHandlers } from './visit-snapshots';
 import { createVisitNotesHandlers } from './visit-notes-handlers';
+import { createMeasurementRequestHandlers } from './measurement-request-handlers';
+import { MeasurementRequests } from '../records/measurement-requests';
 import { VisitNotes } from '../records/visit-notes';
 import { createVisitHandlers, type VisitConnector } from './visits';
 import { createPatientViewAudit } from './records/patient-views';
@@ -300,6 +302,12 @@ export async function createStation(options: StationOptions): Promise<Station> {
     ...createHl7Handlers({ hl7: () => hl7State, audit: records.audit }),
     ...createPlethHandlers({ sync: syncState, store: records.store, audit: records.audit }),
     ...createVisitNotesHandlers({ notes: new VisitNotes(records.store.db, records.audit), encounter: () => records.encounter, hosted: hostedVisits }),
+    ...createMeasurementRequestHandlers({
+      requests: new MeasurementRequests(records.store.db, records.audit),
+      encounter: () => records.encounter,
+      hosted: hostedVisits,
+      deviceName: (deviceId) => hub.devices().find((device) => device.id === deviceId)?.name ?? null,
+    }),
   };
 
   let closing: Promise<void> | undefined;

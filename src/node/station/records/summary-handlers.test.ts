@@ -100,7 +100,7 @@ describe('the current visit’s summary on screen', () => {
     const physician = await signedIn('physician');
     const staff = await call(physician, 'getCurrentVisitSummary', undefined);
     expect(staff.banner).toBe('Patient: Imogen Fairweather   ID: MRN-1   Born: 21 Jul 1950   Sex: Female');
-    expect(staff.tables.map((table) => table.heading)).toEqual(['Who took part', 'Vital signs', 'Alarms', 'NEWS2', 'Consent']);
+    expect(staff.tables.map((table) => table.heading)).toEqual(['Who took part', 'Vital signs', 'Alarms', 'NEWS2', 'Measurement requests', 'Consent']);
 
     const kiosk = bench.screen().access;
     const opened = await bench.station.auth.signIn((await bench.account('kiosk')).credentials(), visit.patientId);
