@@ -66,6 +66,8 @@ export const METHOD_REQUIREMENTS: { [M in GuardedMethodName]: MethodRequirement<
   exportPatientRecord: 'record.export',
   readPatientExportChunk: 'record.export',
   exportVisitSummary: 'record.export',
+  // A named visit's summary is a record leaving on paper; the current visit's is what its screen shows (the kiosk's "Your visit summary").
+  printVisitSummary: (input) => (input.visitId === undefined ? 'patient.view' : 'record.export'),
   getCurrentVisitSummary: 'patient.view',
   erasePatientRecord: 'record.erase',
   verifyAuditTrail: 'audit.view',
