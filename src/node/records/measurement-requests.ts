@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import type { Actor } from '../../shared/clinical/actor';
-import type { AuditLog } from '../audit/audit-log';
+import type { AuditEvent } from '../audit/audit-log';
 import type { RecordsDb } from './database';
 import { readingFromRow, RecordInputError, type StoredReading } from './store';
 
@@ -44,7 +44,7 @@ function valid<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 export class MeasurementRequests {
   constructor(
     private readonly db: RecordsDb,
-    private readonly audit: Pick<AuditLog, 'append'>,
+    private readonly audit: { append(event: AuditEvent): unknown },
     private readonly now: () => number = Date.now,
   ) {}
 
