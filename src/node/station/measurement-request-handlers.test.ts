@@ -5,27 +5,22 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MeasurementRequests, visitMeasurementRequests } from '../records/measurement-requests';
-import { auditHead, openAccessBench, type AccessBench } from './access/access-test-support';
+import { auditHead, type AccessBench } from './access/access-test-support';
 import type { ScreenAccess } from './access/station-access';
 import { invokeContract } from './contract-session';
-import { HostedVisits, type RelayRefusal } from './hosted-visits';
+import type { HostedVisits, RelayRefusal } from './hosted-visits';
+import { openHostedVisitBench } from './hosted-visit-test-support';
 import { createMeasurementRequestHandlers } from './measurement-request-handlers';
 import { standInHandlers } from './stand-in-handlers';
 
 let bench: AccessBench;
 let encounter: { patientId: string; visitId: string };
 let hosted: HostedVisits;
-let connected: boolean;
+let clinician: { connected: boolean };
 let refusals: RelayRefusal[];
 
 beforeEach(async () => {
-  bench = await openAccessBench();
-  const patient = bench.station.store.createPatient({ givenName: 'Ada', familyName: 'Byron', birthDate: null, gender: 'female', identifier: null });
-  bench.patient.id = patient.id;
-  encounter = { patientId: patient.id, visitId: bench.station.store.startVisit(patient.id, 'station').id };
-  connected = true;
-  refusals = [];
-  hosted = new HostedVisits({ clinicianConnected: async () => connected, onRefused: (refusal) => refusals.push(refusal) });
+  ({ bench, encounter, hosted, clinician, refusals } = await openHostedVisitBench());
 });
 afterEach(() => bench.close());
 
@@ -73,7 +68,7 @@ describe('measurement requests reported by the screen hosting the video visit', 
     expect(await call(host.screen, { ...input, event: 'measured' })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     expect(kept()).toEqual([]);
     expect(await call(host.screen, input)).toEqual({ ok: true, output: undefined });
-    connected = false;
+    clinician.connected = false;
     expect(await call(host.screen, { ...input, requestId: 'r2' })).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringContaining('not connected') } });
     expect(await call(host.screen, { ...input, event: 'declined', reason: 'Declined at the station' })).toEqual({ ok: true, output: undefined });
     expect(kept()).toMatchObject([{ requestId: 'r1', state: 'declined', reason: 'Declined at the station' }]);
