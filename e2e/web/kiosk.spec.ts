@@ -159,6 +159,15 @@ test('the next visit shows none of the previous patient’s values: no blood pre
   await expect(summary.locator('[data-role="summary-banner"]')).toHaveText('Your visit');
   await expect(summary.locator('[data-section="Vital signs"] tbody tr').first()).toBeVisible();
   await expect(summary.locator('[data-action="print-kiosk-summary"]')).toBeEnabled();
+  // Web mode has no printer of its own: Print has the browser print this screen (the print CSS keeps the summary only).
+  await page.evaluate(() => {
+    const counted = window as unknown as { printRequests: number };
+    counted.printRequests = 0;
+    window.print = () => void (counted.printRequests += 1);
+  });
+  await summary.locator('[data-action="print-kiosk-summary"]').click();
+  await expect.poll(() => page.evaluate(() => (window as unknown as { printRequests: number }).printRequests)).toBe(1);
+  await expect(summary.locator('[data-role="print-notice"]')).toHaveCount(0);
   for (const [size, viewport] of [['1024', { width: 1024, height: 768 }], ['laptop', VIEWPORTS.laptop], ['1080p', VIEWPORTS.kiosk]] as const) {
     await page.setViewportSize(viewport);
     await screenshot(page, `kiosk-visit-summary-${size}`);

@@ -26,6 +26,7 @@ import { refuseForeignContent, restrictPermissions } from './security';
 import { serveStationOverIpc, type StationIpc } from './station-ipc';
 import { startUpdates } from './updates';
 import { createStationWindow } from './window';
+import { printPdfInHiddenWindow } from './pdf-printer';
 
 const log = (message: string) => process.stderr.write(`[main] ${message}\n`);
 const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
@@ -83,6 +84,7 @@ async function start(options: StartOptions): Promise<void> {
     scenario: options.scenario,
     consult: () => visits,
     shell: kioskShell,
+    printPdf: printPdfInHiddenWindow,
     log: stationLog,
   });
   if (consultation.serverUrl === undefined) {

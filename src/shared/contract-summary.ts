@@ -45,4 +45,11 @@ export const summaryMethods = {
   getCurrentVisitSummary: { input: z.undefined(), output: SummaryLinesSchema },
   /** Builds the visit's summary (audited as a record export) and answers the first part of the chosen file; readPatientExportChunk reads on. */
   exportVisitSummary: { input: z.strictObject({ visitId: z.string().min(1).max(100), format: z.enum(SUMMARY_FORMATS) }), output: VisitSummaryExportSchema },
+  /**
+   * Prints a visit's summary PDF on the station's own printer (the desktop app's print dialog):
+   * `visitId` from Records (record.export), none for the current visit (the kiosk's "Your visit
+   * summary", patient.view). `printed: false`: this station has no printer of its own (web mode),
+   * so the page prints it in the browser; nothing was built or audited.
+   */
+  printVisitSummary: { input: z.strictObject({ visitId: z.string().min(1).max(100).optional() }), output: z.strictObject({ printed: z.boolean() }) },
 } as const;

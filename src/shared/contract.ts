@@ -14,6 +14,7 @@ import { recordsEvents, recordsMethods } from './contract-records';
 import { monitorSettingsEvents, monitorSettingsMethods } from './contract-monitor-settings';
 import { syncMethods } from './contract-sync';
 import { visitNotesMethods } from './contract-visit-notes';
+import { measurementRequestMethods } from './contract-measurement-requests';
 import { summaryMethods } from './contract-summary';
 
 export const DEVICE_STATES = ['connecting', 'streaming', 'measuring', 'idle', 'probe-off', 'disconnected', 'error'] as const;
@@ -156,6 +157,7 @@ export const stationMethods = {
   ...syncMethods,
   ...monitorSettingsMethods,
   ...visitNotesMethods,
+  ...measurementRequestMethods,
   ...summaryMethods,
 } as const;
 

@@ -66,6 +66,8 @@ export const METHOD_REQUIREMENTS: { [M in GuardedMethodName]: MethodRequirement<
   exportPatientRecord: 'record.export',
   readPatientExportChunk: 'record.export',
   exportVisitSummary: 'record.export',
+  // A named visit's summary is a record leaving on paper; the current visit's is what its screen shows (the kiosk's "Your visit summary").
+  printVisitSummary: (input) => (input.visitId === undefined ? 'patient.view' : 'record.export'),
   getCurrentVisitSummary: 'patient.view',
   erasePatientRecord: 'record.erase',
   verifyAuditTrail: 'audit.view',
@@ -85,6 +87,8 @@ export const METHOD_REQUIREMENTS: { [M in GuardedMethodName]: MethodRequirement<
   saveVisitNoteDraft: visitNoteRight,
   signVisitNote: visitNoteRight,
   addVisitNoteAddendum: visitNoteRight,
+  // The requests the remote clinician made, and what the screen hosting the visit did with them: part of hosting it.
+  recordMeasurementRequest: 'visit.admit-clinician',
   getMonitorSettings: 'settings.change',
   setMonitorSettings: 'settings.change',
 };

@@ -39,6 +39,8 @@ export const AUDIT_ACTIONS = [
   // A nurse or physician signed their visit note, or added a signed addendum to one (note.write is each saved draft).
   'note.sign',
   'note.addendum',
+  // The remote clinician asked for a measurement during a video visit, or the station started, declined or failed it.
+  'measurement.request',
   'audit.chain-keyed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

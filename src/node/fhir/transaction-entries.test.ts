@@ -49,14 +49,20 @@ const resourcesOf = <T>(entries: BundleEntry[], type: string) => entries.filter(
 describe('transactionEntries', () => {
   const entries = transactionEntries(STATION, records, OPTIONS);
 
-  it('makes every entry a conditional create on its identifier, with a urn:uuid full URL and no id', () => {
+  it('makes every entry a conditional create on its identifier, the Encounter a conditional update on it, with a urn:uuid full URL and no id', () => {
     for (const entry of entries) {
       expect(entry.fullUrl).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-      expect(entry.request).toMatchObject({ method: 'POST', url: entry.resource?.resourceType });
       expect(entry.resource).not.toHaveProperty('id');
       if (entry.resource?.resourceType === 'Provenance') continue;
       const identifiers = (entry.resource as { identifier?: { system?: string; value?: string }[] }).identifier ?? [];
-      expect(identifiers.map((identifier) => `identifier=${identifier.system}|${identifier.value}`)).toContain(entry.request?.ifNoneExist);
+      const searches = identifiers.map((identifier) => `identifier=${identifier.system}|${identifier.value}`);
+      if (entry.resource?.resourceType === 'Encounter') {
+        // A visit ends after it was first sent: the server's Encounter must be updated, not kept.
+        expect(entry.request).toEqual({ method: 'PUT', url: `Encounter?${searches[0]}` });
+        continue;
+      }
+      expect(entry.request).toMatchObject({ method: 'POST', url: entry.resource?.resourceType });
+      expect(searches).toContain(entry.request?.ifNoneExist);
     }
     expect(entries.map((entry) => entry.resource?.resourceType)).toEqual(['Patient', 'Device', 'Device', 'Device', 'Encounter', 'Observation', 'Observation', 'Observation', 'Observation', 'Provenance']);
   });

@@ -1,5 +1,6 @@
 /**
- * The entries of a FHIR `transaction` Bundle for a set of records, each a conditional create.
+ * The entries of a FHIR `transaction` Bundle for a set of records, each a conditional create, but
+ * the Encounters, conditional updates.
  *
  *   transactionEntries(stationId: string, records: SyncRecords, options: TransactionOptions): BundleEntry[]
  *
@@ -17,7 +18,10 @@
  *
  * Every entry is `{ fullUrl: 'urn:uuid:<stable uuid>', resource, request: { method: 'POST', url:
  * '<Type>', ifNoneExist: 'identifier=<system>|<value>' } }` (the Provenance, which has no
- * identifier element, matches on `_tag=` instead). Entries reference each other by those
+ * identifier element, matches on `_tag=` instead). An Encounter is `{ …, request: { method: 'PUT',
+ * url: 'Encounter?identifier=<system>|<value>' } }`, a conditional update: a visit's state changes
+ * after it was first sent (its end, a reopening), and the server's copy must follow; the update
+ * creates it when the server has none. Entries reference each other by those
  * urn:uuids, which the server replaces with the ids it assigns or finds; so the same records sent
  * twice (a retry after a timeout or a crash) create nothing twice. The Patient, the station's
  * Device, each peripheral a reading names and each visit given are entries of their own in every
@@ -27,7 +31,7 @@
  * entry: everything references the server's Patient, `Patient/<server id>`.
  * The last entry is the batch's Provenance, targeting its Observations and Encounters.
  */
-import type { BundleEntry, Identifier, Observation, Resource } from '@medplum/fhirtypes';
+import type { BundleEntry, BundleEntryRequest, Identifier, Observation, Resource } from '@medplum/fhirtypes';
 import type { PatientRecord, StoredNews2Charted, StoredNews2Score, StoredReading, StoredWaveform } from '../records/store';
 import { peripheralDevice, stationDevice, type PeripheralRecord } from './devices';
 import { encounterResource, type VisitRecord } from './encounter';
@@ -68,18 +72,36 @@ type Identified = Resource & { id: string; identifier?: Identifier[] };
 
 const searchToken = (identifier: Identifier) => `${identifier.system ?? ''}|${identifier.value ?? ''}`;
 
+/** An entry for `resource` named by its stable urn:uuid; the server assigns the id (or finds it), so the body carries none. */
+function entryWithoutId(resource: Identified, request: BundleEntryRequest): BundleEntry {
+  const { id, ...body } = resource;
+  return { fullUrl: `urn:uuid:${id}`, resource: body as Resource, request };
+}
+
 /** A conditional create of `resource` matching on `match` (a search on its identifier or tag). */
 function conditionalCreate(resource: Identified, match: string): BundleEntry {
-  // The server assigns the id: a POST carries none.
-  const { id, ...body } = resource;
-  return { fullUrl: `urn:uuid:${id}`, resource: body as Resource, request: { method: 'POST', url: resource.resourceType, ifNoneExist: match } };
+  return entryWithoutId(resource, { method: 'POST', url: resource.resourceType, ifNoneExist: match });
+}
+
+/** The search on the resource's first identifier with a system: the clinic's for a Patient that has one, else the station's. */
+function identifierSearch(resource: Identified): string {
+  const identifier = resource.identifier?.find((candidate) => candidate.system !== undefined);
+  if (!identifier) throw new Error(`a ${resource.resourceType} without an identifier cannot be matched on the server`);
+  return `identifier=${searchToken(identifier)}`;
 }
 
 /** Matches on the resource's first identifier: the clinic's for a Patient that has one with a system, else the station's. */
 function byIdentifier(resource: Identified): BundleEntry {
-  const identifier = resource.identifier?.find((candidate) => candidate.system !== undefined);
-  if (!identifier) throw new Error(`a ${resource.resourceType} without an identifier cannot be created conditionally`);
-  return conditionalCreate(resource, `identifier=${searchToken(identifier)}`);
+  return conditionalCreate(resource, identifierSearch(resource));
+}
+
+/**
+ * A conditional update (upsert) of `resource` on its identifier: created when the server has none,
+ * else that one replaced. For a record whose state changes after it was first sent (a visit that
+ * ends, or is reopened): a conditional create would leave the server's copy as it was first sent.
+ */
+function upsertByIdentifier(resource: Identified): BundleEntry {
+  return entryWithoutId(resource, { method: 'PUT', url: `${resource.resourceType}?${identifierSearch(resource)}` });
 }
 
 export function transactionEntries(stationId: string, records: SyncRecords, options: TransactionOptions): BundleEntry[] {
@@ -139,7 +161,7 @@ export function transactionEntries(stationId: string, records: SyncRecords, opti
   ];
   const encounters = records.visits.map((visit) => encounterResource(visit, ids, links.subject(visit.patientId)));
   const documents = visitSummaries.map((summary) => syncedSummaryReference(summary, links));
-  const clinical = [...encounters, ...readingResources, ...news2Resources, ...documents] as Identified[];
+  const clinical = [...readingResources, ...news2Resources, ...documents] as Identified[];
 
   const patientEntries = records.patients.filter((patient) => !serverPatients.has(patient.id)).map((patient) => {
     const resource = patientResource(patient, ids, options.patientIdentifierSystem);
@@ -148,7 +170,8 @@ export function transactionEntries(stationId: string, records: SyncRecords, opti
     return conditionalCreate(resource, `identifier=${searchToken(clinic?.system ? clinic : ids.identifier('patient', patient.id))}`);
   });
   const deviceEntries = [stationDevice(ids, options.softwareVersion), ...[...peripherals.values()].map((peripheral) => peripheralDevice(peripheral, ids))].map(byIdentifier);
-  const clinicalEntries = clinical.map(byIdentifier);
+  // An Encounter carries the visit as it is now (in progress, or finished with its end): an update.
+  const clinicalEntries = [...encounters.map(upsertByIdentifier), ...clinical.map(byIdentifier)];
   if (clinicalEntries.length === 0) return [...patientEntries, ...deviceEntries];
 
   const authors = [...new Set(records.news2.charted.map((charted) => charted.enteredBy))].map((userId) => links.person(userId));

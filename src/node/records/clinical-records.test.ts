@@ -13,6 +13,7 @@ import { ClinicalRecords } from './clinical-records';
 import { VIDEO_VISIT_CONSENT_SCOPE, type ReadingInput } from './store';
 import { openTestStation } from './test-support';
 import { VisitNotes } from './visit-notes';
+import { MeasurementRequests } from './measurement-requests';
 
 const PATIENT = { givenName: 'Imogen', familyName: 'Fairweather', birthDate: '1950-07-21', gender: 'female', identifier: 'MRN-1' } as const;
 const LOINC = 'http://loinc.org';
@@ -297,6 +298,8 @@ describe('erasure on request', () => {
       const { note } = visitNotes.saveDraft(visitId, author, { ...EMPTY_NOTE_SECTIONS, reason: 'r' }, 1);
       visitNotes.sign(note.id, author, 1);
       visitNotes.addAddendum(note.id, author, 'later');
+      // A measurement the remote clinician asked for goes with the patient too.
+      new MeasurementRequests(s.db, s.audit, s.clock.now).requested(visitId, 'req-1', { id: 'cuff', name: 'Cuff' }, { id: `remote-clinician:${visitId}`, name: 'Remote clinician', role: 'physician' });
       s.records.recordConsent(s.nurse, patientId, visitId, { scope: 'video-consultation', granted: true });
       s.records.addAttachment(s.nurse, patientId, visitId, { kind: 'snapshot', mediaType: 'image/jpeg', content: Buffer.from([0xff, 0xd8]) });
       s.store.raiseAlarm(patientId, visitId, { kind: 'technical', priority: 'low', condition: 'x' });
@@ -306,7 +309,7 @@ describe('erasure on request', () => {
     }
     const admin = await s.signIn('administrator');
     const erased = s.records.erasePatient(admin, s.patient.id);
-    expect(erased).toEqual({ patients: 1, outbox: 5, readings: 1, waveform_segments: 1, alarms: 1, alarm_limit_changes: 0, news2_charted: 1, news2_scores: 1, notes: 1, visit_notes: 2, consents: 1, attachments: 1, visits: 1 });
+    expect(erased).toEqual({ patients: 1, outbox: 5, readings: 1, waveform_segments: 1, alarms: 1, alarm_limit_changes: 0, news2_charted: 1, news2_scores: 1, notes: 1, visit_notes: 2, consents: 1, attachments: 1, measurement_requests: 1, visits: 1 });
     expect(Object.values(s.store.patientRowCounts(s.patient.id)).every((n) => n === 0)).toBe(true);
     expect(s.store.patientRowCounts(other.id)).toEqual(erased);
     expect(s.audit.entries().at(-1)).toMatchObject({ action: 'record.erase', object: s.patient.id, actor: expect.any(String), role: 'administrator' });

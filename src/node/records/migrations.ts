@@ -572,6 +572,34 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 17,
+    description: "the measurements the remote clinician asked for during a video visit, and what became of each at the station",
+    up(db) {
+      // One row per request: who asked (the visit's remote clinician), which device, when, and what
+      // the person at the station did (started it, declined it) or why it failed, with who and when.
+      // The reading that answered a started request is found from the readings (RecordStore.visitMeasurementRequests),
+      // not copied here. The request id is the clinician page's, unique within its visit.
+      db.exec(`
+        CREATE TABLE measurement_requests (
+          visit_id TEXT NOT NULL REFERENCES visits(id) ON DELETE CASCADE,
+          request_id TEXT NOT NULL,
+          patient_id TEXT NOT NULL REFERENCES patients(id) ON DELETE CASCADE,
+          device_id TEXT NOT NULL,
+          device_name TEXT,
+          requested_by TEXT NOT NULL,
+          requested_at INTEGER NOT NULL,
+          state TEXT NOT NULL CHECK (state IN ('awaiting-confirmation', 'started', 'declined', 'failed')),
+          settled_by TEXT,
+          settled_at INTEGER,
+          reason TEXT,
+          PRIMARY KEY (visit_id, request_id),
+          CHECK ((state = 'awaiting-confirmation') = (settled_at IS NULL))
+        ) STRICT;
+        CREATE INDEX measurement_requests_by_patient ON measurement_requests(patient_id);
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

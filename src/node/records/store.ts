@@ -182,7 +182,7 @@ export const DEFAULT_RETENTION: RetentionPolicy = { waveformDays: 7, numericDays
 const DAY_MS = 86_400_000;
 
 /** Every table holding a patient's data, erased with the patient and checked empty afterwards. */
-const PATIENT_TABLES = ['outbox', 'readings', 'waveform_segments', 'alarms', 'alarm_limit_changes', 'news2_charted', 'news2_scores', 'notes', 'visit_notes', 'consents', 'attachments', 'visits'] as const;
+const PATIENT_TABLES = ['outbox', 'readings', 'waveform_segments', 'alarms', 'alarm_limit_changes', 'news2_charted', 'news2_scores', 'notes', 'visit_notes', 'consents', 'attachments', 'measurement_requests', 'visits'] as const;
 export type PatientTable = (typeof PATIENT_TABLES)[number];
 
 /** The server link's columns; details typed by hand (no link) clear an earlier one. */
@@ -217,7 +217,7 @@ function waveformFromRow(row: Record<string, unknown>): StoredWaveform {
   };
 }
 
-function readingFromRow(row: Record<string, unknown>): StoredReading {
+export function readingFromRow(row: Record<string, unknown>): StoredReading {
   return {
     id: row.id as number,
     patientId: row.patient_id as string,
@@ -484,9 +484,12 @@ export class RecordStore {
 
   /** Opens an ended visit again (the same patient at a restarted station); an open one stays as it is. */
   reopenVisit(visitId: string): void {
+    const patientId = this.visitPatient(visitId);
+    if (patientId === null) throw new RecordInputError('no such visit');
     this.db.transaction(() => {
-      const changed = this.db.prepare('UPDATE visits SET ended_at = NULL WHERE id = ?').run(visitId).changes;
-      if (changed === 0) throw new RecordInputError('no such visit');
+      // An ended visit's reopening is announced like its end: the server's Encounter is in progress again.
+      const reopened = this.db.prepare('UPDATE visits SET ended_at = NULL WHERE id = ? AND ended_at IS NOT NULL').run(visitId).changes;
+      if (reopened > 0) this.#enqueue('visit', visitId, patientId);
       // An open visit has no summary yet: one not yet taken for sending waits for the visit's next end, which queues it again.
       this.db.prepare(`DELETE FROM outbox WHERE ${queuedOnce()} AND kind = 'visit-summary' AND record_id = ? AND state IN ('waiting', 'parked')`).run(visitId);
     })();

@@ -28,6 +28,7 @@ import type { recordsMethods } from '../../shared/contract-records';
 import type { syncMethods } from '../../shared/contract-sync';
 import type { monitorSettingsMethods } from '../../shared/contract-monitor-settings';
 import type { visitNotesMethods } from '../../shared/contract-visit-notes';
+import type { measurementRequestMethods } from '../../shared/contract-measurement-requests';
 import type { summaryMethods } from '../../shared/contract-summary';
 import { isOpenMethod, PATIENT_EVENTS, requiredAction, type OpenMethodName } from '../../shared/method-access';
 import { AccessDeniedError, type ScreenAccess } from './access/station-access';
@@ -57,6 +58,7 @@ type ServiceMethodName =
   | keyof typeof syncMethods
   | keyof typeof monitorSettingsMethods
   | keyof typeof visitNotesMethods
+  | keyof typeof measurementRequestMethods
   | keyof typeof summaryMethods;
 
 export type StationHandlers = { [M in StationMethodName]: Handler<M> };

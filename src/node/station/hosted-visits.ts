@@ -11,7 +11,7 @@ import type { Actor } from '../../shared/clinical/actor';
 import { AccessDeniedError, type ScreenAccess } from './access/station-access';
 
 /** What a screen does for the remote clinician, named by the action it stands for. */
-export type RelayedAct = 'alarm.acknowledge' | 'attachment.capture' | 'note.write';
+export type RelayedAct = 'alarm.acknowledge' | 'attachment.capture' | 'note.write' | 'measurement.request';
 
 export interface RelayRefusal {
   /** The person at the screen that tried to relay. */

@@ -40,6 +40,8 @@ import { openStationRecords, type StationRecords } from './persistence/station-r
 import { HostedVisits } from './hosted-visits';
 import { createVisitSnapshotHandlers } from './visit-snapshots';
 import { createVisitNotesHandlers } from './visit-notes-handlers';
+import { createMeasurementRequestHandlers } from './measurement-request-handlers';
+import { MeasurementRequests } from '../records/measurement-requests';
 import { VisitNotes } from '../records/visit-notes';
 import { createVisitHandlers, type VisitConnector } from './visits';
 import { createPatientViewAudit } from './records/patient-views';
@@ -54,7 +56,7 @@ import { Outbox } from '../sync/outbox';
 import { SyncThread } from '../sync/sync-thread';
 import { createPlethHandlers } from './sync/pleth-handlers';
 import { PendingExports } from './records/patient-exports';
-import { createStationSummaryHandlers } from './records/summary-handlers';
+import { createStationSummaryHandlers, type PdfPrinter } from './records/summary-handlers';
 import { createSyncHandlers, type StationSync } from './sync/sync-handlers';
 import type { StationSettings } from '../settings/schema';
 import type { Metric } from '../../shared/vitals';
@@ -96,6 +98,8 @@ export interface StationOptions {
   kiosk?: { setting: KioskSetting; visitIdleMs: number };
   /** What the program around the core does for a kiosk (the Electron window); web mode has none. */
   shell?: StationShell;
+  /** Prints a visit summary's PDF on the station's printer (the desktop app); web mode has none: the page prints. */
+  printPdf?: PdfPrinter;
   /** The locale the screens format dates and times in (settings `display.locale`); null: each screen's own. */
   locale?: string | null;
   /** Parameters the monitor shows even when nothing measures them (settings `display.alwaysShowMetrics`); none and not kept otherwise. */
@@ -288,7 +292,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
     ...clinical.handlers,
     ...createKioskHandlers(kiosk),
     ...createRecordsHandlers({ store: records.store, clinical: records.clinical, audit: records.audit, encounter: () => records.encounter, exports: recordExports }),
-    ...createStationSummaryHandlers(records, { fhir: options.fhir, locale: options.locale, exports: recordExports }),
+    ...createStationSummaryHandlers(records, { fhir: options.fhir, locale: options.locale, exports: recordExports, printPdf: options.printPdf }),
     ...createMonitorSettingsHandlers({ setting: alwaysShow, audit: records.audit, announce: (settings) => broadcast.send('monitorSettings', settings) }),
     ...createCurrentPatientHandler({ store: records.store, encounter: () => records.encounter, videoVisit: () => hostedVisits.hosting(), views: patientViews }),
     ...createPatientLookupHandler({
@@ -300,6 +304,12 @@ export async function createStation(options: StationOptions): Promise<Station> {
     ...createHl7Handlers({ hl7: () => hl7State, audit: records.audit }),
     ...createPlethHandlers({ sync: syncState, store: records.store, audit: records.audit }),
     ...createVisitNotesHandlers({ notes: new VisitNotes(records.store.db, records.audit), encounter: () => records.encounter, hosted: hostedVisits }),
+    ...createMeasurementRequestHandlers({
+      requests: new MeasurementRequests(records.store.db, records.audit),
+      encounter: () => records.encounter,
+      hosted: hostedVisits,
+      deviceName: (deviceId) => hub.devices().find((device) => device.id === deviceId)?.name ?? null,
+    }),
   };
 
   let closing: Promise<void> | undefined;

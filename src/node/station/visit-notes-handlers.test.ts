@@ -5,27 +5,22 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EMPTY_NOTE_SECTIONS } from '../../shared/visit-notes';
 import { VisitNotes } from '../records/visit-notes';
-import { auditHead, openAccessBench, type AccessBench } from './access/access-test-support';
+import { auditHead, type AccessBench } from './access/access-test-support';
 import type { ScreenAccess } from './access/station-access';
 import { invokeContract } from './contract-session';
-import { HostedVisits, type RelayRefusal } from './hosted-visits';
+import type { HostedVisits, RelayRefusal } from './hosted-visits';
+import { openHostedVisitBench } from './hosted-visit-test-support';
 import { standInHandlers } from './stand-in-handlers';
 import { createVisitNotesHandlers } from './visit-notes-handlers';
 
 let bench: AccessBench;
 let encounter: { patientId: string; visitId: string };
 let hosted: HostedVisits;
-let connected: boolean;
+let clinician: { connected: boolean };
 let refusals: RelayRefusal[];
 
 beforeEach(async () => {
-  bench = await openAccessBench();
-  const patient = bench.station.store.createPatient({ givenName: 'Ada', familyName: 'Byron', birthDate: null, gender: 'female', identifier: null });
-  bench.patient.id = patient.id;
-  encounter = { patientId: patient.id, visitId: bench.station.store.startVisit(patient.id, 'station').id };
-  connected = true;
-  refusals = [];
-  hosted = new HostedVisits({ clinicianConnected: async () => connected, onRefused: (refusal) => refusals.push(refusal) });
+  ({ bench, encounter, hosted, clinician, refusals } = await openHostedVisitBench());
 });
 afterEach(() => bench.close());
 
@@ -110,7 +105,7 @@ describe('visit notes relayed for the remote clinician', () => {
     hosted.admit('consult-1', host.screen);
     expect(await save(other.screen, 'consult-1')).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringContaining('another screen') } });
     expect(await save(host.screen, 'made-up')).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    connected = false;
+    clinician.connected = false;
     expect(await save(host.screen, 'consult-1')).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringContaining('not connected') } });
     expect(refusals.map((refusal) => refusal.act)).toEqual(['note.write', 'note.write', 'note.write', 'note.write']);
     expect(bench.station.db.prepare('SELECT count(*) FROM visit_notes').pluck().get()).toBe(0);

@@ -56,8 +56,12 @@ describe('the visit summary as a FHIR document', () => {
   });
 
   it('lists the vitals as minute summaries and spot readings, and NEWS2, under their sections', () => {
-    const [people, notes, vitals, alarms, news2, consent] = fhir.composition.section!;
-    expect([people, notes, vitals, alarms, news2, consent].map((section) => section?.title)).toEqual(['Who took part', 'Signed notes', 'Vital signs', 'Alarms', 'NEWS2', 'Consent']);
+    const [people, notes, vitals, alarms, news2, requests, consent] = fhir.composition.section!;
+    expect([people, notes, vitals, alarms, news2, requests, consent].map((section) => section?.title)).toEqual(['Who took part', 'Signed notes', 'Vital signs', 'Alarms', 'NEWS2', 'Measurement requests', 'Consent']);
+    // The clinician's requests as narrative, each with its outcome and the measurement that answered it.
+    expect(requests!.code).toBeUndefined();
+    expect(requests!.text?.div).toContain('<tr><td>09:01:30</td><td>Omron HEM-790IT</td><td>Dr Amara Osei</td><td>started 09:01:35 by nurse.okafor</td><td>09:01:40: Systolic 128 mmHg, Diastolic 82 mmHg</td></tr>');
+    expect(requests!.text?.div).toContain('<td>failed: That device is not connected to the station</td><td></td>');
     expect(notes!.text?.div).toContain('<b>Reason for visit:</b> Breathless on exertion');
     expect(notes!.text?.div).not.toContain('unsigned draft text');
     expect(vitals?.code?.coding).toEqual([{ system: 'http://loinc.org', code: '8716-3', display: 'Vital signs' }]);

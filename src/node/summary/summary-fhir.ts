@@ -114,7 +114,7 @@ export function summaryFhir(summary: VisitSummary, lines: SummaryLines, pdf: Buf
     }),
   );
 
-  const [people, vitals, alarms, news2, consent] = lines.tables as [SummaryTable, SummaryTable, SummaryTable, SummaryTable, SummaryTable];
+  const [people, vitals, alarms, news2, requests, consent] = lines.tables as [SummaryTable, SummaryTable, SummaryTable, SummaryTable, SummaryTable, SummaryTable];
   const section = (table: SummaryTable, entries: (Resource & { id: string })[] = [], code?: typeof VITAL_SIGNS_SECTION): CompositionSection => ({
     title: table.heading,
     ...(code ? { code: { coding: [code], text: table.heading } } : {}),
@@ -138,6 +138,9 @@ export function summaryFhir(summary: VisitSummary, lines: SummaryLines, pdf: Buf
       section(vitals, [...minuteObservations, ...readingObservations], VITAL_SIGNS_SECTION),
       section(alarms),
       section(news2, [...charted, ...scores]),
+      // Narrative only, without a section code: no LOINC section names measurements asked for and
+      // taken within the visit (18776-5 "Plan of care note" is for what is still to be done).
+      section(requests),
       section(consent),
     ],
   };

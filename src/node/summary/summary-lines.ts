@@ -12,6 +12,7 @@ import { dateTimeFormats, displayUnit, formatDeviceTime, formatValue, type DateT
 import { VIDEO_VISIT_CONSENT_SCOPE } from '../records/store';
 import { METRIC_DEFINITIONS } from '../../shared/vitals';
 import { NOTE_SECTION_LABELS, NOTE_SECTIONS, type SignedVisitNote } from '../../shared/visit-notes';
+import type { MeasurementRequestRecord } from '../records/measurement-requests';
 import type { MetricSeries, VisitSummary } from './visit-summary';
 
 export interface SummaryTable {
@@ -94,6 +95,29 @@ function seriesRows(series: MetricSeries, formats: DateTimeFormats): string[][] 
   });
 }
 
+/** What became of a request at the station, with who and when. */
+function requestOutcome(request: MeasurementRequestRecord, formats: DateTimeFormats, nameOf: (id: string | null) => string): string {
+  const when = request.settledAt === null ? '' : `${formats.clock(request.settledAt)} by ${nameOf(request.settledBy)}`;
+  switch (request.state) {
+    case 'awaiting-confirmation':
+      return 'not started at the station';
+    case 'started':
+      return `started ${when}`;
+    case 'declined':
+      return `declined ${when}`;
+    case 'failed':
+      return `failed: ${request.reason ?? 'no reason given'}`;
+  }
+}
+
+/** The measurement that answered a request, each part as the vital-signs table shows it; what a started request without one says. */
+function requestAnswer(request: MeasurementRequestRecord, formats: DateTimeFormats): string {
+  const [first] = request.answer;
+  if (first === undefined) return request.state === 'started' ? 'no reading came' : '';
+  const parts = request.answer.map((reading) => `${METRIC_DEFINITIONS[reading.metric].label} ${formatValue(reading.metric, reading.value, reading.unit)} ${displayUnit(reading.metric, reading.unit)}`);
+  return `${formats.clock(first.receivedAt)}: ${parts.join(', ')}`;
+}
+
 function consentWords(scope: string): string {
   const [kind, version] = scope.split('/');
   return kind === VIDEO_VISIT_CONSENT_SCOPE ? `Video visit (statement ${version ?? '?'})` : scope;
@@ -146,6 +170,18 @@ export function summaryLines(summary: VisitSummary, locale: string | undefined):
         columns: ['Time', 'Score', 'Risk'],
         rows: summary.news2.map((score) => [formats.clock(score.scoredAt), String(score.total), RISK_WORDS[score.risk as News2Risk] ?? score.risk]),
         empty: 'No NEWS2 score was recorded.',
+      },
+      {
+        heading: 'Measurement requests',
+        columns: ['Asked', 'Measurement', 'Asked by', 'At the station', 'Answered'],
+        rows: summary.measurementRequests.map((request) => [
+          formats.clock(request.requestedAt),
+          request.deviceName ?? `device ${request.deviceId} (not connected)`,
+          nameOf(request.requestedBy),
+          requestOutcome(request, formats, nameOf),
+          requestAnswer(request, formats),
+        ]),
+        empty: 'No measurement was requested during this visit.',
       },
       {
         heading: 'Consent',

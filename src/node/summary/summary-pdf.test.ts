@@ -81,6 +81,12 @@ describe('the visit summary PDF of a known visit', () => {
       '09:01:02 Medium SpO₂ low 09:01:10 by Dr Amara Osei 09:01:31',
       'NEWS2',
       '09:02:00 3 Low',
+      'Measurement requests',
+      'Asked Measurement Asked by At the station Answered',
+      '09:01:30 Omron HEM-790IT Dr Amara Osei started 09:01:35 by 09:01:40: Systolic 128 mmHg,',
+      'nurse.okafor Diastolic 82 mmHg',
+      '09:01:36 device scale-1 Dr Amara Osei failed: That device is not',
+      '(not connected) connected to the station',
       'Consent',
       '15 Jan 2025, 09:00 Video visit (statement 2026-01) nurse.okafor',
       'Snapshots taken during the visit',
@@ -137,7 +143,7 @@ describe('the visit summary PDF of a known visit', () => {
     expect(text).toContain('Patient: Anonymous patient Sex: Unknown');
     expect(text).toContain('Visit: Home visit');
     expect(text).toContain('Ended: still open');
-    for (const sentence of ['Nobody signed in took part; the station recorded on its own.', 'No note was signed for this visit.', 'No readings were recorded during this visit.', 'No alarms were raised.', 'No NEWS2 score was recorded.', 'No consent was recorded for this visit.']) {
+    for (const sentence of ['Nobody signed in took part; the station recorded on its own.', 'No note was signed for this visit.', 'No readings were recorded during this visit.', 'No alarms were raised.', 'No NEWS2 score was recorded.', 'No measurement was requested during this visit.', 'No consent was recorded for this visit.']) {
       expect(text).toContain(sentence);
     }
     expect(text).not.toContain('Trends during the visit');

@@ -55,8 +55,9 @@ function heading(doc: Doc, section: Struct, text: string, keepWithNext = KEEP_WI
 const CELL_PADDING = 4;
 
 /**
- * Each column as wide as its widest cell, the last taking what is left; scaled down together when
- * they do not fit (a long alarm condition then wraps within its cell).
+ * Each column as wide as its widest cell, the last taking what is left. When they do not fit, the
+ * narrow columns (a time, a name) keep their width and the wide ones share the rest in proportion
+ * (a long alarm condition then wraps within its cell, a time never does).
  */
 function columnWidths(doc: Doc, data: SummaryTable): number[] {
   const available = doc.page.width - MARGIN.left - MARGIN.right;
@@ -64,9 +65,20 @@ function columnWidths(doc: Doc, data: SummaryTable): number[] {
     const body = Math.max(0, ...data.rows.map((row) => doc.font(REGULAR).fontSize(8.5).widthOfString(row[index] ?? '')));
     return Math.max(body, doc.font(BOLD).fontSize(8.5).widthOfString(column)) + 2 * CELL_PADDING + 6;
   });
-  const total = natural.reduce((sum, width) => sum + width, 0);
-  if (total > available) return natural.map((width) => (width * available) / total);
-  return natural.map((width, index) => (index === natural.length - 1 ? width + available - total : width));
+  const sum = (widths: readonly number[]) => widths.reduce((total, width) => total + width, 0);
+  const total = sum(natural);
+  if (total <= available) return natural.map((width, index) => (index === natural.length - 1 ? width + available - total : width));
+  // Some column is always wider than its share of the room, or everything would have fit.
+  let wide = natural.map((_, index) => index);
+  for (;;) {
+    const room = available - sum(natural.filter((_, index) => !wide.includes(index)));
+    const wider = wide.filter((index) => natural[index]! > room / wide.length);
+    if (wider.length === wide.length) {
+      const wideTotal = sum(wide.map((index) => natural[index]!));
+      return natural.map((width, index) => (wide.includes(index) ? (width * room) / wideTotal : width));
+    }
+    wide = wider;
+  }
 }
 
 function table(doc: Doc, section: Struct, data: SummaryTable): void {

@@ -1,9 +1,11 @@
 /**
  * Test helpers: a known visit in a fresh records database (a named patient, a nurse, the remote
- * physician, oximetry at 1 Hz, a cuff measurement, an alarm acknowledged and ended, a NEWS2 score,
- * the video consent and a snapshot), and a real PNG to be its snapshot.
+ * physician, oximetry at 1 Hz, a cuff measurement the physician asked for, a request that failed,
+ * an alarm acknowledged and ended, a NEWS2 score, the video consent and a snapshot), and a real PNG
+ * to be its snapshot.
  */
 import { deflateSync, crc32 } from 'node:zlib';
+import { MeasurementRequests } from '../records/measurement-requests';
 import type { TestStation } from '../records/test-support';
 import { VisitNotes } from '../records/visit-notes';
 import type { SummarySources } from './visit-summary';
@@ -61,6 +63,18 @@ export async function recordKnownVisit(station: TestStation, minutes = 3): Promi
       store.recordReading(patient.id, visit.id, { deviceId: 'oximeter-1', metric: 'pulseRate', value: 72 + (second % 5), unit: '/min', deviceTime: null, receivedAt: at, source: 'pulse-oximeter' });
     }
   })();
+  // The physician asks for the cuff, the nurse starts it, and its measurement answers; the scale they ask for is not connected.
+  const requests = new MeasurementRequests(station.db, station.audit, clock.now);
+  const physicianActor = { id: REMOTE_CLINICIAN, name: 'Remote clinician (video visit)', role: 'physician' } as const;
+  const nurseActor = { id: nurse.id, name: nurse.username, role: 'nurse' } as const;
+  clock.time = start + 90_000;
+  requests.requested(visit.id, 'request-cuff', { id: 'cuff-1', name: 'Omron HEM-790IT' }, physicianActor);
+  clock.time = start + 95_000;
+  requests.settled(visit.id, 'request-cuff', 'started', nurseActor);
+  clock.time = start + 96_000;
+  requests.requested(visit.id, 'request-scale', { id: 'scale-1', name: null }, physicianActor);
+  requests.settled(visit.id, 'request-scale', 'failed', nurseActor, 'That device is not connected to the station');
+  clock.time = start;
   const cuffAt = start + 100_000;
   for (const [metric, value] of [['systolic', 128], ['diastolic', 82]] as const) {
     store.recordReading(patient.id, visit.id, { deviceId: 'cuff-1', metric, value, unit: 'mm[Hg]', deviceTime: '2025-01-15T09:01:38', receivedAt: cuffAt, source: 'blood-pressure-cuff', measurementId: 'm-1' });
@@ -88,7 +102,6 @@ export async function recordKnownVisit(station: TestStation, minutes = 3): Promi
   clock.time = start + 150_000;
   const signed = notes.sign(draft.note.id, physician, 1);
   clock.time = start + 160_000;
-  const nurseActor = { id: nurse.id, name: nurse.username, role: 'nurse' } as const;
   notes.addAddendum(signed.id, nurseActor, 'Patient given the oximeter to take home.');
   notes.saveDraft(visit.id, nurseActor, { reason: 'unsigned draft text', findings: '', assessment: '', plan: '', followUp: '' }, 1);
   clock.time = start + minutes * 60_000;

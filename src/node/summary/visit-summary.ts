@@ -1,15 +1,17 @@
 /**
  * A visit's summary, gathered from the records when the visit ends (issue 14): the patient and the
  * encounter, who took part, every reading of the visit by metric, the alarms and how they were
- * handled, the NEWS2 scores, the snapshots the clinician took and the consent given. It holds the
+ * handled, the NEWS2 scores, the measurements the clinician asked for (and what answered them),
+ * the snapshots the clinician took and the consent given. It holds the
  * records' own values; ./summary-lines.ts turns them into the words the screen uses, and
  * ./summary-pdf.ts and ./summary-fhir.ts into the document. The signed notes and addenda are
- * part of it; drafts are not. Medication adherence is not recorded
- * by the station yet, and neither are measurement requests: the summary has no section for them.
+ * part of it; drafts are not. Medication adherence is not recorded by the station yet: the summary
+ * has no section for it.
  */
 import type { UserDirectory } from '../identity/users';
 import type { VisitNotes } from '../records/visit-notes';
 import type { SignedVisitNote } from '../../shared/visit-notes';
+import { visitMeasurementRequests, type MeasurementRequestRecord } from '../records/measurement-requests';
 import { isContinuous } from '../records/minute-summaries';
 import type { PatientRecord, RecordStore, StoredAlarm, StoredNews2Charted, StoredNews2Score, StoredReading } from '../records/store';
 import { visitRecord, type VisitRecord, type VisitSetting } from '../fhir/encounter';
@@ -47,6 +49,8 @@ export interface VisitSummary {
   /** The device readings the NEWS2 scores used, with the other parts of their measurements (RecordStore.news2InputReadings). */
   news2Inputs: StoredReading[];
   consents: VisitConsent[];
+  /** The measurements the remote clinician asked for, in the order asked, each with its outcome and answer. */
+  measurementRequests: MeasurementRequestRecord[];
   snapshots: VisitSnapshot[];
   /** Signed notes and addenda, in signing order. */
   notes: SignedVisitNote[];
@@ -112,6 +116,7 @@ export function gatherVisitSummary(sources: SummarySources, visitId: string, gen
   const alarms = visitAlarms(store.db, patient.id, visit.id);
   const consents = visitConsents(store.db, patient.id, visit.id);
   const snapshots = visitSnapshots(store.db, patient.id, visit.id);
+  const measurementRequests = visitMeasurementRequests(store.db, patient.id, visit.id);
   const named = new Map<string, SummaryParticipant>();
   const take = (id: string | null, recorded?: { role?: string; name?: string | null }) => {
     if (id !== null && id !== STATION_ACTOR_ID && !named.has(id)) named.set(id, participant(users, id, recorded));
@@ -124,6 +129,10 @@ export function gatherVisitSummary(sources: SummarySources, visitId: string, gen
   for (const alarm of alarms) take(alarm.acknowledgedBy);
   for (const actor of visitActors(store.db, patient.id, visit.id)) take(actor.id, actor);
   for (const snapshot of snapshots) take(snapshot.capturedBy);
+  for (const request of measurementRequests) {
+    take(request.requestedBy);
+    take(request.settledBy);
+  }
   const readings = visitReadings(store, patient.id, visit.id);
   const news2 = store.news2Record(patient.id);
   const scores = news2.scores.filter((score) => score.visitId === visit.id);
@@ -140,6 +149,7 @@ export function gatherVisitSummary(sources: SummarySources, visitId: string, gen
     news2Charted: news2.charted.filter((charted) => charted.visitId === visit.id),
     news2Inputs: store.news2InputReadings(scores),
     consents,
+    measurementRequests,
     snapshots,
     notes,
   };

@@ -129,6 +129,18 @@ describe("a visit's summary in the outbox", () => {
     expect(summaries(db)).toEqual([{ visitId: visit.id, state: 'waiting' }]);
   });
 
+  it("announces an ended visit's reopening (its Encounter is in progress again), not the reopening of one still open", async () => {
+    const { db, store } = await open();
+    const patient = store.createPatient(PATIENT);
+    const visit = store.startVisit(patient.id, 'nurse-1');
+    store.reopenVisit(visit.id);
+    expect(announced(db)).toEqual([`patient:${patient.id}`, `visit:${visit.id}`]);
+    store.endVisit(visit.id);
+    store.reopenVisit(visit.id);
+    expect(announced(db)).toEqual([`patient:${patient.id}`, `visit:${visit.id}`, `visit:${visit.id}`, `visit:${visit.id}`]);
+    expect(() => store.reopenVisit('no-such-visit')).toThrow(/no such visit/);
+  });
+
   it('a visit reopened and ended again after its summary was taken for sending keeps that one summary', async () => {
     const { db, store, outbox } = await open();
     const patient = store.createPatient(PATIENT);

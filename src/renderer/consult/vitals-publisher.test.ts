@@ -101,7 +101,7 @@ describe('VitalsPublisher', () => {
     expect(run.invoked.some(({ method }) => method === 'requestMeasurement')).toBe(false);
     expect(run.items().at(-1)).toMatchObject({ kind: 'measurement', requestId: 'r1', status: 'awaiting-confirmation' });
     await run.publisher.confirmRequest('r1');
-    expect(run.invoked.at(-1)).toEqual({ method: 'requestMeasurement', input: { deviceId: cuff.id } satisfies MethodInput<'requestMeasurement'> });
+    expect(run.invoked.filter(({ method }) => method === 'requestMeasurement')).toEqual([{ method: 'requestMeasurement', input: { deviceId: cuff.id } satisfies MethodInput<'requestMeasurement'> }]);
     expect(run.items().at(-1)).toMatchObject({ kind: 'measurement', requestId: 'r1', status: 'started' });
     expect(run.publisher.getView().requests).toEqual([]);
   });
@@ -116,6 +116,37 @@ describe('VitalsPublisher', () => {
     expect(run.publisher.getView().requests).toMatchObject([{ state: 'failed', error: 'cuff not connected' }]);
     run.publisher.declineRequest('r2');
     expect(run.publisher.getView().requests).toEqual([]);
+  });
+
+  it('tells the core each request and what became of it, in order, for the visit summary', async () => {
+    const problems: string[] = [];
+    const run = await started({ requestMeasurement: () => undefined, recordMeasurementRequest: () => undefined });
+    run.receive({ type: 'request-measurement', requestId: 'r1', deviceId: cuff.id });
+    await run.publisher.confirmRequest('r1');
+    run.receive({ type: 'request-measurement', requestId: 'r2', deviceId: 'unplugged' });
+    run.receive({ type: 'request-measurement', requestId: 'r3', deviceId: cuff.id });
+    run.publisher.declineRequest('r3');
+    const recorded = () => run.invoked.filter(({ method }) => method === 'recordMeasurementRequest').map(({ input }) => input);
+    await vi.waitFor(() => expect(recorded()).toHaveLength(6));
+    expect(recorded()).toEqual([
+      { visitId: 'visit-1', requestId: 'r1', deviceId: cuff.id, event: 'requested' },
+      { visitId: 'visit-1', requestId: 'r1', deviceId: cuff.id, event: 'started' },
+      { visitId: 'visit-1', requestId: 'r2', deviceId: 'unplugged', event: 'requested' },
+      { visitId: 'visit-1', requestId: 'r2', deviceId: 'unplugged', event: 'failed', reason: 'That device is not connected to the station' },
+      { visitId: 'visit-1', requestId: 'r3', deviceId: cuff.id, event: 'requested' },
+      { visitId: 'visit-1', requestId: 'r3', deviceId: cuff.id, event: 'declined', reason: 'Declined at the station' },
+    ] satisfies MethodInput<'recordMeasurementRequest'>[]);
+    // A core that cannot keep them is reported; the request itself goes on.
+    const station = fakeApi({ getSnapshot: () => ({ devices: [cuff], latest: [], now: 0 }), requestMeasurement: () => undefined });
+    const link = fakeChannel();
+    const publisher = new VitalsPublisher(station.api, link.channel, 'visit-1', (message) => problems.push(message));
+    await publisher.start();
+    link.open();
+    link.receive({ type: 'hello', versions: [1], resume: null, sentAt: 0 });
+    link.receive({ type: 'request-measurement', requestId: 'r4', deviceId: cuff.id });
+    await publisher.confirmRequest('r4');
+    expect(link.items().at(-1)).toMatchObject({ kind: 'measurement', requestId: 'r4', status: 'started' });
+    await vi.waitFor(() => expect(problems).toEqual([expect.stringContaining('not kept for the visit summary'), expect.stringContaining('not kept for the visit summary')]));
   });
 
   it('shows chat both ways', async () => {

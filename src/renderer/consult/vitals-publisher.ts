@@ -6,7 +6,9 @@
  *
  * Measurement requests need a person at the station to confirm: a remote click must never inflate
  * a cuff on an arm that is not ready (or not in it). The request shows as a banner naming the device
- * and what the patient should do; the nurse or the patient starts it, or declines it.
+ * and what the patient should do; the nurse or the patient starts it, or declines it. Each request
+ * and what became of it goes on to the core (recordMeasurementRequest), in order, for the visit
+ * summary; a core that could not keep it is reported, and the request goes on all the same.
  *
  * The clinician's visit note: each draft, signature and addendum goes on to the core
  * (clinician-note-relay.ts), which keeps it in the records as the visit's clinician.
@@ -14,7 +16,7 @@
  * Snapshots: the clinician's page captures a still of the patient video and sends it here in chunks;
  * each chunk goes on to the core (saveVisitSnapshot), which checks and keeps the PNG with the visit.
  */
-import type { DeviceInfo, StationApi } from '../../shared/contract';
+import type { DeviceInfo, MethodInput, StationApi } from '../../shared/contract';
 import type { AlarmStatePayload } from '../../shared/contract-clinical';
 import { MAX_ALARMS_SENT, type ConsultAlarms, type ItemBody } from '../../shared/consult/vitals-protocol';
 import { StationVitalsLink, type ClinicianAction, type StationVitalsStats } from '../../shared/consult/station-vitals-link';
@@ -74,6 +76,7 @@ export class VitalsPublisher {
   private chat: ChatLine[] = [];
   private view: PublisherView;
   private snapshotQueue: Promise<void> = Promise.resolve();
+  private requestRecords: Promise<void> = Promise.resolve();
   private readonly notes: ClinicianNoteRelay;
   private stopped = false;
 
@@ -177,11 +180,13 @@ export class VitalsPublisher {
     try {
       await this.api.invoke('requestMeasurement', { deviceId: request.deviceId });
       this.link.publishMeasurementStatus(requestId, request.deviceId, 'started');
+      this.recordRequest(requestId, request.deviceId, 'started');
       this.requests = this.requests.filter((candidate) => candidate.requestId !== requestId);
       this.changed();
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.link.publishMeasurementStatus(requestId, request.deviceId, 'failed', message.slice(0, 500));
+      this.recordRequest(requestId, request.deviceId, 'failed', message);
       this.updateRequest(requestId, { state: 'failed', error: message });
     }
   }
@@ -190,6 +195,7 @@ export class VitalsPublisher {
     const request = this.requests.find((candidate) => candidate.requestId === requestId);
     if (!request) return;
     if (request.state !== 'failed') this.link.publishMeasurementStatus(requestId, request.deviceId, 'declined', 'Declined at the station');
+    this.recordRequest(requestId, request.deviceId, 'declined', 'Declined at the station');
     this.requests = this.requests.filter((candidate) => candidate.requestId !== requestId);
     this.changed();
   }
@@ -206,8 +212,11 @@ export class VitalsPublisher {
         return;
       case 'request-measurement': {
         const device = this.devices.find((candidate) => candidate.id === action.deviceId);
+        this.recordRequest(action.requestId, action.deviceId, 'requested');
         if (!device || !device.canRequestMeasurement) {
-          this.link.publishMeasurementStatus(action.requestId, action.deviceId, 'failed', device ? `${device.name} cannot be started from the station` : 'That device is not connected to the station');
+          const reason = device ? `${device.name} cannot be started from the station` : 'That device is not connected to the station';
+          this.link.publishMeasurementStatus(action.requestId, action.deviceId, 'failed', reason);
+          this.recordRequest(action.requestId, action.deviceId, 'failed', reason);
           return;
         }
         this.link.publishMeasurementStatus(action.requestId, device.id, 'awaiting-confirmation');
@@ -249,6 +258,17 @@ export class VitalsPublisher {
     } catch (error) {
       if (!this.stopped) this.link.publishAlarmAcknowledgement(requestId, alarmId, false, error instanceof Error ? error.message : String(error));
     }
+  }
+
+  /** One call at a time, in the order things happened: a request is kept before its outcome. */
+  private recordRequest(requestId: string, deviceId: string, event: MethodInput<'recordMeasurementRequest'>['event'], reason?: string): void {
+    const input = { visitId: this.visitId, requestId, deviceId, event, ...(reason === undefined ? {} : { reason: reason.slice(0, 500) }) };
+    this.requestRecords = this.requestRecords
+      .then(() => this.api.invoke('recordMeasurementRequest', input))
+      .then(
+        () => undefined,
+        (error: unknown) => this.onProblem(`the measurement request was not kept for the visit summary: ${error instanceof Error ? error.message : String(error)}`),
+      );
   }
 
   private addChat(line: ChatLine): void {

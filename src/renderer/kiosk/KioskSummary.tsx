@@ -1,8 +1,9 @@
 /**
  * "Your visit summary": what the patient sees after pressing Finish at the kiosk, before the visit
  * ends: the summary the station made of it (the same words as the printed summary, with the
- * patient's first name at most, as everywhere on a kiosk), Print (the browser prints this screen,
- * nothing is saved) and Done, which ends the visit and clears the screen. The summary lives only
+ * patient's first name at most, as everywhere on a kiosk), Print (the station's printer prints the
+ * summary PDF when it has one, the desktop app; else the browser prints this screen; nothing is
+ * saved) and Done, which ends the visit and clears the screen. The summary lives only
  * in this screen's memory; the kiosk keeps nothing beyond its encrypted records.
  */
 import { useEffect, useState } from 'react';
@@ -14,6 +15,7 @@ import '../alarms/alarms.css';
 export function KioskSummary({ api, finishing, onDone }: { api: StationApi; finishing: boolean; onDone(): void }) {
   const [lines, setLines] = useState<SummaryLinesPayload | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [printing, setPrinting] = useState<'asking' | 'sent' | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -26,13 +28,25 @@ export function KioskSummary({ api, finishing, onDone }: { api: StationApi; fini
     };
   }, [api]);
 
+  const print = async () => {
+    setPrinting('asking');
+    try {
+      const { printed } = await api.invoke('printVisitSummary', {});
+      if (!printed) window.print();
+      setPrinting(printed ? 'sent' : null);
+    } catch (failure) {
+      setPrinting(null);
+      setProblem(`Your summary could not be printed: ${failureText(failure)}.`);
+    }
+  };
+
   return (
     <main className="kiosk-visit kiosk-summary" aria-labelledby="kiosk-summary-title" data-role="kiosk-summary">
       <div className="kiosk-toolbar" data-print="hide">
         <h2 id="kiosk-summary-title" className="kiosk-title">
           Your visit summary
         </h2>
-        <button type="button" className="kiosk-button" data-action="print-kiosk-summary" disabled={lines === null} onClick={() => window.print()}>
+        <button type="button" className="kiosk-button" data-action="print-kiosk-summary" disabled={lines === null || printing === 'asking'} aria-busy={printing === 'asking'} onClick={() => void print()}>
           Print
         </button>
         <button type="button" className="kiosk-button kiosk-button-finish" data-action="kiosk-summary-done" disabled={finishing} onClick={onDone}>
@@ -42,6 +56,11 @@ export function KioskSummary({ api, finishing, onDone }: { api: StationApi; fini
       {problem && (
         <p className="kiosk-error" role="alert">
           {problem}
+        </p>
+      )}
+      {printing === 'sent' && (
+        <p className="kiosk-hint" role="status" data-role="print-notice" data-print="hide">
+          Your summary is printing: take it from the station’s printer.
         </p>
       )}
       {lines === null && problem === null && <p className="kiosk-hint">Making your summary…</p>}

@@ -1,6 +1,7 @@
 /**
  * A patient's visits, each with its visit summary to download as the PDF or as the FHIR document,
- * or to open for printing (the PDF in a new browser tab, whose print command prints it). Offered
+ * or to print: on the station's printer when it has one (the desktop app: printVisitSummary), else
+ * the PDF in the browser's print dialog (../print/print-pdf-in-page.ts). Offered
  * to the roles that may export a record (record.export); the core checks that again and audits
  * each download as an export of the visit.
  */
@@ -12,21 +13,18 @@ import type { PlethVisit } from '../../shared/contract-sync';
 import { failureText, isForbidden } from '../access/failure-text';
 import { FormProblem } from '../access/FormParts';
 import { formatDateTime } from '../format/display-format';
-import { fetchVisitSummary, saveFile, type ExportedRecord } from './record-export';
+import { printPdfInPage } from '../print/print-pdf-in-page';
+import { fetchVisitSummary, saveFile } from './record-export';
 
 type SummaryUse = 'pdf' | 'fhir' | 'print';
 
-/**
- * Opens the PDF where the browser shows it with its own print command; false where new windows
- * are blocked (the desktop app blocks every one), so the screen says to save and print it instead.
- */
-function openForPrinting({ file }: ExportedRecord): boolean {
-  const url = URL.createObjectURL(file);
-  // Without noopener, so that a blocked window shows as null; the tab holds the station's own PDF.
-  const opened = window.open(url, '_blank');
-  // The new tab has read the Blob long before; then its memory goes.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  return opened !== null;
+/** Prints on the station's printer, or (a station without one) in the browser's print dialog; says which. */
+async function printSummary(api: StationApi, visit: PlethVisit): Promise<string> {
+  const started = formatDateTime(visit.startedAt);
+  if ((await api.invoke('printVisitSummary', { visitId: visit.visitId })).printed) return `Sent the summary of the visit started ${started} to the printer.`;
+  const summary = await fetchVisitSummary(api, visit.visitId, 'pdf');
+  await printPdfInPage(summary.file, summary.fileName);
+  return `Opened the print dialog for the summary of the visit started ${started}.`;
 }
 
 export function VisitSummaryPanel({ api, patient, onClose }: { api: StationApi; patient: PatientSummary; onClose(): void }) {
@@ -53,14 +51,14 @@ export function VisitSummaryPanel({ api, patient, onClose }: { api: StationApi; 
     setProblem(null);
     setNotice(null);
     try {
-      const format: SummaryFormat = use === 'fhir' ? 'fhir' : 'pdf';
-      const summary = await fetchVisitSummary(api, visit.visitId, format);
-      if (use === 'print' && !openForPrinting(summary)) {
-        setProblem('This screen cannot open the PDF for printing: save it with Summary PDF and print the file.');
+      if (use === 'print') {
+        setNotice(await printSummary(api, visit));
         return;
       }
-      if (use !== 'print') saveFile(summary);
-      setNotice(use === 'print' ? `Opened the summary of the visit started ${formatDateTime(visit.startedAt)} for printing.` : `Saved the visit summary as ${summary.fileName}.`);
+      const format: SummaryFormat = use;
+      const summary = await fetchVisitSummary(api, visit.visitId, format);
+      saveFile(summary);
+      setNotice(`Saved the visit summary as ${summary.fileName}.`);
     } catch (failure) {
       setProblem(`The visit summary was not made: ${failureText(failure)}.`);
     } finally {

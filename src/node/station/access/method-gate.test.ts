@@ -77,6 +77,9 @@ const GUARDED_CALLS: readonly GuardedCall[] = [
   { method: 'signVisitNote', input: { noteId: 'n1', revision: 1, forRemoteClinician: { visitId: 'v1' } }, needs: 'visit.admit-clinician' },
   { method: 'addVisitNoteAddendum', input: { noteId: 'n1', text: 'later' }, needs: 'note.write' },
   { method: 'addVisitNoteAddendum', input: { noteId: 'n1', text: 'later', forRemoteClinician: { visitId: 'v1' } }, needs: 'visit.admit-clinician' },
+  { method: 'recordMeasurementRequest', input: { visitId: 'v1', requestId: 'r1', deviceId: 'cuff', event: 'requested' }, needs: 'visit.admit-clinician' },
+  { method: 'printVisitSummary', input: { visitId: 'v1' }, needs: 'record.export' },
+  { method: 'printVisitSummary', input: {}, needs: 'patient.view' },
 ];
 
 const OPEN: Record<string, 'anyone' | 'session'> = {

@@ -250,7 +250,7 @@ describe('erasure', () => {
     expect(erased.removed).toMatchObject({ patients: 1, readings: 8, visits: 1 });
     expect(trail(from)).toEqual([{ actor: administrator.state().user?.userId, role: 'administrator', action: 'record.erase', object: patient.id }]);
     expect((await call(administrator, 'listPatients', undefined)).map((listed) => listed.id)).toEqual([encounter.patientId]);
-    expect(bench.station.store.patientRowCounts(patient.id)).toEqual({ patients: 0, outbox: 0, readings: 0, waveform_segments: 0, alarms: 0, alarm_limit_changes: 0, news2_charted: 0, news2_scores: 0, notes: 0, visit_notes: 0, consents: 0, attachments: 0, visits: 0 });
+    expect(bench.station.store.patientRowCounts(patient.id)).toEqual({ patients: 0, outbox: 0, readings: 0, waveform_segments: 0, alarms: 0, alarm_limit_changes: 0, news2_charted: 0, news2_scores: 0, notes: 0, visit_notes: 0, consents: 0, attachments: 0, measurement_requests: 0, visits: 0 });
   });
 
   it('refuses the current patient while readings are filed under them, saying what to do', async () => {

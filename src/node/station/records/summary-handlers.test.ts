@@ -100,7 +100,7 @@ describe('the current visit’s summary on screen', () => {
     const physician = await signedIn('physician');
     const staff = await call(physician, 'getCurrentVisitSummary', undefined);
     expect(staff.banner).toBe('Patient: Imogen Fairweather   ID: MRN-1   Born: 21 Jul 1950   Sex: Female');
-    expect(staff.tables.map((table) => table.heading)).toEqual(['Who took part', 'Vital signs', 'Alarms', 'NEWS2', 'Consent']);
+    expect(staff.tables.map((table) => table.heading)).toEqual(['Who took part', 'Vital signs', 'Alarms', 'NEWS2', 'Measurement requests', 'Consent']);
 
     const kiosk = bench.screen().access;
     const opened = await bench.station.auth.signIn((await bench.account('kiosk')).credentials(), visit.patientId);
@@ -118,5 +118,60 @@ describe('the current visit’s summary on screen', () => {
     queued = () => store.recordReading(visit.patientId, visit.visitId, { deviceId: 'thermo-1', metric: 'bodyTemperature', value: 37.2, unit: 'Cel', deviceTime: null, receivedAt: clock.time, source: 'thermometer' });
     const summary = await call(await signedIn('nurse'), 'getCurrentVisitSummary', undefined);
     expect(summary.tables.find((table) => table.heading === 'Vital signs')?.rows.some((row) => row[1] === 'Temperature' && row[2] === '37.2' && row[3] === '°C')).toBe(true);
+  });
+});
+
+describe("printing a visit's summary on the station's printer", () => {
+  const printHandlers = (printPdf?: (pdf: Buffer, title: string) => Promise<void>) => {
+    const { audit, auth, clock } = bench.station;
+    return standInHandlers(
+      createSummaryHandlers({
+        sources: summarySources(bench.station),
+        encounter: () => ({ patientId: visit.patientId, visitId: visit.visitId }),
+        flushRecorder: async () => queued?.(),
+        authenticator: auth,
+        audit,
+        exports: new PendingExports(clock.now),
+        document: { locale: 'en-GB', patientIdentifierSystem: null, softwareVersion: '1.0.0' },
+        printPdf,
+        now: clock.now,
+      }),
+      clock.now,
+    );
+  };
+
+  it('prints the named visit for a physician and the current visit for the kiosk, each PDF whole and audited as leaving on paper', async () => {
+    const printed: { pdf: Buffer; title: string }[] = [];
+    const station = printHandlers(async (pdf, title) => void printed.push({ pdf, title }));
+    const physician = await signedIn('physician');
+    const from = auditHead(bench);
+    expect(await callThroughGate(station, physician, 'printVisitSummary', { visitId: visit.visitId })).toEqual({ printed: true });
+    const kiosk = bench.screen().access;
+    const opened = await bench.station.auth.signIn((await bench.account('kiosk')).credentials(), visit.patientId);
+    if (!opened.ok) throw new Error(`kiosk session refused: ${opened.reason}`);
+    kiosk.adopt(opened.session);
+    expect(await callThroughGate(station, kiosk, 'printVisitSummary', {})).toEqual({ printed: true });
+    expect(printed.map(({ title }) => title)).toEqual(['visit-summary-2025-01-15-0900.pdf', 'visit-summary-2025-01-15-0900.pdf']);
+    for (const { pdf } of printed) {
+      expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      expect(pdf.subarray(-6).toString('latin1')).toContain('%%EOF');
+    }
+    expect(bench.auditSince(from).filter((entry) => entry.action === 'record.export').map(({ role, object }) => [role, object])).toEqual([
+      ['physician', `print:${visit.visitId}`],
+      ['kiosk', `print:${visit.visitId}`],
+    ]);
+  });
+
+  it('answers printed: false where the station has no printer (web mode), builds and audits nothing; refuses a nurse a named visit and a printer failure is an error', async () => {
+    const physician = await signedIn('physician');
+    const from = auditHead(bench);
+    expect(await callThroughGate(printHandlers(), physician, 'printVisitSummary', { visitId: visit.visitId })).toEqual({ printed: false });
+    expect(bench.auditSince(from).filter((entry) => entry.action === 'record.export')).toEqual([]);
+    const nurse = await signedIn('nurse');
+    expect(await invokeContract(printHandlers(async () => undefined), nurse, 'printVisitSummary', { visitId: visit.visitId })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await invokeContract(printHandlers(() => Promise.reject(new Error('printing failed: out of paper'))), physician, 'printVisitSummary', { visitId: visit.visitId })).toEqual({
+      ok: false,
+      error: { code: 'failed', message: 'printing failed: out of paper' },
+    });
   });
 });

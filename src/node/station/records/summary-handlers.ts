@@ -51,12 +51,18 @@ export interface SummaryHandlerOptions {
   /** The records screen's exports, whose parts readPatientExportChunk reads. */
   exports: PendingExports;
   document: SummaryDocumentOptions;
+  /** The station's own printer (the desktop app's); none in web mode, where the page prints. */
+  printPdf?: PdfPrinter;
   now?: () => number;
 }
+
+/** Prints a PDF (e.g. through the system's print dialog); resolves once it was handed over or the person cancelled, rejects on a failure. */
+export type PdfPrinter = (pdf: Buffer, title: string) => Promise<void>;
 
 export interface SummaryHandlers {
   exportVisitSummary(input: MethodInput<'exportVisitSummary'>, context: InvocationContext): Promise<MethodOutput<'exportVisitSummary'>>;
   getCurrentVisitSummary(input: MethodInput<'getCurrentVisitSummary'>, context: InvocationContext): Promise<MethodOutput<'getCurrentVisitSummary'>>;
+  printVisitSummary(input: MethodInput<'printVisitSummary'>, context: InvocationContext): Promise<MethodOutput<'printVisitSummary'>>;
 }
 
 /** A kiosk's public screen names nobody to passers-by: the patient's first name at most (renderer/patient/patient-banner.ts kioskGreetingName). */
@@ -83,6 +89,21 @@ export function createSummaryHandlers(options: SummaryHandlerOptions): SummaryHa
       return { exportId, first, fileName: file.fileName, mediaType: file.mediaType, encoding: file.encoding, readingCount: 0 };
     },
 
+    async printVisitSummary({ visitId: named }, { screen }) {
+      const current = named === undefined ? options.encounter() : null;
+      const visitId = named ?? current!.visitId;
+      const patientId = current?.patientId ?? options.sources.store.visitPatient(visitId);
+      if (patientId === null) throw new RecordInputError('No such visit');
+      const session = options.authenticator.authorize(screen.sessionId(), current ? 'patient.view' : 'record.export', patientId);
+      if (!options.printPdf) return { printed: false };
+      // On paper it leaves the station like an export, whoever asked.
+      options.audit.append({ actor: session.userId, role: session.role, action: 'record.export', object: `print:${visitId}` });
+      if (current) await options.flushRecorder();
+      const document = await buildSummaryDocument(options.sources, visitId, now(), options.document);
+      await options.printPdf(document.pdf, document.fileName);
+      return { printed: true };
+    },
+
     async getCurrentVisitSummary(_input, { screen }) {
       const { patientId, visitId } = options.encounter();
       const session = options.authenticator.authorize(screen.sessionId(), 'patient.view', patientId);
@@ -99,7 +120,7 @@ export function createSummaryHandlers(options: SummaryHandlerOptions): SummaryHa
 /** The handlers over the station's own records, settings and software version. */
 export function createStationSummaryHandlers(
   records: Pick<StationRecords, 'store' | 'users' | 'audit' | 'authenticator' | 'encounter' | 'recorder'>,
-  settings: { fhir: FhirSettings | undefined; locale: string | null | undefined; exports: PendingExports },
+  settings: { fhir: FhirSettings | undefined; locale: string | null | undefined; exports: PendingExports; printPdf?: PdfPrinter },
 ): SummaryHandlers {
   const fhir = settings.fhir ?? DEFAULT_FHIR_SETTINGS;
   return createSummaryHandlers({
@@ -109,6 +130,7 @@ export function createStationSummaryHandlers(
     authenticator: records.authenticator,
     audit: records.audit,
     exports: settings.exports,
+    printPdf: settings.printPdf,
     document: { locale: settings.locale ?? undefined, patientIdentifierSystem: fhir.patientIdentifierSystem, softwareVersion: STATION_SOFTWARE_VERSION },
   });
 }
