@@ -22,7 +22,7 @@ export const DeviceInfoSchema = z.object({
   id: z.string().max(200),
   driverId: z.string().max(100),
   name: z.string().max(200),
-  transport: z.enum(['hid', 'serial', 'simulated']),
+  transport: z.enum(['hid', 'serial', 'ble', 'simulated']),
   state: z.enum(DEVICE_STATES),
   condition: z.enum(SIGNAL_CONDITIONS),
   /** Why the device is in this state, in words a nurse understands. */

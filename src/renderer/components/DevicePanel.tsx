@@ -4,7 +4,7 @@ import type { StationStore } from '../station/station-store';
 import { conditionWords } from '../station/station-model';
 import { canStartMeasurement, deviceStateWords } from '../../shared/device-state-words';
 
-const TRANSPORT_WORDS: Record<DeviceInfo['transport'], string> = { hid: 'USB', serial: 'USB serial', simulated: 'Simulated' };
+const TRANSPORT_WORDS: Record<DeviceInfo['transport'], string> = { hid: 'USB', serial: 'USB serial', ble: 'Bluetooth', simulated: 'Simulated' };
 
 export function DevicePanel({ devices, store }: { devices: readonly DeviceInfo[]; store: StationStore }) {
   return (
