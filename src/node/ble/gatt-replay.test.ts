@@ -5,7 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CaptureFormatError, parseCapture, serialiseCapture } from '../capture/format';
+import { RecordingIo } from '../capture/recording-io';
 import { replayCaptureToArray } from '../capture/replay';
+import { BleFrameIo } from './ble-frame-io';
 import { decodeGattFrame, encodeGattFrame, normaliseUuid } from './gatt-frame';
 
 const CUFF_CAPTURE = readFileSync(new URL('../../../resources/captures/ble-blood-pressure-indication.cap', import.meta.url), 'utf8');
@@ -72,5 +74,25 @@ describe('replaying a BLE blood-pressure session', () => {
   it('says a damaged value is unreadable instead of reading it', async () => {
     const outputs = await replayCaptureToArray('# vitalbridge-capture 1\n# device: ble-thermometer\n# transport: ble\nindicate 1809/2a1c 00 6d 01\n');
     expect(outputs).toEqual([{ type: 'status', condition: 'device-fault', detail: 'unreadable 2a1c value: the 3-byte value ends before its temperature' }]);
+  });
+});
+
+describe('recording a BLE session', () => {
+  it('writes what the device sent and what the host wrote as GATT records that replay again', async () => {
+    const written: Uint8Array[] = [];
+    const live = new BleFrameIo({ write: async (frame) => void written.push(frame), close: async () => undefined });
+    let text = '';
+    const recording = new RecordingIo(live, { device: 'ble-blood-pressure', transport: 'ble', extra: [] }, (chunk) => (text += chunk));
+    live.deliver(encodeGattFrame({ op: 'read', service: '180f', characteristic: '2a19', value: Uint8Array.of(0x55) }));
+    live.deliver(encodeGattFrame({ op: 'indicate', service: '1810', characteristic: '2a35', value: Uint8Array.of(0, 0x78, 0, 0x50, 0, 0x5a, 0) }));
+    await recording.read(0);
+    await recording.read(0);
+    await recording.write(encodeGattFrame({ op: 'write', service: '1808', characteristic: '2a52', value: Uint8Array.of(1, 1) }));
+    expect(written).toHaveLength(1);
+    const dataLines = text.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+    // Delays follow the wall clock; only the records matter here.
+    expect(dataLines.map((line) => line.replace(/^\+\d+ /, ''))).toEqual(['read 180f/2a19 55', 'indicate 1810/2a35 00 78 00 50 00 5a 00', 'write 1808/2a52 01 01']);
+    const replayed = await replayCaptureToArray(text.replace(/^.*write 1808\/2a52 01 01\n/m, ''));
+    expect(replayed.filter((o) => o.type === 'observation').map((o) => o.type === 'observation' && o.metric)).toEqual(['systolic', 'diastolic', 'meanArterialPressure']);
   });
 });

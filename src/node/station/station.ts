@@ -17,6 +17,8 @@ import { hardwareDrivers } from '../drivers/registry';
 import { PeripheralHub } from '../hub/hub';
 import { NodeHidSource } from '../hub/node-hid-source';
 import { SerialPortSource } from '../hub/serialport-source';
+import { BleSource } from '../ble/ble-source';
+import { loadNoble } from '../ble/noble-boundary';
 import type { DeviceSource } from '../hub/source';
 import { DEFAULT_FHIR_SETTINGS, type FhirSettings } from '../fhir/export-settings';
 import type { DataKeyProvider, StationKeyProvider } from '../records/key-provider';
@@ -135,7 +137,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
   const sources: DeviceSource[] = [];
   const drivers: DriverManifest[] = [];
   if (options.hardware ?? true) {
-    sources.push(new NodeHidSource(), new SerialPortSource());
+    sources.push(new NodeHidSource(), new SerialPortSource(), new BleSource({ loadNoble, log }));
     drivers.push(...hardwareDrivers);
   }
   let simulator: Simulator | undefined;
