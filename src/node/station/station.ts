@@ -19,6 +19,7 @@ import { NodeHidSource } from '../hub/node-hid-source';
 import { SerialPortSource } from '../hub/serialport-source';
 import { BleSource } from '../ble/ble-source';
 import { loadNoble } from '../ble/noble-boundary';
+import { bleManifests } from '../ble/gatt-driver';
 import type { DeviceSource } from '../hub/source';
 import { DEFAULT_FHIR_SETTINGS, type FhirSettings } from '../fhir/export-settings';
 import type { DataKeyProvider, StationKeyProvider } from '../records/key-provider';
@@ -148,8 +149,9 @@ export async function createStation(options: StationOptions): Promise<Station> {
       speed: options.scenarioSpeed,
       onError: (error) => log(`simulator: ${logError(error)}`),
     });
-    sources.push(simulator.source);
+    sources.push(simulator.source, simulator.bleSource);
     drivers.push(...simulator.manifests);
+    if (!(options.hardware ?? true)) drivers.push(...bleManifests);
   }
 
   for (const replay of replays) {
