@@ -32,6 +32,10 @@ export const DeviceInfoSchema = z.object({
   canRequestMeasurement: z.boolean(),
   /** The parameters this kind of device measures (its driver's manifest), so the monitor shows a tile for each. */
   metrics: z.array(z.enum(METRICS)).max(METRICS.length),
+  /** Wireless devices: received signal strength (dBm, last advertisement) and battery (%, read at connection). */
+  radio: z
+    .strictObject({ rssiDbm: z.number().int().min(-127).max(20), batteryPercent: z.number().int().min(0).max(100).optional() })
+    .optional(),
 });
 export type DeviceInfo = z.infer<typeof DeviceInfoSchema>;
 

@@ -126,7 +126,7 @@ describe('BleSource', () => {
     noble.emit('discover', cuff().peripheral);
     noble.emit('discover', new FakePeripheral('02', { serviceUuids: ['feaa'] }, []));
     expect(changes).toBe(1);
-    expect(await source.list()).toEqual([{ key: 'ble:01', transport: 'ble', path: 'aa:bb:cc:01', product: 'UA-651BLE', driverId: 'ble-blood-pressure' }]);
+    expect(await source.list()).toEqual([{ key: 'ble:01', transport: 'ble', path: 'aa:bb:cc:01', product: 'UA-651BLE', driverId: 'ble-blood-pressure', radio: { rssiDbm: -60 } }]);
     now += 60_001;
     expect(await source.list()).toEqual([]);
   });
@@ -140,6 +140,7 @@ describe('BleSource', () => {
     const [candidate] = await source.list();
     const io = await source.open(candidate!, bleManifests[0]!);
     expect(peripheral.pairAttempts).toBe(1);
+    expect((await source.list())[0]?.radio).toEqual({ rssiDbm: -60, batteryPercent: 85 });
     expect(measurement.subscribed).toBe(true);
     expect(decodeGattFrame((await io.read(0))!)).toMatchObject({ op: 'read', service: '180f', characteristic: '2a19', value: Uint8Array.of(0x55) });
 
@@ -227,6 +228,6 @@ describe('BleSource', () => {
     ]);
     expect(new Set(readings.map((r) => r.measurementId)).size).toBe(1);
     expect(readings[0]?.measurementId).not.toBeNull();
-    expect(hub.devices()[0]).toMatchObject({ id: 'ble:01', transport: 'ble', driverId: 'ble-blood-pressure' });
+    expect(hub.devices()[0]).toMatchObject({ id: 'ble:01', transport: 'ble', driverId: 'ble-blood-pressure', radio: { rssiDbm: -60, batteryPercent: 85 } });
   });
 });

@@ -10,7 +10,7 @@ import { logError, logText } from '../../shared/log-text';
 import type { DriverManifest } from '../drivers/driver';
 import type { OpenDeviceIo } from '../hub/opened-device';
 import type { DeviceCandidate, DeviceSource } from '../hub/source';
-import { decodeCurrentTime, decodeDateTime } from './gatt/date-time';
+import { decodeBatteryLevel, decodeCurrentTime, decodeDateTime } from './gatt/date-time';
 import { encodeGattFrame, decodeGattFrame, normaliseUuid, type GattOp, type GattRecord } from './gatt-frame';
 import { BleFrameIo } from './ble-frame-io';
 import type { AdapterState, NobleCentral, NobleCharacteristic, NoblePeripheral } from './noble-boundary';
@@ -31,6 +31,8 @@ interface SeenDevice {
   profile: BleProfile;
   lastSeenAt: number;
   connected: boolean;
+  /** Battery Level read at the last connection. */
+  batteryPercent?: number;
 }
 
 const DEFAULT_PRESENCE_MS = 60_000;
@@ -75,6 +77,7 @@ export class BleSource implements DeviceSource {
         path: device.peripheral.address || device.peripheral.id,
         product: device.peripheral.advertisement.localName,
         driverId: device.profile.id,
+        ...radioOf(device),
       }));
   }
 
@@ -106,7 +109,12 @@ export class BleSource implements DeviceSource {
         [profile.service, UUID.batteryService, UUID.currentTimeService],
         [...profile.measurements, UUID.batteryLevel, UUID.currentTime, UUID.dateTime],
       ));
-      await this.#read(characteristics, UUID.batteryService, UUID.batteryLevel, io);
+      const battery = await this.#read(characteristics, UUID.batteryService, UUID.batteryLevel, io);
+      const level = battery === null ? null : decodeBatteryLevel(battery);
+      if (level?.ok) {
+        device.batteryPercent = level.value;
+        this.#changed();
+      }
       await this.#readClock(characteristics, profile, peripheral, io);
       for (const characteristic of characteristics) {
         const uuid = normaliseUuid(characteristic.uuid);
@@ -226,4 +234,11 @@ export class BleSource implements DeviceSource {
 /** Device wall time (no zone, read as the station's local time) minus the station's clock. */
 export function clockOffsetMs(deviceTime: string, stationNow: number): number {
   return new Date(deviceTime).getTime() - stationNow;
+}
+
+/** Signal and battery as the device panel shows them; an RSSI noble could not measure (127) is left out. */
+function radioOf(device: SeenDevice): Pick<DeviceCandidate, 'radio'> {
+  const rssiDbm = device.peripheral.rssi;
+  if (!Number.isInteger(rssiDbm) || rssiDbm < -127 || rssiDbm > 20) return {};
+  return { radio: device.batteryPercent === undefined ? { rssiDbm } : { rssiDbm, batteryPercent: device.batteryPercent } };
 }

@@ -11,7 +11,6 @@ import { encodeBloodPressure, SIM_BLE_CUFF_INTERVAL_MS } from './ble-cuff';
 import { ManualClock } from './clock';
 import { observe } from './observe';
 import { createSimulator } from './simulator';
-import { CUFF_MEASURING_MS } from './spot-check';
 
 describe('simulated Bluetooth cuff', () => {
   it('encodes what the decoder reads back', () => {
@@ -20,7 +19,7 @@ describe('simulated Bluetooth cuff', () => {
     expect(decoded).toMatchObject({ ok: true, value: { unit: 'mmHg', systolic: { value: 121 }, diastolic: { value: 79 }, meanArterialPressure: { value: 93 }, pulseRate: { value: 72 }, time: null } });
   });
 
-  it('appears as a Bluetooth device and indicates a measurement after inflating, then one per interval', async () => {
+  it('appears as a Bluetooth device with signal and battery, and indicates a measurement per interval', async () => {
     const clock = new ManualClock(Date.parse('2026-01-02T08:00:00Z'));
     const simulator = createSimulator({ clock, seed: 7 });
     const hub = new PeripheralHub({ sources: [simulator.bleSource], drivers: bleManifests, pollIntervalMs: 60_000, log: () => undefined });
@@ -28,11 +27,13 @@ describe('simulated Bluetooth cuff', () => {
     hub.on('reading', (reading) => readings.push(reading));
     const idle = new Promise<DeviceInfo[]>((resolve) => hub.on('devices', (devices) => devices[0]?.state === 'idle' && resolve(devices)));
     await hub.start();
-    const [device] = await idle;
-    expect(device).toMatchObject({ id: 'ble:sim-ble-cuff', transport: 'ble', driverId: 'ble-blood-pressure' });
+    await idle;
+    await expect.poll(() => hub.devices()[0]).toMatchObject({ id: 'ble:sim-ble-cuff', transport: 'ble', driverId: 'ble-blood-pressure', radio: { rssiDbm: -58, batteryPercent: 87 } });
+    await clock.advance(SIM_BLE_CUFF_INTERVAL_MS - 1);
+    expect(readings).toEqual([]);
 
     const firstFour = new Promise<void>((resolve) => hub.on('reading', () => readings.length === 4 && resolve()));
-    await clock.advance(CUFF_MEASURING_MS);
+    await clock.advance(1);
     await firstFour;
     expect(readings.map((r) => r.metric)).toEqual(['systolic', 'diastolic', 'meanArterialPressure', 'pulseRate']);
     expect(readings.every((r) => r.source === 'blood-pressure-cuff' && r.provenance === 'live' && r.measurementId === readings[0]?.measurementId)).toBe(true);
