@@ -48,7 +48,7 @@ export interface BleProfile {
 export const BLE_PROFILES: readonly BleProfile[] = [
   {
     id: 'ble-blood-pressure',
-    name: 'Bluetooth blood-pressure monitor (Blood Pressure Service 0x1810)',
+    name: 'Bluetooth blood-pressure monitor',
     service: UUID.bloodPressureService,
     measurements: [UUID.bloodPressureMeasurement],
     bond: true,
@@ -57,7 +57,7 @@ export const BLE_PROFILES: readonly BleProfile[] = [
   },
   {
     id: 'ble-thermometer',
-    name: 'Bluetooth thermometer (Health Thermometer Service 0x1809)',
+    name: 'Bluetooth thermometer',
     service: UUID.healthThermometerService,
     measurements: [UUID.temperatureMeasurement],
     bond: false,
@@ -66,7 +66,7 @@ export const BLE_PROFILES: readonly BleProfile[] = [
   },
   {
     id: 'ble-weight-scale',
-    name: 'Bluetooth scale (Weight Scale Service 0x181D)',
+    name: 'Bluetooth scale',
     service: UUID.weightScaleService,
     measurements: [UUID.weightMeasurement],
     bond: true,
@@ -75,7 +75,7 @@ export const BLE_PROFILES: readonly BleProfile[] = [
   },
   {
     id: 'ble-pulse-oximeter',
-    name: 'Bluetooth pulse oximeter (Pulse Oximeter Service 0x1822)',
+    name: 'Bluetooth pulse oximeter',
     service: UUID.pulseOximeterService,
     measurements: [UUID.plxSpotCheck, UUID.plxContinuous],
     bond: false,
@@ -84,7 +84,7 @@ export const BLE_PROFILES: readonly BleProfile[] = [
   },
   {
     id: 'ble-heart-rate',
-    name: 'Bluetooth heart-rate strap (Heart Rate Service 0x180D)',
+    name: 'Bluetooth heart-rate strap',
     service: UUID.heartRateService,
     measurements: [UUID.heartRateMeasurement],
     bond: false,

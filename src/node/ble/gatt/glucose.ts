@@ -7,7 +7,7 @@
  */
 import { readDateTime } from './date-time';
 import type { MedFloat } from './ieee11073';
-import { decodeWith, hasFlag, type Decoded } from './reader';
+import { decodeWith, hasFlag, namedFlags, type Decoded } from './reader';
 
 /** Type nibble of the Type-Sample Location field (GLS section 3.106.2.6). */
 export const GLUCOSE_SAMPLE_TYPES = [
@@ -92,22 +92,24 @@ function offsetTime(baseTime: string, offsetMin: number): string {
   return new Date(Date.parse(`${baseTime}Z`) + offsetMin * 60_000).toISOString().slice(0, 19);
 }
 
+/** Sensor Status Annunciation bits 0..11, in bit order (12..15 are reserved). */
+const ANNUNCIATION_BITS = [
+  'batteryLow',
+  'sensorMalfunction',
+  'sampleSizeInsufficient',
+  'stripInsertionError',
+  'stripTypeIncorrect',
+  'resultAboveRange',
+  'resultBelowRange',
+  'temperatureTooHigh',
+  'temperatureTooLow',
+  'readInterrupted',
+  'generalDeviceFault',
+  'timeFault',
+] as const satisfies ReadonlyArray<keyof GlucoseAnnunciation>;
+
 function annunciationOf(bits: number): GlucoseAnnunciation {
-  const bit = (n: number): boolean => hasFlag(bits, 1 << n);
-  return {
-    batteryLow: bit(0),
-    sensorMalfunction: bit(1),
-    sampleSizeInsufficient: bit(2),
-    stripInsertionError: bit(3),
-    stripTypeIncorrect: bit(4),
-    resultAboveRange: bit(5),
-    resultBelowRange: bit(6),
-    temperatureTooHigh: bit(7),
-    temperatureTooLow: bit(8),
-    readInterrupted: bit(9),
-    generalDeviceFault: bit(10),
-    timeFault: bit(11),
-  };
+  return namedFlags(bits, ANNUNCIATION_BITS);
 }
 
 const MEALS: Readonly<Record<number, string>> = { 1: 'preprandial', 2: 'postprandial', 3: 'fasting', 4: 'casual', 5: 'bedtime' };

@@ -6,7 +6,7 @@
  */
 import { readDateTime } from './date-time';
 import type { MedFloat } from './ieee11073';
-import { decodeWith, hasFlag, type Decoded, type FieldReader } from './reader';
+import { decodeWith, hasFlag, namedFlags, type Decoded, type FieldReader } from './reader';
 
 export interface SpO2PulseRate {
   spo2: MedFloat;
@@ -98,41 +98,45 @@ function readSpO2PulseRate(reader: FieldReader, which: string): SpO2PulseRate {
   return { spo2: reader.sfloat(`${which} SpO2`), pulseRate: reader.sfloat(`${which} pulse rate`) };
 }
 
+/** Measurement status bits 5..15, in bit order (bits 0..4 are reserved). */
+const MEASUREMENT_STATUS_BITS = [
+  'measurementOngoing',
+  'earlyEstimatedData',
+  'validatedData',
+  'fullyQualifiedData',
+  'fromMeasurementStorage',
+  'demonstrationData',
+  'testingData',
+  'calibrationOngoing',
+  'measurementUnavailable',
+  'questionableMeasurement',
+  'invalidMeasurement',
+] as const satisfies ReadonlyArray<keyof PlxMeasurementStatus>;
+
+/** Device and sensor status bits 0..15, in bit order (16..23 are reserved). */
+const DEVICE_SENSOR_STATUS_BITS = [
+  'extendedDisplayUpdateOngoing',
+  'equipmentMalfunction',
+  'signalProcessingIrregularity',
+  'inadequateSignal',
+  'poorSignal',
+  'lowPerfusion',
+  'erraticSignal',
+  'nonpulsatileSignal',
+  'questionablePulse',
+  'signalAnalysisOngoing',
+  'sensorInterference',
+  'sensorUnconnectedToUser',
+  'unknownSensorConnected',
+  'sensorDisplaced',
+  'sensorMalfunctioning',
+  'sensorDisconnected',
+] as const satisfies ReadonlyArray<keyof PlxDeviceSensorStatus>;
+
 function measurementStatusOf(bits: number): PlxMeasurementStatus {
-  const bit = (n: number): boolean => hasFlag(bits, 1 << n);
-  return {
-    measurementOngoing: bit(5),
-    earlyEstimatedData: bit(6),
-    validatedData: bit(7),
-    fullyQualifiedData: bit(8),
-    fromMeasurementStorage: bit(9),
-    demonstrationData: bit(10),
-    testingData: bit(11),
-    calibrationOngoing: bit(12),
-    measurementUnavailable: bit(13),
-    questionableMeasurement: bit(14),
-    invalidMeasurement: bit(15),
-  };
+  return namedFlags(bits >> 5, MEASUREMENT_STATUS_BITS);
 }
 
 function deviceSensorStatusOf(bits: number): PlxDeviceSensorStatus {
-  const bit = (n: number): boolean => hasFlag(bits, 1 << n);
-  return {
-    extendedDisplayUpdateOngoing: bit(0),
-    equipmentMalfunction: bit(1),
-    signalProcessingIrregularity: bit(2),
-    inadequateSignal: bit(3),
-    poorSignal: bit(4),
-    lowPerfusion: bit(5),
-    erraticSignal: bit(6),
-    nonpulsatileSignal: bit(7),
-    questionablePulse: bit(8),
-    signalAnalysisOngoing: bit(9),
-    sensorInterference: bit(10),
-    sensorUnconnectedToUser: bit(11),
-    unknownSensorConnected: bit(12),
-    sensorDisplaced: bit(13),
-    sensorMalfunctioning: bit(14),
-    sensorDisconnected: bit(15),
-  };
+  return namedFlags(bits, DEVICE_SENSOR_STATUS_BITS);
 }

@@ -76,3 +76,8 @@ export function decodeWith<T>(bytes: Uint8Array, decode: (reader: FieldReader) =
 export function hasFlag(flags: number, mask: number): boolean {
   return (flags & mask) !== 0;
 }
+
+/** Named one-bit flags: names[i] is bit i of `bits`. */
+export function namedFlags<Name extends string>(bits: number, names: readonly Name[]): Record<Name, boolean> {
+  return Object.fromEntries(names.map((name, bit) => [name, hasFlag(bits, 2 ** bit)])) as Record<Name, boolean>;
+}
