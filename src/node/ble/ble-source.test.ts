@@ -4,7 +4,7 @@
  * stored records, a dropped link, and the whole path through the hub to readings.
  */
 import { EventEmitter } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { StationReading } from '../../shared/contract';
 import { PeripheralHub } from '../hub/hub';
 import { BleSource } from './ble-source';
@@ -129,6 +129,25 @@ describe('BleSource', () => {
     expect(await source.list()).toEqual([{ key: 'ble:01', transport: 'ble', path: 'aa:bb:cc:01', product: 'UA-651BLE', driverId: 'ble-blood-pressure', radio: { rssiDbm: -60 } }]);
     now += 60_001;
     expect(await source.list()).toEqual([]);
+  });
+
+  it('waits the initial scan window on its first listing, for a one-shot listing to hear devices advertise', async () => {
+    vi.useFakeTimers();
+    try {
+      const noble = new FakeNoble('poweredOn');
+      const source = new BleSource({ loadNoble: async () => noble, log: () => undefined, initialScanMs: 5_000, now: () => 0 });
+      setTimeout(() => noble.emit('discover', cuff().peripheral), 1_000);
+      const listing = source.list();
+      await vi.advanceTimersByTimeAsync(4_999);
+      let settled = false;
+      void listing.then(() => (settled = true));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await listing).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('connects, tries to bond, reads the battery, subscribes, and drops a stored record sent again', async () => {

@@ -24,6 +24,12 @@ export interface BleSourceOptions {
   presenceMs?: number;
   /** Station wall clock, for the device clock offset. */
   now?(): number;
+  /**
+   * How long the first listing waits for advertisements once the adapter is on. The station
+   * needs none (a device found later is announced through onChange); a one-shot listing (the
+   * `devices` and `record` verbs) does, since devices advertise only every second or so.
+   */
+  initialScanMs?: number;
 }
 
 interface SeenDevice {
@@ -42,6 +48,7 @@ export class BleSource implements DeviceSource {
   readonly transport = 'ble';
   #central: Promise<NobleCentral | null> | undefined;
   #state: AdapterState = 'unknown';
+  #firstScan: Promise<void> | undefined;
   readonly #seen = new Map<string, SeenDevice>();
   readonly #listeners = new Set<() => void>();
   readonly #ledger = new StoredRecordLedger();
@@ -67,6 +74,8 @@ export class BleSource implements DeviceSource {
   async list(): Promise<DeviceCandidate[]> {
     await this.#start();
     if (this.#state !== 'poweredOn') return [];
+    this.#firstScan ??= new Promise((resolve) => setTimeout(resolve, this.options.initialScanMs ?? 0));
+    await this.#firstScan;
     const now = this.#now();
     const presenceMs = this.options.presenceMs ?? DEFAULT_PRESENCE_MS;
     return [...this.#seen.entries()]
