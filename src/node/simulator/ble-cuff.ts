@@ -2,7 +2,7 @@
  * A simulated Bluetooth blood-pressure cuff, behind a simulated noble: the station's real BleSource,
  * GATT driver and 0x2A35 decoder run against it, so web mode with --simulate and the e2e suite show
  * a Bluetooth device end to end. The cuff advertises the Blood Pressure Service, answers a battery
- * read, and indicates a measurement every few minutes while connected (a real cuff measures when
+ * read, and indicates a measurement every 15 minutes while connected (a real cuff measures when
  * its button is pressed), encoded as BLS 1.1 section 3.1.1 lays it out. The first comes after a
  * full interval, not at once: the USB-like simulated cuff's measurements on request stay the only
  * blood pressures of a short session, which the e2e specs of the other screens count on.
@@ -18,7 +18,7 @@ import { readCuff } from './spot-check';
 
 export const SIM_BLE_CUFF_ID = 'sim-ble-cuff';
 /** Between connection and measurements of the simulated cuff: often enough for a demo, far apart enough to read. */
-export const SIM_BLE_CUFF_INTERVAL_MS = 5 * 60_000;
+export const SIM_BLE_CUFF_INTERVAL_MS = 15 * 60_000;
 const BATTERY_PERCENT = 87;
 const FLAG_PULSE_RATE_PRESENT = 0x04;
 
