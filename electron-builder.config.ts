@@ -75,6 +75,8 @@ export function packagingConfig(env: NodeJS.ProcessEnv = process.env): Configura
       extendInfo: {
         NSCameraUsageDescription: 'Video visits show you to your clinician.',
         NSMicrophoneUsageDescription: 'Video visits let your clinician hear you.',
+        // CoreBluetooth refuses an app without it (BLE health devices, src/node/ble).
+        NSBluetoothAlwaysUsageDescription: 'The station reads your Bluetooth blood-pressure monitor, scale, thermometer or oximeter.',
       },
       // No certificate in the environment: an unsigned build (null), never an ad-hoc or made-up identity.
       ...(macSigning ? {} : { identity: null }),

@@ -23,7 +23,7 @@ export const DeviceInfoSchema = z.object({
   id: z.string().max(200),
   driverId: z.string().max(100),
   name: z.string().max(200),
-  transport: z.enum(['hid', 'serial', 'simulated']),
+  transport: z.enum(['hid', 'serial', 'ble', 'simulated']),
   state: z.enum(DEVICE_STATES),
   condition: z.enum(SIGNAL_CONDITIONS),
   /** Why the device is in this state, in words a nurse understands. */
@@ -33,6 +33,10 @@ export const DeviceInfoSchema = z.object({
   canRequestMeasurement: z.boolean(),
   /** The parameters this kind of device measures (its driver's manifest), so the monitor shows a tile for each. */
   metrics: z.array(z.enum(METRICS)).max(METRICS.length),
+  /** Wireless devices: received signal strength (dBm, last advertisement) and battery (%, read at connection). */
+  radio: z
+    .strictObject({ rssiDbm: z.number().int().min(-127).max(20), batteryPercent: z.number().int().min(0).max(100).optional() })
+    .optional(),
 });
 export type DeviceInfo = z.infer<typeof DeviceInfoSchema>;
 

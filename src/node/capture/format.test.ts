@@ -31,7 +31,7 @@ describe('parseCapture on the shared captures', () => {
     const capture = parseCapture(text);
     expect(capture.header.device).toMatch(/^[a-z0-9-]+$/);
     expect(capture.records.length).toBeGreaterThan(0);
-    const dataLines = text.split('\n').filter((line) => /^(\+\d+ )?(in|out|feature-out|feature-in) /.test(line));
+    const dataLines = text.split('\n').filter((line) => /^(\+\d+ )?(in|out|feature-out|feature-in|notify|indicate|read|write) /.test(line));
     expect(capture.records).toHaveLength(dataLines.length);
 
     const again = parseCapture(serialiseCapture(capture));

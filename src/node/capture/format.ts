@@ -5,14 +5,25 @@
  * nothing a reader cares about.
  */
 
+import { decodeGattFrame, encodeGattFrame, GATT_OPS, normaliseUuid, type GattOp } from '../ble/gatt-frame';
+
 export const CAPTURE_MAGIC = '# vitalbridge-capture 1';
 
-export const DIRECTIONS = ['in', 'out', 'feature-out', 'feature-in'] as const;
+export const DIRECTIONS = ['in', 'out', 'feature-out', 'feature-in', ...GATT_OPS] as const;
 export type Direction = (typeof DIRECTIONS)[number];
 
 /** Host-to-device directions: the records a replay compares the driver's writes with. */
 export function isHostToDevice(direction: Direction): boolean {
-  return direction === 'out' || direction === 'feature-out';
+  return direction === 'out' || direction === 'feature-out' || direction === 'write';
+}
+
+/** Device-to-host records a replay hands the driver, in file order. */
+export function isDeviceToHost(direction: Direction): boolean {
+  return direction === 'in' || direction === 'notify' || direction === 'indicate' || direction === 'read';
+}
+
+function isGattOp(direction: Direction): direction is GattOp {
+  return (GATT_OPS as readonly string[]).includes(direction);
 }
 
 export interface CaptureRecord {
@@ -29,7 +40,7 @@ export interface CaptureRecord {
 export interface CaptureHeader {
   /** Driver id, e.g. `contec-cms50`. */
   device?: string;
-  transport?: 'hid' | 'serial';
+  transport?: 'hid' | 'serial' | 'ble';
   vid?: number;
   pid?: number;
   /** Serial line settings such as `115200 8N1`. */
@@ -149,7 +160,7 @@ function setHeaderField(header: CaptureHeader, key: string, value: string, lineN
   }
   switch (key) {
     case 'transport':
-      if (value !== 'hid' && value !== 'serial') throw new CaptureFormatError(lineNumber, `transport must be "hid" or "serial", not "${value}"`);
+      if (value !== 'hid' && value !== 'serial' && value !== 'ble') throw new CaptureFormatError(lineNumber, `transport must be "hid", "serial" or "ble", not "${value}"`);
       header.transport = value;
       return;
     case 'vid':
@@ -176,10 +187,28 @@ function parseDataLine(line: string, lineNumber: number): CaptureRecord {
   if (!isDirection(direction)) {
     throw new CaptureFormatError(lineNumber, `unknown direction "${direction}" (expected ${DIRECTIONS.join(', ')})`);
   }
+  if (isGattOp(direction)) return { delayMs, direction, bytes: parseGattData(direction, hex, lineNumber), line: lineNumber };
+  return { delayMs, direction, bytes: parseHex(hex, lineNumber), line: lineNumber };
+}
+
+function parseHex(hex: string, lineNumber: number): Uint8Array {
   if (hex === '') throw new CaptureFormatError(lineNumber, 'data line has no bytes');
   if (!HEX_BYTES.test(hex)) throw new CaptureFormatError(lineNumber, 'bytes must be two hex digits each, separated by single spaces');
-  const bytes = Uint8Array.from(hex.split(' '), (pair) => Number.parseInt(pair, 16));
-  return { delayMs, direction, bytes, line: lineNumber };
+  return Uint8Array.from(hex.split(' '), (pair) => Number.parseInt(pair, 16));
+}
+
+const GATT_DATA = /^(\S+)\/(\S+)(?:\s+(.*))?$/;
+
+/** `<service>/<characteristic> <hex>`, held as a GATT frame (ble/gatt-frame.ts); a write or read may carry no bytes. */
+function parseGattData(op: GattOp, data: string, lineNumber: number): Uint8Array {
+  const [, serviceText = '', characteristicText = '', hex = ''] = GATT_DATA.exec(data) ?? [];
+  const service = normaliseUuid(serviceText);
+  const characteristic = normaliseUuid(characteristicText);
+  if (service === null || characteristic === null) {
+    throw new CaptureFormatError(lineNumber, `a ${op} record needs <service>/<characteristic> UUIDs (4 or 32 hex digits), such as 1810/2a35`);
+  }
+  const value = hex === '' && (op === 'read' || op === 'write') ? new Uint8Array(0) : parseHex(hex, lineNumber);
+  return encodeGattFrame({ op, service, characteristic, value });
 }
 
 function isDirection(word: string): word is Direction {
@@ -215,7 +244,14 @@ export function serialiseHeader(header: CaptureHeader): string {
 export function serialiseRecord(record: CaptureRecord): string {
   const comments = (record.comments ?? []).map((c) => `#${singleLine(c)}\n`).join('');
   const delay = record.delayMs > 0 ? `+${formatDelay(record.delayMs)} ` : '';
-  return `${comments}${delay}${record.direction} ${formatHex(record.bytes)}\n`;
+  return `${comments}${delay}${describeData(record.direction, record.bytes)}\n`;
+}
+
+/** A record's `<direction> <data>` as a capture line writes it: GATT records name their characteristic. */
+export function describeData(direction: Direction, bytes: Uint8Array): string {
+  const gatt = isGattOp(direction) ? decodeGattFrame(bytes) : null;
+  if (gatt === null) return `${direction} ${formatHex(bytes)}`;
+  return `${direction} ${gatt.service}/${gatt.characteristic}${gatt.value.length > 0 ? ` ${formatHex(gatt.value)}` : ''}`;
 }
 
 export function serialiseCapture(capture: Capture): string {

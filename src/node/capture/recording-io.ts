@@ -4,6 +4,7 @@
  * the sink as soon as they are known: a crash or unplug still leaves a usable capture behind.
  */
 import type { DeviceIo, TransportKind } from '../drivers/driver';
+import { decodeGattFrame } from '../ble/gatt-frame';
 import { serialiseHeader, serialiseRecord, type CaptureHeader, type Direction } from './format';
 
 export type CaptureSink = (text: string) => void;
@@ -25,12 +26,13 @@ export class RecordingIo implements DeviceIo {
 
   async read(timeoutMs: number): Promise<Uint8Array | null> {
     const data = await this.inner.read(timeoutMs);
-    if (data) this.record('in', data);
+    // A BLE io reads GATT frames, each recorded under its own op (notify, indicate, read).
+    if (data) this.record(this.transport === 'ble' ? (decodeGattFrame(data)?.op ?? 'in') : 'in', data);
     return data;
   }
 
   write(data: Uint8Array): Promise<void> {
-    return this.forward('out', data, () => this.inner.write(data));
+    return this.forward(this.transport === 'ble' ? 'write' : 'out', data, () => this.inner.write(data));
   }
 
   sendFeatureReport(data: Uint8Array): Promise<void> {

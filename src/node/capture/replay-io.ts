@@ -5,7 +5,7 @@
  * the recorded one.
  */
 import { DeviceClosedError, type DeviceIo, type TransportKind } from '../drivers/driver';
-import { formatHex, isHostToDevice, type CaptureRecord, type Direction } from './format';
+import { describeData, isDeviceToHost, isHostToDevice, type CaptureRecord, type Direction } from './format';
 import type { RecordList, ReplayableCapture } from './record-store';
 import { VirtualClock, type ReplayClock } from './virtual-clock';
 
@@ -67,7 +67,7 @@ export class ReplayIo implements DeviceIo {
   private readonly hostRecordsBefore: Uint32Array;
   /** Record indices of the host-to-device records, in file order. */
   private readonly hostRecordIndices: Uint32Array;
-  /** Record indices of the `in` records, in file order: the driver reads them one after another. */
+  /** Record indices of the device-to-host records, in file order: the driver reads them one after another. */
   private readonly inputRecordIndices: Uint32Array;
   /** Virtual time at which each record happened, known for the first `occurredKnown` records. */
   private readonly occurredAt: Float64Array;
@@ -98,7 +98,7 @@ export class ReplayIo implements DeviceIo {
       const direction = records.at(index)?.direction;
       this.hostRecordsBefore[index] = hosts;
       if (direction !== undefined && isHostToDevice(direction)) hostIndices[hosts++] = index;
-      if (direction === 'in') inputIndices[inputs++] = index;
+      if (direction !== undefined && isDeviceToHost(direction)) inputIndices[inputs++] = index;
     }
     this.hostRecordIndices = hostIndices.slice(0, hosts);
     this.inputRecordIndices = inputIndices.slice(0, inputs);
@@ -170,7 +170,7 @@ export class ReplayIo implements DeviceIo {
   }
 
   write(data: Uint8Array): Promise<void> {
-    return this.hostWrite('out', data);
+    return this.hostWrite(this.transport === 'ble' ? 'write' : 'out', data);
   }
 
   sendFeatureReport(data: Uint8Array): Promise<void> {
@@ -183,7 +183,7 @@ export class ReplayIo implements DeviceIo {
     const now = this.clock.now();
     this.lastProgressAt = now;
     this.hostWriteTimes[ordinal] = now;
-    const actual = `${direction} ${formatHex(data)}`;
+    const actual = describeData(direction, data);
     const recordIndex = this.hostRecordIndices[ordinal];
     const record = recordIndex === undefined ? undefined : this.records.at(recordIndex);
     const expected = describeRecord(record);
@@ -277,5 +277,5 @@ function nonNegative(ms: number): number {
 }
 
 function describeRecord(record: CaptureRecord | undefined): string | null {
-  return record ? `${record.direction} ${formatHex(record.bytes)}` : null;
+  return record ? describeData(record.direction, record.bytes) : null;
 }

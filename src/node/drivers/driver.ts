@@ -6,7 +6,7 @@
 import type { DriverOutput } from '../../shared/readings';
 import type { MeasurementSource, Metric } from '../../shared/vitals';
 
-export type TransportKind = 'hid' | 'serial' | 'simulated';
+export type TransportKind = 'hid' | 'serial' | 'ble' | 'simulated';
 
 /** Raised by DeviceIo.read when the device is gone (unplugged, closed, or the capture has ended). */
 export class DeviceClosedError extends Error {

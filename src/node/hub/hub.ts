@@ -262,8 +262,9 @@ export class PeripheralHub extends TypedEmitter<HubEvents> {
         this.log(`ignoring ${logText(candidate.path)}: its key ${logText(candidate.key)} is already used by a ${known.source.transport} device`);
         return undefined;
       }
-      // The OS path may change between plug cycles; the key does not.
+      // The OS path may change between plug cycles; the key does not. A radio's signal and battery change any time.
       if (!known.present) known.candidate = candidate;
+      else known.candidate = { ...known.candidate, radio: candidate.radio };
       return known;
     }
     const manifest = matchManifest(candidate, this.options.drivers);
@@ -555,6 +556,7 @@ function deviceInfo(device: ManagedDevice): DeviceInfo {
     ...(device.guidance === undefined ? {} : { reason: device.guidance.reason, action: device.guidance.action }),
     canRequestMeasurement: device.manifest.canRequestMeasurement,
     metrics: [...device.manifest.metrics],
+    ...(device.candidate.radio === undefined ? {} : { radio: { ...device.candidate.radio } }),
   };
 }
 

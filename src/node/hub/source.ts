@@ -19,6 +19,8 @@ export interface DeviceCandidate {
   product?: string;
   /** Set by sources that already know the driver (the simulator); skips manifest matching. */
   driverId?: string;
+  /** Wireless devices: signal strength and battery, refreshed on every listing. */
+  radio?: { rssiDbm: number; batteryPercent?: number };
 }
 
 export interface DeviceSource {

@@ -4,8 +4,11 @@
  * hub through a SimulatedSource.
  */
 import type { DriverManifest } from '../drivers/driver';
+import { BleSource } from '../ble/ble-source';
+import { SIM_BLE_CUFF_ID, simulatedNoble } from './ble-cuff';
 import { systemClock, type Clock } from './clock';
 import { simulatedManifests } from './manifests';
+import { hashString } from './noise';
 import { SimulatedPatient } from './patient';
 import { SIMULATED_DEVICE_IDS, getScenario, type Scenario, type ScenarioEvent, type ScenarioName, type SimulatedDeviceId } from './scenarios';
 import { SimulatedSource } from './source';
@@ -25,6 +28,8 @@ export interface SimulatorOptions {
 
 export interface Simulator {
   readonly source: SimulatedSource;
+  /** The simulated Bluetooth cuff, found through the station's real BLE source (ble-cuff.ts). */
+  readonly bleSource: BleSource;
   readonly manifests: readonly DriverManifest[];
   readonly scenario: ScenarioName;
   readonly seed: number;
@@ -58,6 +63,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const onError = options.onError ?? ((error: unknown) => console.error('Simulator scenario failed:', error));
   const patient = new SimulatedPatient(options.scenario ?? 'normal', clock.now(), options.speed);
   const source = new SimulatedSource({ patient, clock, seed, attached: devices });
+  const bleNoble = simulatedNoble(patient, clock, hashString(`${seed}:${SIM_BLE_CUFF_ID}`));
+  const bleSource = new BleSource({ loadNoble: async () => bleNoble, log: () => undefined });
   let player: AbortController | undefined;
 
   const stop = () => {
@@ -80,6 +87,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   play(patient.scenario.name);
   return {
     source,
+    bleSource,
     manifests: simulatedManifests,
     get scenario() {
       return patient.scenario.name;

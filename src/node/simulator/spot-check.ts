@@ -41,21 +41,21 @@ export const THERMOMETER_MEASURING_MS = 2_000;
 /** The patient stepping on and settling before the scale reports a stable weight. */
 export const SCALE_MOTION_MS = 3_000;
 
-export const bloodPressureCuff = spotCheckFirmware({
-  measuringMs: CUFF_MEASURING_MS,
-  read(vitals, jitter) {
-    const systolic = Math.round(vitals.systolic + 3 * jitter(1));
-    const diastolic = Math.round(vitals.diastolic + 2 * jitter(2));
-    // The usual one-third-of-pulse-pressure estimate, as oscillometric cuffs display it.
-    const mean = Math.round(diastolic + (systolic - diastolic) / 3);
-    return [
-      observe('systolic', systolic),
-      observe('diastolic', diastolic),
-      observe('meanArterialPressure', mean),
-      observe('pulseRate', Math.round(vitals.pulseRate + 2 * jitter(3))),
-    ];
-  },
-});
+/** What a simulated cuff (USB-like or Bluetooth) reads from the patient. */
+export const readCuff: SpotCheckSpec['read'] = (vitals, jitter) => {
+  const systolic = Math.round(vitals.systolic + 3 * jitter(1));
+  const diastolic = Math.round(vitals.diastolic + 2 * jitter(2));
+  // The usual one-third-of-pulse-pressure estimate, as oscillometric cuffs display it.
+  const mean = Math.round(diastolic + (systolic - diastolic) / 3);
+  return [
+    observe('systolic', systolic),
+    observe('diastolic', diastolic),
+    observe('meanArterialPressure', mean),
+    observe('pulseRate', Math.round(vitals.pulseRate + 2 * jitter(3))),
+  ];
+};
+
+export const bloodPressureCuff = spotCheckFirmware({ measuringMs: CUFF_MEASURING_MS, read: readCuff });
 
 export const thermometer = spotCheckFirmware({
   measuringMs: THERMOMETER_MEASURING_MS,

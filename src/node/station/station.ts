@@ -17,6 +17,9 @@ import { hardwareDrivers } from '../drivers/registry';
 import { PeripheralHub } from '../hub/hub';
 import { NodeHidSource } from '../hub/node-hid-source';
 import { SerialPortSource } from '../hub/serialport-source';
+import { BleSource } from '../ble/ble-source';
+import { loadNoble } from '../ble/noble-boundary';
+import { bleManifests } from '../ble/gatt-driver';
 import type { DeviceSource } from '../hub/source';
 import { DEFAULT_FHIR_SETTINGS, type FhirSettings } from '../fhir/export-settings';
 import type { DataKeyProvider, StationKeyProvider } from '../records/key-provider';
@@ -139,7 +142,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
   const sources: DeviceSource[] = [];
   const drivers: DriverManifest[] = [];
   if (options.hardware ?? true) {
-    sources.push(new NodeHidSource(), new SerialPortSource());
+    sources.push(new NodeHidSource(), new SerialPortSource(), new BleSource({ loadNoble, log }));
     drivers.push(...hardwareDrivers);
   }
   let simulator: Simulator | undefined;
@@ -150,8 +153,9 @@ export async function createStation(options: StationOptions): Promise<Station> {
       speed: options.scenarioSpeed,
       onError: (error) => log(`simulator: ${logError(error)}`),
     });
-    sources.push(simulator.source);
+    sources.push(simulator.source, simulator.bleSource);
     drivers.push(...simulator.manifests);
+    if (!(options.hardware ?? true)) drivers.push(...bleManifests);
   }
 
   for (const replay of replays) {

@@ -3,8 +3,9 @@ import type { DeviceInfo } from '../../shared/contract';
 import type { StationStore } from '../station/station-store';
 import { conditionWords } from '../station/station-model';
 import { canStartMeasurement, deviceStateWords } from '../../shared/device-state-words';
+import { AddBluetoothDevice } from './AddBluetoothDevice';
 
-const TRANSPORT_WORDS: Record<DeviceInfo['transport'], string> = { hid: 'USB', serial: 'USB serial', simulated: 'Simulated' };
+const TRANSPORT_WORDS: Record<DeviceInfo['transport'], string> = { hid: 'USB', serial: 'USB serial', ble: 'Bluetooth', simulated: 'Simulated' };
 
 export function DevicePanel({ devices, store }: { devices: readonly DeviceInfo[]; store: StationStore }) {
   return (
@@ -21,6 +22,7 @@ export function DevicePanel({ devices, store }: { devices: readonly DeviceInfo[]
           ))}
         </ul>
       )}
+      <AddBluetoothDevice />
     </aside>
   );
 }
@@ -51,6 +53,7 @@ function DeviceCard({ device, store }: { device: DeviceInfo; store: StationStore
         {TRANSPORT_WORDS[device.transport]}
         {device.condition === 'ok' ? '' : ` · ${conditionWords(device.condition)}`}
       </p>
+      {device.radio ? <RadioLine radio={device.radio} /> : null}
       {device.reason ? <p className="device-reason">{device.reason}</p> : null}
       {device.action ? (
         <p className="device-action" data-role="device-action">
@@ -68,5 +71,28 @@ function DeviceCard({ device, store }: { device: DeviceInfo; store: StationStore
         </p>
       ) : null}
     </li>
+  );
+}
+
+/** Usual BLE RSSI bands: above -67 dBm a reliable link, below -80 dBm readings may drop out. */
+function signalWords(rssiDbm: number): string {
+  if (rssiDbm >= -67) return 'strong';
+  if (rssiDbm >= -80) return 'fair';
+  return 'weak: move the device closer';
+}
+
+function RadioLine({ radio }: { radio: NonNullable<DeviceInfo['radio']> }) {
+  return (
+    <p className="device-meta" data-role="device-radio">
+      <span data-role="device-signal">
+        Signal {signalWords(radio.rssiDbm)} ({radio.rssiDbm} dBm)
+      </span>
+      {radio.batteryPercent === undefined ? null : (
+        <>
+          {' · '}
+          <span data-role="device-battery">Battery {radio.batteryPercent} %</span>
+        </>
+      )}
+    </p>
   );
 }

@@ -7,6 +7,8 @@ import { hardwareDrivers } from '../../drivers/registry';
 import { takeInventory, type AttachedDevice } from '../../hub/inventory';
 import { hex4, NodeHidSource } from '../../hub/node-hid-source';
 import { SerialPortSource } from '../../hub/serialport-source';
+import { BleSource } from '../../ble/ble-source';
+import { loadNoble } from '../../ble/noble-boundary';
 import type { DeviceSource } from '../../hub/source';
 import { EXIT_FAILURE, EXIT_OK, UsageError, parseVerbArgs, type Verb } from '../verb';
 
@@ -16,7 +18,8 @@ export interface HardwareAccess {
 }
 
 export const realHardware: HardwareAccess = {
-  sources: () => [new NodeHidSource(), new SerialPortSource()],
+  // Bluetooth devices are found by listening for their advertisements: five seconds catch a device that is awake.
+  sources: () => [new NodeHidSource(), new SerialPortSource(), new BleSource({ loadNoble, initialScanMs: 5_000, log: () => undefined })],
   drivers: hardwareDrivers,
 };
 
@@ -26,8 +29,9 @@ export function createDevicesVerb(hardware: HardwareAccess): Verb {
     summary: 'list attached HID and serial devices and the driver that claims each',
     help: `Usage: npm run -s cli -- devices [--json] [--data-dir DIR]
 
-Lists the USB HID devices and serial ports attached now, each with the VitalBridge driver that
-claims it, or "none". The ID column is what record --device accepts (the path works too).
+Lists the USB HID devices and serial ports attached now, and the Bluetooth health devices heard
+advertising within five seconds, each with the VitalBridge driver that claims it, or "none". The ID
+column is what record --device accepts (the path works too).
 
   --json  one JSON array: {id, transport, path, vid, pid, usagePage, serialNumber, manufacturer,
           product, driver} per device; driver is null when no driver claims the device
