@@ -36,6 +36,7 @@ const SOURCE_TEXT: Record<MeasurementSource, string> = {
   thermometer: 'Thermometer',
   scale: 'Weighing scale',
   glucometer: 'Blood glucose meter',
+  wearable: 'Wearable (smartwatch)',
 };
 
 function deviceType(source: MeasurementSource | null | undefined): CodeableConcept | undefined {
