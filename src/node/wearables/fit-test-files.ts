@@ -4,6 +4,8 @@
  * the samples. Not a recording of a real watch: the field layout follows the FIT profile.
  */
 import { Encoder, Profile, type Mesg } from '@garmin/fitsdk';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { FIT_EPOCH_S } from './fit-file';
 
 export const TEST_WATCH = { manufacturer: 'garmin', product: 3290, productName: 'fenix6', serialNumber: 3_991_234_567 } as const;
@@ -65,3 +67,31 @@ export function encodeWatchFile(created: Date, utcOffsetS: number, samples: read
 }
 
 export const minutes = (start: Date, n: number) => new Date(start.getTime() + n * 60_000);
+
+/** GarminDevice.xml as a fenix 6 writes it (schema GarminDevice/v2; the parts the station reads). */
+export const TEST_DEVICE_XML = `<?xml version="1.0" encoding="UTF-8" standalone="no" ?>
+<Device xmlns="http://www.garmin.com/xmlschemas/GarminDevice/v2" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+  <Model>
+    <PartNumber>006-B3290-00</PartNumber>
+    <SoftwareVersion>2600</SoftwareVersion>
+    <Description>fenix 6</Description>
+  </Model>
+  <Id>${TEST_WATCH.serialNumber}</Id>
+  <DisplayName>fenix 6</DisplayName>
+  <MassStorageMode>
+    <DataType><Name>FIT_TYPE_32</Name><File><Location><Path>GARMIN/Monitor</Path><FileExtension>FIT</FileExtension></Location></File></DataType>
+  </MassStorageMode>
+</Device>
+`;
+
+/** A drive at `root` that looks like the watch: GARMIN/GarminDevice.xml and `files` by folder (e.g. { Monitor: { 'A.FIT': bytes } }). */
+export function writeFakeWatch(root: string, files: Record<string, Record<string, Uint8Array>>): string {
+  const garmin = join(root, 'GARMIN');
+  mkdirSync(garmin, { recursive: true });
+  writeFileSync(join(garmin, 'GarminDevice.xml'), TEST_DEVICE_XML);
+  for (const [folder, byName] of Object.entries(files)) {
+    mkdirSync(join(garmin, folder), { recursive: true });
+    for (const [name, bytes] of Object.entries(byName)) writeFileSync(join(garmin, folder, name), bytes);
+  }
+  return garmin;
+}
