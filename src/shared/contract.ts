@@ -15,6 +15,7 @@ import { monitorSettingsEvents, monitorSettingsMethods } from './contract-monito
 import { syncMethods } from './contract-sync';
 import { visitNotesMethods } from './contract-visit-notes';
 import { summaryMethods } from './contract-summary';
+import { wearableEvents, wearableMethods } from './contract-wearables';
 
 export const DEVICE_STATES = ['connecting', 'streaming', 'measuring', 'idle', 'probe-off', 'disconnected', 'error'] as const;
 
@@ -157,6 +158,7 @@ export const stationMethods = {
   ...monitorSettingsMethods,
   ...visitNotesMethods,
   ...summaryMethods,
+  ...wearableMethods,
 } as const;
 
 export const stationEvents = {
@@ -166,6 +168,7 @@ export const stationEvents = {
   ...clinicalEvents,
   ...recordsEvents,
   ...monitorSettingsEvents,
+  ...wearableEvents,
 } as const;
 
 export type StationMethodName = keyof typeof stationMethods;

@@ -29,6 +29,7 @@ import type { syncMethods } from '../../shared/contract-sync';
 import type { monitorSettingsMethods } from '../../shared/contract-monitor-settings';
 import type { visitNotesMethods } from '../../shared/contract-visit-notes';
 import type { summaryMethods } from '../../shared/contract-summary';
+import type { wearableMethods } from '../../shared/contract-wearables';
 import { isOpenMethod, PATIENT_EVENTS, requiredAction, type OpenMethodName } from '../../shared/method-access';
 import { AccessDeniedError, type ScreenAccess } from './access/station-access';
 import type { FrameSink, FrameSubscription } from './frame-batcher';
@@ -57,7 +58,8 @@ type ServiceMethodName =
   | keyof typeof syncMethods
   | keyof typeof monitorSettingsMethods
   | keyof typeof visitNotesMethods
-  | keyof typeof summaryMethods;
+  | keyof typeof summaryMethods
+  | keyof typeof wearableMethods;
 
 export type StationHandlers = { [M in StationMethodName]: Handler<M> };
 
