@@ -78,6 +78,8 @@ test('a connected watch is imported only after the person agrees, and its readin
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, `wearable-history-${size.width}x${size.height}`);
   }
+  await page.locator('[data-action="wearable-dismiss"]').click();
+  await expect(page.locator('[data-role="wearable-prompt"]')).toHaveCount(0);
   // Not live values: no monitor tile, no alarm for any of them.
   await page.getByRole('button', { name: 'Monitor' }).click();
   for (const metric of ['restingHeartRate', 'steps', 'sleepDuration', 'hrvRmssd']) await expect(tile(page, metric)).toHaveCount(0);

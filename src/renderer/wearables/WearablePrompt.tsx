@@ -3,7 +3,7 @@
  * may record readings, while a watch waits for an answer. Nothing of the watch is read before
  * "Import" (the station core reads only its GarminDevice.xml to name it). Hooks:
  * data-role="wearable-prompt", data-action="wearable-import" / "wearable-decline",
- * data-role="wearable-result" and "wearable-problem".
+ * data-role="wearable-result" and "wearable-problem", data-action="wearable-dismiss" to close them.
  */
 import { useEffect, useState } from 'react';
 import type { StationApi } from '../../shared/contract';
@@ -32,10 +32,12 @@ export function useWearableState(api: StationApi, active: boolean): WearableStat
 
 export function WearablePrompt({ api, active }: { api: StationApi; active: boolean }) {
   const state = useWearableState(api, active);
-  const { busy, problem, run } = useStationAction();
+  const { busy, problem, setProblem, run } = useStationAction();
+  // The result or problem the person closed: shown again only when the station reports another.
+  const [dismissed, setDismissed] = useState<WearableState | null>(null);
   if (!active || state === null) return null;
   const { watch, lastImport } = state;
-  if (watch === null && lastImport === null && state.problem === null && problem === null) return null;
+  if (watch === null && problem === null && (state === dismissed || (lastImport === null && state.problem === null))) return null;
   return (
     <section className="wearable-prompt" aria-label="Watch" data-role="wearable-prompt" data-state={watch ? 'asking' : 'done'}>
       {watch ? (
@@ -64,6 +66,20 @@ export function WearablePrompt({ api, active }: { api: StationApi; active: boole
         <p data-role="wearable-problem" role="alert">
           {problem ?? state.problem}
         </p>
+      ) : null}
+      {!watch ? (
+        <div className="wearable-actions">
+          <button
+            type="button"
+            data-action="wearable-dismiss"
+            onClick={() => {
+              setProblem(null);
+              setDismissed(state);
+            }}
+          >
+            Close
+          </button>
+        </div>
       ) : null}
     </section>
   );
