@@ -24,6 +24,8 @@ import { RecordsScreen } from './records/RecordsScreen';
 import { PatientBanner } from './patient/PatientBanner';
 import { MonitorSettingsScreen } from './settings/MonitorSettingsScreen';
 import { useCurrentPatient } from './patient/use-current-patient';
+import { WearableHistory } from './wearables/WearableHistory';
+import { WearablePrompt } from './wearables/WearablePrompt';
 import './visit/visit.css';
 
 type Screen = 'monitor' | 'history' | 'visit' | 'alarms' | 'news2' | 'notes' | 'training' | 'records' | 'users' | 'monitor-settings' | 'kiosk';
@@ -109,6 +111,7 @@ export function App({ store, display, access, station }: { store: StationStore; 
           }
         />
       ) : null}
+      <WearablePrompt api={getStationApi()} active={!locked && can(user.role, 'reading.record')} />
       {locked ? (
         <LockScreen user={user} inactivityLockMs={station.inactivityLockMs} access={access} />
       ) : screen === 'monitor' ? (
@@ -122,6 +125,7 @@ export function App({ store, display, access, station }: { store: StationStore; 
       ) : screen === 'history' ? (
         <main className="history" aria-label="Session history">
           <HistoryScreen store={store} api={getStationApi()} limits={clinicalView.alarms?.limits ?? null} />
+          <WearableHistory api={getStationApi()} />
         </main>
       ) : screen === 'alarms' ? (
         <main className="clinical-screen" aria-label="Alarms">

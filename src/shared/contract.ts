@@ -16,6 +16,7 @@ import { syncMethods } from './contract-sync';
 import { visitNotesMethods } from './contract-visit-notes';
 import { measurementRequestMethods } from './contract-measurement-requests';
 import { summaryMethods } from './contract-summary';
+import { wearableEvents, wearableMethods } from './contract-wearables';
 
 export const DEVICE_STATES = ['connecting', 'streaming', 'measuring', 'idle', 'probe-off', 'disconnected', 'error'] as const;
 
@@ -163,6 +164,7 @@ export const stationMethods = {
   ...visitNotesMethods,
   ...measurementRequestMethods,
   ...summaryMethods,
+  ...wearableMethods,
 } as const;
 
 export const stationEvents = {
@@ -172,6 +174,7 @@ export const stationEvents = {
   ...clinicalEvents,
   ...recordsEvents,
   ...monitorSettingsEvents,
+  ...wearableEvents,
 } as const;
 
 export type StationMethodName = keyof typeof stationMethods;

@@ -18,10 +18,13 @@ const UNIT_SYMBOLS: Record<UcumUnit, string> = {
   '[oz_av]': 'oz',
   'mg/dL': 'mg/dL',
   'mmol/L': 'mmol/L',
+  '/d': 'steps/day',
+  min: 'min',
+  ms: 'ms',
 };
 
 /** Beats per minute is how monitors label pulse and heart rate; other rates keep "/min". */
-const BEAT_METRICS: ReadonlySet<Metric> = new Set(['pulseRate', 'heartRate']);
+const BEAT_METRICS: ReadonlySet<Metric> = new Set(['pulseRate', 'heartRate', 'restingHeartRate']);
 
 export function displayUnit(metric: Metric, unit: UcumUnit): string {
   if (unit === '/min' && BEAT_METRICS.has(metric)) return 'bpm';

@@ -37,6 +37,11 @@ const visitNoteRight = (input: { forRemoteClinician?: { visitId: string } | unde
 export const METHOD_REQUIREMENTS: { [M in GuardedMethodName]: MethodRequirement<M> } = {
   getSnapshot: 'patient.view',
   getEncounterHistory: 'patient.view',
+  // A watch's import files readings in the patient's record; the person's yes or no is taken by whoever may record readings (a kiosk too).
+  getWearableState: 'patient.view',
+  importWearable: 'reading.record',
+  declineWearable: 'reading.record',
+  getWearableReadings: 'patient.view',
   requestMeasurement: 'reading.record',
   recordVisitConsent: 'consent.record',
   startVisit: 'visit.start',

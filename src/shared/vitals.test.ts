@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LOINC_SYSTEM, MDC_SYSTEM, MEASUREMENT_SOURCES, METRICS, METRIC_DEFINITIONS, isMetric, mdcOf, type Metric } from './vitals';
+import { LOINC_SYSTEM, MDC_SYSTEM, MEASUREMENT_SOURCES, METRICS, METRIC_DEFINITIONS, VITALBRIDGE_METRIC_SYSTEM, isMetric, mdcOf, type Metric } from './vitals';
 
 /**
  * The codes every exported reading carries, written out from ../shared/docs/clinical-references.md
@@ -18,6 +18,15 @@ const LOINC: Record<Metric, string[]> = {
   bodyWeight: ['29463-7'],
   glucose: ['41653-7'],
   perfusionIndex: ['61006-3'],
+  // HL7 Physical Activity IG (pa-observation-code-time) and Personal Health Record IG (pcd-sleep-observation-code).
+  restingHeartRate: ['40443-4'],
+  steps: ['41950-7'],
+  sleepDuration: ['93832-4'],
+  deepSleepDuration: ['93831-6'],
+  lightSleepDuration: ['93830-8'],
+  remSleepDuration: ['93829-0'],
+  // No verified LOINC for RMSSD (80404-7 is the SDNN): the station's own code system instead.
+  hrvRmssd: [],
 };
 
 /** UCUM units, the one the station displays and its rules are written in first. */
@@ -33,6 +42,13 @@ const UNITS: Record<Metric, string[]> = {
   bodyWeight: ['kg', 'g', '[lb_av]', '[oz_av]'],
   glucose: ['mg/dL', 'mmol/L'],
   perfusionIndex: ['%'],
+  restingHeartRate: ['/min'],
+  steps: ['/d'],
+  sleepDuration: ['min'],
+  deepSleepDuration: ['min'],
+  lightSleepDuration: ['min'],
+  remSleepDuration: ['min'],
+  hrvRmssd: ['ms'],
 };
 
 /** 32-bit MDC codes (partition 2 × 65536 + term code) of metrics whose code does not depend on the device. */
@@ -52,11 +68,17 @@ const MDC: Partial<Record<Metric, [number, string]>> = {
 describe('codes catalogue', () => {
   it('gives every metric the LOINC codes of its FHIR R4 profile, in the loinc.org system', () => {
     for (const metric of METRICS) {
-      const codings = METRIC_DEFINITIONS[metric].loinc;
+      const codings = METRIC_DEFINITIONS[metric].loinc.filter((coding) => coding.system !== VITALBRIDGE_METRIC_SYSTEM);
       expect(codings.map((c) => c.code), metric).toEqual(LOINC[metric]);
       for (const coding of codings) expect(coding.system, metric).toBe(LOINC_SYSTEM);
     }
     expect(LOINC_SYSTEM).toBe('http://loinc.org');
+  });
+
+  it("codes only the HRV's RMSSD in the station's own system, since no LOINC term for it could be verified", () => {
+    const local = METRICS.filter((metric) => METRIC_DEFINITIONS[metric].loinc.some((coding) => coding.system === VITALBRIDGE_METRIC_SYSTEM));
+    expect(local).toEqual(['hrvRmssd']);
+    expect(METRIC_DEFINITIONS.hrvRmssd.loinc).toEqual([expect.objectContaining({ system: 'urn:vitalbridge:codesystem:wearable-metric', code: 'hrv-rmssd' })]);
   });
 
   it('gives every metric its UCUM units with the canonical one first', () => {
@@ -75,7 +97,7 @@ describe('codes catalogue', () => {
     expect(mdcOf('pulseRate', 'blood-pressure-cuff')).toEqual({ code: 149546, refId: 'MDC_PULS_RATE_NON_INV' });
     expect(mdcOf('pulseRate', 'ecg')).toEqual({ code: 147842, refId: 'MDC_ECG_HEART_RATE' });
     // A pulse from a device without a pulse code, or from a reading that predates the source, has no MDC code.
-    for (const source of ['thermometer', 'scale', 'glucometer', null] as const) expect(mdcOf('pulseRate', source), String(source)).toBeNull();
+    for (const source of ['thermometer', 'scale', 'glucometer', 'wearable', null] as const) expect(mdcOf('pulseRate', source), String(source)).toBeNull();
   });
 
   it('knows the metric names of the capture format and nothing else', () => {

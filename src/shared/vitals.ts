@@ -16,10 +16,18 @@ export const METRICS = [
   'bodyWeight',
   'glucose',
   'perfusionIndex',
+  // Wearables (src/node/wearables/): summaries a watch computes, never live values.
+  'restingHeartRate',
+  'steps',
+  'sleepDuration',
+  'deepSleepDuration',
+  'lightSleepDuration',
+  'remSleepDuration',
+  'hrvRmssd',
 ] as const;
 export type Metric = (typeof METRICS)[number];
 
-export const UCUM_UNITS = ['%', '/min', 'mm[Hg]', 'Cel', '[degF]', 'kg', 'g', '[lb_av]', '[oz_av]', 'mg/dL', 'mmol/L'] as const;
+export const UCUM_UNITS = ['%', '/min', 'mm[Hg]', 'Cel', '[degF]', 'kg', 'g', '[lb_av]', '[oz_av]', 'mg/dL', 'mmol/L', '/d', 'min', 'ms'] as const;
 export type UcumUnit = (typeof UCUM_UNITS)[number];
 
 export interface Coding {
@@ -35,7 +43,7 @@ export const MDC_SYSTEM = 'urn:iso:std:iso:11073:10101';
  * What kind of device measured a value. The same quantity has different MDC codes depending on how
  * it was measured: a pulse from a cuff is not an oximeter's pulse (clinical-references.md section 4).
  */
-export const MEASUREMENT_SOURCES = ['pulse-oximeter', 'blood-pressure-cuff', 'ecg', 'thermometer', 'scale', 'glucometer'] as const;
+export const MEASUREMENT_SOURCES = ['pulse-oximeter', 'blood-pressure-cuff', 'ecg', 'thermometer', 'scale', 'glucometer', 'wearable'] as const;
 export type MeasurementSource = (typeof MEASUREMENT_SOURCES)[number];
 
 export interface MdcCode {
@@ -61,6 +69,15 @@ export interface MetricDefinition {
 }
 
 const loinc = (code: string, display: string): Coding => ({ system: LOINC_SYSTEM, code, display });
+
+/**
+ * The station's own code system, for a quantity no LOINC term could be verified for (RMSSD of the
+ * heart rate variability: LOINC 80404-7 is the SDNN, a different statistic). README "Wearables".
+ */
+export const VITALBRIDGE_METRIC_SYSTEM = 'urn:vitalbridge:codesystem:wearable-metric';
+
+/** A wearable's summaries stay current for a day: the screen shows their age, never as live. */
+const DAY_MS = 24 * 60 * 60_000;
 
 export const METRIC_DEFINITIONS: Record<Metric, MetricDefinition> = {
   spo2: {
@@ -158,6 +175,66 @@ export const METRIC_DEFINITIONS: Record<Metric, MetricDefinition> = {
     mdc: { code: 150488, refId: 'MDC_BLD_PERF_INDEX' },
     plausible: { min: 0, max: 100 },
     staleAfterMs: 10_000,
+  },
+  // Wearable codes, each verified: loinc.org via the HL7 Physical Activity IG value set
+  // pa-observation-code-time (41950-7 with UCUM /d, 40443-4) and the HL7 Personal Health Record IG
+  // value set pcd-sleep-observation-code (93832-4, 93831-6, 93830-8, 93829-0; example unit min).
+  restingHeartRate: {
+    label: 'Resting heart rate',
+    units: ['/min'],
+    loinc: [loinc('40443-4', 'Heart rate --resting')],
+    mdc: null,
+    plausible: { min: 20, max: 200 },
+    staleAfterMs: DAY_MS,
+  },
+  steps: {
+    label: 'Steps',
+    units: ['/d'],
+    loinc: [loinc('41950-7', 'Number of steps in 24 hour Measured')],
+    mdc: null,
+    plausible: { min: 0, max: 200_000 },
+    staleAfterMs: DAY_MS,
+  },
+  sleepDuration: {
+    label: 'Sleep',
+    units: ['min'],
+    loinc: [loinc('93832-4', 'Sleep duration')],
+    mdc: null,
+    plausible: { min: 0, max: 24 * 60 },
+    staleAfterMs: DAY_MS,
+  },
+  deepSleepDuration: {
+    label: 'Deep sleep',
+    units: ['min'],
+    loinc: [loinc('93831-6', 'Deep sleep duration')],
+    mdc: null,
+    plausible: { min: 0, max: 24 * 60 },
+    staleAfterMs: DAY_MS,
+  },
+  lightSleepDuration: {
+    label: 'Light sleep',
+    units: ['min'],
+    loinc: [loinc('93830-8', 'Light sleep duration')],
+    mdc: null,
+    plausible: { min: 0, max: 24 * 60 },
+    staleAfterMs: DAY_MS,
+  },
+  remSleepDuration: {
+    label: 'REM sleep',
+    units: ['min'],
+    loinc: [loinc('93829-0', 'REM sleep duration')],
+    mdc: null,
+    plausible: { min: 0, max: 24 * 60 },
+    staleAfterMs: DAY_MS,
+  },
+  hrvRmssd: {
+    label: 'HRV (RMSSD)',
+    units: ['ms'],
+    loinc: [{ system: VITALBRIDGE_METRIC_SYSTEM, code: 'hrv-rmssd', display: 'Heart rate variability, RMSSD of successive beat intervals, overnight average' }],
+    mdc: null,
+    // Garmin's field is a uint16 in 1/128 ms (FIT profile hrv_status_summary): at most 511.99 ms.
+    plausible: { min: 0, max: 512 },
+    staleAfterMs: DAY_MS,
   },
 };
 

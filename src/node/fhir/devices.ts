@@ -5,6 +5,7 @@
  */
 import type { CodeableConcept, Device } from '@medplum/fhirtypes';
 import { MDC_SYSTEM, type MeasurementSource } from '../../shared/vitals';
+import { watchOfDeviceId } from '../wearables/watch-identity';
 import type { StationIds } from './stable-ids';
 
 /** What the station knows of a peripheral; only `deviceId` (the hub's device key) is certain. */
@@ -36,6 +37,7 @@ const SOURCE_TEXT: Record<MeasurementSource, string> = {
   thermometer: 'Thermometer',
   scale: 'Weighing scale',
   glucometer: 'Blood glucose meter',
+  wearable: 'Wearable (smartwatch)',
 };
 
 function deviceType(source: MeasurementSource | null | undefined): CodeableConcept | undefined {
@@ -46,7 +48,15 @@ function deviceType(source: MeasurementSource | null | undefined): CodeableConce
 
 const hex4 = (n: number) => n.toString(16).padStart(4, '0');
 
-export function peripheralDevice(peripheral: PeripheralRecord, ids: StationIds): Device & { id: string } {
+/** A watch's make, model and serial number are spelled out in its device id (../wearables/watch-identity.ts). */
+function withWatchIdentity(peripheral: PeripheralRecord): PeripheralRecord {
+  const watch = peripheral.source === 'wearable' ? watchOfDeviceId(peripheral.deviceId) : null;
+  if (!watch) return peripheral;
+  return { manufacturer: watch.manufacturer ?? undefined, model: watch.model ?? undefined, serialNumber: watch.serialNumber, ...peripheral };
+}
+
+export function peripheralDevice(known: PeripheralRecord, ids: StationIds): Device & { id: string } {
+  const peripheral = withWatchIdentity(known);
   const type = deviceType(peripheral.source);
   const usb = peripheral.vendorId !== undefined && peripheral.productId !== undefined ? `${hex4(peripheral.vendorId)}:${hex4(peripheral.productId)}` : null;
   const properties = [

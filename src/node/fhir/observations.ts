@@ -3,7 +3,7 @@
  * section 2): category vital-signs, the profile's LOINC code plus the MDC code, UCUM quantities,
  * effectiveDateTime, subject, encounter, device and the station's identifier of the reading.
  */
-import type { Observation, Quantity } from '@medplum/fhirtypes';
+import type { CodeableConcept, Observation, Quantity } from '@medplum/fhirtypes';
 import { toCanonicalUnit } from '../../shared/clinical/units';
 import { METRIC_DEFINITIONS, type UcumUnit } from '../../shared/vitals';
 import type { StoredReading } from '../records/store';
@@ -11,7 +11,7 @@ import { CATEGORY_SYSTEM, PROFILE_BASE, VITAL_SIGN_PROFILES, codeOf, ucumQuantit
 import type { ResourceLinks } from './links';
 import type { RecordKind } from './stable-ids';
 
-const CATEGORY_DISPLAY = { 'vital-signs': 'Vital Signs', laboratory: 'Laboratory', exam: 'Exam', survey: 'Survey' } as const;
+const CATEGORY_DISPLAY = { 'vital-signs': 'Vital Signs', laboratory: 'Laboratory', exam: 'Exam', survey: 'Survey', activity: 'Activity' } as const;
 export type ObservationCategory = keyof typeof CATEGORY_DISPLAY;
 
 /**
@@ -74,9 +74,16 @@ export function readingShape(reading: Pick<StoredReading, 'metric'>): { category
   if (vitalSign) return { category: 'vital-signs', profile: vitalSign.profile, units: vitalSign.units };
   // A meter glucose is a laboratory result, not a vital sign; 41653-7 is mass/volume, hence mg/dL.
   if (reading.metric === 'glucose') return { category: 'laboratory', profile: null, units: ['mg/dL'] };
+  // Steps and sleep (a watch's day and night) are activity, as the HL7 Physical Activity IG files steps.
+  if (ACTIVITY_METRICS.has(reading.metric)) return { category: 'activity', profile: null, units: METRIC_DEFINITIONS[reading.metric].units };
   // Perfusion index (61006-3) is measured at the bedside like a vital sign but has no R4 profile.
   return { category: 'vital-signs', profile: null, units: METRIC_DEFINITIONS[reading.metric].units };
 }
+
+const ACTIVITY_METRICS: ReadonlySet<StoredReading['metric']> = new Set(['steps', 'sleepDuration', 'deepSleepDuration', 'lightSleepDuration', 'remSleepDuration']);
+
+/** How a watch's value was obtained: said in every Observation of one, so no reader takes it for a clinical measurement. */
+export const WEARABLE_METHOD: CodeableConcept = { text: 'Consumer wearable (watch), imported from its files; not a clinical measurement' };
 
 export function readingObservation(reading: StoredReading, links: ResourceLinks): Observation & { id: string } {
   const shape = readingShape(reading);
@@ -84,5 +91,6 @@ export function readingObservation(reading: StoredReading, links: ResourceLinks)
     ...observationBase(links, { kind: 'reading', recordId: reading.id, effective: effectiveDateTime(reading), category: shape.category, profile: shape.profile, patientId: reading.patientId, visitId: reading.visitId, deviceId: reading.deviceId }),
     code: codeOf(reading.metric, reading.source),
     valueQuantity: exportQuantity(reading, shape.units),
+    ...(reading.source === 'wearable' ? { method: WEARABLE_METHOD } : {}),
   };
 }

@@ -119,7 +119,7 @@ describe('schema migrations', () => {
     const db = await openRecordsDatabase({ dataDir: tempDataDir(), keyProvider: newKeyProvider(key) });
     expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all();
-    expect(tables).toEqual(['alarm_limit_changes', 'alarms', 'attachments', 'audit_head', 'audit_log', 'consents', 'hl7_alarm_events', 'hl7_outbox', 'hl7_readings', 'measurement_requests', 'meta', 'news2_charted', 'news2_scores', 'notes', 'outbox', 'patients', 'readings', 'sqlite_sequence', 'users', 'visit_notes', 'visits', 'waveform_segments']);
+    expect(tables).toEqual(['alarm_limit_changes', 'alarms', 'attachments', 'audit_head', 'audit_log', 'consents', 'hl7_alarm_events', 'hl7_outbox', 'hl7_readings', 'measurement_requests', 'meta', 'news2_charted', 'news2_scores', 'notes', 'outbox', 'patients', 'readings', 'sqlite_sequence', 'users', 'visit_notes', 'visits', 'waveform_segments', 'wearable_readings', 'wearable_watches']);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     db.close();

@@ -600,6 +600,32 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 18,
+    description: 'wearables: each watch imported from, how far its data was imported, and one key per imported reading',
+    up(db) {
+      // src/node/wearables/wearable-records.ts. wearable_readings makes a duplicate impossible: a
+      // reading's key is unique within its watch, whatever patient it was filed for, and the row
+      // goes with its reading (an erased reading may be imported again only below the watermark,
+      // which the importer never reads again).
+      db.exec(`
+        CREATE TABLE wearable_watches (
+          id TEXT PRIMARY KEY,
+          manufacturer TEXT,
+          model TEXT,
+          serial_number TEXT NOT NULL,
+          imported_until INTEGER,
+          last_import_at INTEGER
+        ) STRICT;
+        CREATE TABLE wearable_readings (
+          reading_id INTEGER PRIMARY KEY REFERENCES readings(id) ON DELETE CASCADE,
+          watch_id TEXT NOT NULL REFERENCES wearable_watches(id),
+          reading_key TEXT NOT NULL
+        ) STRICT;
+        CREATE UNIQUE INDEX wearable_readings_once ON wearable_readings(watch_id, reading_key);
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -30,6 +30,7 @@ import type { monitorSettingsMethods } from '../../shared/contract-monitor-setti
 import type { visitNotesMethods } from '../../shared/contract-visit-notes';
 import type { measurementRequestMethods } from '../../shared/contract-measurement-requests';
 import type { summaryMethods } from '../../shared/contract-summary';
+import type { wearableMethods } from '../../shared/contract-wearables';
 import { isOpenMethod, PATIENT_EVENTS, requiredAction, type OpenMethodName } from '../../shared/method-access';
 import { AccessDeniedError, type ScreenAccess } from './access/station-access';
 import type { FrameSink, FrameSubscription } from './frame-batcher';
@@ -59,7 +60,8 @@ type ServiceMethodName =
   | keyof typeof monitorSettingsMethods
   | keyof typeof visitNotesMethods
   | keyof typeof measurementRequestMethods
-  | keyof typeof summaryMethods;
+  | keyof typeof summaryMethods
+  | keyof typeof wearableMethods;
 
 export type StationHandlers = { [M in StationMethodName]: Handler<M> };
 

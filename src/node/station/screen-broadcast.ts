@@ -6,7 +6,7 @@
 import type { EventPayload, StationEventName } from '../../shared/contract';
 import type { FrameSink, FrameSubscription } from './frame-batcher';
 
-export type BroadcastEventName = Extract<StationEventName, 'patientChanged' | 'monitorSettings'>;
+export type BroadcastEventName = Extract<StationEventName, 'patientChanged' | 'monitorSettings' | 'wearable'>;
 
 export class ScreenBroadcast {
   readonly #sinks = new Set<FrameSink>();

@@ -17,3 +17,12 @@ describe('parseStartArgs --replay', () => {
     expect(START_WEB_USAGE).toMatch(/^ {2}--replay FILE {10}attach a device capture/m);
   });
 });
+
+describe('parseStartArgs --watch-mounts', () => {
+  it('takes the folder a watch drive is looked for in, none by default, and refuses an empty one', () => {
+    expect(parseStartArgs(['--watch-mounts', '/tmp/mounts'], 'web').watchMounts).toBe('/tmp/mounts');
+    expect(parseStartArgs([], 'web')).not.toHaveProperty('watchMounts');
+    expect(() => parseStartArgs(['--watch-mounts', ''], 'web')).toThrow(new UsageError('--watch-mounts needs a folder'));
+    expect(START_WEB_USAGE).toMatch(/^ {2}--watch-mounts DIR {5}look for a Garmin watch/m);
+  });
+});

@@ -21,6 +21,8 @@ export interface StartOptions {
   help: boolean;
   /** Capture files attached as replayed devices, in the order given. */
   replay: string[];
+  /** --watch-mounts DIR: look for a watch among DIR's sub-folders instead of the OS's mount folders (a fake watch in tests). */
+  watchMounts?: string;
 }
 
 /** Bad command-line input: print the message and exit 2. */
@@ -28,7 +30,7 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export const START_WEB_USAGE = `Usage: npm run start:web -- [--port N] [--simulate] [--scenario NAME] [--scenario-speed N] [--consult-server URL] [--relay-only] [--data-dir DIR] [--replay FILE]...
+export const START_WEB_USAGE = `Usage: npm run start:web -- [--port N] [--simulate] [--scenario NAME] [--scenario-speed N] [--consult-server URL] [--relay-only] [--data-dir DIR] [--replay FILE]... [--watch-mounts DIR]
 
 Runs the station core in this Node process and serves its screen on 127.0.0.1 only.
 Prints "Station UI: <url>" (the address carries this launch's access token).
@@ -41,6 +43,8 @@ Prints "Station UI: <url>" (the address carries this launch's access token).
   --data-dir DIR         where the station keeps its files (default: the per-user data folder)
   --replay FILE          attach a device capture (.cap) as a device: its real driver plays it once, at
                          the speed it was recorded; repeat the flag to attach several
+  --watch-mounts DIR     look for a Garmin watch among DIR's sub-folders instead of where the OS mounts
+                         removable drives (a copy of a watch's drive, or a fake one in tests)
 `;
 
 export function parseStartArgs(argv: readonly string[], mode: 'web' | 'electron'): StartOptions {
@@ -60,6 +64,7 @@ export function parseStartArgs(argv: readonly string[], mode: 'web' | 'electron'
         'data-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         replay: { type: 'string', multiple: true },
+        'watch-mounts': { type: 'string' },
       },
     }));
   } catch (error) {
@@ -82,7 +87,10 @@ export function parseStartArgs(argv: readonly string[], mode: 'web' | 'electron'
   if (replay.includes('')) throw new UsageError('--replay needs a capture file');
   const dataDir = text(values['data-dir']);
   if (dataDir === '') throw new UsageError('--data-dir needs a folder');
+  const watchMounts = text(values['watch-mounts']);
+  if (watchMounts === '') throw new UsageError('--watch-mounts needs a folder');
   return {
+    ...(watchMounts !== undefined ? { watchMounts } : {}),
     port,
     simulate: values.simulate === true,
     scenario: text(values.scenario),

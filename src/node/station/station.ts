@@ -64,6 +64,9 @@ import { createSyncHandlers, type StationSync } from './sync/sync-handlers';
 import type { StationSettings } from '../settings/schema';
 import type { Metric } from '../../shared/vitals';
 import { memoryValue, type StoredValue } from '../settings/stored-value';
+import { userInfo } from 'node:os';
+import { mountPlaces, WatchDetector, type MountPlaces } from '../wearables/watch-detector';
+import { createWearableHandlers } from './wearables-handlers';
 
 export interface StationOptions {
   /** Where the station keeps its files; created (owner-only) when missing. */
@@ -90,6 +93,8 @@ export interface StationOptions {
   hardware?: boolean;
   /** How often sources without plug notifications are listed again. */
   pollIntervalMs?: number;
+  /** Where removable drives are mounted, to notice a watch (../wearables/watch-detector.ts); the OS's places with `hardware`, none otherwise. */
+  wearableMounts?: MountPlaces;
   batcher?: FrameBatcherOptions;
   /** Where video visits are created (known once the consultation server runs); null: none available. */
   consult?: () => VisitConnector | null;
@@ -271,6 +276,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
     : // Without an engine the queue is switched off (it may have been on before).
       await startHl7Output({ settings: { ...(hl7Settings ?? Hl7OutputSchema.parse({})), host: null }, db: records.store.db, store: records.store, audit: records.audit, patientIdentifierSystem: null, log });
 
+  const watchDetector = new WatchDetector(options.wearableMounts ?? ((options.hardware ?? true) ? mountPlaces(process.platform, userInfo().username) : { parents: [], drives: [] }));
   const alwaysShow = options.alwaysShowMetrics ?? memoryValue<readonly Metric[]>([]);
   // The record exports and the visit summary downloads, read part by part through one method.
   const recordExports = new PendingExports();
@@ -306,6 +312,13 @@ export async function createStation(options: StationOptions): Promise<Station> {
     }),
     ...createSyncHandlers({ sync: syncState, audit: records.audit }),
     ...createHl7Handlers({ hl7: () => hl7State, audit: records.audit }),
+    ...createWearableHandlers({
+      detector: watchDetector,
+      store: records.store,
+      audit: records.audit,
+      currentPatientId: () => records.encounter.patientId,
+      announce: (state) => broadcast.send('wearable', state),
+    }),
     ...createPlethHandlers({ sync: syncState, store: records.store, audit: records.audit }),
     ...createVisitNotesHandlers({ notes: new VisitNotes(records.store.db, records.audit), encounter: () => records.encounter, hosted: hostedVisits }),
     ...createMeasurementRequestHandlers({
@@ -317,6 +330,8 @@ export async function createStation(options: StationOptions): Promise<Station> {
   };
 
   let closing: Promise<void> | undefined;
+  // After the handlers listen, so a watch already plugged in at start is offered to the screens.
+  await watchDetector.start().catch((error: unknown) => log(`wearables: the mount folders could not be watched: ${logError(error)}`));
   return {
     handlers,
     scenario: simulator?.scenario ?? null,
@@ -345,6 +360,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
     close() {
       closing ??= (async () => {
         simulator?.stop();
+        watchDetector.stop();
         kiosk.close();
         stopFollowingEncounter();
         broadcast.close();

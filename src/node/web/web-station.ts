@@ -72,6 +72,7 @@ export async function startWebStation(argv: readonly string[], deps: WebStationD
       simulate: options.simulate,
       scenario: options.scenario,
       replay: options.replay,
+      ...(options.watchMounts !== undefined ? { wearableMounts: { parents: [options.watchMounts], drives: [] } } : {}),
       consult: () => visits,
       scenarioSpeed: options.scenarioSpeed,
       log: stationLog,

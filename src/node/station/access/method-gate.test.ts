@@ -25,6 +25,10 @@ interface GuardedCall {
 const GUARDED_CALLS: readonly GuardedCall[] = [
   { method: 'getSnapshot', input: undefined, needs: 'patient.view' },
   { method: 'getEncounterHistory', input: { before: null, limit: 10 }, needs: 'patient.view' },
+  { method: 'getWearableState', input: undefined, needs: 'patient.view' },
+  { method: 'importWearable', input: { serialNumber: '3991234567' }, needs: 'reading.record' },
+  { method: 'declineWearable', input: { serialNumber: '3991234567' }, needs: 'reading.record' },
+  { method: 'getWearableReadings', input: undefined, needs: 'patient.view' },
   { method: 'requestMeasurement', input: { deviceId: 'sim-bp-cuff' }, needs: 'reading.record' },
   { method: 'recordVisitConsent', input: { statementVersion: VISIT_CONSENT_STATEMENT.version, accepted: true }, needs: 'consent.record' },
   { method: 'startVisit', input: { consentId: 'c1' }, needs: 'visit.start' },
