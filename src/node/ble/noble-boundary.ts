@@ -41,8 +41,23 @@ export interface NobleCentral {
   stopScanningAsync(): Promise<void>;
 }
 
-/** The real noble, bound to the platform's default stack (HCI socket on Linux, WinRT, CoreBluetooth). */
+/**
+ * The real noble, bound to the platform's default stack (HCI socket on Linux, WinRT, CoreBluetooth).
+ * Its bindings are started here, at once, so that the SIGINT handler the HCI-socket bindings add
+ * can be taken back: that handler calls process.exit(1) when it is the last SIGINT listener, which
+ * would end the station before its own shutdown has flushed the records, and with a failure code.
+ * The station stops on SIGINT itself; noble's 'exit' handler, which releases the adapter, stays.
+ */
 export async function loadNoble(): Promise<NobleCentral> {
   const module = (await import('@stoprocent/noble')) as unknown as { default: NobleCentral };
-  return module.default;
+  const central = module.default;
+  const stationHandlers = new Set(process.listeners('SIGINT'));
+  try {
+    void central.state; // reading the state starts the bindings synchronously
+  } finally {
+    for (const listener of process.listeners('SIGINT')) {
+      if (!stationHandlers.has(listener)) process.off('SIGINT', listener);
+    }
+  }
+  return central;
 }
