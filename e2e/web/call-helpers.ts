@@ -7,7 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import type { BrowserContext, Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { VIEWPORTS } from './fixtures';
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -17,6 +18,8 @@ declare global {
     __sockets: WebSocket[];
     /** Every camera and microphone track getUserMedia gave the page, and how often it was asked. */
     __localMedia: { calls: number; tracks: MediaStreamTrack[] };
+    /** The vitals items the page's link sent or applied (traceVitals). */
+    __vitalsTrace: TracedItem[];
   }
 }
 
@@ -118,6 +121,8 @@ export async function freePort(): Promise<number> {
 export interface Child {
   output(): string;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash: the process releases nothing. Resolves once it has exited. */
+  crash(): Promise<void>;
 }
 
 function track(child: ChildProcess): Child {
@@ -133,6 +138,12 @@ function track(child: ChildProcess): Child {
       const forced = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await exited;
       clearTimeout(forced);
+    },
+    async crash() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((done) => child.once('exit', () => done()));
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }
@@ -184,4 +195,64 @@ export async function startConsultServer(args: readonly string[], env: NodeJS.Pr
   const handle = track(child);
   const match = await waitForOutput(child, handle, /^Consult server: (\S+)$/m, 'start:server');
   return { ...handle, url: match[1]! };
+}
+
+export interface TracedItem {
+  seq: number;
+  kind: string;
+  /** "deviceId/seq" of each reading the item carries. */
+  readings: string[];
+}
+
+/** Records the items the page's vitals link sent (station) or applied (clinician). */
+export async function traceVitals(context: BrowserContext, hook: '__vitalbridgeVitalsSent' | '__vitalbridgeVitalsReceived'): Promise<void> {
+  await context.addInitScript((name) => {
+    window.__vitalsTrace = [];
+    (window as unknown as Record<string, unknown>)[name] = (seq: number, body: { kind: string; readings?: { deviceId: string; seq: number }[] }) => {
+      window.__vitalsTrace.push({ seq, kind: body.kind, readings: (body.readings ?? []).map((reading) => `${reading.deviceId}/${reading.seq}`) });
+    };
+  }, hook);
+}
+
+export const trace = (page: Page) => page.evaluate(() => window.__vitalsTrace);
+
+/** A page at `url` in a context of its own, its connections recorded and its vitals link traced. */
+export async function tracedParticipant(browser: Browser, url: string, hook: Parameters<typeof traceVitals>[1], viewport = VIEWPORTS.laptop) {
+  const context = await browser.newContext({ viewport, permissions: ['camera', 'microphone'] });
+  await recordConnections(context);
+  await traceVitals(context, hook);
+  const page = await context.newPage();
+  await page.goto(url);
+  return { context, page };
+}
+
+const vitalsSharing = (station: Page) => station.locator('[data-role="vitals-sharing"]');
+
+/** The sequence number of the newest vitals item the station's link has numbered. */
+export const lastSeqSent = async (station: Page): Promise<number> => Number(await vitalsSharing(station).getAttribute('data-last-seq'));
+
+/**
+ * After a break in the vitals link (both pages traced with traceVitals): waits until the clinician
+ * has acked everything the station numbered, items after `beyondSeq` included, then checks that
+ * the clinician applied each item exactly once, in order, without a gap, and every reading the
+ * station put on the channel in that span.
+ */
+export async function expectEveryNumericDelivered(clinician: Page, station: Page, beyondSeq: number): Promise<void> {
+  const sharing = vitalsSharing(station);
+  await expect
+    .poll(async () => {
+      const [last, acked] = await Promise.all([sharing.getAttribute('data-last-seq'), sharing.getAttribute('data-acked-seq')]);
+      return Number(last) > beyondSeq && last === acked;
+    }, { timeout: 20_000 })
+    .toBe(true);
+  // The station keeps publishing: read the clinician's side first, so the station's trace covers it.
+  const received = await trace(clinician);
+  const sent = await trace(station);
+  const receivedSeqs = received.map((item) => item.seq);
+  expect(receivedSeqs).toEqual(Array.from({ length: receivedSeqs.length }, (_, i) => receivedSeqs[0]! + i));
+  expect(receivedSeqs.at(-1)).toBeGreaterThan(beyondSeq);
+  const inSpan = (item: TracedItem) => item.seq >= receivedSeqs[0]! && item.seq <= receivedSeqs.at(-1)!;
+  const sentReadings = new Set(sent.filter(inSpan).flatMap((item) => item.readings));
+  expect(new Set(received.flatMap((item) => item.readings))).toEqual(sentReadings);
+  expect(sentReadings.size).toBeGreaterThan(10);
 }

@@ -6,58 +6,23 @@
  * a still of the patient video is saved to the visit. Screenshots of the clinician view at laptop
  * and kiosk size go to test-results/screens/.
  */
-import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { VIDEO_VISIT_LAUNCH_OPTIONS, VIEWPORTS, canvasFingerprint, expect, screenshot, seriousAxeViolations, test, tile, tileValue, useWebStation } from './fixtures';
-import { recordConnections } from './call-helpers';
+import { expectEveryNumericDelivered, lastSeqSent, tracedParticipant } from './call-helpers';
 
 test.use({ launchOptions: VIDEO_VISIT_LAUNCH_OPTIONS });
-
-interface TracedItem {
-  seq: number;
-  kind: string;
-  /** "deviceId/seq" of each reading the item carries. */
-  readings: string[];
-}
-
-declare global {
-  interface Window {
-    __vitalsTrace: TracedItem[];
-  }
-}
-
-/** Records the items the page's vitals link sent (station) or applied (clinician). */
-async function traceVitals(context: BrowserContext, hook: '__vitalbridgeVitalsSent' | '__vitalbridgeVitalsReceived'): Promise<void> {
-  await context.addInitScript((name) => {
-    window.__vitalsTrace = [];
-    (window as unknown as Record<string, unknown>)[name] = (seq: number, body: { kind: string; readings?: { deviceId: string; seq: number }[] }) => {
-      window.__vitalsTrace.push({ seq, kind: body.kind, readings: (body.readings ?? []).map((reading) => `${reading.deviceId}/${reading.seq}`) });
-    };
-  }, hook);
-}
-
-const trace = (page: Page) => page.evaluate(() => window.__vitalsTrace);
-
-async function participant(browser: Browser, url: string, hook: Parameters<typeof traceVitals>[1], viewport = VIEWPORTS.laptop) {
-  const context = await browser.newContext({ viewport, permissions: ['camera', 'microphone'] });
-  await recordConnections(context);
-  await traceVitals(context, hook);
-  const page = await context.newPage();
-  await page.goto(url);
-  return { context, page };
-}
 
 test.describe('live vitals in a video visit', () => {
   const station = useWebStation();
 
   test('vitals, chat, a measurement request and a forced disconnect without lost numerics', async ({ browser }) => {
     test.setTimeout(180_000);
-    const patient = await participant(browser, station.url, '__vitalbridgeVitalsSent');
+    const patient = await tracedParticipant(browser, station.url, '__vitalbridgeVitalsSent');
     await station.signIn(patient.page);
     await patient.page.locator('[data-action="start-visit"]').click();
     await patient.page.locator('[data-action="consent-accept"]').click();
     const link = (await patient.page.locator('[data-role="visit-link"]').innerText({ timeout: 20_000 })).trim();
 
-    const clinician = await participant(browser, link, '__vitalbridgeVitalsReceived');
+    const clinician = await tracedParticipant(browser, link, '__vitalbridgeVitalsReceived');
     await clinician.page.locator('[data-action="join-visit"]').click();
     await patient.page.locator('[data-action="admit"]').click({ timeout: 20_000 });
     const doctor = clinician.page;
@@ -148,33 +113,12 @@ test.describe('live vitals in a video visit', () => {
     expect(await seriousAxeViolations(doctor)).toEqual([]);
 
     // Forced disconnect: the clinician's peer connection dies; both sides renegotiate and the log is replayed.
-    const sharing = patient.page.locator('[data-role="vitals-sharing"]');
     await doctor.evaluate(() => window.__peerConnections.at(-1)?.close());
     await expect(doctor.locator('[data-role="vitals-link"]')).toHaveAttribute('data-linked', 'false');
-    const lastSeqWhileDown = Number(await sharing.getAttribute('data-last-seq'));
+    const lastSeqWhileDown = await lastSeqSent(patient.page);
     await expect(doctor.locator('[data-call-phase]')).toHaveAttribute('data-call-phase', 'connected', { timeout: 40_000 });
     await expect(doctor.locator('[data-role="vitals-link"]')).toHaveAttribute('data-linked', 'true', { timeout: 40_000 });
-    // Settled: the clinician acked everything the station has numbered, later items included.
-    await expect
-      .poll(async () => {
-        const [last, acked] = await Promise.all([sharing.getAttribute('data-last-seq'), sharing.getAttribute('data-acked-seq')]);
-        return Number(last) > lastSeqWhileDown && last === acked;
-      }, { timeout: 20_000 })
-      .toBe(true);
-
-    // The station keeps publishing: read the clinician's side first, so the station's trace covers it.
-    const received = await trace(doctor);
-    const sent = await trace(patient.page);
-    // Applied exactly once each, in order, without a gap, from the clinician's first item on.
-    const receivedSeqs = received.map((item) => item.seq);
-    expect(receivedSeqs).toEqual(Array.from({ length: receivedSeqs.length }, (_, i) => receivedSeqs[0]! + i));
-    expect(receivedSeqs.at(-1)).toBeGreaterThan(lastSeqWhileDown);
-    // Every reading the station put on the channel in that span reached the clinician.
-    const inSpan = (item: TracedItem) => item.seq >= receivedSeqs[0]! && item.seq <= receivedSeqs.at(-1)!;
-    const sentReadings = new Set(sent.filter(inSpan).flatMap((item) => item.readings));
-    const receivedReadings = received.flatMap((item) => item.readings);
-    expect(new Set(receivedReadings)).toEqual(sentReadings);
-    expect(sentReadings.size).toBeGreaterThan(10);
+    await expectEveryNumericDelivered(doctor, patient.page, lastSeqWhileDown);
     await expect(tile(doctor, 'spo2')).toHaveAttribute('data-state', 'live');
 
     await patient.page.locator('[data-action="end-visit"]').click();
