@@ -9,5 +9,5 @@ import { channel } from 'node:diagnostics_channel';
 /** Every reading the hub publishes: `{ metric }`, so a soak can count what the devices produced by metric. */
 export const hubReadingChannel = channel('vitalbridge:hub.reading');
 
-/** The recorder's queue length at each flush tick: `{ pending }`. */
+/** At each of the recorder's flush ticks: its queue length and how many alarms and charted NEWS2 entries it still tracks, `{ pending, alarms, charted }`. */
 export const recorderQueueChannel = channel('vitalbridge:recorder.queue');

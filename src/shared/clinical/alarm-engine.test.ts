@@ -193,6 +193,18 @@ describe('latching, acknowledgement and the log', () => {
     expect(state.log[0]).toMatchObject({ clearedAt: T0 + 8 * S, acknowledgedAt: T0 + 7 * S, acknowledgedBy: nurse });
   });
 
+  it('sounds again when an acknowledged condition returns inside the re-raise window: acknowledgement lasts only while the condition does', () => {
+    // The soak's pattern: a desaturation acknowledged, recovered, and another one 20 s later.
+    let state = stream(withOximeter(), T0, T0 + 6 * S, 84);
+    state = ok(acknowledgeAlarm(state, 'A1', nurse, T0 + 7 * S));
+    state = stream(state, T0 + 8 * S, T0 + 27 * S, 96);
+    state = stream(state, T0 + 28 * S, T0 + 34 * S, 84);
+    expect(only(state)).toMatchObject({ audible: true, alarm: { id: 'A1', priority: 'high', conditionPresent: true, acknowledged: null, recurrences: 1 } });
+    expect(presentAlarms(state, state.now).audiblePriority).toBe('high');
+    state = ok(acknowledgeAlarm(state, 'A1', physician, T0 + 35 * S));
+    expect(state.log).toEqual([expect.objectContaining({ alarmId: 'A1', acknowledgedAt: T0 + 35 * S, acknowledgedBy: physician })]);
+  });
+
   it('only a nurse or physician may acknowledge a physiological alarm', () => {
     const state = stream(withOximeter(), T0, T0 + 6 * S, 84);
     for (const actor of [kiosk, administrator]) {

@@ -359,9 +359,12 @@ function raise(state: AlarmEngineState, condition: ConditionSnapshot, now: numbe
 
 function continueAlarm(state: AlarmEngineState, alarm: Alarm, condition: ConditionSnapshot): void {
   if (!alarm.conditionPresent) {
-    // Anti-flood: the condition came back inside the re-raise window, so it is the same alarm.
+    // Anti-flood: the condition came back inside the re-raise window, so it is the same alarm. An
+    // acknowledgement silences a condition only while it lasts (IEC 60601-1-8 "acknowledged"), so
+    // the returning one sounds again and must be acknowledged again.
     alarm.conditionPresent = true;
     alarm.latched = false;
+    alarm.acknowledged = null;
     alarm.conditionEndedAt = null;
     alarm.recurrences++;
     updateLogEntry(state, alarm, () => ({ clearedAt: null, recurrences: alarm.recurrences }));

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stationReading, type StationReading, type WaveformBatch } from '../../../shared/contract';
@@ -16,6 +17,7 @@ import { buildPatientBundle } from '../../fhir/patient-bundle';
 import { ManualClock } from '../../simulator/clock';
 import { News2Service } from '../clinical/news2-service';
 import { savedNews2 } from './news2-resume';
+import { recorderQueueChannel } from '../../diagnostics/channels';
 
 const T0 = Date.UTC(2025, 0, 15, 9);
 const nurse: Actor = { id: 'user-7', name: 'Nurse Ada', role: 'nurse' };
@@ -87,6 +89,17 @@ function logEntry(overrides: Partial<AlarmLogEntry>): AlarmLogEntry {
     recurrences: 0,
     ...overrides,
   };
+}
+
+/** What the recorder publishes at its next flush tick on the diagnostics channel the soak's probe reads. */
+function nextQueueReport(): Promise<{ pending: number; alarms: number; charted: number }> {
+  return new Promise((resolve) => {
+    const listener = (message: unknown) => {
+      unsubscribe(recorderQueueChannel.name, listener);
+      resolve(message as { pending: number; alarms: number; charted: number });
+    };
+    subscribe(recorderQueueChannel.name, listener);
+  });
 }
 
 describe('station recorder', () => {
@@ -251,6 +264,39 @@ describe('station recorder', () => {
     expect(ends()[0]).toEqual({ kind: 'physiological', ended_at: T0 + 9_000 });
   });
 
+  it('forgets each alarm the engine has dropped from its log once its writes are committed, so 200 alarms leave it tracking only the log', async () => {
+    const { recorder, db } = await setUp({ flushIntervalMs: 20 });
+    // The engine's log keeps its newest entries (maxLogEntries; 5 here): each alarm raised, then ended.
+    const raised = (n: number) => logEntry({ alarmId: `A${n}`, raisedAt: T0 + n * 60_000 });
+    const ended = (n: number) => ({ ...raised(n), clearedAt: T0 + n * 60_000 + 30_000 });
+    const log: AlarmLogEntry[] = [];
+    for (let n = 1; n <= 200; n++) {
+      log.push(raised(n));
+      if (log.length > 5) log.shift();
+      recorder.recordAlarmLog(log);
+      log[log.length - 1] = ended(n);
+      recorder.recordAlarmLog(log);
+      if (n % 20 === 0) await recorder.flush();
+    }
+    recorder.recordAlarmLog(log);
+    await recorder.flush();
+    expect(await nextQueueReport()).toMatchObject({ pending: 0, alarms: 5 });
+    expect(db.prepare('SELECT COUNT(*) FROM alarms WHERE ended_at IS NOT NULL').pluck().get()).toBe(200);
+    expect(db.prepare('SELECT COUNT(*) FROM alarms').pluck().get()).toBe(200);
+  });
+
+  it("stores an alarm's end queued just before a new patient's empty log, then forgets the alarm", async () => {
+    const { recorder, db } = await setUp({ flushIntervalMs: 20 });
+    recorder.recordAlarmLog([logEntry({})]);
+    await recorder.flush();
+    // The condition ends, and the kiosk starts the next patient before the recorder writes it.
+    recorder.recordAlarmLog([logEntry({ clearedAt: T0 + 4_000 })]);
+    recorder.recordAlarmLog([]);
+    await recorder.flush();
+    expect(db.prepare('SELECT ended_at FROM alarms').all()).toEqual([{ ended_at: T0 + 4_000 }]);
+    expect(await nextQueueReport()).toMatchObject({ alarms: 0 });
+  });
+
   it('close waits for the last batch to commit and ends the worker; nothing is accepted afterwards', async () => {
     const { store, encounter, recorder, threads } = await setUp();
     let workerExited = false;
@@ -313,6 +359,27 @@ describe('NEWS2 in the records', () => {
     expect(rr.valueQuantity).toMatchObject({ value: 22, code: '/min' });
     const acvpu = resources.find((r) => r.code?.coding?.[0]?.code === '80288-4')!;
     expect(acvpu.valueCodeableConcept.coding[0]).toMatchObject({ system: 'http://snomed.info/sct', code: '248234008' });
+    news2.stop();
+  });
+});
+
+describe('NEWS2 charted entries in memory', () => {
+  it('keeps only the current charted entries: 50 charting rounds file 150 entries once each, and a new patient leaves none', async () => {
+    const { store, encounter, recorder } = await setUp({ flushIntervalMs: 20 });
+    const clock = new ManualClock(T0);
+    const news2 = new News2Service({ clock, readings: { latest: () => [], devices: () => [] } });
+    news2.feed.subscribe((state) => recorder.recordNews2(state));
+    for (let round = 0; round < 50; round++) {
+      news2.enter({ respiratoryRate: 16 + (round % 4), consciousness: 'A', onOxygen: false }, nurse);
+      // The same state again (another screen's update) files nothing twice.
+      recorder.recordNews2(news2.current());
+      await clock.advance(60_000);
+    }
+    await recorder.flush();
+    expect(await nextQueueReport()).toMatchObject({ charted: 3 });
+    expect(store.news2Record(encounter.patientId).charted).toHaveLength(150);
+    news2.reset();
+    expect(await nextQueueReport()).toMatchObject({ charted: 0 });
     news2.stop();
   });
 });

@@ -73,7 +73,14 @@ interface SeenAlarm {
   priority: AlarmLogEntry['priority'];
   acknowledged: boolean;
   clearedAt: number | null;
+  /** Its writes queued or in a batch not yet committed: a later change of it needs storedId until they are. */
+  unwritten: number;
+  /** Gone from the engine's log (trimmed, or a new patient's empty log): no change of it can come any more. */
+  retired: boolean;
 }
+
+type AlarmWrite = Extract<RecordedWrite, { alarmId: string }>;
+const isAlarmWrite = (write: RecordedWrite): write is AlarmWrite => 'alarmId' in write;
 
 export class StationRecorder {
   readonly counts: RecorderCounts = { readings: 0, waveformSegments: 0, alarms: 0, refused: 0, droppedItems: 0, failedFlushes: 0 };
@@ -93,8 +100,9 @@ export class StationRecorder {
   #waitForInterval = false;
   #tag: EncounterTag = { patientId: '', visitId: '' };
   readonly #segments = new Map<string, OpenSegment>();
+  /** The alarms of the engine's log, and those that left it while a write of theirs is uncommitted. */
   readonly #alarms = new Map<string, SeenAlarm>();
-  /** The charted NEWS2 entries already queued (kind and time), with the id each got. */
+  /** The charted NEWS2 entries already queued (kind and time) that are still current, with the id each got. */
   readonly #charted = new Map<string, string>();
   /** When the newest NEWS2 trend point queued was scored. */
   #lastScoredAt = -Infinity;
@@ -109,7 +117,7 @@ export class StationRecorder {
     this.#maxPending = options.maxPending ?? 200_000;
     this.#timer = setInterval(() => {
       this.#waitForInterval = false;
-      if (recorderQueueChannel.hasSubscribers) recorderQueueChannel.publish({ pending: this.#pending.length });
+      if (recorderQueueChannel.hasSubscribers) recorderQueueChannel.publish({ pending: this.#pending.length, alarms: this.#alarms.size, charted: this.#charted.size });
       void this.#writeQueued();
     }, options.flushIntervalMs ?? 1_000);
     // The recorder must never be what keeps a stopping process alive.
@@ -153,7 +161,7 @@ export class StationRecorder {
     for (const entry of log) {
       const seen = this.#alarms.get(entry.alarmId);
       if (!seen) {
-        this.#alarms.set(entry.alarmId, { storedId: null, priority: entry.priority, acknowledged: entry.acknowledgedBy !== null, clearedAt: entry.clearedAt });
+        this.#alarms.set(entry.alarmId, { storedId: null, priority: entry.priority, acknowledged: entry.acknowledgedBy !== null, clearedAt: entry.clearedAt, unwritten: 0, retired: false });
         this.#enqueue({
           kind: 'alarm-raised',
           encounter: this.#currentTag(),
@@ -181,6 +189,30 @@ export class StationRecorder {
         this.#enqueue({ kind: 'alarm-acknowledged', alarmId: entry.alarmId, storedId: null, by: entry.acknowledgedBy.id });
       }
     }
+    this.#retireAlarmsNotIn(log);
+  }
+
+  /** Alarm ids are never reused within a launch, so one the log no longer holds is forgotten once its writes are committed. */
+  #retireAlarmsNotIn(log: readonly AlarmLogEntry[]): void {
+    if (this.#alarms.size === log.length) return;
+    const inLog = new Set(log.map((entry) => entry.alarmId));
+    for (const [alarmId, seen] of this.#alarms) {
+      if (inLog.has(alarmId)) continue;
+      seen.retired = true;
+      this.#forgetIfDone(alarmId, seen);
+    }
+  }
+
+  #forgetIfDone(alarmId: string, seen: SeenAlarm): void {
+    if (seen.retired && seen.unwritten === 0) this.#alarms.delete(alarmId);
+  }
+
+  /** An alarm write left the queue, committed or dropped. */
+  #alarmWriteDone(write: AlarmWrite): void {
+    const seen = this.#alarms.get(write.alarmId);
+    if (!seen) return;
+    seen.unwritten -= 1;
+    this.#forgetIfDone(write.alarmId, seen);
   }
 
   /**
@@ -201,10 +233,12 @@ export class StationRecorder {
    */
   recordNews2(state: News2StatePayload): void {
     const chartedIds: string[] = [];
+    const current = new Set<string>();
     for (const kind of NEWS2_CHARTED_KINDS) {
       const entry = state.manual[kind];
       if (!entry) continue;
       const key = chartedKey(kind, entry.enteredAt);
+      current.add(key);
       let id = this.#charted.get(key);
       if (id === undefined) {
         id = randomUUID();
@@ -218,6 +252,8 @@ export class StationRecorder {
       const used = state.assessment.ok ? state.assessment.provenance[NEWS2_INPUT_OF[kind]] : undefined;
       if (used?.kind === 'manual' && used.enteredAt === entry.enteredAt) chartedIds.push(id);
     }
+    // A replaced entry never comes back (NEWS2 only charts newer ones, or starts over empty), and its write carries its id.
+    for (const key of this.#charted.keys()) if (!current.has(key)) this.#charted.delete(key);
     const point = state.trend.at(-1);
     if (!point || point.at <= this.#lastScoredAt || !state.assessment.ok) return;
     this.#lastScoredAt = point.at;
@@ -276,6 +312,8 @@ export class StationRecorder {
 
   #enqueue(write: RecordedWrite): void {
     if (this.#closing) return;
+    const seen = isAlarmWrite(write) ? this.#alarms.get(write.alarmId) : undefined;
+    if (seen) seen.unwritten += 1;
     this.#pending.push(write);
     this.#trimPending();
     if (this.#pending.length >= this.#flushAtPending && !this.#waitForInterval) void this.#writeQueued();
@@ -284,7 +322,7 @@ export class StationRecorder {
   #trimPending(): void {
     const excess = this.#pending.length - this.#maxPending;
     if (excess <= 0) return;
-    this.#pending.splice(0, excess);
+    for (const dropped of this.#pending.splice(0, excess)) if (isAlarmWrite(dropped)) this.#alarmWriteDone(dropped);
     this.counts.droppedItems += excess;
     this.#log(`records: the database has not accepted writes for a while; dropped the ${excess} oldest queued item(s)`);
   }
@@ -327,6 +365,7 @@ export class StationRecorder {
       const seen = this.#alarms.get(alarmId);
       if (seen) seen.storedId = storedId;
     }
+    for (const write of batch) if (isAlarmWrite(write)) this.#alarmWriteDone(write);
     for (const [what, count] of outcome.refused) {
       this.counts.refused += count;
       this.#log(`records: refused ${count} implausible ${what}(s); not stored`);
