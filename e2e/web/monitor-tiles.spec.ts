@@ -34,6 +34,25 @@ async function boxes(page: Page): Promise<Record<string, string>> {
 }
 
 /**
+ * Each value, unit and detail line (and the detail's parts) on the monitor that reaches outside its
+ * tile's inner box (inside the border), which clips it: "<metric> <role>: <how far> px".
+ */
+function clippedTileParts(page: Page): Promise<string[]> {
+  return page.locator('.monitor .tile').evaluateAll((tiles) =>
+    tiles.flatMap((tile) => {
+      const box = tile.getBoundingClientRect();
+      const inner = { left: box.left + tile.clientLeft, top: box.top + tile.clientTop, right: box.left + tile.clientLeft + tile.clientWidth, bottom: box.top + tile.clientTop + tile.clientHeight };
+      const parts = [...tile.querySelectorAll('[data-role="value"], [data-role="unit"], [data-role="detail"], [data-role="detail"] > *')];
+      return parts.flatMap((part) => {
+        const rect = part.getBoundingClientRect();
+        const outside = Math.max(inner.left - rect.left, inner.top - rect.top, rect.right - inner.right, rect.bottom - inner.bottom);
+        return outside > 0.5 ? [`${tile.getAttribute('data-metric')} ${part.getAttribute('data-role') ?? part.className}: ${Math.round(outside)} px`] : [];
+      });
+    }),
+  );
+}
+
+/**
  * Passes the page's contract socket through, remembering the station's newest device list, so the
  * test can announce one more device to the page as the core announces a plugged-in one.
  */
@@ -95,6 +114,19 @@ test.describe('with the simulated devices', () => {
       const added = await tile(page, 'heartRate').boundingBox();
       expect(added!.y + added!.height, `${size.width}x${size.height}`).toBeLessThanOrEqual(grid!.y + grid!.height + 1);
       await screenshot(page, `monitor-device-added-${size.width}x${size.height}`);
+    }
+  });
+
+  test('every tile’s value, unit and detail line is entirely inside its tile at every size', async ({ page }) => {
+    test.setTimeout(90_000);
+    await page.goto(station.url);
+    await station.signIn(page);
+    await expect(tile(page, 'spo2')).toHaveAttribute('data-state', 'live', { timeout: 20_000 });
+    await expect(tile(page, 'spo2').locator('[data-role="detail"] time')).toBeVisible();
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      expect.soft(await clippedTileParts(page), `${size.width}x${size.height}`).toEqual([]);
+      await screenshot(page, `monitor-tile-contents-${size.width}x${size.height}`);
     }
   });
 

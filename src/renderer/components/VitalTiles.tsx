@@ -102,7 +102,7 @@ function VitalTile({ tile, size, ageAt, alarmState }: VitalTileProps) {
         </span>
         {limits ? <LimitsBeside metric={tile.metric} limits={limits} /> : null}
       </p>
-      <p className="tile-detail">
+      <p className="tile-detail" data-role="detail">
         {tile.reason ?? tile.caution ?? ''}
         {tile.entry ? <MeasuredAt entry={tile.entry} /> : null}
         {tile.entry && ageAt !== undefined ? (
