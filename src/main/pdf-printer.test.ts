@@ -48,7 +48,7 @@ it('opens the PDF from memory in a hidden sandboxed window with the PDF viewer, 
   expect(window!.options).toEqual({
     show: false,
     title: 'visit-summary-2025-01-15-0900.pdf',
-    webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, javascript: false, plugins: true, spellcheck: false },
+    webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, javascript: false, plugins: true, spellcheck: false, disableBlinkFeatures: 'Auxclick' },
   });
   expect(window!.loaded).toEqual([`data:application/pdf;base64,${PDF.toString('base64')}`]);
   // Nothing is printed before the PDF has loaded.

@@ -23,6 +23,8 @@ export function printPdfInHiddenWindow(pdf: Buffer, title: string): Promise<void
       nodeIntegration: false,
       webSecurity: true,
       javascript: false,
+      // Like every window of the app (window.ts): a middle click on a link opens no new window.
+      disableBlinkFeatures: 'Auxclick',
       plugins: true,
       spellcheck: false,
     },
