@@ -4,18 +4,12 @@
  * "Add a Bluetooth device" gives the pairing steps; screenshots at 1024x768, 1366x768, 1920x1080
  * and no serious or critical axe finding, with the steps open and closed.
  */
-import { expect, screenshotsAt, test, useWebStation } from './fixtures';
+import { REVIEW_SIZES, expect, screenshotsAt, test, useWebStation } from './fixtures';
 
 const station = useWebStation();
-const SIZES = [
-  ['1024x768', { width: 1024, height: 768 }],
-  ['1366x768', { width: 1366, height: 768 }],
-  ['1920x1080', { width: 1920, height: 1080 }],
-] as const;
-
 test('the Bluetooth cuff shows its signal and battery, and the pairing steps open and close', async ({ page }) => {
   test.setTimeout(90_000);
-  await page.setViewportSize(SIZES[0][1]);
+  await page.setViewportSize(REVIEW_SIZES[0][1]);
   await page.goto(station.url);
   await station.signIn(page);
   const cuff = page.locator('[data-device-id="ble:sim-ble-cuff"]');
@@ -25,14 +19,14 @@ test('the Bluetooth cuff shows its signal and battery, and the pairing steps ope
   await expect(cuff.locator('[data-role="device-battery"]')).toHaveText('Battery 87 %');
   // A Bluetooth cuff measures when its own button is pressed: the station offers no start button.
   await expect(cuff.locator('[data-action="request-measurement"]')).toHaveCount(0);
-  await screenshotsAt(page, 'bluetooth-device-panel', SIZES);
+  await screenshotsAt(page, 'bluetooth-device-panel', REVIEW_SIZES);
 
   await page.locator('[data-action="add-bluetooth-device"]').click();
   const steps = page.locator('[data-screen="add-bluetooth-device"]');
   await expect(steps).toBeVisible();
   await expect(steps.getByRole('heading', { name: 'Add a Bluetooth device' })).toBeVisible();
   await expect(steps.locator('li')).toHaveCount(4);
-  await screenshotsAt(page, 'bluetooth-pairing-steps', SIZES);
+  await screenshotsAt(page, 'bluetooth-pairing-steps', REVIEW_SIZES);
   await page.locator('[data-action="close-bluetooth-steps"]').click();
   await expect(steps).toHaveCount(0);
   await page.locator('[data-action="add-bluetooth-device"]').click();

@@ -12,6 +12,13 @@ import { startWebStation, type WebStation, type WebStationSetup } from './web-st
 export const SCREEN_DIR = resolve(import.meta.dirname, '..', '..', 'test-results', 'screens');
 export const VIEWPORTS = { kiosk: { width: 1920, height: 1080 }, laptop: { width: 1366, height: 768 } } as const;
 
+/** The three sizes every new screen is looked at in (screenshotsAt), the smallest first. */
+export const REVIEW_SIZES = [
+  ['1024x768', { width: 1024, height: 768 }],
+  ['1366x768', VIEWPORTS.laptop],
+  ['1920x1080', VIEWPORTS.kiosk],
+] as const;
+
 /** Debian's Chromium with the flags this headless host needs, whichever config runs the files. */
 export const test = base.extend({
   launchOptions: [

@@ -5,19 +5,13 @@
  * downloaded results at their meter-clock times.
  * Screenshots at 1024x768, 1366x768 and 1920x1080; no serious or critical axe finding.
  */
-import { expect, screenshotsAt, test, tile, tileValue, useWebStation } from './fixtures';
+import { REVIEW_SIZES, expect, screenshotsAt, test, tile, tileValue, useWebStation } from './fixtures';
 
 const station = useWebStation();
 
-const SIZES = [
-  ['1024x768', { width: 1024, height: 768 }],
-  ['1366x768', { width: 1366, height: 768 }],
-  ['1920x1080', { width: 1920, height: 1080 }],
-] as const;
-
 test('a meter download fills the glucose tile with the meter-clock time and the history with the stored results', async ({ page }) => {
   test.setTimeout(120_000);
-  await page.setViewportSize(SIZES[0][1]);
+  await page.setViewportSize(REVIEW_SIZES[0][1]);
   await page.goto(station.url);
   await station.signIn(page);
   // The meter measures glucose, so its tile waits for a download.
@@ -32,7 +26,7 @@ test('a meter download fills the glucose tile with the meter-clock time and the 
   expect(shown).toBeGreaterThanOrEqual(100);
   expect(shown).toBeLessThanOrEqual(108);
   await expect(tile(page, 'glucose')).toContainText('(device clock)');
-  await screenshotsAt(page, 'glucose-tile', SIZES);
+  await screenshotsAt(page, 'glucose-tile', REVIEW_SIZES);
 
   await page.getByRole('button', { name: 'Session history' }).click();
   await page.locator('[data-action="history-view"][data-view="table"]').click();
@@ -45,8 +39,8 @@ test('a meter download fills the glucose tile with the meter-clock time and the 
   const [newest, afterMeal, beforeMeal] = (await glucoseCells.allInnerTexts()).map(Number);
   expect(afterMeal).toBeGreaterThan(newest! + 30);
   expect(Math.abs(beforeMeal! - newest!)).toBeLessThanOrEqual(12);
-  await screenshotsAt(page, 'glucose-history', SIZES);
+  await screenshotsAt(page, 'glucose-history', REVIEW_SIZES);
   await page.locator('[data-action="history-view"][data-view="chart"]').click();
   await expect(page.locator('[data-trend="glucose"] canvas')).toBeVisible();
-  await screenshotsAt(page, 'glucose-trend', SIZES);
+  await screenshotsAt(page, 'glucose-trend', REVIEW_SIZES);
 });
