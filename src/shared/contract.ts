@@ -140,6 +140,8 @@ export const SnapshotSchema = z.object({
   now: z.number(),
   /** The station's `display.locale` setting for dates and times; null or absent: the screen's own. */
   locale: z.string().max(35).nullable().optional(),
+  /** The station's `devices.displayUnits` for glucose: the unit screens show it in (records keep the meter's); absent: the reading's own. */
+  displayUnits: z.strictObject({ glucose: z.enum(['mg/dL', 'mmol/L']).optional() }).optional(),
   /** The station's `display.alwaysShowMetrics` setting: parameters the monitor shows even when nothing measures them. */
   alwaysShow: z.array(z.enum(METRICS)).max(METRICS.length).optional(),
 });
