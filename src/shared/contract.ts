@@ -3,7 +3,7 @@
  * WebSocket, tests). Each method and event has a zod schema; every boundary validates with it.
  */
 import { z } from 'zod';
-import { MEASUREMENT_SOURCES, METRIC_DEFINITIONS, METRICS, UCUM_UNITS, mdcOf, type MeasurementSource, type Metric } from './vitals';
+import { MEASUREMENT_SOURCES, METRICS, UCUM_UNITS, loincOf, mdcOf, type MeasurementSource, type Metric, type UcumUnit } from './vitals';
 import { SIGNAL_CONDITIONS } from './readings';
 import { visitMethods } from './contract-visit';
 import { consultVitalsMethods } from './contract-consult-vitals';
@@ -49,9 +49,9 @@ export type DeviceInfo = z.infer<typeof DeviceInfoSchema>;
 export const READING_PROVENANCES = ['live', 'stored'] as const;
 export type ReadingProvenance = (typeof READING_PROVENANCES)[number];
 
-/** The standard codes of a metric measured by a kind of device, as every such reading carries them (METRIC_DEFINITIONS). */
-export function readingCodes(metric: Metric, source: MeasurementSource | null): { loinc: string[]; mdc: number | null } {
-  return { loinc: METRIC_DEFINITIONS[metric].loinc.map((coding) => coding.code), mdc: mdcOf(metric, source)?.code ?? null };
+/** The standard codes of a metric in a unit measured by a kind of device, as every such reading carries them (loincOf, mdcOf in vitals.ts). */
+export function readingCodes(metric: Metric, source: MeasurementSource | null, unit: UcumUnit): { loinc: string[]; mdc: number | null } {
+  return { loinc: loincOf(metric, unit).map((coding) => coding.code), mdc: mdcOf(metric, source)?.code ?? null };
 }
 
 export const StationReadingSchema = z
@@ -83,7 +83,7 @@ export const StationReadingSchema = z
   })
   .check((context) => {
     const reading = context.value;
-    const expected = readingCodes(reading.metric, reading.source);
+    const expected = readingCodes(reading.metric, reading.source, reading.unit);
     if (reading.mdc !== expected.mdc || reading.loinc.join() !== expected.loinc.join()) {
       context.issues.push({ code: 'custom', input: reading, message: `codes of ${reading.metric} must be LOINC [${expected.loinc.join(', ')}], MDC ${expected.mdc}` });
     }
@@ -95,7 +95,7 @@ export type StationReading = z.infer<typeof StationReadingSchema>;
 
 /** A reading with the codes of its metric and source and the provenance its device time implies; alone unless a measurement id says otherwise. */
 export function stationReading(fields: Omit<StationReading, 'loinc' | 'mdc' | 'provenance' | 'measurementId'> & { measurementId?: string | null }): StationReading {
-  return { measurementId: null, ...fields, ...readingCodes(fields.metric, fields.source), provenance: fields.deviceTime === null ? 'live' : 'stored' };
+  return { measurementId: null, ...fields, ...readingCodes(fields.metric, fields.source, fields.unit), provenance: fields.deviceTime === null ? 'live' : 'stored' };
 }
 
 export const RawScaleSchema = z
@@ -140,6 +140,8 @@ export const SnapshotSchema = z.object({
   now: z.number(),
   /** The station's `display.locale` setting for dates and times; null or absent: the screen's own. */
   locale: z.string().max(35).nullable().optional(),
+  /** The station's `devices.displayUnits` for glucose: the unit screens show it in (records keep the meter's); absent: the reading's own. */
+  displayUnits: z.strictObject({ glucose: z.enum(['mg/dL', 'mmol/L']).optional() }).optional(),
   /** The station's `display.alwaysShowMetrics` setting: parameters the monitor shows even when nothing measures them. */
   alwaysShow: z.array(z.enum(METRICS)).max(METRICS.length).optional(),
 });

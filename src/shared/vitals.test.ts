@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LOINC_SYSTEM, MDC_SYSTEM, MEASUREMENT_SOURCES, METRICS, METRIC_DEFINITIONS, VITALBRIDGE_METRIC_SYSTEM, isMetric, mdcOf, type Metric } from './vitals';
+import { LOINC_SYSTEM, MDC_SYSTEM, MEASUREMENT_SOURCES, METRICS, METRIC_DEFINITIONS, VITALBRIDGE_METRIC_SYSTEM, isMetric, loincOf, mdcOf, type Metric } from './vitals';
+import { stationReading } from './contract';
 
 /**
  * The codes every exported reading carries, written out from ../shared/docs/clinical-references.md
@@ -98,6 +99,18 @@ describe('codes catalogue', () => {
     expect(mdcOf('pulseRate', 'ecg')).toEqual({ code: 147842, refId: 'MDC_ECG_HEART_RATE' });
     // A pulse from a device without a pulse code, or from a reading that predates the source, has no MDC code.
     for (const source of ['thermometer', 'scale', 'glucometer', 'wearable', null] as const) expect(mdcOf('pulseRate', source), String(source)).toBeNull();
+  });
+
+  it('codes a glucose by its unit: mass concentration in mg/dL, substance concentration in mmol/L (LOINC 41653-7, 14743-9)', () => {
+    expect(loincOf('glucose', 'mg/dL').map((coding) => [coding.system, coding.code])).toEqual([[LOINC_SYSTEM, '41653-7']]);
+    expect(loincOf('glucose', 'mmol/L').map((coding) => [coding.system, coding.code])).toEqual([[LOINC_SYSTEM, '14743-9']]);
+    // Only glucose has a unit-specific code; every other metric keeps its catalogue codes in every unit.
+    for (const metric of METRICS.filter((name) => name !== 'glucose')) {
+      for (const unit of METRIC_DEFINITIONS[metric].units) expect(loincOf(metric, unit), `${metric} in ${unit}`).toBe(METRIC_DEFINITIONS[metric].loinc);
+    }
+    const reading = (unit: 'mg/dL' | 'mmol/L', value: number) => stationReading({ deviceId: 'meter', metric: 'glucose', value, unit, source: 'glucometer', deviceTime: '2026-12-08T02:00:00', receivedAt: 0, seq: 1 });
+    expect(reading('mmol/L', 5.5).loinc).toEqual(['14743-9']);
+    expect(reading('mg/dL', 99).loinc).toEqual(['41653-7']);
   });
 
   it('knows the metric names of the capture format and nothing else', () => {

@@ -58,6 +58,11 @@ export interface MetricDefinition {
   units: readonly UcumUnit[];
   loinc: readonly Coding[];
   /**
+   * LOINC codes for a value in another unit, where LOINC names a different property for it (a
+   * glucose in mmol/L is a substance concentration, SCnc, not the mass concentration of mg/dL).
+   */
+  loincInUnit?: Partial<Record<UcumUnit, readonly Coding[]>>;
+  /**
    * The MDC code, as one code whatever measured the value, or one per source where the source
    * changes the code (a source without one gets none rather than another source's).
    */
@@ -163,6 +168,8 @@ export const METRIC_DEFINITIONS: Record<Metric, MetricDefinition> = {
     label: 'Glucose',
     units: ['mg/dL', 'mmol/L'],
     loinc: [loinc('41653-7', 'Glucose [Mass/volume] in Capillary blood by Glucometer')],
+    // 14743-9: LOINC table (Glucose, SCnc, Pt, BldC, Qn, Glucometer; example unit mmol/L).
+    loincInUnit: { 'mmol/L': [loinc('14743-9', 'Glucose [Moles/volume] in Capillary blood by Glucometer')] },
     mdc: { code: 160184, refId: 'MDC_CONC_GLU_CAPILLARY_WHOLEBLOOD' },
     plausible: { min: 0, max: 1000 },
     staleAfterMs: 60 * 60_000,
@@ -237,6 +244,12 @@ export const METRIC_DEFINITIONS: Record<Metric, MetricDefinition> = {
     staleAfterMs: DAY_MS,
   },
 };
+
+/** The LOINC codes of a value of `metric` in `unit`: the unit's own where LOINC names another property for it. */
+export function loincOf(metric: Metric, unit: UcumUnit): readonly Coding[] {
+  const definition = METRIC_DEFINITIONS[metric];
+  return definition.loincInUnit?.[unit] ?? definition.loinc;
+}
 
 /**
  * The MDC code of a value of `metric` measured by a `source` device; null when there is none, or

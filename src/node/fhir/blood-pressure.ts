@@ -32,7 +32,7 @@ export function bloodPressurePanel(parts: BpParts, links: ResourceLinks): Observ
   const timed = parts.systolic ?? parts.diastolic ?? first;
   const component = (metric: BloodPressurePart): ObservationComponent => {
     const reading = parts[metric];
-    const code = codeOf(metric, reading?.source ?? null);
+    const code = codeOf(metric, reading?.source ?? null, 'mm[Hg]');
     if (reading) return { code, valueQuantity: exportQuantity(reading, ['mm[Hg]']) };
     return { code, dataAbsentReason: { coding: [{ system: DATA_ABSENT_SYSTEM, code: 'unknown', display: 'Unknown' }] } };
   };

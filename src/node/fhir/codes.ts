@@ -3,7 +3,7 @@
  * repeated here but the FHIR-side systems and the R4 vital-signs profile of each metric).
  */
 import type { CodeableConcept, Coding as FhirCoding, Quantity } from '@medplum/fhirtypes';
-import { MDC_SYSTEM, METRIC_DEFINITIONS, mdcOf, type MeasurementSource, type Metric, type UcumUnit } from '../../shared/vitals';
+import { MDC_SYSTEM, loincOf, mdcOf, type MeasurementSource, type Metric, type UcumUnit } from '../../shared/vitals';
 
 export const UCUM_SYSTEM = 'http://unitsofmeasure.org';
 export const SNOMED_SYSTEM = 'http://snomed.info/sct';
@@ -24,14 +24,14 @@ export const VITAL_SIGN_PROFILES: Partial<Record<Metric, { profile: string; unit
   meanArterialPressure: { profile: 'vitalsigns', units: ['mm[Hg]'] },
 };
 
-/** LOINC and MDC codes of a reading; the MDC code only when its source is known or does not matter. */
-export function codingsOf(metric: Metric, source: MeasurementSource | null): FhirCoding[] {
+/** LOINC codes of a value in `unit` (exported as it is) and the MDC code, the latter only when its source is known or does not matter. */
+export function codingsOf(metric: Metric, source: MeasurementSource | null, unit: UcumUnit): FhirCoding[] {
   const mdc = mdcOf(metric, source);
-  return [...METRIC_DEFINITIONS[metric].loinc, ...(mdc ? [{ system: MDC_SYSTEM, code: String(mdc.code), display: mdc.refId }] : [])];
+  return [...loincOf(metric, unit), ...(mdc ? [{ system: MDC_SYSTEM, code: String(mdc.code), display: mdc.refId }] : [])];
 }
 
-export function codeOf(metric: Metric, source: MeasurementSource | null): CodeableConcept {
-  return { coding: codingsOf(metric, source) };
+export function codeOf(metric: Metric, source: MeasurementSource | null, unit: UcumUnit): CodeableConcept {
+  return { coding: codingsOf(metric, source, unit) };
 }
 
 export function ucumQuantity(value: number, unit: UcumUnit): Quantity {

@@ -72,8 +72,8 @@ export function observationBase(links: ResourceLinks, head: ObservationHead): Ob
 export function readingShape(reading: Pick<StoredReading, 'metric'>): { category: ObservationCategory; profile: string | null; units: readonly UcumUnit[] } {
   const vitalSign = VITAL_SIGN_PROFILES[reading.metric];
   if (vitalSign) return { category: 'vital-signs', profile: vitalSign.profile, units: vitalSign.units };
-  // A meter glucose is a laboratory result, not a vital sign; 41653-7 is mass/volume, hence mg/dL.
-  if (reading.metric === 'glucose') return { category: 'laboratory', profile: null, units: ['mg/dL'] };
+  // A meter glucose is a laboratory result, not a vital sign; exported in the meter's unit, coded for it (loincOf).
+  if (reading.metric === 'glucose') return { category: 'laboratory', profile: null, units: METRIC_DEFINITIONS.glucose.units };
   // Steps and sleep (a watch's day and night) are activity, as the HL7 Physical Activity IG files steps.
   if (ACTIVITY_METRICS.has(reading.metric)) return { category: 'activity', profile: null, units: METRIC_DEFINITIONS[reading.metric].units };
   // Perfusion index (61006-3) is measured at the bedside like a vital sign but has no R4 profile.
@@ -87,10 +87,12 @@ export const WEARABLE_METHOD: CodeableConcept = { text: 'Consumer wearable (watc
 
 export function readingObservation(reading: StoredReading, links: ResourceLinks): Observation & { id: string } {
   const shape = readingShape(reading);
+  const valueQuantity = exportQuantity(reading, shape.units);
   return {
     ...observationBase(links, { kind: 'reading', recordId: reading.id, effective: effectiveDateTime(reading), category: shape.category, profile: shape.profile, patientId: reading.patientId, visitId: reading.visitId, deviceId: reading.deviceId }),
-    code: codeOf(reading.metric, reading.source),
-    valueQuantity: exportQuantity(reading, shape.units),
+    // Coded for the unit it is exported in: LOINC names mass and substance concentration apart.
+    code: codeOf(reading.metric, reading.source, valueQuantity.code as UcumUnit),
+    valueQuantity,
     ...(reading.source === 'wearable' ? { method: WEARABLE_METHOD } : {}),
   };
 }

@@ -10,7 +10,7 @@
  * code names its statistic, with text saying it is of the same parameter over the same minute.
  */
 import type { CodeableConcept, Observation } from '@medplum/fhirtypes';
-import { METRIC_DEFINITIONS, type MeasurementSource } from '../../shared/vitals';
+import { METRIC_DEFINITIONS, type MeasurementSource, type UcumUnit } from '../../shared/vitals';
 import { MINUTE_MS, minuteStatistics, type SummaryKey } from '../records/minute-summaries';
 import type { StoredReading } from '../records/store';
 import { codeOf } from './codes';
@@ -48,7 +48,7 @@ export function summaryObservation(summary: MinuteSummary, links: ResourceLinks)
   });
   return {
     ...base,
-    code: codeOf(key.metric, source),
+    code: codeOf(key.metric, source, quantity(stats.median).code as UcumUnit),
     valueQuantity: quantity(stats.median),
     method: statistic('median', 'Median', `Median of ${stats.count} readings over one clock minute`),
     component: [

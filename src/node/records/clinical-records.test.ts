@@ -207,7 +207,7 @@ describe('FHIR R4 export', () => {
     expect(panel.effectiveDateTime).toBe(new Date('2025-01-14T07:45:00').toISOString());
   });
 
-  it('keeps °F, converts ounces to kg (not in the bodyweight value set) and glucose to mg/dL for 41653-7', async () => {
+  it('keeps °F, converts ounces to kg (not in the bodyweight value set) and keeps a mmol/L glucose, coded 14743-9', async () => {
     const { bundle } = await exported();
     const observations = observationsOf(bundle);
     expect(observations.find((o) => codesOf(o).includes('loinc:8310-5'))!.valueQuantity).toEqual({ value: 98.6, unit: '[degF]', system: UCUM, code: '[degF]' });
@@ -215,11 +215,11 @@ describe('FHIR R4 export', () => {
     expect(weight.valueQuantity.code).toBe('kg');
     // 1200 oz has four significant digits, so 34.02 kg, not 34.0194…
     expect(weight.valueQuantity.value).toBe(34.02);
-    const glucose = observations.find((o) => codesOf(o).includes('loinc:41653-7'))!;
+    // The meter's value as it gave it, under the substance-concentration code (LOINC 14743-9).
+    const glucose = observations.find((o) => codesOf(o).includes('loinc:14743-9'))!;
     expect(glucose.category[0].coding[0].code).toBe('laboratory');
-    expect(glucose.valueQuantity.code).toBe('mg/dL');
-    // 5.5 mmol/L has two significant digits, so 99 mg/dL, not 99.088.
-    expect(glucose.valueQuantity.value).toBe(99);
+    expect(glucose.valueQuantity).toEqual({ value: 5.5, unit: 'mmol/L', system: UCUM, code: 'mmol/L' });
+    expect(codesOf(glucose)).not.toContain('loinc:41653-7');
   });
 
   it('exports the perfusion index as an Observation coded LOINC 61006-3 and MDC 150488', async () => {

@@ -38,7 +38,7 @@ describe('stationOptionsFromSettings', () => {
     const storage = confSettingsStorage(tempDataDir());
     const settings = StationSettingsSchema.parse({
       access: { inactivityLockMinutes: 2 },
-      devices: { hardware: false, pollIntervalMs: 7_000 },
+      devices: { hardware: false, pollIntervalMs: 7_000, displayUnits: { glucose: 'mg/dL' } },
       kiosk: { enabled: true, returnToPatientViewAfterMinutes: 3 },
       retention: { waveformDays: 30, numericDays: null, attachmentDays: 90 },
       display: { locale: 'en-GB' },
@@ -52,6 +52,7 @@ describe('stationOptionsFromSettings', () => {
       retention: { waveformDays: 30, numericDays: null, attachmentDays: 90 },
       kiosk: { visitIdleMs: 180_000 },
       locale: 'en-GB',
+      displayUnits: { glucose: 'mg/dL' },
       fhir: { patientIdentifierSystem: 'https://clinic.example/mrn', careSetting: 'home' },
     });
     expect(options.kiosk?.setting.enabled).toBe(true);
@@ -59,7 +60,7 @@ describe('stationOptionsFromSettings', () => {
 
   it('maps the defaults to a five-minute lock, hardware on and the default retention', () => {
     const options = stationOptionsFromSettings(confSettingsStorage(tempDataDir()), DEFAULT_SETTINGS, () => undefined);
-    expect(options).toMatchObject({ inactivityLockMs: 300_000, hardware: true, pollIntervalMs: 2_000, retention: DEFAULT_SETTINGS.retention, kiosk: { visitIdleMs: 300_000 }, locale: null });
+    expect(options).toMatchObject({ inactivityLockMs: 300_000, hardware: true, pollIntervalMs: 2_000, retention: DEFAULT_SETTINGS.retention, kiosk: { visitIdleMs: 300_000 }, locale: null, displayUnits: { glucose: 'mmol/L' } });
     expect(options.kiosk?.setting.enabled).toBe(false);
   });
 

@@ -13,7 +13,7 @@ export function stationOptionsFromSettings(
   storage: SettingsStorage,
   settings: StationSettings,
   warn: (line: string) => void,
-): Pick<StationOptions, 'retention' | 'fhir' | 'inactivityLockMs' | 'hardware' | 'pollIntervalMs' | 'kiosk' | 'locale' | 'alwaysShowMetrics' | 'fhirServer' | 'hl7Output'> {
+): Pick<StationOptions, 'retention' | 'fhir' | 'inactivityLockMs' | 'hardware' | 'pollIntervalMs' | 'kiosk' | 'locale' | 'displayUnits' | 'alwaysShowMetrics' | 'fhirServer' | 'hl7Output'> {
   return {
     retention: settings.retention,
     fhir: settings.records,
@@ -22,6 +22,7 @@ export function stationOptionsFromSettings(
     pollIntervalMs: settings.devices.pollIntervalMs,
     kiosk: kioskFromSettings(storage, settings, warn),
     locale: settings.display.locale,
+    displayUnits: { glucose: settings.devices.displayUnits.glucose },
     alwaysShowMetrics: storedValue<readonly Metric[]>(storage, settings.display.alwaysShowMetrics, (stored, next) => ({ ...stored, display: { ...stored.display, alwaysShowMetrics: [...next] } }), warn),
     fhirServer: settings.fhirServer,
     hl7Output: settings.hl7Output,

@@ -110,6 +110,8 @@ export interface StationOptions {
   printPdf?: PdfPrinter;
   /** The locale the screens format dates and times in (settings `display.locale`); null: each screen's own. */
   locale?: string | null;
+  /** The unit screens show glucose in (settings `devices.displayUnits.glucose`); absent: each reading's own. */
+  displayUnits?: { glucose?: 'mg/dL' | 'mmol/L' };
   /** Parameters the monitor shows even when nothing measures them (settings `display.alwaysShowMetrics`); none and not kept otherwise. */
   alwaysShowMetrics?: StoredValue<readonly Metric[]>;
   log?: (message: string) => void;
@@ -284,7 +286,7 @@ export async function createStation(options: StationOptions): Promise<Station> {
   const handlers: StationHandlers = {
     getSnapshot: (_input, { screen }) => {
       patientViews.viewed(screen);
-      return { devices: hub.devices(), latest: patientReadings.latest(), now: Date.now(), locale: options.locale ?? null, alwaysShow: [...alwaysShow.value] };
+      return { devices: hub.devices(), latest: patientReadings.latest(), now: Date.now(), locale: options.locale ?? null, displayUnits: options.displayUnits ?? {}, alwaysShow: [...alwaysShow.value] };
     },
     ...createEncounterHistoryHandler({ clinical: records.clinical, encounter: () => records.encounter, views: patientViews }),
     requestMeasurement: ({ deviceId }) => {

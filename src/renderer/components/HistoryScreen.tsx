@@ -9,7 +9,7 @@ import { displayUnit, formatClock, formatClockMinutes, formatDate, formatValue }
 import { flowsheetColumns, flowsheetRows, type FlowsheetCell, type FlowsheetRow } from './flowsheet';
 import { mergeHistory } from './session-history';
 import { TrendChart } from './TrendChart';
-import { bandLimits, canonicalUnit, panelTrend, TREND_PANELS, TREND_WINDOWS, windowBounds, type TrendWindowId } from './trend-model';
+import { bandLimits, chartedUnit, panelTrend, TREND_PANELS, TREND_WINDOWS, windowBounds, type TrendWindowId } from './trend-model';
 
 /** Readings asked of the records at a time. */
 const HISTORY_PAGE = 500;
@@ -78,12 +78,12 @@ function PressedButton({ pressed, onClick, children, ...hooks }: { pressed: bool
 }
 
 function CellText({ metric, cell, row }: { metric: Metric; cell: FlowsheetCell; row: FlowsheetRow }) {
-  const unit = canonicalUnit(metric);
-  const value = formatValue(metric, cell.value, unit);
-  if (row.kind === 'spot' || cell.min === cell.max) return <>{value}</>;
+  const unit = chartedUnit(metric);
+  const shown = (value: number) => formatValue(metric, value, unit);
+  if (row.kind === 'spot' || cell.min === cell.max) return <>{shown(cell.value)}</>;
   return (
     <>
-      {value} <span className="flowsheet-range" data-role="min-max">{`${formatValue(metric, cell.min, unit)}–${formatValue(metric, cell.max, unit)}`}</span>
+      {shown(cell.value)} <span className="flowsheet-range" data-role="min-max">{`${shown(cell.min)}–${shown(cell.max)}`}</span>
     </>
   );
 }
@@ -101,7 +101,7 @@ function Flowsheet({ rows, now }: { rows: readonly FlowsheetRow[]; now: number }
             <th scope="col">Time</th>
             {columns.map((metric) => (
               <th scope="col" key={metric} className="numeric" data-history-metric={metric}>
-                {METRIC_DEFINITIONS[metric].label} ({displayUnit(metric, canonicalUnit(metric))})
+                {METRIC_DEFINITIONS[metric].label} ({displayUnit(metric, chartedUnit(metric))})
               </th>
             ))}
           </tr>

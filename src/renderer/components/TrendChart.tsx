@@ -10,7 +10,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { MetricLimits } from '../../shared/clinical/alarm-limits';
 import { METRIC_DEFINITIONS, type Metric } from '../../shared/vitals';
 import { displayUnit, formatClock, formatClockMinutes, formatValue } from '../format/display-format';
-import { canonicalUnit, type LimitBand, type PanelTrend, type TrendPanel } from './trend-model';
+import { type LimitBand, type PanelTrend, type TrendPanel } from './trend-model';
 
 const HEIGHT = 200;
 
@@ -54,7 +54,7 @@ function limitBand(limits: MetricLimits | null): (u: uPlot) => void {
 }
 
 function chartOptions(panel: TrendPanel, trend: PanelTrend, window: { from: number; to: number }, limits: MetricLimits | null, width: number): uPlot.Options {
-  const unit = canonicalUnit(panel.metrics[0]!);
+  const unit = trend.unit;
   const symbol = displayUnit(panel.metrics[0]!, unit);
   const axisColour = cssColour('--muted');
   const grid = { stroke: 'rgba(169, 180, 192, 0.15)', width: 1 };
@@ -112,7 +112,7 @@ export function TrendChart({ panel, trend, window, band }: { panel: TrendPanel; 
   return (
     <figure className="trend" data-role="trend-chart" data-trend={panel.id}>
       <figcaption className="trend-caption">
-        {panel.label} <span className="trend-range">{displayUnit(panel.metrics[0]!, canonicalUnit(panel.metrics[0]!))}</span>
+        {panel.label} <span className="trend-range">{displayUnit(panel.metrics[0]!, trend.unit)}</span>
         {band && <span className="trend-range">{limitWords}</span>}
       </figcaption>
       <div

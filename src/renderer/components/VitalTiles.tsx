@@ -1,7 +1,7 @@
 import { Fragment, type ReactNode } from 'react';
 import { METRIC_DEFINITIONS, type Metric } from '../../shared/vitals';
 import type { TileView } from '../station/station-model';
-import { displayUnit, formatAge, formatClock, formatDeviceTime, formatValue } from '../format/display-format';
+import { displayUnit, formatAge, formatClock, formatDeviceTime, formatValue, shownUnit, shownValue } from '../format/display-format';
 import { alarmLampStyle, tileAlarmOf, tileLimitsOf, type TileAlarm, type TileAlarmState, type TileLimits } from '../alarms/tile-alarm';
 import { PRIORITY_WORDS } from '../alarms/alarm-words';
 import { BLOOD_PRESSURE_PARTS, isBloodPressurePart } from '../../shared/blood-pressure';
@@ -68,9 +68,11 @@ interface VitalTileProps {
 function VitalTile({ tile, size, ageAt, alarmState }: VitalTileProps) {
   const definition = METRIC_DEFINITIONS[tile.metric];
   const reading = tile.entry?.reading ?? null;
-  const unit = reading?.unit ?? definition.units[0]!;
+  // In the station's display unit for the metric (settings devices.displayUnits), else the device's.
+  const shown = reading ? shownValue(tile.metric, reading.value, reading.unit) : null;
+  const unit = shown?.unit ?? shownUnit(tile.metric, definition.units[0]!);
   // Only live and stale tiles carry a number; a stale one is marked, an invalid one shows none.
-  const value = reading && (tile.state === 'live' || tile.state === 'stale') ? formatValue(tile.metric, reading.value, unit) : '---';
+  const value = shown && (tile.state === 'live' || tile.state === 'stale') ? formatValue(tile.metric, shown.value, unit) : '---';
   const labelId = `tile-label-${tile.metric}`;
   const alarm = tileAlarmOf(tile.metric, alarmState);
   const limits = tileLimitsOf(tile.metric, alarmState);
@@ -139,15 +141,16 @@ function TileAlarmChip({ alarm }: { alarm: TileAlarm }) {
   );
 }
 
-/** The alarm limits, high over low as on a bedside monitor, in the metric's canonical unit (alarm-limits.ts). */
+/** The alarm limits, high over low as on a bedside monitor: kept in the metric's canonical unit (alarm-limits.ts), shown in the tile's. */
 function LimitsBeside({ metric, limits }: { metric: Metric; limits: TileLimits }) {
-  const unit = METRIC_DEFINITIONS[metric].units[0]!;
+  const canonical = METRIC_DEFINITIONS[metric].units[0]!;
   const side = (name: 'high' | 'low') => {
     const limit = limits[name];
+    const shown = limit === null ? null : shownValue(metric, limit, canonical);
     return (
       <span className="tile-limit" data-role={`limit-${name}`} data-off={limit === null}>
         <span className="visually-hidden">{name} alarm limit </span>
-        {limit === null ? 'alarm off' : formatValue(metric, limit, unit)}
+        {shown === null ? 'alarm off' : formatValue(metric, shown.value, shown.unit)}
       </span>
     );
   };

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setDisplayUnits } from '../format/display-format';
 import { METRICS, type Metric } from '../../shared/vitals';
 import { flowsheetColumns, flowsheetRows } from './flowsheet';
 import { entryOf } from './history-test-support';
@@ -49,5 +50,15 @@ describe('flowsheet', () => {
     expect(rows).toHaveLength(1);
     expect(flowsheetColumns(rows)).toEqual(['systolic', 'diastolic']);
     expect(flowsheetRows(session(), ALL, second(100), second(200)).map((row) => row.kind)).toEqual(['minute']);
+  });
+});
+
+describe('flowsheet in the station display unit (settings devices.displayUnits)', () => {
+  afterEach(() => setDisplayUnits({}));
+
+  it('tabulates a mg/dL meter\'s glucose in mmol/L when the station shows glucose in mmol/L', () => {
+    setDisplayUnits({ glucose: 'mmol/L' });
+    const rows = flowsheetRows([entryOf('glucose', T0, 99, 'mg/dL', 'glucometer')], ALL, T0, second(1));
+    expect(rows[0]!.cells.glucose).toMatchObject({ value: 5.5 });
   });
 });

@@ -6,7 +6,7 @@
  */
 import { METRICS, type MeasurementSource, type Metric } from '../../shared/vitals';
 import type { ReadingEntry } from '../station/station-model';
-import { canonicalValue } from './trend-model';
+import { chartedValue } from './trend-model';
 
 const MINUTE_MS = 60_000;
 const CONTINUOUS_SOURCES: ReadonlySet<MeasurementSource> = new Set(['pulse-oximeter', 'ecg']);
@@ -44,14 +44,14 @@ const spotKey = (entry: ReadingEntry): string => entry.reading.measurementId ?? 
 
 /**
  * Flowsheet rows, newest first, for the chosen metrics in [from, to]. Values are in each metric's
- * canonical unit; a value that cannot be trusted is left out, never shown.
+ * charted unit (trend-model chartedUnit); a value that cannot be trusted is left out, never shown.
  */
 export function flowsheetRows(entries: readonly ReadingEntry[], shown: ReadonlySet<Metric>, from: number, to: number): FlowsheetRow[] {
   const minutes = new Map<number, Map<Metric, number[]>>();
   const spots = new Map<string, FlowsheetRow>();
   for (const entry of entries) {
     const { metric } = entry.reading;
-    const value = canonicalValue(entry);
+    const value = chartedValue(entry);
     if (!shown.has(metric) || value === null || entry.measuredAt < from || entry.measuredAt > to) continue;
     if (isContinuous(entry)) {
       const minute = Math.floor(entry.measuredAt / MINUTE_MS) * MINUTE_MS;

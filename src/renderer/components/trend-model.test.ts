@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setDisplayUnits } from '../format/display-format';
 import type { Metric } from '../../shared/vitals';
 import type { ReadingEntry } from '../station/station-model';
 import { entryOf } from './history-test-support';
@@ -84,5 +85,27 @@ describe('limit bands', () => {
     const weight = new Map([['bodyWeight', [entryOf('bodyWeight', T0, 72, 'kg', 'scale')]]] as const);
     expect(bandLimits(panelTrend(panel('bodyWeight'), weight, T0, T0 + 1)!, limits)).toBeNull();
     expect(bandLimits(panelTrend(panel('bodyWeight'), weight, T0, T0 + 1)!, null)).toBeNull();
+  });
+});
+
+describe('trend in the station display unit (settings devices.displayUnits)', () => {
+  afterEach(() => setDisplayUnits({}));
+  const glucose = [entryOf('glucose', T0, 104, 'mg/dL', 'glucometer'), entryOf('glucose', T0 + 60_000, 5.6, 'mmol/L', 'glucometer')];
+
+  it('draws glucose set to mmol/L in mmol/L, each value from the meter\'s own (5.6 stays 5.6), on the mmol/L axis with the limits converted', () => {
+    setDisplayUnits({ glucose: 'mmol/L' });
+    const trend = panelTrend(panel('glucose'), new Map([['glucose', glucose]]), T0, T0 + 60_000)!;
+    expect(trend.unit).toBe('mmol/L');
+    expect(trend.data[1]).toEqual([5.77, 5.6]);
+    expect(trend.range).toEqual({ min: 2, max: 17 });
+    expect(bandLimits(trend, { glucose: { low: 70, high: 250 } })!.limits).toEqual({ low: 3.9, high: 13.9 });
+  });
+
+  it('draws glucose in mg/dL, the canonical unit, without a display unit', () => {
+    const trend = panelTrend(panel('glucose'), new Map([['glucose', glucose]]), T0, T0 + 60_000)!;
+    expect(trend.unit).toBe('mg/dL');
+    expect(trend.data[1]).toEqual([104, 100]);
+    expect(trend.range).toEqual({ min: 40, max: 300 });
+    expect(bandLimits(trend, { glucose: { low: 70, high: 250 } })!.limits).toEqual({ low: 70, high: 250 });
   });
 });

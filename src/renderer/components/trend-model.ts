@@ -9,6 +9,7 @@ import type { MetricLimits } from '../../shared/clinical/alarm-limits';
 import { toCanonicalUnit } from '../../shared/clinical/units';
 import { METRIC_DEFINITIONS, type Metric, type UcumUnit } from '../../shared/vitals';
 import type { ReadingEntry } from '../station/station-model';
+import { shownUnit, shownValue } from '../format/display-format';
 
 export const TREND_WINDOWS = [
   { id: '15min', label: '15 min', spanMs: 15 * 60_000 },
@@ -29,13 +30,17 @@ export function windowBounds(id: TrendWindowId, now: number, encounterStart: num
 export interface TrendPanel {
   id: string;
   label: string;
-  /** Drawn together on one value axis, in their canonical unit (the one alarm limits use). */
+  /** Drawn together on one value axis, in the station's display unit for them, else their canonical unit (the one alarm limits use). */
   metrics: readonly Metric[];
   /** The axis shown whatever the values, so a glance compares like with like; null: from the data. */
   fixed: { min: number; max: number } | null;
   /** Grid step; a widened axis ends on a multiple of it. */
   step: number;
+  /** The axis when the panel is shown in another unit than the canonical one. */
+  inUnit?: Partial<Record<UcumUnit, TrendScale>>;
 }
+
+export type TrendScale = Pick<TrendPanel, 'fixed' | 'step'>;
 
 /**
  * Fixed ranges: each covers every band boundary of NEWS2 (RCP 2017, clinical-references.md), so
@@ -43,7 +48,8 @@ export interface TrendPanel {
  * ≥97; the range the issue asks for), pulse 40–160 /min (≤40 to ≥131), systolic 40–220 mmHg (≤90
  * to ≥220; room for diastolic), respiration 0–40 /min (≤8 to ≥25), temperature 34–40 °C (≤35.0 to
  * ≥39.1). Perfusion index 0–20 %: the display range of Masimo's and Contec's PI. Glucose 40–300
- * mg/dL: hypoglycaemia below 70 and the 180 target ceiling (ADA Standards of Care) well inside.
+ * mg/dL: hypoglycaemia below 70 and the 180 target ceiling (ADA Standards of Care) well inside;
+ * shown in mmol/L, 2–17 (36–306 mg/dL; 3.9 and 10.0 mmol/L well inside).
  * Weight has no clinical range; its axis follows the data.
  */
 export const TREND_PANELS: readonly TrendPanel[] = [
@@ -53,21 +59,31 @@ export const TREND_PANELS: readonly TrendPanel[] = [
   { id: 'respiratoryRate', label: 'Resp. rate', metrics: ['respiratoryRate'], fixed: { min: 0, max: 40 }, step: 5 },
   { id: 'bodyTemperature', label: 'Temperature', metrics: ['bodyTemperature'], fixed: { min: 34, max: 40 }, step: 1 },
   { id: 'perfusionIndex', label: 'Perfusion index', metrics: ['perfusionIndex'], fixed: { min: 0, max: 20 }, step: 5 },
-  { id: 'glucose', label: 'Glucose', metrics: ['glucose'], fixed: { min: 40, max: 300 }, step: 20 },
+  { id: 'glucose', label: 'Glucose', metrics: ['glucose'], fixed: { min: 40, max: 300 }, step: 20, inUnit: { 'mmol/L': { fixed: { min: 2, max: 17 }, step: 1 } } },
   { id: 'bodyWeight', label: 'Weight', metrics: ['bodyWeight'], fixed: null, step: 5 },
 ];
 
-/** The unit every reading of the metric is charted and tabulated in: the one its alarm limits use. */
+/** The metric's canonical unit: the one its alarm limits use. */
 export const canonicalUnit = (metric: Metric): UcumUnit => METRIC_DEFINITIONS[metric].units[0]!;
 
-/** The reading's value in its metric's canonical unit; null for one that cannot be trusted (never drawn). */
-export function canonicalValue(entry: ReadingEntry): number | null {
-  const canonical = toCanonicalUnit(entry.reading.metric, entry.reading.value, entry.reading.unit);
-  return canonical.ok ? canonical.value : null;
+/** The unit every reading of the metric is charted and tabulated in: the station's display unit for it, else the canonical one. */
+export const chartedUnit = (metric: Metric): UcumUnit => shownUnit(metric, canonicalUnit(metric));
+
+/**
+ * The reading's value in its metric's charted unit, converted from the device's own value (not
+ * through the canonical unit: a second conversion would round twice, 5.6 mmol/L coming back as
+ * 5.5); null for one that cannot be trusted (never drawn).
+ */
+export function chartedValue(entry: ReadingEntry): number | null {
+  const { metric, value, unit } = entry.reading;
+  const canonical = toCanonicalUnit(metric, value, unit);
+  if (!canonical.ok) return null;
+  const shown = shownValue(metric, value, unit);
+  return shown.unit === chartedUnit(metric) ? shown.value : shownValue(metric, canonical.value, canonical.unit).value;
 }
 
 /** The panel's value axis: its fixed range, widened to the next step when a value falls outside. */
-export function axisRange(panel: TrendPanel, values: readonly number[]): { min: number; max: number } {
+export function axisRange(panel: TrendScale, values: readonly number[]): { min: number; max: number } {
   const low = Math.min(...values);
   const high = Math.max(...values);
   if (panel.fixed === null) {
@@ -86,6 +102,8 @@ export interface PanelTrend {
   data: uPlot.AlignedData;
   metrics: Metric[];
   range: { min: number; max: number };
+  /** The unit of the values and the axis (chartedUnit of the first parameter). */
+  unit: UcumUnit;
 }
 
 /**
@@ -102,7 +120,7 @@ export function panelTrend(panel: TrendPanel, byMetric: ReadonlyMap<Metric, read
     const ys: (number | null)[] = [];
     let previous: number | null = null;
     for (const entry of byMetric.get(metric) ?? []) {
-      const value = canonicalValue(entry);
+      const value = chartedValue(entry);
       if (value === null || entry.measuredAt < from || entry.measuredAt > to) continue;
       if (previous !== null && entry.measuredAt - previous > METRIC_DEFINITIONS[metric].staleAfterMs) {
         xs.push(previous + 1);
@@ -118,7 +136,8 @@ export function panelTrend(panel: TrendPanel, byMetric: ReadonlyMap<Metric, read
     metrics.push(metric);
   }
   if (tables.length === 0) return null;
-  return { data: tables.length === 1 ? tables[0]! : uPlot.join(tables), metrics, range: axisRange(panel, values) };
+  const unit = chartedUnit(panel.metrics[0]!);
+  return { data: tables.length === 1 ? tables[0]! : uPlot.join(tables), metrics, range: axisRange(panel.inUnit?.[unit] ?? panel, values), unit };
 }
 
 export interface LimitBand {
@@ -133,5 +152,8 @@ export interface LimitBand {
 export function bandLimits(trend: PanelTrend, limits: Partial<Record<Metric, MetricLimits>> | null): LimitBand | null {
   const metric = trend.metrics[0]!;
   const metricLimits = limits?.[metric];
-  return metricLimits ? { metric, limits: metricLimits } : null;
+  if (!metricLimits) return null;
+  // Limits are kept in the canonical unit; the band is drawn on the chart's axis.
+  const inChartUnit = (limit: number | null) => (limit === null ? null : shownValue(metric, limit, canonicalUnit(metric)).value);
+  return { metric, limits: { low: inChartUnit(metricLimits.low), high: inChartUnit(metricLimits.high) } };
 }

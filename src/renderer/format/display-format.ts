@@ -3,6 +3,8 @@
  * also used by the printed visit summary) bound to the station's locale setting.
  */
 import { dateTimeFormats } from '../../shared/display-format';
+import { toDisplayUnit, type DisplayUnits } from '../../shared/clinical/units';
+import type { Metric, UcumUnit } from '../../shared/vitals';
 
 export { displayUnit, formatValue, formatDeviceTime } from '../../shared/display-format';
 
@@ -12,6 +14,19 @@ let formats = dateTimeFormats(undefined);
 export function setDisplayLocale(locale: string | null): void {
   formats = dateTimeFormats(locale ?? undefined);
 }
+
+let displayUnits: DisplayUnits = {};
+
+/** Follows the station's `devices.displayUnits` setting: the units values are shown in. */
+export function setDisplayUnits(units: DisplayUnits): void {
+  displayUnits = units;
+}
+
+/** A value as the screen shows it: in the station's display unit for its metric, if it has one (records keep the device's). */
+export const shownValue = (metric: Metric, value: number, unit: UcumUnit): { value: number; unit: UcumUnit } => toDisplayUnit(metric, value, unit, displayUnits);
+
+/** The unit the screen shows a metric's values in when they come in `unit`. */
+export const shownUnit = (metric: Metric, unit: UcumUnit): UcumUnit => displayUnits[metric] ?? unit;
 
 /** Local wall-clock time of a station timestamp, to the second: "14:05:09". */
 export const formatClock = (epochMs: number): string => formats.clock(epochMs);

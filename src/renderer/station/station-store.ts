@@ -6,7 +6,7 @@
 import type { DeviceInfo, FrameBatch, StationApi, WaveformBatch } from '../../shared/contract';
 import type { Metric } from '../../shared/vitals';
 import { WaveformChannel } from '../waveform/waveform-channel';
-import { setDisplayLocale } from '../format/display-format';
+import { setDisplayLocale, setDisplayUnits } from '../format/display-format';
 import { isForbidden } from '../access/failure-text';
 import { StationModel, type ReadingEntry, type TileView } from './station-model';
 import type { TileSlot } from './tile-visibility';
@@ -130,6 +130,7 @@ export class StationStore {
       // The station's clock stamps every reading; align to it, splitting the round trip evenly.
       this.clockOffset = snapshot.now - (requestedAt + answeredAt) / 2;
       setDisplayLocale(snapshot.locale ?? null);
+      setDisplayUnits(snapshot.displayUnits ?? {});
       this.model.applySnapshot(snapshot, this.stationNow());
       this.connection = { state: 'connected', message: null };
     } catch (error) {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Metric, UcumUnit } from '../vitals';
-import { significantDigits, toCanonicalUnit } from './units';
+import { significantDigits, toCanonicalUnit, toDisplayUnit } from './units';
 
 /** The exact conversions (clinical-references.md 2.3 for glucose), written out independently of units.ts. */
 const EXACT: { metric: Metric; from: UcumUnit; exact: (value: number) => number; max: number }[] = [
@@ -82,5 +82,18 @@ describe('a value that cannot be a reading is refused with the reason', () => {
     expect(toCanonicalUnit('bodyTemperature', 45, 'Cel')).toEqual({ ok: true, value: 45, unit: 'Cel' });
     expect(toCanonicalUnit('bodyTemperature', 24.9, 'Cel').ok).toBe(false);
     expect(toCanonicalUnit('bodyTemperature', 45.1, 'Cel').ok).toBe(false);
+  });
+});
+
+describe('display units (settings devices.displayUnits)', () => {
+  it('shows glucose in the chosen unit with the device value\'s significant digits', () => {
+    expect(toDisplayUnit('glucose', 104, 'mg/dL', { glucose: 'mmol/L' })).toEqual({ value: 5.77, unit: 'mmol/L' });
+    expect(toDisplayUnit('glucose', 5.5, 'mmol/L', { glucose: 'mg/dL' })).toEqual({ value: 99, unit: 'mg/dL' });
+  });
+
+  it('leaves a value already in the chosen unit, and a metric without a chosen unit, as the device gave it', () => {
+    expect(toDisplayUnit('glucose', 5.55, 'mmol/L', { glucose: 'mmol/L' })).toEqual({ value: 5.55, unit: 'mmol/L' });
+    expect(toDisplayUnit('glucose', 104, 'mg/dL', {})).toEqual({ value: 104, unit: 'mg/dL' });
+    expect(toDisplayUnit('bodyWeight', 150, '[lb_av]', { glucose: 'mmol/L' })).toEqual({ value: 150, unit: '[lb_av]' });
   });
 });

@@ -11,6 +11,7 @@ const MG_PER_DL_PER_MMOL_PER_L = 18.016;
 const CONVERSIONS: Partial<Record<UcumUnit, Partial<Record<UcumUnit, (value: number) => number>>>> = {
   '[degF]': { Cel: (f) => ((f - 32) * 5) / 9 },
   'mmol/L': { 'mg/dL': (mmol) => mmol * MG_PER_DL_PER_MMOL_PER_L },
+  'mg/dL': { 'mmol/L': (mg) => mg / MG_PER_DL_PER_MMOL_PER_L },
   g: { kg: (g) => g / 1000 },
   '[lb_av]': { kg: (lb) => lb * 0.45359237 },
   '[oz_av]': { kg: (oz) => oz * 0.028349523125 },
@@ -49,6 +50,21 @@ export function toCanonicalUnit(metric: Metric, value: number, unit: UcumUnit): 
     };
   }
   return { ok: true, value: converted, unit: canonicalUnit };
+}
+
+/** Units a screen may be set to show a metric in (settings `devices.displayUnits`); others show the reading's own. */
+export type DisplayUnits = Partial<Record<Metric, UcumUnit>>;
+
+/**
+ * A value as a screen set to `displayUnits` shows it: converted, with the device value's
+ * significant digits, when the metric has a display unit and a conversion to it exists; as it
+ * came otherwise. Only what is shown changes: records keep the device's value and unit.
+ */
+export function toDisplayUnit(metric: Metric, value: number, unit: UcumUnit, displayUnits: DisplayUnits): { value: number; unit: UcumUnit } {
+  const target = displayUnits[metric];
+  const convert = target === undefined ? undefined : CONVERSIONS[unit]?.[target];
+  if (target === undefined || convert === undefined) return { value, unit };
+  return { value: keepResolution(convert(value), value), unit: target };
 }
 
 /**

@@ -5,7 +5,7 @@ import type { VitalsChannel } from './station-vitals-link';
 
 export function reading(seq: number, metric: Metric = 'spo2', value = 97, deviceId = 'sim-oximeter'): StationReading {
   const unit = metric === 'spo2' ? '%' : metric === 'systolic' || metric === 'diastolic' ? 'mm[Hg]' : '/min';
-  return { deviceId, metric, value, unit, source: 'pulse-oximeter', measurementId: null, ...readingCodes(metric, 'pulse-oximeter'), provenance: 'live', deviceTime: null, receivedAt: 1_700_000_000_000 + seq * 1000, seq };
+  return { deviceId, metric, value, unit, source: 'pulse-oximeter', measurementId: null, ...readingCodes(metric, 'pulse-oximeter', unit), provenance: 'live', deviceTime: null, receivedAt: 1_700_000_000_000 + seq * 1000, seq };
 }
 
 export function device(id = 'sim-oximeter', overrides: Partial<DeviceInfo> = {}): DeviceInfo {
