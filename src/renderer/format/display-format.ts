@@ -3,7 +3,7 @@
  * also used by the printed visit summary) bound to the station's locale setting.
  */
 import { dateTimeFormats } from '../../shared/display-format';
-import { toDisplayUnit, type DisplayUnits } from '../../shared/clinical/units';
+import { displayUnitOf, toDisplayUnit, type DisplayUnits } from '../../shared/clinical/units';
 import type { Metric, UcumUnit } from '../../shared/vitals';
 
 export { displayUnit, formatValue, formatDeviceTime } from '../../shared/display-format';
@@ -26,7 +26,7 @@ export function setDisplayUnits(units: DisplayUnits): void {
 export const shownValue = (metric: Metric, value: number, unit: UcumUnit): { value: number; unit: UcumUnit } => toDisplayUnit(metric, value, unit, displayUnits);
 
 /** The unit the screen shows a metric's values in when they come in `unit`. */
-export const shownUnit = (metric: Metric, unit: UcumUnit): UcumUnit => displayUnits[metric] ?? unit;
+export const shownUnit = (metric: Metric, unit: UcumUnit): UcumUnit => displayUnitOf(metric, unit, displayUnits);
 
 /** Local wall-clock time of a station timestamp, to the second: "14:05:09". */
 export const formatClock = (epochMs: number): string => formats.clock(epochMs);

@@ -61,10 +61,15 @@ export type DisplayUnits = Partial<Record<Metric, UcumUnit>>;
  * came otherwise. Only what is shown changes: records keep the device's value and unit.
  */
 export function toDisplayUnit(metric: Metric, value: number, unit: UcumUnit, displayUnits: DisplayUnits): { value: number; unit: UcumUnit } {
+  const target = displayUnitOf(metric, unit, displayUnits);
+  const convert = CONVERSIONS[unit]?.[target];
+  return convert === undefined ? { value, unit } : { value: keepResolution(convert(value), value), unit: target };
+}
+
+/** The unit a screen set to `displayUnits` shows a metric's values in when they come in `unit`: the set one if `unit` converts to it. */
+export function displayUnitOf(metric: Metric, unit: UcumUnit, displayUnits: DisplayUnits): UcumUnit {
   const target = displayUnits[metric];
-  const convert = target === undefined ? undefined : CONVERSIONS[unit]?.[target];
-  if (target === undefined || convert === undefined) return { value, unit };
-  return { value: keepResolution(convert(value), value), unit: target };
+  return target !== undefined && CONVERSIONS[unit]?.[target] !== undefined ? target : unit;
 }
 
 /**
